@@ -1,0 +1,3 @@
+from siu.cli import main
+
+main()

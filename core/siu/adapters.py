@@ -1,0 +1,77 @@
+"""What a source adapter is: the base class every input format implements.
+
+An adapter turns one input file into a stream of :class:`~siu.models.Posting` (and
+:class:`~siu.models.Finding` for rows it skips or cannot read). It normalises values with the
+toolkit in :mod:`siu.parsing` and :mod:`siu.tables`; it does not decide paragraphs or validity.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from siu.models import Finding, Posting
+
+
+@dataclass
+class Sniff:
+    """How sure an adapter is that a file is its format (0.0–1.0) and why, in Danish and English."""
+
+    confidence: float
+    reason_da: str
+    reason_en: str = ""
+
+    def reason(self, lang: str = "da") -> str:
+        return (self.reason_en or self.reason_da) if lang == "en" else self.reason_da
+
+
+@dataclass
+class ReadOptions:
+    """What the user said about how to read an input (all optional; adapters detect the rest).
+
+    ``settings`` holds the adapter's own section of ``siu.toml`` (``[source.opus]`` etc.).
+    """
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    sheet: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReadInfo:
+    """What an adapter tells the report about an input it read (encoding, delimiter, ...)."""
+
+    details: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+    rows_skipped: int = 0
+    postings: int = 0
+
+    def note(self, key: str, value: Any) -> None:
+        self.details[key] = str(value)
+
+
+class Source(ABC):
+    """A source adapter. Subclass it, set ``name`` and ``description``, implement both methods,
+    and return an instance from the ``register_sources`` hook.
+
+    ``read`` must not raise for bad input: an unreadable file or row becomes a Finding
+    (with a code, a Danish message and a location), and every row that is not a Posting is
+    counted in ``info.rows_skipped`` so money and rows are accounted for.
+    """
+
+    name: str = ""
+    description: str = ""
+    file_types: tuple[str, ...] = (".csv", ".txt", ".xlsx")
+
+    @abstractmethod
+    def sniff(self, path: Path) -> Sniff:
+        """How likely ``path`` is this adapter's format; must be cheap and never raise."""
+
+    @abstractmethod
+    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+        """Yield the file's postings (and findings for what could not be read)."""

@@ -1,0 +1,455 @@
+"""The ``siu`` command line (typer + rich). Danish by default, ``--lang en`` for English.
+
+Exit codes: 0 delivery written (or input valid), 1 validation errors (nothing written),
+2 usage or input error. No user error ends in a Python traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from siu import __version__
+from siu.adapters import ReadOptions
+from siu.config import ConfigError, Settings, load_settings
+from siu.context import Context
+from siu.cpr import mask_cpr
+from siu.findings import CATALOGUE, FindingSink
+from siu.mapping import MappingError
+from siu.pipeline import Converter, InputSpec, RunResult, kommuner
+from siu.plugins import PluginError, PluginHost, load_plugins
+from siu.report import print_report
+from siu.specpack import SpecError, SpecPack
+from siu.specs_registry import SpecRegistry
+
+app = typer.Typer(
+    name="siu",
+    help="siu: indberetning af individhenførbare udgifter (SIU) til Danmarks Statistik.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+AREAS = ("voksen", "boern", "begge")
+
+
+class UsageError(Exception):
+    """A problem with how siu was called or with its settings: exit code 2, message in both languages."""
+
+    def __init__(self, message_da: str, message_en: str) -> None:
+        self.message_da = message_da
+        self.message_en = message_en
+        super().__init__(message_en)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def fail(lang: str, exc: Any, code: int = EXIT_USAGE) -> NoReturn:
+    message = exc.message_en if lang == "en" else exc.message_da
+    _stderr().print(f"[bold red]{'Error' if lang == 'en' else 'Fejl'}:[/] {mask_cpr(message)}", highlight=False)
+    raise typer.Exit(code)
+
+
+# --- shared option types -----------------------------------------------------------------
+
+Lang = Annotated[str, typer.Option("--lang", help="Sprog for meddelelser: da eller en / Language: da or en")]
+NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
+
+
+def _load_host(settings: Settings, no_plugins: bool, lang: str) -> PluginHost:
+    local = [settings.resolve(p) for p in settings.plugins]
+    default_local = settings.base_dir / "siu_local.py"
+    if default_local.exists() and default_local not in local:
+        local.append(default_local)
+    try:
+        host = load_plugins(no_plugins=no_plugins, local_files=[p for p in local if p])
+    except PluginError as exc:
+        fail(lang, exc)
+    for p in host.problems:
+        _stderr().print(
+            f"[yellow]{'Warning' if lang == 'en' else 'Advarsel'}:[/] plugin {p.name} ({p.package} {p.version}) "
+            + (f"was skipped: {p.error}" if lang == "en" else f"blev sprunget over: {p.error}")
+            + (f" — disable it with SIU_DISABLE_PLUGINS={p.name}" if lang == "en" else f" — slå det fra med SIU_DISABLE_PLUGINS={p.name}"),
+            highlight=False,
+        )
+    return host
+
+
+def _settings(config: Path | None, lang: str) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        fail(lang, exc)
+
+
+def parse_inputs(inputs: list[str], sources: list[str], available: dict[str, Any], lang: str) -> list[tuple[str | None, Path]]:
+    """Pair inputs with sources: ``NAME:PATH`` prefixes, one ``--source`` for all, or one per input."""
+    pairs: list[tuple[str | None, Path]] = []
+    for text in inputs:
+        name, sep, rest = text.partition(":")
+        if sep and len(name) > 1 and name in available:
+            pairs.append((name, Path(rest)))
+        else:
+            pairs.append((None, Path(text)))
+    plain = [i for i, (n, _) in enumerate(pairs) if n is None]
+    if len(sources) == 1:
+        for i in plain:
+            pairs[i] = (sources[0], pairs[i][1])
+    elif len(sources) == len(plain) and sources:
+        for i, src in zip(plain, sources):
+            pairs[i] = (src, pairs[i][1])
+    elif sources:
+        raise UsageError(
+            f"Angiv én --source for alle filer eller én pr. fil ({len(plain)} filer, {len(sources)} --source)",
+            f"Give one --source for all files or one per file ({len(plain)} files, {len(sources)} --source)",
+        )
+    for name, _ in pairs:
+        if name is not None and name not in available:
+            names = ", ".join(sorted(available)) or "-"
+            raise UsageError(f"Ukendt kilde '{name}'. Tilgængelige kilder: {names}", f"Unknown source '{name}'. Available sources: {names}")
+    return pairs
+
+
+def detect_source(path: Path, host: PluginHost, lang: str, quiet: bool) -> str:
+    """Pick the adapter most confident about ``path``; ask for --source when unsure."""
+    scores = []
+    for name, src in host.sources.items():
+        try:
+            sniff = src.sniff(path)
+        except Exception:  # a sniffer must never stop siu
+            continue
+        scores.append((sniff.confidence, name, sniff))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < 0.5 or (len(scores) > 1 and scores[0][0] - scores[1][0] < 0.1):
+        listing = "; ".join(f"{n}: {s.confidence:.2f} ({s.reason(lang)})" for _, n, s in scores[:4])
+        raise UsageError(
+            f"Kan ikke afgøre formatet af {path.name} sikkert; angiv --source. Bud: {listing}",
+            f"Cannot tell the format of {path.name} for sure; give --source. Candidates: {listing}",
+        )
+    confidence, name, sniff = scores[0]
+    if not quiet:
+        _stderr().print(
+            f"{path.name}: " + (f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}" if lang == "en" else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}"),
+            highlight=False,
+        )
+    return name
+
+
+def choose_spec(host: PluginHost, year: int, spec_dir: Path | None, lang: str) -> SpecPack:
+    try:
+        registry = SpecRegistry.from_host(host, extra=[spec_dir] if spec_dir else [])
+        return registry.get(year)
+    except SpecError as exc:
+        raise UsageError(str(exc), str(exc)) from None
+
+
+def build_context(
+    settings: Settings, host: PluginHost, spec_dir: Path | None, lang: str, data_year: int | None
+) -> Context:
+    kommune = settings.kommune
+    if not kommune:
+        raise UsageError(
+            "Kommunekoden mangler: angiv --kommune eller kommune = \"...\" i siu.toml",
+            "The municipality code is missing: give --kommune or kommune = \"...\" in siu.toml",
+        )
+    kommune = kommune.strip().zfill(3)
+    if kommune not in kommuner():
+        raise UsageError(f"Ukendt kommunekode: {kommune} (DST's tre-cifrede koder, fx 101)", f"Unknown municipality code: {kommune} (DST's three-digit codes, e.g. 101)")
+    year = settings.year or data_year
+    if year is None:
+        raise UsageError("Regnskabsåret kan ikke afgøres: angiv --year", "The reporting year cannot be determined: give --year")
+    spec = choose_spec(host, year, spec_dir, lang)
+    area = settings.area or spec.manifest.default_area
+    if area not in AREAS:
+        raise UsageError(f"Ukendt område '{area}'; brug voksen, boern eller begge", f"Unknown area '{area}'; use voksen, boern or begge")
+    if area != "begge" and area not in spec.areas:
+        raise UsageError(
+            f"Området '{area}' findes ikke i specifikationen for {year} (kun {', '.join(spec.areas)})",
+            f"The area '{area}' is not in the {year} specification (only {', '.join(spec.areas)})",
+        )
+    return Context(settings=settings, spec=spec, kommune=kommune, year=year, area=area, lang=lang)
+
+
+def _guess_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
+    from siu.adapters import ReadInfo
+    from siu.models import Posting
+    from siu.pipeline import guess_year
+
+    def postings() -> Any:
+        for spec in pairs:
+            for item in host.sources[spec.source].read(spec.path, spec.options, ReadInfo()):
+                if isinstance(item, Posting):
+                    yield item
+
+    year, _ = guess_year(postings())
+    return year
+
+
+def run_conversion(
+    inputs: list[str],
+    sources: list[str],
+    *,
+    settings: Settings,
+    host: PluginHost,
+    lang: str,
+    write: bool,
+    out: Path | None,
+    fmt: str,
+    strict: bool,
+    spec_dir: Path | None,
+    read: ReadOptions,
+    quiet: bool,
+    console: Console,
+) -> RunResult:
+    pairs = parse_inputs(inputs, sources, host.sources, lang)
+    specs: list[InputSpec] = []
+    for name, path in pairs:
+        if not path.exists() or path.is_dir():
+            raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
+        name = name or detect_source(path, host, lang, quiet)
+        options = ReadOptions(
+            encoding=read.encoding, delimiter=read.delimiter, decimal=read.decimal, sheet=read.sheet, settings=settings.source.get(name, {})
+        )
+        specs.append(InputSpec(source=name, path=path, options=options))
+    data_year = None if settings.year else _guess_year(specs, host)
+    ctx = build_context(settings, host, spec_dir, lang, data_year)
+    writer = None
+    target = None
+    if write:
+        writer = host.writers.get(fmt)
+        if writer is None:
+            names = ", ".join(sorted(host.writers))
+            raise UsageError(f"Ukendt format '{fmt}'. Tilgængelige: {names}", f"Unknown format '{fmt}'. Available: {names}")
+        name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
+        if out is None:
+            target = Path.cwd() / name
+        elif out.is_dir() or str(out).endswith(("/", os.sep)):
+            target = out / name
+        else:
+            target = out
+    sink = FindingSink(overrides=settings.severity, strict=strict)
+    try:
+        converter = Converter(host, ctx, sink)
+        result = converter.run(specs, writer, target)
+    except MappingError as exc:
+        raise UsageError(exc.message_da, exc.message_en) from None
+    if not quiet:
+        print_report(console, result, host, lang=lang, kommune_name=kommuner().get(ctx.kommune))
+    return result
+
+
+@app.command()
+def convert(
+    inputs: Annotated[list[str], typer.Argument(help="Inputfiler (evt. KILDE:FIL) / Input files (optionally SOURCE:FILE)")],
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Kildeformat: opus, sap, excel, csv, ...")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Regnskabsår / Reporting year")] = None,
+    kommune: Annotated[str | None, typer.Option("--kommune", "-k", help="Kommunekode (3 cifre) / Municipality code")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="voksen | boern | begge")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Outputfil eller -mappe / Output file or folder")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="xml (system til system) eller xlsx (IDEP.web)")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Tilknytningsfil / Mapping file")] = None,
+    config: ConfigOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Advarsler stopper leverancen / Warnings fail")] = False,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Tegnsæt (fx cp1252) / Encoding")] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", help="Skilletegn: ';', tab, ',', '|'")] = None,
+    decimal: Annotated[str | None, typer.Option("--decimal", help="Decimaltegn: ',' eller '.'")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Ark i xlsx / Sheet in xlsx")] = None,
+    spec_dir: Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")] = False,
+    lang: Lang = "da",
+    no_plugins: NoPlugins = False,
+) -> None:
+    """Konvertér udtræk til en SIU-leverance / Convert exports into an SIU delivery."""
+    _convert(**locals(), write=True)
+
+
+@app.command()
+def validate(
+    inputs: Annotated[list[str], typer.Argument(help="Inputfiler / Input files")],
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Kildeformat / Source format")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y")] = None,
+    kommune: Annotated[str | None, typer.Option("--kommune", "-k")] = None,
+    area: Annotated[str | None, typer.Option("--area")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m")] = None,
+    config: ConfigOpt = None,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
+    encoding: Annotated[str | None, typer.Option("--encoding")] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter")] = None,
+    decimal: Annotated[str | None, typer.Option("--decimal")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet")] = None,
+    spec_dir: Annotated[Path | None, typer.Option("--spec-dir")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    lang: Lang = "da",
+    no_plugins: NoPlugins = False,
+) -> None:
+    """Kontrollér udtræk uden at skrive noget / Check inputs without writing anything."""
+    _convert(**locals(), write=False, out=None, fmt=None)
+
+
+def _convert(
+    *,
+    inputs: list[str],
+    source: list[str] | None,
+    year: int | None,
+    kommune: str | None,
+    area: str | None,
+    out: Path | None,
+    fmt: str | None,
+    mapping: Path | None,
+    config: Path | None,
+    strict: bool,
+    encoding: str | None,
+    delimiter: str | None,
+    decimal: str | None,
+    sheet: str | None,
+    spec_dir: Path | None,
+    quiet: bool,
+    lang: str,
+    no_plugins: bool,
+    write: bool,
+) -> None:
+    settings = _settings(config, lang)
+    settings = settings.with_overrides(
+        year=year, kommune=kommune.zfill(3) if kommune else None, area=area, format=fmt, mapping=mapping.resolve() if mapping else None
+    )
+    host = _load_host(settings, no_plugins, lang)
+    console = Console(highlight=False)
+    try:
+        result = run_conversion(
+            inputs,
+            source or [],
+            settings=settings,
+            host=host,
+            lang=lang,
+            write=write,
+            out=out,
+            fmt=settings.format,
+            strict=strict,
+            spec_dir=spec_dir,
+            read=ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
+            quiet=quiet,
+            console=console,
+        )
+    except UsageError as exc:
+        fail(lang, exc)
+    if write and result.written:
+        console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + str(result.output))
+    elif write:
+        console.print("No delivery written." if lang == "en" else "Ingen leverance skrevet.")
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Mappe til leverancen / Output folder")] = Path("siu-demo"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xml eller xlsx")] = "xml",
+    lang: Lang = "da",
+) -> None:
+    """Kør en konvertering på medfølgende eksempeldata / Run a conversion on bundled example data."""
+    from siu.demo import DEMO_DIR
+
+    settings = _settings(DEMO_DIR / "siu.toml", lang)
+    host = _load_host(settings, False, lang)
+    console = Console(highlight=False)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        result = run_conversion(
+            [str(DEMO_DIR / "opus-udtraek-2025.csv")],
+            ["opus"],
+            settings=settings,
+            host=host,
+            lang=lang,
+            write=True,
+            out=out,
+            fmt=fmt,
+            strict=False,
+            spec_dir=None,
+            read=ReadOptions(),
+            quiet=False,
+            console=console,
+        )
+    except UsageError as exc:
+        fail(lang, exc)
+    if result.written:
+        console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + str(result.output.resolve() if result.output else ""))
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+@app.command()
+def plugins(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON-output")] = False,
+    no_plugins: NoPlugins = False,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+) -> None:
+    """Vis plugins, deres version og hvad de leverer / Show plugins, versions and what they provide."""
+    settings = _settings(config, lang)
+    host = _load_host(settings, no_plugins, lang)
+    if as_json:
+        data = {
+            "siu": __version__,
+            "plugins": [p.as_dict() for p in host.plugins],
+            "sources": {n: {"plugin": host.provider_of("sources", n), "description": s.description} for n, s in sorted(host.sources.items())},
+            "writers": {n: {"plugin": host.provider_of("writers", n), "description": w.description} for n, w in sorted(host.writers.items())},
+        }
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    en = lang == "en"
+    table = Table(title="siu plugins")
+    for col in (("Navn (til SIU_DISABLE_PLUGINS)", "Name (for SIU_DISABLE_PLUGINS)"), ("Pakke", "Package"), ("Version", "Version"), ("Status", "Status"), ("Hooks", "Hooks"), ("Leverer", "Provides")):
+        table.add_column(col[int(en)])
+    for p in host.plugins:
+        provides = []
+        if p.sources:
+            provides.append(("kilder: " if not en else "sources: ") + ", ".join(p.sources))
+        if p.writers:
+            provides.append(("formater: " if not en else "writers: ") + ", ".join(p.writers))
+        if p.rules:
+            provides.append(("regler: " if not en else "rules: ") + str(len(p.rules)))
+        if p.spec_packs:
+            provides.append(("spec-pakker: " if not en else "spec packs: ") + str(len(p.spec_packs)))
+        status = p.status if not p.error else f"{p.status}: {p.error}"
+        table.add_row(p.name, p.package, p.version, status, ", ".join(p.hooks), "; ".join(provides))
+    Console(highlight=False).print(table)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.g. SIU101")], lang: Lang = "da") -> None:
+    """Forklar en fundkode / Explain a finding code."""
+    load_plugins()  # plugins may define codes of their own
+    entry = CATALOGUE.get(code.upper())
+    if entry is None:
+        fail(lang, UsageError(f"Ukendt kode: {code}", f"Unknown code: {code}"))
+    en = lang == "en"
+    console = Console(highlight=False)
+    console.print(f"[bold]{entry.code}[/] · {entry.severity.value} · {entry.title_en if en else entry.title_da}")
+    console.print(entry.doc_en if en else entry.doc_da)
+
+
+def main() -> None:
+    """Entry point: run the app; an unexpected internal error prints a masked message, no locals."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - the last guard against leaking personal data
+        lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
+        msg = mask_cpr(f"{exc.__class__.__name__}: {exc}")
+        _stderr().print(("Internal error in siu: " if lang == "en" else "Intern fejl i siu: ") + msg, highlight=False)
+        if os.environ.get("SIU_DEBUG") == "1":
+            import traceback
+
+            _stderr().print(mask_cpr(traceback.format_exc()), highlight=False)
+        sys.exit(70)

@@ -1,0 +1,111 @@
+"""The municipality's settings: ``siu.toml``, overridden by command-line flags.
+
+Example ``siu.toml``::
+
+    kommune = "101"            # DST's 3-digit municipality code
+    year = 2025                # reporting year
+    area = "voksen"            # voksen | boern | begge
+    mapping = "mapping.toml"   # local accounts → kontostreng (relative to this file)
+
+    [anonymisation]
+    placeholders = ["0101010000"]   # shared placeholder CPRs used for anonymous § 109 stays
+    anonymise_all_109 = false
+
+    [severity]                 # override a rule's severity
+    SIU120 = "warning"
+
+    [source.opus]              # settings for one adapter
+    period = "posting_month"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from siu.models import Severity
+
+
+class ConfigError(Exception):
+    """``siu.toml`` cannot be read; the message says where and why (Danish and English)."""
+
+    def __init__(self, message_da: str, message_en: str) -> None:
+        self.message_da = message_da
+        self.message_en = message_en
+        super().__init__(message_en)
+
+
+class Anonymisation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    placeholders: list[str] = Field(default_factory=list)
+    anonymise_all_109: bool = False
+
+
+class Validation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mad_k: float = 5.0  # extreme values: median ± k·MAD of annualised expenditure per paragraph
+    ceilings: dict[str, float] = Field(default_factory=dict)  # paragraph → annualised ceiling (kr.)
+    tolerance: float = 1.0  # reconciliation: allowed difference in kroner per function/kind
+
+
+class Settings(BaseModel):
+    """Everything a run is configured with. Paths are resolved relative to ``siu.toml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kommune: str | None = None
+    year: int | None = None
+    area: str | None = None
+    mapping: Path | None = None
+    format: str = "xml"
+    aggregate: bool = False
+    lang: str = "da"
+    plugins: list[Path] = Field(default_factory=list)  # local one-file plugins
+    anonymisation: Anonymisation = Field(default_factory=Anonymisation)
+    validation: Validation = Field(default_factory=Validation)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    source: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    base_dir: Path = Path(".")
+
+    @field_validator("kommune", mode="before")
+    @classmethod
+    def _kommune_text(cls, v: Any) -> Any:
+        if isinstance(v, int):
+            return f"{v:03d}"
+        return v
+
+    def resolve(self, path: Path | None) -> Path | None:
+        if path is None:
+            return None
+        return path if path.is_absolute() else self.base_dir / path
+
+    def with_overrides(self, **flags: Any) -> Settings:
+        """A copy with every flag that was given (not None) applied."""
+        given = {k: v for k, v in flags.items() if v is not None}
+        return self.model_copy(update=given)
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read ``siu.toml`` (or the given file); without one, defaults. Raises :class:`ConfigError`."""
+    if path is None:
+        default = Path("siu.toml")
+        if not default.exists():
+            return Settings()
+        path = default
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Konfigurationsfilen findes ikke: {path}", f"Configuration file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
+    try:
+        settings = Settings.model_validate({**data, "base_dir": path.parent.resolve()})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: ugyldige indstillinger: {problems}", f"{path}: invalid settings: {problems}") from None
+    return settings

@@ -1,0 +1,208 @@
+"""The data that flows through siu: postings in, records out, findings beside them.
+
+Adapters yield :class:`Posting`; mapping and anonymisation turn each into a :class:`Record`
+(one delivery line); rules produce :class:`Finding`. All models are pydantic v2 models.
+Hot paths build them with ``model_construct`` after the parser has checked every value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from siu.cpr import mask_cpr
+
+
+class Severity(str, Enum):
+    """How bad a finding is. Errors stop the delivery; warnings do not (unless ``--strict``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Kind(str, Enum):
+    """Classification of an account's art."""
+
+    EXPENDITURE = "expenditure"
+    REVENUE = "revenue"
+    INTERNAL = "internal"
+
+
+class Location(BaseModel):
+    """Where something is in an input, as the user sees it (Excel's or an editor's row number)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def at_column(self, column: str | None) -> Location:
+        """This location narrowed to one column (header name or letter)."""
+        if column is None or column == self.column:
+            return self
+        return Location.model_construct(file=self.file, sheet=self.sheet, row=self.row, column=column)
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"ark {self.sheet}")
+        if self.row is not None:
+            parts.append(f"række {self.row}")
+        if self.column:
+            parts.append(f"kolonne {self.column}")
+        return ", ".join(parts)
+
+
+class Posting(BaseModel):
+    """One posting as a source adapter read it: normalised values plus where it came from.
+
+    ``dims`` holds the local account dimensions the mapping works on, under these keys where
+    the source has them: ``psp`` (PSP element / WBS), ``cost_centre``, ``gl_account``,
+    ``artskonto`` (Opus omkostningsart), ``kontostreng`` (an official account the source
+    already gives), ``paragraph`` (a paragraph the source already gives).
+    ``columns`` maps field names (``cpr``, ``amount``, ``start``, ...) to the column label the
+    user sees, so findings can point at the cell.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    source: str
+    location: Location
+    amount: Decimal
+    cpr: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    posting_date: dt.date | None = None
+    document: str | None = None
+    text: str | None = None
+    dims: dict[str, str] = Field(default_factory=dict)
+    anonymous: bool | None = None
+    birth_date: dt.date | None = None
+    sex: str | None = None  # "F" or "M" when the source states it
+    sign_explicit: bool = False  # the source stated debit/credit or a sign of its own
+    period_derived: str | None = None  # how start/end were derived when the source had none
+    columns: dict[str, str] = Field(default_factory=dict)
+    invalid: tuple[str, ...] = ()  # fields whose cells held text that could not be read
+    raw: list[Any] | None = None  # the row's cells as read, in file order
+    headers: list[str] | None = None  # the file's headers (shared by all postings of a file)
+
+    def column(self, field: str) -> str | None:
+        return self.columns.get(field)
+
+
+class Record(BaseModel):
+    """One line of the delivery."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    psr_id: str | None
+    kontostreng: str | None
+    paragraph: str | None
+    area: str | None
+    amount: Decimal
+    start: dt.date | None
+    end: dt.date | None
+    locations: tuple[Location, ...] = ()
+    kind: Kind | None = None
+    function: str | None = None  # "5.38.50", for reconciliation and reports
+    dranst: str | None = None
+    art: str | None = None  # "4.7"
+    account_text: str | None = None  # the account as users write it: 5.38.50.1.003.4.7
+    anonymised: bool = False
+    cpr_raw: str | None = None  # the CPR as the source gave it, before anonymisation
+    sign_explicit: bool = False
+    columns: dict[str, str] = Field(default_factory=dict)
+    invalid: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def location(self) -> Location:
+        return self.locations[0] if self.locations else Location(file="?")
+
+    def key(self) -> tuple[Any, ...]:
+        """The values that make two lines the same line in the delivery."""
+        return (self.psr_id, self.kontostreng, self.paragraph, self.amount, self.start, self.end)
+
+
+class Totals(BaseModel):
+    """Money and counts of a delivery or part of it."""
+
+    records: int = 0
+    expenditure: Decimal = Decimal(0)
+    revenue: Decimal = Decimal(0)
+
+    @property
+    def net(self) -> Decimal:
+        return self.expenditure + self.revenue
+
+    def add(self, amount: Decimal) -> None:
+        self.records += 1
+        if amount >= 0:
+            self.expenditure += amount
+        else:
+            self.revenue += amount
+
+
+class DeliveryHeader(BaseModel):
+    """What a delivery says about itself. Every delivery is a full load for its year, kommune and area."""
+
+    kommune: str
+    year: int
+    area: str
+    spec_version: str
+    full_load: bool = True
+    created: dt.datetime
+    totals: Totals = Field(default_factory=Totals)
+
+
+class Finding(BaseModel):
+    """One problem (or note) about the input or the delivery.
+
+    ``value`` is always masked when it may hold a CPR number; messages are rendered from
+    templates with masked values only.
+    """
+
+    code: str
+    severity: Severity
+    message_da: str
+    message_en: str
+    location: Location | None = None
+    field: str | None = None
+    value: str | None = None
+
+    def message(self, lang: str = "da") -> str:
+        return self.message_en if lang == "en" else self.message_da
+
+
+def safe_value(value: Any) -> str | None:
+    """A value for a finding: CPR-looking digits are masked, long text is cut."""
+    if value is None:
+        return None
+    text = str(value)
+    text = mask_cpr(text)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class AccountMapping(BaseModel):
+    """What the ``map_account`` hook answers: the official account and (when known) the paragraph.
+
+    ``kontostreng`` is a :class:`siu.kontostreng.Kontostreng`; ``rule`` says which mapping rule
+    matched (shown by ``siu mapping check``).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    kontostreng: Any
+    paragraph: str | None = None
+    rule: str | None = None

@@ -1,0 +1,338 @@
+"""The streaming conversion: read → map → anonymise → validate → write.
+
+Postings flow through generators one at a time; only delivery rules (and optional
+aggregation) keep state, and they keep per-citizen or compact per-line state, never the lines.
+The writer writes to a temporary file that is renamed into place only when the writer's own
+check passed and no rule found an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from siu import cpr
+from siu.adapters import ReadInfo, ReadOptions
+from siu.context import Context
+from siu.findings import FindingSink, define
+from siu.kontostreng import Kontostreng
+from siu.mapping import UNMAPPED, describe_dims
+from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals
+from siu.plugins import PluginHost
+from siu.rules import RuleEngine
+from siu.specpack import SpecPack
+from siu.writers import Writer, atomic_output, commit
+
+SKIPPED_ROWS = define(
+    "SIU010",
+    "info",
+    ("Rækker sprunget over", "Rows skipped"),
+    ("{count} rækker i {file} blev sprunget over ({reason})", "{count} rows in {file} were skipped ({reason})"),
+    (
+        "Tomme rækker, sumlinjer og overskrifter, som SAP og Opus skriver i udtræk, indgår ikke i "
+        "leverancen. De tælles og vises, så ingen række forsvinder i stilhed.",
+        "Blank rows, subtotal lines and repeated headers that SAP and Opus print in exports are not part of "
+        "the delivery. They are counted and shown so that no row disappears silently.",
+    ),
+)
+ADAPTER_FAILED = define(
+    "SIU009",
+    "error",
+    ("Kilden kunne ikke læses færdig", "Input could not be read to the end"),
+    (
+        "Adapteren '{source}' stoppede i {file} efter {rows} rækker: {error}",
+        "The adapter '{source}' stopped in {file} after {rows} rows: {error}",
+    ),
+    (
+        "En adapter fejlede uventet. Rækkerne efter fejlen er ikke læst, så leverancen skrives ikke. "
+        "Meld fejlen til adapterens udvikler med fejlteksten (CPR-numre er maskerede).",
+        "An adapter failed unexpectedly. The rows after the failure were not read, so no delivery is written. "
+        "Report it to the adapter's developer with the error text (CPR numbers are masked).",
+    ),
+)
+YEAR_MISMATCH = define(
+    "SIU011",
+    "warning",
+    ("Data passer ikke til regnskabsåret", "Data does not match the reporting year"),
+    (
+        "Regnskabsåret er {year}, men de fleste perioder i data ligger i {data_year}",
+        "The reporting year is {year}, but most periods in the data lie in {data_year}",
+    ),
+    (
+        "Året tages fra --year, siu.toml eller data. Når det angivne år ikke er det år, data handler om, er "
+        "det ofte et forkert udtræk eller en forkert indstilling.",
+        "The year comes from --year, siu.toml or the data. When the year given is not the year the data is "
+        "about, the extract or the setting is usually wrong.",
+    ),
+)
+MULTIPLE_KOMMUNER = define(
+    "SIU403",
+    "error",
+    ("Flere kommuner i én leverance", "Several municipalities in one delivery"),
+    (
+        "Input nævner kommunekoderne {codes}; en leverance dækker én kommune ({kommune})",
+        "The inputs name the municipality codes {codes}; a delivery covers one municipality ({kommune})",
+    ),
+    (
+        "Hver leverance dækker én kommune og ét regnskabsår. Kør siu én gang pr. kommune.",
+        "Every delivery covers one municipality and one reporting year. Run siu once per municipality.",
+    ),
+    group="delivery",
+)
+
+
+@dataclass
+class InputSpec:
+    """One input of a run: which adapter reads which file, with which options."""
+
+    source: str
+    path: Path
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+
+@dataclass
+class InputReport:
+    """What the report says about one input."""
+
+    source: str
+    path: Path
+    size: int
+    sha256: str
+    info: ReadInfo
+    amount: Decimal = Decimal(0)
+
+
+@dataclass
+class ParagraphTotals:
+    citizens: set[str] = field(default_factory=set)
+    lines: int = 0
+    expenditure: Decimal = Decimal(0)
+    revenue: Decimal = Decimal(0)
+
+    @property
+    def net(self) -> Decimal:
+        return self.expenditure + self.revenue
+
+
+@dataclass
+class RunResult:
+    header: DeliveryHeader
+    sink: FindingSink
+    inputs: list[InputReport]
+    spec: SpecPack
+    output: Path | None = None
+    written: bool = False
+    paragraphs: dict[str, ParagraphTotals] = field(default_factory=dict)
+    anonymised: int = 0
+    postings: int = 0
+    input_amount: Decimal = Decimal(0)
+    years: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return self.sink.ok
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def kommuner() -> dict[str, str]:
+    """DST's municipality codes → names (shipped with siu)."""
+    path = Path(__file__).parent / "data" / "kommuner.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["kommunekode"]: row["kommunenavn"] for row in csv.DictReader(fh)}
+
+
+class Converter:
+    """One conversion run. Build it, then call :meth:`run`."""
+
+    def __init__(self, host: PluginHost, ctx: Context, sink: FindingSink, progress: object | None = None) -> None:
+        self.host = host
+        self.ctx = ctx
+        self.sink = sink
+        self.engine = RuleEngine(host.rules, ctx)
+        self.progress = progress
+        self._render_cache: dict[Kontostreng, str] = {}
+        self.result: RunResult | None = None
+
+    # --- building records ----------------------------------------------------------------
+    def to_record(self, posting: Posting) -> Record:
+        ctx, sink, spec = self.ctx, self.sink, self.ctx.spec
+        hook = self.host.hook
+        mapped = hook.map_account(posting=posting, context=ctx)
+        account: Kontostreng | None = None
+        paragraph: str | None = posting.dims.get("paragraph") or None
+        if isinstance(mapped, AccountMapping):
+            account = mapped.kontostreng
+            paragraph = mapped.paragraph or paragraph
+        elif isinstance(mapped, Finding):
+            sink.add(mapped)
+        else:
+            sink.add(UNMAPPED.make(location=posting.location, field="account", dims=describe_dims(posting.dims)))
+        rendered = None
+        if account is not None:
+            rendered = self._render_cache.get(account)
+            if rendered is None:
+                rendered = self._render_cache[account] = account.render(spec.kontostreng_pattern)
+            if paragraph is None:
+                entry = spec.chart_entry(account.function, account.dranst, account.gruppering)
+                paragraph = entry.paragraph if entry else None
+        record = Record.model_construct(
+            psr_id=cpr.normalise(posting.cpr),
+            kontostreng=rendered,
+            paragraph=paragraph,
+            area=spec.area_of(paragraph),
+            amount=posting.amount,
+            start=posting.start,
+            end=posting.end,
+            locations=(posting.location,),
+            kind=account.kind if account else None,
+            function=account.function if account else None,
+            dranst=account.dranst if account else None,
+            art=account.art_dotted if account else None,
+            account_text=str(account) if account else None,
+            anonymised=False,
+            cpr_raw=posting.cpr,
+            sign_explicit=posting.sign_explicit,
+            columns=posting.columns,
+            sources=(posting.source,),
+        )
+        anon = hook.anonymise(record=record, posting=posting, context=ctx)
+        if isinstance(anon, str):
+            record.psr_id = anon
+            record.anonymised = True
+        elif isinstance(anon, Finding):
+            sink.add(anon)
+        return record
+
+    # --- reading ---------------------------------------------------------------------------
+    def postings(self, inputs: list[InputSpec], reports: list[InputReport]) -> Iterator[Posting]:
+        for spec in inputs:
+            source = self.host.sources[spec.source]
+            size, digest = file_digest(spec.path)
+            report = InputReport(source=spec.source, path=spec.path, size=size, sha256=digest, info=ReadInfo())
+            reports.append(report)
+            info = report.info
+            name = spec.path.name
+            try:
+                for item in source.read(spec.path, spec.options, info):
+                    if isinstance(item, Finding):
+                        self.sink.add(item)
+                        continue
+                    info.postings += 1
+                    report.amount += item.amount
+                    yield item
+            except Exception as exc:  # an adapter bug must not become a traceback with personal data
+                self.sink.add(
+                    ADAPTER_FAILED.make(
+                        location=Location(file=name),
+                        source=spec.source,
+                        file=name,
+                        rows=info.rows_read,
+                        error=cpr.mask_cpr(f"{exc.__class__.__name__}: {exc}"),
+                    )
+                )
+            if info.rows_skipped:
+                reasons = info.details.get("skipped", "tomme rækker/sumlinjer")
+                self.sink.add(
+                    SKIPPED_ROWS.make(location=Location(file=name), count=info.rows_skipped, file=name, reason=reasons)
+                )
+
+    def records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
+        totals = result.header.totals
+        paragraphs = result.paragraphs
+        check = self.engine.check_record
+        add = self.sink.add
+        progress = self.progress
+        for posting in self.postings(inputs, result.inputs):
+            record = self.to_record(posting)
+            for finding in check(record):
+                add(finding)
+            totals.add(record.amount)
+            if record.anonymised:
+                result.anonymised += 1
+            if record.end is not None:
+                result.years[record.end.year] += 1
+            key = record.paragraph or "?"
+            pt = paragraphs.get(key)
+            if pt is None:
+                pt = paragraphs[key] = ParagraphTotals()
+            pt.lines += 1
+            if record.psr_id:
+                pt.citizens.add(record.psr_id)
+            if record.amount >= 0:
+                pt.expenditure += record.amount
+            else:
+                pt.revenue += record.amount
+            if progress is not None and totals.records % 4096 == 0:
+                progress(totals.records)  # type: ignore[operator]
+            yield record
+        for finding in self.engine.finish():
+            add(finding)
+        if result.years:
+            data_year = result.years.most_common(1)[0][0]
+            if data_year != self.ctx.year:
+                add(YEAR_MISMATCH.make(year=self.ctx.year, data_year=data_year))
+        result.postings = sum(r.info.postings for r in result.inputs)
+        result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
+
+    def run(self, inputs: list[InputSpec], writer: Writer | None, target: Path | None) -> RunResult:
+        ctx = self.ctx
+        header = DeliveryHeader(
+            kommune=ctx.kommune,
+            year=ctx.year,
+            area=ctx.area,
+            spec_version=ctx.spec.version,
+            created=dt.datetime.now().replace(microsecond=0),
+            totals=Totals(),
+        )
+        result = RunResult(header=header, sink=self.sink, inputs=[], spec=ctx.spec)
+        self.result = result
+        records = self.records(inputs, result)
+        if writer is None or target is None:
+            for _ in records:
+                pass
+            return result
+        with atomic_output(target) as (fh, tmp):
+            writer.write(records, header, ctx.spec, fh)
+            fh.flush()
+        try:
+            if self.sink.ok:
+                for finding in writer.check(tmp, ctx.spec):
+                    self.sink.add(finding)
+            if self.sink.ok:
+                commit(tmp, target)
+                result.output, result.written = target, True
+        finally:
+            tmp.unlink(missing_ok=True)
+        return result
+
+
+def guess_year(postings: Iterable[Posting], sample: int = 2000) -> tuple[int | None, list[Posting]]:
+    """The year most periods (or posting dates) in the first ``sample`` postings fall in.
+
+    Returns the year and the postings consumed, which the caller must still process.
+    """
+    head = list(itertools.islice(postings, sample))
+    years: Counter[int] = Counter()
+    for p in head:
+        d = p.end or p.start or p.posting_date
+        if d:
+            years[d.year] += 1
+    return (years.most_common(1)[0][0] if years else None), head

@@ -1,0 +1,155 @@
+"""The console report: what was read, what is wrong and where, the totals, and the verdict.
+
+Danish by default, English with ``--lang en``. CPR numbers only ever appear masked: findings
+carry masked values, and the report prints nothing else that could hold one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from siu import __version__
+from siu.findings import CATALOGUE
+from siu.models import Finding, Severity
+
+if TYPE_CHECKING:
+    from siu.pipeline import RunResult
+    from siu.plugins import PluginHost
+
+SEVERITY_LABEL = {
+    Severity.ERROR: ("fejl", "error"),
+    Severity.WARNING: ("advarsel", "warning"),
+    Severity.INFO: ("info", "info"),
+}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def kr(amount: Decimal) -> str:
+    """Danish money format: 1.234.567,89."""
+    text = f"{amount:,.2f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def location_text(finding: Finding, lang: str) -> str:
+    loc = finding.location
+    if loc is None:
+        return ""
+    words = {"sheet": ("ark", "sheet"), "row": ("række", "row"), "column": ("kolonne", "column")}
+    i = 1 if lang == "en" else 0
+    parts = [loc.file]
+    if loc.sheet:
+        parts.append(f"{words['sheet'][i]} {loc.sheet}")
+    if loc.row is not None:
+        parts.append(f"{words['row'][i]} {loc.row}")
+    if loc.column:
+        parts.append(f"{words['column'][i]} {loc.column}")
+    return ", ".join(parts)
+
+
+def print_report(
+    console: Console,
+    result: RunResult,
+    host: PluginHost,
+    lang: str = "da",
+    per_code: int = 10,
+    kommune_name: str | None = None,
+) -> None:
+    """Print the whole report: header, summary, details, totals, verdict."""
+    en = lang == "en"
+
+    def t(da: str, e: str) -> str:
+        return e if en else da
+
+    h = result.header
+    spec = result.spec
+    console.rule(f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}")
+    meta = Table.grid(padding=(0, 2))
+    meta.add_row(t("Kommune", "Municipality"), f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
+    meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
+    meta.add_row(t("Område", "Area"), h.area)
+    provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
+    meta.add_row(t("Specifikation", "Specification"), f"{spec.version}{provisional} [{spec.origin}]")
+    loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
+    meta.add_row("Plugins", ", ".join(loaded) or "-")
+    for p in host.problems:
+        meta.add_row("", Text(f"{p.name} {p.version}: {p.status}: {p.error}", style="yellow"))
+    console.print(meta)
+
+    for n, r in enumerate(result.inputs, start=1):
+        details = ", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped")
+        console.print(
+            f"[bold]{t('Input', 'Input')} {n}:[/] {escape(r.path.name)} ({r.source}) · "
+            f"{r.size:,} bytes · SHA-256 {r.sha256}".replace(",", ".")
+        )
+        console.print(
+            f"  {t('læst som', 'read as')}: {escape(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
+            f"{r.info.postings} {t('posteringer', 'postings')}, {t('beløb', 'amount')} {kr(r.amount)}"
+        )
+
+    sink = result.sink
+    if sink.by_code:
+        summary = Table(title=t("Fund", "Findings"), title_justify="left")
+        for col in (t("Kode", "Code"), t("Alvor", "Severity"), t("Antal", "Count"), t("Beskrivelse", "Description")):
+            summary.add_column(col)
+        codes = sorted(sink.by_code, key=lambda c: (sink.severity_of[c].rank, c))
+        for code in codes:
+            sev = sink.severity_of[code]
+            entry = CATALOGUE.get(code)
+            title = (entry.title_en if en else entry.title_da) if entry else ""
+            summary.add_row(code, Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]), str(sink.by_code[code]), title)
+        console.print(summary)
+
+        grouped: dict[str, list[Finding]] = defaultdict(list)
+        for f in sink.kept:
+            grouped[f.code].append(f)
+        for code in codes:
+            sev = sink.severity_of[code]
+            console.print(Text(f"{code} · {SEVERITY_LABEL[sev][int(en)]}", style=SEVERITY_STYLE[sev]))
+            for f in grouped[code][:per_code]:
+                where = location_text(f, lang)
+                console.print(f"  {escape(where)}: {escape(f.message(lang))}" if where else f"  {escape(f.message(lang))}")
+            more = sink.by_code[code] - min(per_code, len(grouped[code]))
+            if more > 0:
+                console.print(Text(t(f"  … og {more} flere (se --report-json eller --report-xlsx)", f"  … and {more} more (see --report-json or --report-xlsx)"), style="dim"))
+    else:
+        console.print(t("Ingen fund.", "No findings."))
+
+    totals = Table(title=t("Totaler pr. paragraf", "Totals per paragraph"), title_justify="left")
+    for col in (t("Paragraf", "Paragraph"), t("Borgere", "Citizens"), t("Linjer", "Lines"), t("Udgifter", "Expenditure"), t("Indtægter", "Revenue"), "Netto" if not en else "Net"):
+        totals.add_column(col, justify="right" if col not in ("Paragraf", "Paragraph") else "left")
+    for code in sorted(result.paragraphs):
+        pt = result.paragraphs[code]
+        totals.add_row(code, str(len(pt.citizens)), str(pt.lines), kr(pt.expenditure), kr(pt.revenue), kr(pt.net))
+    ht = h.totals
+    totals.add_row(Text(t("I alt", "Total"), style="bold"), "", str(ht.records), kr(ht.expenditure), kr(ht.revenue), kr(ht.net))
+    console.print(totals)
+    if result.anonymised:
+        console.print(t(f"Anonymiserede § 109-linjer: {result.anonymised}", f"Anonymised § 109 lines: {result.anonymised}"))
+    skipped = sum(r.info.rows_skipped for r in result.inputs)
+    balance = t(
+        f"Pengene stemmer: input {kr(result.input_amount)} = leverance {kr(ht.net)}; {skipped} rækker sprunget over (se SIU010).",
+        f"Money conserved: input {kr(result.input_amount)} = delivery {kr(ht.net)}; {skipped} rows skipped (see SIU010).",
+    )
+    if result.input_amount != ht.net:
+        balance = t(f"Pengene stemmer IKKE: input {kr(result.input_amount)}, leverance {kr(ht.net)}", f"Money does NOT balance: input {kr(result.input_amount)}, delivery {kr(ht.net)}")
+    console.print(balance)
+    print_verdict(console, result, lang)
+
+
+def print_verdict(console: Console, result: RunResult, lang: str) -> None:
+    en = lang == "en"
+    sink = result.sink
+    counts = f"{sink.errors} " + ("errors" if en else "fejl") + f", {sink.warnings} " + ("warnings" if en else "advarsler")
+    if sink.ok:
+        verdict = "READY FOR SUBMISSION" if en else "KLAR TIL INDBERETNING"
+        console.print(Text(f"{verdict} ({counts})", style="bold green"))
+    else:
+        verdict = "NOT READY" if en else "IKKE KLAR"
+        console.print(Text(f"{verdict} ({counts})", style="bold red"))

@@ -1,0 +1,452 @@
+"""A base for adapters that read rows of a table (CSV/TXT/xlsx) with headers.
+
+Subclass :class:`TabularSource`, give ``aliases`` (field → header texts), ``required`` and
+``one_of``, and the base does the rest with the core toolkit: opening the file, finding the
+header row, skipping blank and subtotal rows (counted), reading amounts, signs, dates, CPRs and
+flags, and turning every unreadable cell into a finding that points at it.
+
+Fields an adapter may map (all optional except what it requires):
+
+``amount`` (signed) · ``amount_unsigned`` with ``dc`` (S/H, D/K) · ``debit`` and ``credit``
+columns · ``cpr`` · ``start``/``end`` (expenditure period) · ``posting_date`` · ``document`` ·
+``text`` · ``psp`` · ``cost_centre`` · ``gl_account`` · ``artskonto`` · ``kontostreng`` ·
+``paragraph`` · ``anonymous`` · ``birth_date`` · ``sex``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
+from siu.findings import define
+from siu.models import Finding, Location, Posting
+from siu.parsing import ParseError, clean_text, is_blank, parse_amount, parse_date, parse_debit_credit
+from siu.tables import HeaderMatch, HeaderMatcher, MissingColumns, TableError, first_rows, open_table
+
+DIM_FIELDS = ("psp", "cost_centre", "gl_account", "artskonto", "kontostreng", "paragraph")
+_CPR_IN_CELL = re.compile(r"(?<!\d)(\d{6}-?\d{4})(?!\d)")
+_TRUE = {"ja", "j", "x", "1", "true", "yes", "y", "sand", "anonym"}
+_FALSE = {"nej", "n", "0", "false", "no", "falsk", ""}
+_SEX = {"k": "F", "kvinde": "F", "f": "F", "female": "F", "kvinder": "F", "m": "M", "mand": "M", "male": "M", "mænd": "M"}
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [("jan", "januar", "january"), ("feb", "februar", "february"), ("mar", "marts", "march"), ("apr", "april"),
+         ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_TEXT_MONTH = re.compile(r"(?i)\b([a-zæøå]{3,9})\.?\s*(\d{4})\b|\b(\d{1,2})[./-](\d{4})\b|\b(\d{4})-(\d{2})\b")
+
+COMMON_ALIASES: dict[str, list[str]] = {
+    "document": ["Bilagsnr", "Bilagsnummer", "Bilag", "Bilagsnr.", "Dokumentnr", "Dokumentnummer", "BELNR", "Document Number"],
+    "posting_date": ["Bogføringsdato", "Bogf.dato", "Bogf. dato", "Posteringsdato", "BUDAT", "Posting Date"],
+    "document_date": ["Bilagsdato", "BLDAT", "Document Date"],
+    "psp": ["PSP-element", "PSP element", "PSP", "PSP-elementnr", "POSID", "PS_PSP_PNR", "WBS element", "WBS-element"],
+    "cost_centre": ["Omkostningssted", "Omk.sted", "Omk. sted", "Omkostningsstednr", "KOSTL", "RCNTR", "Cost Center"],
+    "artskonto": ["Artskonto", "Omkostningsart", "Art", "KSTAR", "Cost Element"],
+    "gl_account": ["Finanskonto", "Hovedbogskonto", "Sagskonto", "HKONT", "RACCT", "SAKNR", "G/L Account", "G/L-konto"],
+    "kontostreng": ["Kontostreng", "KONTOSTRENG", "Kontonummer", "Autoriseret konto"],
+    "paragraph": ["Paragraf", "Paragraph", "Lovparagraf"],
+    "cpr": ["CPR", "CPR-nr", "CPR-nr.", "CPR-nummer", "CPR nummer", "Personnummer", "PsrID", "Tildeling", "ZUONR", "Assignment"],
+    "amount": ["Beløb", "Beløb i DKK", "Beløb DKK", "Beløb i lokal valuta", "Beløb (DKK)", "DMSHB", "HSL", "Amount in local currency", "Amount"],
+    "amount_unsigned": ["DMBTR", "Beløb uden fortegn"],
+    "dc": ["SHKZG", "DRCRK", "Debet/Kredit", "D/K", "S/H", "Debet-kredit-kendetegn"],
+    "debit": ["Debet", "Debetbeløb", "Debit"],
+    "credit": ["Kredit", "Kreditbeløb", "Credit"],
+    "start": ["Periode fra", "Fra dato", "Fradato", "Startdato", "Start dato", "Periodestart", "Udgiftsperiode fra", "Fra"],
+    "end": ["Periode til", "Til dato", "Tildato", "Slutdato", "Slut dato", "Periodeslut", "Udgiftsperiode til", "Til"],
+    "text": ["Tekst", "Posteringstekst", "Bilagstekst", "SGTXT", "Text"],
+    "anonymous": ["Anonym", "Anonymt ophold", "Anonym markering"],
+    "birth_date": ["Fødselsdato", "Fødselsdag", "Birth date"],
+    "sex": ["Køn", "Sex", "Gender"],
+}
+
+TABLE_ERRORS = {
+    code: define(code, "error", title, ("{detail_da}", "{detail_en}"), doc)
+    for code, title, doc in [
+        ("SIU001", ("Filen findes ikke", "File not found"), ("Tjek stien til inputfilen.", "Check the path of the input file.")),
+        (
+            "SIU002",
+            ("Filen kan ikke læses", "File cannot be read"),
+            (
+                "Filen kunne ikke åbnes som tabel. Tjek at det er den rigtige fil, gemt som CSV/TXT eller .xlsx.",
+                "The file could not be opened as a table. Check it is the right file, saved as CSV/TXT or .xlsx.",
+            ),
+        ),
+        (
+            "SIU003",
+            ("Forkert tegnsæt", "Wrong encoding"),
+            (
+                "siu genkender UTF-8 (med og uden BOM), cp1252 og ISO-8859-1. Angiv tegnsættet med --encoding, hvis gættet er forkert.",
+                "siu recognises UTF-8 (with or without BOM), cp1252 and ISO-8859-1. Give the encoding with --encoding if the guess is wrong.",
+            ),
+        ),
+        ("SIU004", ("Arket findes ikke", "Sheet not found"), ("Angiv et ark, der findes, med --sheet.", "Name a sheet that exists with --sheet.")),
+    ]
+}
+MISSING_COLUMNS = define(
+    "SIU005",
+    "error",
+    ("Kolonner mangler", "Columns missing"),
+    ("{detail_da}", "{detail_en}"),
+    (
+        "Adapteren finder kolonnerne ud fra overskrifterne (store/små bogstaver, accenter og rækkefølge er "
+        "ligegyldige). Tilføj de manglende kolonner til udtrækkets layout, eller omdøb overskrifterne.",
+        "The adapter finds columns by their headers (case, accents and order do not matter). Add the missing "
+        "columns to the export layout, or rename the headers.",
+    ),
+)
+UNREADABLE_VALUE = define(
+    "SIU020",
+    "error",
+    ("Værdi kan ikke læses", "Value cannot be read"),
+    ("{field_da} '{value}' kan ikke læses: {reason}", "{field_en} '{value}' cannot be read: {reason}"),
+    (
+        "En celle indeholder noget, der ikke kan læses som det forventede (beløb, dato, debet/kredit, køn, "
+        "anonym-markering). Ret cellen i kilden. Beløb kan skrives 1.234,56, 1.234,56- eller (1.234,56); datoer "
+        "dd.mm.åååå, åååå-mm-dd eller ddmmåååå.",
+        "A cell holds something that cannot be read as expected (amount, date, debit/credit, sex, anonymous "
+        "flag). Fix the cell in the source. Amounts may be written 1.234,56, 1.234,56- or (1.234,56); dates "
+        "dd.mm.yyyy, yyyy-mm-dd or ddmmyyyy.",
+    ),
+)
+PERIOD_DERIVED = define(
+    "SIU022",
+    "info",
+    ("Periode udledt", "Period derived"),
+    (
+        "{file} har ingen periodekolonner; udgiftsperioden er udledt af {how} på {count} linjer",
+        "{file} has no period columns; the expenditure period was derived from {how_en} on {count} lines",
+    ),
+    (
+        "Når udtrækket ikke har kolonner for periode fra/til, kan perioden udledes efter indstillingen "
+        "`period` i `[source.NAVN]` i siu.toml: `posting_month` (bogføringsdatoens måned) eller `text_month` "
+        "(måneden i posteringsteksten). Tjek, at det giver den reelle udgiftsperiode.",
+        "When the export has no period columns, the period can be derived by the `period` setting in "
+        "`[source.NAME]` of siu.toml: `posting_month` (the posting date's month) or `text_month` (the month "
+        "named in the posting text). Check that this gives the real expenditure period.",
+    ),
+)
+
+FIELD_NAMES = {
+    "amount": ("Beløbet", "The amount"),
+    "amount_unsigned": ("Beløbet", "The amount"),
+    "debit": ("Debetbeløbet", "The debit amount"),
+    "credit": ("Kreditbeløbet", "The credit amount"),
+    "dc": ("Debet/kredit-kendetegnet", "The debit/credit indicator"),
+    "start": ("Startdatoen", "The start date"),
+    "end": ("Slutdatoen", "The end date"),
+    "posting_date": ("Bogføringsdatoen", "The posting date"),
+    "birth_date": ("Fødselsdatoen", "The birth date"),
+    "sex": ("Kønnet", "The sex"),
+    "anonymous": ("Anonym-markeringen", "The anonymous flag"),
+}
+
+
+def table_error(exc: TableError, location: Location) -> Finding:
+    """The finding for a file that cannot be read as a table."""
+    return TABLE_ERRORS[exc.code].make(location=location, detail_da=exc.message_da, detail_en=exc.message_en)
+
+
+def month_period(day: dt.date) -> tuple[dt.date, dt.date]:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+def month_in_text(text: str | None) -> dt.date | None:
+    """The first month named in a posting text (``Jan 2025``, ``januar 2025``, ``01.2025``, ``2025-01``)."""
+    if not text:
+        return None
+    for m in _TEXT_MONTH.finditer(text):
+        try:
+            if m.group(1):
+                month = _MONTHS.get(m.group(1).lower())
+                if month:
+                    return dt.date(int(m.group(2)), month, 1)
+            elif m.group(3):
+                return dt.date(int(m.group(4)), int(m.group(3)), 1)
+            elif m.group(5):
+                return dt.date(int(m.group(5)), int(m.group(6)), 1)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_flag(value: Any) -> bool:
+    key = str(value if value is not None else "").strip().casefold()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ParseError("flag", value, "expected Ja/Nej")
+
+
+def parse_sex(value: Any) -> str:
+    key = str(value or "").strip().casefold()
+    if key not in _SEX:
+        raise ParseError("sex", value, "expected K/M")
+    return _SEX[key]
+
+
+def cpr_from_cell(value: Any) -> str | None:
+    """The CPR in a cell: the cell itself, or the one CPR-looking number inside a longer text
+    (Opus/SAP often keep it in the assignment field ``Tildeling``/ZUONR)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    if isinstance(value, (int, float)) and len(text) == 9:
+        text = "0" + text  # a spreadsheet dropped the leading zero of DDMMYY
+    found = _CPR_IN_CELL.findall(text)
+    return found[0] if len(found) == 1 else text
+
+
+class TabularSource(Source):
+    """A source adapter for tables with a header row. See the module docstring."""
+
+    aliases: dict[str, list[str]] = COMMON_ALIASES
+    required: Sequence[str] = ("cpr",)
+    one_of: Sequence[Sequence[str]] = (("amount", "amount_unsigned", "debit"),)
+    # Headers that make a file look like this adapter's format in particular (for sniffing).
+    signature: Sequence[str] = ()
+    # Whether a signed amount column states debit/credit (true for ledgers, where a minus is a credit).
+    explicit_sign: bool = True
+
+    def matcher(self, options: ReadOptions) -> HeaderMatcher:
+        aliases = {k: list(v) for k, v in self.aliases.items()}
+        for name, extra in (options.settings.get("aliases") or {}).items():
+            aliases.setdefault(name, [])
+            aliases[name] = [*([extra] if isinstance(extra, str) else extra), *aliases[name]]
+        return HeaderMatcher(aliases, self.required, self.one_of)
+
+    # --- sniffing ------------------------------------------------------------------------
+    def sniff(self, path: Path) -> Sniff:
+        rows = first_rows(path)
+        if not rows:
+            return Sniff(0.0, "filen kunne ikke læses som tabel", "the file could not be read as a table")
+        matcher = self.matcher(ReadOptions())
+        best = max(rows, key=matcher.score)
+        found = matcher.match_row(best)
+        needed = list(self.required) + [g[0] for g in self.one_of]
+        have_required = all(f in found for f in self.required) and all(any(x in found for x in g) for g in self.one_of)
+        if not have_required:
+            return Sniff(0.1 * len(found) / max(len(needed), 1), "de nødvendige kolonner mangler", "the required columns are missing")
+        from siu.tables import normalise_header
+
+        headers = {normalise_header(c) for c in best}
+        signature = [s for s in self.signature if normalise_header(s) in headers]
+        confidence = min(0.5 + 0.05 * len(found) + 0.15 * len(signature), 0.99)
+        names = ", ".join(signature) if signature else ", ".join(sorted(found)[:5])
+        return Sniff(
+            confidence,
+            f"{len(found)} kendte kolonner; kendetegn: {names}",
+            f"{len(found)} known columns; signature: {names}",
+        )
+
+    # --- reading -------------------------------------------------------------------------
+    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+        file = path.name
+        try:
+            table, rows = open_table(path, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet)
+        except TableError as exc:
+            yield table_error(exc, Location(file=file))
+            return
+        info.details.update(table.describe())
+        sheet = table.sheet
+        try:
+            match, pending = self.matcher(options).find(rows)
+        except MissingColumns as exc:
+            yield MISSING_COLUMNS.make(location=Location(file=file, sheet=sheet), detail_da=exc.message_da, detail_en=exc.message_en)
+            return
+        except TableError as exc:
+            yield table_error(exc, Location(file=file, sheet=sheet))
+            return
+        info.note("header_row", match.row)
+        derive = options.settings.get("period")
+        has_period = "start" in match.index or "end" in match.index
+        derived = 0
+        skipped: dict[str, int] = {}
+        columns = dict(match.labels)
+        decimal = options.decimal
+        try:
+            for number, cells in _chain(pending, rows):
+                info.rows_read += 1
+                reason = self.skip_reason(cells, match)
+                if reason:
+                    skipped[reason] = skipped.get(reason, 0) + 1
+                    continue
+                location = Location.model_construct(file=file, sheet=sheet, row=number, column=None)
+                item = self.posting(cells, match, location, columns, decimal, options)
+                if isinstance(item, Finding):
+                    skipped["ulæselige rækker"] = skipped.get("ulæselige rækker", 0) + 1
+                    yield item
+                    continue
+                posting, problems = item
+                yield from problems
+                if not has_period and derive and posting.start is None and posting.end is None:
+                    if self.derive_period(posting, derive):
+                        derived += 1
+                yield posting
+        except TableError as exc:
+            yield table_error(exc, Location(file=file, sheet=sheet))
+        info.rows_skipped = sum(skipped.values())
+        if skipped:
+            info.note("skipped", ", ".join(f"{n} {r}" for r, n in skipped.items()))
+        if derived:
+            how = {"posting_month": ("bogføringsdatoens måned", "the posting date's month"), "text_month": ("måneden i teksten", "the month in the text")}
+            da, en = how.get(derive, (derive, derive))
+            info.note("period", da)
+            yield PERIOD_DERIVED.make(location=Location(file=file, sheet=sheet), file=file, how=da, how_en=en, count=derived)
+
+    def skip_reason(self, cells: list[Any], match: HeaderMatch) -> str | None:
+        """Why a row is not a posting (blank, subtotal, repeated header), or None when it is one."""
+        if all(is_blank(c) for c in cells):
+            return "tomme rækker"
+        texts = [str(c).strip() for c in cells if not is_blank(c)]
+        if all(set(t) <= set("-=_|* ") for t in texts):
+            return "skillelinjer"
+        if any(t.startswith("*") for t in texts[:3]) or any(t.lower() in ("sum", "total", "i alt", "subtotal") for t in texts):
+            return "sumlinjer"
+        key_fields = [f for f in ("cpr", "document", "psp", "cost_centre", "gl_account", "artskonto", "kontostreng") if f in match.index]
+        if key_fields and all(is_blank(match.get(cells, f)) for f in key_fields):
+            return "sumlinjer"
+        if match.headers and [str(c or "").strip() for c in cells[: len(match.headers)]] == match.headers:
+            return "gentagne overskrifter"
+        return None
+
+    def posting(
+        self,
+        cells: list[Any],
+        match: HeaderMatch,
+        location: Location,
+        columns: dict[str, str],
+        decimal: str | None,
+        options: ReadOptions,
+    ) -> tuple[Posting, list[Finding]] | Finding:
+        """Build one posting from a row; a row whose amount cannot be read becomes a Finding."""
+        get = match.get
+        problems: list[Finding] = []
+        invalid: list[str] = []
+
+        def fail(name: str, exc: ParseError) -> Finding:
+            da, en = FIELD_NAMES.get(name, (name, name))
+            return UNREADABLE_VALUE.make(
+                location=location.at_column(columns.get(name)), field=name, value=exc.value, field_da=da, field_en=en, reason=exc.reason
+            )
+
+        try:
+            amount, explicit = self.amount(cells, match, decimal)
+        except _FieldError as exc:
+            return fail(exc.name, exc.error)
+
+        def date_of(name: str) -> dt.date | None:
+            value = get(cells, name)
+            if is_blank(value):
+                return None
+            try:
+                return parse_date(value)
+            except ParseError as exc:
+                problems.append(fail(name, exc))
+                invalid.append(name)
+                return None
+
+        anonymous = None
+        raw_anon = get(cells, "anonymous")
+        if raw_anon is not None:
+            try:
+                anonymous = parse_flag(raw_anon)
+            except ParseError as exc:
+                problems.append(fail("anonymous", exc))
+        sex = None
+        raw_sex = get(cells, "sex")
+        if not is_blank(raw_sex):
+            try:
+                sex = parse_sex(raw_sex)
+            except ParseError as exc:
+                problems.append(fail("sex", exc))
+        dims = {}
+        for name in DIM_FIELDS:
+            value = clean_text(get(cells, name))
+            if value is not None:
+                dims[name] = value
+        posting = Posting.model_construct(
+            source=self.name,
+            location=location,
+            amount=amount,
+            cpr=cpr_from_cell(get(cells, "cpr")),
+            start=date_of("start"),
+            end=date_of("end"),
+            posting_date=date_of("posting_date"),
+            document=clean_text(get(cells, "document")),
+            text=clean_text(get(cells, "text")),
+            dims=dims,
+            anonymous=anonymous,
+            birth_date=date_of("birth_date"),
+            sex=sex,
+            sign_explicit=explicit,
+            period_derived=None,
+            columns=columns,
+            invalid=tuple(invalid),
+            raw=cells,
+            headers=match.headers,
+        )
+        return posting, problems
+
+    def amount(self, cells: list[Any], match: HeaderMatch, decimal: str | None) -> tuple[Decimal, bool]:
+        """The signed amount and whether the source stated the sign explicitly (debit/credit)."""
+        get = match.get
+        dec = decimal  # type: ignore[assignment]
+        if "amount" in match.index and not is_blank(get(cells, "amount")):
+            value = get(cells, "amount")
+            amount = _parse(parse_amount, "amount", value, dec)
+            indicator = get(cells, "dc")
+            if not is_blank(indicator):
+                sign = _parse(parse_debit_credit, "dc", indicator)
+                return abs(amount) * sign, True
+            return amount, self.explicit_sign
+        if "amount_unsigned" in match.index and not is_blank(get(cells, "amount_unsigned")):
+            amount = _parse(parse_amount, "amount_unsigned", get(cells, "amount_unsigned"), dec)
+            indicator = get(cells, "dc")
+            if is_blank(indicator):
+                raise _FieldError("dc", ParseError("debit/credit indicator", indicator, "missing beside an unsigned amount"))
+            return abs(amount) * _parse(parse_debit_credit, "dc", indicator), True
+        if "debit" in match.index or "credit" in match.index:
+            debit, credit = get(cells, "debit"), get(cells, "credit")
+            d = Decimal(0) if is_blank(debit) else _parse(parse_amount, "debit", debit, dec)
+            c = Decimal(0) if is_blank(credit) else _parse(parse_amount, "credit", credit, dec)
+            return abs(d) - abs(c), True
+        raise _FieldError("amount", ParseError("amount", None, "empty"))
+
+    def derive_period(self, posting: Posting, how: str) -> bool:
+        day = posting.posting_date if how == "posting_month" else month_in_text(posting.text) if how == "text_month" else None
+        if day is None:
+            return False
+        posting.start, posting.end = month_period(day)
+        posting.period_derived = how
+        return True
+
+
+class _FieldError(Exception):
+    def __init__(self, name: str, error: ParseError) -> None:
+        self.name = name
+        self.error = error
+
+
+def _parse(fn: Any, name: str, value: Any, *args: Any) -> Any:
+    try:
+        return fn(value, *args)
+    except ParseError as exc:
+        raise _FieldError(name, exc) from None
+
+
+def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    yield from first
+    yield from rest

@@ -1,0 +1,59 @@
+"""What a writer is, and the safe way every writer's output reaches disk.
+
+A writer streams records into a file in one of DST's formats. The pipeline hands it a
+temporary file next to the target; the file is renamed into place only when the writer has
+finished, the writer's own check (e.g. the XSD) passed and no rule found an error.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from siu.models import DeliveryHeader, Finding, Record
+from siu.specpack import SpecPack
+
+
+class Writer(ABC):
+    """A delivery format. Subclass it, set ``name``, ``suffix`` and ``description``, and return an
+    instance from the ``register_writers`` hook."""
+
+    name: str = ""
+    suffix: str = ""
+    description: str = ""
+
+    @abstractmethod
+    def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
+        """Write the delivery. ``header.totals`` is final only after ``records`` is exhausted, so
+        totals belong at the end of the file (a trailer), or the writer must buffer."""
+
+    def check(self, path: Path, spec: SpecPack) -> Iterator[Finding]:
+        """Check a finished file (e.g. against the spec pack's XSD); yield findings for problems."""
+        return iter(())
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
+    """A temporary file beside ``target``; the caller renames it with :func:`commit` or it is removed.
+
+    The temporary name never contains personal data: it is the target's name plus a random part.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp_path = Path(tmp)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh, tmp_path
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def commit(tmp_path: Path, target: Path) -> None:
+    """Move a finished temporary file into place in one step."""
+    os.replace(tmp_path, target)
