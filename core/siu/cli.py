@@ -233,7 +233,7 @@ def run_conversion(
         name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
         if out is None:
             target = Path.cwd() / name
-        elif out.is_dir() or str(out).endswith(("/", os.sep)):
+        elif out.is_dir() or str(out).endswith(("/", os.sep)) or not out.suffix:  # a folder
             target = out / name
         else:
             target = out
