@@ -27,6 +27,7 @@ from siu.plugins import PluginError, PluginHost, load_plugins
 from siu.report import print_report
 from siu.specpack import SpecError, SpecPack
 from siu.specs_registry import SpecRegistry
+from siu.cli_specs import specs_app
 
 app = typer.Typer(
     name="siu",
@@ -150,7 +151,7 @@ def choose_spec(host: PluginHost, year: int, spec_dir: Path | None, lang: str) -
         registry = SpecRegistry.from_host(host, extra=[spec_dir] if spec_dir else [])
         return registry.get(year)
     except SpecError as exc:
-        raise UsageError(str(exc), str(exc)) from None
+        raise UsageError(exc.message_da, exc.message_en) from None
 
 
 def build_context(
@@ -265,6 +266,7 @@ def convert(
     decimal: Annotated[str | None, typer.Option("--decimal", help="Decimaltegn: ',' eller '.'")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Ark i xlsx / Sheet in xlsx")] = None,
     spec_dir: Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")] = None,
+    aggregate: Annotated[bool | None, typer.Option("--aggregate/--no-aggregate", help="Summér fakturaer med sammenhængende perioder / Sum invoices with contiguous periods")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")] = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
@@ -288,6 +290,7 @@ def validate(
     decimal: Annotated[str | None, typer.Option("--decimal")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet")] = None,
     spec_dir: Annotated[Path | None, typer.Option("--spec-dir")] = None,
+    aggregate: Annotated[bool | None, typer.Option("--aggregate/--no-aggregate")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
@@ -313,6 +316,7 @@ def _convert(
     decimal: str | None,
     sheet: str | None,
     spec_dir: Path | None,
+    aggregate: bool | None,
     quiet: bool,
     lang: str,
     no_plugins: bool,
@@ -320,7 +324,8 @@ def _convert(
 ) -> None:
     settings = _settings(config, lang)
     settings = settings.with_overrides(
-        year=year, kommune=kommune.zfill(3) if kommune else None, area=area, format=fmt, mapping=mapping.resolve() if mapping else None
+        year=year, kommune=kommune.zfill(3) if kommune else None, area=area, format=fmt, mapping=mapping.resolve() if mapping else None,
+        aggregate=aggregate,
     )
     host = _load_host(settings, no_plugins, lang)
     console = Console(highlight=False)
@@ -383,6 +388,9 @@ def demo(
     if result.written:
         console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + str(result.output.resolve() if result.output else ""))
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+app.add_typer(specs_app, name="specs")
 
 
 @app.command()

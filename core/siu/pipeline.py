@@ -21,6 +21,7 @@ from pathlib import Path
 
 from siu import cpr
 from siu.adapters import ReadInfo, ReadOptions
+from siu.aggregate import Aggregator
 from siu.context import Context
 from siu.findings import FindingSink, define
 from siu.kontostreng import Kontostreng
@@ -254,21 +255,39 @@ class Converter:
                     SKIPPED_ROWS.make(location=Location(file=name), count=info.rows_skipped, file=name, reason=reasons)
                 )
 
-    def records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
-        totals = result.header.totals
-        paragraphs = result.paragraphs
+    def checked_records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
+        """One record per posting, checked by the record rules and seen by the delivery rules; with
+        ``aggregate`` on, the summed lines instead (after the last posting). Rules see postings, not
+        summed lines, so findings point at source rows and duplicates are found before summing."""
         check = self.engine.check_record
         add = self.sink.add
-        progress = self.progress
+        years = result.years
+        summing = Aggregator() if self.ctx.settings.aggregate else None
         for posting in self.postings(inputs, result.inputs):
             record = self.to_record(posting)
             for finding in check(record):
                 add(finding)
+            if record.start is not None and record.end is not None:
+                years[period_year(record.start, record.end)] += 1
+            elif record.end is not None or record.start is not None:
+                years[(record.end or record.start).year] += 1  # type: ignore[union-attr]
+            if summing is None:
+                yield record
+            else:
+                summing.add(record)
+        if summing is not None:
+            yield from summing.lines()
+            add(summing.summary())
+
+    def records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
+        totals = result.header.totals
+        paragraphs = result.paragraphs
+        add = self.sink.add
+        progress = self.progress
+        for record in self.checked_records(inputs, result):
             totals.add(record.amount)
             if record.anonymised:
                 result.anonymised += 1
-            if record.end is not None:
-                result.years[record.end.year] += 1
             key = record.paragraph or "?"
             pt = paragraphs.get(key)
             if pt is None:
@@ -324,6 +343,14 @@ class Converter:
         return result
 
 
+def period_year(start: dt.date, end: dt.date) -> int:
+    """The year holding most of a period (the year of its middle day); a period crossing New Year
+    belongs to the year it mostly lies in."""
+    if end < start:
+        return end.year
+    return (start + (end - start) / 2).year
+
+
 def guess_year(postings: Iterable[Posting], sample: int = 2000) -> tuple[int | None, list[Posting]]:
     """The year most periods (or posting dates) in the first ``sample`` postings fall in.
 
@@ -332,7 +359,8 @@ def guess_year(postings: Iterable[Posting], sample: int = 2000) -> tuple[int | N
     head = list(itertools.islice(postings, sample))
     years: Counter[int] = Counter()
     for p in head:
-        d = p.end or p.start or p.posting_date
-        if d:
+        if p.start and p.end:
+            years[period_year(p.start, p.end)] += 1
+        elif d := p.end or p.start or p.posting_date:
             years[d.year] += 1
     return (years.most_common(1)[0][0] if years else None), head

@@ -1,29 +1,42 @@
 """Spec packs: everything about DST's format for one reporting year, as data.
 
-A pack is a folder holding ``manifest.toml`` (year, validity, provenance, XML element names,
-file name, amount and CPR rules, Excel template), ``paragraphs.csv`` (the paragraphs in scope
-and their area), ``chart.csv`` (functions/groupings in scope → paragraph) and the XSD.
-Built-in packs live in ``siu/specs/<year>/``; plugins add packs through the
-``siu_spec_packs`` hook. Next year's change is a new pack, not new code.
+A pack is a folder holding ``manifest.toml`` (year, validity, provenance, XML element names and
+envelope, file name, amount and CPR rules, date rules, Excel template), ``paragraphs.csv`` (the
+paragraphs in scope and their area), ``chart.csv`` (functions/groupings in scope → paragraph)
+and the XSD. Built-in packs live in ``siu/specs/<year>/``; plugins add packs through the
+``register_spec_packs`` hook and users through ``--spec-dir``. Next year's change is a new pack,
+not new code. :meth:`SpecPack.load` checks a pack is complete and consistent (also against its
+own XSD's enumerations) and raises :class:`SpecError` in Danish and English when it is not.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 BUILTIN_DIR = Path(__file__).parent / "specs"
+PACK_FILES = ("manifest.toml", "paragraphs.csv", "chart.csv")
+_XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 class SpecError(Exception):
-    """A spec pack is missing, incomplete or inconsistent."""
+    """A spec pack is missing, incomplete or inconsistent; the message names the pack and file."""
+
+    def __init__(self, message_da: str, message_en: str | None = None) -> None:
+        self.message_da = message_da
+        self.message_en = message_en if message_en is not None else message_da
+        super().__init__(self.message_en)
+
+    def message(self, lang: str = "da") -> str:
+        return self.message_en if lang == "en" else self.message_da
 
 
 class XmlSpec(BaseModel):
@@ -40,6 +53,11 @@ class XmlSpec(BaseModel):
     header_fields: dict[str, str]
     record_fields: dict[str, str]
     trailer_fields: dict[str, str] = Field(default_factory=dict)
+    # Names of the XSD's simple types whose enumerations must equal the pack's areas and
+    # paragraph codes; load() compares them so pack and XSD cannot drift apart.
+    area_type: str | None = None
+    delivery_area_type: str | None = None
+    paragraph_type: str | None = None
 
 
 class ExcelColumn(BaseModel):
@@ -56,21 +74,23 @@ class ExcelSpec(BaseModel):
 
 
 class AmountSpec(BaseModel):
+    unit: str = "DKK"
     decimals: int = 2
-    sign: str = "signed"
+    sign: str = "signed"  # revenue negative, expenditure positive
+    rounding: str = "none"  # siu never rounds: more decimals than allowed is a finding (SIU132)
 
 
 class CprSpec(BaseModel):
     female_suffix: str = "9998"
     male_suffix: str = "9999"
     no_birth_date: str = "123456"
-    anonymous_paragraphs: list[str] = Field(default_factory=lambda: ["SEL109"])
 
 
 class AreaSpec(BaseModel):
     name_da: str
     name_en: str
-    provisional: bool = False
+    provisional: str = ""  # what is provisional about the area; empty = from DST's material
+    source: str = ""
 
 
 class Paragraph(BaseModel):
@@ -81,7 +101,7 @@ class Paragraph(BaseModel):
     name_da: str
     name_en: str
     anonymous_allowed: bool = False
-    provisional: str = ""
+    provisional: str = ""  # what is provisional about this row ("code", "scope", ...); empty = verified
     source: str = ""
 
 
@@ -133,27 +153,86 @@ class SpecPack:
     def load(cls, root: Path, origin: str = "siu") -> SpecPack:
         """Load a pack from a folder; raises :class:`SpecError` naming what is wrong."""
         root = Path(root)
+        if not root.is_dir():
+            raise SpecError(f"Specifikationspakken {root} findes ikke (ingen mappe)", f"The spec pack {root} does not exist (no folder)")
         try:
             raw = tomllib.loads((root / "manifest.toml").read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise SpecError(f"spec pack {root} has no manifest.toml") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise SpecError(f"spec pack {root}: manifest.toml is not valid TOML: {exc}") from None
+            raise SpecError(f"Specifikationspakken {root} har ingen manifest.toml", f"The spec pack {root} has no manifest.toml") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SpecError(
+                f"Specifikationspakken {root}: manifest.toml er ikke gyldig TOML: {exc}",
+                f"The spec pack {root}: manifest.toml is not valid TOML: {exc}",
+            ) from None
         try:
             manifest = Manifest.model_validate(raw)
-        except Exception as exc:  # pydantic.ValidationError, reported with the pack's path
-            raise SpecError(f"spec pack {root}: manifest.toml is incomplete: {exc}") from None
-        paragraphs = {p.code: p for p in (Paragraph.model_validate(r) for r in _read_csv(root / "paragraphs.csv", _bool_fields=("anonymous_allowed",)))}
-        chart = [ChartEntry.model_validate({**r, "paragraph": r.get("paragraph") or None}) for r in _read_csv(root / "chart.csv", _bool_fields=("provisional",))]
-        for entry in chart:
-            if entry.paragraph and entry.paragraph not in paragraphs:
-                raise SpecError(f"spec pack {root}: chart.csv names paragraph {entry.paragraph}, which paragraphs.csv lacks")
-        for p in paragraphs.values():
-            if p.area not in manifest.areas:
-                raise SpecError(f"spec pack {root}: paragraph {p.code} has area {p.area}, not one of {manifest.areas}")
-        if not (root / manifest.xml.schema_file).exists():
-            raise SpecError(f"spec pack {root}: the XSD {manifest.xml.schema_file} is missing")
-        return cls(root, manifest, paragraphs, chart, origin)
+        except ValidationError as exc:
+            problems = _problems(exc)
+            raise SpecError(
+                f"Specifikationspakken {root}: manifest.toml er ufuldstændig: {problems}",
+                f"The spec pack {root}: manifest.toml is incomplete: {problems}",
+            ) from None
+        paragraphs: dict[str, Paragraph] = {}
+        for line, row in _read_csv(root / "paragraphs.csv", ("anonymous_allowed",)):
+            p = _row(Paragraph, row, root / "paragraphs.csv", line)
+            if p.code in paragraphs:
+                raise SpecError(
+                    f"Specifikationspakken {root}: paragraphs.csv linje {line} gentager paragraffen {p.code}",
+                    f"The spec pack {root}: paragraphs.csv line {line} repeats the paragraph {p.code}",
+                )
+            paragraphs[p.code] = p
+        chart = [
+            _row(ChartEntry, {**row, "paragraph": row.get("paragraph") or None}, root / "chart.csv", line)
+            for line, row in _read_csv(root / "chart.csv", ("provisional",))
+        ]
+        pack = cls(root, manifest, paragraphs, chart, origin)
+        pack._check()
+        return pack
+
+    def _check(self) -> None:
+        """Cross-file consistency: areas, paragraphs, chart and the XSD agree."""
+        root, m = self.root, self.manifest
+
+        def bad(da: str, en: str) -> SpecError:
+            return SpecError(f"Specifikationspakken {root}: {da}", f"The spec pack {root}: {en}")
+
+        if m.valid_from > m.valid_to:
+            raise bad(f"valid_from {m.valid_from} ligger efter valid_to {m.valid_to}", f"valid_from {m.valid_from} is after valid_to {m.valid_to}")
+        if m.default_area not in m.areas:
+            raise bad(f"default_area '{m.default_area}' er ikke blandt areas {m.areas}", f"default_area '{m.default_area}' is not one of areas {m.areas}")
+        for area in m.areas:
+            if area not in m.area_info:
+                raise bad(f"området '{area}' mangler [area_info.{area}]", f"the area '{area}' lacks [area_info.{area}]")
+        for p in self.paragraphs.values():
+            if p.area not in m.areas:
+                raise bad(
+                    f"paragraffen {p.code} har området {p.area}, som ikke er blandt {m.areas}",
+                    f"paragraph {p.code} has area {p.area}, not one of {m.areas}",
+                )
+        for entry in self.chart:
+            if entry.paragraph and entry.paragraph not in self.paragraphs:
+                raise bad(
+                    f"chart.csv nævner paragraffen {entry.paragraph}, som paragraphs.csv ikke har",
+                    f"chart.csv names paragraph {entry.paragraph}, which paragraphs.csv lacks",
+                )
+        xsd = root / m.xml.schema_file
+        if not xsd.is_file():
+            raise bad(f"XSD'en {m.xml.schema_file} mangler", f"the XSD {m.xml.schema_file} is missing")
+        x = m.xml
+        checks = ((x.area_type, set(m.areas), True), (x.paragraph_type, set(self.paragraphs), True), (x.delivery_area_type, set(m.areas), False))
+        if any(name for name, _, _ in checks):
+            enums = xsd_enumerations(xsd)
+            for name, wanted, exact in checks:
+                if not name:
+                    continue
+                have = enums.get(name)
+                if have is None:
+                    raise bad(f"{xsd.name} har ingen simpleType '{name}'", f"{xsd.name} has no simpleType '{name}'")
+                if (have != wanted) if exact else not wanted <= have:
+                    raise bad(
+                        f"{xsd.name}: {name} tillader {sorted(have)}, men pakken har {sorted(wanted)}",
+                        f"{xsd.name}: {name} allows {sorted(have)}, but the pack has {sorted(wanted)}",
+                    )
 
     # --- identity ----------------------------------------------------------------------
     @property
@@ -168,6 +247,15 @@ class SpecPack:
     def areas(self) -> list[str]:
         return self.manifest.areas
 
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 over the pack's files (manifest, paragraphs, chart, XSD), to tell two copies apart."""
+        h = hashlib.sha256()
+        for name in (*PACK_FILES, self.manifest.xml.schema_file):
+            h.update(name.encode())
+            h.update((self.root / name).read_bytes())
+        return h.hexdigest()
+
     # --- chart of accounts -------------------------------------------------------------
     def chart_entry(self, function: str, dranst: str, grouping: str) -> ChartEntry | None:
         """The chart entry for an account: an exact grouping wins over ``*``."""
@@ -181,7 +269,9 @@ class SpecPack:
         return p.area if p else None
 
     def anonymous_allowed(self, paragraph: str | None) -> bool:
-        return (paragraph or "") in self.manifest.cpr.anonymous_paragraphs
+        """True for paragraphs whose lines may carry a fictitious CPR (paragraphs.csv)."""
+        p = self.paragraphs.get(paragraph or "")
+        return bool(p and p.anonymous_allowed)
 
     def paragraphs_for(self, area: str) -> list[str]:
         return [p.code for p in self.paragraphs.values() if p.area == area]
@@ -202,41 +292,136 @@ class SpecPack:
         try:
             return etree.XMLSchema(etree.parse(str(path)))
         except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
-            raise SpecError(f"spec pack {self.root}: {path.name} is not a valid XSD: {exc}") from None
+            raise SpecError(
+                f"Specifikationspakken {self.root}: {path.name} er ikke en gyldig XSD: {exc}",
+                f"The spec pack {self.root}: {path.name} is not a valid XSD: {exc}",
+            ) from None
 
+    # --- what the pack says about itself -----------------------------------------------
     def provisional(self) -> list[str]:
-        return list(self.manifest.provenance.get("provisional", []))
+        """Every provisional fact: the manifest's list, then provisional areas and paragraphs."""
+        out = list(self.manifest.provenance.get("provisional", []))
+        for name, info in self.manifest.area_info.items():
+            if info.provisional:
+                out.append(f"area {name}: {info.provisional}")
+        for p in self.paragraphs.values():
+            if p.provisional and p.provisional != "code":
+                out.append(f"paragraph {p.code}: {p.provisional}")
+        return out
 
     def summary(self) -> dict[str, Any]:
-        """What the pack contains, for ``siu specs show`` and the report header."""
+        """What the pack contains, for ``siu specs show`` and ``siu specs diff``."""
         m = self.manifest
         return {
             "year": m.year,
             "version": m.version,
+            "title": {"da": m.title_da, "en": m.title_en},
             "origin": self.origin,
             "folder": str(self.root),
+            "digest": self.digest,
             "valid_from": m.valid_from.isoformat(),
             "valid_to": m.valid_to.isoformat(),
-            "areas": m.areas,
-            "paragraphs": {c: {"area": p.area, "name": p.name_da, "provisional": p.provisional} for c, p in self.paragraphs.items()},
+            "areas": {a: m.area_info[a].model_dump() for a in m.areas},
+            "default_area": m.default_area,
+            "paragraphs": {c: p.model_dump(exclude={"code"}) for c, p in self.paragraphs.items()},
             "chart": [c.model_dump() for c in self.chart],
             "xml": m.xml.model_dump(by_alias=True),
             "file_name": m.file.get("name"),
             "amount": m.amount.model_dump(),
             "kontostreng": self.kontostreng_pattern,
             "cpr": m.cpr.model_dump(),
-            "provenance": m.provenance,
+            "dates": dict(m.dates),
+            "excel": m.excel.model_dump(),
+            "provenance": {k: list(v) for k, v in m.provenance.items()},
+            "provisional": self.provisional(),
         }
 
 
-def _read_csv(path: Path, _bool_fields: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
+    """What changed from ``old`` to ``new``: added/removed/changed areas, paragraphs, chart rows
+    (keyed by function, dranst, grouping), changed settings, XSD and provisional facts."""
+    a, b = old.summary(), new.summary()
+    out: dict[str, Any] = {"from": {"year": old.year, "version": old.version}, "to": {"year": new.year, "version": new.version}}
+    out["areas"] = _keyed_diff(a["areas"], b["areas"])
+    out["paragraphs"] = _keyed_diff(a["paragraphs"], b["paragraphs"])
+
+    def chart_key(c: dict[str, Any]) -> str:
+        return f"{c['function']}.{c['dranst']}.{c['grouping']}"
+
+    out["chart"] = _keyed_diff({chart_key(c): c for c in a["chart"]}, {chart_key(c): c for c in b["chart"]})
+    settings = {}
+    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel"):
+        for path, (x, y) in _flat_diff(a[key], b[key], key).items():
+            settings[path] = {"from": x, "to": y}
+    out["settings"] = settings
+    out["xsd_changed"] = (old.root / old.manifest.xml.schema_file).read_bytes() != (new.root / new.manifest.xml.schema_file).read_bytes()
+    out["provisional"] = {
+        "added": [p for p in b["provisional"] if p not in a["provisional"]],
+        "removed": [p for p in a["provisional"] if p not in b["provisional"]],
+    }
+    return out
+
+
+def _keyed_diff(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "added": {k: b[k] for k in b if k not in a},
+        "removed": {k: a[k] for k in a if k not in b},
+        "changed": {k: {f: {"from": x, "to": y} for f, (x, y) in _flat_diff(a[k], b[k], "").items()} for k in a if k in b and a[k] != b[k]},
+    }
+
+
+def _flat_diff(x: Any, y: Any, prefix: str) -> dict[str, tuple[Any, Any]]:
+    if isinstance(x, dict) and isinstance(y, dict):
+        out: dict[str, tuple[Any, Any]] = {}
+        for k in list(x) + [k for k in y if k not in x]:
+            out.update(_flat_diff(x.get(k), y.get(k), f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    return {} if x == y else {prefix: (x, y)}
+
+
+def xsd_enumerations(path: Path) -> dict[str, set[str]]:
+    """Named simple types of an XSD that are enumerations → their allowed values."""
+    try:
+        tree = etree.parse(str(path))
+    except etree.XMLSyntaxError as exc:
+        raise SpecError(f"{path} er ikke gyldig XML: {exc}", f"{path} is not valid XML: {exc}") from None
+    out: dict[str, set[str]] = {}
+    for st in tree.iter(f"{_XS}simpleType"):
+        name = st.get("name")
+        values = {e.get("value") for e in st.iter(f"{_XS}enumeration")}
+        if name and values:
+            out[name] = values
+    return out
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+
+
+def _row(model: type[Any], row: dict[str, Any], path: Path, line: int) -> Any:
+    try:
+        return model.model_validate(row)
+    except ValidationError as exc:
+        problems = _problems(exc)
+        raise SpecError(f"{path} linje {line}: {problems}", f"{path} line {line}: {problems}") from None
+
+
+def _read_csv(path: Path, bool_fields: tuple[str, ...] = ()) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a pack's CSV file with their line numbers; yes/ja/true/1 become True."""
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+            rows = [(i + 2, row) for i, row in enumerate(csv.DictReader(fh))]
     except FileNotFoundError:
-        raise SpecError(f"spec pack file {path} is missing") from None
-    for row in rows:
-        for name in _bool_fields:
+        raise SpecError(f"Specifikationspakkens fil {path} mangler", f"The spec pack file {path} is missing") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path} er ikke UTF-8: {exc}", f"{path} is not UTF-8: {exc}") from None
+    for line, row in rows:
+        if None in row or None in row.values():
+            raise SpecError(
+                f"{path} linje {line}: antallet af felter passer ikke til overskriften (komma uden anførselstegn?)",
+                f"{path} line {line}: the number of fields does not match the header (a comma without quotes?)",
+            )
+        for name in bool_fields:
             if name in row:
                 row[name] = (row[name] or "").strip().lower() in ("yes", "true", "1", "ja")
     return rows

@@ -1,0 +1,211 @@
+"""``siu specs list|show|diff``: which spec packs siu has, what one holds and what is provisional,
+and what changed between two years. Packs come from siu, plugins and ``--spec-dir``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from siu.specpack import SpecError, SpecPack, diff_packs
+from siu.specs_registry import SpecRegistry
+
+specs_app = typer.Typer(
+    help="Specifikationspakker pr. regnskabsår / Spec packs per reporting year",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en")]
+AsJson = Annotated[bool, typer.Option("--json", help="JSON-output")]
+SpecDir = Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")]
+NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Kun siu's egne pakker / Only siu's own packs")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml")]
+
+
+def _registry(config: Path | None, spec_dir: Path | None, no_plugins: bool, lang: str) -> SpecRegistry:
+    from siu.cli import _load_host, _settings, fail  # the CLI's own loading, imported late (cli imports us)
+
+    host = _load_host(_settings(config, lang), no_plugins, lang)
+    try:
+        return SpecRegistry.from_host(host, extra=[spec_dir] if spec_dir else [])
+    except SpecError as exc:
+        fail(lang, exc)
+
+
+def _pack(reg: SpecRegistry, year: int, lang: str) -> SpecPack:
+    from siu.cli import fail
+
+    try:
+        return reg.get(year)
+    except SpecError as exc:
+        fail(lang, exc)
+
+
+def _t(lang: str, da: str, en: str) -> str:
+    return en if lang == "en" else da
+
+
+@specs_app.command("list")
+def list_packs(
+    as_json: AsJson = False,
+    spec_dir: SpecDir = None,
+    no_plugins: NoPlugins = False,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+) -> None:
+    """Vis de tilgængelige pakker / List the available packs."""
+    reg = _registry(config, spec_dir, no_plugins, lang)
+    rows = []
+    for e in reg.entries:
+        rows.append(
+            {
+                "year": e.year,
+                "version": e.pack.version if e.pack else None,
+                "origin": e.origin,
+                "folder": str(e.folder),
+                "active": e.active,
+                "provisional": len(e.pack.provisional()) if e.pack else None,
+                "error": e.error.message(lang) if e.error else None,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=_t(lang, "Specifikationspakker", "Spec packs"))
+    for col in (("År", "Year"), ("Version", "Version"), ("Kilde", "Origin"), ("I brug", "In use"), ("Foreløbige fakta", "Provisional facts"), ("Mappe", "Folder")):
+        table.add_column(_t(lang, *col))
+    for r in rows:
+        status = _t(lang, "ja", "yes") if r["active"] and not r["error"] else _t(lang, "nej", "no")
+        if r["error"]:
+            status = f"[red]{_t(lang, 'fejl', 'error')}: {escape(r['error'])}[/]"
+        elif not r["active"]:
+            status = _t(lang, "nej (erstattet)", "no (replaced)")
+        table.add_row(str(r["year"] or "?"), r["version"] or "-", escape(r["origin"]), status, str(r["provisional"] if r["provisional"] is not None else "-"), escape(r["folder"]))
+    Console(highlight=False).print(table)
+
+
+@specs_app.command("show")
+def show(
+    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
+    as_json: AsJson = False,
+    spec_dir: SpecDir = None,
+    no_plugins: NoPlugins = False,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+) -> None:
+    """Vis hvad en pakke indeholder, og hvad der er foreløbigt / Show what a pack holds and what is provisional."""
+    pack = _pack(_registry(config, spec_dir, no_plugins, lang), year, lang)
+    s = pack.summary()
+    if as_json:
+        typer.echo(json.dumps(s, indent=2, ensure_ascii=False, default=str))
+        return
+    en = lang == "en"
+    c = Console(highlight=False)
+    c.rule(f"[bold]{escape(s['title']['en' if en else 'da'])}[/] · {s['version']}")
+    meta = Table.grid(padding=(0, 2))
+    m = pack.manifest
+    meta.add_row(_t(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
+    meta.add_row(_t(lang, "Gælder", "Valid"), f"{s['valid_from']} – {s['valid_to']}")
+    meta.add_row("SHA-256", s["digest"])
+    areas = []
+    for name, info in s["areas"].items():
+        label = f"{name} ({info['name_en'] if en else info['name_da']})"
+        if info["provisional"]:
+            label += _t(lang, " [foreløbig]", " [provisional]")
+        areas.append(label)
+    meta.add_row(_t(lang, "Områder", "Areas"), escape(", ".join(areas)) + _t(lang, f"; standard: {m.default_area}", f"; default: {m.default_area}"))
+    a = m.amount
+    meta.add_row(_t(lang, "Beløb", "Amounts"), f"{a.unit}, {a.decimals} {_t(lang, 'decimaler', 'decimals')}, {a.sign}, {_t(lang, 'afrunding', 'rounding')}: {a.rounding}")
+    meta.add_row("KONTOSTRENG", escape(s["kontostreng"]))
+    cp = m.cpr
+    born = _t(lang, "DDMMÅÅ", "DDMMYY")
+    allowed = ", ".join(p.code for p in pack.paragraphs.values() if p.anonymous_allowed) or "-"
+    meta.add_row(
+        _t(lang, "Fiktive CPR", "Fictitious CPR"),
+        f"{born}{cp.female_suffix} / {born}{cp.male_suffix}, {cp.no_birth_date}{cp.female_suffix} / {cp.no_birth_date}{cp.male_suffix} "
+        + _t(lang, f"(kun {allowed})", f"(only {allowed})"),
+    )
+    meta.add_row(_t(lang, "Datoregler", "Date rules"), escape(", ".join(f"{k} = {v}" for k, v in s["dates"].items()) or "-"))
+    x = m.xml
+    meta.add_row("XML", escape(f"{x.root} ({x.namespace or '-'}) / {x.header} / {x.records}/{x.record}" + (f" / {x.trailer}" if x.trailer else "") + f", XSD {x.schema_file}"))
+    meta.add_row(_t(lang, "Linjefelter", "Line fields"), escape(", ".join(x.record_fields.values())))
+    meta.add_row(_t(lang, "Filnavn", "File name"), escape(s["file_name"] or "-"))
+    meta.add_row("Excel", escape(f"{m.excel.sheet}: " + ", ".join(col.header for col in m.excel.columns)))
+    c.print(meta)
+
+    pt = Table(title=_t(lang, "Paragraffer", "Paragraphs"))
+    for col in (("Kode", "Code"), ("Område", "Area"), ("Lov", "Law"), ("Navn", "Name"), ("Foreløbigt", "Provisional"), ("Kilde", "Source")):
+        pt.add_column(_t(lang, *col))
+    for code, p in s["paragraphs"].items():
+        pt.add_row(code, p["area"], escape(f"{p['section']} ({p['law']})"), escape(p["name_en"] if en else p["name_da"]), escape(p["provisional"] or "-"), escape(p["source"]))
+    c.print(pt)
+
+    ct = Table(title=_t(lang, "Kontoplan i scope", "Chart of accounts in scope"))
+    for col in (("Funktion", "Function"), ("Dranst", "Dranst"), ("Gruppering", "Grouping"), ("Paragraf", "Paragraph"), ("Navn", "Name"), ("Foreløbig", "Provisional")):
+        ct.add_column(_t(lang, *col))
+    for e in pack.chart:
+        ct.add_row(e.function, e.dranst, e.grouping, e.paragraph or _t(lang, "(fra tilknytningen)", "(from the mapping)"), escape(e.name_da), _t(lang, "ja", "yes") if e.provisional else _t(lang, "nej", "no"))
+    c.print(ct)
+
+    c.print(f"[bold]{_t(lang, 'Fra DST’s materiale', 'From DST’s material')}[/]")
+    for fact in m.provenance.get("verified", []):
+        c.print(f"  ✓ {escape(fact)}")
+    c.print(f"[bold yellow]{_t(lang, 'Foreløbigt (siu’s antagelser)', 'Provisional (siu’s assumptions)')}[/]")
+    for fact in s["provisional"]:
+        c.print(f"  ? {escape(fact)}")
+    links = m.provenance.get("links", [])
+    if links:
+        c.print(f"[bold]{_t(lang, 'Kilder', 'Sources')}[/]")
+        for link in links:
+            c.print(f"  {escape(link)}")
+
+
+@specs_app.command("diff")
+def diff(
+    old: Annotated[int, typer.Argument(help="Fra år / From year")],
+    new: Annotated[int, typer.Argument(help="Til år / To year")],
+    as_json: AsJson = False,
+    spec_dir: SpecDir = None,
+    no_plugins: NoPlugins = False,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+) -> None:
+    """Vis forskellen mellem to års pakker / Show what changed between two years' packs."""
+    reg = _registry(config, spec_dir, no_plugins, lang)
+    d = diff_packs(_pack(reg, old, lang), _pack(reg, new, lang))
+    if as_json:
+        typer.echo(json.dumps(d, indent=2, ensure_ascii=False, default=str))
+        return
+    c = Console(highlight=False)
+    c.rule(f"{d['from']['version']} → {d['to']['version']}")
+    words = {"added": ("Tilføjet", "Added", "+"), "removed": ("Fjernet", "Removed", "-"), "changed": ("Ændret", "Changed", "~")}
+    sections = (("areas", ("Områder", "Areas")), ("paragraphs", ("Paragraffer", "Paragraphs")), ("chart", ("Kontoplan", "Chart of accounts")))
+    for key, title in sections:
+        part = d[key]
+        if not any(part.values()):
+            continue
+        c.print(f"[bold]{_t(lang, *title)}[/]")
+        for kind in ("added", "removed", "changed"):
+            for name, value in part[kind].items():
+                c.print(f"  {words[kind][2]} {escape(name)}: {escape(_describe(value, kind))}")
+    if d["settings"]:
+        c.print(f"[bold]{_t(lang, 'Indstillinger', 'Settings')}[/]")
+        for path, change in d["settings"].items():
+            c.print(f"  ~ {escape(path)}: {escape(str(change['from']))} → {escape(str(change['to']))}")
+    c.print(f"XSD: {_t(lang, 'ændret', 'changed') if d['xsd_changed'] else _t(lang, 'uændret', 'unchanged')}")
+    for kind in ("added", "removed"):
+        for fact in d["provisional"][kind]:
+            label = _t(lang, "foreløbigt", "provisional")
+            c.print(f"  {words[kind][2]} {label}: {escape(fact)}")
+
+
+def _describe(value: dict[str, Any], kind: str) -> str:
+    if kind == "changed":
+        return "; ".join(f"{f}: {v['from']} → {v['to']}" for f, v in value.items())
+    return ", ".join(f"{k}={v}" for k, v in value.items() if k not in ("source",) and v not in ("", None))
