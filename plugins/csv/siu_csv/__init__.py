@@ -1,27 +1,72 @@
 """Any CSV/TXT/xlsx table as a siu source through a column map: ``--source csv``.
 
-The column map lives in ``[source.csv.columns]`` of siu.toml (or a file given with
-``--columns``): each siu field names the header (or headers) holding it::
+This is how a case-system extract or a home-made spreadsheet gets in. The column map lives in
+``[source.csv.columns]`` of siu.toml, or in a file of its own given with ``--columns FILE``
+(the same keys as the ``[source.csv]`` section: a ``[columns]`` table and, optionally,
+``period``/``aliases``). Each siu field names the header, or a list of headers, holding it::
 
     [source.csv.columns]
     cpr = "Personnummer"
     amount = "Beløb"
     start = "Fra"
     end = "Til"
-    kontostreng = "Konto"
+    kontostreng = ["Konto", "Kontonr."]
 
-Values are read with the core toolkit (Danish numbers, dates, debit/credit). Without a map,
-the common Danish and SAP header names are recognised.
+What is mapped is what is read: a mapped column that the file lacks is an error (SIU005), and
+so is a field siu does not know (SIU601). Fields siu needs but the map leaves out (``cpr`` and an
+amount) are looked for under their usual Danish names. Values are read with the core toolkit
+(Danish numbers, dates, debit/credit); see docs/excel-and-csv.md for the fields.
+Without any map the common Danish and SAP header names are recognised.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 from siu import hookimpl
-from siu.adapters import ReadOptions, Source
+from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
+from siu.findings import define
+from siu.models import Finding, Location, Posting
 from siu.tables import HeaderMatcher
 from siu.tabular import COMMON_ALIASES, TabularSource
 
 SIU_API = 1
+
+# The fields a column map may name: every field the tabular reader fills.
+FIELDS = tuple(name for name in COMMON_ALIASES if name != "document_date")
+# A generic adapter must never win automatic detection over a format-specific one.
+MAX_SNIFF = 0.45
+
+BAD_COLUMN_MAP = define(
+    "SIU601",
+    "error",
+    ("Kolonnekortet er ugyldigt", "The column map is invalid"),
+    ("Kolonnekortet for {file} er ugyldigt: {detail_da}", "The column map for {file} is invalid: {detail_en}"),
+    (
+        "Kolonnekortet (`[source.csv.columns]` i siu.toml eller filen givet med `--columns`) knytter siu's "
+        "felter til overskrifter i filen: `felt = \"Overskrift\"` eller `felt = [\"Overskrift 1\", \"Overskrift 2\"]`. "
+        "Felterne er: " + ", ".join(FIELDS) + ". Ret stavningen af feltet, eller fjern linjen.",
+        "The column map (`[source.csv.columns]` in siu.toml or the file given with `--columns`) ties siu's "
+        "fields to headers in the file: `field = \"Header\"` or `field = [\"Header 1\", \"Header 2\"]`. "
+        "The fields are: " + ", ".join(FIELDS) + ". Fix the field's spelling, or remove the line.",
+    ),
+)
+
+
+def column_map_problems(columns: Any) -> list[tuple[str, str]]:
+    """(Danish, English) descriptions of what is wrong with a column map; [] when it is fine."""
+    if not isinstance(columns, dict):
+        return [("kolonnekortet skal være en tabel felt = \"Overskrift\"", "the column map must be a table field = \"Header\"")]
+    problems = []
+    for name, value in columns.items():
+        if name not in FIELDS:
+            problems.append((f"ukendt felt '{name}'", f"unknown field '{name}'"))
+        headers = [value] if isinstance(value, str) else value
+        if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and h.strip() for h in headers):
+            problems.append((f"'{name}' skal være en overskrift eller en liste af overskrifter", f"'{name}' must be a header or a list of headers"))
+    return problems
 
 
 class CsvSource(TabularSource):
@@ -37,9 +82,40 @@ class CsvSource(TabularSource):
         if not columns:
             return super().matcher(options)
         aliases = {name: [value] if isinstance(value, str) else list(value) for name, value in columns.items()}
-        required = [f for f in self.required if f in aliases] or list(self.required)
-        one_of = [g for g in self.one_of if any(f in aliases for f in g)] or list(self.one_of)
+        # Every mapped column must be there; what siu needs but the map leaves out is looked for
+        # under its usual names.
+        required = list(aliases)
+        for name in self.required:
+            if name not in aliases:
+                aliases[name] = list(COMMON_ALIASES[name])
+                required.append(name)
+        one_of = []
+        for group in self.one_of:
+            if not any(f in aliases for f in group):
+                for f in group:
+                    aliases[f] = list(COMMON_ALIASES[f])
+                one_of.append(group)
         return HeaderMatcher(aliases, required, one_of)
+
+    def sniff(self, path: Path) -> Sniff:
+        found = super().sniff(path)
+        return Sniff(
+            min(found.confidence, MAX_SNIFF),
+            f"generisk adapter, vælges med --source csv ({found.reason_da})",
+            f"generic adapter, chosen with --source csv ({found.reason_en})",
+        )
+
+    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+        problems = column_map_problems(options.settings.get("columns") or {})
+        if problems:
+            yield BAD_COLUMN_MAP.make(
+                location=Location(file=path.name),
+                file=path.name,
+                detail_da="; ".join(da for da, _ in problems),
+                detail_en="; ".join(en for _, en in problems),
+            )
+            return
+        yield from super().read(path, options, info)
 
 
 @hookimpl

@@ -1,30 +1,87 @@
 """Writing the delivery as DST's Excel template, streamed with openpyxl's write-only mode.
 
-CPR numbers and accounts are text cells, so leading zeros survive; dates are real dates;
-amounts are numbers. No text cell may start with a character Excel would run as a formula.
+The sheet name, header row, header texts, column order and cell types come from the spec pack's
+``[excel]`` section. Cell types are fixed, never guessed:
+
+- ``text``: an inline string cell, so CPR numbers and accounts keep their leading zeros. A text
+  that starts with ``= + - @`` is stored as a string (data type ``s``, never a formula) and marked
+  with Excel's quote prefix, the invisible apostrophe Excel itself sets when a user types ``'=``:
+  Excel shows it as text and keeps it text when the cell is edited; the value itself is unchanged,
+  so the file reads back exactly.
+- ``date``: a real date with the format ``yyyy-mm-dd``.
+- ``number``: a number with the pack's number of decimals shown. The value written is the exact
+  Decimal (openpyxl writes 16 significant digits; DST's amounts have at most 15).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from siu.models import DeliveryHeader, Record
-from siu.specpack import SpecPack
+from siu.findings import define
+from siu.models import DeliveryHeader, Finding, Location, Record
+from siu.specpack import ExcelSpec, SpecPack
+from siu.tables import column_letter
 from siu.writers import Writer
 
 FORMULA_START = ("=", "+", "-", "@")
+CELL_TYPES = ("text", "date", "number")
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+
+TEMPLATE_INVALID = define(
+    "SIU610",
+    "error",
+    ("Excel-skabelonen i specifikationen er ugyldig", "The spec pack's Excel template is invalid"),
+    (
+        "Kolonnen '{header}' i [excel] i specifikationen for {year} er ugyldig: {reason}",
+        "The column '{header}' in [excel] of the {year} spec pack is invalid: {reason}",
+    ),
+    (
+        "Specifikationspakkens afsnit `[excel]` beskriver DST's Excel-skabelon: ark, overskriftsrække og for "
+        "hver kolonne et felt fra leverancelinjen (psr_id, kontostreng, paragraph, area, amount, start, end) og "
+        "en celletype (text, date, number). Et ukendt felt eller en ukendt type er en fejl i pakken; ret "
+        "manifest.toml eller brug den pakke, siu leveres med.",
+        "The spec pack's `[excel]` section describes DST's Excel template: sheet, header row and for every "
+        "column a field of the delivery line (psr_id, kontostreng, paragraph, area, amount, start, end) and a "
+        "cell type (text, date, number). An unknown field or type is an error in the pack; fix manifest.toml "
+        "or use the pack siu ships.",
+    ),
+    group="output",
+)
 
 
-def safe_text(value: str) -> str:
-    """Text that Excel will never run as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+def needs_neutralising(text: str) -> bool:
+    """True for text Excel would take as a formula if a user typed it."""
+    return text.startswith(FORMULA_START)
+
+
+def text_cell(ws: Any, text: str) -> WriteOnlyCell:
+    """A text cell Excel never evaluates: data type ``s`` always, quote prefix where it matters."""
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"  # openpyxl binds '=...' as a formula ('f'); a delivery value never is one
+    cell.number_format = TEXT_FORMAT
+    if needs_neutralising(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def template_problems(template: ExcelSpec) -> Iterator[tuple[str, str]]:
+    """(header, reason) for every column of a template siu cannot write."""
+    if not template.columns:
+        yield "-", "ingen kolonner / no columns"
+    for col in template.columns:
+        if col.field not in Record.model_fields:
+            yield col.header, f"ukendt felt / unknown field '{col.field}'"
+        if col.type not in CELL_TYPES:
+            yield col.header, f"ukendt celletype / unknown cell type '{col.type}'"
 
 
 class ExcelTemplateWriter(Writer):
@@ -34,37 +91,43 @@ class ExcelTemplateWriter(Writer):
 
     def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
         template = spec.manifest.excel
+        number_format = "0" if spec.manifest.amount.decimals <= 0 else "0." + "0" * spec.manifest.amount.decimals
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(template.sheet)
         for i, col in enumerate(template.columns):
             if col.width:
-                ws.column_dimensions[chr(65 + i)].width = col.width
+                ws.column_dimensions[column_letter(i)].width = col.width
+        ws.freeze_panes = f"A{template.header_row + 1}"
         bold = Font(bold=True)
         head = []
         for col in template.columns:
-            cell = WriteOnlyCell(ws, value=col.header)
+            cell = text_cell(ws, col.header)
             cell.font = bold
             head.append(cell)
         for _ in range(template.header_row - 1):
             ws.append([])
         ws.append(head)
-        kinds = [(col.field, col.type) for col in template.columns]
+        columns = [(col.field, col.type) for col in template.columns]
+
+        def cell(value: Any, kind: str) -> Any:
+            if value is None:
+                return None
+            if kind == "number" and isinstance(value, (Decimal, int, float)):
+                c = WriteOnlyCell(ws, value=value)
+                c.number_format = number_format
+                return c
+            if kind == "date" and isinstance(value, dt.date):
+                c = WriteOnlyCell(ws, value=value)
+                c.number_format = DATE_FORMAT
+                return c
+            # text columns, and any value that is not of its column's type, go in as text
+            return text_cell(ws, value if isinstance(value, str) else str(value))
+
+        append = ws.append
         for rec in records:
-            ws.append([self._cell(ws, getattr(rec, name), kind) for name, kind in kinds])
+            append([cell(getattr(rec, name, None), kind) for name, kind in columns])
         wb.save(out)
 
-    @staticmethod
-    def _cell(ws: Any, value: Any, kind: str) -> Any:
-        if value is None:
-            return None
-        if kind == "number":
-            return float(value) if isinstance(value, Decimal) and value != value.to_integral() else int(value) if isinstance(value, Decimal) else value
-        if kind == "date":
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                return cell
-            return value
-        cell = WriteOnlyCell(ws, value=safe_text(str(value)))
-        cell.number_format = "@"
-        return cell
+    def check(self, path: Path, spec: SpecPack) -> Iterator[Finding]:
+        for header, reason in template_problems(spec.manifest.excel):
+            yield TEMPLATE_INVALID.make(location=Location(file=path.name), header=header, year=spec.year, reason=reason)
