@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+# Masking takes any script's digits (masking too much is harmless); normalising takes ASCII only.
 _CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})[- ]?(\d{4})(?!\d)")
-_DIGITS = re.compile(r"^\s*(\d{6})[- ]?(\d{4})\s*$")
+_DIGITS = re.compile(r"\s*([0-9]{6})[- ]?([0-9]{4})\s*\Z")
 
 # DST's fictitious forms for anonymous § 109 stays (the suffixes and the no-birth-date
 # placeholder are defaults here; the year's spec pack is the authority and passes its own).

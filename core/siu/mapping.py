@@ -7,13 +7,16 @@ A mapping file (TOML) holds rules; the first rule whose conditions all match a p
     psp = "XG-5385010001-*"                      # exact value or a pattern (* and ?)
     function = "5.38.50"                         # → the official function,
     dranst = "1"                                 #   operating/refund etc. (default 1)
-    grouping = "001"                             #   and grouping
+    grouping = "001"                             #   and grouping (required)
     paragraph = "SEL108"                         # optional; else the spec pack's chart decides
     # art = "4.0"                                # optional; else the artskonto's first two digits
 
 Conditions may use ``psp``, ``cost_centre``, ``gl_account`` and ``artskonto``; each is an
-exact value, a ``*``/``?`` pattern, or a list of those. A posting that already carries an
-official kontostreng (e.g. from DST's Excel template) needs no rule.
+exact value, a ``*``/``?`` pattern, or a list of those, compared without regard to case. A rule
+without ``function`` is skipped (a starter rule from ``siu mapping init`` not filled in yet).
+A posting that already carries an official kontostreng (e.g. from DST's Excel template) needs
+no rule. Rules that can match the same posting are reported when the file is loaded (SIU204,
+SIU205). User documentation: ``docs/mapping.md``.
 
 The built-in mapping is a ``map_account`` hook implementation that answers last, so a plugin
 can replace it for a municipality with other needs.
@@ -24,18 +27,27 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from siu import kontostreng as ks
 from siu.context import Context
-from siu.findings import define
+from siu.findings import Code, define
 from siu.hookspecs import hookimpl
-from siu.models import AccountMapping, Finding, Posting
-from siu.parsing import ParseError
+from siu.models import AccountMapping, Finding, Location, Posting
+from siu.rules import DeliveryRule, Hit
 
 DIMENSIONS = ("psp", "cost_centre", "gl_account", "artskonto")
+DIM_LABELS = {
+    "psp": ("PSP", "PSP"),
+    "cost_centre": ("omk.sted", "cost centre"),
+    "gl_account": ("finanskonto", "G/L account"),
+    "artskonto": ("artskonto", "artskonto"),
+}
+_RULE_FIELDS = {*DIMENSIONS, "name", "function", "dranst", "grouping", "paragraph", "art", "postings", "total"}
 
 UNMAPPED = define(
     "SIU201",
@@ -59,7 +71,7 @@ BAD_ACCOUNT = define(
     "SIU202",
     "error",
     ("Ugyldig kontostreng", "Invalid account string"),
-    ("Kontostrengen '{value}' kan ikke læses: {reason}", "The account string '{value}' cannot be read: {reason}"),
+    ("Kontostrengen '{value}' kan ikke læses: {reason_da}", "The account string '{value}' cannot be read: {reason}"),
     (
         "En kontostreng skrives fx 5.38.50.1.003.4.7 eller 53850100347. Ret værdien i kilden eller i "
         "tilknytningsfilen.",
@@ -84,6 +96,42 @@ NO_ART = define(
     ),
     group="mapping",
 )
+OVERLAP = define(
+    "SIU204",
+    "warning",
+    ("Overlappende regler i tilknytningsfilen", "Overlapping rules in the mapping file"),
+    (
+        "{later} kan passe på de samme posteringer som {earlier}; {earlier} vinder, fordi den står først",
+        "{later_en} can match the same postings as {earlier_en}; {earlier_en} wins because it comes first",
+    ),
+    (
+        "Den første regel, der passer, bestemmer kontoen. Når to regler kan passe på samme postering, "
+        "afhænger resultatet af rækkefølgen. Gør reglerne mere præcise, eller bekræft, at rækkefølgen er "
+        "den ønskede (fx en særregel før en bred regel med *). `siu mapping check` viser de posteringer, "
+        "der faktisk passer på flere regler.",
+        "The first rule that matches decides the account. When two rules can match the same posting, the "
+        "result depends on their order. Make the rules more precise, or confirm the order is intended "
+        "(e.g. a special rule before a broad rule with *). `siu mapping check` lists the postings that "
+        "actually match several rules.",
+    ),
+    group="mapping",
+)
+SHADOWED = define(
+    "SIU205",
+    "warning",
+    ("Regel bruges aldrig", "Rule never used"),
+    (
+        "{later} bruges aldrig: {earlier} står før og dækker alt, hvad den dækker",
+        "{later_en} is never used: {earlier_en} comes first and covers everything it covers",
+    ),
+    (
+        "En regel, som en tidligere regel dækker helt, kan aldrig vinde. Flyt den særlige regel op før "
+        "den brede, eller slet den.",
+        "A rule fully covered by an earlier rule can never win. Move the special rule above the broad one, "
+        "or delete it.",
+    ),
+    group="mapping",
+)
 
 
 class MappingError(Exception):
@@ -95,14 +143,16 @@ class MappingError(Exception):
         super().__init__(message_en)
 
 
-def _matcher(value: Any) -> tuple[str, ...]:
-    values = value if isinstance(value, list) else [value]
-    return tuple(str(v).strip() for v in values)
+# --- rules ---------------------------------------------------------------------------------
+
+
+def _is_pattern(p: str) -> bool:
+    return any(c in p for c in "*?[")
 
 
 @dataclass
 class MappingRule:
-    """One rule of the mapping file."""
+    """One rule of the mapping file. ``number`` counts every ``[[rule]]`` from 1, filled or not."""
 
     number: int
     name: str
@@ -113,6 +163,7 @@ class MappingRule:
     paragraph: str | None = None
     art: str | None = None
     _compiled: dict[str, list[re.Pattern[str]]] = field(default_factory=dict, repr=False)
+    _base: ks.Kontostreng | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for dim, patterns in self.conditions.items():
@@ -122,6 +173,10 @@ class MappingRule:
     def label(self) -> str:
         return f"regel {self.number}" + (f" ({self.name})" if self.name else "")
 
+    @property
+    def label_en(self) -> str:
+        return f"rule {self.number}" + (f" ({self.name})" if self.name else "")
+
     def matches(self, dims: dict[str, str]) -> bool:
         for dim, patterns in self._compiled.items():
             value = dims.get(dim)
@@ -130,113 +185,296 @@ class MappingRule:
         return True
 
     def base(self) -> ks.Kontostreng:
-        return ks.parse(f"{self.function}.{self.dranst}.{self.grouping}")
+        """The rule's account without art (raises :class:`siu.kontostreng.KontostrengError`)."""
+        if self._base is None:
+            self._base = ks.parse(f"{self.function}.{self.dranst}.{self.grouping}")
+        return self._base
+
+    def literal_dim(self) -> str | None:
+        """A dimension this rule requires exact values for (used to index the rules), or None."""
+        for dim in DIMENSIONS:
+            patterns = self.conditions.get(dim)
+            if patterns and not any(_is_pattern(p) for p in patterns):
+                return dim
+        return None
 
 
 @dataclass
 class MappingFile:
+    """A loaded mapping file. :meth:`find` is first-match; rules with exact values are indexed
+    so a file with thousands of rules stays fast."""
+
     path: Path | None
     rules: list[MappingRule]
     overlaps: list[tuple[MappingRule, MappingRule]] = field(default_factory=list)
+    shadowed: list[tuple[MappingRule, MappingRule]] = field(default_factory=list)
+    skipped: int = 0  # starter rules without a function
+    _index: dict[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
+    _scan: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, rule in enumerate(self.rules):
+            dim = rule.literal_dim()
+            if dim is None:
+                self._scan.append(i)
+                continue
+            by_value = self._index.setdefault(dim, {})
+            for value in rule.conditions[dim]:
+                by_value.setdefault(value.casefold(), []).append(i)
+
+    def _candidates(self, dims: dict[str, str]) -> list[int]:
+        found = list(self._scan)
+        for dim, by_value in self._index.items():
+            value = dims.get(dim)
+            if value is not None:
+                found.extend(by_value.get(value.casefold(), ()))
+        found.sort()
+        return found
 
     def find(self, dims: dict[str, str]) -> MappingRule | None:
-        for rule in self.rules:
-            if rule.matches(dims):
-                return rule
+        """The first rule that matches ``dims``, or None."""
+        for i in self._candidates(dims):
+            if self.rules[i].matches(dims):
+                return self.rules[i]
         return None
 
     def find_all(self, dims: dict[str, str]) -> list[MappingRule]:
-        return [r for r in self.rules if r.matches(dims)]
+        """Every rule that matches ``dims``, in file order (the first one wins)."""
+        return [self.rules[i] for i in dict.fromkeys(self._candidates(dims)) if self.rules[i].matches(dims)]
+
+    @property
+    def location(self) -> Location | None:
+        return Location(file=self.path.name) if self.path else None
+
+    def notes(self) -> Iterator[tuple[Code, dict[str, str]]]:
+        """The load-time warnings as (code, template parameters): never-used rules (SIU205) and
+        overlapping rules (SIU204)."""
+        for code, pairs in ((SHADOWED, self.shadowed), (OVERLAP, self.overlaps)):
+            for a, b in pairs:
+                yield code, {"earlier": a.label, "later": b.label, "earlier_en": a.label_en, "later_en": b.label_en}
+
+    def findings(self) -> Iterator[Finding]:
+        """The load-time warnings as findings located in the mapping file."""
+        for code, params in self.notes():
+            yield code.make(location=self.location, **params)
+
+
+def _matcher(value: Any, path: Path, number: int, dim: str) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, str | int):
+            raise MappingError(
+                f"{path}: regel {number}: {dim} skal være tekst eller en liste af tekster",
+                f"{path}: rule {number}: {dim} must be text or a list of texts",
+            )
+        text = str(v).strip()
+        if text:
+            out.append(text)
+    return tuple(out)
+
+
+def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str | None:
+    value = raw.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    return str(value).strip()
 
 
 def load_mapping(path: Path) -> MappingFile:
-    """Read and check a mapping file; overlapping rules are listed in ``overlaps``."""
+    """Read and check a mapping file; raises :class:`MappingError` naming the rule at fault.
+
+    Overlapping rules are listed in ``overlaps`` and ``shadowed`` (see :meth:`MappingFile.findings`).
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MappingError(f"Tilknytningsfilen findes ikke: {path}", f"Mapping file not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
-    rules = []
-    for i, raw in enumerate(data.get("rule", []), start=1):
-        unknown = set(raw) - {*DIMENSIONS, "name", "function", "dranst", "grouping", "paragraph", "art", "postings", "total"}
-        if unknown:
-            raise MappingError(
-                f"{path}: regel {i} har ukendte felter: {', '.join(sorted(unknown))}",
-                f"{path}: rule {i} has unknown fields: {', '.join(sorted(unknown))}",
-            )
-        if not raw.get("function"):
-            continue  # a starter rule not filled in yet
-        conditions = {d: _matcher(raw[d]) for d in DIMENSIONS if d in raw and raw[d] not in ("", [])}
-        if not conditions:
-            raise MappingError(
-                f"{path}: regel {i} har ingen betingelse (psp, cost_centre, gl_account eller artskonto)",
-                f"{path}: rule {i} has no condition (psp, cost_centre, gl_account or artskonto)",
-            )
-        rule = MappingRule(
-            number=i,
-            name=str(raw.get("name", "")),
-            conditions=conditions,
-            function=str(raw["function"]),
-            dranst=str(raw.get("dranst", "1")),
-            grouping=str(raw.get("grouping", "000")).zfill(3),
-            paragraph=raw.get("paragraph") or None,
-            art=str(raw["art"]).replace(".", "") if raw.get("art") else None,
+    extra = set(data) - {"rule"}
+    if extra:
+        raise MappingError(
+            f"{path}: ukendte felter øverst i filen: {', '.join(sorted(extra))} (regler skrives [[rule]])",
+            f"{path}: unknown top-level keys: {', '.join(sorted(extra))} (rules are written [[rule]])",
         )
-        try:
-            rule.base()
-        except ParseError as exc:
-            raise MappingError(
-                f"{path}: regel {i} har en ugyldig konto: {exc.reason}",
-                f"{path}: rule {i} has an invalid account: {exc.reason}",
-            ) from None
-        rules.append(rule)
-    return MappingFile(path=path, rules=rules, overlaps=find_overlaps(rules))
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
+        raise MappingError(f"{path}: regler skrives som [[rule]]-tabeller", f"{path}: rules must be [[rule]] tables")
+    rules = []
+    skipped = 0
+    for i, raw in enumerate(raw_rules, start=1):
+        rule = _rule(raw, i, path)
+        if rule is None:
+            skipped += 1
+        else:
+            rules.append(rule)
+    overlaps, shadowed = find_overlaps(rules)
+    return MappingFile(path=path, rules=rules, overlaps=overlaps, shadowed=shadowed, skipped=skipped)
 
 
-def find_overlaps(rules: list[MappingRule]) -> list[tuple[MappingRule, MappingRule]]:
-    """Pairs of rules that can match the same posting (an earlier rule shadows a later one).
+def _rule(raw: dict[str, Any], i: int, path: Path) -> MappingRule | None:
+    def error(da: str, en: str) -> MappingError:
+        return MappingError(f"{path}: regel {i}: {da}", f"{path}: rule {i}: {en}")
 
-    Two rules overlap when, for every dimension both constrain, some pattern of one can match
-    some value of the other; a dimension only one rule constrains does not separate them.
+    unknown = set(raw) - _RULE_FIELDS
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        return _raise(error(f"ukendte felter: {names}", f"unknown fields: {names}"))
+    function = _text(raw, "function")
+    if function is None:
+        return None  # a starter rule not filled in yet
+    conditions = {d: m for d in DIMENSIONS if d in raw and (m := _matcher(raw[d], path, i, d))}
+    if not conditions:
+        return _raise(error("har ingen betingelse (psp, cost_centre, gl_account eller artskonto)", "has no condition (psp, cost_centre, gl_account or artskonto)"))
+    grouping = _text(raw, "grouping")
+    if grouping is None:
+        return _raise(error("grouping mangler (fx \"001\")", "grouping is missing (e.g. \"001\")"))
+    rule = MappingRule(
+        number=i,
+        name=_text(raw, "name", "") or "",
+        conditions=conditions,
+        function=function,
+        dranst=_text(raw, "dranst", "1") or "1",
+        grouping=grouping.zfill(3),
+        paragraph=_text(raw, "paragraph"),
+        art=None,
+    )
+    try:
+        base = rule.base()
+        art = _text(raw, "art")
+        if art is not None:
+            rule.art = base.with_art(art).art
+    except ks.KontostrengError as exc:
+        return _raise(error(f"ugyldig konto: {exc.reason_da}", f"invalid account: {exc.reason}"))
+    return rule
+
+
+def _raise(exc: MappingError) -> None:
+    raise exc
+
+
+# --- overlap detection ---------------------------------------------------------------------
+
+
+def find_overlaps(rules: list[MappingRule]) -> tuple[list[tuple[MappingRule, MappingRule]], list[tuple[MappingRule, MappingRule]]]:
+    """Pairs of rules that can match the same posting: ``(overlaps, shadowed)``.
+
+    Two rules overlap when they constrain at least one dimension in common and, for every
+    dimension both constrain, some pattern of one and some pattern of the other can match a
+    common value; a dimension only one rule constrains does not separate them. Rules on disjoint
+    dimensions (one on ``psp``, one on ``cost_centre``) are not reported: they meet only on
+    postings that carry both, which ``siu mapping check`` shows as ambiguous. A later rule is
+    *shadowed* when an earlier one covers it completely (it can never win); shadowed pairs are
+    not repeated in ``overlaps``.
     """
-    out = []
+    overlaps, shadowed = [], []
     for i, a in enumerate(rules):
         for b in rules[i + 1 :]:
             shared = set(a.conditions) & set(b.conditions)
-            if all(_patterns_overlap(a.conditions[d], b.conditions[d]) for d in shared):
-                out.append((a, b))
-    return out
+            if not shared or not all(_patterns_overlap(a.conditions[d], b.conditions[d]) for d in shared):
+                continue
+            if _covers(a, b):
+                shadowed.append((a, b))
+            else:
+                overlaps.append((a, b))
+    return overlaps, shadowed
 
 
-def _patterns_overlap(xs: tuple[str, ...], ys: tuple[str, ...]) -> bool:
-    for x in xs:
+def _covers(a: MappingRule, b: MappingRule) -> bool:
+    """True when every posting ``b`` matches is also matched by ``a`` (conservatively)."""
+    for dim, xs in a.conditions.items():
+        ys = b.conditions.get(dim)
+        if ys is None:
+            return False
         for y in ys:
-            if fnmatch.fnmatchcase(x.lower(), y.lower()) or fnmatch.fnmatchcase(y.lower(), x.lower()):
-                return True
-            if _is_pattern(x) and _is_pattern(y) and _prefix(x)[: len(_prefix(y))] == _prefix(y)[: len(_prefix(x))]:
-                return True
-    return False
+            if _is_pattern(y):
+                if not any(x == "*" or x.casefold() == y.casefold() for x in xs):
+                    return False
+            elif not any(fnmatch.fnmatchcase(y.casefold(), x.casefold()) for x in xs):
+                return False
+    return True
 
 
-def _is_pattern(p: str) -> bool:
-    return any(c in p for c in "*?[")
+def _patterns_overlap(xs: Iterable[str], ys: Iterable[str]) -> bool:
+    return any(globs_intersect(x, y) for x in xs for y in ys)
 
 
-def _prefix(p: str) -> str:
-    return re.split(r"[*?\[]", p.lower(), maxsplit=1)[0]
+_Token = tuple[str, Any]
+
+
+def _tokens(pattern: str) -> tuple[_Token, ...]:
+    """A glob as tokens: ("*",), ("?",), ("lit", c) or ("set", (chars, negated))."""
+    out: list[_Token] = []
+    p = pattern.casefold()
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "*":
+            if not out or out[-1][0] != "*":
+                out.append(("*", None))
+        elif c == "?":
+            out.append(("?", None))
+        elif c == "[" and (end := p.find("]", i + 2)) != -1:
+            body = p[i + 1 : end]
+            negated = body.startswith(("!", "^"))
+            out.append(("set", (body[1:] if negated else body, negated)))
+            i = end
+        else:
+            out.append(("lit", c))
+        i += 1
+    return tuple(out)
+
+
+def _compatible(s: _Token, t: _Token) -> bool:
+    if s[0] == "?" or t[0] == "?":
+        return True
+    if s[0] == "lit" and t[0] == "lit":
+        return bool(s[1] == t[1])
+    if s[0] == "set" and t[0] == "set":
+        return True  # conservative: two character sets are taken to share a character
+    lit, chars = (s[1], t[1]) if s[0] == "lit" else (t[1], s[1])
+    body, negated = chars
+    inside = lit in body or any(a <= lit <= b for a, _, b in re.findall(r"(.)(-)(.)", body))
+    return inside != negated
+
+
+@lru_cache(maxsize=4096)
+def globs_intersect(x: str, y: str) -> bool:
+    """True when some text matches both glob patterns ``x`` and ``y`` (case-insensitive)."""
+    a, b = _tokens(x), _tokens(y)
+
+    @lru_cache(maxsize=None)
+    def can(i: int, j: int) -> bool:
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i][0] == "*" and (can(i + 1, j) or (j < len(b) and can(i, j + 1))):
+            return True
+        if j < len(b) and b[j][0] == "*" and (can(i, j + 1) or (i < len(a) and can(i + 1, j))):
+            return True
+        if i < len(a) and j < len(b) and a[i][0] != "*" and b[j][0] != "*" and _compatible(a[i], b[j]):
+            return can(i + 1, j + 1)
+        return False
+
+    return can(0, 0)
+
+
+# --- the hook ------------------------------------------------------------------------------
 
 
 def art_of(posting: Posting, rule: MappingRule | None) -> str | None:
+    """The art for a posting: the rule's ``art``, else the artskonto's first two digits."""
     if rule is not None and rule.art:
         return rule.art
     artskonto = (posting.dims.get("artskonto") or "").strip()
     return artskonto[:2] if len(artskonto) >= 2 and artskonto[:2].isdigit() else None
 
 
-def describe_dims(dims: dict[str, str]) -> str:
-    labels = {"psp": "PSP", "cost_centre": "omk.sted", "gl_account": "finanskonto", "artskonto": "artskonto"}
-    return ", ".join(f"{labels[d]} {dims[d]}" for d in DIMENSIONS if dims.get(d)) or "(ingen konto)"
+def describe_dims(dims: dict[str, str], lang: str = "da") -> str:
+    """The local account as users read it: ``PSP XG-5385010001-0001, artskonto 40110000``."""
+    k = 1 if lang == "en" else 0
+    none = "(no account)" if k else "(ingen konto)"
+    return ", ".join(f"{DIM_LABELS[d][k]} {dims[d]}" for d in DIMENSIONS if dims.get(d)) or none
 
 
 def mapping_for(context: Context) -> MappingFile | None:
@@ -248,49 +486,80 @@ def mapping_for(context: Context) -> MappingFile | None:
     return context.state["siu.mapping"]
 
 
+_Result = AccountMapping | Finding | None
+
+
 @hookimpl(trylast=True)
-def map_account(posting: Posting, context: Context) -> AccountMapping | Finding | None:
+def map_account(posting: Posting, context: Context) -> _Result:
+    dims = posting.dims
+    state = context.state
+    cache: dict[tuple[str | None, ...], _Result] | None = state.get("siu.mapping.cache")
+    if cache is None:
+        mapping_for(context)
+        cache = state["siu.mapping.cache"]
+    # One answer per combination of dimensions: ledgers repeat few accounts many times.
+    key = (dims.get("kontostreng"), dims.get("paragraph"), dims.get("psp"), dims.get("cost_centre"), dims.get("gl_account"), dims.get("artskonto"))
+    try:
+        result = cache[key]
+    except KeyError:
+        result = cache[key] = _map(posting, state["siu.mapping"])
+    if isinstance(result, Finding):
+        field_name = result.field or ""
+        return result.model_copy(update={"location": posting.location.at_column(posting.column(field_name))})
+    return result
+
+
+def _map(posting: Posting, mapping: MappingFile | None) -> _Result:
     dims = posting.dims
     given = dims.get("kontostreng")
     if given:
         try:
             account = ks.parse(given)
-        except ParseError as exc:
-            return BAD_ACCOUNT.make(
-                location=posting.location.at_column(posting.column("kontostreng")),
-                field="kontostreng",
-                value=given,
-                reason=exc.reason,
-            )
+        except ks.KontostrengError as exc:
+            return BAD_ACCOUNT.make(field="kontostreng", value=given, reason=exc.reason, reason_da=exc.reason_da)
         if account.art is None:
             art = art_of(posting, None)
             if art is None:
-                return NO_ART.make(location=posting.location.at_column(posting.column("kontostreng")), field="art")
+                return NO_ART.make(field="artskonto" if posting.column("artskonto") else "kontostreng")
             account = account.with_art(art)
         return AccountMapping(kontostreng=account, paragraph=dims.get("paragraph") or None, rule="kontostreng")
-
-    mapping = mapping_for(context)
     if mapping is None:
         return None
-    cache: dict[tuple[str | None, ...], AccountMapping | Finding | None] = context.state["siu.mapping.cache"]
-    key = tuple(dims.get(d) for d in DIMENSIONS)
-    if key in cache:
-        return _relocate(cache[key], posting)
     rule = mapping.find(dims)
-    result: AccountMapping | Finding | None
     if rule is None:
-        result = None
-    else:
-        art = art_of(posting, rule)
-        if art is None:
-            result = NO_ART.make(location=posting.location.at_column(posting.column("artskonto")), field="artskonto")
-        else:
-            result = AccountMapping(kontostreng=rule.base().with_art(art), paragraph=rule.paragraph, rule=rule.label)
-    cache[key] = result
-    return result
+        return None
+    art = art_of(posting, rule)
+    if art is None:
+        return NO_ART.make(field="artskonto")
+    return AccountMapping(kontostreng=rule.base().with_art(art), paragraph=rule.paragraph, rule=rule.label)
 
 
-def _relocate(result: AccountMapping | Finding | None, posting: Posting) -> AccountMapping | Finding | None:
-    if isinstance(result, Finding):
-        return result.model_copy(update={"location": posting.location.at_column(posting.column(result.field or ""))})
-    return result
+# --- load-time findings as a rule ----------------------------------------------------------
+
+
+class _MappingNotes:
+    """Reports the mapping file's overlapping rules once per run (after the records)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def observe(self, record: Any) -> None:
+        pass
+
+    def finish(self) -> Iterator[Hit]:
+        try:
+            mapping = mapping_for(self.ctx)
+        except MappingError:
+            return  # the run itself reports a broken mapping file as a usage error
+        if mapping is None:
+            return
+        for code, params in mapping.notes():
+            yield Hit(location=mapping.location, code=code, **params)
+
+
+MAPPING_NOTES = DeliveryRule(OVERLAP, _MappingNotes)
+
+
+@hookimpl
+def register_rules() -> list[DeliveryRule]:
+    return [MAPPING_NOTES]
