@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import hashlib
 import itertools
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Postin
 from siu.plugins import PluginHost
 from siu.rules import RuleEngine
 from siu.specpack import SpecPack
-from siu.split import commit_all, write_per_area
 from siu.writers import Writer, atomic_output, commit
 
 SKIPPED_ROWS = define(
@@ -95,8 +93,6 @@ MULTIPLE_KOMMUNER = define(
 @dataclass
 class InputSpec:
     """One input of a run: which adapter reads which file, with which options."""
-    expenditure: Decimal = Decimal(0)
-    revenue: Decimal = Decimal(0)
 
     source: str
     path: Path
@@ -119,8 +115,6 @@ class InputReport:
 class ParagraphTotals:
     citizens: set[str] = field(default_factory=set)
     lines: int = 0
-    outputs: list[Path] = field(default_factory=list)  # every file written (one per area with --split)
-    area_headers: dict[str, DeliveryHeader] = field(default_factory=dict)  # per-area files' headers
     expenditure: Decimal = Decimal(0)
     revenue: Decimal = Decimal(0)
 
@@ -234,10 +228,6 @@ class Converter:
     def postings(self, inputs: list[InputSpec], reports: list[InputReport]) -> Iterator[Posting]:
         for spec in inputs:
             source = self.host.sources[spec.source]
-                    if item.amount >= 0:
-                        report.expenditure += item.amount
-                    else:
-                        report.revenue += item.amount
             size, digest = file_digest(spec.path)
             report = InputReport(source=spec.source, path=spec.path, size=size, sha256=digest, info=ReadInfo())
             reports.append(report)
@@ -323,19 +313,14 @@ class Converter:
         result.postings = sum(r.info.postings for r in result.inputs)
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
 
-    def run(
-        self, inputs: list[InputSpec], writer: Writer | None, target: Path | None, split: dict[str, Path] | None = None
-    ) -> RunResult:
-        """Convert ``inputs``; write one file to ``target``, or with ``split`` (area → path) one per area."""
-        if writer is not None and split:
-            return self._run_split(records, writer, split, result)
+    def run(self, inputs: list[InputSpec], writer: Writer | None, target: Path | None) -> RunResult:
         ctx = self.ctx
         header = DeliveryHeader(
             kommune=ctx.kommune,
             year=ctx.year,
             area=ctx.area,
             spec_version=ctx.spec.version,
-            created=creation_time(),
+            created=dt.datetime.now().replace(microsecond=0),
             totals=Totals(),
         )
         result = RunResult(header=header, sink=self.sink, inputs=[], spec=ctx.spec)
@@ -343,41 +328,10 @@ class Converter:
         records = self.records(inputs, result)
         if writer is None or target is None:
             for _ in records:
-                result.outputs = [target]
                 pass
             return result
         with atomic_output(target) as (fh, tmp):
             writer.write(records, header, ctx.spec, fh)
-    def _run_split(self, records: Iterator[Record], writer: Writer, targets: dict[str, Path], result: RunResult) -> RunResult:
-        """One file per area, each checked; all renamed into place only when the delivery has no errors."""
-        files = write_per_area(records, writer, result.header, self.ctx.spec, targets, self.sink)
-        result.area_headers = {area: head for area, (_, head) in files.items()}
-        try:
-            for tmp, _ in files.values():
-                if self.sink.ok:
-                    for finding in writer.check(tmp, self.ctx.spec):
-                        self.sink.add(finding)
-            if self.sink.ok:
-                result.outputs = commit_all(files, targets)
-                result.output, result.written = result.outputs[0], True
-        finally:
-            for tmp, _ in files.values():
-                tmp.unlink(missing_ok=True)
-        return result
-
-
-def creation_time() -> dt.datetime:
-    """When the delivery was made: now, or ``SOURCE_DATE_EPOCH`` (seconds, UTC) for reproducible output.
-
-    Raises ValueError for a ``SOURCE_DATE_EPOCH`` that is not a whole number of seconds.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return dt.datetime.now().replace(microsecond=0)
-    if not epoch.isdigit():
-        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch[:20]!r}")
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-
             fh.flush()
         try:
             if self.sink.ok:
