@@ -23,7 +23,7 @@ from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE, FindingSink
 from siu.mapping import MappingError
 from siu.pipeline import Converter, InputSpec, RunResult, kommuner
-from siu.plugins import PluginError, PluginHost, load_plugins
+from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
 from siu.report import print_report
 from siu.specpack import SpecError, SpecPack
 from siu.specs_registry import SpecRegistry
@@ -67,21 +67,16 @@ NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
 
 
-def _load_host(settings: Settings, no_plugins: bool, lang: str) -> PluginHost:
-    local = [settings.resolve(p) for p in settings.plugins]
-    default_local = settings.base_dir / "siu_local.py"
-    if default_local.exists() and default_local not in local:
-        local.append(default_local)
+def _load_host(settings: Settings, no_plugins: bool, lang: str, raise_conflicts: bool = True) -> PluginHost:
     try:
-        host = load_plugins(no_plugins=no_plugins, local_files=[p for p in local if p])
+        host = load_plugins(no_plugins=no_plugins, local_files=local_plugin_files(settings), raise_conflicts=raise_conflicts)
     except PluginError as exc:
         fail(lang, exc)
-    for p in host.problems:
+    for finding in host.warnings():
         _stderr().print(
-            f"[yellow]{'Warning' if lang == 'en' else 'Advarsel'}:[/] plugin {p.name} ({p.package} {p.version}) "
-            + (f"was skipped: {p.error}" if lang == "en" else f"blev sprunget over: {p.error}")
-            + (f" — disable it with SIU_DISABLE_PLUGINS={p.name}" if lang == "en" else f" — slå det fra med SIU_DISABLE_PLUGINS={p.name}"),
+            f"[yellow]{'Warning' if lang == 'en' else 'Advarsel'}:[/] {finding.code} {finding.message(lang)}",
             highlight=False,
+            soft_wrap=True,  # one line per warning, so the SIU_DISABLE_PLUGINS name can be copied
         )
     return host
 
@@ -400,37 +395,48 @@ def plugins(
     config: ConfigOpt = None,
     lang: Lang = "da",
 ) -> None:
-    """Vis plugins, deres version og hvad de leverer / Show plugins, versions and what they provide."""
+    """Vis plugins, deres version og hvad de leverer / Show plugins, versions and what they provide.
+
+    Exit code 2 when two plugins claim one source or writer name (the listing is still shown)."""
+    from siu.plugins import API_VERSION
+
     settings = _settings(config, lang)
-    host = _load_host(settings, no_plugins, lang)
+    host = _load_host(settings, no_plugins, lang, raise_conflicts=False)
+    en = lang == "en"
     if as_json:
         data = {
             "siu": __version__,
+            "api": API_VERSION,
             "plugins": [p.as_dict() for p in host.plugins],
             "sources": {n: {"plugin": host.provider_of("sources", n), "description": s.description} for n, s in sorted(host.sources.items())},
             "writers": {n: {"plugin": host.provider_of("writers", n), "description": w.description} for n, w in sorted(host.writers.items())},
+            "problems": [f.model_dump(mode="json", exclude_none=True) for f in host.warnings()],
+            "conflicts": [c.finding.model_dump(mode="json", exclude_none=True) for c in host.conflicts if c.finding],
         }
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    from rich.table import Table
+    else:
+        from rich.table import Table
 
-    en = lang == "en"
-    table = Table(title="siu plugins")
-    for col in (("Navn (til SIU_DISABLE_PLUGINS)", "Name (for SIU_DISABLE_PLUGINS)"), ("Pakke", "Package"), ("Version", "Version"), ("Status", "Status"), ("Hooks", "Hooks"), ("Leverer", "Provides")):
-        table.add_column(col[int(en)])
-    for p in host.plugins:
-        provides = []
-        if p.sources:
-            provides.append(("kilder: " if not en else "sources: ") + ", ".join(p.sources))
-        if p.writers:
-            provides.append(("formater: " if not en else "writers: ") + ", ".join(p.writers))
-        if p.rules:
-            provides.append(("regler: " if not en else "rules: ") + str(len(p.rules)))
-        if p.spec_packs:
-            provides.append(("spec-pakker: " if not en else "spec packs: ") + str(len(p.spec_packs)))
-        status = p.status if not p.error else f"{p.status}: {p.error}"
-        table.add_row(p.name, p.package, p.version, status, ", ".join(p.hooks), "; ".join(provides))
-    Console(highlight=False).print(table)
+        table = Table(title=f"siu {__version__} plugins (API {API_VERSION})")
+        heads = (("Navn (til SIU_DISABLE_PLUGINS)", "Name (for SIU_DISABLE_PLUGINS)"), ("Pakke", "Package"), ("Version", "Version"),
+                 ("API", "API"), ("Status", "Status"), ("Hooks", "Hooks"), ("Leverer", "Provides"))
+        for head in heads:
+            table.add_column(head[int(en)], overflow="fold")
+        for p in host.plugins:
+            provides = []
+            for items, da_label, en_label in ((p.sources, "kilder", "sources"), (p.writers, "formater", "writers"),
+                                              (p.rules, "regler", "rules"), (p.spec_packs, "spec-pakker", "spec packs")):
+                if items:
+                    shown = ", ".join(items) if len(items) <= 6 else f"{len(items)}"
+                    provides.append(f"{en_label if en else da_label}: {shown}")
+            name = p.disable_as or (f"{p.name} (core)" if en else f"{p.name} (kerne)")
+            status = p.status if not p.problem else f"{p.status}: {p.problem.code}"
+            table.add_row(name, p.package, p.version, p.api or "-", status, ", ".join(p.hooks), "; ".join(provides))
+        Console(highlight=False).print(table)
+    for conflict in host.conflicts:
+        _stderr().print(f"[bold red]{'Error' if en else 'Fejl'}:[/] {conflict.message_en if en else conflict.message_da}", highlight=False, soft_wrap=True)
+    if host.conflicts:
+        raise typer.Exit(EXIT_USAGE)
 
 
 @app.command()

@@ -35,12 +35,21 @@ hookimpl = pluggy.HookimplMarker("siu")
 
 @hookspec
 def register_sources() -> list[Source]:
-    """Return the source adapters this plugin provides.
+    """Return the source adapters (input formats) this plugin provides.
 
-    Each is a :class:`siu.adapters.Source` with a unique ``name`` (what users pass to
-    ``--source``). Two plugins providing the same name is an error naming both.
+    Called once when siu starts. Returns a list of :class:`siu.adapters.Source` instances, each
+    with a unique ``name`` (what users pass to ``--source``) and a ``description``. A source
+    name that another plugin also provides is an error naming both packages (SIU804). Raising,
+    or returning anything but a list of sources, skips the whole plugin (SIU803).
 
     Example::
+
+        from siu import hookimpl
+        from siu.tabular import TabularSource
+
+        class PrismeSource(TabularSource):
+            name = "prisme"
+            description = "Fujitsu Prisme: posteringsudtræk"
 
         @hookimpl
         def register_sources():
@@ -50,12 +59,24 @@ def register_sources() -> list[Source]:
 
 @hookspec
 def register_writers() -> list[Writer]:
-    """Return the delivery writers this plugin provides.
+    """Return the delivery writers (output formats) this plugin provides.
 
-    Each is a :class:`siu.writers.Writer` with a unique ``name`` (what users pass to
-    ``--format``), e.g. ``xml`` (siu's own) or ``xlsx`` (the DST Excel template).
+    Called once when siu starts. Returns a list of :class:`siu.writers.Writer` instances, each
+    with a unique ``name`` (what users pass to ``--format``), a file ``suffix`` and a
+    ``description``; siu's own are ``xml`` and ``xlsx``. The writer streams records into a
+    temporary file that siu renames only when the delivery is complete and valid.
 
     Example::
+
+        from siu import hookimpl
+        from siu.writers import Writer
+
+        class CsvPreviewWriter(Writer):
+            name, suffix, description = "csv-preview", ".csv", "Preview as CSV"
+
+            def write(self, records, header, spec, out):
+                for r in records:
+                    out.write(f"{r.kontostreng};{r.amount}\\n".encode())
 
         @hookimpl
         def register_writers():
@@ -67,10 +88,16 @@ def register_writers() -> list[Writer]:
 def register_rules() -> list[Rule]:
     """Return extra validation rules: record rules and delivery rules.
 
-    Build them with :func:`siu.rules.record_rule` and :func:`siu.rules.delivery_rule`; give
-    codes a prefix of your own (``PRISME101``) so they never clash with siu's ``SIU`` codes.
+    Called once when siu starts. Returns a list of rules built with
+    :func:`siu.rules.record_rule` (checks one record at a time) and
+    :func:`siu.rules.delivery_rule` (observes every record, reports at the end). Every rule
+    of every plugin runs. Give codes a prefix of your own (``PRISME101``) so they never clash
+    with siu's ``SIU`` codes; the severity can be overridden in ``[severity]`` of siu.toml.
 
     Example::
+
+        from siu import hookimpl
+        from siu.rules import Hit, record_rule
 
         @record_rule("AARHUS001", "warning", title=("Stor udgift", "Large amount"),
                      template=("Beløbet {value} er over 1 mio.", "Amount {value} is over 1m"))
@@ -86,11 +113,17 @@ def register_rules() -> list[Rule]:
 
 @hookspec
 def register_spec_packs() -> list[Path]:
-    """Return folders holding spec packs (``manifest.toml``, ``paragraphs.csv``, ``chart.csv``,
-    the XSD) this plugin ships, e.g. a corrected specification published by DST before a new
-    siu release. A plugin's pack for a year replaces siu's built-in pack for that year.
+    """Return folders holding spec packs this plugin ships.
+
+    Called once when siu starts. Returns a list of folder paths, each holding a spec pack
+    (``manifest.toml``, ``paragraphs.csv``, ``chart.csv`` and the XSD), e.g. a corrected
+    specification DST published before a new siu release. A plugin's pack for a year replaces
+    siu's built-in pack for that year; ``--spec-dir`` replaces both.
 
     Example::
+
+        from pathlib import Path
+        from siu import hookimpl
 
         @hookimpl
         def register_spec_packs():
@@ -102,17 +135,24 @@ def register_spec_packs() -> list[Path]:
 def map_account(posting: Posting, context: Context) -> AccountMapping | Finding | None:
     """Map a posting's local account dimensions to the official kontostreng (and paragraph).
 
+    Called for every posting. ``posting`` is the :class:`siu.models.Posting` an adapter read;
+    ``posting.dims`` holds ``psp``, ``cost_centre``, ``gl_account``, ``artskonto``,
+    ``kontostreng`` and ``paragraph`` where the source has them. ``context`` is the run's
+    :class:`siu.context.Context` (settings, spec pack, kommune, year, ``state`` for caches).
     Return an :class:`siu.models.AccountMapping`, a :class:`siu.models.Finding` when the
-    posting's account is wrong in a way the user must fix, or ``None`` to let the next plugin
-    (finally siu's mapping file) decide. ``posting.dims`` holds ``psp``, ``cost_centre``,
-    ``gl_account``, ``artskonto``, ``kontostreng``, ``paragraph`` where the source has them.
+    account is wrong in a way the user must fix, or ``None`` to let the next plugin (finally
+    siu's mapping file) decide. If it raises, the posting gets an SIU808 error instead.
 
     Example::
+
+        from siu import hookimpl, kontostreng
+        from siu.models import AccountMapping
 
         @hookimpl
         def map_account(posting, context):
             if posting.dims.get("cost_centre") == "4711":
                 return AccountMapping(kontostreng=kontostreng.parse("5.38.50.1.001.4.0"))
+            return None
     """
 
 
@@ -120,14 +160,21 @@ def map_account(posting: Posting, context: Context) -> AccountMapping | Finding 
 def anonymise(record: Record, posting: Posting, context: Context) -> str | Finding | None:
     """Decide the PsrID of a record that may be an anonymous § 109 stay.
 
-    Return the fictitious CPR to use, a :class:`siu.models.Finding` when it cannot be decided
-    (e.g. unknown sex), or ``None`` to keep ``record.psr_id``. Called for every record; must
-    never anonymise outside the paragraphs the spec pack allows (§ 109).
+    Called for every record after mapping. ``record`` is the :class:`siu.models.Record` about
+    to be delivered (``record.paragraph`` is known), ``posting`` the posting it came from and
+    ``context`` the run's :class:`siu.context.Context`. Return the fictitious CPR to use, a
+    :class:`siu.models.Finding` when it cannot be decided (e.g. unknown sex), or ``None`` to
+    keep ``record.psr_id``. Must never anonymise outside the paragraphs the spec pack allows
+    (``context.spec.anonymous_allowed(record.paragraph)``). If it raises, the record gets an
+    SIU808 error instead.
 
     Example::
 
+        from siu import hookimpl
+
         @hookimpl
         def anonymise(record, posting, context):
-            if posting.text and "ANONYM" in posting.text and record.paragraph == "SEL109":
+            if posting.text and "ANONYM" in posting.text and context.spec.anonymous_allowed(record.paragraph):
                 return "1234569998"
+            return None
     """
