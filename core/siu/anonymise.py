@@ -50,44 +50,82 @@ ANONYMOUS_OUTSIDE_109 = define(
 )
 
 
-def is_anonymous(record: Record, posting: Posting, context: Context) -> bool:
-    """True when the line must be reported with a fictitious CPR (before the § 109 check)."""
-    settings = context.settings.anonymisation
-    if posting.anonymous:
-        return True
-    real = cpr.normalise(record.cpr_raw)
-    if real and real in _placeholders(context):
-        return True
-    return settings.anonymise_all_109 and context.spec.anonymous_allowed(record.paragraph)
+PLACEHOLDER_OUTSIDE_109 = define(
+    "SIU303",
+    "error",
+    ("Pladsholder-CPR uden for § 109", "Placeholder CPR outside § 109"),
+    (
+        "Linjen har et af kommunens pladsholder-CPR-numre ({value}), men hører under {paragraph}, hvor anonymisering ikke er tilladt",
+        "The line has one of the municipality's placeholder CPR numbers ({value}) but belongs to {paragraph}, where anonymisation is not allowed",
+    ),
+    (
+        "Pladsholder-numrene i `[anonymisation] placeholders` står for anonyme § 109-ophold og erstattes af DST's "
+        "fiktive CPR-nummer. På andre paragraffer ville pladsholderen blive indberettet som en rigtig borger. "
+        "Ret CPR-nummeret i kilden, eller ret kontoen, hvis linjen i virkeligheden er et § 109-ophold.",
+        "The placeholder numbers in `[anonymisation] placeholders` stand for anonymous § 109 stays and are replaced "
+        "by DST's fictitious CPR number. On other paragraphs the placeholder would be reported as a real citizen. "
+        "Fix the CPR number in the source, or the account if the line really is a § 109 stay.",
+    ),
+    group="record",
+)
 
 
 def _placeholders(context: Context) -> frozenset[str]:
+    """The configured placeholders, as ten digits where they are CPR-shaped, else as written."""
     cached = context.state.get("siu.anonymise.placeholders")
     if cached is None:
-        values = (cpr.normalise(p) or p for p in context.settings.anonymisation.placeholders)
+        values = (cpr.normalise(p) or p.strip().casefold() for p in context.settings.anonymisation.placeholders)
         cached = context.state["siu.anonymise.placeholders"] = frozenset(values)
     return cached
 
 
+def is_placeholder(raw: str | None, context: Context) -> bool:
+    """True when the source's CPR cell holds one of the municipality's placeholder numbers."""
+    if not raw:
+        return False
+    placeholders = _placeholders(context)
+    if not placeholders:
+        return False
+    return (cpr.normalise(raw) or raw.strip().casefold()) in placeholders
+
+
+def is_anonymous(record: Record, posting: Posting, context: Context) -> bool:
+    """True when the line is to be anonymous (before the § 109 check): flagged by the source,
+    a placeholder CPR, or ``anonymise_all_109`` on a § 109 line."""
+    if posting.anonymous:
+        return True
+    if is_placeholder(record.cpr_raw, context):
+        return True
+    return context.settings.anonymisation.anonymise_all_109 and context.spec.anonymous_allowed(record.paragraph)
+
+
 @hookimpl(trylast=True)
 def anonymise(record: Record, posting: Posting, context: Context) -> str | Finding | None:
-    if not is_anonymous(record, posting, context):
-        return None
+    placeholder = is_placeholder(record.cpr_raw, context)
+    if not (posting.anonymous or placeholder or context.settings.anonymisation.anonymise_all_109):
+        return None  # the common case, decided without touching the spec pack
     spec = context.spec
     if not spec.anonymous_allowed(record.paragraph):
+        if record.paragraph is None:
+            return None  # unmapped: the line already has an error of its own
+        if placeholder:
+            return PLACEHOLDER_OUTSIDE_109.make(
+                location=posting.location.at_column(posting.column("cpr")), field="cpr", value=record.cpr_raw, paragraph=record.paragraph
+            )
         if posting.anonymous:
-            return ANONYMOUS_OUTSIDE_109.make(location=posting.location, field="anonymous", paragraph=record.paragraph or "?")
+            return ANONYMOUS_OUTSIDE_109.make(
+                location=posting.location.at_column(posting.column("anonymous")), field="anonymous", paragraph=record.paragraph
+            )
         return None
     c = spec.manifest.cpr
-    real = cpr.normalise(record.cpr_raw)
-    is_placeholder = real is not None and real in _placeholders(context)
+    real = None if placeholder else cpr.normalise(record.cpr_raw)
     if real and cpr.is_fictitious(real, c.female_suffix, c.male_suffix, c.no_birth_date):
         return real  # already DST's form
-    birth = posting.birth_date
-    sex = posting.sex
-    if real and not is_placeholder:
-        birth = birth or cpr.birth_date(real)
-        sex = sex or cpr.sex(real)
+    birth, sex = posting.birth_date, posting.sex
+    real_birth = cpr.birth_date(real) if real else None
+    if real_birth is not None:  # a real CPR (a valid date) tells what the columns do not
+        birth = birth or real_birth
+        sex = sex or cpr.sex(real or "")
     if sex not in ("F", "M"):
         return UNKNOWN_SEX.make(location=posting.location.at_column(posting.column("sex")), field="sex")
     return cpr.fictitious(birth, sex, c.female_suffix, c.male_suffix, c.no_birth_date)
