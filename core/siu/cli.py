@@ -22,7 +22,7 @@ from siu.context import Context
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE, FindingSink
 from siu.mapping import MappingError
-from siu.pipeline import Converter, InputSpec, RunResult, kommuner
+from siu.pipeline import Converter, InputSpec, RunResult, creation_time, kommuner
 from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
 from siu.report import print_report
 from siu.specpack import SpecError, SpecPack
@@ -173,7 +173,41 @@ def build_context(
             f"Området '{area}' findes ikke i specifikationen for {year} (kun {', '.join(spec.areas)})",
             f"The area '{area}' is not in the {year} specification (only {', '.join(spec.areas)})",
         )
+    if area == "begge" and len(spec.areas) == 1:
+        area = spec.areas[0]  # a year with one area: 'both' is that area
     return Context(settings=settings, spec=spec, kommune=kommune, year=year, area=area, lang=lang)
+
+
+def area_targets(ctx: Context, suffix: str, out: Path | None) -> dict[str, Path]:
+    """``--split``: one file per area of the year's spec pack, named by the pack, in ``out`` (a folder)."""
+    if out is not None and out.suffix and not out.is_dir():
+        raise UsageError(
+            f"Med --split skrives én fil pr. område; --out skal være en mappe, ikke {out.name}",
+            f"With --split one file per area is written; --out must be a folder, not {out.name}",
+        )
+    folder = out if out is not None else Path.cwd()
+    return {area: folder / ctx.spec.file_name(ctx.kommune, area, suffix) for area in ctx.spec.areas}
+
+
+def with_column_map(settings: Settings, path: Path) -> Settings:
+    """Settings with ``--columns FILE`` as the ``[source.csv]`` section (a ``[columns]`` table and,
+    optionally, other keys of that section); the file wins over siu.toml."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"Kolonnekortet findes ikke: {path}", f"Column map not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
+    if not isinstance(data.get("columns"), dict):
+        raise UsageError(
+            f"{path} skal have en tabel [columns] med felt = \"Overskrift\"",
+            f"{path} must have a [columns] table with field = \"Header\"",
+        )
+    source = dict(settings.source)
+    source["csv"] = {**source.get("csv", {}), **data}
+    return settings.model_copy(update={"source": source})
 
 
 def _guess_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
@@ -206,7 +240,12 @@ def run_conversion(
     read: ReadOptions,
     quiet: bool,
     console: Console,
+    split: bool = False,
 ) -> RunResult:
+    try:
+        creation_time()
+    except ValueError as exc:
+        raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
     pairs = parse_inputs(inputs, sources, host.sources, lang)
     specs: list[InputSpec] = []
     for name, path in pairs:
@@ -221,6 +260,7 @@ def run_conversion(
     ctx = build_context(settings, host, spec_dir, lang, data_year)
     writer = None
     target = None
+    split_targets: dict[str, Path] | None = None
     if write:
         writer = host.writers.get(fmt)
         if writer is None:
@@ -233,10 +273,12 @@ def run_conversion(
             target = out / name
         else:
             target = out
+        if split and ctx.area == "begge":
+            split_targets = area_targets(ctx, writer.suffix, out)
     sink = FindingSink(overrides=settings.severity, strict=strict)
     try:
         converter = Converter(host, ctx, sink)
-        result = converter.run(specs, writer, target)
+        result = converter.run(specs, writer, target, split=split_targets)
     except MappingError as exc:
         raise UsageError(exc.message_da, exc.message_en) from None
     if not quiet:
@@ -262,6 +304,8 @@ def convert(
     sheet: Annotated[str | None, typer.Option("--sheet", help="Ark i xlsx / Sheet in xlsx")] = None,
     spec_dir: Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")] = None,
     aggregate: Annotated[bool | None, typer.Option("--aggregate/--no-aggregate", help="Summér fakturaer med sammenhængende perioder / Sum invoices with contiguous periods")] = None,
+    split: Annotated[bool, typer.Option("--split", help="Én fil pr. område (medfører --area begge) / One file per area (implies --area begge)")] = False,
+    columns: Annotated[Path | None, typer.Option("--columns", help="Kolonnekort til --source csv (TOML) / Column map for --source csv")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")] = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
@@ -286,6 +330,7 @@ def validate(
     sheet: Annotated[str | None, typer.Option("--sheet")] = None,
     spec_dir: Annotated[Path | None, typer.Option("--spec-dir")] = None,
     aggregate: Annotated[bool | None, typer.Option("--aggregate/--no-aggregate")] = None,
+    columns: Annotated[Path | None, typer.Option("--columns", help="Kolonnekort til --source csv / Column map for --source csv")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
@@ -316,8 +361,17 @@ def _convert(
     lang: str,
     no_plugins: bool,
     write: bool,
+    split: bool = False,
+    columns: Path | None = None,
 ) -> None:
     settings = _settings(config, lang)
+    if split and area is None and settings.area is None:
+        area = "begge"  # --split means one file per area, so every area
+    if columns is not None:
+        try:
+            settings = with_column_map(settings, columns)
+        except UsageError as exc:
+            fail(lang, exc)
     settings = settings.with_overrides(
         year=year, kommune=kommune.zfill(3) if kommune else None, area=area, format=fmt, mapping=mapping.resolve() if mapping else None,
         aggregate=aggregate,
@@ -339,11 +393,13 @@ def _convert(
             read=ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
             quiet=quiet,
             console=console,
+            split=split,
         )
     except UsageError as exc:
         fail(lang, exc)
     if write and result.written:
-        console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + str(result.output))
+        for output in result.outputs or [result.output]:
+            console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + str(output))
     elif write:
         console.print("No delivery written." if lang == "en" else "Ingen leverance skrevet.")
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import itertools
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Postin
 from siu.plugins import PluginHost
 from siu.rules import RuleEngine
 from siu.specpack import SpecPack
+from siu.split import commit_all, write_per_area
 from siu.writers import Writer, atomic_output, commit
 
 SKIPPED_ROWS = define(
@@ -109,6 +111,8 @@ class InputReport:
     sha256: str
     info: ReadInfo
     amount: Decimal = Decimal(0)
+    expenditure: Decimal = Decimal(0)
+    revenue: Decimal = Decimal(0)
 
 
 @dataclass
@@ -131,6 +135,8 @@ class RunResult:
     spec: SpecPack
     output: Path | None = None
     written: bool = False
+    outputs: list[Path] = field(default_factory=list)  # every file written (one per area with --split)
+    area_headers: dict[str, DeliveryHeader] = field(default_factory=dict)  # per-area files' headers
     paragraphs: dict[str, ParagraphTotals] = field(default_factory=dict)
     anonymised: int = 0
     postings: int = 0
@@ -240,6 +246,10 @@ class Converter:
                         continue
                     info.postings += 1
                     report.amount += item.amount
+                    if item.amount >= 0:
+                        report.expenditure += item.amount
+                    else:
+                        report.revenue += item.amount
                     yield item
             except Exception as exc:  # an adapter bug must not become a traceback with personal data
                 self.sink.add(
@@ -313,19 +323,24 @@ class Converter:
         result.postings = sum(r.info.postings for r in result.inputs)
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
 
-    def run(self, inputs: list[InputSpec], writer: Writer | None, target: Path | None) -> RunResult:
+    def run(
+        self, inputs: list[InputSpec], writer: Writer | None, target: Path | None, split: dict[str, Path] | None = None
+    ) -> RunResult:
+        """Convert ``inputs``; write one file to ``target``, or with ``split`` (area → path) one per area."""
         ctx = self.ctx
         header = DeliveryHeader(
             kommune=ctx.kommune,
             year=ctx.year,
             area=ctx.area,
             spec_version=ctx.spec.version,
-            created=dt.datetime.now().replace(microsecond=0),
+            created=creation_time(),
             totals=Totals(),
         )
         result = RunResult(header=header, sink=self.sink, inputs=[], spec=ctx.spec)
         self.result = result
         records = self.records(inputs, result)
+        if writer is not None and split:
+            return self._run_split(records, writer, split, result)
         if writer is None or target is None:
             for _ in records:
                 pass
@@ -340,9 +355,40 @@ class Converter:
             if self.sink.ok:
                 commit(tmp, target)
                 result.output, result.written = target, True
+                result.outputs = [target]
         finally:
             tmp.unlink(missing_ok=True)
         return result
+
+    def _run_split(self, records: Iterator[Record], writer: Writer, targets: dict[str, Path], result: RunResult) -> RunResult:
+        """One file per area, each checked; all renamed into place only when the delivery has no errors."""
+        files = write_per_area(records, writer, result.header, self.ctx.spec, targets, self.sink)
+        result.area_headers = {area: head for area, (_, head) in files.items()}
+        try:
+            for tmp, _ in files.values():
+                if self.sink.ok:
+                    for finding in writer.check(tmp, self.ctx.spec):
+                        self.sink.add(finding)
+            if self.sink.ok:
+                result.outputs = commit_all(files, targets)
+                result.output, result.written = result.outputs[0], True
+        finally:
+            for tmp, _ in files.values():
+                tmp.unlink(missing_ok=True)
+        return result
+
+
+def creation_time() -> dt.datetime:
+    """When the delivery was made: now, or ``SOURCE_DATE_EPOCH`` (seconds, UTC) for reproducible output.
+
+    Raises ValueError for a ``SOURCE_DATE_EPOCH`` that is not a whole number of seconds.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now().replace(microsecond=0)
+    if not epoch.isdigit():
+        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch[:20]!r}")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
 
 
 def period_year(start: dt.date, end: dt.date) -> int:
