@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from siu import __version__
+from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
 from siu.models import Finding, Severity
 
@@ -92,6 +93,7 @@ def print_report(
             f"  {t('læst som', 'read as')}: {escape(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
             f"{r.info.postings} {t('posteringer', 'postings')}, {t('beløb', 'amount')} {kr(r.amount)}"
         )
+    print_sources(console, result, lang)
 
     sink = result.sink
     if sink.by_code:
@@ -140,6 +142,7 @@ def print_report(
     if result.input_amount != ht.net:
         balance = t(f"Pengene stemmer IKKE: input {kr(result.input_amount)}, leverance {kr(ht.net)}", f"Money does NOT balance: input {kr(result.input_amount)}, delivery {kr(ht.net)}")
     console.print(balance)
+    print_areas(console, result, lang)
     print_verdict(console, result, lang)
 
 
@@ -153,3 +156,40 @@ def print_verdict(console: Console, result: RunResult, lang: str) -> None:
     else:
         verdict = "NOT READY" if en else "IKKE KLAR"
         console.print(Text(f"{verdict} ({counts})", style="bold red"))
+
+def print_sources(console: Console, result: RunResult, lang: str) -> None:
+    """With several inputs: what came from where, per input and per source (postings and money)."""
+    if len(result.inputs) < 2:
+        return
+    en = lang == "en"
+    table = Table(title="Input pr. fil og kilde" if not en else "Input per file and source", title_justify="left")
+    for col in ("Input", "Kilde" if not en else "Source", "Posteringer" if not en else "Postings",
+                "Udgifter" if not en else "Expenditure", "Indtægter" if not en else "Revenue", "Netto" if not en else "Net"):
+        table.add_column(col, justify="left" if col in ("Input", "Kilde", "Source") else "right")
+    per_source: dict[str, list[Decimal | int]] = {}
+    for n, r in enumerate(result.inputs, start=1):
+        table.add_row(f"{n}: {escape(mask_cpr(r.path.name))}", r.source, str(r.info.postings), kr(r.expenditure), kr(r.revenue), kr(r.amount))
+        acc = per_source.setdefault(r.source, [0, Decimal(0), Decimal(0), Decimal(0)])
+        for i, value in enumerate((r.info.postings, r.expenditure, r.revenue, r.amount)):
+            acc[i] += value  # type: ignore[operator]
+    table.add_section()
+    for source, (postings, expenditure, revenue, net) in per_source.items():
+        label = f"{source} i alt" if not en else f"{source} total"
+        table.add_row(Text(label, style="bold"), source, str(postings), kr(Decimal(expenditure)), kr(Decimal(revenue)), kr(Decimal(net)))
+    console.print(table)
+
+
+def print_areas(console: Console, result: RunResult, lang: str) -> None:
+    """With one file per area (``--split``): each file's area, lines and money."""
+    if not result.area_headers:
+        return
+    en = lang == "en"
+    table = Table(title="Filer pr. område" if not en else "Files per area", title_justify="left")
+    for col in ("Område" if not en else "Area", "Linjer" if not en else "Lines", "Udgifter" if not en else "Expenditure",
+                "Indtægter" if not en else "Revenue", "Netto" if not en else "Net", "Fil" if not en else "File"):
+        table.add_column(col, justify="left" if col in ("Område", "Area", "Fil", "File") else "right")
+    names = {area: path.name for area, path in zip(result.area_headers, result.outputs)}  # same order; [] when nothing written
+    for area, head in result.area_headers.items():
+        tot = head.totals
+        table.add_row(area, str(tot.records), kr(tot.expenditure), kr(tot.revenue), kr(tot.net), names.get(area, "-"))
+    console.print(table)

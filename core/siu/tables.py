@@ -232,6 +232,10 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]
             f"Sheet '{sheet}' not found in {path.name}; the sheets are: {names}",
         )
     ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+    if hasattr(ws, "reset_dimensions"):
+        # Read-only mode trusts the file's <dimension>; tools that write a wrong one would lose
+        # rows and columns silently, so read every row and cell the sheet really holds.
+        ws.reset_dimensions()
     info = TableInfo(path=path, format="xlsx", encoding=None, delimiter=None, sheet=ws.title)
 
     def rows() -> Iterator[Row]:
