@@ -237,3 +237,11 @@ def test_plugin_ships_a_spec_pack_through_the_hook(siu, demo_dir: Path, tmp_path
     xml = (tmp_path / "out" / "SIU_101_2025_voksen.xml").read_bytes()
     assert b"<Specifikationsversion>2025.1-dst-fix</Specifikationsversion>" in xml
     etree.XMLSchema(etree.parse(str(pack / "siu.xsd"))).assertValid(etree.fromstring(xml))
+
+
+def test_an_xsd_that_does_not_compile_is_a_spec_error_at_load(tmp_path: Path) -> None:
+    root = copy_pack(tmp_path)
+    edit(root / "siu.xsd", 'type="BeloebType"', 'type="NoSuchType"')
+    with pytest.raises(SpecError) as info:
+        SpecPack.load(root)
+    assert "ikke en gyldig XSD" in info.value.message_da and "not a valid XSD" in info.value.message_en

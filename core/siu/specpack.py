@@ -218,6 +218,7 @@ class SpecPack:
         xsd = root / m.xml.schema_file
         if not xsd.is_file():
             raise bad(f"XSD'en {m.xml.schema_file} mangler", f"the XSD {m.xml.schema_file} is missing")
+        self.schema  # compiles now, so a broken XSD is a SpecError at load, not at write time
         x = m.xml
         checks = ((x.area_type, set(m.areas), True), (x.paragraph_type, set(self.paragraphs), True), (x.delivery_area_type, set(m.areas), False))
         if any(name for name, _, _ in checks):
