@@ -141,7 +141,7 @@ def test_2026_demo_with_childrens_area_validates_against_the_2026_xsd(siu, demo_
 def test_a_given_year_that_differs_from_the_data_is_a_warning(siu, demo_dir: Path) -> None:
     run = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--year", "2026")
     assert "SIU011" in run.output
-    assert "2025" in run.output
+    assert "men de fleste perioder i data ligger i 2025 (19 af 19 posteringer; 0 i 2026)" in " ".join(run.output.split())
     same = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--year", "2025")
     assert same.exit_code == 0 and "SIU011" not in same.output
 
@@ -187,3 +187,13 @@ def test_duplicates_are_found_on_postings_before_summing(siu, demo_dir: Path, tm
     run = siu("validate", str(duplicated), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--aggregate")
     assert run.exit_code == 1
     assert "SIU401" in run.output
+
+
+def test_a_period_counts_for_the_year_it_mostly_lies_in() -> None:
+    import datetime as dt
+
+    from siu.pipeline import period_year
+
+    assert period_year(dt.date(2025, 7, 1), dt.date(2026, 6, 30)) == 2025
+    assert period_year(dt.date(2025, 11, 1), dt.date(2026, 3, 31)) == 2026
+    assert period_year(dt.date(2025, 12, 31), dt.date(2025, 12, 31)) == 2025

@@ -66,13 +66,15 @@ YEAR_MISMATCH = define(
     "warning",
     ("Data passer ikke til regnskabsåret", "Data does not match the reporting year"),
     (
-        "Regnskabsåret er {year}, men de fleste perioder i data ligger i {data_year}",
-        "The reporting year is {year}, but most periods in the data lie in {data_year}",
+        "Regnskabsåret er {year}, men de fleste perioder i data ligger i {data_year} ({share} af {total} posteringer; {in_year} i {year})",
+        "The reporting year is {year}, but most periods in the data lie in {data_year} ({share} of {total} postings; {in_year} in {year})",
     ),
     (
-        "Året tages fra --year, siu.toml eller data. Når det angivne år ikke er det år, data handler om, er "
-        "det ofte et forkert udtræk eller en forkert indstilling.",
-        "The year comes from --year, siu.toml or the data. When the year given is not the year the data is "
+        "Året tages fra --year, siu.toml eller data og vælger årets specifikationspakke. Hver periode tælles "
+        "for det år, den mest ligger i (dens midterste dag). Når det angivne år ikke er det år, data handler "
+        "om, er det ofte et forkert udtræk eller en forkert indstilling.",
+        "The year comes from --year, siu.toml or the data and chooses the year's spec pack. Each period counts "
+        "for the year it mostly lies in (its middle day). When the year given is not the year the data is "
         "about, the extract or the setting is usually wrong.",
     ),
 )
@@ -319,7 +321,16 @@ class Converter:
         if result.years:
             data_year = result.years.most_common(1)[0][0]
             if data_year != self.ctx.year:
-                add(YEAR_MISMATCH.make(year=self.ctx.year, data_year=data_year))
+                years, total = result.years, sum(result.years.values())
+                add(
+                    YEAR_MISMATCH.make(
+                        year=self.ctx.year,
+                        data_year=data_year,
+                        share=years[data_year],
+                        total=total,
+                        in_year=years[self.ctx.year],
+                    )
+                )
         result.postings = sum(r.info.postings for r in result.inputs)
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
 
