@@ -231,6 +231,9 @@ def _rule(n: int, **conditions: str | list[str]) -> str:
         ({"psp": ["A", "B"]}, {"psp": ["C", "b"]}, "overlap"),
         ({"psp": ["A", "B"]}, {"psp": ["b"]}, "shadowed"),
         ({"psp": "*"}, {"psp": "X*"}, "shadowed"),
+        ({"psp": "XG-*"}, {"psp": "XG-53*"}, "shadowed"),
+        ({"psp": "XG-53*"}, {"psp": "XG-*"}, "overlap"),
+        ({"psp": "XG-*1"}, {"psp": "XG-5*1"}, "overlap"),  # covered in fact, but only prefix patterns are compared
     ],
 )
 def test_overlap_detection(tmp_path, first, second, expected):

@@ -27,6 +27,7 @@ from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_file
 from siu.report import print_report
 from siu.specpack import SpecError, SpecPack
 from siu.specs_registry import SpecRegistry
+from siu.cli_mapping import mapping_app
 from siu.cli_specs import specs_app
 
 app = typer.Typer(
@@ -442,6 +443,7 @@ def demo(
 
 
 app.add_typer(specs_app, name="specs")
+app.add_typer(mapping_app, name="mapping")
 
 
 @app.command()

@@ -387,13 +387,21 @@ def _covers(a: MappingRule, b: MappingRule) -> bool:
         ys = b.conditions.get(dim)
         if ys is None:
             return False
-        for y in ys:
-            if _is_pattern(y):
-                if not any(x == "*" or x.casefold() == y.casefold() for x in xs):
-                    return False
-            elif not any(fnmatch.fnmatchcase(y.casefold(), x.casefold()) for x in xs):
-                return False
+        if not all(any(_glob_covers(x, y) for x in xs) for y in ys):
+            return False
     return True
+
+
+def _glob_covers(x: str, y: str) -> bool:
+    """True when every value ``y`` matches also matches ``x`` (exact for values and for
+    ``prefix*`` patterns; other pattern pairs only when equal)."""
+    x, y = x.casefold(), y.casefold()
+    if not _is_pattern(y):
+        return fnmatch.fnmatchcase(y, x)
+    if x == y or x == "*":
+        return True
+    prefix = x[:-1]
+    return x.endswith("*") and not _is_pattern(prefix) and y.startswith(prefix)
 
 
 def _patterns_overlap(xs: Iterable[str], ys: Iterable[str]) -> bool:
