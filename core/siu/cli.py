@@ -25,6 +25,7 @@ from siu.mapping import MappingError
 from siu.pipeline import Converter, InputSpec, RunResult, creation_time, kommuner
 from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
 from siu.report import print_report
+from siu.report_files import ReportFiles
 from siu.specpack import SpecError, SpecPack
 from siu.specs_registry import SpecRegistry
 from siu.cli_mapping import mapping_app
@@ -66,6 +67,11 @@ def fail(lang: str, exc: Any, code: int = EXIT_USAGE) -> NoReturn:
 Lang = Annotated[str, typer.Option("--lang", help="Sprog for meddelelser: da eller en / Language: da or en")]
 NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
+ReportJson = Annotated[Path | None, typer.Option("--report-json", help="Skriv alle fund som JSON / Write every finding as JSON")]
+ReportXlsx = Annotated[Path | None, typer.Option("--report-xlsx", help="Skriv fund som Excel-projektmappe / Write findings as an Excel workbook")]
+Accounts = Annotated[Path | None, typer.Option("--accounts", help="Saldobalance (CSV/xlsx) at afstemme med / Trial balance to reconcile with")]
+Tolerance = Annotated[float | None, typer.Option("--tolerance", min=0, help="Tilladt afvigelse i kr. ved afstemning / Allowed difference in DKK")]
+MadK = Annotated[float | None, typer.Option("--mad-k", min=0.01, help="k i median ± k·MAD for ekstreme årsudgifter / k for extreme values")]
 
 
 def _load_host(settings: Settings, no_plugins: bool, lang: str, raise_conflicts: bool = True) -> PluginHost:
@@ -242,6 +248,7 @@ def run_conversion(
     quiet: bool,
     console: Console,
     split: bool = False,
+    reports: ReportFiles | None = None,
 ) -> RunResult:
     try:
         creation_time()
@@ -276,7 +283,7 @@ def run_conversion(
             target = out
         if split and ctx.area == "begge":
             split_targets = area_targets(ctx, writer.suffix, out)
-    sink = FindingSink(overrides=settings.severity, strict=strict)
+    sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
     try:
         converter = Converter(host, ctx, sink)
         result = converter.run(specs, writer, target, split=split_targets)
@@ -284,6 +291,8 @@ def run_conversion(
         raise UsageError(exc.message_da, exc.message_en) from None
     if not quiet:
         print_report(console, result, host, lang=lang, kommune_name=kommuner().get(ctx.kommune))
+    if reports is not None and reports.wanted:
+        reports.write(result, host, lang, kommuner().get(ctx.kommune))
     return result
 
 
@@ -307,6 +316,11 @@ def convert(
     aggregate: Annotated[bool | None, typer.Option("--aggregate/--no-aggregate", help="Summér fakturaer med sammenhængende perioder / Sum invoices with contiguous periods")] = None,
     split: Annotated[bool, typer.Option("--split", help="Én fil pr. område (medfører --area begge) / One file per area (implies --area begge)")] = False,
     columns: Annotated[Path | None, typer.Option("--columns", help="Kolonnekort til --source csv (TOML) / Column map for --source csv")] = None,
+    report_json: ReportJson = None,
+    report_xlsx: ReportXlsx = None,
+    accounts: Accounts = None,
+    tolerance: Tolerance = None,
+    mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")] = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
@@ -332,6 +346,11 @@ def validate(
     spec_dir: Annotated[Path | None, typer.Option("--spec-dir")] = None,
     aggregate: Annotated[bool | None, typer.Option("--aggregate/--no-aggregate")] = None,
     columns: Annotated[Path | None, typer.Option("--columns", help="Kolonnekort til --source csv / Column map for --source csv")] = None,
+    report_json: ReportJson = None,
+    report_xlsx: ReportXlsx = None,
+    accounts: Accounts = None,
+    tolerance: Tolerance = None,
+    mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
@@ -364,8 +383,16 @@ def _convert(
     write: bool,
     split: bool = False,
     columns: Path | None = None,
+    report_json: Path | None = None,
+    report_xlsx: Path | None = None,
+    accounts: Path | None = None,
+    tolerance: float | None = None,
+    mad_k: float | None = None,
 ) -> None:
     settings = _settings(config, lang)
+    if accounts is not None and not accounts.is_file():
+        fail(lang, UsageError(f"Regnskabsfilen findes ikke: {accounts}", f"Accounts file not found: {accounts}"))
+    settings = settings.with_validation(accounts=accounts.resolve() if accounts else None, tolerance=tolerance, mad_k=mad_k)
     if split and area is None and settings.area is None:
         area = "begge"  # --split means one file per area, so every area
     if columns is not None:
@@ -395,6 +422,7 @@ def _convert(
             quiet=quiet,
             console=console,
             split=split,
+            reports=ReportFiles(json_path=report_json, xlsx_path=report_xlsx),
         )
     except UsageError as exc:
         fail(lang, exc)

@@ -48,9 +48,10 @@ class Anonymisation(BaseModel):
 class Validation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mad_k: float = 5.0  # extreme values: median ± k·MAD of annualised expenditure per paragraph
+    mad_k: float = Field(5.0, gt=0)  # extreme values: median ± k·MAD of annualised expenditure per paragraph
     ceilings: dict[str, float] = Field(default_factory=dict)  # paragraph → annualised ceiling (kr.)
-    tolerance: float = 1.0  # reconciliation: allowed difference in kroner per function/kind
+    tolerance: float = Field(1.0, ge=0)  # reconciliation: allowed difference in kroner per function/kind
+    accounts: Path | None = None  # reconciliation: trial balance (CSV/xlsx), relative to siu.toml
 
 
 class Settings(BaseModel):
@@ -88,6 +89,11 @@ class Settings(BaseModel):
         """A copy with every flag that was given (not None) applied."""
         given = {k: v for k, v in flags.items() if v is not None}
         return self.model_copy(update=given)
+
+    def with_validation(self, **flags: Any) -> Settings:
+        """A copy with every ``[validation]`` flag that was given (not None) applied."""
+        given = {k: v for k, v in flags.items() if v is not None}
+        return self.model_copy(update={"validation": self.validation.model_copy(update=given)}) if given else self
 
 
 def load_settings(path: Path | None) -> Settings:

@@ -124,6 +124,7 @@ class Record(BaseModel):
     sign_explicit: bool = False
     columns: dict[str, str] = Field(default_factory=dict)
     invalid: tuple[str, ...] = ()
+    dims: dict[str, str] = Field(default_factory=dict)  # the posting's dims; rules read "kommune", "year"
     sources: tuple[str, ...] = ()
 
     @property

@@ -78,20 +78,6 @@ YEAR_MISMATCH = define(
         "about, the extract or the setting is usually wrong.",
     ),
 )
-MULTIPLE_KOMMUNER = define(
-    "SIU403",
-    "error",
-    ("Flere kommuner i én leverance", "Several municipalities in one delivery"),
-    (
-        "Input nævner kommunekoderne {codes}; en leverance dækker én kommune ({kommune})",
-        "The inputs name the municipality codes {codes}; a delivery covers one municipality ({kommune})",
-    ),
-    (
-        "Hver leverance dækker én kommune og ét regnskabsår. Kør siu én gang pr. kommune.",
-        "Every delivery covers one municipality and one reporting year. Run siu once per municipality.",
-    ),
-    group="delivery",
-)
 
 
 @dataclass
@@ -222,6 +208,8 @@ class Converter:
             cpr_raw=posting.cpr,
             sign_explicit=posting.sign_explicit,
             columns=posting.columns,
+            invalid=posting.invalid,
+            dims=posting.dims,
             sources=(posting.source,),
         )
         anon = hook.anonymise(record=record, posting=posting, context=ctx)

@@ -19,6 +19,7 @@ from siu import __version__
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
 from siu.models import Finding, Severity
+from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
     from siu.pipeline import RunResult
@@ -34,8 +35,7 @@ SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severi
 
 def kr(amount: Decimal) -> str:
     """Danish money format: 1.234.567,89."""
-    text = f"{amount:,.2f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    return format_amount_danish(amount)
 
 
 def location_text(finding: Finding, lang: str) -> str:
@@ -44,7 +44,7 @@ def location_text(finding: Finding, lang: str) -> str:
         return ""
     words = {"sheet": ("ark", "sheet"), "row": ("række", "row"), "column": ("kolonne", "column")}
     i = 1 if lang == "en" else 0
-    parts = [loc.file]
+    parts = [mask_cpr(loc.file)]
     if loc.sheet:
         parts.append(f"{words['sheet'][i]} {loc.sheet}")
     if loc.row is not None:
@@ -86,7 +86,7 @@ def print_report(
     for n, r in enumerate(result.inputs, start=1):
         details = ", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped")
         console.print(
-            f"[bold]{t('Input', 'Input')} {n}:[/] {escape(r.path.name)} ({r.source}) · "
+            f"[bold]{t('Input', 'Input')} {n}:[/] {escape(mask_cpr(r.path.name))} ({r.source}) · "
             f"{r.size:,} bytes · SHA-256 {r.sha256}".replace(",", ".")
         )
         console.print(
@@ -156,6 +156,7 @@ def print_verdict(console: Console, result: RunResult, lang: str) -> None:
     else:
         verdict = "NOT READY" if en else "IKKE KLAR"
         console.print(Text(f"{verdict} ({counts})", style="bold red"))
+
 
 def print_sources(console: Console, result: RunResult, lang: str) -> None:
     """With several inputs: what came from where, per input and per source (postings and money)."""

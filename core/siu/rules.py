@@ -8,11 +8,17 @@ English message templates and a paragraph of documentation::
                  doc=("Hver linje skal have ...", "Every line needs ..."))
     def missing_cpr(record, ctx):
         if not record.psr_id:
-            yield Hit(field="cpr")
+            return Hit(field="cpr")
 
-A record rule yields :class:`Hit` for each problem on one record. A delivery rule is a class
-with ``observe(record)`` (called for each record) and ``finish()`` returning hits; it keeps
-only the state it needs. Plugins return rules from the ``register_rules`` hook.
+A record check returns ``None`` (nothing wrong), one :class:`Hit`, or an iterable of hits (so a
+generator that ``yield``s hits works too). Returning is cheaper than yielding, which matters
+because every check runs once per line. A delivery rule is a class with ``observe(record)``
+(called for each record) and ``finish()`` returning hits; it keeps only the state it needs.
+Plugins return rules from the ``register_rules`` hook; severities are overridden per code in
+``siu.toml`` (``[severity]``) by :class:`siu.findings.FindingSink`.
+
+A rule that raises is switched off for the rest of the run and reported (SIU190/SIU490), so a
+broken plugin rule never ends the run in a traceback, and never passes silently.
 """
 
 from __future__ import annotations
@@ -22,24 +28,34 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from siu.context import Context
+from siu.cpr import mask_cpr
 from siu.findings import Code, define
 from siu.models import Finding, Location, Record, Severity
 
 
 class Hit:
     """One problem a rule found. ``location`` defaults to the record's first source location
-    narrowed to the column of ``field``; ``value`` is masked; ``params`` fill the templates."""
+    narrowed to the column of ``field``; ``value`` is masked; ``params`` fill the templates.
+    ``code`` lets a rule that owns several codes say which one this hit is (default: the rule's)."""
 
-    __slots__ = ("field", "value", "location", "params")
+    __slots__ = ("field", "value", "location", "params", "code")
 
-    def __init__(self, field: str | None = None, value: Any = None, location: Location | None = None, **params: Any):
+    def __init__(
+        self,
+        field: str | None = None,
+        value: Any = None,
+        location: Location | None = None,
+        code: Code | None = None,
+        **params: Any,
+    ):
         self.field = field
         self.value = value
         self.location = location
+        self.code = code
         self.params = params
 
 
-RecordCheck = Callable[[Record, Context], Iterable[Hit]]
+RecordCheck = Callable[[Record, Context], "Hit | Iterable[Hit] | None"]
 
 
 class DeliveryCheck(Protocol):
@@ -54,12 +70,20 @@ class RecordRule:
     check: RecordCheck
     scope: str = "record"
 
+    @property
+    def name(self) -> str:
+        return getattr(self.check, "__name__", self.code.code)
+
 
 @dataclass
 class DeliveryRule:
     code: Code
     factory: Callable[[Context], DeliveryCheck]
     scope: str = "delivery"
+
+    @property
+    def name(self) -> str:
+        return getattr(self.factory, "__name__", self.code.code)
 
 
 Rule = RecordRule | DeliveryRule
@@ -97,12 +121,56 @@ def delivery_rule(
     return wrap
 
 
+RECORD_RULE_FAILED = define(
+    "SIU190",
+    "error",
+    ("En linjeregel fejlede", "A record rule failed"),
+    (
+        "Reglen {rule} ({code}) fejlede ved denne linje og er slået fra resten af kørslen: {error}",
+        "The rule {rule} ({code}) failed on this line and is switched off for the rest of the run: {error}",
+    ),
+    (
+        "En valideringsregel (typisk fra et plugin) rejste en uventet fejl. Reglen er ikke kørt på de "
+        "følgende linjer, så valideringen er ufuldstændig, og leverancen skrives ikke. Meld fejlen til "
+        "regelens udvikler (se `siu plugins`), eller slå pluginnet fra med SIU_DISABLE_PLUGINS.",
+        "A validation rule (usually from a plugin) raised an unexpected error. The rule did not run on the "
+        "following lines, so validation is incomplete and no delivery is written. Report it to the rule's "
+        "developer (see `siu plugins`), or switch the plugin off with SIU_DISABLE_PLUGINS.",
+    ),
+    group="record",
+)
+DELIVERY_RULE_FAILED = define(
+    "SIU490",
+    "error",
+    ("En leveranceregel fejlede", "A delivery rule failed"),
+    (
+        "Reglen {rule} ({code}) fejlede og er ikke gennemført: {error}",
+        "The rule {rule} ({code}) failed and did not complete: {error}",
+    ),
+    (
+        "En regel for hele leverancen (typisk fra et plugin) rejste en uventet fejl, så valideringen er "
+        "ufuldstændig, og leverancen skrives ikke. Meld fejlen til regelens udvikler.",
+        "A rule for the whole delivery (usually from a plugin) raised an unexpected error, so validation is "
+        "incomplete and no delivery is written. Report it to the rule's developer.",
+    ),
+    group="delivery",
+)
+
+
 def to_finding(code: Code, hit: Hit, record: Record | None) -> Finding:
+    """The finding for a hit: the hit's own code if it names one, located on the record."""
     location = hit.location
     if location is None and record is not None and record.locations:
         column = record.columns.get(hit.field) if hit.field else None
         location = record.locations[0].at_column(column)
-    return code.make(location=location, field=hit.field, value=hit.value, **hit.params)
+    return (hit.code or code).make(location=location, field=hit.field, value=hit.value, **hit.params)
+
+
+def _error_text(exc: BaseException) -> str:
+    return mask_cpr(f"{exc.__class__.__name__}: {exc}")[:200]
+
+
+_NO_FINDINGS: list[Finding] = []
 
 
 class RuleEngine:
@@ -110,19 +178,75 @@ class RuleEngine:
 
     def __init__(self, rules: Iterable[Rule], ctx: Context) -> None:
         self.ctx = ctx
+        rules = list(rules)
         self.record_rules = [r for r in rules if isinstance(r, RecordRule)]
-        self.delivery_rules = [(r, r.factory(ctx)) for r in rules if isinstance(r, DeliveryRule)]
-        self._observers = [check.observe for _, check in self.delivery_rules]
+        self._checks = [(r.code, r.check, r) for r in self.record_rules]
+        self.delivery_rules: list[tuple[DeliveryRule, DeliveryCheck | None]] = []
+        self._pending: list[Finding] = []
+        for r in rules:
+            if isinstance(r, DeliveryRule):
+                try:
+                    self.delivery_rules.append((r, r.factory(ctx)))
+                except Exception as exc:
+                    self._pending.append(self._delivery_failed(r, exc))
+        self._observers = [(i, check.observe) for i, (_, check) in enumerate(self.delivery_rules) if check is not None]
 
-    def check_record(self, record: Record) -> Iterator[Finding]:
+    def check_record(self, record: Record) -> list[Finding]:
+        """The findings of every record rule on ``record``; also feeds the delivery rules."""
         ctx = self.ctx
-        for rule in self.record_rules:
-            for hit in rule.check(record, ctx):
-                yield to_finding(rule.code, hit, record)
-        for observe in self._observers:
-            observe(record)
+        out = _NO_FINDINGS
+        for code, check, rule in self._checks:
+            try:
+                res = check(record, ctx)
+                if res is None:
+                    continue
+                if out is _NO_FINDINGS:
+                    out = []
+                if isinstance(res, Hit):
+                    out.append(to_finding(code, res, record))
+                else:
+                    for hit in res:
+                        out.append(to_finding(code, hit, record))
+            except Exception as exc:
+                if out is _NO_FINDINGS:
+                    out = []
+                out.append(self._record_failed(rule, record, exc))
+        if self._pending:
+            if out is _NO_FINDINGS:
+                out = []
+            out.extend(self._pending)
+            self._pending.clear()
+        for i, observe in self._observers:
+            try:
+                observe(record)
+            except Exception as exc:
+                if out is _NO_FINDINGS:
+                    out = []
+                rule = self.delivery_rules[i][0]
+                out.append(self._delivery_failed(rule, exc))
+                self.delivery_rules[i] = (rule, None)
+                self._observers = [(j, o) for j, o in self._observers if j != i]
+        return out
+
+    def _record_failed(self, rule: RecordRule, record: Record, exc: Exception) -> Finding:
+        self._checks = [c for c in self._checks if c[2] is not rule]
+        return RECORD_RULE_FAILED.make(location=record.locations[0] if record.locations else None, rule=rule.name, code=rule.code.code, error=_error_text(exc))
+
+    @staticmethod
+    def _delivery_failed(rule: DeliveryRule, exc: Exception) -> Finding:
+        return DELIVERY_RULE_FAILED.make(rule=rule.name, code=rule.code.code, error=_error_text(exc))
 
     def finish(self) -> Iterator[Finding]:
+        """The findings of every delivery rule, once all records have passed."""
+        yield from self._pending
+        self._pending.clear()
         for rule, check in self.delivery_rules:
-            for hit in check.finish():
+            if check is None:
+                continue
+            try:
+                hits = list(check.finish())
+            except Exception as exc:
+                yield self._delivery_failed(rule, exc)
+                continue
+            for hit in hits:
                 yield to_finding(rule.code, hit, None)

@@ -1,6 +1,8 @@
 """siu's own validation rules (codes ``SIU1xx`` for lines, ``SIU4xx`` for the whole delivery).
 
 Each rule documents itself; ``siu explain CODE`` and ``docs/rules.md`` are generated from here.
+Record checks return ``None`` or a :class:`~siu.rules.Hit` (not generators): they run once per
+line for every line, so each one does the least work that decides it.
 """
 
 from __future__ import annotations
@@ -8,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from siu import cpr
 from siu.context import Context
+from siu.findings import define
 from siu.hookspecs import hookimpl
 from siu.models import Kind, Location, Record
+from siu.parsing import format_amount_danish
+from siu.reconcile import reconciliation
 from siu.rules import Hit, Rule, delivery_rule, record_rule
 
 # --- CPR -----------------------------------------------------------------------------------
@@ -31,9 +37,10 @@ from siu.rules import Hit, Rule, delivery_rule, record_rule
         "Every line needs the citizen's CPR number in PsrID, or a fictitious one for anonymous § 109 stays.",
     ),
 )
-def missing_cpr(record: Record, ctx: Context) -> Iterator[Hit]:
+def missing_cpr(record: Record, ctx: Context) -> Hit | None:
     if not record.psr_id and not record.cpr_raw:
-        yield Hit(field="cpr")
+        return Hit(field="cpr")
+    return None
 
 
 @record_rule(
@@ -46,9 +53,10 @@ def missing_cpr(record: Record, ctx: Context) -> Iterator[Hit]:
         "A CPR number is 10 digits, optionally with a hyphen after the first six. Letters, too few or too many digits are rejected.",
     ),
 )
-def unreadable_cpr(record: Record, ctx: Context) -> Iterator[Hit]:
+def unreadable_cpr(record: Record, ctx: Context) -> Hit | None:
     if record.psr_id is None and record.cpr_raw:
-        yield Hit(field="cpr", value=record.cpr_raw)
+        return Hit(field="cpr", value=record.cpr_raw)
+    return None
 
 
 @record_rule(
@@ -58,22 +66,26 @@ def unreadable_cpr(record: Record, ctx: Context) -> Iterator[Hit]:
     template=("CPR-nummeret {value} indeholder ikke en gyldig fødselsdato", "The CPR number {value} holds no valid birth date"),
     doc=(
         "De første seks cifre skal være en rigtig dato (DDMMÅÅ). Undtaget er DST's fiktive § 109-numre "
-        "(fødselsdato eller 123456 + 9998/9999), som kun er gyldige på § 109-linjer. "
+        "(fødselsdato eller 123456 + 9998/9999), som kun er gyldige på § 109-linjer (se SIU104). "
         "Modulus 11 kontrolleres aldrig: siden 2007 findes gyldige numre, der ikke opfylder den.",
         "The first six digits must be a real date (DDMMYY). The exception is DST's fictitious § 109 numbers "
-        "(birth date or 123456 + 9998/9999), valid only on § 109 lines. Modulus 11 is never checked: "
+        "(birth date or 123456 + 9998/9999), valid only on § 109 lines (see SIU104). Modulus 11 is never checked: "
         "valid numbers failing it exist since 2007.",
     ),
 )
-def impossible_cpr_date(record: Record, ctx: Context) -> Iterator[Hit]:
+def impossible_cpr_date(record: Record, ctx: Context) -> Hit | None:
     psr = record.psr_id
     if psr is None:
-        return
+        return None
+    if cpr.birth_date(psr) is not None:
+        return None
     c = ctx.spec.manifest.cpr
-    if ctx.spec.anonymous_allowed(record.paragraph) and cpr.is_fictitious(psr, c.female_suffix, c.male_suffix, c.no_birth_date):
-        return
-    if cpr.birth_date(psr) is None:
-        yield Hit(field="cpr", value=psr)
+    if psr[6:] in (c.female_suffix, c.male_suffix):
+        if psr[:6] == c.no_birth_date:
+            return None  # DST's form without a birth date: SIU104 judges where it may stand
+        if ctx.spec.anonymous_allowed(record.paragraph) and cpr.is_fictitious(psr, c.female_suffix, c.male_suffix, c.no_birth_date):
+            return None
+    return Hit(field="cpr", value=psr)
 
 
 @record_rule(
@@ -85,17 +97,22 @@ def impossible_cpr_date(record: Record, ctx: Context) -> Iterator[Hit]:
         "The fictitious CPR number {value} is allowed on § 109 lines only, but the line belongs to {paragraph}",
     ),
     doc=(
-        "Fiktive CPR-numre (slutter på 9998/9999 eller starter med 123456) er kun for anonyme ophold på krisecentre efter § 109.",
-        "Fictitious CPR numbers (ending 9998/9999 or starting 123456) are only for anonymous stays at § 109 crisis shelters.",
+        "Fiktive CPR-numre uden fødselsdato (123456 + 9998/9999) er kun for anonyme ophold på krisecentre efter "
+        "§ 109. Fiktive numre med fødselsdato kan ikke skelnes fra rigtige CPR-numre og kontrolleres derfor ikke "
+        "her.",
+        "Fictitious CPR numbers without a birth date (123456 + 9998/9999) are only for anonymous stays at § 109 "
+        "crisis shelters. Fictitious numbers with a birth date cannot be told from real CPR numbers, so they are "
+        "not checked here.",
     ),
 )
-def fictitious_outside_109(record: Record, ctx: Context) -> Iterator[Hit]:
+def fictitious_outside_109(record: Record, ctx: Context) -> Hit | None:
     psr = record.psr_id
-    if psr is None or ctx.spec.anonymous_allowed(record.paragraph) or record.paragraph is None:
-        return
+    if psr is None or record.paragraph is None:
+        return None
     c = ctx.spec.manifest.cpr
-    if psr[:6] == c.no_birth_date and psr[6:] in (c.female_suffix, c.male_suffix):
-        yield Hit(field="cpr", value=psr, paragraph=record.paragraph)
+    if psr[:6] == c.no_birth_date and psr[6:] in (c.female_suffix, c.male_suffix) and not ctx.spec.anonymous_allowed(record.paragraph):
+        return Hit(field="cpr", value=psr, paragraph=record.paragraph)
+    return None
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -108,14 +125,17 @@ def fictitious_outside_109(record: Record, ctx: Context) -> Iterator[Hit]:
     template=("Linjen har ingen startdato for udgiftsperioden", "The line has no start date for the expenditure period"),
     doc=(
         "Start- og slutdato er obligatoriske på alle linjer og skal beskrive den periode, udgiften dækker "
-        "(udgiftsperioden), ikke aktivitetsperioden.",
+        "(udgiftsperioden), ikke aktivitetsperioden. En dato, der står i kilden men ikke kan læses, "
+        "meldes som SIU020 i stedet.",
         "Start and end dates are mandatory on every line and describe the period the expenditure covers, "
-        "not the period of the activity.",
+        "not the period of the activity. A date present in the source but unreadable is reported as SIU020 "
+        "instead.",
     ),
 )
-def missing_start(record: Record, ctx: Context) -> Iterator[Hit]:
-    if record.start is None:
-        yield Hit(field="start")
+def missing_start(record: Record, ctx: Context) -> Hit | None:
+    if record.start is None and "start" not in record.invalid:
+        return Hit(field="start")
+    return None
 
 
 @record_rule(
@@ -125,14 +145,16 @@ def missing_start(record: Record, ctx: Context) -> Iterator[Hit]:
     template=("Linjen har ingen slutdato for udgiftsperioden", "The line has no end date for the expenditure period"),
     doc=(
         "DST kræver slutdato på alle udgifter, så datoerne afspejler udgiftsperioden. Også for løbende "
-        "ophold skal slutdatoen være den sidste dag, udgiften dækker.",
+        "ophold skal slutdatoen være den sidste dag, udgiften dækker. En ulæselig dato meldes som SIU020.",
         "DST requires an end date on every expenditure so the dates describe the expenditure period. For "
-        "ongoing stays too, the end date is the last day the expenditure covers.",
+        "ongoing stays too, the end date is the last day the expenditure covers. An unreadable date is "
+        "reported as SIU020.",
     ),
 )
-def missing_end(record: Record, ctx: Context) -> Iterator[Hit]:
-    if record.end is None:
-        yield Hit(field="end")
+def missing_end(record: Record, ctx: Context) -> Hit | None:
+    if record.end is None and "end" not in record.invalid:
+        return Hit(field="end")
+    return None
 
 
 @record_rule(
@@ -140,11 +162,30 @@ def missing_end(record: Record, ctx: Context) -> Iterator[Hit]:
     "error",
     title=("Startdato efter slutdato", "Start date after end date"),
     template=("Startdatoen {start} ligger efter slutdatoen {end}", "The start date {start} is after the end date {end}"),
-    doc=("Perioden skal starte før eller samme dag, som den slutter.", "The period must start on or before the day it ends."),
+    doc=(
+        "Udgiftsperioden skal begynde før eller samme dag, som den slutter. Ofte er start og slut byttet om.",
+        "The expenditure period must start on or before the day it ends. Often start and end are swapped.",
+    ),
 )
-def start_after_end(record: Record, ctx: Context) -> Iterator[Hit]:
+def start_after_end(record: Record, ctx: Context) -> Hit | None:
     if record.start and record.end and record.start > record.end:
-        yield Hit(field="start", start=record.start.isoformat(), end=record.end.isoformat())
+        return Hit(field="start", start=record.start.isoformat(), end=record.end.isoformat())
+    return None
+
+
+@lru_cache(maxsize=8)
+def _year_bounds(year: int, years_outside: int) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """The reporting year's first and last day, and the outer bounds ``years_outside`` years away."""
+    return (
+        dt.date(year, 1, 1),
+        dt.date(year, 12, 31),
+        dt.date(year - years_outside, 1, 1),
+        dt.date(year + years_outside, 12, 31),
+    )
+
+
+def _bounds(ctx: Context) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    return _year_bounds(ctx.year, ctx.spec.manifest.dates.get("max_years_outside", 1))
 
 
 @record_rule(
@@ -157,23 +198,21 @@ def start_after_end(record: Record, ctx: Context) -> Iterator[Hit]:
     ),
     doc=(
         "En udgift kan dække en periode, der krydser et årsskifte, men perioden bør berøre regnskabsåret. "
-        "Tjek at datoerne er udgiftsperioden og ikke fx bogføringsdatoen.",
+        "Tjek at datoerne er udgiftsperioden og ikke fx bogføringsdatoen. Ligger perioden mere end et år "
+        "uden for (specifikationspakkens `dates.max_years_outside`), er det fejlen SIU114 i stedet.",
         "An expenditure may cover a period crossing a year boundary, but the period should touch the reporting "
-        "year. Check that the dates are the expenditure period and not, say, the posting date.",
+        "year. Check that the dates are the expenditure period and not, say, the posting date. A period more than "
+        "a year outside (the spec pack's `dates.max_years_outside`) is the error SIU114 instead.",
     ),
 )
-def period_outside_year(record: Record, ctx: Context) -> Iterator[Hit]:
-    if record.start and record.end and record.start <= record.end:
-        first, last = dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 31)
-        if (record.end < first or record.start > last) and not _far_outside(record, ctx):
-            yield Hit(field="start", start=record.start.isoformat(), end=record.end.isoformat(), year=ctx.year)
-
-
-def _far_outside(record: Record, ctx: Context) -> bool:
-    years = ctx.spec.manifest.dates.get("max_years_outside", 1)
-    first, last = dt.date(ctx.year - years, 1, 1), dt.date(ctx.year + years, 12, 31)
+def period_outside_year(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
-    return bool(start and end and (end < first or start > last))
+    if start is None or end is None or start > end:
+        return None
+    first, last, outer_first, outer_last = _bounds(ctx)
+    if (end < first or start > last) and not (end < outer_first or start > outer_last):
+        return Hit(field="start", start=start.isoformat(), end=end.isoformat(), year=ctx.year)
+    return None
 
 
 @record_rule(
@@ -185,13 +224,20 @@ def _far_outside(record: Record, ctx: Context) -> bool:
         "The period {start}–{end} lies more than a year outside the reporting year {year}",
     ),
     doc=(
-        "En periode, der ligger helt mere end et år før eller efter regnskabsåret, er næsten altid en tastefejl.",
-        "A period lying entirely more than a year before or after the reporting year is almost always a typo.",
+        "En periode, der ligger helt mere end et år før eller efter regnskabsåret, er næsten altid en tastefejl "
+        "(fx 2052 for 2025).",
+        "A period lying entirely more than a year before or after the reporting year is almost always a typo "
+        "(e.g. 2052 for 2025).",
     ),
 )
-def period_far_outside(record: Record, ctx: Context) -> Iterator[Hit]:
-    if record.start and record.end and record.start <= record.end and _far_outside(record, ctx):
-        yield Hit(field="start", start=record.start.isoformat(), end=record.end.isoformat(), year=ctx.year)
+def period_far_outside(record: Record, ctx: Context) -> Hit | None:
+    start, end = record.start, record.end
+    if start is None or end is None or start > end:
+        return None
+    _, _, outer_first, outer_last = _bounds(ctx)
+    if end < outer_first or start > outer_last:
+        return Hit(field="start", start=start.isoformat(), end=end.isoformat(), year=ctx.year)
+    return None
 
 
 # --- account and paragraph -------------------------------------------------------------------
@@ -206,15 +252,16 @@ def period_far_outside(record: Record, ctx: Context) -> Iterator[Hit]:
         "The function {function} (dranst {dranst}) is not part of SIU for {year}",
     ),
     doc=(
-        "Kun de funktioner, årets specifikationspakke lister (chart.csv), indgår i statistikken. Ret "
+        "Kun de funktioner og dranst, årets specifikationspakke lister (chart.csv), indgår i statistikken. Ret "
         "tilknytningen, eller udelad posteringen fra udtrækket.",
-        "Only the functions the year's spec pack lists (chart.csv) are part of the statistic. Fix the mapping, "
-        "or leave the posting out of the extract.",
+        "Only the functions and dranst the year's spec pack lists (chart.csv) are part of the statistic. Fix the "
+        "mapping, or leave the posting out of the extract.",
     ),
 )
-def account_out_of_scope(record: Record, ctx: Context) -> Iterator[Hit]:
+def account_out_of_scope(record: Record, ctx: Context) -> Hit | None:
     if record.function and record.kontostreng and not ctx.spec.in_scope(record.function, record.dranst or ""):
-        yield Hit(field="kontostreng", function=record.function, dranst=record.dranst or "?", year=ctx.year)
+        return Hit(field="kontostreng", function=record.function, dranst=record.dranst or "?", year=ctx.year)
+    return None
 
 
 @record_rule(
@@ -232,9 +279,10 @@ def account_out_of_scope(record: Record, ctx: Context) -> Iterator[Hit]:
         "several paragraphs (e.g. §§ 109 and 110), the mapping file must give `paragraph`.",
     ),
 )
-def no_paragraph(record: Record, ctx: Context) -> Iterator[Hit]:
-    if record.kontostreng and record.paragraph is None and (record.function and ctx.spec.in_scope(record.function, record.dranst or "")):
-        yield Hit(field="kontostreng", value=record.account_text)
+def no_paragraph(record: Record, ctx: Context) -> Hit | None:
+    if record.kontostreng and record.paragraph is None and record.function and ctx.spec.in_scope(record.function, record.dranst or ""):
+        return Hit(field="kontostreng", value=record.account_text)
+    return None
 
 
 @record_rule(
@@ -250,9 +298,10 @@ def no_paragraph(record: Record, ctx: Context) -> Iterator[Hit]:
         "The paragraph must be one the year's spec pack lists (`siu specs show YEAR`).",
     ),
 )
-def unknown_paragraph(record: Record, ctx: Context) -> Iterator[Hit]:
+def unknown_paragraph(record: Record, ctx: Context) -> Hit | None:
     if record.paragraph is not None and record.paragraph not in ctx.spec.paragraphs:
-        yield Hit(field="paragraph", value=record.paragraph, year=ctx.year)
+        return Hit(field="paragraph", value=record.paragraph, year=ctx.year)
+    return None
 
 
 @record_rule(
@@ -268,9 +317,10 @@ def unknown_paragraph(record: Record, ctx: Context) -> Iterator[Hit]:
         "A file is a full load for its area. Use `--area begge` or `--split` to deliver both areas.",
     ),
 )
-def paragraph_outside_area(record: Record, ctx: Context) -> Iterator[Hit]:
+def paragraph_outside_area(record: Record, ctx: Context) -> Hit | None:
     if record.area and ctx.area != "begge" and record.area != ctx.area:
-        yield Hit(field="paragraph", value=record.paragraph, area=record.area, delivery_area=ctx.area)
+        return Hit(field="paragraph", value=record.paragraph, area=record.area, delivery_area=ctx.area)
+    return None
 
 
 # --- amounts -------------------------------------------------------------------------------
@@ -283,9 +333,13 @@ def paragraph_outside_area(record: Record, ctx: Context) -> Iterator[Hit]:
     template=("Beløbet er 0", "The amount is 0"),
     doc=("Linjer med beløbet 0 bidrager ikke til statistikken og bør udelades.", "Lines with amount 0 add nothing and should be left out."),
 )
-def zero_amount(record: Record, ctx: Context) -> Iterator[Hit]:
-    if record.amount == 0:
-        yield Hit(field="amount")
+def zero_amount(record: Record, ctx: Context) -> Hit | None:
+    if not record.amount:
+        return Hit(field="amount")
+    return None
+
+
+_KIND_NAMES = {Kind.EXPENDITURE: ("en udgift", "expenditure"), Kind.REVENUE: ("en indtægt", "revenue")}
 
 
 @record_rule(
@@ -293,28 +347,33 @@ def zero_amount(record: Record, ctx: Context) -> Iterator[Hit]:
     "warning",
     title=("Fortegn passer ikke til arten", "Sign does not match the art"),
     template=(
-        "Beløbet {value} har fortegn som {sign_kind}, men arten {art} er {art_kind}",
-        "The amount {value} has the sign of {sign_kind}, but the art {art} is {art_kind}",
+        "Beløbet {value} har fortegn som {sign_da}, men arten {art} er {kind_da}",
+        "The amount {value} has the sign of {sign_en}, but the art {art} is {kind_en}",
     ),
     doc=(
         "Udgifter (art 0–6) er positive og indtægter (art 7–8) negative. Når kilden angiver fortegnet "
-        "(debet/kredit), afsløres fejlkonteringer som en indtægt på en udgiftsart. Tilbageførsler kan "
-        "være korrekte: tjek posteringen.",
+        "(debet/kredit, et fortegn i en bogføringsliste), afsløres fejlkonteringer som en indtægt på en "
+        "udgiftsart. Kilder uden eget fortegn kontrolleres ikke. Tilbageførsler kan være korrekte: tjek "
+        "posteringen.",
         "Expenditure (art 0–6) is positive and revenue (art 7–8) negative. When the source states the sign "
-        "(debit/credit), mispostings such as revenue on an expenditure art show up. Reversals can be correct: "
-        "check the posting.",
+        "(debit/credit, a sign in a ledger), mispostings such as revenue on an expenditure art show up. Sources "
+        "without a sign of their own are not checked. Reversals can be correct: check the posting.",
     ),
 )
-def sign_against_art(record: Record, ctx: Context) -> Iterator[Hit]:
-    if not record.sign_explicit or record.kind is None or record.amount == 0:
-        return
-    names = {Kind.EXPENDITURE: ("udgift", "expenditure"), Kind.REVENUE: ("indtægt", "revenue")}
-    if record.kind not in names:
-        return
+def sign_against_art(record: Record, ctx: Context) -> Hit | None:
+    kind = record.kind
+    if not record.sign_explicit or kind not in _KIND_NAMES or not record.amount:
+        return None
     sign_kind = Kind.EXPENDITURE if record.amount > 0 else Kind.REVENUE
-    if sign_kind != record.kind:
-        i = 1 if ctx.lang == "en" else 0
-        yield Hit(field="amount", value=record.amount, sign_kind=names[sign_kind][i], art=record.art or "?", art_kind=names[record.kind][i])
+    if sign_kind is kind:
+        return None
+    (sign_da, sign_en), (kind_da, kind_en) = _KIND_NAMES[sign_kind], _KIND_NAMES[kind]
+    return Hit(field="amount", value=record.amount, art=record.art or "?", sign_da=sign_da, sign_en=sign_en, kind_da=kind_da, kind_en=kind_en)
+
+
+@lru_cache(maxsize=8)
+def _quantum(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
 
 
 @record_rule(
@@ -326,17 +385,19 @@ def sign_against_art(record: Record, ctx: Context) -> Iterator[Hit]:
         "The amount {value} has more decimals than the specification allows ({decimals})",
     ),
     doc=(
-        "Specifikationspakken fastlægger, hvor mange decimaler beløb må have (fx hele kroner eller øre). "
-        "siu afrunder aldrig af sig selv, så pengene altid stemmer med kilden.",
-        "The spec pack sets how many decimals amounts may have (e.g. whole kroner or øre). siu never rounds "
-        "by itself, so the money always agrees with the source.",
+        "Specifikationspakken fastlægger, hvor mange decimaler beløb må have (`amount.decimals`: 0 for hele "
+        "kroner, 2 for øre). siu afrunder aldrig af sig selv, så pengene altid stemmer med kilden.",
+        "The spec pack sets how many decimals amounts may have (`amount.decimals`: 0 for whole kroner, 2 for "
+        "øre). siu never rounds by itself, so the money always agrees with the source.",
     ),
 )
-def amount_unit(record: Record, ctx: Context) -> Iterator[Hit]:
+def amount_unit(record: Record, ctx: Context) -> Hit | None:
     decimals = ctx.spec.manifest.amount.decimals
-    exponent = record.amount.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > decimals and record.amount != record.amount.quantize(Decimal(1).scaleb(-decimals)):
-        yield Hit(field="amount", value=record.amount, decimals=decimals)
+    amount = record.amount
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > decimals and amount != amount.quantize(_quantum(decimals)):
+        return Hit(field="amount", value=amount, decimals=decimals)
+    return None
 
 
 @record_rule(
@@ -349,12 +410,45 @@ def amount_unit(record: Record, ctx: Context) -> Iterator[Hit]:
         "Art 9 (internal expenditure and revenue) are transfers inside the municipality and usually not tied to a citizen.",
     ),
 )
-def internal_art(record: Record, ctx: Context) -> Iterator[Hit]:
+def internal_art(record: Record, ctx: Context) -> Hit | None:
     if record.kind is Kind.INTERNAL:
-        yield Hit(field="kontostreng", art=record.art or "9")
+        return Hit(field="kontostreng", art=record.art or "9")
+    return None
 
 
 # --- delivery rules ------------------------------------------------------------------------
+
+ANONYMOUS_DUPLICATE = define(
+    "SIU406",
+    "warning",
+    ("Ens anonyme linjer", "Identical anonymous lines"),
+    (
+        "Linjen er identisk med {count_other} andre anonymiserede linjer (første forekomst {first_da})",
+        "The line is identical to {count_other} other anonymised lines (first occurrence {first_en})",
+    ),
+    (
+        "Anonyme § 109-ophold deler fiktive CPR-numre (fx 1234569998 for alle kvinder uden kendt fødselsdato), "
+        "så to forskellige ophold med samme takst og periode giver ens linjer. Det er derfor kun en advarsel: "
+        "tjek at det er forskellige ophold. Er hele filen læst to gange, melder SIU401 også de øvrige linjer.",
+        "Anonymous § 109 stays share fictitious CPR numbers (e.g. 1234569998 for every woman with no known "
+        "birth date), so two different stays with the same rate and period make identical lines. That is why "
+        "this is only a warning: check that the stays are different. If a whole file was read twice, SIU401 "
+        "reports the other lines as well.",
+    ),
+    group="delivery",
+)
+
+
+def _where(loc: Location, lang: str) -> str:
+    """A location as a message names it: ``in.csv, række 2`` (``in.csv, row 2``)."""
+    sheet, row = ("sheet", "row") if lang == "en" else ("ark", "række")
+    parts = [loc.file] + ([f"{sheet} {loc.sheet}"] if loc.sheet else []) + ([f"{row} {loc.row}"] if loc.row is not None else [])
+    return ", ".join(parts)
+
+
+def _at(record: Record, field: str) -> Location:
+    """The record's first location narrowed to the column of ``field`` (for delivery rules)."""
+    return record.location.at_column(record.columns.get(field))
 
 
 @delivery_rule(
@@ -362,51 +456,69 @@ def internal_art(record: Record, ctx: Context) -> Iterator[Hit]:
     "error",
     title=("Dublet", "Duplicate line"),
     template=(
-        "Linjen er en nøjagtig dublet ({count} ens linjer i alt; første forekomst {first})",
-        "The line is an exact duplicate ({count} identical lines; first occurrence {first})",
+        "Linjen er en nøjagtig dublet ({count} ens linjer i alt; første forekomst {first_da})",
+        "The line is an exact duplicate ({count} identical lines; first occurrence {first_en})",
     ),
     doc=(
         "To linjer med samme PsrID, kontostreng, paragraf, beløb, start- og slutdato er næsten altid den samme "
-        "postering læst to gange (fx samme fil to gange, eller overlappende udtræk).",
+        "postering læst to gange (fx samme fil to gange, eller overlappende udtræk). Den første forekomst "
+        "meldes ikke; hver af de følgende gør. Ens anonymiserede § 109-linjer er kun en advarsel (SIU406).",
         "Two lines with the same PsrID, account, paragraph, amount, start and end date are almost always one "
-        "posting read twice (e.g. the same file twice, or overlapping extracts).",
+        "posting read twice (e.g. the same file twice, or overlapping extracts). The first occurrence is not "
+        "reported; each following one is. Identical anonymised § 109 lines are only a warning (SIU406).",
     ),
 )
 class DuplicateLines:
-    """Keeps 16 bytes per line (a 64-bit hash of the line and a packed location), not the lines."""
+    """Keeps 17 bytes per line (a 64-bit hash of the line, a packed location and a flag), not the
+    lines. Two different lines share a 64-bit hash with a probability of about n²/2⁶⁵ (3·10⁻⁸ for a
+    million lines), an accepted risk for a check whose finding the user verifies anyway."""
 
     def __init__(self, ctx: Context) -> None:
         self.hashes = array("q")
         self.where = array("q")
+        self.anonymised = bytearray()
         self.files: list[tuple[str, str | None]] = []
         self.file_index: dict[tuple[str, str | None], int] = {}
 
     def observe(self, record: Record) -> None:
-        loc = record.locations[0] if record.locations else Location(file="?")
-        fkey = (loc.file, loc.sheet)
+        locs = record.locations
+        if locs:
+            loc = locs[0]
+            fkey = (loc.file, loc.sheet)
+            row = loc.row or 0
+        else:
+            fkey, row = ("?", None), 0
         idx = self.file_index.get(fkey)
         if idx is None:
             idx = self.file_index[fkey] = len(self.files)
             self.files.append(fkey)
         self.hashes.append(hash(record.key()))
-        self.where.append((idx << 32) | (loc.row or 0))
+        self.where.append((idx << 32) | (row & 0xFFFFFFFF))
+        self.anonymised.append(record.anonymised)
 
     def _loc(self, packed: int) -> Location:
         file, sheet = self.files[packed >> 32]
         return Location(file=file, sheet=sheet, row=packed & 0xFFFFFFFF or None)
 
     def finish(self) -> Iterator[Hit]:
-        order = sorted(range(len(self.hashes)), key=self.hashes.__getitem__)
-        i = 0
-        while i < len(order):
+        hashes = self.hashes
+        order = sorted(range(len(hashes)), key=hashes.__getitem__)
+        i, n = 0, len(order)
+        while i < n:
             j = i
-            while j + 1 < len(order) and self.hashes[order[j + 1]] == self.hashes[order[i]]:
+            h = hashes[order[i]]
+            while j + 1 < n and hashes[order[j + 1]] == h:
                 j += 1
             if j > i:
                 group = sorted(order[i : j + 1])
                 first = self._loc(self.where[group[0]])
-                for k in group[1:]:
-                    yield Hit(location=self._loc(self.where[k]), count=len(group), first=str(first))
+                where = {"first_da": _where(first, "da"), "first_en": _where(first, "en")}
+                if all(self.anonymised[k] for k in group):
+                    for k in group[1:]:
+                        yield Hit(location=self._loc(self.where[k]), code=ANONYMOUS_DUPLICATE, count_other=len(group) - 1, **where)
+                else:
+                    for k in group[1:]:
+                        yield Hit(location=self._loc(self.where[k]), count=len(group), **where)
             i = j + 1
 
 
@@ -420,30 +532,175 @@ class DuplicateLines:
     ),
     doc=(
         "En indtægt (fx betaling fra en anden kommune) uden nogen udgift for samme borger og paragraf tyder på, "
-        "at udgiften mangler i udtrækket eller er konteret på en anden paragraf.",
+        "at udgiften mangler i udtrækket eller er konteret på en anden paragraf. Fundet peger på borgerens "
+        "første indtægtslinje.",
         "Revenue (e.g. payment from another municipality) with no expenditure for the same citizen and paragraph "
-        "suggests the expenditure is missing from the extract or booked under another paragraph.",
+        "suggests the expenditure is missing from the extract or booked under another paragraph. The finding "
+        "points at the citizen's first revenue line.",
     ),
 )
 class RevenueWithoutExpenditure:
+    """Keeps one set entry per citizen and paragraph with expenditure, and a total per pair with revenue."""
+
     def __init__(self, ctx: Context) -> None:
         self.expenditure: set[tuple[str, str]] = set()
-        self.revenue: dict[tuple[str, str], tuple[Decimal, Location]] = {}
+        self.revenue: dict[tuple[str, str], list] = {}
 
     def observe(self, record: Record) -> None:
-        if not record.psr_id or not record.paragraph:
+        amount = record.amount
+        if not amount or not record.psr_id or not record.paragraph:
             return
         key = (record.psr_id, record.paragraph)
-        if record.amount > 0:
+        if amount > 0:
             self.expenditure.add(key)
-        elif record.amount < 0:
-            total, loc = self.revenue.get(key, (Decimal(0), record.location))
-            self.revenue[key] = (total + record.amount, loc)
+        else:
+            entry = self.revenue.get(key)
+            if entry is None:
+                self.revenue[key] = [amount, _at(record, "cpr")]
+            else:
+                entry[0] += amount
 
     def finish(self) -> Iterator[Hit]:
         for (psr, paragraph), (total, loc) in self.revenue.items():
             if (psr, paragraph) not in self.expenditure:
-                yield Hit(location=loc, field="cpr", value=psr, revenue=f"{total:.2f}", paragraph=paragraph)
+                yield Hit(location=loc, field="cpr", value=psr, revenue=format_amount_danish(total), paragraph=paragraph)
+
+
+@delivery_rule(
+    "SIU403",
+    "error",
+    title=("Flere kommuner i én leverance", "Several municipalities in one delivery"),
+    template=(
+        "Input nævner kommunekoden {other} på {count} linjer; leverancen er for kommune {kommune}",
+        "The inputs name the municipality code {other} on {count} lines; the delivery is for municipality {kommune}",
+    ),
+    doc=(
+        "Hver leverance dækker én kommune og ét regnskabsår. Kommunen er den, der er angivet med --kommune "
+        "eller i siu.toml; kilder, der selv oplyser en kommunekode for hver postering (dimensionen `kommune`), "
+        "kontrolleres mod den. Fundet peger på den første linje med den fremmede kode. Kør siu én gang pr. kommune.",
+        "Every delivery covers one municipality and one reporting year. The municipality is the one given with "
+        "--kommune or in siu.toml; sources that state a municipality code per posting (the `kommune` dimension) "
+        "are checked against it. The finding points at the first line with the foreign code. Run siu once per "
+        "municipality.",
+    ),
+)
+class SeveralMunicipalities:
+    def __init__(self, ctx: Context) -> None:
+        self.kommune = ctx.kommune
+        self.other: dict[str, list] = {}
+
+    def observe(self, record: Record) -> None:
+        dims = record.dims
+        if not dims:
+            return
+        code = dims.get("kommune")
+        if not code or code == self.kommune:
+            return
+        code = code.strip()
+        code = code.zfill(3) if code.isdigit() else code
+        if code == self.kommune:
+            return
+        entry = self.other.get(code)
+        if entry is None:
+            self.other[code] = [1, record.location]
+        else:
+            entry[0] += 1
+
+    def finish(self) -> Iterator[Hit]:
+        for code, (count, loc) in sorted(self.other.items()):
+            yield Hit(location=loc, other=code, count=count, kommune=self.kommune)
+
+
+SEVERAL_YEARS_SPREAD = define(
+    "SIU405",
+    "warning",
+    ("Perioder samlet i et andet år", "Periods concentrated in another year"),
+    (
+        "{count} af {total} linjer har en periode helt i {other}, ikke i regnskabsåret {year}",
+        "{count} of {total} lines have a period wholly in {other}, not in the reporting year {year}",
+    ),
+    (
+        "Når mindst 10 linjer og mindst 10 % af leverancen har perioder, der ligger helt i ét andet kalenderår, "
+        "er udtrækket sandsynligvis for flere regnskabsår (fx to årsudtræk lagt sammen). Linjerne meldes "
+        "også enkeltvis (SIU113/SIU114).",
+        "When at least 10 lines and at least 10 % of the delivery have periods lying wholly in one other calendar "
+        "year, the extract probably covers several reporting years (e.g. two yearly extracts put together). The "
+        "lines are also reported one by one (SIU113/SIU114).",
+    ),
+    group="delivery",
+)
+SPREAD_MIN_LINES, SPREAD_MIN_SHARE = 10, 0.10
+
+
+@delivery_rule(
+    "SIU404",
+    "error",
+    title=("Flere regnskabsår i én leverance", "Several reporting years in one delivery"),
+    template=(
+        "Kilden angiver regnskabsåret {other} på {count} linjer; leverancen er for {year}",
+        "The source states the reporting year {other} on {count} lines; the delivery is for {year}",
+    ),
+    doc=(
+        "Hver leverance dækker ét regnskabsår. Kilder, der oplyser regnskabsåret for hver postering "
+        "(dimensionen `year`), kontrolleres mod leverancens år. For kilder uden det ses på perioderne: se SIU405.",
+        "Every delivery covers one reporting year. Sources that state the reporting year per posting (the `year` "
+        "dimension) are checked against the delivery's year. For sources without it the periods are examined: "
+        "see SIU405.",
+    ),
+)
+class SeveralYears:
+    def __init__(self, ctx: Context) -> None:
+        self.year = ctx.year
+        self.stated: dict[str, list] = {}
+        self.period_years: Counter[int] = Counter()
+        self.first_in: dict[int, Location] = {}
+        self.total = 0
+
+    def observe(self, record: Record) -> None:
+        self.total += 1
+        start, end = record.start, record.end
+        if start is not None and end is not None and start.year == end.year != self.year:
+            y = end.year
+            self.period_years[y] += 1
+            if y not in self.first_in:
+                self.first_in[y] = record.location
+        dims = record.dims
+        if dims:
+            stated = dims.get("year")
+            if stated and stated.strip() != str(self.year):
+                entry = self.stated.get(stated.strip())
+                if entry is None:
+                    self.stated[stated.strip()] = [1, record.location]
+                else:
+                    entry[0] += 1
+
+    def finish(self) -> Iterator[Hit]:
+        for other, (count, loc) in sorted(self.stated.items()):
+            yield Hit(location=loc, other=other, count=count, year=self.year)
+        for other, count in sorted(self.period_years.items()):
+            if count >= SPREAD_MIN_LINES and count >= SPREAD_MIN_SHARE * self.total:
+                yield Hit(location=self.first_in[other], code=SEVERAL_YEARS_SPREAD, other=other, count=count, total=self.total, year=self.year)
+
+
+ABOVE_CEILING = define(
+    "SIU421",
+    "error",
+    ("Årsudgift over loftet", "Annualised expenditure above the ceiling"),
+    (
+        "Årsudgiften for borgeren {value} under {paragraph} er {annual} kr., over loftet på {ceiling} kr.",
+        "The annualised expenditure for the citizen {value} under {paragraph} is {annual} DKK, above the ceiling of {ceiling} DKK",
+    ),
+    (
+        "Kommunen kan sætte et fast loft over årsudgiften pr. borger for hver paragraf i siu.toml "
+        "(`[validation.ceilings]`, fx `SEL108 = 3000000`). En borger over loftet er en fejl: beløb eller "
+        "periode er næsten sikkert forkert. Uden lofter kontrolleres kun de robuste grænser (SIU420).",
+        "A municipality can set a hard ceiling on the annualised expenditure per citizen for each paragraph in "
+        "siu.toml (`[validation.ceilings]`, e.g. `SEL108 = 3000000`). A citizen above it is an error: amount or "
+        "period is almost certainly wrong. Without ceilings only the robust bounds are checked (SIU420).",
+    ),
+    group="delivery",
+)
+MIN_CITIZENS_FOR_BOUNDS = 5
 
 
 @delivery_rule(
@@ -455,58 +712,72 @@ class RevenueWithoutExpenditure:
         "The annualised expenditure for the citizen {value} under {paragraph} is {annual} DKK, outside the usual range {low}–{high} DKK",
     ),
     doc=(
-        "DST beregner årsudgiften pr. borger (udgift × 365 / dage i perioden) og undersøger ekstreme værdier. "
-        "siu markerer borgere uden for median ± k·MAD for paragraffen (k sættes med `[validation] mad_k`, "
-        "standard 5) og over loftet i `[validation] ceilings`. Tjek beløb og periode.",
-        "DST computes the annualised expenditure per citizen (amount × 365 / days in the period) and examines "
-        "extreme values. siu flags citizens outside median ± k·MAD for the paragraph (k from `[validation] mad_k`, "
-        "default 5) and above the ceiling in `[validation] ceilings`. Check amount and period.",
+        "DST beregner årsudgiften pr. borger og paragraf (udgift × 365 / dage i perioden, fra borgerens første "
+        "startdato til sidste slutdato) og undersøger ekstreme værdier. siu markerer borgere uden for "
+        "median ± k·MAD for paragraffen (MAD = medianen af de absolutte afvigelser fra medianen, uskaleret; k "
+        "sættes med `--mad-k` eller `[validation] mad_k`, standard 5). Grænserne beregnes kun for paragraffer "
+        "med mindst 5 borgere; er MAD 0 (de fleste har samme takst), bruges den gennemsnitlige absolutte "
+        "afvigelse. Tjek beløb og periode.",
+        "DST computes the annualised expenditure per citizen and paragraph (expenditure × 365 / days in the "
+        "period, from the citizen's first start date to the last end date) and examines extreme values. siu flags "
+        "citizens outside median ± k·MAD for the paragraph (MAD = the median absolute deviation from the median, "
+        "unscaled; k from `--mad-k` or `[validation] mad_k`, default 5). Bounds are computed only for paragraphs "
+        "with at least 5 citizens; when MAD is 0 (most have the same rate), the mean absolute deviation is used. "
+        "Check amount and period.",
     ),
 )
 class ExtremeValues:
+    """Keeps one small list per citizen and paragraph: expenditure, first start, last end, first line."""
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.per: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), None, None, None])
+        self.per: dict[tuple[str, str], list] = {}
 
     def observe(self, record: Record) -> None:
-        if not record.psr_id or not record.paragraph or not record.start or not record.end or record.amount <= 0:
+        amount, start, end = record.amount, record.start, record.end
+        if amount <= 0 or start is None or end is None or start > end or not record.psr_id or not record.paragraph:
             return
-        entry = self.per[(record.psr_id, record.paragraph)]
-        entry[0] += record.amount
-        entry[1] = record.start if entry[1] is None else min(entry[1], record.start)
-        entry[2] = record.end if entry[2] is None else max(entry[2], record.end)
-        if entry[3] is None:
-            entry[3] = record.location
+        key = (record.psr_id, record.paragraph)
+        entry = self.per.get(key)
+        if entry is None:
+            self.per[key] = [amount, start, end, _at(record, "amount")]
+            return
+        entry[0] += amount
+        if start < entry[1]:
+            entry[1] = start
+        if end > entry[2]:
+            entry[2] = end
 
     def finish(self) -> Iterator[Hit]:
-        k = Decimal(str(self.ctx.settings.validation.mad_k))
-        ceilings = self.ctx.settings.validation.ceilings
+        settings = self.ctx.settings.validation
+        k = Decimal(str(settings.mad_k))
+        ceilings = {p: Decimal(str(c)) for p, c in settings.ceilings.items()}
         by_paragraph: dict[str, list[tuple[Decimal, str, Location]]] = defaultdict(list)
         for (psr, paragraph), (amount, start, end, loc) in self.per.items():
-            days = max((end - start).days + 1, 1)
+            days = (end - start).days + 1
             by_paragraph[paragraph].append((amount * 365 / days, psr, loc))
-        for paragraph, values in by_paragraph.items():
-            annual = [v for v, _, _ in values]
-            ceiling = ceilings.get(paragraph)
-            if len(annual) >= 5:
+        for paragraph in sorted(by_paragraph):
+            values = by_paragraph[paragraph]
+            low = high = None
+            if len(values) >= MIN_CITIZENS_FOR_BOUNDS:
+                annual = [v for v, _, _ in values]
                 med = statistics.median(annual)
-                mad = statistics.median(abs(a - med) for a in annual)
-                low, high = med - k * mad, med + k * mad
-            else:
-                low = high = None
+                spread = statistics.median(abs(a - med) for a in annual)
+                if not spread:
+                    spread = sum(abs(a - med) for a in annual) / len(annual)
+                if spread:
+                    low, high = med - k * spread, med + k * spread
+            ceiling = ceilings.get(paragraph)
             for value, psr, loc in values:
-                outside = low is not None and mad > 0 and not (low <= value <= high)
-                above = ceiling is not None and value > Decimal(str(ceiling))
-                if outside or above:
-                    yield Hit(
-                        location=loc,
-                        field="amount",
-                        value=psr,
-                        paragraph=paragraph,
-                        annual=f"{value:.0f}",
-                        low=f"{max(low, Decimal(0)):.0f}" if low is not None else "0",
-                        high=f"{high:.0f}" if high is not None else f"{ceiling:.0f}",
-                    )
+                if ceiling is not None and value > ceiling:
+                    yield Hit(location=loc, field="amount", value=psr, code=ABOVE_CEILING, paragraph=paragraph, annual=_kr(value), ceiling=_kr(ceiling))
+                elif low is not None and high is not None and not (low <= value <= high):
+                    yield Hit(location=loc, field="amount", value=psr, paragraph=paragraph, annual=_kr(value), low=_kr(max(low, Decimal(0))), high=_kr(high))
+
+
+def _kr(amount: Decimal) -> str:
+    """Whole kroner with Danish thousands separators: 1.234.567."""
+    return f"{amount:,.0f}".replace(",", ".")
 
 
 RULES: list[Rule] = [
@@ -529,7 +800,10 @@ RULES: list[Rule] = [
     internal_art,
     DuplicateLines,
     RevenueWithoutExpenditure,
+    SeveralMunicipalities,
+    SeveralYears,
     ExtremeValues,
+    reconciliation,
 ]
 
 

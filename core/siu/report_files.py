@@ -1,0 +1,61 @@
+"""The report files a run can write besides the console report (``--report-json``,
+``--report-xlsx``), and the spool that lets them hold every finding with bounded memory.
+
+The sink streams each finding (already masked) as one JSON line into an anonymous temporary
+file; the reports read it back once the run is over. The spool is removed when closed.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from siu.pipeline import RunResult
+    from siu.plugins import PluginHost
+
+
+@dataclass
+class ReportFiles:
+    """Where to write the report files; None for a report that was not asked for."""
+
+    json_path: Path | None = None
+    xlsx_path: Path | None = None
+    spool: IO[str] | None = field(default=None, repr=False)
+
+    @property
+    def wanted(self) -> bool:
+        return self.json_path is not None or self.xlsx_path is not None
+
+    def open_spool(self) -> IO[str] | None:
+        """The file the sink streams findings into (None when no report file is wanted)."""
+        if self.wanted and self.spool is None:
+            self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", prefix="siu-findings-")
+        return self.spool
+
+    def findings(self) -> Iterator[dict[str, Any]]:
+        """Every finding of the run, in the order found, as JSON data."""
+        assert self.spool is not None
+        self.spool.flush()
+        self.spool.seek(0)
+        for line in self.spool:
+            yield json.loads(line)
+
+    def write(self, result: RunResult, host: PluginHost | None, lang: str, kommune_name: str | None = None) -> None:
+        """Write the requested reports, then drop the spool."""
+        from siu.report_json import write_json_report
+        from siu.report_xlsx import write_xlsx_report
+
+        try:
+            if self.json_path is not None:
+                write_json_report(self.json_path, result, host, self.findings(), kommune_name)
+            if self.xlsx_path is not None:
+                write_xlsx_report(self.xlsx_path, result, self.findings(), lang, marks_source=self.findings())
+        finally:
+            if self.spool is not None:
+                self.spool.close()
+                self.spool = None

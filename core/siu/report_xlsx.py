@@ -1,0 +1,241 @@
+"""The workbook report (``--report-xlsx FILE``) municipal staff can work in.
+
+- ``Fejl`` (``Findings`` in English): one row per finding with an autofilter: code, severity,
+  message, file, sheet, row, column and the (masked) value; every finding, streamed from the
+  spool, up to Excel's row limit (a last row says how many were left out).
+- ``Oversigt`` (``Summary``): the verdict and the counts per code.
+- For each xlsx input: a copy of the sheet that was read, with each cell a finding points at
+  filled (red for errors, yellow for warnings, blue for info) and commented with the findings'
+  messages. A finding with a row but no known column marks the row's first cell.
+
+CPR numbers appear only masked, in the copies too: every text cell is masked and so is every
+whole number that reads as a CPR (spreadsheets store CPRs as numbers, dropping a leading zero).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from siu.cpr import mask_cpr
+from siu.findings import CATALOGUE
+from siu.models import Severity
+from siu.report_json import VERDICT
+from siu.tables import XLSX_SUFFIXES, column_letter
+from siu.writers import atomic_output, commit
+
+if TYPE_CHECKING:
+    from siu.pipeline import RunResult
+
+EXCEL_MAX_ROWS = 1_048_576
+MAX_COMMENT_CHARS = 2000  # Excel shows long comments badly; the Fejl sheet has every message
+FILL = {
+    "error": PatternFill("solid", fgColor="FFC7CE"),
+    "warning": PatternFill("solid", fgColor="FFEB9C"),
+    "info": PatternFill("solid", fgColor="DDEBF7"),
+}
+RANK = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_WORD = {"error": ("fejl", "error"), "warning": ("advarsel", "warning"), "info": ("info", "info")}
+HEADERS = {
+    "da": ["Kode", "Alvor", "Meddelelse", "Fil", "Ark", "Række", "Kolonne", "Værdi"],
+    "en": ["Code", "Severity", "Message", "File", "Sheet", "Row", "Column", "Value"],
+}
+WIDTHS = [9, 10, 90, 28, 16, 8, 16, 18]
+
+
+def mask_cell(value: Any) -> Any:
+    """A cell value safe to show: CPRs in text masked; a whole number that reads as a CPR masked."""
+    if isinstance(value, str):
+        return mask_cpr(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return value
+    number = int(value)
+    if 100_000_000 <= number <= 9_999_999_999:
+        digits = f"{number:010d}"
+        if 1 <= int(digits[:2]) <= 31 and 1 <= int(digits[2:4]) <= 12:
+            return mask_cpr(digits)
+    return value
+
+
+def _bold(ws: Any, values: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for v in values:
+        c = WriteOnlyCell(ws, value=v)
+        c.font = Font(bold=True)
+        cells.append(c)
+    return cells
+
+
+def _findings_sheet(wb: Workbook, findings: Iterable[dict[str, Any]], lang: str) -> None:
+    en = lang == "en"
+    ws = wb.create_sheet("Findings" if en else "Fejl")
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(WIDTHS):
+        ws.column_dimensions[column_letter(i)].width = width
+    ws.append(_bold(ws, HEADERS["en" if en else "da"]))
+    rows, left_out = 1, 0
+    for f in findings:
+        if rows >= EXCEL_MAX_ROWS - 1:
+            left_out += 1
+            continue
+        loc = f.get("location") or {}
+        sev = f.get("severity", "")
+        ws.append(
+            [
+                f.get("code"),
+                SEVERITY_WORD.get(sev, (sev, sev))[int(en)],
+                f.get("message_en" if en else "message_da"),
+                mask_cpr(loc.get("file") or ""),
+                loc.get("sheet"),
+                loc.get("row"),
+                loc.get("column"),
+                f.get("value"),
+            ]
+        )
+        rows += 1
+    ws.auto_filter.ref = f"A1:H{rows}"
+    if left_out:
+        ws.append([None, None, (f"{left_out} more findings are in the JSON report" if en else f"{left_out} fund mere står i JSON-rapporten")])
+
+
+def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
+    en = lang == "en"
+    ws = wb.create_sheet("Summary" if en else "Oversigt")
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 12
+    ws.column_dimensions["C"].width = 10
+    ws.column_dimensions["D"].width = 60
+    sink = result.sink
+    h = result.header
+    ws.append(_bold(ws, [VERDICT[sink.ok][int(en)]]))
+    ws.append(["Kommune" if not en else "Municipality", h.kommune])
+    ws.append(["Regnskabsår" if not en else "Reporting year", h.year])
+    ws.append(["Specifikation" if not en else "Specification", result.spec.version])
+    ws.append([])
+    ws.append(_bold(ws, ["Kode", "Alvor", "Antal", "Beskrivelse"] if not en else ["Code", "Severity", "Count", "Description"]))
+    for code in sorted(sink.by_code, key=lambda c: (sink.severity_of[c].rank, c)):
+        entry = CATALOGUE.get(code)
+        title = (entry.title_en if en else entry.title_da) if entry else ""
+        sev = sink.severity_of[code].value
+        ws.append([code, SEVERITY_WORD[sev][int(en)], sink.by_code[code], title])
+
+
+Marks = dict[str, dict[str | None, dict[int, list[tuple[str | None, str, str]]]]]
+
+
+def _marks(findings: Iterable[dict[str, Any]], files: set[str]) -> Marks:
+    """file → sheet → row → [(column label, severity, note)] for the findings in xlsx inputs."""
+    marks: Marks = {}
+    for f in findings:
+        loc = f.get("location") or {}
+        file, row = loc.get("file"), loc.get("row")
+        if file in files and row:
+            note = f"{f.get('code')} ({f.get('severity')}): {f.get('message_da')}"
+            by_sheet = marks.setdefault(file, {})
+            by_sheet.setdefault(loc.get("sheet"), defaultdict(list))[row].append((loc.get("column"), f.get("severity", "info"), note))
+    return marks
+
+
+def _column_index(label: str | None, header: dict[str, int]) -> int:
+    """The 0-based column of a finding: the header label's column, a column letter, else the first."""
+    if not label:
+        return 0
+    if label in header:
+        return header[label]
+    if label.isalpha() and label.isupper() and len(label) <= 3:
+        index = 0
+        for ch in label:
+            index = index * 26 + ord(ch) - 64
+        return index - 1
+    return 0
+
+
+def _copy_input(wb: Workbook, number: int, path: Path, sheet: str | None, header_row: int, rows: dict[int, list[tuple[str | None, str, str]]]) -> None:
+    src = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws_in = src[sheet] if sheet and sheet in src.sheetnames else src.worksheets[0]
+        ws = wb.create_sheet(f"Input {number} {ws_in.title}"[:31])
+        header: dict[str, int] = {}
+        next_row = 1
+        for row in ws_in.iter_rows():
+            number_ = next((c.row for c in row if getattr(c, "row", None)), None)
+            if number_ is None:
+                continue
+            while next_row < number_:  # keep Excel's row numbers: findings name them
+                ws.append([])
+                next_row += 1
+            values = [c.value for c in row]
+            if number_ == header_row:
+                header = {("" if v is None else str(v).strip()): i for i, v in enumerate(values) if v is not None}
+            cells: list[Any] = []
+            marked: dict[int, list[tuple[str, str]]] = defaultdict(list)
+            for label, severity, note in rows.get(number_, ()):
+                marked[_column_index(label, header)].append((severity, note))
+            width = max(len(values), (max(marked) + 1) if marked else 0)
+            for i in range(width):
+                value = mask_cell(values[i]) if i < len(values) else None
+                if i in marked:
+                    cell = WriteOnlyCell(ws, value=value)
+                    worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
+                    cell.fill = FILL.get(worst, FILL["info"])
+                    text = "\n".join(n for _, n in marked[i])
+                    cell.comment = Comment(text[:MAX_COMMENT_CHARS], "siu", width=400, height=160)
+                    cells.append(cell)
+                else:
+                    src_cell = row[i] if i < len(row) else None
+                    fmt = getattr(src_cell, "number_format", "General") if src_cell is not None else "General"
+                    if fmt != "General" and value is not None and not isinstance(value, str):
+                        cell = WriteOnlyCell(ws, value=value)
+                        cell.number_format = fmt
+                        cells.append(cell)
+                    else:
+                        cells.append(value)
+            ws.append(cells)
+            next_row += 1
+    finally:
+        src.close()
+
+
+def write_xlsx_report(
+    target: Path,
+    result: RunResult,
+    findings: Iterable[dict[str, Any]],
+    lang: str = "da",
+    marks_source: Iterable[dict[str, Any]] | None = None,
+) -> None:
+    """Write the workbook to ``target`` (atomically). ``findings`` yields every finding as a dict
+    (the spool, read once for the Fejl sheet); ``marks_source`` yields them again for marking
+    the input copies (needed only when an input is xlsx)."""
+    wb = Workbook(write_only=True)
+    _findings_sheet(wb, findings, lang)
+    _summary_sheet(wb, result, lang)
+    xlsx_inputs = [r for r in result.inputs if r.path.suffix.lower() in XLSX_SUFFIXES and r.path.exists()]
+    if xlsx_inputs and marks_source is not None:
+        marks = _marks(marks_source, {r.path.name for r in xlsx_inputs})
+        for n, r in enumerate(result.inputs, start=1):
+            if r not in xlsx_inputs:
+                continue
+            sheet = r.info.details.get("sheet")
+            header_row = int(r.info.details.get("header_row", "1") or 1)
+            by_sheet = marks.get(r.path.name, {})
+            rows: dict[int, list[tuple[str | None, str, str]]] = defaultdict(list)
+            for key in {sheet, None}:  # findings about the file as a whole carry no sheet
+                for row, entries in by_sheet.get(key, {}).items():
+                    rows[row].extend(entries)
+            try:
+                _copy_input(wb, n, r.path, sheet, header_row, rows)
+            except Exception as exc:  # the input was read once already; say why the copy is missing
+                ws = wb.create_sheet(f"Input {n}"[:31])
+                ws.append([mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500]])
+    with atomic_output(target) as (fh, tmp):
+        wb.save(fh)
+    commit(tmp, target)

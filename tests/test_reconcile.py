@@ -1,0 +1,130 @@
+"""Reconciliation with the accounts (--accounts): totals per function and kind against a trial
+balance in CSV or xlsx, with a tolerance."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from siu.models import Kind
+from test_rules import context, line, run
+
+REVENUE = dict(kind=Kind.REVENUE, art="7.7")
+
+
+def delivery() -> list:
+    """§ 108 (5.38.50): 1.000 + 2.000 expenditure, -500 revenue; § 107 (5.38.52): 700."""
+    return [
+        line(row=2, amount=Decimal("1000.00")),
+        line(row=3, amount=Decimal("2000.00"), psr_id="0202602468"),
+        line(row=4, amount=Decimal("-500.00"), **REVENUE),
+        line(row=5, amount=Decimal("700.00"), function="5.38.52", paragraph="SEL107", kontostreng="53852100140"),
+    ]
+
+
+def write_csv(path: Path, rows: list[str], header: str = "Funktion;Dranst;Art;Beløb") -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def reconcile(tmp_path: Path, rows: list[str], header: str = "Funktion;Dranst;Art;Beløb", **validation):
+    accounts = write_csv(tmp_path / "saldobalance.csv", rows, header)
+    return run(delivery(), context(accounts=accounts, **validation))
+
+
+def by_code(findings):
+    return Counter(f.code for f in findings)
+
+
+MATCHING = ["5.38.50;1;4.0;3.000,00", "5.38.50;1;7.7;-500,00", "5.38.52;1;4.0;700,00"]
+
+
+def test_matching_accounts_give_only_the_summary(tmp_path):
+    found = reconcile(tmp_path, MATCHING)
+    assert by_code(found) == {"SIU500": 1}
+    (summary,) = found
+    assert "saldobalance.csv" in summary.message_da and "2 funktioner" in summary.message_da and "0 afvigelser" in summary.message_da
+
+
+def test_a_difference_above_the_tolerance_is_a_finding_at_the_accounts_row(tmp_path):
+    rows = ["5.38.50;1;4.0;3.250,00", "5.38.50;1;7.7;-500,00", "5.38.52;1;4.0;700,00"]
+    found = reconcile(tmp_path, rows)
+    (diff,) = [f for f in found if f.code == "SIU501"]
+    assert diff.location.file == "saldobalance.csv" and diff.location.row == 2
+    assert "5.38.50" in diff.message_da and "udgifter" in diff.message_da
+    assert "3.000,00" in diff.message_da and "3.250,00" in diff.message_da and "-250,00" in diff.message_da
+    assert "expenditure" in diff.message_en
+    assert by_code(reconcile(tmp_path, rows, tolerance=250))["SIU501"] == 0
+    assert by_code(reconcile(tmp_path, rows, tolerance=249.99))["SIU501"] == 1
+
+
+def test_revenue_is_compared_on_its_own(tmp_path):
+    rows = ["5.38.50;1;4.0;3.000,00", "5.38.50;1;7.7;-900,00", "5.38.52;1;4.0;700,00"]
+    (diff,) = [f for f in reconcile(tmp_path, rows) if f.code == "SIU501"]
+    assert "indtægter" in diff.message_da and "-900,00" in diff.message_da
+
+
+def test_functions_missing_on_either_side(tmp_path):
+    only_accounts = [*MATCHING, "5.38.51;1;4.0;100,00"]
+    assert by_code(reconcile(tmp_path, only_accounts))["SIU501"] == 1
+    only_delivery = MATCHING[:2]  # 5.38.52 is delivered but not booked
+    assert by_code(reconcile(tmp_path, only_delivery))["SIU501"] == 1
+
+
+def test_rows_outside_siu_are_ignored(tmp_path):
+    rows = [*MATCHING, "5.22.07;1;4.0;999,00", "5.38.50;2;8.6;-123,00", "5.38.50;1;9.1;55,00"]
+    found = reconcile(tmp_path, rows)
+    assert by_code(found) == {"SIU500": 1}
+    assert "3 rækker uden for SIU ignoreret" in found[0].message_da
+
+
+def test_account_strings_and_debit_credit(tmp_path):
+    rows = ["5.38.50.1.001.4.0;3000;", "538501001.77;;500", "53852100140;700;"]
+    found = reconcile(tmp_path, rows, header="Kontostreng;Debet;Kredit")
+    assert by_code(found) == {"SIU500": 1}, [f.message_en for f in found]
+
+
+def test_unreadable_rows_and_files(tmp_path):
+    found = reconcile(tmp_path, [*MATCHING, "5.38.50;1;4.0;mange penge", "I alt;;;"])
+    (bad,) = [f for f in found if f.code == "SIU503"]
+    assert bad.location.row == 5
+    assert by_code(found)["SIU501"] == 0
+    no_columns = reconcile(tmp_path, ["x;y"], header="Noget;Andet")
+    assert by_code(no_columns) == {"SIU502": 1}
+    missing = run(delivery(), context(accounts=tmp_path / "findes-ikke.csv"))
+    assert by_code(missing) == {"SIU502": 1}
+
+
+def test_xlsx_accounts(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Saldobalance 2025"])
+    ws.append(["Funktion", "Art", "Regnskab"])
+    ws.append(["5.38.50", "4.0", 3000])
+    ws.append(["5.38.50", "7.7", -500])
+    ws.append(["5.38.52", "4.0", 600.5])
+    wb.save(tmp_path / "regnskab.xlsx")
+    found = run(delivery(), context(accounts=tmp_path / "regnskab.xlsx"))
+    (diff,) = [f for f in found if f.code == "SIU501"]
+    assert diff.location.row == 5 and "99,50" in diff.message_da
+
+
+def test_without_accounts_nothing_is_reconciled():
+    assert by_code(run(delivery()))["SIU500"] == 0
+
+
+def test_cli_accounts_and_tolerance(siu, tmp_path):
+    (tmp_path / "in.csv").write_text(
+        "CPR;Beløb;Fra;Til;Kontostreng\n0101601235;1000,00;01.01.2025;31.01.2025;5.38.50.1.001.4.0\n", encoding="utf-8"
+    )
+    write_csv(tmp_path / "sb.csv", ["5.38.50;1;4.0;1.100,00"])
+    args = ["validate", str(tmp_path / "in.csv"), "-s", "csv", "-k", "101", "-y", "2025", "--accounts", str(tmp_path / "sb.csv")]
+    run_ = siu(*args)
+    assert run_.exit_code == 0 and "SIU501" in run_.stdout and "SIU500" in run_.stdout
+    assert "SIU501" not in siu(*args, "--tolerance", "100").stdout
+    assert siu(*args, "--strict").exit_code == 1
+    missing = siu("validate", str(tmp_path / "in.csv"), "-s", "csv", "-k", "101", "-y", "2025", "--accounts", str(tmp_path / "nej.csv"))
+    assert missing.exit_code == 2 and "nej.csv" in missing.output

@@ -1,0 +1,252 @@
+"""Reports: the console report's order and wording, exit codes, the JSON report (golden file),
+the xlsx workbook, `siu explain`, docs/rules.md, and that no full CPR number leaks anywhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from siu import rules_doc
+from siu.findings import CATALOGUE, FindingSink
+from siu.models import Location
+from siu.report_files import ReportFiles
+from siu.rules_builtin import ExtremeValues  # noqa: F401  (codes are defined on import)
+
+GOLDEN = Path(__file__).parent / "golden"
+BASE = ["-s", "csv", "-k", "101", "-y", "2025"]
+HEADER = ["CPR", "Beløb", "Fra", "Til", "Kontostreng", "Tekst"]
+OK_ACCOUNT = "5.38.50.1.001.4.0"
+
+# Made-up CPR numbers used by the inputs below; none may appear unmasked in any report.
+CPRS = ["0101601235", "1503722468", "2002851113", "0707070707", "3102601235", "1234569998", "1111111118"]
+
+BROKEN_ROWS = [
+    # a clean line, and the same line again (SIU401)
+    ["010160-1235", "42.500,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, "Bakkehuset jan"],
+    ["010160-1235", "42.500,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, "Bakkehuset jan"],
+    ["150372-2468", "39.875,50", "01.02.2025", "", OK_ACCOUNT, "mangler slutdato"],  # SIU111
+    ["2002851113", "12.000,00", "31.03.2025", "01.03.2025", OK_ACCOUNT, "byttet om"],  # SIU112
+    ["0707070707", "0,00", "01.04.2025", "30.04.2025", OK_ACCOUNT, "nul"],  # SIU130
+    ["310260-1235", "1.000,00", "01.05.2025", "31.05.2025", OK_ACCOUNT, "umulig dato"],  # SIU103
+    ["12345-6789", "1.000,00", "01.05.2025", "31.05.2025", OK_ACCOUNT, "ikke et CPR"],  # SIU102
+    ["1234569998", "8.000,00", "01.06.2025", "30.06.2025", OK_ACCOUNT, "fiktivt uden for § 109"],  # SIU104
+    ["1111111118", "5.000,00", "01.01.2052", "31.01.2052", OK_ACCOUNT, "tastefejl i år"],  # SIU114
+    ["1111111118", "5.000,00", "01.01.2025", "31.01.2025", "5.22.07.1.001.4.0", "forkert funktion"],  # SIU120
+    ["1503722468", "-2.000,00", "01.03.2025", "31.03.2025", "5.38.52.1.001.7.7", "refusion uden udgift"],  # SIU402
+]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(";".join(r) for r in [HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[str]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Udtræk"
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def good_rows(n: int = 3) -> list[list[str]]:
+    return [[f"0101601{235 + i:03d}", f"{1000 + i},00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(n)]
+
+
+def stable(report: dict) -> dict:
+    """The report without what changes between runs and machines."""
+    report = dict(report)
+    for key in ("created", "siu_version", "plugins"):
+        report.pop(key)
+    return report
+
+
+# --- the golden JSON report ----------------------------------------------------------------------
+
+
+def test_json_report_of_a_broken_delivery_matches_the_golden_file(siu, tmp_path):
+    src = write_csv(tmp_path / "broken.csv", BROKEN_ROWS)
+    run = siu("convert", src, *BASE, "--report-json", tmp_path / "report.json", "--out", tmp_path / "out")
+    assert run.exit_code == 1, run.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir()), "no delivery with errors"
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["schema"] == "siu-report/1"
+    assert {p["name"] for p in report["plugins"]} >= {"csv", "siu.rules"}
+    golden = GOLDEN / "report-broken.json"
+    if os.environ.get("SIU_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(json.dumps(stable(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert stable(report) == expected, "JSON report changed; if intended, rerun with SIU_UPDATE_GOLDEN=1 and review the diff"
+
+
+def test_golden_report_covers_the_intended_rules():
+    expected = json.loads((GOLDEN / "report-broken.json").read_text(encoding="utf-8"))
+    found = {f["code"] for f in expected["findings"]}
+    assert found >= {"SIU401", "SIU111", "SIU112", "SIU130", "SIU103", "SIU102", "SIU104", "SIU114", "SIU120", "SIU402"}
+    assert expected["verdict"]["ready"] is False
+    assert sum(c["count"] for c in expected["summary"]["by_code"]) == len(expected["findings"])
+
+
+def test_json_report_holds_every_finding_beyond_the_console_cap(tmp_path):
+    reports = ReportFiles(json_path=tmp_path / "r.json")
+    sink = FindingSink(keep_per_code=2, spool=reports.open_spool())
+    for row in range(2, 30):
+        sink.add(CATALOGUE["SIU130"].make(location=Location(file="x.csv", row=row), field="amount"))
+    assert len(sink.kept) == 2
+    findings = list(reports.findings())
+    assert len(findings) == 28 and findings[-1]["location"]["row"] == 29
+
+
+# --- console report and exit codes ----------------------------------------------------------------
+
+
+def test_console_report_order_caps_and_verdict(siu, tmp_path):
+    rows = good_rows(2) + [[f"0101601{300 + i:03d}", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(13)]
+    run = siu("validate", write_csv(tmp_path / "nul.csv", rows), *BASE)
+    assert run.exit_code == 0, run.output
+    out = run.stdout
+    sha = re.search(r"SHA-256 ([0-9a-f]{64})", out)
+    assert sha and "encoding=utf-8" in out and "delimiter=;" in out and "2025.1" in out
+    positions = [out.index(s) for s in ("SHA-256", "Fund", "SIU130 · advarsel", "… og 3 flere", "Totaler pr. paragraf", "KLAR TIL INDBERETNING")]
+    assert positions == sorted(positions)
+    assert out.rstrip().splitlines()[-1].startswith("KLAR TIL INDBERETNING")
+    assert re.search(r"SEL108\s*│\s*15\s*│\s*15\s*│\s*2\.001,00", out), out  # paragraph, citizens, lines, expenditure
+    en = siu("validate", tmp_path / "nul.csv", *BASE, "--lang", "en").stdout
+    assert "… and 3 more" in en and en.rstrip().splitlines()[-1].startswith("READY FOR SUBMISSION")
+
+
+def test_errors_exit_1_and_write_no_delivery(siu, tmp_path):
+    src = write_csv(tmp_path / "fejl.csv", good_rows() + [["3102601235", "1,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    run = siu("convert", src, *BASE, "--out", tmp_path / "out")
+    assert run.exit_code == 1 and "IKKE KLAR" in run.stdout
+    assert not list(tmp_path.rglob("*.xml"))
+
+
+def test_warnings_exit_0_and_1_with_strict(siu, tmp_path):
+    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707070707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    run = siu("convert", src, *BASE, "--out", tmp_path / "out")
+    assert run.exit_code == 0, run.output
+    assert len(list((tmp_path / "out").glob("*.xml"))) == 1
+    strict = siu("convert", src, *BASE, "--out", tmp_path / "strict", "--strict")
+    assert strict.exit_code == 1 and "IKKE KLAR" in strict.stdout
+    assert not list((tmp_path / "strict").glob("*.xml")) if (tmp_path / "strict").exists() else True
+
+
+def test_severity_override_in_siu_toml(siu, tmp_path):
+    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707070707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    (tmp_path / "siu.toml").write_text('[severity]\nSIU130 = "error"\n', encoding="utf-8")
+    run = siu("validate", src, *BASE, "--config", tmp_path / "siu.toml")
+    assert run.exit_code == 1 and "SIU130 · fejl" in run.stdout
+
+
+# --- the xlsx report ---------------------------------------------------------------------------------
+
+
+def test_xlsx_report_lists_every_finding_and_marks_the_input(siu, tmp_path):
+    src = write_xlsx(tmp_path / "udtraek.xlsx", BROKEN_ROWS)
+    run = siu("validate", src, *BASE, "--report-xlsx", tmp_path / "r.xlsx", "--report-json", tmp_path / "r.json")
+    assert run.exit_code == 1, run.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames[:2] == ["Fejl", "Oversigt"]
+    fejl = wb["Fejl"]
+    rows = list(fejl.iter_rows(values_only=True))
+    assert rows[0] == ("Kode", "Alvor", "Meddelelse", "Fil", "Ark", "Række", "Kolonne", "Værdi")
+    assert len(rows) - 1 == len(report["findings"])
+    assert fejl.auto_filter.ref == f"A1:H{len(rows)}"
+    assert {r[0] for r in rows[1:]} == {f["code"] for f in report["findings"]}
+    impossible = next(r for r in rows if r[0] == "SIU103")
+    assert impossible[3:8] == ("udtraek.xlsx", "Udtræk", 7, "CPR", "310260-xxxx")
+    copy = wb[[n for n in wb.sheetnames if n.startswith("Input 1")][0]]
+    cell = copy["A7"]  # the impossible CPR sits in column A (CPR), Excel row 7
+    assert cell.comment is not None and "SIU103" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert copy["A7"].value == "310260-xxxx"
+    end_cell = copy["D4"]  # the missing end date (Til) on row 4
+    assert end_cell.comment is not None and "SIU111" in end_cell.comment.text
+    assert copy["B2"].value == "42.500,00" and copy["B2"].comment is None
+
+
+def test_xlsx_report_in_english(siu, tmp_path):
+    src = write_csv(tmp_path / "in.csv", BROKEN_ROWS)
+    siu("validate", src, *BASE, "--report-xlsx", tmp_path / "r.xlsx", "--lang", "en")
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == ["Findings", "Summary"]  # a CSV input is not copied
+    assert wb["Summary"]["A1"].value == "NOT READY"
+
+
+# --- no full CPR number anywhere ----------------------------------------------------------------------
+
+
+def _xlsx_text(path: Path) -> str:
+    wb = load_workbook(path)
+    parts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                parts.append(str(c.value))
+                if c.comment is not None:
+                    parts.append(c.comment.text)
+    return "\n".join(parts)
+
+
+def _leaks(text: str) -> list[str]:
+    return [c for c in CPRS if c in text or f"{c[:6]}-{c[6:]}" in text or (c.startswith("0") and c[1:] in text)]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_no_full_cpr_in_console_json_or_xlsx(siu, tmp_path, kind):
+    rows = [*BROKEN_ROWS, ["3102601235", "1,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, "CPR 0101601235 i teksten"]]
+    src = write_csv(tmp_path / "in.csv", rows) if kind == "csv" else write_xlsx(tmp_path / "in.xlsx", rows)
+    if kind == "xlsx":  # spreadsheets often hold CPRs as numbers, without the leading zero
+        wb = load_workbook(src)
+        wb.active["A2"] = 101601235
+        wb.save(src)
+    outputs = []
+    for lang in ("da", "en"):
+        run = siu("convert", src, *BASE, "--lang", lang, "--report-json", tmp_path / f"r-{lang}.json", "--report-xlsx", tmp_path / f"r-{lang}.xlsx")
+        outputs += [run.stdout, run.stderr, (tmp_path / f"r-{lang}.json").read_text(encoding="utf-8"), _xlsx_text(tmp_path / f"r-{lang}.xlsx")]
+    text = "\n".join(outputs)
+    assert "xxxx" in text  # the CPRs are there, masked
+    assert _leaks(text) == []
+
+
+def test_a_file_named_after_a_citizen_is_masked_in_reports(siu, tmp_path):
+    src = write_csv(tmp_path / "0101601235.csv", good_rows() + [["0707070707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    run = siu("validate", src, *BASE, "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx")
+    text = run.stdout + (tmp_path / "r.json").read_text(encoding="utf-8") + _xlsx_text(tmp_path / "r.xlsx")
+    assert "010160-xxxx.csv" in text and _leaks(text) == []
+
+
+# --- explain and docs/rules.md -------------------------------------------------------------------------
+
+
+def test_explain_prints_the_documentation(siu):
+    run = siu("explain", "siu420")
+    assert run.exit_code == 0 and "SIU420" in run.stdout and "MAD" in run.stdout
+    en = siu("explain", "SIU501", "--lang", "en")
+    assert "trial balance" in en.stdout
+    assert siu("explain", "SIU000").exit_code == 2
+
+
+def test_docs_rules_md_is_up_to_date():
+    current = rules_doc.DOC_PATH.read_text(encoding="utf-8")
+    assert current == rules_doc.render(), "docs/rules.md is out of date: run `python -m siu.rules_doc`"
+
+
+def test_docs_cover_codes_defined_outside_the_rules():
+    text = rules_doc.render()
+    for code in ("SIU010", "SIU020", "SIU101", "SIU201", "SIU401", "SIU501", "SIU901"):
+        assert f"### {code} " in text
+    assert "TEST901" not in text  # codes of throw-away test plugins are not siu's
