@@ -534,6 +534,8 @@ def _collect(pm: pluggy.PluginManager, infos: list[PluginInfo]) -> PluginHost:
             try:
                 results[hc.name] = _registered(info, hc.name, impl.function())
             except (Exception, SystemExit) as exc:
+                if info.kind == "core":
+                    raise  # siu without its own rules or writer must not run: a bug, not a plugin problem
                 info.fail("failed", REGISTRATION_FAILED, _error_text(exc), hook=hc.name)
                 pm.unregister(name=info.name)
                 info.hooks = []
