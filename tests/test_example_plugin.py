@@ -59,11 +59,11 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         import hatchling  # noqa: F401  (the example's build backend)
 
-        isolation = ["--no-build-isolation"]
-    except ImportError:  # pragma: no cover - then pip fetches hatchling itself
+        isolation = ["--no-build-isolation", "--no-index"]  # nothing downloaded
+    except ImportError:  # pragma: no cover - then pip fetches hatchling from the index itself
         isolation = []
     done = subprocess.run(
-        [python, "-m", "pip", "install", "--no-deps", "--no-index", *isolation, "--disable-pip-version-check", "--quiet", str(source)],
+        [python, "-m", "pip", "install", "--no-deps", *isolation, "--disable-pip-version-check", "--quiet", str(source)],
         capture_output=True,
         text=True,
         timeout=300,
