@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from siu import __version__
 from siu.adapters import ReadOptions
@@ -58,7 +59,8 @@ def _stderr() -> Console:
 
 def fail(lang: str, exc: Any, code: int = EXIT_USAGE) -> NoReturn:
     message = exc.message_en if lang == "en" else exc.message_da
-    _stderr().print(f"[bold red]{'Error' if lang == 'en' else 'Fejl'}:[/] {mask_cpr(message)}", highlight=False)
+    # escape: a message may hold [brackets] (a TOML table, a path) that rich would take as markup
+    _stderr().print(f"[bold red]{'Error' if lang == 'en' else 'Fejl'}:[/] {escape(mask_cpr(message))}", highlight=False)
     raise typer.Exit(code)
 
 

@@ -29,7 +29,7 @@ from siu import hookimpl
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
 from siu.findings import define
 from siu.models import Finding, Location, Posting
-from siu.tables import HeaderMatcher
+from siu.tables import HeaderMatcher, normalise_header
 from siu.tabular import COMMON_ALIASES, TabularSource
 
 SIU_API = 1
@@ -60,12 +60,19 @@ def column_map_problems(columns: Any) -> list[tuple[str, str]]:
     if not isinstance(columns, dict):
         return [("kolonnekortet skal være en tabel felt = \"Overskrift\"", "the column map must be a table field = \"Header\"")]
     problems = []
+    owner: dict[str, str] = {}
     for name, value in columns.items():
         if name not in FIELDS:
             problems.append((f"ukendt felt '{name}'", f"unknown field '{name}'"))
         headers = [value] if isinstance(value, str) else value
         if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and h.strip() for h in headers):
             problems.append((f"'{name}' skal være en overskrift eller en liste af overskrifter", f"'{name}' must be a header or a list of headers"))
+            continue
+        for header in headers:
+            # headers are matched folded (case, accents, punctuation), so compare them folded
+            other = owner.setdefault(normalise_header(header), name)
+            if other != name:
+                problems.append((f"overskriften '{header}' er knyttet til både {other} og {name}", f"the header '{header}' is mapped to both {other} and {name}"))
     return problems
 
 
