@@ -31,11 +31,13 @@ class ParseError(ValueError):
 
 # --- amounts -------------------------------------------------------------------------------
 
-_SPACES = str.maketrans("", "", " \u00a0\u202f'")
-_AMOUNT_CHARS = re.compile(r"^\d[\d.,]*$")
-_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+# Spaces (also no-break and narrow no-break) and apostrophes separate thousands; U+2212 is a minus.
+_SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "'": None, "\u2212": "-"})
+_AMOUNT_CHARS = re.compile(r"^[0-9][0-9.,]*$")
+_THOUSANDS_DOT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 _CURRENCY = re.compile(r"(?i)\s*(kr\.?|dkk)\s*")
+DECIMAL_SEPARATORS = (",", ".")
 
 
 def parse_amount(value: Any, decimal: DecimalSeparator = None) -> Decimal:
@@ -65,17 +67,18 @@ def parse_amount(value: Any, decimal: DecimalSeparator = None) -> Decimal:
     text = _CURRENCY.sub("", str(value)).translate(_SPACES)
     if not text:
         raise ParseError("amount", value, "empty")
+    if decimal is not None:
+        decimal = check_decimal_separator(decimal)
+    signs = 0  # a sign may be written once: (x), -x, x-, +x or x+; two signs are a typing error
     negative = False
     if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1]
-    if text.endswith("-"):
-        negative, text = not negative, text[:-1]
-    elif text.endswith("+"):
-        text = text[:-1]
-    if text.startswith("-"):
-        negative, text = not negative, text[1:]
-    elif text.startswith("+"):
-        text = text[1:]
+        negative, text, signs = True, text[1:-1], 1
+    if text.endswith(("-", "+")):
+        negative, text, signs = text.endswith("-"), text[:-1], signs + 1
+    if text.startswith(("-", "+")):
+        negative, text, signs = negative or text.startswith("-"), text[1:], signs + 1
+    if signs > 1:
+        raise ParseError("amount", value, "more than one sign")
     if not _AMOUNT_CHARS.match(text) or text.endswith((".", ",")):
         raise ParseError("amount", value, "not a number")
     text = _canonical_digits(text, decimal, value)
@@ -84,6 +87,15 @@ def parse_amount(value: Any, decimal: DecimalSeparator = None) -> Decimal:
     except InvalidOperation:  # pragma: no cover - the patterns above exclude this
         raise ParseError("amount", value, "not a number") from None
     return -result if negative else result
+
+
+def check_decimal_separator(value: Any) -> str:
+    """``value`` as a decimal separator (``,`` or ``.``; ``comma``/``komma``/``point``/``punktum`` too)."""
+    text = str(value).strip().casefold()
+    text = {"comma": ",", "komma": ",", "point": ".", "dot": ".", "punktum": "."}.get(text, text)
+    if text not in DECIMAL_SEPARATORS:
+        raise ParseError("decimal separator", value, "expected ',' or '.'")
+    return text
 
 
 def _canonical_digits(text: str, decimal: DecimalSeparator, original: Any) -> str:
@@ -107,7 +119,7 @@ def _canonical_digits(text: str, decimal: DecimalSeparator, original: Any) -> st
     return f"{integer}.{fraction}" if fraction else integer
 
 
-_DEBIT = {"s": 1, "soll": 1, "d": 1, "debet": 1, "debit": 1, "h": -1, "haben": -1, "k": -1, "kredit": -1, "credit": -1, "c": -1}
+_DEBIT = {"s": 1, "soll": 1, "d": 1, "debet": 1, "debit": 1, "h": -1, "haben": -1, "k": -1, "kredit": -1, "credit": -1, "c": -1, "dr": 1, "cr": -1}
 
 
 def parse_debit_credit(value: Any) -> int:
@@ -128,24 +140,47 @@ def format_amount_danish(amount: Decimal, trailing_minus: bool = False) -> str:
 # --- dates ---------------------------------------------------------------------------------
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_TIME = r"(?:[T ]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)?"  # a time of day after the date is ignored
 _DATE_PATTERNS = (
-    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dmy"),
-    (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), "dmy"),
-    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "dmy"),
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$"), "ymd"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME + "$", re.ASCII), "dmy"),
+    (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})" + _TIME + "$", re.ASCII), "dmy"),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME + "$", re.ASCII), "dmy"),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$", re.ASCII), "ymd"),
 )
+_COMPACT = re.compile(r"^[0-9]{8}$")
+# A serial number written as text: five digits (1927-03-16 .. 2173-10-13), so that a year or
+# a document number in a date column is not read as a date in 1905.
+_SERIAL_TEXT = re.compile(r"^[0-9]{5}(?:[.,]0+)?$")
 
 
-def excel_serial_to_date(serial: float) -> dt.date:
-    """An Excel serial day number (1900 date system) as a date."""
-    if not 1 <= serial < 2958466:
+def excel_serial_to_date(serial: Any) -> dt.date:
+    """An Excel serial day number (1900 date system) as a date; a fraction (time of day) is ignored.
+
+    Serial 1 is 1900-01-01; Excel's phantom 1900-02-29 (serial 60) is refused.
+    """
+    try:
+        number = float(serial)
+    except (TypeError, ValueError, OverflowError):
+        raise ParseError("date", serial, "not an Excel serial number") from None
+    if not 1 <= number < 2958466:  # also false for NaN; 2958466 would be 10000-01-01
         raise ParseError("date", serial, "Excel serial number out of range")
-    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    day = int(number)
+    if day == 60:
+        raise ParseError("date", serial, "Excel's 1900-02-29 does not exist")
+    # Excel counts 1900 as a leap year, so serials before 1900-03-01 are one day early.
+    return _EXCEL_EPOCH + dt.timedelta(days=day + (1 if day < 60 else 0))
+
+
+def date_to_excel_serial(day: dt.date) -> int:
+    """The Excel serial number of a date (the inverse of :func:`excel_serial_to_date`)."""
+    serial = (day - _EXCEL_EPOCH).days
+    return serial - 1 if serial <= 60 else serial
 
 
 def parse_date(value: Any) -> dt.date:
-    """Read a date: ``dd.mm.yyyy``, ``dd-mm-yyyy``, ``yyyy-mm-dd``, ``ddmmyyyy``, ``yyyymmdd``,
-    an Excel serial number (``45658`` or a number cell), or a date/datetime from a spreadsheet."""
+    """Read a date: ``dd.mm.yyyy``, ``dd-mm-yyyy``, ``dd/mm/yyyy``, ``yyyy-mm-dd`` (a time after
+    it is ignored), ``ddmmyyyy``, ``yyyymmdd``, an Excel serial number (a number cell, or five
+    digits as text: ``45658``), or a date/datetime from a spreadsheet."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -153,7 +188,7 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, bool) or value is None:
         raise ParseError("date", value, "empty")
     if isinstance(value, (int, float, Decimal)):
-        return excel_serial_to_date(float(value))
+        return excel_serial_to_date(value)
     text = str(value).strip()
     if not text:
         raise ParseError("date", value, "empty")
@@ -162,16 +197,18 @@ def parse_date(value: Any) -> dt.date:
         if m:
             a, b, c = (int(g) for g in m.groups())
             return _make_date(value, *((c, b, a) if order == "dmy" else (a, b, c)))
-    if text.isdigit():
-        if len(text) == 8:
-            return _eight_digit_date(text, value)
-        if len(text) <= 5:
-            return excel_serial_to_date(int(text))
+    if _COMPACT.match(text):
+        return _eight_digit_date(text, value)
+    if _SERIAL_TEXT.match(text):
+        return excel_serial_to_date(int(text[:5]))
     raise ParseError("date", value, "unknown date form")
 
 
 def _eight_digit_date(text: str, original: Any) -> dt.date:
-    """``yyyymmdd`` when the first four digits are a plausible year, else ``ddmmyyyy``."""
+    """``yyyymmdd`` when the first four digits are a plausible year, else ``ddmmyyyy``.
+
+    Never ambiguous for years 1900-2199: read the other way, such a date has a month of 19-21.
+    """
     if 1900 <= int(text[:4]) <= 2199:
         try:
             return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))

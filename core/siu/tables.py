@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "iso-8859-1")
 DELIMITERS = (";", "\t", ",", "|")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the binary .xls of Excel 97-2003
 _SAMPLE_BYTES = 256 * 1024
 # Bytes cp1252 leaves undefined: a file holding them is ISO-8859-1 (C1 controls), not cp1252.
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -82,22 +84,25 @@ def detect_encoding(data: bytes) -> str:
 def detect_delimiter(sample: str) -> str:
     """The delimiter among ``;``, TAB, ``,``, ``|`` that splits the sample's lines most consistently.
 
-    Danish exports use ``;`` (because ``,`` is the decimal sign), so ``;`` wins ties.
+    A delimiter's score is the number of lines that hold it (outside quotes) as often as most
+    lines do; SAP title and separator lines above the header do not share that count. Danish
+    exports use ``;`` (``,`` is the decimal sign and shows up in every amount), so ``;`` wins
+    whenever it splits at least 80 % as many lines as the best other candidate.
     """
-    lines = [line for line in sample.splitlines() if line.strip()][:50]
-    if not lines:
-        return ";"
-    best, best_score = ";", (0, 0)
+    lines = [line for line in sample.splitlines() if line.strip()][:100]
+    scores: dict[str, tuple[int, int]] = {}
     for delim in DELIMITERS:
         counts = [_count_outside_quotes(line, delim) for line in lines]
         positive = [c for c in counts if c > 0]
-        if not positive:
-            continue
-        mode = max(set(positive), key=positive.count)
-        # Lines sharing the most common count; SAP title lines above the header do not share it.
-        score = (positive.count(mode), mode)
-        if score > best_score:
-            best, best_score = delim, score
+        if positive:
+            mode = max(sorted(set(positive)), key=positive.count)
+            scores[delim] = (positive.count(mode), mode)
+    if not scores:
+        return ";"
+    best = max(DELIMITERS, key=lambda d: scores.get(d, (0, 0)))
+    semicolon = scores.get(";")
+    if semicolon and semicolon[0] >= 0.8 * scores[best][0]:
+        return ";"
     return best
 
 
@@ -120,13 +125,18 @@ def open_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    confirm_encoding: bool = True,
 ) -> tuple[TableInfo, Iterator[Row]]:
     """Open ``path`` as a table: returns how it was read and an iterator of ``(row_number, cells)``.
 
     Row numbers are 1-based and physical: the line in an editor (a quoted field spanning lines
     counts from its first line) or the row number Excel shows. CSV cells are text; xlsx cells are
     the values openpyxl reads (text, numbers, datetimes), never formatted or guessed further.
-    Raises :class:`TableError` when the file cannot be opened at all.
+    ``encoding`` and ``delimiter`` override detection (``TableInfo`` then says "valgt");
+    ``confirm_encoding=False`` trusts a UTF-8 guess from the first 256 KiB (for quick sniffing)
+    instead of checking the whole file. A ``.xls`` that is really text (as SAP GUI saves its
+    "spreadsheet" export) is read as CSV. Raises :class:`TableError` when the file cannot be
+    opened at all.
     """
     path = Path(path)
     if not path.exists():
@@ -135,12 +145,18 @@ def open_table(
         raise TableError("SIU001", f"Stien er en mappe, ikke en fil: {path}", f"Path is a folder, not a file: {path}")
     if path.suffix.lower() in XLSX_SUFFIXES:
         return _open_xlsx(path, sheet)
-    return _open_csv(path, encoding, delimiter)
+    return _open_csv(path, encoding, delimiter, confirm_encoding)
 
 
-def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> tuple[TableInfo, Iterator[Row]]:
+def _open_csv(path: Path, encoding: str | None, delimiter: str | None, confirm: bool = True) -> tuple[TableInfo, Iterator[Row]]:
     with path.open("rb") as fh:
         head = fh.read(_SAMPLE_BYTES)
+    if head.startswith(_OLE2_MAGIC):
+        raise TableError(
+            "SIU002",
+            f"{path.name} er et gammelt binært Excel-ark (.xls); åbn det i Excel og gem det som .xlsx eller CSV",
+            f"{path.name} is an old binary Excel workbook (.xls); open it in Excel and save it as .xlsx or CSV",
+        )
     if head.startswith(b"PK\x03\x04"):
         raise TableError(
             "SIU002",
@@ -158,14 +174,27 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> tuple[
         info.encoding, info.encoding_detected = _check_encoding(encoding), False
     else:
         info.encoding = detect_encoding(head)
-        if info.encoding == "utf-8":
+        if info.encoding == "utf-8" and confirm:
             info.encoding = _confirm_utf8(path)
     sample = head.decode(info.encoding, errors="replace")
     if delimiter:
-        info.delimiter, info.delimiter_detected = {"tab": "\t", "\\t": "\t"}.get(delimiter.lower(), delimiter), False
+        info.delimiter, info.delimiter_detected = check_delimiter(delimiter), False
     else:
         info.delimiter = detect_delimiter(sample)
     return info, _csv_rows(path, info)
+
+
+def check_delimiter(name: str) -> str:
+    """A delimiter as the user wrote it (``;``, ``tab``/``\\t``, ``,``, ``|``, ``semikolon``, ...)."""
+    words = {"tab": "\t", "\\t": "\t", "semicolon": ";", "semikolon": ";", "comma": ",", "komma": ",", "pipe": "|"}
+    value = words.get(name.strip().lower(), name)
+    if len(value) != 1:
+        raise TableError(
+            "SIU023",
+            f"Ukendt skilletegn: {name!r} (brug ';', tab, ',' eller '|')",
+            f"Unknown delimiter: {name!r} (use ';', tab, ',' or '|')",
+        )
+    return value
 
 
 def _check_encoding(name: str) -> str:
@@ -239,13 +268,18 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]
     info = TableInfo(path=path, format="xlsx", encoding=None, delimiter=None, sheet=ws.title)
 
     def rows() -> Iterator[Row]:
+        # Read-only mode leaves out rows without cells; yield them as empty rows so that blank
+        # rows between the data are counted like blank lines in a CSV file.
+        previous = 0
         try:
             for row in ws.iter_rows():
-                cells = [c.value for c in row]
                 number = next((c.row for c in row if getattr(c, "row", None)), None)
-                if number is None:  # an empty row in read-only mode
+                if number is None:
                     continue
-                yield number, cells
+                for gap in range(previous + 1, number):
+                    yield gap, []
+                previous = number
+                yield number, [c.value for c in row]
         finally:
             wb.close()
 
@@ -279,21 +313,37 @@ def normalise_header(text: Any) -> str:
 class MissingColumns(Exception):
     """Required columns were not found; names them all and lists the headers that were."""
 
-    def __init__(self, missing: Sequence[str], found: Sequence[str], aliases: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self,
+        missing: Sequence[str],
+        found: Sequence[str],
+        aliases: Mapping[str, Sequence[str]],
+        fields: Mapping[str, str] | None = None,
+    ) -> None:
         self.missing = list(missing)
         self.found = [str(h) for h in found if h not in (None, "")]
         self.aliases = aliases
+        self.fields = dict(fields or {})  # missing label -> the field name(s) (for column maps)
         super().__init__(self.message_en)
+
+    def _wanted(self, eg: str) -> str:
+        parts = []
+        for m in self.missing:
+            text = m
+            field = self.fields.get(m)
+            if field and field != m:
+                text += f" [{field}]"
+            others = [a for a in self.aliases.get(m, []) if a != m][:4]
+            parts.append(f"{text} ({eg} {', '.join(others)})" if others else text)
+        return "; ".join(parts)
 
     @property
     def message_da(self) -> str:
-        wanted = "; ".join(f"{m} (fx {', '.join(self.aliases[m][:3])})" for m in self.missing)
-        return f"Mangler kolonne(r): {wanted}. Fundne overskrifter: {', '.join(self.found) or '(ingen)'}"
+        return f"Mangler kolonne(r): {self._wanted('fx')}. Fundne overskrifter: {', '.join(self.found) or '(ingen)'}"
 
     @property
     def message_en(self) -> str:
-        wanted = "; ".join(f"{m} (e.g. {', '.join(self.aliases[m][:3])})" for m in self.missing)
-        return f"Missing column(s): {wanted}. Headers found: {', '.join(self.found) or '(none)'}"
+        return f"Missing column(s): {self._wanted('e.g.')}. Headers found: {', '.join(self.found) or '(none)'}"
 
 
 @dataclass
@@ -328,19 +378,34 @@ class HeaderMatcher:
         self.aliases = {k: list(v) for k, v in aliases.items()}
         self.required = list(required)
         self.one_of = [list(g) for g in one_of]
-        self._lookup: dict[str, str] = {}
+        # normalised header → (field, rank); a lower rank is a better alias for the field.
+        self._lookup: dict[str, tuple[str, int]] = {}
         for name, names in self.aliases.items():
-            for alias in [name, *names]:
-                self._lookup.setdefault(normalise_header(alias), name)
+            for rank, alias in enumerate([*names, name]):
+                key = normalise_header(alias)
+                if key:
+                    self._lookup.setdefault(key, (name, rank))
 
     def match_row(self, cells: Sequence[Any]) -> dict[str, int]:
-        """Field → column index for the fields this row's headers name (first occurrence wins)."""
-        found: dict[str, int] = {}
+        """Field → column index for the fields this row's headers name.
+
+        When several columns name the same field, the one with the earlier alias wins (so a
+        ``CPR-nr`` column beats an assignment column ``Tildeling``, and ``Beløb`` beats
+        ``Beløb i transaktionsvaluta``); between equal aliases the leftmost column wins.
+        """
+        best: dict[str, tuple[int, int]] = {}
         for i, cell in enumerate(cells):
-            name = self._lookup.get(normalise_header(cell))
-            if name is not None and name not in found:
-                found[name] = i
-        return found
+            hit = self._lookup.get(normalise_header(cell))
+            if hit is not None:
+                name, rank = hit
+                if name not in best or rank < best[name][0]:
+                    best[name] = (rank, i)
+        return {name: i for name, (_, i) in best.items()}
+
+    def label(self, name: str) -> str:
+        """How users know a field: its first alias (``CPR``, ``Beløb``) or, failing that, its name."""
+        names = self.aliases.get(name) or [name]
+        return names[0]
 
     def score(self, cells: Sequence[Any]) -> int:
         return len(self.match_row(cells))
@@ -357,17 +422,30 @@ class HeaderMatcher:
             if len(scanned) >= max_scan:
                 break
         if not scanned:
-            raise MissingColumns(self.required or list(self.aliases)[:1], [], self.aliases)
+            missing = [*self.required, *(g[0] for g in self.one_of)]
+            raise MissingColumns(
+                [self.label(f) for f in missing], [], {self.label(f): self.aliases.get(f, [f]) for f in missing}, {self.label(f): f for f in missing}
+            )
         best = max(range(len(scanned)), key=lambda i: (self.score(scanned[i][1]), -i))
         number, cells = scanned[best]
         index = self.match_row(cells)
-        missing = [f for f in self.required if f not in index]
-        missing += [" / ".join(g) for g in self.one_of if not any(f in index for f in g)]
+        missing: list[str] = []
+        aliases: dict[str, list[str]] = {}
+        fields: dict[str, str] = {}
+        for f in self.required:
+            if f not in index:
+                missing.append(self.label(f))
+                aliases[self.label(f)] = self.aliases.get(f, [f])
+                fields[self.label(f)] = f
+        for g in self.one_of:
+            if not any(f in index for f in g):
+                label = " / ".join(self.label(f) for f in g)
+                missing.append(label)
+                aliases[label] = []
+                fields[label] = " / ".join(g)
         if missing:
-            aliases = dict(self.aliases)
-            for g in self.one_of:
-                aliases[" / ".join(g)] = [a for f in g for a in self.aliases.get(f, [f])[:1]]
-            raise MissingColumns(missing, [str(c) for c in cells if c not in (None, "")], aliases)
+            found = [str(c).strip() for c in cells if not (c is None or str(c).strip() == "")]
+            raise MissingColumns(missing, found, aliases, fields)
         headers = ["" if c is None else str(c).strip() for c in cells]
         labels = {name: headers[i] or column_letter(i) for name, i in index.items()}
         return HeaderMatch(row=number, index=index, labels=labels, headers=headers), scanned[best + 1 :]
@@ -386,9 +464,25 @@ def sniff_text(path: Path, limit: int = 64 * 1024) -> str:
 
 
 def first_rows(path: Path, count: int = 30) -> list[list[Any]]:
-    """Up to ``count`` leading rows of any table file, for sniffing; [] when unreadable."""
+    """Up to ``count`` leading rows of any table file, for sniffing; [] when unreadable.
+
+    Cached per file (path, size, modification time): every adapter sniffs the same file.
+    """
     try:
-        _, rows = open_table(path)
+        stat = Path(path).stat()
+    except OSError:
+        return []
+    return [list(r) for r in _first_rows(str(path), stat.st_size, stat.st_mtime_ns, count)]
+
+
+@functools.lru_cache(maxsize=8)
+def _first_rows(path: str, size: int, mtime: int, count: int) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(r) for r in _read_first_rows(Path(path), count))
+
+
+def _read_first_rows(path: Path, count: int) -> list[list[Any]]:
+    try:
+        _, rows = open_table(path, confirm_encoding=False)
         out = []
         for _, cells in rows:
             out.append(cells)
@@ -397,6 +491,8 @@ def first_rows(path: Path, count: int = 30) -> list[list[Any]]:
         if hasattr(rows, "close"):
             rows.close()  # type: ignore[attr-defined]
         return out
-    except (TableError, OSError, UnicodeDecodeError):
+    except (TableError, OSError, UnicodeDecodeError, csv.Error):
+        return []
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on damaged files; sniffing must not
         return []
 

@@ -26,10 +26,30 @@ from typing import Any
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
 from siu.findings import define
 from siu.models import Finding, Location, Posting
-from siu.parsing import ParseError, clean_text, is_blank, parse_amount, parse_date, parse_debit_credit
-from siu.tables import HeaderMatch, HeaderMatcher, MissingColumns, TableError, first_rows, open_table
+from siu.parsing import (
+    ParseError,
+    check_decimal_separator,
+    clean_text,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_debit_credit,
+)
+from siu.tables import (
+    HeaderMatch,
+    HeaderMatcher,
+    MissingColumns,
+    TableError,
+    first_rows,
+    normalise_header,
+    open_table,
+)
 
 DIM_FIELDS = ("psp", "cost_centre", "gl_account", "artskonto", "kontostreng", "paragraph")
+_KEY_FIELDS = ("cpr", "document", "psp", "cost_centre", "gl_account", "artskonto", "kontostreng")
+_AMOUNT_FIELDS = ("amount", "amount_unsigned", "debit", "credit")
+_RULE_CHARS = set("-=_|*+ ")
+_SUM_WORDS = {"sum", "total", "i alt", "subtotal", "sum i alt", "total i alt", "totalsum", "saldo"}
 _CPR_IN_CELL = re.compile(r"(?<!\d)(\d{6}-?\d{4})(?!\d)")
 _TRUE = {"ja", "j", "x", "1", "true", "yes", "y", "sand", "anonym"}
 _FALSE = {"nej", "n", "0", "false", "no", "falsk", ""}
@@ -91,8 +111,19 @@ TABLE_ERRORS = {
             ),
         ),
         ("SIU004", ("Arket findes ikke", "Sheet not found"), ("Angiv et ark, der findes, med --sheet.", "Name a sheet that exists with --sheet.")),
+        (
+            "SIU023",
+            ("Ugyldig indstilling for indlæsning", "Invalid reading option"),
+            (
+                "En indstilling for, hvordan filen skal læses (--decimal, --delimiter eller `period` i "
+                "`[source.NAVN]` i siu.toml), har en værdi, siu ikke kender. Filen er ikke læst.",
+                "An option for how to read the file (--decimal, --delimiter or `period` in `[source.NAME]` "
+                "of siu.toml) has a value siu does not know. The file was not read.",
+            ),
+        ),
     ]
 }
+BAD_OPTION = TABLE_ERRORS["SIU023"]
 MISSING_COLUMNS = define(
     "SIU005",
     "error",
@@ -119,6 +150,46 @@ UNREADABLE_VALUE = define(
         "dd.mm.yyyy, yyyy-mm-dd or ddmmyyyy.",
     ),
 )
+NO_PERIOD_RULE = define(
+    "SIU024",
+    "info",
+    ("Ingen periodekolonner", "No period columns"),
+    (
+        "{file} har ingen kolonner for periode fra/til, og der er ingen regel for at udlede perioden; "
+        "angiv fx period = \"posting_month\" i [source.{source}] i siu.toml",
+        "{file} has no period from/to columns and there is no rule to derive the period; "
+        "set e.g. period = \"posting_month\" in [source.{source}] of siu.toml",
+    ),
+    (
+        "Hver SIU-linje skal have en udgiftsperiode. Har udtrækket ingen periodekolonner, kan siu udlede "
+        "perioden af bogføringsdatoens måned (`posting_month`) eller af måneden i posteringsteksten "
+        "(`text_month`). Det bedste er at tilføje periodekolonnerne til udtrækkets layout.",
+        "Every SIU line needs an expenditure period. When the export has no period columns, siu can derive "
+        "the period from the posting date's month (`posting_month`) or from the month in the posting text "
+        "(`text_month`). Best is to add the period columns to the export layout.",
+    ),
+)
+PERIOD_NOT_DERIVED = define(
+    "SIU025",
+    "warning",
+    ("Periode kan ikke udledes", "Period cannot be derived"),
+    (
+        "Perioden kunne ikke udledes af {how} på {count} linjer i {file} (første: række {row})",
+        "The period could not be derived from {how_en} on {count} lines in {file} (first: row {row})",
+    ),
+    (
+        "Reglen for at udlede perioden (`period` i siu.toml) fandt ingen måned: bogføringsdatoen mangler, "
+        "eller teksten nævner ingen måned (fx 'jan 2025', '01.2025', '2025-01'). Linjerne får ingen periode "
+        "og fejler derfor i kontrollen af perioder.",
+        "The rule deriving the period (`period` in siu.toml) found no month: the posting date is missing, or "
+        "the text names no month (e.g. 'jan 2025', '01.2025', '2025-01'). The lines get no period and so fail "
+        "the period checks.",
+    ),
+)
+PERIOD_RULES = {
+    "posting_month": ("bogføringsdatoens måned", "the posting date's month"),
+    "text_month": ("måneden i teksten", "the month in the text"),
+}
 PERIOD_DERIVED = define(
     "SIU022",
     "info",
@@ -229,27 +300,51 @@ class TabularSource(Source):
 
     # --- sniffing ------------------------------------------------------------------------
     def sniff(self, path: Path) -> Sniff:
+        """How sure this adapter is that ``path`` is its format.
+
+        0 for a file type it does not read; at most 0.2 when its required columns are missing;
+        0.3-0.4 when it can read the file but nothing marks the format as its own (below the 0.5
+        ``siu convert`` needs to pick an adapter by itself); each ``signature`` header found adds
+        0.15 (at most three count) and each layout clue from :meth:`clues` adds 0.1.
+        """
+        suffix = path.suffix.lower()
+        if suffix not in self.file_types:
+            return Sniff(0.0, f"læser ikke {suffix or 'filer uden endelse'}", f"does not read {suffix or 'files without a suffix'}")
         rows = first_rows(path)
         if not rows:
             return Sniff(0.0, "filen kunne ikke læses som tabel", "the file could not be read as a table")
         matcher = self.matcher(ReadOptions())
-        best = max(rows, key=matcher.score)
-        found = matcher.match_row(best)
-        needed = list(self.required) + [g[0] for g in self.one_of]
-        have_required = all(f in found for f in self.required) and all(any(x in found for x in g) for g in self.one_of)
-        if not have_required:
-            return Sniff(0.1 * len(found) / max(len(needed), 1), "de nødvendige kolonner mangler", "the required columns are missing")
-        from siu.tables import normalise_header
+        best = max(range(len(rows)), key=lambda i: (matcher.score(rows[i]), -i))
+        header = rows[best]
+        found = matcher.match_row(header)
+        missing = [matcher.label(f) for f in self.required if f not in found]
+        missing += [" / ".join(matcher.label(f) for f in g) for g in self.one_of if not any(x in found for x in g)]
+        if missing:
+            return Sniff(
+                min(0.2, 0.03 * len(found)),
+                f"mangler kolonnerne {', '.join(missing)}",
+                f"lacks the columns {', '.join(missing)}",
+            )
+        headers = {normalise_header(c) for c in header}
+        signature = [sig for sig in self.signature if normalise_header(sig) in headers]
+        clues = self.clues(rows, best)
+        confidence = 0.3 + 0.02 * min(len(found), 5) + 0.15 * min(len(signature), 3) + 0.1 * len(clues)
+        da = f"{len(found)} kendte kolonner"
+        en = f"{len(found)} known columns"
+        if signature:
+            da += f"; kendetegn: {', '.join(signature[:5])}"
+            en += f"; signature: {', '.join(signature[:5])}"
+        for clue_da, clue_en in clues:
+            da += f"; {clue_da}"
+            en += f"; {clue_en}"
+        return Sniff(round(min(confidence, 0.99), 2), da, en)
 
-        headers = {normalise_header(c) for c in best}
-        signature = [s for s in self.signature if normalise_header(s) in headers]
-        confidence = min(0.5 + 0.05 * len(found) + 0.15 * len(signature), 0.99)
-        names = ", ".join(signature) if signature else ", ".join(sorted(found)[:5])
-        return Sniff(
-            confidence,
-            f"{len(found)} kendte kolonner; kendetegn: {names}",
-            f"{len(found)} known columns; signature: {names}",
-        )
+    def clues(self, rows: list[list[Any]], header: int) -> list[tuple[str, str]]:
+        """Layout clues that a file is this adapter's format (Danish, English); none by default.
+
+        ``rows`` are the file's first rows, ``header`` the index of the header row among them.
+        """
+        return []
 
     # --- reading -------------------------------------------------------------------------
     def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
@@ -261,6 +356,26 @@ class TabularSource(Source):
             return
         info.details.update(table.describe())
         sheet = table.sheet
+        decimal = None
+        if options.decimal:
+            try:
+                decimal = check_decimal_separator(options.decimal)
+            except ParseError:
+                yield BAD_OPTION.make(
+                    location=Location(file=file),
+                    detail_da=f"Ukendt decimaltegn {options.decimal!r}; brug ',' eller '.'",
+                    detail_en=f"Unknown decimal separator {options.decimal!r}; use ',' or '.'",
+                )
+                return
+            info.note("decimal", f"{decimal} (valgt)")
+        derive = options.settings.get("period")
+        if derive is not None and derive not in PERIOD_RULES:
+            yield BAD_OPTION.make(
+                location=Location(file=file),
+                detail_da=f"Ukendt regel for perioden: period = {derive!r}; brug {' eller '.join(PERIOD_RULES)}",
+                detail_en=f"Unknown period rule: period = {derive!r}; use {' or '.join(PERIOD_RULES)}",
+            )
+            return
         try:
             match, pending = self.matcher(options).find(rows)
         except MissingColumns as exc:
@@ -270,12 +385,13 @@ class TabularSource(Source):
             yield table_error(exc, Location(file=file, sheet=sheet))
             return
         info.note("header_row", match.row)
-        derive = options.settings.get("period")
         has_period = "start" in match.index or "end" in match.index
+        if not has_period and not derive:
+            yield NO_PERIOD_RULE.make(location=Location(file=file, sheet=sheet), file=file, source=self.name)
         derived = 0
+        underived: list[int] = []
         skipped: dict[str, int] = {}
         columns = dict(match.labels)
-        decimal = options.decimal
         try:
             for number, cells in _chain(pending, rows):
                 info.rows_read += 1
@@ -294,32 +410,50 @@ class TabularSource(Source):
                 if not has_period and derive and posting.start is None and posting.end is None:
                     if self.derive_period(posting, derive):
                         derived += 1
+                    else:
+                        underived.append(number)
                 yield posting
         except TableError as exc:
             yield table_error(exc, Location(file=file, sheet=sheet))
         info.rows_skipped = sum(skipped.values())
         if skipped:
             info.note("skipped", ", ".join(f"{n} {r}" for r, n in skipped.items()))
-        if derived:
-            how = {"posting_month": ("bogføringsdatoens måned", "the posting date's month"), "text_month": ("måneden i teksten", "the month in the text")}
-            da, en = how.get(derive, (derive, derive))
+        if derive and not has_period:
+            da, en = PERIOD_RULES[derive]
             info.note("period", da)
-            yield PERIOD_DERIVED.make(location=Location(file=file, sheet=sheet), file=file, how=da, how_en=en, count=derived)
+            if derived:
+                yield PERIOD_DERIVED.make(location=Location(file=file, sheet=sheet), file=file, how=da, how_en=en, count=derived)
+            if underived:
+                yield PERIOD_NOT_DERIVED.make(
+                    location=Location(file=file, sheet=sheet, row=underived[0]),
+                    file=file, how=da, how_en=en, count=len(underived), row=underived[0],
+                )
 
     def skip_reason(self, cells: list[Any], match: HeaderMatch) -> str | None:
-        """Why a row is not a posting (blank, subtotal, repeated header), or None when it is one."""
-        if all(is_blank(c) for c in cells):
-            return "tomme rækker"
+        """Why a row is not a posting, or None when it is one. The reasons (Danish, as reported):
+
+        ``tomme rækker`` blank · ``skillelinjer`` only ``-``/``=``/``|`` · ``gentagne overskrifter``
+        the header again (SAP repeats it on every page) · ``sumlinjer`` marked with ``*`` or a
+        word such as "Sum"/"I alt" and without a document number, or with an amount but no
+        document, CPR or account · ``tekstlinjer`` neither amount nor document, CPR or account
+        (SAP's page titles).
+        """
         texts = [str(c).strip() for c in cells if not is_blank(c)]
-        if all(set(t) <= set("-=_|* ") for t in texts):
+        if not texts:
+            return "tomme rækker"
+        if all(set(t) <= _RULE_CHARS for t in texts):
             return "skillelinjer"
-        if any(t.startswith("*") for t in texts[:3]) or any(t.lower() in ("sum", "total", "i alt", "subtotal") for t in texts):
-            return "sumlinjer"
-        key_fields = [f for f in ("cpr", "document", "psp", "cost_centre", "gl_account", "artskonto", "kontostreng") if f in match.index]
-        if key_fields and all(is_blank(match.get(cells, f)) for f in key_fields):
-            return "sumlinjer"
-        if match.headers and [str(c or "").strip() for c in cells[: len(match.headers)]] == match.headers:
+        if match.headers and all(
+            normalise_header(match.get(cells, f)) == normalise_header(match.headers[i]) for f, i in match.index.items()
+        ):
             return "gentagne overskrifter"
+        marked = any(t.startswith("*") for t in texts[:3]) or any(t.casefold() in _SUM_WORDS for t in texts)
+        if marked and ("document" not in match.index or _no_key(match.get(cells, "document"))):
+            return "sumlinjer"
+        keys = [f for f in _KEY_FIELDS if f in match.index]
+        if keys and all(_no_key(match.get(cells, f)) for f in keys):
+            has_amount = any(not is_blank(match.get(cells, f)) for f in _AMOUNT_FIELDS if f in match.index)
+            return "sumlinjer" if has_amount else "tekstlinjer"
         return None
 
     def posting(
@@ -432,6 +566,11 @@ class TabularSource(Source):
         posting.start, posting.end = month_period(day)
         posting.period_derived = how
         return True
+
+
+def _no_key(value: Any) -> bool:
+    """A key cell that identifies nothing: blank, or only the ``*`` of an ALV subtotal."""
+    return is_blank(value) or set(str(value).strip()) <= {"*"}
 
 
 class _FieldError(Exception):

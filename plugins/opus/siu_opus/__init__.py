@@ -6,6 +6,9 @@ PSP element or a cost centre (omkostningssted) and an artskonto whose first two 
 ministry's art; the municipality's mapping file turns those into the official kontostreng.
 Where the export has no period columns, ``[source.opus] period = "posting_month"`` (or
 ``"text_month"``) in siu.toml derives the expenditure period, and the report says so.
+
+Reading (encodings, delimiters, Danish numbers, blank and subtotal rows, findings) is the
+shared :class:`siu.tabular.TabularSource`; this module only says what an Opus export looks like.
 """
 
 from __future__ import annotations
@@ -19,17 +22,36 @@ SIU_API = 1
 ALIASES = {
     **COMMON_ALIASES,
     "amount": [*COMMON_ALIASES["amount"], "Beløb i transaktionsvaluta"],
-    "artskonto": [*COMMON_ALIASES["artskonto"], "Omkostningsart (nr)", "Artskontonr"],
+    "artskonto": [*COMMON_ALIASES["artskonto"], "Omkostningsart (nr)", "Artskontonr", "Artskonto nr"],
+    "start": [*COMMON_ALIASES["start"], "Ydelsesperiode fra", "Forbrugsperiode fra", "Leveringsperiode fra"],
+    "end": [*COMMON_ALIASES["end"], "Ydelsesperiode til", "Forbrugsperiode til", "Leveringsperiode til"],
 }
 
 
 class OpusSource(TabularSource):
     name = "opus"
     description = "KMD Opus: posteringsudtræk (CSV/TXT/xlsx) / KMD Opus line-item export"
+    file_types = (".csv", ".txt", ".xlsx", ".xls")
     aliases = ALIASES
     required = ("cpr",)
     one_of = (("amount", "amount_unsigned", "debit"), ("psp", "cost_centre", "kontostreng"), ("artskonto", "kontostreng"))
-    signature = ("PSP-element", "Omkostningssted", "Artskonto", "Omkostningsart", "Bilagsnr")
+    # What sets an Opus export apart: the artskonto/omkostningsart beside a PSP element or cost
+    # centre, a CPR column of its own and the expenditure period.
+    signature = (
+        "Artskonto",
+        "Omkostningsart",
+        "Artskontonr",
+        "KSTAR",
+        "POSID",
+        "KOSTL",
+        "PSP-element",
+        "Omkostningssted",
+        "CPR-nr",
+        "CPR-nummer",
+        "Periode fra",
+        "Periode til",
+        "Anonym",
+    )
 
 
 @hookimpl
