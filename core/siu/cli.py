@@ -537,7 +537,7 @@ def explain(code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.
     en = lang == "en"
     console = Console(highlight=False)
     console.print(f"[bold]{entry.code}[/] · {entry.severity.value} · {entry.title_en if en else entry.title_da}")
-    console.print(entry.doc_en if en else entry.doc_da)
+    console.print(escape(entry.doc_en if en else entry.doc_da))  # docs name TOML tables like [excel]
 
 
 def main() -> None:
