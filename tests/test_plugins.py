@@ -267,6 +267,24 @@ def register_rules():
 """
 
 
+def test_a_hook_with_an_unknown_argument_is_refused(site, request):
+    module = unique(request, "siu_badarg")
+    code = "from siu import hookimpl\n\n@hookimpl\ndef map_account(posting, ctx):\n    return None\n"
+    make_dist(site, "siu-badarg", {module: code}, {"badarg": module})
+    info = load_plugins().get("badarg")
+    assert info is not None and info.status == "refused" and info.problem is not None
+    assert info.problem.code == "SIU805" and "ctx" in info.problem.message_en
+
+
+def test_one_module_behind_two_entry_points_is_loaded_once(site, request):
+    module = unique(request, "siu_twice")
+    make_dist(site, "siu-twice", {module: TOY_ADAPTER.format(source="twice", api=1)}, {"twice": module, "twice2": module})
+    host = load_plugins()
+    assert host.get("twice").status == "loaded" and host.provider_of("sources", "twice") == "twice"  # type: ignore[union-attr]
+    second = host.get("twice2")
+    assert second is not None and second.status == "failed" and second.problem is not None and second.problem.code == "SIU803"
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [

@@ -476,8 +476,11 @@ def _register(pm: pluggy.PluginManager, plugin: Any, info: PluginInfo) -> None:
         return
     try:
         pm.register(plugin, name=info.name)
-    except Exception as exc:  # pluggy checks hook arguments against the specs here
+    except pluggy.PluginValidationError as exc:  # hook arguments that are not in the spec
         info.fail("refused", UNKNOWN_HOOK, _error_text(exc))
+        return
+    except Exception as exc:  # e.g. the same module behind two entry points
+        info.fail("failed", REGISTRATION_FAILED, _error_text(exc), hook="register")
         return
     unknown = [hc.name for hc in pm.get_hookcallers(plugin) or [] if hc.spec is None]
     if unknown:
