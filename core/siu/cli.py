@@ -530,7 +530,7 @@ def plugins(
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.g. SIU101")], lang: Lang = "da") -> None:
     """Forklar en fundkode / Explain a finding code."""
-    load_plugins()  # plugins may define codes of their own
+    load_plugins(raise_conflicts=False)  # plugins may define codes of their own; a conflict must not stop `explain`
     entry = CATALOGUE.get(code.upper())
     if entry is None:
         fail(lang, UsageError(f"Ukendt kode: {code}", f"Unknown code: {code}"))
