@@ -127,3 +127,24 @@ def test_suffixes_come_from_the_spec_pack():
     ctx.spec = spec
     record, posting = line("SEL109", PLACEHOLDER, None, None, "F")
     assert anonymise(record, posting, ctx) == "1234568888"
+
+
+def test_demo_delivery_anonymises_exactly_the_section_109_stays_and_the_report_counts_them(siu, demo_dir, tmp_path):
+    from lxml import etree
+
+    run = siu("convert", "-s", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml"), "--out", "out")
+    assert run.exit_code == 0, run.output
+    assert "Anonymiserede § 109-linjer: 3" in run.output
+    xml = SPEC.manifest.xml
+    ns = {"s": xml.namespace}
+    tree = etree.parse(str(tmp_path / "out" / "SIU_101_2025_voksen.xml"))
+    lines = [
+        (line.findtext(f"s:{xml.record_fields['psr_id']}", namespaces=ns), line.findtext(f"s:{xml.record_fields['paragraph']}", namespaces=ns))
+        for line in tree.iterfind(f".//s:{xml.record}", ns)
+    ]
+    fictitious = sorted(psr for psr, _ in lines if psr.endswith(("9998", "9999")))
+    # flagged with a real CPR (120490-1234, a woman), and the placeholder with sex K and M
+    assert fictitious == ["1204909998", "1234569998", "1234569999"]
+    assert all(paragraph == "SEL109" for psr, paragraph in lines if psr in fictitious)
+    assert ("3006751346", "SEL109") in lines  # a § 109 stay not flagged anonymous keeps its CPR
+    assert "0101010000" not in {psr for psr, _ in lines}

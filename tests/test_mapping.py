@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
+import itertools
 import textwrap
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from siu import hookimpl
 from siu import kontostreng as ks
@@ -14,6 +18,7 @@ from siu.config import Settings
 from siu.context import Context
 from siu.mapping import (
     BAD_ACCOUNT,
+    _glob_covers,
     NO_ART,
     OVERLAP,
     SHADOWED,
@@ -290,3 +295,21 @@ def test_demo_mapping_has_no_overlaps():
 
     mapping = load_mapping(DEMO_DIR / "mapping.toml")
     assert mapping.rules and not mapping.overlaps and not mapping.shadowed
+
+
+_ALPHABET = "ab"
+_WORDS = ["".join(w) for n in range(7) for w in itertools.product(_ALPHABET, repeat=n)]
+_globs = st.text(alphabet="ab*?", max_size=3)
+
+
+@given(_globs, _globs)
+def test_glob_intersection_agrees_with_brute_force(x, y):
+    # two globs of at most 3 tokens that share a text share one of at most 6 characters
+    witness = any(fnmatch.fnmatchcase(w, x) and fnmatch.fnmatchcase(w, y) for w in _WORDS)
+    assert globs_intersect(x, y) is witness
+
+
+@given(_globs, _globs)
+def test_rule_coverage_is_never_claimed_wrongly(x, y):
+    if _glob_covers(x, y):
+        assert all(fnmatch.fnmatchcase(w, x) for w in _WORDS if fnmatch.fnmatchcase(w, y))

@@ -24,6 +24,7 @@ can replace it for a municipality with other needs.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
 import tomllib
@@ -190,13 +191,22 @@ class MappingRule:
             self._base = ks.parse(f"{self.function}.{self.dranst}.{self.grouping}")
         return self._base
 
-    def literal_dim(self) -> str | None:
-        """A dimension this rule requires exact values for (used to index the rules), or None."""
+    def index_key(self) -> tuple[str, tuple[str, ...]] | None:
+        """The dimension to index this rule under and the literal prefixes of its patterns there
+        (a whole value for an exact one), or None when every dimension has a pattern that starts
+        with a wildcard."""
         for dim in DIMENSIONS:
             patterns = self.conditions.get(dim)
-            if patterns and not any(_is_pattern(p) for p in patterns):
-                return dim
+            if patterns:
+                prefixes = tuple(literal_prefix(p) for p in patterns)
+                if all(prefixes):
+                    return dim, prefixes
         return None
+
+
+def literal_prefix(pattern: str) -> str:
+    """The part of a pattern before its first wildcard, casefolded (all of an exact value)."""
+    return re.split(r"[*?\[]", pattern, maxsplit=1)[0].casefold()
 
 
 @dataclass
@@ -209,25 +219,33 @@ class MappingFile:
     overlaps: list[tuple[MappingRule, MappingRule]] = field(default_factory=list)
     shadowed: list[tuple[MappingRule, MappingRule]] = field(default_factory=list)
     skipped: int = 0  # starter rules without a function
-    _index: dict[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
+    # dimension → prefix length → literal prefix → rule positions; rules that cannot be
+    # indexed (a pattern starting with a wildcard in every dimension) are always tried.
+    _index: dict[str, dict[int, dict[str, list[int]]]] = field(default_factory=dict, repr=False)
     _scan: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for i, rule in enumerate(self.rules):
-            dim = rule.literal_dim()
-            if dim is None:
+            key = rule.index_key()
+            if key is None:
                 self._scan.append(i)
                 continue
-            by_value = self._index.setdefault(dim, {})
-            for value in rule.conditions[dim]:
-                by_value.setdefault(value.casefold(), []).append(i)
+            dim, prefixes = key
+            by_length = self._index.setdefault(dim, {})
+            for prefix in set(prefixes):
+                by_length.setdefault(len(prefix), {}).setdefault(prefix, []).append(i)
 
     def _candidates(self, dims: dict[str, str]) -> list[int]:
         found = list(self._scan)
-        for dim, by_value in self._index.items():
+        for dim, by_length in self._index.items():
             value = dims.get(dim)
-            if value is not None:
-                found.extend(by_value.get(value.casefold(), ()))
+            if value is None:
+                continue
+            value = value.casefold()
+            for length, by_prefix in by_length.items():
+                hits = by_prefix.get(value[:length]) if len(value) >= length else None
+                if hits:
+                    found.extend(hits)
         found.sort()
         return found
 
@@ -320,16 +338,16 @@ def _rule(raw: dict[str, Any], i: int, path: Path) -> MappingRule | None:
     unknown = set(raw) - _RULE_FIELDS
     if unknown:
         names = ", ".join(sorted(unknown))
-        return _raise(error(f"ukendte felter: {names}", f"unknown fields: {names}"))
+        raise error(f"ukendte felter: {names}", f"unknown fields: {names}")
     function = _text(raw, "function")
     if function is None:
         return None  # a starter rule not filled in yet
     conditions = {d: m for d in DIMENSIONS if d in raw and (m := _matcher(raw[d], path, i, d))}
     if not conditions:
-        return _raise(error("har ingen betingelse (psp, cost_centre, gl_account eller artskonto)", "has no condition (psp, cost_centre, gl_account or artskonto)"))
+        raise error("har ingen betingelse (psp, cost_centre, gl_account eller artskonto)", "has no condition (psp, cost_centre, gl_account or artskonto)")
     grouping = _text(raw, "grouping")
     if grouping is None:
-        return _raise(error("grouping mangler (fx \"001\")", "grouping is missing (e.g. \"001\")"))
+        raise error("grouping mangler (fx \"001\")", "grouping is missing (e.g. \"001\")")
     rule = MappingRule(
         number=i,
         name=_text(raw, "name", "") or "",
@@ -346,12 +364,8 @@ def _rule(raw: dict[str, Any], i: int, path: Path) -> MappingRule | None:
         if art is not None:
             rule.art = base.with_art(art).art
     except ks.KontostrengError as exc:
-        return _raise(error(f"ugyldig konto: {exc.reason_da}", f"invalid account: {exc.reason}"))
+        raise error(f"ugyldig konto: {exc.reason_da}", f"invalid account: {exc.reason}")
     return rule
-
-
-def _raise(exc: MappingError) -> None:
-    raise exc
 
 
 # --- overlap detection ---------------------------------------------------------------------
@@ -369,16 +383,33 @@ def find_overlaps(rules: list[MappingRule]) -> tuple[list[tuple[MappingRule, Map
     not repeated in ``overlaps``.
     """
     overlaps, shadowed = [], []
-    for i, a in enumerate(rules):
-        for b in rules[i + 1 :]:
-            shared = set(a.conditions) & set(b.conditions)
-            if not shared or not all(_patterns_overlap(a.conditions[d], b.conditions[d]) for d in shared):
-                continue
-            if _covers(a, b):
-                shadowed.append((a, b))
-            else:
-                overlaps.append((a, b))
+    for i, j in sorted(_candidate_pairs(rules)):
+        a, b = rules[i], rules[j]
+        shared = set(a.conditions) & set(b.conditions)
+        if not all(_patterns_overlap(a.conditions[d], b.conditions[d]) for d in shared):
+            continue
+        if _covers(a, b):
+            shadowed.append((a, b))
+        else:
+            overlaps.append((a, b))
     return overlaps, shadowed
+
+
+def _candidate_pairs(rules: list[MappingRule]) -> set[tuple[int, int]]:
+    """Pairs of rule positions that may overlap: two patterns can only match a common value
+    when one's literal prefix starts the other's. Sorting the prefixes finds those pairs without
+    comparing every rule with every other (a file may have thousands of exact rules)."""
+    pairs: set[tuple[int, int]] = set()
+    for dim in DIMENSIONS:
+        entries = sorted((literal_prefix(p), i) for i, r in enumerate(rules) for p in r.conditions.get(dim, ()))
+        keys = [prefix for prefix, _ in entries]
+        for prefix, i in entries:
+            start = bisect.bisect_left(keys, prefix)
+            end = bisect.bisect_left(keys, prefix + "\U0010ffff", lo=start)
+            for _, j in entries[start:end]:
+                if i != j:
+                    pairs.add((min(i, j), max(i, j)))
+    return pairs
 
 
 def _covers(a: MappingRule, b: MappingRule) -> bool:
