@@ -313,3 +313,15 @@ def test_glob_intersection_agrees_with_brute_force(x, y):
 def test_rule_coverage_is_never_claimed_wrongly(x, y):
     if _glob_covers(x, y):
         assert all(fnmatch.fnmatchcase(w, x) for w in _WORDS if fnmatch.fnmatchcase(w, y))
+
+
+def test_a_paragraph_contradicting_the_chart_is_reported(tmp_path):
+    from siu.mapping import CHART_CONFLICT
+
+    text = _rule(1, psp="A") + "paragraph = 'SEL109'\n" + "\n" + _rule(2, psp="B") + "paragraph = 'SEL108'\n"
+    mapping = load_mapping(write(tmp_path, text))
+    spec = SpecPack.load(BUILTIN_DIR / "2025")  # 5.38.50 → SEL108 in the 2025 chart
+    findings = list(mapping.findings(spec))
+    assert [f.code for f in findings] == [CHART_CONFLICT.code]
+    assert "regel 1 (r1) angiver SEL109" in findings[0].message_da and "SEL108" in findings[0].message_da
+    assert list(mapping.findings()) == []  # without a spec pack nothing to compare

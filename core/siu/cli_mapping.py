@@ -362,7 +362,7 @@ def check(
 
     console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {escape(str(path))} · "
                   + (f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in" if en else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"))
-    for finding in mapping_file.findings():
+    for finding in mapping_file.findings(ctx.spec):
         console.print(f"[yellow]{finding.code}[/] {escape(finding.message(lang))}")
     for code, count in sorted(problems.items()):
         sample = samples[code]

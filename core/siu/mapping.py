@@ -16,7 +16,7 @@ exact value, a ``*``/``?`` pattern, or a list of those, compared without regard 
 without ``function`` is skipped (a starter rule from ``siu mapping init`` not filled in yet).
 A posting that already carries an official kontostreng (e.g. from DST's Excel template) needs
 no rule. Rules that can match the same posting are reported when the file is loaded (SIU204,
-SIU205). User documentation: ``docs/mapping.md``.
+SIU205), and so are rules whose paragraph contradicts the year's chart (SIU206). User documentation: ``docs/mapping.md``.
 
 The built-in mapping is a ``map_account`` hook implementation that answers last, so a plugin
 can replace it for a municipality with other needs.
@@ -40,6 +40,7 @@ from siu.findings import Code, define
 from siu.hookspecs import hookimpl
 from siu.models import AccountMapping, Finding, Location, Posting
 from siu.rules import DeliveryRule, Hit
+from siu.specpack import SpecPack
 
 DIMENSIONS = ("psp", "cost_centre", "gl_account", "artskonto")
 DIM_LABELS = {
@@ -130,6 +131,28 @@ SHADOWED = define(
         "den brede, eller slet den.",
         "A rule fully covered by an earlier rule can never win. Move the special rule above the broad one, "
         "or delete it.",
+    ),
+    group="mapping",
+)
+
+
+CHART_CONFLICT = define(
+    "SIU206",
+    "warning",
+    ("Regel strider mod kontoplanen", "Rule contradicts the chart"),
+    (
+        "{rule} angiver {paragraph}, men kontoplanen for {year} henfører {account} til {chart}; reglens paragraf bruges",
+        "{rule_en} gives {paragraph}, but the {year} chart assigns {account} to {chart}; the rule's paragraph is used",
+    ),
+    (
+        "En regels `paragraph` går forud for årets kontoplan (chart.csv). Når de er uenige, er enten "
+        "reglens paragraf eller dens funktion/gruppering oftest forkert, og paragraffen afgør fx, om en "
+        "linje må anonymiseres (kun § 109). Ret reglen, eller slet `paragraph`, så kontoplanen afgør den. "
+        "Kontoplanen i specifikationspakken er foreløbig; meld fejl i den.",
+        "A rule's `paragraph` takes precedence over the year's chart (chart.csv). When they disagree, "
+        "either the rule's paragraph or its function/grouping is usually wrong, and the paragraph decides "
+        "e.g. whether a line may be anonymised (§ 109 only). Fix the rule, or drop `paragraph` so the chart "
+        "decides. The spec pack's chart is provisional; report errors in it.",
     ),
     group="mapping",
 )
@@ -264,16 +287,31 @@ class MappingFile:
     def location(self) -> Location | None:
         return Location(file=self.path.name) if self.path else None
 
-    def notes(self) -> Iterator[tuple[Code, dict[str, str]]]:
-        """The load-time warnings as (code, template parameters): never-used rules (SIU205) and
-        overlapping rules (SIU204)."""
+    def notes(self, spec: SpecPack | None = None) -> Iterator[tuple[Code, dict[str, str]]]:
+        """The load-time warnings as (code, template parameters): never-used rules (SIU205),
+        overlapping rules (SIU204) and, given the year's spec pack, rules whose paragraph
+        contradicts the chart (SIU206)."""
         for code, pairs in ((SHADOWED, self.shadowed), (OVERLAP, self.overlaps)):
             for a, b in pairs:
                 yield code, {"earlier": a.label, "later": b.label, "earlier_en": a.label_en, "later_en": b.label_en}
+        if spec is None:
+            return
+        for rule in self.rules:
+            base = rule.base()
+            entry = spec.chart_entry(base.function, base.dranst, base.gruppering)
+            if rule.paragraph and entry is not None and entry.paragraph and entry.paragraph != rule.paragraph:
+                yield CHART_CONFLICT, {
+                    "rule": rule.label,
+                    "rule_en": rule.label_en,
+                    "paragraph": rule.paragraph,
+                    "chart": entry.paragraph,
+                    "account": f"{base.function}.{base.dranst}.{base.gruppering}",
+                    "year": str(spec.year),
+                }
 
-    def findings(self) -> Iterator[Finding]:
+    def findings(self, spec: SpecPack | None = None) -> Iterator[Finding]:
         """The load-time warnings as findings located in the mapping file."""
-        for code, params in self.notes():
+        for code, params in self.notes(spec):
             yield code.make(location=self.location, **params)
 
 
@@ -592,7 +630,7 @@ class _MappingNotes:
             return  # the run itself reports a broken mapping file as a usage error
         if mapping is None:
             return
-        for code, params in mapping.notes():
+        for code, params in mapping.notes(self.ctx.spec):
             yield Hit(location=mapping.location, code=code, **params)
 
 
