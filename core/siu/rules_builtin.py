@@ -13,7 +13,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from dataclasses import dataclass
 
 from siu import cpr
 from siu.context import Context
@@ -23,6 +23,57 @@ from siu.models import Kind, Location, Record
 from siu.parsing import format_amount_danish
 from siu.reconcile import reconciliation
 from siu.rules import Hit, Rule, delivery_rule, record_rule
+
+# --- per-run constants ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the record rules look up on every line, computed once per run (kept in ``ctx.state``)."""
+
+    first: dt.date  # the reporting year's first and last day
+    last: dt.date
+    outer_first: dt.date  # more than this far outside the year is an error (SIU114)
+    outer_last: dt.date
+    suffixes: tuple[str, str]  # fictitious CPR suffixes (woman, man)
+    no_birth_date: str
+    decimals: int
+
+
+_RUN_KEY = "siu.rules_builtin"
+
+
+def _run(ctx: Context) -> _Run:
+    run = ctx.state.get(_RUN_KEY)
+    if run is None:
+        m = ctx.spec.manifest
+        years = m.dates.get("max_years_outside", 1)
+        run = ctx.state[_RUN_KEY] = _Run(
+            dt.date(ctx.year, 1, 1),
+            dt.date(ctx.year, 12, 31),
+            dt.date(ctx.year - years, 1, 1),
+            dt.date(ctx.year + years, 12, 31),
+            (m.cpr.female_suffix, m.cpr.male_suffix),
+            m.cpr.no_birth_date,
+            m.amount.decimals,
+        )
+    return run
+
+
+# Whether a CPR's first six digits are a birth date, per CPR: ledgers repeat each citizen on many
+# lines, and building a date is the costliest part of the CPR check. Bounded; in process only.
+_BIRTH_DATE_OK: dict[str, bool] = {}
+_BIRTH_DATE_CACHE_MAX = 200_000
+
+
+def _has_birth_date(psr: str) -> bool:
+    ok = _BIRTH_DATE_OK.get(psr)
+    if ok is None:
+        if len(_BIRTH_DATE_OK) >= _BIRTH_DATE_CACHE_MAX:
+            _BIRTH_DATE_OK.clear()
+        ok = _BIRTH_DATE_OK[psr] = cpr.birth_date(psr) is not None
+    return ok
+
 
 # --- CPR -----------------------------------------------------------------------------------
 
@@ -75,15 +126,13 @@ def unreadable_cpr(record: Record, ctx: Context) -> Hit | None:
 )
 def impossible_cpr_date(record: Record, ctx: Context) -> Hit | None:
     psr = record.psr_id
-    if psr is None:
+    if psr is None or _has_birth_date(psr):
         return None
-    if cpr.birth_date(psr) is not None:
-        return None
-    c = ctx.spec.manifest.cpr
-    if psr[6:] in (c.female_suffix, c.male_suffix):
-        if psr[:6] == c.no_birth_date:
+    run = _run(ctx)
+    if psr[6:] in run.suffixes:
+        if psr[:6] == run.no_birth_date:
             return None  # DST's form without a birth date: SIU104 judges where it may stand
-        if ctx.spec.anonymous_allowed(record.paragraph) and cpr.is_fictitious(psr, c.female_suffix, c.male_suffix, c.no_birth_date):
+        if ctx.spec.anonymous_allowed(record.paragraph) and cpr.is_fictitious(psr, *run.suffixes, run.no_birth_date):
             return None
     return Hit(field="cpr", value=psr)
 
@@ -109,8 +158,8 @@ def fictitious_outside_109(record: Record, ctx: Context) -> Hit | None:
     psr = record.psr_id
     if psr is None or record.paragraph is None:
         return None
-    c = ctx.spec.manifest.cpr
-    if psr[:6] == c.no_birth_date and psr[6:] in (c.female_suffix, c.male_suffix) and not ctx.spec.anonymous_allowed(record.paragraph):
+    run = _run(ctx)
+    if psr.startswith(run.no_birth_date) and psr[6:] in run.suffixes and not ctx.spec.anonymous_allowed(record.paragraph):
         return Hit(field="cpr", value=psr, paragraph=record.paragraph)
     return None
 
@@ -173,21 +222,6 @@ def start_after_end(record: Record, ctx: Context) -> Hit | None:
     return None
 
 
-@lru_cache(maxsize=8)
-def _year_bounds(year: int, years_outside: int) -> tuple[dt.date, dt.date, dt.date, dt.date]:
-    """The reporting year's first and last day, and the outer bounds ``years_outside`` years away."""
-    return (
-        dt.date(year, 1, 1),
-        dt.date(year, 12, 31),
-        dt.date(year - years_outside, 1, 1),
-        dt.date(year + years_outside, 12, 31),
-    )
-
-
-def _bounds(ctx: Context) -> tuple[dt.date, dt.date, dt.date, dt.date]:
-    return _year_bounds(ctx.year, ctx.spec.manifest.dates.get("max_years_outside", 1))
-
-
 @record_rule(
     "SIU113",
     "warning",
@@ -209,8 +243,8 @@ def period_outside_year(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
     if start is None or end is None or start > end:
         return None
-    first, last, outer_first, outer_last = _bounds(ctx)
-    if (end < first or start > last) and not (end < outer_first or start > outer_last):
+    run = _run(ctx)
+    if (end < run.first or start > run.last) and not (end < run.outer_first or start > run.outer_last):
         return Hit(field="start", start=start.isoformat(), end=end.isoformat(), year=ctx.year)
     return None
 
@@ -234,8 +268,8 @@ def period_far_outside(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
     if start is None or end is None or start > end:
         return None
-    _, _, outer_first, outer_last = _bounds(ctx)
-    if end < outer_first or start > outer_last:
+    run = _run(ctx)
+    if end < run.outer_first or start > run.outer_last:
         return Hit(field="start", start=start.isoformat(), end=end.isoformat(), year=ctx.year)
     return None
 
@@ -339,6 +373,7 @@ def zero_amount(record: Record, ctx: Context) -> Hit | None:
     return None
 
 
+_INTERNAL = Kind.INTERNAL
 _KIND_NAMES = {Kind.EXPENDITURE: ("en udgift", "expenditure"), Kind.REVENUE: ("en indtægt", "revenue")}
 
 
@@ -371,11 +406,6 @@ def sign_against_art(record: Record, ctx: Context) -> Hit | None:
     return Hit(field="amount", value=record.amount, art=record.art or "?", sign_da=sign_da, sign_en=sign_en, kind_da=kind_da, kind_en=kind_en)
 
 
-@lru_cache(maxsize=8)
-def _quantum(decimals: int) -> Decimal:
-    return Decimal(1).scaleb(-decimals)
-
-
 @record_rule(
     "SIU132",
     "error",
@@ -392,11 +422,17 @@ def _quantum(decimals: int) -> Decimal:
     ),
 )
 def amount_unit(record: Record, ctx: Context) -> Hit | None:
-    decimals = ctx.spec.manifest.amount.decimals
-    amount = record.amount
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > decimals and amount != amount.quantize(_quantum(decimals)):
-        return Hit(field="amount", value=amount, decimals=decimals)
+    # On the decimal text: cheaper than Decimal.as_tuple() on every line. "1000.50" with
+    # decimals=2 passes; "1000.505" or, with decimals=0, "1000.50" does not; "1000.00" always passes.
+    text = str(record.amount)
+    if "E" in text:
+        text = f"{record.amount:f}"
+    dot = text.find(".")
+    if dot < 0:
+        return None
+    decimals = _run(ctx).decimals
+    if text[dot + 1 + decimals :].strip("0"):
+        return Hit(field="amount", value=record.amount, decimals=decimals)
     return None
 
 
@@ -411,7 +447,7 @@ def amount_unit(record: Record, ctx: Context) -> Hit | None:
     ),
 )
 def internal_art(record: Record, ctx: Context) -> Hit | None:
-    if record.kind is Kind.INTERNAL:
+    if record.kind is _INTERNAL:
         return Hit(field="kontostreng", art=record.art or "9")
     return None
 
@@ -446,9 +482,14 @@ def _where(loc: Location, lang: str) -> str:
     return ", ".join(parts)
 
 
-def _at(record: Record, field: str) -> Location:
-    """The record's first location narrowed to the column of ``field`` (for delivery rules)."""
-    return record.location.at_column(record.columns.get(field))
+def _at(record: Record, field: str) -> tuple[Location, str | None]:
+    """The record's first location and the column of ``field``; narrowed by :func:`_narrow` only for
+    the few lines a delivery rule reports (building a Location for every citizen costs)."""
+    return record.location, record.columns.get(field)
+
+
+def _narrow(where: tuple[Location, str | None]) -> Location:
+    return where[0].at_column(where[1])
 
 
 @delivery_rule(
@@ -563,7 +604,7 @@ class RevenueWithoutExpenditure:
     def finish(self) -> Iterator[Hit]:
         for (psr, paragraph), (total, loc) in self.revenue.items():
             if (psr, paragraph) not in self.expenditure:
-                yield Hit(location=loc, field="cpr", value=psr, revenue=format_amount_danish(total), paragraph=paragraph)
+                yield Hit(location=_narrow(loc), field="cpr", value=psr, revenue=format_amount_danish(total), paragraph=paragraph)
 
 
 @delivery_rule(
@@ -750,32 +791,33 @@ class ExtremeValues:
 
     def finish(self) -> Iterator[Hit]:
         settings = self.ctx.settings.validation
-        k = Decimal(str(settings.mad_k))
-        ceilings = {p: Decimal(str(c)) for p, c in settings.ceilings.items()}
-        by_paragraph: dict[str, list[tuple[Decimal, str, Location]]] = defaultdict(list)
+        # Floats: the bounds are a screening statistic, not money, and float arithmetic keeps the
+        # end of a run with hundreds of thousands of citizens fast. Amounts in messages are rounded.
+        k = float(settings.mad_k)
+        ceilings = {p: float(c) for p, c in settings.ceilings.items()}
+        by_paragraph: dict[str, list[tuple[float, str, tuple[Location, str | None]]]] = defaultdict(list)
         for (psr, paragraph), (amount, start, end, loc) in self.per.items():
             days = (end - start).days + 1
-            by_paragraph[paragraph].append((amount * 365 / days, psr, loc))
+            by_paragraph[paragraph].append((float(amount) * 365 / days, psr, loc))
         for paragraph in sorted(by_paragraph):
             values = by_paragraph[paragraph]
             low = high = None
             if len(values) >= MIN_CITIZENS_FOR_BOUNDS:
                 annual = [v for v, _, _ in values]
                 med = statistics.median(annual)
-                spread = statistics.median(abs(a - med) for a in annual)
-                if not spread:
-                    spread = sum(abs(a - med) for a in annual) / len(annual)
+                deviations = [abs(a - med) for a in annual]
+                spread = statistics.median(deviations) or sum(deviations) / len(deviations)
                 if spread:
                     low, high = med - k * spread, med + k * spread
             ceiling = ceilings.get(paragraph)
             for value, psr, loc in values:
                 if ceiling is not None and value > ceiling:
-                    yield Hit(location=loc, field="amount", value=psr, code=ABOVE_CEILING, paragraph=paragraph, annual=_kr(value), ceiling=_kr(ceiling))
+                    yield Hit(location=_narrow(loc), field="amount", value=psr, code=ABOVE_CEILING, paragraph=paragraph, annual=_kr(value), ceiling=_kr(ceiling))
                 elif low is not None and high is not None and not (low <= value <= high):
-                    yield Hit(location=loc, field="amount", value=psr, paragraph=paragraph, annual=_kr(value), low=_kr(max(low, Decimal(0))), high=_kr(high))
+                    yield Hit(location=_narrow(loc), field="amount", value=psr, paragraph=paragraph, annual=_kr(value), low=_kr(max(low, 0.0)), high=_kr(high))
 
 
-def _kr(amount: Decimal) -> str:
+def _kr(amount: float) -> str:
     """Whole kroner with Danish thousands separators: 1.234.567."""
     return f"{amount:,.0f}".replace(",", ".")
 
