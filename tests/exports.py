@@ -368,14 +368,19 @@ def opus_technical(path: Path, lines: list[Line]) -> Export:
     )
 
 
-def opus_xlsx(path: Path, lines: list[Line]) -> Export:
+def opus_xlsx(path: Path, lines: list[Line], cover_first: bool = False) -> Export:
     """An Opus report saved as xlsx: a title row, numbers and dates as Excel values, CPRs as
-    text, blank rows, ALV-style subtotal rows, two sheets (data on the first)."""
+    text, blank rows, ALV-style subtotal rows, two sheets (data on the first, or on the second
+    after a cover sheet with ``cover_first``)."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Posteringer"
+    if cover_first:
+        cover = wb.create_sheet("Forside", 0)
+        cover.append(["Udtræk fra Opus Økonomi"])
+        cover.append(["Kriterier", "Regnskabsår 2025, PSP XG-538*"])
     export = Export(path=path, source="opus", layout="xlsx", lines=lines, rows=[])
     ws.append(["Udtræk af posteringer, Opus Økonomi", None, None, f"Kørt {dt.date(YEAR + 1, 1, 15):%d.%m.%Y}"])
     ws.append([])

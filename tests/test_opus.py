@@ -234,3 +234,15 @@ def test_convert_asks_for_source_when_unsure(tmp_path: Path, siu: Callable[..., 
     run = siu("convert", path, "--kommune", "101", "--year", "2025")
     assert run.exit_code == 2
     assert "--source" in run.output and "Traceback" not in run.output
+
+
+def test_data_on_a_later_sheet_is_found(tmp_path: Path) -> None:
+    from exports import opus_xlsx
+
+    export = opus_xlsx(tmp_path / "cover.xlsx", make_lines(40, 4), cover_first=True)
+    result = read_back(export)
+    assert [p.location.row for p in result.postings] == export.rows
+    assert {p.location.sheet for p in result.postings} == {"Posteringer"}
+    assert result.info.details["sheet"].startswith("Posteringer")
+    assert sum(p.amount for p in result.postings) == export.total
+    assert load_plugins(no_plugins=True).sources["opus"].sniff(export.path).confidence >= 0.5

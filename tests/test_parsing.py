@@ -82,6 +82,7 @@ def test_amount_numbers_pass_through_exactly() -> None:
     assert parse_amount(42) == D(42)
     assert parse_amount(1234.56) == D("1234.56")
     assert parse_amount(D("-0.01")) == D("-0.01")
+    assert parse_amount(0.1 + 0.2) == D("0.3")  # a formula cell, at Excel's 15 digits
     for bad in (float("nan"), float("inf"), D("NaN"), D("sNaN"), True, None):
         with pytest.raises(ParseError):
             parse_amount(bad)

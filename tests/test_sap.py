@@ -92,3 +92,30 @@ def test_sap_money_in_the_report_matches(tmp_path: Path, siu: Callable[..., obje
     assert total in run.output
     skipped = sum(export.skipped.values())
     assert skipped and f"{skipped} rækker" in run.output
+
+
+def _own(tmp_path: Path, text: str) -> Export:
+    path = tmp_path / "own.txt"
+    path.write_text(text, encoding="utf-8")
+    return Export(path=path, source="sap", layout="own", lines=[], rows=[])
+
+
+def test_a_minus_beside_a_debit_mark_is_a_warning(tmp_path: Path) -> None:
+    export = _own(tmp_path, "ZUONR;HKONT;DMSHB;SHKZG\n0101601234;53850104;100,00-;S\n0101601234;53850104;50,00-;H\n0101601234;53850104;25,00;H\n")
+    result = read_back(export, period="posting_month")
+    assert [p.amount for p in result.postings] == [100, -50, -25]
+    [warning] = [f for f in result.findings if f.code == "SIU026"]
+    assert (warning.location.row, warning.location.column) == (2, "SHKZG") and warning.severity.value == "warning"
+
+
+def test_alv_subtotal_marks_in_the_amount_cell(tmp_path: Path) -> None:
+    export = _own(
+        tmp_path,
+        "Tildeling;Finanskonto;Omk.sted;Beløb i lokal valuta;Valuta;Bogf.dato\n"
+        "0101601234;53850104;5385010001;1.000,00;DKK;15.01.2025\n"
+        ";53850104;5385010001;*     1.000,00;DKK;\n"
+        ";;;**    1.000,00;DKK;\n",
+    )
+    result = read_back(export, period="posting_month")
+    assert [p.amount for p in result.postings] == [1000]
+    assert result.info.details["skipped"] == "2 sumlinjer" and result.codes() == ["SIU022"]

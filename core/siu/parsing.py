@@ -48,7 +48,8 @@ def parse_amount(value: Any, decimal: DecimalSeparator = None) -> Decimal:
     ``decimal`` forces the decimal separator; without it the last of ``.``/``,`` is the decimal
     separator when both occur, and a lone separator is read the Danish way (``,`` decimal) except
     that ``1234.56`` (not a thousands pattern) is read as a decimal point.
-    Numbers (int, float, Decimal) from spreadsheets pass through exactly.
+    Numbers from spreadsheets pass through: int and Decimal exactly, float at Excel's precision
+    of 15 significant digits.
     """
     if isinstance(value, bool):
         raise ParseError("amount", value, "not a number")
@@ -61,7 +62,8 @@ def parse_amount(value: Any, decimal: DecimalSeparator = None) -> Decimal:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ParseError("amount", value, "not finite")
-        return Decimal(repr(value))
+        # Excel keeps 15 significant digits; a formula's 0.1 + 0.2 is 0.3 there, not 0.30000000000000004.
+        return Decimal(format(value, ".15g"))
     if value is None:
         raise ParseError("amount", value, "empty")
     text = _CURRENCY.sub("", str(value)).translate(_SPACES)

@@ -463,8 +463,9 @@ def sniff_text(path: Path, limit: int = 64 * 1024) -> str:
     return data.decode(detect_encoding(data), errors="replace")
 
 
-def first_rows(path: Path, count: int = 30) -> list[list[Any]]:
-    """Up to ``count`` leading rows of any table file, for sniffing; [] when unreadable.
+def first_rows(path: Path, count: int = 30, sheet: str | None = None) -> list[list[Any]]:
+    """Up to ``count`` leading rows of any table file (of ``sheet`` in a workbook, else the
+    first sheet), for sniffing; [] when unreadable.
 
     Cached per file (path, size, modification time): every adapter sniffs the same file.
     """
@@ -472,17 +473,33 @@ def first_rows(path: Path, count: int = 30) -> list[list[Any]]:
         stat = Path(path).stat()
     except OSError:
         return []
-    return [list(r) for r in _first_rows(str(path), stat.st_size, stat.st_mtime_ns, count)]
+    return [list(r) for r in _first_rows(str(path), stat.st_size, stat.st_mtime_ns, count, sheet)]
 
 
-@functools.lru_cache(maxsize=8)
-def _first_rows(path: str, size: int, mtime: int, count: int) -> tuple[tuple[Any, ...], ...]:
-    return tuple(tuple(r) for r in _read_first_rows(Path(path), count))
-
-
-def _read_first_rows(path: Path, count: int) -> list[list[Any]]:
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook in order; [] for text files and unreadable workbooks."""
+    if Path(path).suffix.lower() not in XLSX_SUFFIXES:
+        return []
     try:
-        _, rows = open_table(path, confirm_encoding=False)
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - a damaged workbook has no sheets to offer
+        return []
+
+
+@functools.lru_cache(maxsize=16)
+def _first_rows(path: str, size: int, mtime: int, count: int, sheet: str | None) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(r) for r in _read_first_rows(Path(path), count, sheet))
+
+
+def _read_first_rows(path: Path, count: int, sheet: str | None = None) -> list[list[Any]]:
+    try:
+        _, rows = open_table(path, confirm_encoding=False, sheet=sheet)
         out = []
         for _, cells in rows:
             out.append(cells)

@@ -39,10 +39,12 @@ from siu.tables import (
     HeaderMatch,
     HeaderMatcher,
     MissingColumns,
+    XLSX_SUFFIXES,
     TableError,
     first_rows,
     normalise_header,
     open_table,
+    sheet_names,
 )
 
 DIM_FIELDS = ("psp", "cost_centre", "gl_account", "artskonto", "kontostreng", "paragraph")
@@ -186,6 +188,23 @@ PERIOD_NOT_DERIVED = define(
         "the period checks.",
     ),
 )
+SIGN_CONFLICT = define(
+    "SIU026",
+    "warning",
+    ("Fortegn og debet/kredit er uenige", "Sign and debit/credit disagree"),
+    (
+        "Beløbet {amount} har minus, men kendetegnet '{value}' siger debet; kendetegnet er brugt",
+        "The amount {amount} has a minus but the indicator '{value}' says debit; the indicator was used",
+    ),
+    (
+        "Når en række både har et beløb med fortegn og et debet/kredit-kendetegn (fx DMSHB og SHKZG), "
+        "bestemmer kendetegnet fortegnet. Et negativt beløb ved et debet-kendetegn tyder på en fejl i "
+        "udtrækket; tjek posteringen i kildesystemet.",
+        "When a row has both a signed amount and a debit/credit indicator (e.g. DMSHB and SHKZG), the "
+        "indicator decides the sign. A negative amount beside a debit indicator suggests an error in the "
+        "export; check the posting in the source system.",
+    ),
+)
 PERIOD_RULES = {
     "posting_month": ("bogføringsdatoens måned", "the posting date's month"),
     "text_month": ("måneden i teksten", "the month in the text"),
@@ -310,10 +329,16 @@ class TabularSource(Source):
         suffix = path.suffix.lower()
         if suffix not in self.file_types:
             return Sniff(0.0, f"læser ikke {suffix or 'filer uden endelse'}", f"does not read {suffix or 'files without a suffix'}")
+        matcher = self.matcher(ReadOptions())
         rows = first_rows(path)
+        if rows and suffix in XLSX_SUFFIXES and not _readable(matcher, rows):
+            for name in sheet_names(path)[1:10]:
+                other = first_rows(path, sheet=name)
+                if _readable(matcher, other):
+                    rows = other
+                    break
         if not rows:
             return Sniff(0.0, "filen kunne ikke læses som tabel", "the file could not be read as a table")
-        matcher = self.matcher(ReadOptions())
         best = max(range(len(rows)), key=lambda i: (matcher.score(rows[i]), -i))
         header = rows[best]
         found = matcher.match_row(header)
@@ -376,11 +401,18 @@ class TabularSource(Source):
                 detail_en=f"Unknown period rule: period = {derive!r}; use {' or '.join(PERIOD_RULES)}",
             )
             return
+        matcher = self.matcher(options)
         try:
-            match, pending = self.matcher(options).find(rows)
+            match, pending = matcher.find(rows)
         except MissingColumns as exc:
-            yield MISSING_COLUMNS.make(location=Location(file=file, sheet=sheet), detail_da=exc.message_da, detail_en=exc.message_en)
-            return
+            other = _other_sheet(path, matcher) if table.format == "xlsx" and options.sheet is None else None
+            if other is None:
+                yield MISSING_COLUMNS.make(location=Location(file=file, sheet=sheet), detail_da=exc.message_da, detail_en=exc.message_en)
+                return
+            _close(rows)
+            table, rows, match, pending = other
+            sheet = table.sheet
+            info.note("sheet", f"{sheet} (det første ark med kolonnerne)")
         except TableError as exc:
             yield table_error(exc, Location(file=file, sheet=sheet))
             return
@@ -447,7 +479,11 @@ class TabularSource(Source):
             normalise_header(match.get(cells, f)) == normalise_header(match.headers[i]) for f, i in match.index.items()
         ):
             return "gentagne overskrifter"
-        marked = any(t.startswith("*") for t in texts[:3]) or any(t.casefold() in _SUM_WORDS for t in texts)
+        marked = (
+            any(t.startswith("*") for t in texts[:3])
+            or any(t.casefold() in _SUM_WORDS for t in texts)
+            or any(str(match.get(cells, f) or "").strip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
+        )
         if marked and ("document" not in match.index or _no_key(match.get(cells, "document"))):
             return "sumlinjer"
         keys = [f for f in _KEY_FIELDS if f in match.index]
@@ -480,6 +516,20 @@ class TabularSource(Source):
             amount, explicit = self.amount(cells, match, decimal)
         except _FieldError as exc:
             return fail(exc.name, exc.error)
+        if amount > 0 and "amount" in match.index and not is_blank(get(cells, "dc")):
+            try:
+                conflict = parse_amount(get(cells, "amount"), decimal) < 0  # a minus beside a debit mark
+            except ParseError:
+                conflict = False
+            if conflict:
+                problems.append(
+                    SIGN_CONFLICT.make(
+                        location=location.at_column(columns.get("dc")),
+                        field="dc",
+                        value=get(cells, "dc"),
+                        amount=get(cells, "amount"),
+                    )
+                )
 
         def date_of(name: str) -> dt.date | None:
             value = get(cells, name)
@@ -566,6 +616,35 @@ class TabularSource(Source):
         posting.start, posting.end = month_period(day)
         posting.period_derived = how
         return True
+
+
+def _other_sheet(path: Path, matcher: HeaderMatcher) -> tuple[Any, Any, HeaderMatch, list[Any]] | None:
+    """The first later sheet of a workbook whose headers the matcher finds (when the first
+    sheet is a cover or parameter sheet), opened and positioned after its header row."""
+    for name in sheet_names(path)[1:10]:
+        rows = None
+        try:
+            table, rows = open_table(path, sheet=name)
+            match, pending = matcher.find(rows)
+        except (MissingColumns, TableError):
+            _close(rows)
+            continue
+        return table, rows, match, pending
+    return None
+
+
+def _readable(matcher: HeaderMatcher, rows: list[list[Any]]) -> bool:
+    """Whether one of ``rows`` holds every header the matcher requires."""
+    for cells in rows:
+        found = matcher.match_row(cells)
+        if all(f in found for f in matcher.required) and all(any(x in found for x in g) for g in matcher.one_of):
+            return True
+    return False
+
+
+def _close(rows: Any) -> None:
+    if hasattr(rows, "close"):
+        rows.close()
 
 
 def _no_key(value: Any) -> bool:
