@@ -70,7 +70,9 @@ class Posting(BaseModel):
     ``dims`` holds the local account dimensions the mapping works on, under these keys where
     the source has them: ``psp`` (PSP element / WBS), ``cost_centre``, ``gl_account``,
     ``artskonto`` (Opus omkostningsart), ``kontostreng`` (an official account the source
-    already gives), ``paragraph`` (a paragraph the source already gives).
+    already gives), ``paragraph`` (a paragraph the source already gives); and, for the
+    delivery rules, ``kommune`` (a municipality code the source states, SIU403) and ``year``
+    (a reporting year the source states, SIU404).
     ``columns`` maps field names (``cpr``, ``amount``, ``start``, ...) to the column label the
     user sees, so findings can point at the cell.
     """
