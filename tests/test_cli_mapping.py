@@ -185,3 +185,10 @@ def test_starter_escapes_odd_values_and_groups_by_cost_carrier(siu, tmp_path):
         (("artskonto", "40110000"),),  # nothing but an artskonto
     ]
     assert "0101601235" not in text
+
+
+def test_without_a_mapping_file_the_run_says_how_to_get_one(siu, demo_dir):
+    run = siu("validate", "-s", "opus", demo_input(demo_dir), "--kommune", "101", "--year", "2025")
+    assert run.exit_code == 1
+    assert "SIU201" in run.output and "SIU207" in run.output
+    assert "19 linjer har ingen kontostreng, og der er ikke angivet en tilknytningsfil" in run.output

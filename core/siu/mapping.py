@@ -158,6 +158,26 @@ CHART_CONFLICT = define(
 )
 
 
+NO_MAPPING_FILE = define(
+    "SIU207",
+    "warning",
+    ("Ingen tilknytningsfil", "No mapping file"),
+    (
+        "{count} linjer har ingen kontostreng, og der er ikke angivet en tilknytningsfil",
+        "{count} lines have no account string, and no mapping file was given",
+    ),
+    (
+        "Udtræk fra Opus og SAP har kommunens egne konti, som en tilknytningsfil oversætter til "
+        "autoriserede kontostrenge. Angiv den med `mapping = \"mapping.toml\"` i siu.toml eller med "
+        "`--mapping`; `siu mapping init` laver et udkast ud fra udtrækket.",
+        "Opus and SAP exports carry the municipality's own accounts, which a mapping file translates to "
+        "official account strings. Give it with `mapping = \"mapping.toml\"` in siu.toml or with "
+        "`--mapping`; `siu mapping init` drafts one from the export.",
+    ),
+    group="mapping",
+)
+
+
 class MappingError(Exception):
     """The mapping file cannot be used; Danish and English message."""
 
@@ -615,13 +635,16 @@ def _map(posting: Posting, mapping: MappingFile | None) -> _Result:
 
 
 class _MappingNotes:
-    """Reports the mapping file's overlapping rules once per run (after the records)."""
+    """Reports the mapping file's load-time warnings once per run (after the records), and says
+    so when postings went unmapped because no mapping file was given at all."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.without_account = 0
 
     def observe(self, record: Any) -> None:
-        pass
+        if record.kontostreng is None:
+            self.without_account += 1
 
     def finish(self) -> Iterator[Hit]:
         try:
@@ -629,6 +652,8 @@ class _MappingNotes:
         except MappingError:
             return  # the run itself reports a broken mapping file as a usage error
         if mapping is None:
+            if self.without_account:
+                yield Hit(code=NO_MAPPING_FILE, count=self.without_account)
             return
         for code, params in mapping.notes(self.ctx.spec):
             yield Hit(location=mapping.location, code=code, **params)
