@@ -288,3 +288,10 @@ def test_a_rule_that_raises_is_reported_once_and_switched_off():
     assert len(failed) == 1 and failed[0].severity is Severity.ERROR
     assert "TEST902" in failed[0].message_en and "010160-xxxx" in failed[0].message_en
     assert CPR not in failed[0].message_en
+
+
+def test_an_override_of_an_unknown_code_is_reported():
+    ctx = context()
+    ctx.settings = ctx.settings.model_copy(update={"severity": {"SIU13O": Severity.ERROR, "SIU130": Severity.ERROR}})
+    found = run([line()], ctx)
+    assert [(f.code, f.value) for f in found] == [("SIU191", "SIU13O")]

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from siu.context import Context
 from siu.cpr import mask_cpr
-from siu.findings import Code, define
+from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
 
 
@@ -157,6 +157,26 @@ DELIVERY_RULE_FAILED = define(
 )
 
 
+UNKNOWN_OVERRIDE = define(
+    "SIU191",
+    "warning",
+    ("Ukendt kode i [severity]", "Unknown code in [severity]"),
+    (
+        "siu.toml ændrer alvoren for {value}, men den kode findes ikke; ændringen har ingen virkning",
+        "siu.toml changes the severity of {value}, but no such code exists; the change has no effect",
+    ),
+    (
+        "Afsnittet `[severity]` i siu.toml ændrer alvoren for fundkoder (fx `SIU130 = \"error\"`). En kode, "
+        "som hverken siu eller et indlæst plugin kender, er næsten altid en stavefejl. Se `siu explain KODE` "
+        "og docs/rules.md.",
+        "The `[severity]` section of siu.toml changes the severity of finding codes (e.g. `SIU130 = \"error\"`). "
+        "A code neither siu nor a loaded plugin knows is almost always a typo. See `siu explain CODE` and "
+        "docs/rules.md.",
+    ),
+    group="record",
+)
+
+
 def to_finding(code: Code, hit: Hit, record: Record | None) -> Finding:
     """The finding for a hit: the hit's own code if it names one, located on the record."""
     location = hit.location
@@ -190,6 +210,9 @@ class RuleEngine:
                 except Exception as exc:
                     self._pending.append(self._delivery_failed(r, exc))
         self._observers = [(i, check.observe) for i, (_, check) in enumerate(self.delivery_rules) if check is not None]
+        for code in sorted(ctx.settings.severity):
+            if code not in CATALOGUE:
+                self._pending.append(UNKNOWN_OVERRIDE.make(value=code))
 
     def check_record(self, record: Record) -> list[Finding]:
         """The findings of every record rule on ``record``; also feeds the delivery rules."""
