@@ -13,6 +13,9 @@ the same way. A plugin may declare the plugin API it targets with a module-level
 Registration hooks (``register_*``) are called once when siu starts and return lists of
 named objects. Pipeline hooks (``map_account``, ``anonymise``) are called for every posting;
 the first plugin that answers (not ``None``) wins, and siu's own implementation answers last.
+
+``docs/plugins.md`` builds a complete adapter package step by step and holds the reference
+generated from the docstrings below; :mod:`siu.testing` is the contract test kit for adapters.
 """
 
 from __future__ import annotations
