@@ -192,3 +192,28 @@ def test_without_a_mapping_file_the_run_says_how_to_get_one(siu, demo_dir):
     assert run.exit_code == 1
     assert "SIU201" in run.output and "SIU207" in run.output
     assert "19 linjer har ingen kontostreng, og der er ikke angivet en tilknytningsfil" in run.output
+
+
+def test_csv_starter_loads_empty_and_converts_once_filled(siu, demo_dir, tmp_path):
+    import csv
+    import io
+
+    run = siu("mapping", "init", "-s", "opus", demo_input(demo_dir), "-o", "mapping.csv")
+    assert run.exit_code == 0, run.output
+    assert load_mapping(tmp_path / "mapping.csv").skipped == 5
+    raw = (tmp_path / "mapping.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [(r["psp"] or r["cost_centre"], r["postings"], r["total"]) for r in rows][0] == ("XG-5385010001-0001", "6", "127.500,00")
+    by_condition = {condition(r): r for r in docs_example()}
+    for row in rows:
+        rule = by_condition[condition({k: v for k, v in row.items() if v})]
+        row.update({name: rule[name] for name in FIELDS})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(rows)
+    (tmp_path / "filled.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    run = siu("convert", "-s", "opus", demo_input(demo_dir), "--config", str(demo_dir / "siu.toml"), "-m", "filled.csv", "--out", "out")
+    assert run.exit_code == 0, run.output
+    assert "SIU201" not in run.output

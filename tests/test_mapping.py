@@ -325,3 +325,41 @@ def test_a_paragraph_contradicting_the_chart_is_reported(tmp_path):
     assert [f.code for f in findings] == [CHART_CONFLICT.code]
     assert "regel 1 (r1) angiver SEL109" in findings[0].message_da and "SEL108" in findings[0].message_da
     assert list(mapping.findings()) == []  # without a spec pack nothing to compare
+
+
+CSV_RULES = (
+    "Navn;PSP-element;Omkostningssted;Artskonto;Funktion;Dranst;Gruppering;Paragraf;Art\r\n"
+    "Bakkehuset;XG-5385010001-*;;;5.38.50;1;001;;\r\n"
+    ";;5384200200|53842003*;;5.38.42;;002;SEL110;\r\n"
+    "Ikke udfyldt;XG-9999;;;;1;;;\r\n"
+    "\r\n"
+    "Særlig art;;4711;5*;5.38.45;1;3;;4.0\r\n"
+)
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8-sig", ";"), ("utf-8", ","), ("cp1252", "\t")])
+def test_csv_mapping_file(tmp_path, encoding, delimiter):
+    path = tmp_path / "mapping.csv"
+    path.write_bytes(CSV_RULES.replace(";", delimiter).encode(encoding))
+    mapping = load_mapping(path)
+    assert [(r.number, r.label) for r in mapping.rules] == [(2, "linje 2 (Bakkehuset)"), (3, "linje 3"), (6, "linje 6 (Særlig art)")]
+    assert mapping.skipped == 1
+    assert mapping.find({"cost_centre": "5384200317"}).number == 3  # "|" separates values
+    rule = mapping.find({"cost_centre": "4711", "artskonto": "51000000"})
+    assert (str(rule.base()), rule.art) == ("5.38.45.1.003", "40")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("psp;function;grouping;farve\nA;5.38.50;001;rød\n", "ukendt kolonne 'farve'"),
+        ("psp;function;grouping\nA;5.38.50;001\nB;5.38;001\n", "linje 3: ugyldig konto"),
+        ("psp;function\nA;5.38.50\n", "linje 2: grouping mangler"),
+    ],
+)
+def test_csv_mapping_errors_name_the_line(tmp_path, text, needle):
+    path = tmp_path / "m.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError) as info:
+        load_mapping(path)
+    assert needle in info.value.message_da

@@ -2,14 +2,17 @@
 
 ``init`` reads the inputs with the same adapters ``convert`` uses and writes a starter TOML file
 with one ``[[rule]]`` per local account combination that no rule covers yet, largest amounts
-first, each with a comment giving its posting count and total. The rules have no ``function``
+first, each with a comment giving its posting count and total (or, for ``-o NAME.csv``, a CSV
+file with one row per combination). The rules have no ``function``
 yet, so the file loads (and maps nothing) until they are filled in. ``check`` maps every posting
 as ``convert`` would and lists the unmapped and the ambiguous ones.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -196,6 +199,19 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
     return "\n".join(lines) + "\n"
 
 
+def starter_csv(combos: list[Combination]) -> str:
+    """The starter mapping as CSV (``;``-separated, for a spreadsheet): one row to fill in per
+    combination, with its posting count and total in the last two columns."""
+    columns = ["name", *DIMENSIONS, "function", "dranst", "grouping", "paragraph", "postings", "total"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for c in combos:
+        dims = c.dims
+        writer.writerow(["", *(dims.get(d, "") for d in DIMENSIONS), "", "1", "", "", c.postings, format_amount_danish(c.total)])
+    return buffer.getvalue()
+
+
 @mapping_app.command("init")
 def init(
     inputs: Inputs,
@@ -248,9 +264,12 @@ def init(
     nameless = combos.pop((), None)
     ordered = _sorted(combos)
     if ordered:
-        text = starter_toml(ordered, scan, covered, dt.date.today())
+        if out.suffix.lower() == ".csv":
+            data = starter_csv(ordered).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+        else:
+            data = starter_toml(ordered, scan, covered, dt.date.today()).encode("utf-8")
         with atomic_output(out.resolve()) as (fh, tmp):
-            fh.write(text.encode("utf-8"))
+            fh.write(data)
         commit(tmp, out.resolve())
         n = sum(c.postings for c in ordered)
         console.print(
@@ -268,9 +287,9 @@ def init(
         )
     if scan.unreadable:
         console.print(
-            f"{scan.unreadable} rows could not be read; `siu validate` shows them"
+            f"{scan.unreadable} findings while reading the inputs; `siu validate` shows them"
             if en
-            else f"{scan.unreadable} rækker kunne ikke læses; `siu validate` viser dem"
+            else f"{scan.unreadable} fund ved indlæsningen; `siu validate` viser dem"
         )
 
 

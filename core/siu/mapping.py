@@ -25,7 +25,9 @@ can replace it for a municipality with other needs.
 from __future__ import annotations
 
 import bisect
+import csv
 import fnmatch
+import io
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -206,6 +208,7 @@ class MappingRule:
     grouping: str = "000"
     paragraph: str | None = None
     art: str | None = None
+    on_line: bool = False  # from a CSV file: ``number`` is the line number
     _compiled: dict[str, list[re.Pattern[str]]] = field(default_factory=dict, repr=False)
     _base: ks.Kontostreng | None = field(default=None, repr=False)
 
@@ -215,11 +218,11 @@ class MappingRule:
 
     @property
     def label(self) -> str:
-        return f"regel {self.number}" + (f" ({self.name})" if self.name else "")
+        return f"{'linje' if self.on_line else 'regel'} {self.number}" + (f" ({self.name})" if self.name else "")
 
     @property
     def label_en(self) -> str:
-        return f"rule {self.number}" + (f" ({self.name})" if self.name else "")
+        return f"{'line' if self.on_line else 'rule'} {self.number}" + (f" ({self.name})" if self.name else "")
 
     def matches(self, dims: dict[str, str]) -> bool:
         for dim, patterns in self._compiled.items():
@@ -358,14 +361,34 @@ def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str | No
 
 
 def load_mapping(path: Path) -> MappingFile:
-    """Read and check a mapping file; raises :class:`MappingError` naming the rule at fault.
+    """Read and check a mapping file (TOML, or CSV when the name ends in ``.csv``); raises
+    :class:`MappingError` naming the rule (or CSV line) at fault.
 
     Overlapping rules are listed in ``overlaps`` and ``shadowed`` (see :meth:`MappingFile.findings`).
     """
+    csv_file = path.suffix.lower() == ".csv"
+    entries = _csv_entries(path) if csv_file else _toml_entries(path)
+    rules = []
+    skipped = 0
+    for number, raw in entries:
+        rule = _rule(raw, number, path, on_line=csv_file)
+        if rule is None:
+            skipped += 1
+        else:
+            rules.append(rule)
+    overlaps, shadowed = find_overlaps(rules)
+    return MappingFile(path=path, rules=rules, overlaps=overlaps, shadowed=shadowed, skipped=skipped)
+
+
+def _not_found(path: Path) -> MappingError:
+    return MappingError(f"Tilknytningsfilen findes ikke: {path}", f"Mapping file not found: {path}")
+
+
+def _toml_entries(path: Path) -> list[tuple[int, dict[str, Any]]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise MappingError(f"Tilknytningsfilen findes ikke: {path}", f"Mapping file not found: {path}") from None
+        raise _not_found(path) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
     extra = set(data) - {"rule"}
@@ -377,21 +400,72 @@ def load_mapping(path: Path) -> MappingFile:
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
         raise MappingError(f"{path}: regler skrives som [[rule]]-tabeller", f"{path}: rules must be [[rule]] tables")
-    rules = []
-    skipped = 0
-    for i, raw in enumerate(raw_rules, start=1):
-        rule = _rule(raw, i, path)
-        if rule is None:
-            skipped += 1
-        else:
-            rules.append(rule)
-    overlaps, shadowed = find_overlaps(rules)
-    return MappingFile(path=path, rules=rules, overlaps=overlaps, shadowed=shadowed, skipped=skipped)
+    return list(enumerate(raw_rules, start=1))
 
 
-def _rule(raw: dict[str, Any], i: int, path: Path) -> MappingRule | None:
+# CSV column headers: the field names, or their Danish names as a spreadsheet would have them.
+CSV_HEADERS = {
+    "name": ("name", "navn"),
+    "psp": ("psp", "psp-element", "pspelement"),
+    "cost_centre": ("cost_centre", "omkostningssted", "omk.sted"),
+    "gl_account": ("gl_account", "finanskonto"),
+    "artskonto": ("artskonto", "omkostningsart"),
+    "function": ("function", "funktion"),
+    "dranst": ("dranst",),
+    "grouping": ("grouping", "gruppering"),
+    "paragraph": ("paragraph", "paragraf"),
+    "art": ("art",),
+    "postings": ("postings", "posteringer"),
+    "total": ("total", "i alt", "beløb"),
+}
+_CSV_HEADER_NAMES = {alias: name for name, aliases in CSV_HEADERS.items() for alias in aliases}
+CSV_LIST_SEPARATOR = "|"  # several values in one condition cell: "XG-1-*|XG-2-*"
+
+
+def _csv_entries(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV mapping file with their line numbers (``;``, ``,`` or tab separated,
+    UTF-8 with or without BOM, or cp1252 as Excel writes it)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _not_found(path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(";,\t", key=first.count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header_at = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), None)
+    if header_at is None:
+        return []
+    header = []
+    for cell in rows[header_at]:
+        name = _CSV_HEADER_NAMES.get(cell.strip().casefold())
+        if name is None and cell.strip():
+            known = ", ".join(CSV_HEADERS)
+            raise MappingError(
+                f"{path}: ukendt kolonne '{cell.strip()}' (kendte kolonner: {known})",
+                f"{path}: unknown column '{cell.strip()}' (known columns: {known})",
+            )
+        header.append(name)
+    entries = []
+    for i, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        values: dict[str, Any] = {}
+        for name, cell in zip(header, row):
+            cell = cell.strip()
+            if name is None or not cell:
+                continue
+            values[name] = [v.strip() for v in cell.split(CSV_LIST_SEPARATOR)] if name in DIMENSIONS and CSV_LIST_SEPARATOR in cell else cell
+        if values:
+            entries.append((i, values))
+    return entries
+
+
+def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> MappingRule | None:
     def error(da: str, en: str) -> MappingError:
-        return MappingError(f"{path}: regel {i}: {da}", f"{path}: rule {i}: {en}")
+        where_da, where_en = ("linje", "line") if on_line else ("regel", "rule")
+        return MappingError(f"{path}: {where_da} {i}: {da}", f"{path}: {where_en} {i}: {en}")
 
     unknown = set(raw) - _RULE_FIELDS
     if unknown:
@@ -415,6 +489,7 @@ def _rule(raw: dict[str, Any], i: int, path: Path) -> MappingRule | None:
         grouping=grouping.zfill(3),
         paragraph=_text(raw, "paragraph"),
         art=None,
+        on_line=on_line,
     )
     try:
         base = rule.base()
