@@ -250,3 +250,20 @@ def test_docs_cover_codes_defined_outside_the_rules():
     for code in ("SIU010", "SIU020", "SIU101", "SIU201", "SIU401", "SIU501", "SIU901"):
         assert f"### {code} " in text
     assert "TEST901" not in text  # codes of throw-away test plugins are not siu's
+
+
+def test_xlsx_report_never_turns_text_into_formulas(siu, tmp_path):
+    src = write_xlsx(tmp_path / "in.xlsx", [*good_rows(), ["x", "1,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, "tekst"]])
+    wb = load_workbook(src)
+    for ref, text in (("A5", "=2+2"), ("F5", '=HYPERLINK("http://x")')):
+        wb.active[ref] = text
+        wb.active[ref].data_type = "s"  # text in the input, as a user typed it with a leading quote
+    wb.save(src)
+    siu("validate", src, *BASE, "--report-xlsx", tmp_path / "r.xlsx")
+    report = load_workbook(tmp_path / "r.xlsx")
+    value_cell = next(row[7] for row in report["Fejl"].iter_rows(min_row=2) if row[0].value == "SIU102")
+    assert value_cell.value == "=2+2" and value_cell.data_type == "s"
+    copy = report[[n for n in report.sheetnames if n.startswith("Input 1")][0]]
+    for ref in ("A5", "F5"):
+        assert copy[ref].data_type == "s" and copy[ref].value.startswith("=")
+    assert "SIU102" in copy["A5"].comment.text

@@ -66,6 +66,17 @@ def mask_cell(value: Any) -> Any:
     return value
 
 
+def _safe(ws: Any, value: Any) -> Any:
+    """A value for a cell that Excel never evaluates: openpyxl would store text beginning with
+    ``=`` as a formula, and input cells and finding values are text from outside."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
 def _bold(ws: Any, values: list[str]) -> list[WriteOnlyCell]:
     cells = []
     for v in values:
@@ -93,12 +104,12 @@ def _findings_sheet(wb: Workbook, findings: Iterable[dict[str, Any]], lang: str)
             [
                 f.get("code"),
                 SEVERITY_WORD.get(sev, (sev, sev))[int(en)],
-                f.get("message_en" if en else "message_da"),
-                mask_cpr(loc.get("file") or ""),
-                loc.get("sheet"),
+                _safe(ws, f.get("message_en" if en else "message_da")),
+                _safe(ws, mask_cpr(loc.get("file") or "")),
+                _safe(ws, loc.get("sheet")),
                 loc.get("row"),
-                loc.get("column"),
-                f.get("value"),
+                _safe(ws, loc.get("column")),
+                _safe(ws, f.get("value")),
             ]
         )
         rows += 1
@@ -132,14 +143,15 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
 Marks = dict[str, dict[str | None, dict[int, list[tuple[str | None, str, str]]]]]
 
 
-def _marks(findings: Iterable[dict[str, Any]], files: set[str]) -> Marks:
+def _marks(findings: Iterable[dict[str, Any]], files: set[str], lang: str) -> Marks:
     """file → sheet → row → [(column label, severity, note)] for the findings in xlsx inputs."""
     marks: Marks = {}
     for f in findings:
         loc = f.get("location") or {}
         file, row = loc.get("file"), loc.get("row")
         if file in files and row:
-            note = f"{f.get('code')} ({f.get('severity')}): {f.get('message_da')}"
+            sev = f.get("severity", "info")
+            note = f"{f.get('code')} ({SEVERITY_WORD.get(sev, (sev, sev))[int(lang == 'en')]}): {f.get('message_en' if lang == 'en' else 'message_da')}"
             by_sheet = marks.setdefault(file, {})
             by_sheet.setdefault(loc.get("sheet"), defaultdict(list))[row].append((loc.get("column"), f.get("severity", "info"), note))
     return marks
@@ -163,6 +175,8 @@ def _copy_input(wb: Workbook, number: int, path: Path, sheet: str | None, header
     src = load_workbook(path, read_only=True, data_only=True)
     try:
         ws_in = src[sheet] if sheet and sheet in src.sheetnames else src.worksheets[0]
+        if hasattr(ws_in, "reset_dimensions"):
+            ws_in.reset_dimensions()  # as siu.tables does: never trust a file's <dimension>
         ws = wb.create_sheet(f"Input {number} {ws_in.title}"[:31])
         header: dict[str, int] = {}
         next_row = 1
@@ -185,6 +199,8 @@ def _copy_input(wb: Workbook, number: int, path: Path, sheet: str | None, header
                 value = mask_cell(values[i]) if i < len(values) else None
                 if i in marked:
                     cell = WriteOnlyCell(ws, value=value)
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.data_type, cell.quotePrefix = "s", True
                     worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
                     cell.fill = FILL.get(worst, FILL["info"])
                     text = "\n".join(n for _, n in marked[i])
@@ -198,7 +214,7 @@ def _copy_input(wb: Workbook, number: int, path: Path, sheet: str | None, header
                         cell.number_format = fmt
                         cells.append(cell)
                     else:
-                        cells.append(value)
+                        cells.append(_safe(ws, value))
             ws.append(cells)
             next_row += 1
     finally:
@@ -220,7 +236,7 @@ def write_xlsx_report(
     _summary_sheet(wb, result, lang)
     xlsx_inputs = [r for r in result.inputs if r.path.suffix.lower() in XLSX_SUFFIXES and r.path.exists()]
     if xlsx_inputs and marks_source is not None:
-        marks = _marks(marks_source, {r.path.name for r in xlsx_inputs})
+        marks = _marks(marks_source, {r.path.name for r in xlsx_inputs}, lang)
         for n, r in enumerate(result.inputs, start=1):
             if r not in xlsx_inputs:
                 continue
