@@ -295,3 +295,41 @@ def test_an_override_of_an_unknown_code_is_reported():
     ctx.settings = ctx.settings.model_copy(update={"severity": {"SIU13O": Severity.ERROR, "SIU130": Severity.ERROR}})
     found = run([line()], ctx)
     assert [(f.code, f.value) for f in found] == [("SIU191", "SIU13O")]
+
+
+@delivery_rule("TEST904", "info", title=("Går i stykker", "Breaks"), template=("x", "x"))
+class _BreaksOnSecondLine:
+    def __init__(self, ctx):
+        self.n = 0
+
+    def observe(self, record):
+        self.n += 1
+        if self.n == 2:
+            raise KeyError(record.psr_id)
+
+    def finish(self):
+        return [Hit()]
+
+
+@delivery_rule("TEST905", "info", title=("Går i stykker til sidst", "Breaks at the end"), template=("x", "x"))
+class _BreaksAtTheEnd:
+    def __init__(self, ctx):
+        pass
+
+    def observe(self, record):
+        pass
+
+    def finish(self):
+        yield Hit()
+        raise ValueError("end")
+
+
+def test_a_delivery_rule_that_raises_is_reported_and_stops():
+    found = run([line(), line(row=3, amount=Decimal(5)), line(row=4, amount=Decimal(6))], rules=[*RULES, _BreaksOnSecondLine, _BreaksAtTheEnd])
+    failed = [f for f in found if f.code == "SIU490"]
+    assert len(failed) == 2
+    assert "TEST904" in failed[0].message_en and "010160-xxxx" in failed[0].message_en and CPR not in failed[0].message_en
+    assert "TEST905" in failed[1].message_en
+    # a rule that fails part-way reports nothing of its own: half a result would mislead
+    assert codes(found)["TEST904"] == 0 and codes(found)["TEST905"] == 0
+    assert codes(run([line()], rules=[_BreaksAtTheEnd]))["SIU490"] == 1
