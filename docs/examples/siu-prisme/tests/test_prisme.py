@@ -46,10 +46,8 @@ def test_a_line_in_a_foreign_currency_is_skipped_and_reported(tmp_path):
     assert (finding.location.row, finding.location.column) == (8, "Valuta")
 
 
-def test_the_sample_converts_to_a_delivery(tmp_path):
-    result = CliRunner().invoke(
-        app,
-        ["convert", "--source", "prisme", str(SAMPLE), "--config", str(SAMPLES / "siu.toml"), "--out", str(tmp_path)],
-    )
+def test_the_sample_is_recognised_and_converts_to_a_delivery(tmp_path):
+    result = CliRunner().invoke(app, ["convert", str(SAMPLE), "--config", str(SAMPLES / "siu.toml"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
+    assert "læses som 'prisme'" in result.output  # found without --source
     assert (tmp_path / "SIU_461_2025_voksen.xml").exists()
