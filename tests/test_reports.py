@@ -267,3 +267,22 @@ def test_xlsx_report_never_turns_text_into_formulas(siu, tmp_path):
     for ref in ("A5", "F5"):
         assert copy[ref].data_type == "s" and copy[ref].value.startswith("=")
     assert "SIU102" in copy["A5"].comment.text
+
+
+@pytest.mark.parametrize(("source", "layout"), [("opus", "danish"), ("opus", "xlsx"), ("sap", "fbl3n_xlsx"), ("sap", "unconverted")])
+def test_no_full_cpr_in_reports_of_generated_exports(siu, tmp_path, demo_dir, source, layout):
+    from exports import generate, write_sap_mapping
+
+    export = generate(source, layout, tmp_path, count=120, seed=7)
+    mapping = demo_dir / "mapping.toml" if source == "opus" else write_sap_mapping(tmp_path)
+    toml = f'kommune = "101"\nyear = 2025\nmapping = "{mapping.as_posix()}"\n'
+    if export.period:
+        toml += f'\n[source.{source}]\nperiod = "{export.period}"\n'
+    (tmp_path / "siu.toml").write_text(toml, encoding="utf-8")
+    run = siu("validate", export.path, "-s", source, "--config", tmp_path / "siu.toml",
+              "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx")
+    assert run.exit_code in (0, 1), run.output
+    text = "\n".join([run.stdout, run.stderr, (tmp_path / "r.json").read_text(encoding="utf-8"), _xlsx_text(tmp_path / "r.xlsx")])
+    cprs = {line.cpr.replace("-", "") for line in export.lines}
+    leaks = [c for c in cprs if c in text or f"{c[:6]}-{c[6:]}" in text or (c.startswith("0") and c[1:] in text)]
+    assert leaks == []
