@@ -18,7 +18,6 @@ import re
 import shutil
 import site
 import subprocess
-import sys
 import venv
 from decimal import Decimal
 from pathlib import Path

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
