@@ -286,3 +286,16 @@ def test_no_full_cpr_in_reports_of_generated_exports(siu, tmp_path, demo_dir, so
     cprs = {line.cpr.replace("-", "") for line in export.lines}
     leaks = [c for c in cprs if c in text or f"{c[:6]}-{c[6:]}" in text or (c.startswith("0") and c[1:] in text)]
     assert leaks == []
+
+
+def test_input_copy_marks_are_capped_with_a_note(siu, tmp_path, monkeypatch):
+    import siu.report_xlsx as report_xlsx
+
+    monkeypatch.setattr(report_xlsx, "MAX_MARKS", 2)
+    src = write_xlsx(tmp_path / "in.xlsx", [[f"0101601{300 + i:03d}", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(5)])
+    siu("validate", src, *BASE, "--report-xlsx", tmp_path / "r.xlsx")
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert len(list(wb["Fejl"].iter_rows(min_row=2))) == 5
+    copy = wb[[n for n in wb.sheetnames if n.startswith("Input 1")][0]]
+    assert sum(1 for row in copy.iter_rows() for c in row if c.comment is not None) == 2
+    assert copy.cell(row=copy.max_row, column=1).value == "3 fund mere er ikke markeret her; se arket Fejl"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from siu.pipeline import RunResult
 
 EXCEL_MAX_ROWS = 1_048_576
+MAX_MARKS = 100_000  # marked cells in the input copies; the Fejl sheet has every finding
 MAX_COMMENT_CHARS = 2000  # Excel shows long comments badly; the Fejl sheet has every message
 FILL = {
     "error": PatternFill("solid", fgColor="FFC7CE"),
@@ -143,18 +144,24 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
 Marks = dict[str, dict[str | None, dict[int, list[tuple[str | None, str, str]]]]]
 
 
-def _marks(findings: Iterable[dict[str, Any]], files: set[str], lang: str) -> Marks:
-    """file → sheet → row → [(column label, severity, note)] for the findings in xlsx inputs."""
+def _marks(findings: Iterable[dict[str, Any]], files: set[str], lang: str) -> tuple[Marks, int]:
+    """file → sheet → row → [(column label, severity, note)] for the findings in xlsx inputs, at
+    most :data:`MAX_MARKS` of them (memory stays bounded), and how many were left out."""
     marks: Marks = {}
+    kept = left_out = 0
     for f in findings:
         loc = f.get("location") or {}
         file, row = loc.get("file"), loc.get("row")
         if file in files and row:
+            if kept >= MAX_MARKS:
+                left_out += 1
+                continue
+            kept += 1
             sev = f.get("severity", "info")
             note = f"{f.get('code')} ({SEVERITY_WORD.get(sev, (sev, sev))[int(lang == 'en')]}): {f.get('message_en' if lang == 'en' else 'message_da')}"
             by_sheet = marks.setdefault(file, {})
             by_sheet.setdefault(loc.get("sheet"), defaultdict(list))[row].append((loc.get("column"), f.get("severity", "info"), note))
-    return marks
+    return marks, left_out
 
 
 def _column_index(label: str | None, header: dict[str, int]) -> int:
@@ -171,7 +178,16 @@ def _column_index(label: str | None, header: dict[str, int]) -> int:
     return 0
 
 
-def _copy_input(wb: Workbook, number: int, path: Path, sheet: str | None, header_row: int, rows: dict[int, list[tuple[str | None, str, str]]]) -> None:
+def _copy_input(
+    wb: Workbook,
+    number: int,
+    path: Path,
+    sheet: str | None,
+    header_row: int,
+    rows: dict[int, list[tuple[str | None, str, str]]],
+    left_out: int = 0,
+    lang: str = "da",
+) -> None:
     src = load_workbook(path, read_only=True, data_only=True)
     try:
         ws_in = src[sheet] if sheet and sheet in src.sheetnames else src.worksheets[0]
@@ -217,6 +233,9 @@ def _copy_input(wb: Workbook, number: int, path: Path, sheet: str | None, header
                         cells.append(_safe(ws, value))
             ws.append(cells)
             next_row += 1
+        if left_out:
+            ws.append([])
+            ws.append([f"{left_out} more findings are not marked here; see the Findings sheet" if lang == "en" else f"{left_out} fund mere er ikke markeret her; se arket Fejl"])
     finally:
         src.close()
 
@@ -236,7 +255,7 @@ def write_xlsx_report(
     _summary_sheet(wb, result, lang)
     xlsx_inputs = [r for r in result.inputs if r.path.suffix.lower() in XLSX_SUFFIXES and r.path.exists()]
     if xlsx_inputs and marks_source is not None:
-        marks = _marks(marks_source, {r.path.name for r in xlsx_inputs}, lang)
+        marks, left_out = _marks(marks_source, {r.path.name for r in xlsx_inputs}, lang)
         for n, r in enumerate(result.inputs, start=1):
             if r not in xlsx_inputs:
                 continue
@@ -248,7 +267,7 @@ def write_xlsx_report(
                 for row, entries in by_sheet.get(key, {}).items():
                     rows[row].extend(entries)
             try:
-                _copy_input(wb, n, r.path, sheet, header_row, rows)
+                _copy_input(wb, n, r.path, sheet, header_row, rows, left_out, lang)
             except Exception as exc:  # the input was read once already; say why the copy is missing
                 ws = wb.create_sheet(f"Input {n}"[:31])
                 ws.append([mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500]])
