@@ -81,6 +81,12 @@ def test_rows_outside_siu_are_ignored(tmp_path):
     assert "3 rækker uden for SIU ignoreret" in found[0].message_da
 
 
+def test_delivery_lines_outside_siu_are_left_to_siu120(tmp_path):
+    accounts = write_csv(tmp_path / "sb.csv", MATCHING)
+    found = run([*delivery(), line(row=9, function="5.22.07", kontostreng="52207100140")], context(accounts=accounts))
+    assert by_code(found)["SIU501"] == 0 and by_code(found)["SIU120"] == 1
+
+
 def test_account_strings_and_debit_credit(tmp_path):
     rows = ["5.38.50.1.001.4.0;3000;", "538501001.77;;500", "53852100140;700;"]
     found = reconcile(tmp_path, rows, header="Kontostreng;Debet;Kredit")

@@ -193,11 +193,14 @@ class ReconciliationCheck:
         self.ctx = ctx
         self.path = ctx.settings.resolve(ctx.settings.validation.accounts)
         self.totals: dict[tuple[str, Kind], Decimal] = {}
+        self.in_scope = ctx.spec.in_scope
 
     def observe(self, record: Record) -> None:
         function, kind = record.function, record.kind
         if function is None or (kind is not Kind.EXPENDITURE and kind is not Kind.REVENUE):
             return
+        if not self.in_scope(function, record.dranst or ""):
+            return  # SIU120 reports the line; the accounts side leaves such rows out too
         key = (function, kind)
         self.totals[key] = self.totals.get(key, Decimal(0)) + record.amount
 
