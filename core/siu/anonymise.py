@@ -86,6 +86,10 @@ def is_placeholder(raw: str | None, context: Context) -> bool:
     placeholders = _placeholders(context)
     if not placeholders:
         return False
+    if raw in placeholders:
+        return True
+    if len(raw) == 10 and raw.isascii() and raw.isdigit():
+        return False  # already normalised and not a placeholder: skip the regex (once per line)
     return (cpr.normalise(raw) or raw.strip().casefold()) in placeholders
 
 
