@@ -28,7 +28,7 @@ from siu.adapters import ReadInfo, ReadOptions
 from siu.models import DeliveryHeader, Finding, Location, Posting, Record, Totals
 from siu.specpack import BUILTIN_DIR, SpecPack
 from siu_excel.reader import ExcelTemplateSource, sheet_names, template_aliases, builtin_templates
-from siu_excel.writer import ExcelTemplateWriter, template_problems, text_cell
+from siu_excel.writer import ExcelTemplateWriter, last_row, template_problems, text_cell
 
 GOLDEN = Path(__file__).parent / "golden" / "excel"
 EPOCH = "1768435200"  # 2026-01-15T00:00:00Z: the creation time every golden delivery carries
@@ -118,11 +118,25 @@ def test_template_problems_name_unknown_fields_and_types(spec):
     assert list(template_problems(spec.manifest.excel)) == []
 
 
+def _three_lines(tmp_path: Path, spec: SpecPack) -> Path:
+    records = [_record("0101601235", "53850100140", "SEL108", Decimal(i), dt.date(2025, 1, 1), dt.date(2025, 1, 31)) for i in range(3)]
+    return _write(tmp_path / "x.xlsx", records, spec)
+
+
 def test_writer_check_reports_a_broken_template(tmp_path, spec):
+    path = _three_lines(tmp_path, spec)
     broken = SpecPack(spec.root, spec.manifest.model_copy(deep=True), spec.paragraphs, spec.chart, "test")
     broken.manifest.excel.columns[0].field = "nosuch"
-    findings = list(ExcelTemplateWriter().check(tmp_path / "x.xlsx", broken))
+    findings = list(ExcelTemplateWriter().check(path, broken))
     assert [f.code for f in findings] == ["SIU610"]
+
+
+def test_writer_check_counts_rows_against_excels_limit(tmp_path, spec):
+    path = _three_lines(tmp_path, spec)
+    assert last_row(path) == spec.manifest.excel.header_row + 3
+    assert list(ExcelTemplateWriter().check(path, spec)) == []
+    [finding] = ExcelTemplateWriter().check(path, spec, max_rows=3)
+    assert finding.code == "SIU611" and "4" in finding.message_da
 
 
 # --- the reader ------------------------------------------------------------------------------

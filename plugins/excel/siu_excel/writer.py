@@ -16,6 +16,8 @@ The sheet name, header row, header texts, column order and cell types come from 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import Any, BinaryIO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.xml.constants import MAX_ROW
 
 from siu.findings import define
 from siu.models import DeliveryHeader, Finding, Location, Record
@@ -56,6 +59,35 @@ TEMPLATE_INVALID = define(
     ),
     group="output",
 )
+TOO_MANY_ROWS = define(
+    "SIU611",
+    "error",
+    ("For mange linjer til Excel", "Too many lines for Excel"),
+    (
+        "Leverancen fylder {rows} rækker; et Excel-ark kan højst have {max_rows}",
+        "The delivery fills {rows} rows; an Excel sheet holds at most {max_rows}",
+    ),
+    (
+        "Et Excel-ark har højst 1.048.576 rækker, så en meget stor leverance kan ikke være i én skabelon. "
+        "Lever som XML (`--format xml`, system til system), del den pr. område (`--split`), eller summér "
+        "fakturaer med sammenhængende perioder (`--aggregate`).",
+        "An Excel sheet holds at most 1,048,576 rows, so a very large delivery cannot fit one template. "
+        "Deliver XML (`--format xml`, system to system), split it per area (`--split`), or sum invoices "
+        "with contiguous periods (`--aggregate`).",
+    ),
+    group="output",
+)
+
+
+def last_row(path: Path) -> int:
+    """The number of the last row of the first sheet of an xlsx siu wrote, read from the end of the
+    sheet's XML as it streams past (nothing but a 64 KiB tail is kept); 0 when it has none."""
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open("xl/worksheets/sheet1.xml") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            tail = (tail + chunk)[-65536:]
+    rows = re.findall(rb'<row r="(\d+)"', tail)
+    return int(rows[-1]) if rows else 0
 
 
 def needs_neutralising(text: str) -> bool:
@@ -128,6 +160,9 @@ class ExcelTemplateWriter(Writer):
             append([cell(getattr(rec, name, None), kind) for name, kind in columns])
         wb.save(out)
 
-    def check(self, path: Path, spec: SpecPack) -> Iterator[Finding]:
+    def check(self, path: Path, spec: SpecPack, max_rows: int = MAX_ROW) -> Iterator[Finding]:
         for header, reason in template_problems(spec.manifest.excel):
             yield TEMPLATE_INVALID.make(location=Location(file=path.name), header=header, year=spec.year, reason=reason)
+        rows = last_row(path)
+        if rows > max_rows:
+            yield TOO_MANY_ROWS.make(location=Location(file=path.name), rows=rows, max_rows=max_rows)
