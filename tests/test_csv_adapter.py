@@ -156,6 +156,8 @@ def test_columns_file_errors_are_usage_errors(siu, tmp_path):
     run = siu("validate", "--source", "csv", str(sheet), "--columns", str(bad), "-k", "101", "-y", "2025", "--lang", "en")
     assert run.exit_code == 2 and "[columns]" in run.output
     assert run.exception is None
+    run = siu("validate", "--source", "opus", str(sheet), "--columns", str(bad), "-k", "101", "-y", "2025")
+    assert run.exit_code == 2 and "--columns gælder input læst med --source csv" in run.output
 
 
 def test_the_generic_adapter_never_wins_detection(tmp_path):

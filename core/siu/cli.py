@@ -398,6 +398,8 @@ def _convert(
     if split and area is None and settings.area is None:
         area = "begge"  # --split means one file per area, so every area
     if columns is not None:
+        if "csv" not in (source or []) and not any(text.startswith("csv:") for text in inputs):
+            fail(lang, UsageError("--columns gælder input læst med --source csv", "--columns applies to inputs read with --source csv"))
         try:
             settings = with_column_map(settings, columns)
         except UsageError as exc:
