@@ -245,3 +245,14 @@ def test_an_xsd_that_does_not_compile_is_a_spec_error_at_load(tmp_path: Path) ->
     with pytest.raises(SpecError) as info:
         SpecPack.load(root)
     assert "ikke en gyldig XSD" in info.value.message_da and "not a valid XSD" in info.value.message_en
+
+
+def test_2026_carries_the_2025_adult_scope_over() -> None:
+    old, new = SpecPack.load(BUILTIN_DIR / "2025"), SpecPack.load(BUILTIN_DIR / "2026")
+    assert {c: p.model_dump(exclude={"source"}) for c, p in old.paragraphs.items()} == {
+        c: p.model_dump(exclude={"source"}) for c, p in new.paragraphs.items() if p.area == "voksen"
+    }
+    adult = [c.model_dump(exclude={"source"}) for c in new.chart if not c.function.startswith("5.28.")]
+    assert adult == [c.model_dump(exclude={"source"}) for c in old.chart]  # edit both packs when the 2025 chart changes
+    assert new.manifest.xml.record_fields == old.manifest.xml.record_fields
+    assert new.manifest.excel == old.manifest.excel
