@@ -170,6 +170,7 @@ def test_aggregate_sums_the_demo_and_keeps_the_money(siu, demo_dir: Path, tmp_pa
     assert plain.exit_code == 0 and summed.exit_code == 0, summed.output
     before = amounts(parse(tmp_path / "plain" / "SIU_101_2025_voksen.xml", 2025), 2025)
     after = amounts(parse(tmp_path / "summed" / "SIU_101_2025_voksen.xml", 2025), 2025)
+    assert len(before) == 19  # without --aggregate every posting is its own line
     assert len(after) < len(before)
     assert sum(Decimal(a) for _, a, _, _ in after) == sum(Decimal(a) for _, a, _, _ in before)
     assert ("0101601235", "127500.00", "2025-01-01", "2025-03-31") in after  # three contiguous months
@@ -197,3 +198,31 @@ def test_a_period_counts_for_the_year_it_mostly_lies_in() -> None:
     assert period_year(dt.date(2025, 7, 1), dt.date(2026, 6, 30)) == 2025
     assert period_year(dt.date(2025, 11, 1), dt.date(2026, 3, 31)) == 2026
     assert period_year(dt.date(2025, 12, 31), dt.date(2025, 12, 31)) == 2025
+
+
+def test_specs_diff_against_an_edited_pack_from_spec_dir(siu, tmp_path: Path) -> None:
+    import shutil
+
+    pack = tmp_path / "fix2026"
+    shutil.copytree(BUILTIN_DIR / "2026", pack)
+    text = (pack / "manifest.toml").read_text(encoding="utf-8")
+    (pack / "manifest.toml").write_text(text.replace('version = "2026.1"', 'version = "2026.2"').replace("decimals = 2", "decimals = 0"), encoding="utf-8")
+    run = siu("specs", "diff", "2025", "2026", "--spec-dir", str(pack), "--json")
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.stdout)
+    assert data["to"]["version"] == "2026.2"
+    assert data["settings"]["amount.decimals"] == {"from": 2, "to": 0}
+    listing = json.loads(siu("specs", "list", "--json", "--spec-dir", str(pack)).stdout)
+    assert [(r["version"], r["active"]) for r in listing if r["year"] == 2026] == [("2026.1", False), ("2026.2", True)]
+
+
+def test_aggregate_from_siu_toml(siu, demo_dir: Path, tmp_path: Path) -> None:
+    config = tmp_path / "siu.toml"
+    config.write_text(
+        (demo_dir / "siu.toml").read_text(encoding="utf-8").replace('mapping = "mapping.toml"', f'mapping = {str(demo_dir / "mapping.toml")!r}\naggregate = true'),
+        encoding="utf-8",
+    )
+    run = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(config))
+    assert run.exit_code == 0 and "SIU701" in run.output
+    off = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(config), "--no-aggregate")
+    assert off.exit_code == 0 and "SIU701" not in off.output

@@ -32,10 +32,13 @@ def _registry(config: Path | None, spec_dir: Path | None, no_plugins: bool, lang
     from siu.cli import _load_host, _settings, fail  # the CLI's own loading, imported late (cli imports us)
 
     host = _load_host(_settings(config, lang), no_plugins, lang)
-    try:
-        return SpecRegistry.from_host(host, extra=[spec_dir] if spec_dir else [])
-    except SpecError as exc:
-        fail(lang, exc)
+    registry = SpecRegistry.from_host(host)
+    if spec_dir is not None:  # shown beside the others, not pinned to a year as in a run
+        try:
+            registry.add(spec_dir, f"--spec-dir {spec_dir}", strict=True)
+        except SpecError as exc:
+            fail(lang, exc)
+    return registry
 
 
 def _pack(reg: SpecRegistry, year: int, lang: str) -> SpecPack:
