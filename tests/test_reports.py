@@ -299,3 +299,38 @@ def test_input_copy_marks_are_capped_with_a_note(siu, tmp_path, monkeypatch):
     copy = wb[[n for n in wb.sheetnames if n.startswith("Input 1")][0]]
     assert sum(1 for row in copy.iter_rows() for c in row if c.comment is not None) == 2
     assert copy.cell(row=copy.max_row, column=1).value == "3 fund mere er ikke markeret her; se arket Fejl"
+
+
+LOCAL_RULES = '''
+from siu import hookimpl
+from siu.rules import Hit, record_rule
+
+
+@record_rule("AARHUS001", "warning", title=("Stor udgift", "Large amount"),
+             template=("Beløbet {value} er over 100.000 kr.", "The amount {value} is over 100,000 DKK"),
+             doc=("Kommunens egen kontrol.", "The municipality's own check."))
+def large(record, ctx):
+    if record.amount > 100000:
+        return Hit(field="amount", value=record.amount)
+    return None
+
+
+@hookimpl
+def register_rules():
+    return [large]
+'''
+
+
+def test_a_local_plugin_rule_runs_reports_and_can_be_made_an_error(siu, tmp_path):
+    (tmp_path / "siu_local.py").write_text(LOCAL_RULES, encoding="utf-8")
+    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n', encoding="utf-8")
+    src = write_csv(tmp_path / "in.csv", good_rows() + [["0707070707", "150.000,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    run = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml", "--report-json", tmp_path / "r.json")
+    assert run.exit_code == 0, run.output
+    assert "AARHUS001 · advarsel" in run.stdout and "in.csv, række 5, kolonne Beløb" in run.stdout
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [f["code"] for f in report["findings"]] == ["AARHUS001"]
+    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[severity]\nAARHUS001 = "error"\n', encoding="utf-8")
+    strict = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml")
+    assert strict.exit_code == 1 and "AARHUS001 · fejl" in strict.stdout
+    assert "Kommunens egen kontrol" in siu("explain", "aarhus001", "--config", tmp_path / "siu.toml").stdout

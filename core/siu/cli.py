@@ -530,15 +530,19 @@ def plugins(
 
 
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.g. SIU101")], lang: Lang = "da") -> None:
+def explain(
+    code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.g. SIU101")], config: ConfigOpt = None, lang: Lang = "da"
+) -> None:
     """Forklar en fundkode / Explain a finding code."""
-    load_plugins(raise_conflicts=False)  # plugins may define codes of their own; a conflict must not stop `explain`
+    # plugins (also the municipality's local ones) may define codes of their own; a conflict must not stop `explain`
+    load_plugins(raise_conflicts=False, local_files=local_plugin_files(_settings(config, lang)))
     entry = CATALOGUE.get(code.upper())
     if entry is None:
         fail(lang, UsageError(f"Ukendt kode: {code}", f"Unknown code: {code}"))
     en = lang == "en"
     console = Console(highlight=False)
-    console.print(f"[bold]{entry.code}[/] · {entry.severity.value} · {entry.title_en if en else entry.title_da}")
+    severity = {"error": "fejl", "warning": "advarsel"}.get(entry.severity.value, entry.severity.value) if not en else entry.severity.value
+    console.print(f"[bold]{entry.code}[/] · {severity} · {escape(entry.title_en if en else entry.title_da)}")
     console.print(escape(entry.doc_en if en else entry.doc_da))  # docs name TOML tables like [excel]
 
 
