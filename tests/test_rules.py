@@ -230,6 +230,14 @@ def test_extreme_values_annualise_by_the_period():
     assert codes(run(recs))["SIU420"] == 0
 
 
+def test_extreme_values_leave_out_anonymised_lines():
+    normal = _citizens([30000, 31000, 29000, 30500, 29500, 30200])
+    anon = dict(psr_id="1234569998", paragraph="SEL108", anonymised=True)
+    shared = [line(row=30 + i, amount=Decimal(30000 + i), **anon) for i in range(8)]  # eight stays, one number
+    assert codes(run(normal + shared))["SIU420"] == 0
+    assert codes(run(normal + [line(row=40, amount=Decimal(240000), psr_id="0505051234")]))["SIU420"] == 1
+
+
 def test_hard_ceiling():
     recs = _citizens([30000, 31000])
     assert codes(run(recs, context(ceilings={"SEL108": 360000})))["SIU421"] == 1  # 31.000 × 365/31 = 365.000

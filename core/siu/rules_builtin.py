@@ -758,13 +758,15 @@ MIN_CITIZENS_FOR_BOUNDS = 5
         "median ± k·MAD for paragraffen (MAD = medianen af de absolutte afvigelser fra medianen, uskaleret; k "
         "sættes med `--mad-k` eller `[validation] mad_k`, standard 5). Grænserne beregnes kun for paragraffer "
         "med mindst 5 borgere; er MAD 0 (de fleste har samme takst), bruges den gennemsnitlige absolutte "
-        "afvigelse. Tjek beløb og periode.",
+        "afvigelse. Anonymiserede § 109-linjer indgår ikke: de deler fiktive CPR-numre, så en sum pr. nummer "
+        "er ikke én borgers udgift. Tjek beløb og periode.",
         "DST computes the annualised expenditure per citizen and paragraph (expenditure × 365 / days in the "
         "period, from the citizen's first start date to the last end date) and examines extreme values. siu flags "
         "citizens outside median ± k·MAD for the paragraph (MAD = the median absolute deviation from the median, "
         "unscaled; k from `--mad-k` or `[validation] mad_k`, default 5). Bounds are computed only for paragraphs "
         "with at least 5 citizens; when MAD is 0 (most have the same rate), the mean absolute deviation is used. "
-        "Check amount and period.",
+        "Anonymised § 109 lines are left out: they share fictitious CPR numbers, so a sum per number is not one "
+        "citizen's expenditure. Check amount and period.",
     ),
 )
 class ExtremeValues:
@@ -776,7 +778,7 @@ class ExtremeValues:
 
     def observe(self, record: Record) -> None:
         amount, start, end = record.amount, record.start, record.end
-        if amount <= 0 or start is None or end is None or start > end or not record.psr_id or not record.paragraph:
+        if amount <= 0 or start is None or end is None or start > end or not record.psr_id or not record.paragraph or record.anonymised:
             return
         key = (record.psr_id, record.paragraph)
         entry = self.per.get(key)
