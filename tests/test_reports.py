@@ -334,3 +334,10 @@ def test_a_local_plugin_rule_runs_reports_and_can_be_made_an_error(siu, tmp_path
     strict = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml")
     assert strict.exit_code == 1 and "AARHUS001 · fejl" in strict.stdout
     assert "Kommunens egen kontrol" in siu("explain", "aarhus001", "--config", tmp_path / "siu.toml").stdout
+
+
+def test_a_report_that_cannot_be_written_is_a_usage_error(siu, tmp_path):
+    src = write_csv(tmp_path / "in.csv", good_rows())
+    (tmp_path / "blocker").write_text("a file, not a folder", encoding="utf-8")
+    run = siu("validate", src, *BASE, "--report-json", tmp_path / "blocker" / "r.json")
+    assert run.exit_code == 2 and "kan ikke skrives" in run.output and run.exception is None

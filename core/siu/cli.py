@@ -26,7 +26,7 @@ from siu.mapping import MappingError
 from siu.pipeline import Converter, InputSpec, RunResult, creation_time, kommuner
 from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
 from siu.report import print_report
-from siu.report_files import ReportFiles
+from siu.report_files import ReportFiles, ReportWriteError
 from siu.specpack import SpecError, SpecPack
 from siu.specs_registry import SpecRegistry
 from siu.cli_mapping import mapping_app
@@ -428,7 +428,7 @@ def _convert(
             split=split,
             reports=ReportFiles(json_path=report_json, xlsx_path=report_xlsx),
         )
-    except UsageError as exc:
+    except (UsageError, ReportWriteError) as exc:
         fail(lang, exc)
     if write and result.written:
         for output in result.outputs or [result.output]:

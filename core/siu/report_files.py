@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from siu.plugins import PluginHost
 
 
+class ReportWriteError(Exception):
+    """A report file could not be written (a usage problem: exit code 2, message in both languages)."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        reason = exc.strerror or exc.__class__.__name__
+        self.message_da = f"Rapporten {path} kan ikke skrives: {reason}"
+        self.message_en = f"The report {path} cannot be written: {reason}"
+        super().__init__(self.message_en)
+
+
 @dataclass
 class ReportFiles:
     """Where to write the report files; None for a report that was not asked for."""
@@ -52,9 +62,15 @@ class ReportFiles:
 
         try:
             if self.json_path is not None:
-                write_json_report(self.json_path, result, host, self.findings(), kommune_name)
+                try:
+                    write_json_report(self.json_path, result, host, self.findings(), kommune_name)
+                except OSError as exc:
+                    raise ReportWriteError(self.json_path, exc) from None
             if self.xlsx_path is not None:
-                write_xlsx_report(self.xlsx_path, result, self.findings(), lang, marks_source=self.findings())
+                try:
+                    write_xlsx_report(self.xlsx_path, result, self.findings(), lang, marks_source=self.findings())
+                except OSError as exc:
+                    raise ReportWriteError(self.xlsx_path, exc) from None
         finally:
             if self.spool is not None:
                 self.spool.close()
