@@ -138,7 +138,14 @@ class FindingSink:
         return self.by_code[code]
 
 
-def read_spool(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            yield json.loads(line)
+def read_spool(spool: Path | IO[str]) -> Iterator[dict[str, Any]]:
+    """Every finding a sink streamed into ``spool`` (a path or an open text file, read from its
+    start), as JSON data, in the order found."""
+    if isinstance(spool, Path):
+        with spool.open(encoding="utf-8") as fh:
+            yield from read_spool(fh)
+        return
+    spool.flush()
+    spool.seek(0)
+    for line in spool:
+        yield json.loads(line)

@@ -7,12 +7,13 @@ file; the reports read it back once the run is over. The spool is removed when c
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from siu.findings import read_spool
 
 if TYPE_CHECKING:
     from siu.pipeline import RunResult
@@ -50,10 +51,7 @@ class ReportFiles:
     def findings(self) -> Iterator[dict[str, Any]]:
         """Every finding of the run, in the order found, as JSON data."""
         assert self.spool is not None
-        self.spool.flush()
-        self.spool.seek(0)
-        for line in self.spool:
-            yield json.loads(line)
+        yield from read_spool(self.spool)
 
     def write(self, result: RunResult, host: PluginHost | None, lang: str, kommune_name: str | None = None) -> None:
         """Write the requested reports, then drop the spool."""
