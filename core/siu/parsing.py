@@ -194,6 +194,11 @@ def parse_date(value: Any) -> dt.date:
     text = str(value).strip()
     if not text:
         raise ParseError("date", value, "empty")
+    if len(text) == 10 and text.isascii():  # fast path for the two forms nearly every export uses
+        if text[2] == text[5] == "." and text[:2].isdigit() and text[3:5].isdigit() and text[6:].isdigit():
+            return _make_date(value, int(text[6:]), int(text[3:5]), int(text[:2]))
+        if text[4] == text[7] == "-" and text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit():
+            return _make_date(value, int(text[:4]), int(text[5:7]), int(text[8:]))
     for pattern, order in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:

@@ -470,19 +470,18 @@ class TabularSource(Source):
         document, CPR or account · ``tekstlinjer`` neither amount nor document, CPR or account
         (SAP's page titles).
         """
-        texts = [str(c).strip() for c in cells if not is_blank(c)]
+        texts = [t for t in (str(c).strip() for c in cells if c is not None) if t]
         if not texts:
             return "tomme rækker"
         if all(set(t) <= _RULE_CHARS for t in texts):
             return "skillelinjer"
-        if match.headers and all(
-            normalise_header(match.get(cells, f)) == normalise_header(match.headers[i]) for f, i in match.index.items()
-        ):
+        headers = match.headers
+        if headers and all(str(cells[i]).strip() == headers[i] if i < len(cells) else False for i in match.index.values()):
             return "gentagne overskrifter"
         marked = (
-            any(t.startswith("*") for t in texts[:3])
-            or any(t.casefold() in _SUM_WORDS for t in texts)
-            or any(str(match.get(cells, f) or "").strip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
+            any(t[0] == "*" for t in texts[:3])
+            or any(t.casefold() in _SUM_WORDS for t in texts if len(t) <= 11)
+            or any(str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
         )
         if marked and ("document" not in match.index or _no_key(match.get(cells, "document"))):
             return "sumlinjer"
@@ -649,7 +648,7 @@ def _close(rows: Any) -> None:
 
 def _no_key(value: Any) -> bool:
     """A key cell that identifies nothing: blank, or only the ``*`` of an ALV subtotal."""
-    return is_blank(value) or set(str(value).strip()) <= {"*"}
+    return value is None or not str(value).strip().strip("*")
 
 
 class _FieldError(Exception):
