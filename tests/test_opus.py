@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -246,3 +247,22 @@ def test_data_on_a_later_sheet_is_found(tmp_path: Path) -> None:
     assert result.info.details["sheet"].startswith("Posteringer")
     assert sum(p.amount for p in result.postings) == export.total
     assert load_plugins(no_plugins=True).sources["opus"].sniff(export.path).confidence >= 0.5
+
+
+def test_anonymous_flag_birth_date_and_sex(tmp_path: Path) -> None:
+    path = tmp_path / "krisecenter.csv"
+    path.write_text(
+        "Bilagsnr;PSP-element;Artskonto;CPR-nr;Beløb;Periode fra;Periode til;Anonym;Fødselsdato;Køn\n"
+        "1;XG-5384210001-0001;40140000;0101010000;14.000,00;01.03.2025;20.03.2025;Ja;12.04.1990;K\n"
+        "2;XG-5384210001-0001;40140000;0101010000;7.000,00;05.03.2025;14.03.2025;x;;M\n"
+        "3;XG-5384210001-0001;40140000;120490-1234;900,00;01.04.2025;18.04.2025;Nej;;Q\n",
+        encoding="cp1252",
+    )
+    result = read_back(Export(path=path, source="opus", layout="own", lines=[], rows=[]))
+    assert [(p.anonymous, p.birth_date, p.sex) for p in result.postings] == [
+        (True, dt.date(1990, 4, 12), "F"),
+        (True, None, "M"),
+        (False, None, None),
+    ]
+    [bad_sex] = [f for f in result.findings if f.code == "SIU020"]
+    assert (bad_sex.field, bad_sex.location.row, bad_sex.location.column) == ("sex", 4, "Køn")

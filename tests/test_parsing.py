@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from exports import AMOUNT_STYLES, DATE_STYLES, fmt_amount, fmt_date
@@ -99,6 +99,7 @@ def test_bad_decimal_separator_is_a_parse_error() -> None:
 money = st.decimals(min_value=D("-999999999999.99"), max_value=D("999999999999.99"), places=2, allow_nan=False, allow_infinity=False)
 
 
+@settings(deadline=None)  # no timing in unit tests: the machine may be busy
 @given(amount=money, style=st.sampled_from(AMOUNT_STYLES))
 @example(amount=D("-0.01"), style="trailing")
 @example(amount=D("1234.00"), style="intl")
@@ -112,6 +113,7 @@ def test_amount_round_trips_every_form(amount: Decimal, style: str) -> None:
     assert parse_amount(text) == amount
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30), st.sampled_from([None, ",", ".", "x", ""]))
 @example("1.234,56--", None)
 @example("٣", None)
@@ -124,6 +126,7 @@ def test_amount_raises_only_parse_errors(text: str, decimal: str | None) -> None
     assert isinstance(result, Decimal) and result.is_finite()
 
 
+@settings(deadline=None)
 @given(st.one_of(st.integers(), st.floats(), st.decimals(), st.booleans(), st.none(), st.dates()))
 def test_amount_of_any_cell_value_raises_only_parse_errors(value: object) -> None:
     try:
@@ -146,6 +149,7 @@ def test_debit_credit(text: str, sign: int) -> None:
     assert parse_debit_credit(text) == sign
 
 
+@settings(deadline=None)
 @given(st.one_of(st.text(max_size=10), st.integers(), st.none()))
 def test_debit_credit_raises_only_parse_errors(value: object) -> None:
     try:
@@ -200,6 +204,7 @@ def test_date_rejects(value: object) -> None:
 dates = st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2199, 12, 31))
 
 
+@settings(deadline=None)
 @given(day=dates, style=st.sampled_from(DATE_STYLES))
 @example(day=dt.date(2012, 12, 20), style="yyyymmdd")
 @example(day=dt.date(2012, 12, 20), style="ddmmyyyy")
@@ -212,11 +217,13 @@ def test_date_round_trips_every_form(day: dt.date, style: str) -> None:
     assert parse_date(text) == day
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(9999, 12, 31)))
 def test_excel_serial_round_trip(day: dt.date) -> None:
     assert excel_serial_to_date(date_to_excel_serial(day)) == day
 
 
+@settings(deadline=None)
 @given(st.text(max_size=20))
 @example("99999999")
 @example("2025-02-30")
@@ -227,6 +234,7 @@ def test_date_raises_only_parse_errors(text: str) -> None:
         pass
 
 
+@settings(deadline=None)
 @given(st.one_of(st.integers(), st.floats(), st.decimals(), st.booleans(), st.none()))
 def test_date_of_any_number_raises_only_parse_errors(value: object) -> None:
     try:
