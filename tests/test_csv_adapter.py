@@ -203,3 +203,30 @@ def test_any_column_order_and_danish_formats_read_back(tmp_path_factory, rows, o
 def test_example_folder_is_complete():
     for name in ("README.md", "opholdsliste.csv", "kolonner.toml", "siu.toml", "forventet/SIU_101_2025_voksen.xml"):
         assert (EXAMPLE / name).is_file(), name
+
+
+def test_how_to_read_the_file_may_live_beside_the_map(tmp_path):
+    path = tmp_path / "udtraek.txt"
+    path.write_text("CPR|Beløb\n0101601235|1,234.50\n", encoding="cp1252")
+    columns = {"cpr": "CPR", "amount": "Beløb"}
+    postings, findings, info = _read_settings(path, {"columns": columns, "delimiter": "|", "decimal": ".", "encoding": "cp1252"})
+    assert findings == [] and postings[0].amount == Decimal("1234.50")
+    assert info.details["delimiter"].startswith("|") and info.details["encoding"].startswith("cp1252")
+    postings, findings, _ = _read_settings(path, {"columns": columns, "delimiter": 5})
+    assert postings == [] and [f.code for f in findings] == ["SIU601"]
+    workbook = tmp_path / "ark.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["intet her"])
+    data = wb.create_sheet("Data")
+    data.append(["CPR", "Beløb"])
+    data.append(["0101601235", 7])
+    wb.save(workbook)
+    postings, findings, info = _read_settings(workbook, {"columns": columns, "sheet": "Data"})
+    assert findings == [] and postings[0].location.sheet == "Data" and postings[0].location.row == 2
+
+
+def _read_settings(path: Path, settings: dict) -> tuple[list[Posting], list[Finding], ReadInfo]:
+    info = ReadInfo()
+    items = list(CsvSource().read(path, ReadOptions(settings=settings), info))
+    problems = [i for i in items if isinstance(i, Finding) and i.severity != Severity.INFO]
+    return [i for i in items if isinstance(i, Posting)], problems, info

@@ -286,3 +286,13 @@ def test_a_line_without_an_area_is_reported_and_written_nowhere(tmp_path, spec20
     assert finding.location == Location(file="in.csv", row=7)
     for tmp, _ in files.values():
         tmp.unlink()
+
+
+def test_a_failure_while_reading_stops_every_area_and_leaves_no_file(tmp_path, spec2026):
+    def failing() -> Iterator[Record]:
+        yield from _records(BATCH * 20)
+        raise ValueError("adapter broke")
+
+    with pytest.raises(ValueError, match="adapter broke"):
+        write_per_area(failing(), _Lines(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, FindingSink())
+    assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,8 @@ This is how a case-system extract or a home-made spreadsheet gets in. The column
     end = "Til"
     kontostreng = ["Konto", "Kontonr."]
 
-What is mapped is what is read: a mapped column that the file lacks is an error (SIU005), and
+Beside the map, ``encoding``, ``delimiter``, ``decimal`` and ``sheet`` may say how to read the
+file (the command-line options of the same names win). What is mapped is what is read: a mapped column that the file lacks is an error (SIU005), and
 so is a field siu does not know (SIU601). Fields siu needs but the map leaves out (``cpr`` and an
 amount) are looked for under their usual Danish names. Values are read with the core toolkit
 (Danish numbers, dates, debit/credit); see docs/excel-and-csv.md for the fields.
@@ -22,6 +23,7 @@ Without any map the common Danish and SAP header names are recognised.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,9 @@ SIU_API = 1
 FIELDS = tuple(name for name in COMMON_ALIASES if name != "document_date")
 # A generic adapter must never win automatic detection over a format-specific one.
 MAX_SNIFF = 0.45
+# Settings of [source.csv] (or the --columns file) that say how to read the file, like the
+# command-line options of the same names: encoding, delimiter, decimal separator, xlsx sheet.
+READ_SETTINGS = ("encoding", "delimiter", "decimal", "sheet")
 
 BAD_COLUMN_MAP = define(
     "SIU601",
@@ -113,7 +118,11 @@ class CsvSource(TabularSource):
         )
 
     def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
-        problems = column_map_problems(options.settings.get("columns") or {})
+        settings = options.settings
+        problems = column_map_problems(settings.get("columns") or {})
+        for key in READ_SETTINGS:
+            if key in settings and not isinstance(settings[key], str):
+                problems.append((f"'{key}' skal være tekst", f"'{key}' must be text"))
         if problems:
             yield BAD_COLUMN_MAP.make(
                 location=Location(file=path.name),
@@ -122,7 +131,9 @@ class CsvSource(TabularSource):
                 detail_en="; ".join(en for _, en in problems),
             )
             return
-        yield from super().read(path, options, info)
+        # How to read the file may live beside the map; the command line wins.
+        given = {key: settings[key] for key in READ_SETTINGS if settings.get(key) and getattr(options, key) is None}
+        yield from super().read(path, replace(options, **given) if given else options, info)
 
 
 @hookimpl
