@@ -296,3 +296,16 @@ def test_a_failure_while_reading_stops_every_area_and_leaves_no_file(tmp_path, s
     with pytest.raises(ValueError, match="adapter broke"):
         write_per_area(failing(), _Lines(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, FindingSink())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_per_area_templates_read_back_together_give_the_golden_split(siu, tmp_path):
+    """Both areas' xlsx files, read back as two excel inputs, split again: the golden XML files."""
+    run = siu("convert", *_case_extract(tmp_path, ADULT + CHILD), "--split", "--format", "xlsx", "--out", str(tmp_path / "xlsx"))
+    assert run.exit_code == 0, run.output
+    files = [str(tmp_path / "xlsx" / f"SIU_101_2026_{area}.xlsx") for area in ("voksen", "boern")]
+    run = siu("convert", "--source", "excel", *files, "--kommune", "101", "--year", "2026", "--split", "--out", str(tmp_path / "xml"))
+    assert run.exit_code == 0, run.output
+    for area in ("voksen", "boern"):
+        name = f"SIU_101_2026_{area}.xml"
+        assert (tmp_path / "xml" / name).read_bytes() == (GOLDEN / name).read_bytes()
+    assert "excel i alt" in run.stdout
