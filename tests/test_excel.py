@@ -311,3 +311,15 @@ def test_libreoffice_shows_the_same_values_as_calamine(demo_outputs, spec, tmp_p
     assert shown == [_as_text(row) for row in calamine]
     assert shown[1:] == _xml_lines(demo_outputs["xml"])
 
+
+
+def test_a_template_with_its_header_lower_down_reads_back(tmp_path, spec):
+    lower = SpecPack(spec.root, spec.manifest.model_copy(deep=True), spec.paragraphs, spec.chart, "test")
+    lower.manifest.excel.header_row = 3
+    records = [_record("0101601235", "53850100140", "SEL108", Decimal("1.50"), dt.date(2025, 1, 1), dt.date(2025, 1, 31))]
+    path = _write(tmp_path / "low.xlsx", records, lower)
+    ws = openpyxl.load_workbook(path)[spec.manifest.excel.sheet]
+    assert ws["A3"].value == "PsrID" and ws["A4"].value == "0101601235" and ws.freeze_panes == "A4"
+    postings, findings, info = _read(path)
+    assert findings == [] and info.details["header_row"] == "3"
+    assert [(p.location.row, p.amount) for p in postings] == [(4, Decimal("1.5"))]
