@@ -309,3 +309,18 @@ def test_per_area_templates_read_back_together_give_the_golden_split(siu, tmp_pa
         name = f"SIU_101_2026_{area}.xml"
         assert (tmp_path / "xml" / name).read_bytes() == (GOLDEN / name).read_bytes()
     assert "excel i alt" in run.stdout
+
+
+class _Quitter(_Lines):
+    """A broken writer that stops after a few records without saying so."""
+
+    def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
+        for n, _ in enumerate(records):
+            if n == 3:
+                return
+
+
+def test_a_writer_that_stops_early_is_an_error_not_a_short_file(tmp_path, spec2026):
+    with pytest.raises(RuntimeError, match="stopped before the last line"):
+        write_per_area(_records(BATCH * 20), _Quitter(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, FindingSink())
+    assert list(tmp_path.iterdir()) == []

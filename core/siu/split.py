@@ -87,15 +87,21 @@ class _Lane(threading.Thread):
     def _records(self) -> Iterator[Record]:
         while (batch := self.queue.get()) is not _DONE:
             yield from batch
+        self.finished = True
 
     def run(self) -> None:
+        self.finished = False
         try:
             self.writer.write(self._records(), self.header, self.spec, self.out)
             self.out.flush()
+            if not self.finished:  # lines would be missing from the file: never keep it
+                self.error = RuntimeError(f"writer '{self.writer.name}' stopped before the last line of area {self.header.area}")
         except BaseException as exc:  # handed to the caller's thread after join()
             self.error = exc
-            while self.queue.get() is not _DONE:  # keep the producer from blocking on a full queue
-                pass
+        finally:
+            # a writer that failed (or stopped early) must not leave the producer blocked on a full queue
+            while not self.finished:
+                self.finished = self.queue.get() is _DONE
 
 
 def write_per_area(
