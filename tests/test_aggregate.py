@@ -215,3 +215,14 @@ def test_summing_conserves_money_and_locations_and_never_glues_gaps(items: list,
     assert sorted((r.psr_id, r.paragraph, r.start, r.end, r.amount) for r in summed(shuffled)) == sorted(
         (r.psr_id, r.paragraph, r.start, r.end, r.amount) for r in out
     )
+
+
+def test_extreme_dates_do_not_overflow() -> None:
+    out = summed(
+        [
+            rec(D(2025, 1, 1), dt.date.max, "1", 2),  # SAP's open end
+            rec(dt.date.min, D(2024, 12, 31), "1", 3),
+            rec(D(2025, 6, 1), D(2025, 6, 30), "1", 4),
+        ]
+    )
+    assert [(r.start, r.end, r.amount) for r in out] == [(dt.date.min, dt.date.max, Decimal(3))]

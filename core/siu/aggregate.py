@@ -31,8 +31,6 @@ from decimal import Decimal
 from siu.findings import define
 from siu.models import Finding, Location, Record
 
-ONE_DAY = dt.timedelta(days=1)
-
 SUMMED = define(
     "SIU701",
     "info",
@@ -144,10 +142,11 @@ class Aggregator:
         # lines is sorted by start and its periods are pairwise apart by a gap of at least a day
         i = bisect_left(lines, new.start, key=_start)
         lo = i
-        while lo > 0 and lines[lo - 1].end + ONE_DAY >= new.start:
+        # date differences, not date + 1 day: an open end such as 9999-12-31 (SAP) must not overflow
+        while lo > 0 and (new.start - lines[lo - 1].end).days <= 1:
             lo -= 1
         hi = i
-        while hi < len(lines) and lines[hi].start <= new.end + ONE_DAY:
+        while hi < len(lines) and (lines[hi].start - new.end).days <= 1:
             hi += 1
         for line in lines[lo:hi]:
             new.absorb(line)
