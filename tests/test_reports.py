@@ -306,7 +306,7 @@ from siu import hookimpl
 from siu.rules import Hit, record_rule
 
 
-@record_rule("AARHUS001", "warning", title=("Stor udgift", "Large amount"),
+@record_rule("LOKAL901", "warning", title=("Stor udgift", "Large amount"),
              template=("Beløbet {value} er over 100.000 kr.", "The amount {value} is over 100,000 DKK"),
              doc=("Kommunens egen kontrol.", "The municipality's own check."))
 def large(record, ctx):
@@ -327,13 +327,13 @@ def test_a_local_plugin_rule_runs_reports_and_can_be_made_an_error(siu, tmp_path
     src = write_csv(tmp_path / "in.csv", good_rows() + [["0707070707", "150.000,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
     run = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml", "--report-json", tmp_path / "r.json")
     assert run.exit_code == 0, run.output
-    assert "AARHUS001 · advarsel" in run.stdout and "in.csv, række 5, kolonne Beløb" in run.stdout
+    assert "LOKAL901 · advarsel" in run.stdout and "in.csv, række 5, kolonne Beløb" in run.stdout
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert [f["code"] for f in report["findings"]] == ["AARHUS001"]
-    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[severity]\nAARHUS001 = "error"\n', encoding="utf-8")
+    assert [f["code"] for f in report["findings"]] == ["LOKAL901"]
+    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[severity]\nLOKAL901 = "error"\n', encoding="utf-8")
     strict = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml")
-    assert strict.exit_code == 1 and "AARHUS001 · fejl" in strict.stdout
-    assert "Kommunens egen kontrol" in siu("explain", "aarhus001", "--config", tmp_path / "siu.toml").stdout
+    assert strict.exit_code == 1 and "LOKAL901 · fejl" in strict.stdout
+    assert "Kommunens egen kontrol" in siu("explain", "lokal901", "--config", tmp_path / "siu.toml").stdout
 
 
 def test_a_report_that_cannot_be_written_is_a_usage_error(siu, tmp_path):
