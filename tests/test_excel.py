@@ -27,7 +27,8 @@ from python_calamine import CalamineWorkbook
 from siu.adapters import ReadInfo, ReadOptions
 from siu.models import DeliveryHeader, Finding, Location, Posting, Record, Totals
 from siu.specpack import BUILTIN_DIR, SpecPack
-from siu_excel.reader import ExcelTemplateSource, sheet_names, template_aliases, builtin_templates
+from siu.tables import sheet_names
+from siu_excel.reader import ExcelTemplateSource, builtin_templates, template_aliases
 from siu_excel.writer import ExcelTemplateWriter, last_row, template_problems, text_cell
 
 GOLDEN = Path(__file__).parent / "golden" / "excel"

@@ -6,23 +6,20 @@ templates filled by hand. Cells are read as they are stored (no type guessing): 
 Excel date or text (``31.01.2025``, ``2025-01-31``), an amount a number or Danish text
 (``1.234,56``), a CPR number text or a number that lost its leading zero. Row numbers are the
 ones Excel shows. When the workbook has a sheet named as the template's sheet, that sheet is read
-(unless ``--sheet`` says otherwise); otherwise the first sheet.
+(unless ``--sheet`` says otherwise); otherwise the first sheet whose headers the reader finds.
 """
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from lxml import etree
-
 from siu.adapters import ReadInfo, ReadOptions
 from siu.models import Finding, Posting
 from siu.specpack import ExcelSpec, SpecError, SpecPack, builtin_pack_dirs
-from siu.tables import XLSX_SUFFIXES
+from siu.tables import XLSX_SUFFIXES, sheet_names
 from siu.tabular import COMMON_ALIASES, TabularSource
 
 # Delivery-line fields (the template's ``field``) → the posting fields the reader fills.
@@ -61,16 +58,6 @@ def template_aliases(templates: tuple[ExcelSpec, ...]) -> dict[str, list[str]]:
         aliases.setdefault(name, [])
         aliases[name] += [n for n in names if n not in aliases[name]]
     return aliases
-
-
-def sheet_names(path: Path) -> list[str]:
-    """The sheet names of an xlsx file, read from its workbook part only; [] when unreadable."""
-    try:
-        with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
-            tree = etree.parse(fh)
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        return []
-    return [el.get("name", "") for el in tree.iter("{*}sheet")]
 
 
 class ExcelTemplateSource(TabularSource):
