@@ -134,3 +134,45 @@ def test_cli_accounts_and_tolerance(siu, tmp_path):
     assert siu(*args, "--strict").exit_code == 1
     missing = siu("validate", str(tmp_path / "in.csv"), "-s", "csv", "-k", "101", "-y", "2025", "--accounts", str(tmp_path / "nej.csv"))
     assert missing.exit_code == 2 and "nej.csv" in missing.output
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from siu.parsing import format_amount_danish  # noqa: E402
+
+FUNCTIONS = {"5.38.50": "SEL108", "5.38.52": "SEL107", "5.38.51": "SEL85-ABL105"}
+FORMS = [lambda f: f, lambda f: f.replace(".", ""), lambda f: f + ".1.001"]  # 5.38.50, 53850, 5.38.50.1.001
+money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines_=st.lists(st.tuples(st.sampled_from(sorted(FUNCTIONS)), st.booleans(), money), min_size=1, max_size=15),
+    form=st.sampled_from(range(len(FORMS))),
+    trailing_minus=st.booleans(),
+    off=st.sampled_from([None, "expenditure", "revenue"]),
+)
+def test_accounts_written_from_the_delivery_reconcile(tmp_path_factory, lines_, form, trailing_minus, off):
+    """Accounts summed from the delivery's own lines, in any function form and amount style,
+    agree; moving one total by more than the tolerance gives exactly one difference."""
+    records, totals = [], Counter()
+    for i, (function, revenue, amount) in enumerate(lines_):
+        signed = -amount if revenue else amount
+        extra = dict(REVENUE) if revenue else {}
+        records.append(line(row=i + 2, amount=signed, function=function, paragraph=FUNCTIONS[function], **extra))
+        totals[(function, "7.7" if revenue else "4.0")] += signed
+    if off is not None:
+        key = next(iter(sorted(k for k in totals if (k[1] == "7.7") == (off == "revenue"))), None)
+        if key is None:
+            off = None
+        else:
+            totals[key] += Decimal("1.50")
+    rows = [f"{FORMS[form](f)};{art};{format_amount_danish(total, trailing_minus)}" for (f, art), total in sorted(totals.items())]
+    folder = tmp_path_factory.mktemp("sb")
+    accounts = write_csv(folder / "sb.csv", rows, header="Funktion;Art;Saldo")
+    found = by_code(run(records, context(accounts=accounts)))
+    assert found["SIU501"] == (0 if off is None else 1)
+    assert found["SIU500"] == 1 and found["SIU503"] == 0

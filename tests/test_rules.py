@@ -341,3 +341,36 @@ def test_a_delivery_rule_that_raises_is_reported_and_stops():
     # a rule that fails part-way reports nothing of its own: half a result would mislead
     assert codes(found)["TEST904"] == 0 and codes(found)["TEST905"] == 0
     assert codes(run([line()], rules=[_BreaksAtTheEnd]))["SIU490"] == 1
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PACKS = {d: spec(amount=AmountSpec(decimals=d)) for d in (0, 1, 2)}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    amount=st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, allow_infinity=False, places=None)
+    | st.decimals(min_value=-1000, max_value=1000, places=4),
+    decimals=st.sampled_from([0, 1, 2]),
+)
+def test_amount_unit_agrees_with_quantize(amount, decimals):
+    """The fast text check of SIU132 says exactly what Decimal.quantize says."""
+    expected = amount != amount.quantize(Decimal(1).scaleb(-decimals))
+    found = codes(run([line(amount=amount)], context(PACKS[decimals])))["SIU132"]
+    assert found == int(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([CPR, "0202602468"]), st.sampled_from([Decimal("100"), Decimal("200.50")]), st.booleans()), max_size=12))
+def test_duplicates_count_every_line_beyond_the_first(lines_):
+    records = [line(row=i + 2, psr_id=p, amount=a, paragraph="SEL109", kontostreng="53842100140", function="5.38.42", anonymised=anon)
+               for i, (p, a, anon) in enumerate(lines_)]
+    found = codes(run(records))
+    groups = Counter((p, a) for p, a, _ in lines_)
+    assert found["SIU401"] + found["SIU406"] == sum(n - 1 for n in groups.values())
+    anonymous_only = {k for k in groups if all(anon for p, a, anon in lines_ if (p, a) == k)}
+    assert found["SIU406"] == sum(groups[k] - 1 for k in anonymous_only)
