@@ -92,13 +92,14 @@ def test_digest_changes_with_any_pack_file(tmp_path: Path) -> None:
         (lambda r: (r / "siu.xsd").unlink(), "XSD'en siu.xsd mangler", "the XSD siu.xsd is missing"),
         (lambda r: edit(r / "manifest.toml", 'root = "SIUIndberetning"\n', ""), "ufuldstændig", "incomplete"),
         (lambda r: edit(r / "manifest.toml", "year = 2025", "year = 2025 ="), "ikke gyldig TOML", "not valid TOML"),
+        (lambda r: edit(r / "manifest.toml", "decimals = 2", "decimal = 0"), "amount.decimal", "amount.decimal"),
         (lambda r: edit(r / "manifest.toml", 'default_area = "voksen"', 'default_area = "boern"'), "default_area", "default_area"),
         (lambda r: edit(r / "paragraphs.csv", "SEL110,voksen", "SEL110,boern"), "har området boern", "has area boern"),
         (lambda r: edit(r / "chart.csv", ",SEL108,", ",SEL999,"), "SEL999", "SEL999"),
         (lambda r: edit(r / "chart.csv", "Botilbud til længerevarende ophold (§ 108)", "Botilbud, længerevarende"), "linje", "line"),
         (lambda r: edit(r / "siu.xsd", '<xs:enumeration value="SEL110"/>', ""), "ParagrafType tillader", "ParagrafType allows"),
     ],
-    ids=["no-chart", "no-manifest", "no-xsd", "manifest-field", "toml", "default-area", "paragraph-area", "chart-paragraph", "csv-fields", "xsd-drift"],
+    ids=["no-chart", "no-manifest", "no-xsd", "manifest-field", "toml", "misspelt-key", "default-area", "paragraph-area", "chart-paragraph", "csv-fields", "xsd-drift"],
 )
 def test_broken_pack_is_a_bilingual_spec_error(tmp_path: Path, damage: Callable[[Path], None], da: str, en: str) -> None:
     root = copy_pack(tmp_path)

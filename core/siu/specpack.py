@@ -74,6 +74,8 @@ class ExcelSpec(BaseModel):
 
 
 class AmountSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key must not silently keep the default
+
     unit: str = "DKK"
     decimals: int = 2
     sign: str = "signed"  # revenue negative, expenditure positive
@@ -81,12 +83,16 @@ class AmountSpec(BaseModel):
 
 
 class CprSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     female_suffix: str = "9998"
     male_suffix: str = "9999"
     no_birth_date: str = "123456"
 
 
 class AreaSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name_da: str
     name_en: str
     provisional: str = ""  # what is provisional about the area; empty = from DST's material
@@ -116,7 +122,7 @@ class ChartEntry(BaseModel):
 
 
 class Manifest(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     year: int
     version: str
