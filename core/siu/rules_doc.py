@@ -20,6 +20,7 @@ from pathlib import Path
 from siu.findings import CATALOGUE, Code
 
 SIU_CODE = re.compile(r"^SIU\d{3}$")
+_WHOLE_PLACEHOLDER = re.compile(r"^\{\w+\}$")
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 RANGES = [
@@ -57,10 +58,9 @@ def _entry(c: Code) -> list[str]:
         "",
         f"Alvor / severity: **{SEVERITY.get(c.severity.value, c.severity.value)}** (kan ændres i `[severity]` i siu.toml)",
         "",
-        f"- Meddelelse: {c.template_da}",
-        f"- Message: {c.template_en}",
-        "",
     ]
+    if not _WHOLE_PLACEHOLDER.match(c.template_da):  # a template that is one placeholder says nothing
+        lines += [f"- Meddelelse: {c.template_da}", f"- Message: {c.template_en}", ""]
     if c.doc_da:
         lines += [c.doc_da, ""]
     if c.doc_en:
