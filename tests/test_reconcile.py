@@ -176,3 +176,14 @@ def test_accounts_written_from_the_delivery_reconcile(tmp_path_factory, lines_, 
     found = by_code(run(records, context(accounts=accounts)))
     assert found["SIU501"] == (0 if off is None else 1)
     assert found["SIU500"] == 1 and found["SIU503"] == 0
+
+
+def test_accounts_and_tolerance_from_siu_toml(siu, tmp_path):
+    (tmp_path / "in.csv").write_text(
+        "CPR;Beløb;Fra;Til;Kontostreng\n0101601235;1000,00;01.01.2025;31.01.2025;5.38.50.1.001.4.0\n", encoding="utf-8"
+    )
+    write_csv(tmp_path / "sb.csv", ["5.38.50;1;4.0;1.100,00"])
+    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[validation]\naccounts = "sb.csv"\ntolerance = 100\n', encoding="utf-8")
+    run_ = siu("validate", tmp_path / "in.csv", "-s", "csv", "--config", tmp_path / "siu.toml")
+    assert "SIU500" in run_.stdout and "SIU501" not in run_.stdout
+    assert "SIU501" in siu("validate", tmp_path / "in.csv", "-s", "csv", "--config", tmp_path / "siu.toml", "--tolerance", "99").stdout
