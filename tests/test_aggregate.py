@@ -109,6 +109,19 @@ def test_revenue_and_expenditure_are_never_netted() -> None:
 def test_period_crossing_the_year_boundary_keeps_exactly_its_dates() -> None:
     single = summed([rec(D(2025, 7, 1), D(2026, 6, 30), "3600", 11)])
     assert [(r.start, r.end) for r in single] == [(D(2025, 7, 1), D(2026, 6, 30))]
+    # an insurance 2025-07-01..2026-06-30 touching the stay's invoices is not glued to them
+    with_stay = summed(
+        [
+            rec(D(2025, 4, 1), D(2025, 6, 30), "55000", 10),
+            rec(D(2025, 7, 1), D(2026, 6, 30), "3600", 11),
+            rec(D(2025, 7, 1), D(2025, 7, 31), "18000", 12),
+        ]
+    )
+    assert [(r.start, r.end, r.amount) for r in with_stay] == [
+        (D(2025, 4, 1), D(2025, 7, 31), Decimal(73000)),
+        (D(2025, 7, 1), D(2026, 6, 30), Decimal(3600)),
+    ]
+    # postings inside one year each may still sum into a line crossing New Year
     halves = summed([rec(D(2025, 7, 1), D(2025, 12, 31), "1800", 11), rec(D(2026, 1, 1), D(2026, 6, 30), "1800", 12)])
     assert [(r.start, r.end, r.amount) for r in halves] == [(D(2025, 7, 1), D(2026, 6, 30), Decimal(3600))]
 
@@ -220,9 +233,15 @@ def test_summing_conserves_money_and_locations_and_never_glues_gaps(items: list,
 def test_extreme_dates_do_not_overflow() -> None:
     out = summed(
         [
-            rec(D(2025, 1, 1), dt.date.max, "1", 2),  # SAP's open end
-            rec(dt.date.min, D(2024, 12, 31), "1", 3),
-            rec(D(2025, 6, 1), D(2025, 6, 30), "1", 4),
+            rec(D(9999, 6, 1), dt.date.max, "1", 2),  # SAP's open end
+            rec(D(9999, 1, 1), D(9999, 5, 31), "1", 3),
+            rec(dt.date.min, D(1, 1, 31), "1", 4),
+            rec(D(1, 2, 1), D(1, 2, 28), "1", 5),
+            rec(D(2025, 1, 1), dt.date.max, "1", 6),  # crosses New Year: its own line
         ]
     )
-    assert [(r.start, r.end, r.amount) for r in out] == [(dt.date.min, dt.date.max, Decimal(3))]
+    assert [(r.start, r.end, r.amount) for r in out] == [
+        (D(9999, 1, 1), dt.date.max, Decimal(2)),
+        (dt.date.min, D(1, 2, 28), Decimal(2)),
+        (D(2025, 1, 1), dt.date.max, Decimal(1)),
+    ]

@@ -226,3 +226,34 @@ def test_aggregate_from_siu_toml(siu, demo_dir: Path, tmp_path: Path) -> None:
     assert run.exit_code == 0 and "SIU701" in run.output
     off = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(config), "--no-aggregate")
     assert off.exit_code == 0 and "SIU701" not in off.output
+
+
+# --- golden deliveries (regenerate with SIU_UPDATE_GOLDEN=1 and review the diff) ---------------
+
+GOLDEN = Path(__file__).parent / "golden"
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z, via SOURCE_DATE_EPOCH
+
+
+def check_golden(produced: Path, name: str) -> None:
+    import os
+
+    text = produced.read_text(encoding="utf-8")
+    golden = GOLDEN / name
+    if os.environ.get("SIU_UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), f"{produced.name} differs from tests/golden/{name}"
+
+
+def test_2026_demo_delivery_is_the_golden_file(siu, demo_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    source, config = make_2026_demo(demo_dir, tmp_path)
+    run = siu("convert", str(source), "-s", "opus", "-c", str(config), "-o", str(tmp_path / "out"))
+    assert run.exit_code == 0, run.output
+    check_golden(tmp_path / "out" / "SIU_101_2026_begge.xml", "demo-2026-begge.xml")
+
+
+def test_aggregated_2025_demo_delivery_is_the_golden_file(siu, demo_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    run = siu("convert", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--aggregate", "-o", str(tmp_path / "out"))
+    assert run.exit_code == 0, run.output
+    check_golden(tmp_path / "out" / "SIU_101_2025_voksen.xml", "demo-2025-aggregate.xml")

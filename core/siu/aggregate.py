@@ -12,8 +12,12 @@ the real expenditure period):
 - the summed line runs from the earliest start to the latest end, and keeps the locations of
   all its postings (file order, then row order);
 - lines that cannot be summed safely pass through unchanged: no PsrID or kontostreng, a start
-  or end date missing, start after end, or an anonymised § 109 line (a fictitious CPR such as
-  ``1234569998`` is shared by different people, so summing would glue strangers' stays).
+  or end date missing, start after end, an anonymised § 109 line (a fictitious CPR such as
+  ``1234569998`` is shared by different people, so summing would glue strangers' stays), and a
+  posting whose own period crosses New Year. Such a posting is usually a prepayment (an
+  insurance 2025-07-01..2026-06-30) whose period is set by its contract, not by the stay; glued
+  to the stay's monthly invoices it would stretch the period DST annualises over, so it keeps
+  exactly its own dates. Postings inside one year may still sum into a line crossing New Year.
 
 Memory: one entry per *output* line (the first posting's record, the merged period and
 amount) plus 8 bytes per posting for its packed location (file, row); never the postings.
@@ -36,21 +40,23 @@ SUMMED = define(
     "info",
     ("Fakturaer summeret", "Invoices summed"),
     (
-        "{postings} posteringer blev til {lines} linjer (--aggregate); {single} posteringer kunne ikke summeres "
-        "og står på egen linje (mangler CPR, kontostreng eller dato, eller anonymt § 109-ophold)",
-        "{postings} postings became {lines} lines (--aggregate); {single} postings could not be summed and stand "
-        "on their own line (no CPR, kontostreng or date, or an anonymous § 109 stay)",
+        "{postings} posteringer blev til {lines} linjer (--aggregate); {single} posteringer står på egen linje "
+        "(mangler CPR, kontostreng eller dato, periode hen over et årsskifte, eller anonymt § 109-ophold)",
+        "{postings} postings became {lines} lines (--aggregate); {single} postings stand on their own line "
+        "(no CPR, kontostreng or date, a period crossing New Year, or an anonymous § 109 stay)",
     ),
     (
         "Med --aggregate summeres posteringer for samme borger, paragraf og kontostreng, hvis perioderne "
         "overlapper eller støder op til hinanden; linjen går fra første start- til sidste slutdato. Et hul i "
         "perioden holder linjerne adskilt, og udgifter og indtægter lægges aldrig sammen. Anonyme § 109-linjer "
-        "summeres ikke, fordi det fiktive CPR-nummer deles af flere personer. Regler og dubletkontrol kører på "
+        "summeres ikke, fordi det fiktive CPR-nummer deles af flere personer, og en postering, hvis periode går "
+        "hen over et årsskifte (fx en forsikring 1/7-30/6), beholder præcis sine egne datoer. Regler og dubletkontrol kører på "
         "posteringerne før summeringen, så fund peger på rækken i kilden.",
         "With --aggregate, postings of one citizen, paragraph and kontostreng are summed when their periods "
         "overlap or touch; the line runs from the first start to the last end date. A gap keeps lines apart, and "
         "expenditure and revenue are never netted. Anonymous § 109 lines are not summed because the fictitious "
-        "CPR number is shared by several people. Rules and the duplicate check run on the postings before "
+        "CPR number is shared by several people, and a posting whose period crosses New Year (e.g. an insurance "
+        "1/7-30/6) keeps exactly its own dates. Rules and the duplicate check run on the postings before "
         "summing, so findings point at the row in the source.",
     ),
 )
@@ -123,6 +129,7 @@ class Aggregator:
             and record.start is not None
             and record.end is not None
             and record.start <= record.end
+            and record.start.year == record.end.year
             and not record.anonymised
         )
 
