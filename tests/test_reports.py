@@ -341,3 +341,9 @@ def test_a_report_that_cannot_be_written_is_a_usage_error(siu, tmp_path):
     (tmp_path / "blocker").write_text("a file, not a folder", encoding="utf-8")
     run = siu("validate", src, *BASE, "--report-json", tmp_path / "blocker" / "r.json")
     assert run.exit_code == 2 and "kan ikke skrives" in run.output and run.exception is None
+
+
+def test_source_date_epoch_fixes_the_report_time(siu, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    siu("validate", write_csv(tmp_path / "in.csv", good_rows()), *BASE, "--report-json", tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["created"] == "2026-01-01T00:00:00+00:00"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from siu import __version__
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
 from siu.models import Severity
+from siu.pipeline import creation_time
 from siu.writers import atomic_output, commit
 
 if TYPE_CHECKING:
@@ -30,6 +32,13 @@ if TYPE_CHECKING:
 SCHEMA = "siu-report/1"
 
 VERDICT = {True: ("KLAR TIL INDBERETNING", "READY FOR SUBMISSION"), False: ("IKKE KLAR", "NOT READY")}
+
+
+def created() -> dt.datetime:
+    """When the report was written, in UTC; ``SOURCE_DATE_EPOCH`` fixes it, as it fixes the delivery's."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return creation_time().replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def money(amount: Decimal) -> str:
@@ -75,7 +84,7 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
     return {
         "schema": SCHEMA,
         "siu_version": __version__,
-        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": created().isoformat(),
         "delivery": {
             "kommune": h.kommune,
             "kommune_name": kommune_name,
