@@ -3,11 +3,9 @@ the xlsx workbook, `siu explain`, docs/rules.md, and that no full CPR number lea
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,6 @@ from siu import rules_doc
 from siu.findings import CATALOGUE, FindingSink
 from siu.models import Location
 from siu.report_files import ReportFiles
-from siu.rules_builtin import ExtremeValues  # noqa: F401  (codes are defined on import)
 
 GOLDEN = Path(__file__).parent / "golden"
 BASE = ["-s", "csv", "-k", "101", "-y", "2025"]

@@ -26,7 +26,6 @@ from openpyxl.styles import Font, PatternFill
 
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
-from siu.models import Severity
 from siu.report_json import VERDICT
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit

@@ -12,7 +12,6 @@ import statistics
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from decimal import Decimal
 from dataclasses import dataclass
 
 from siu import cpr
