@@ -293,7 +293,8 @@ def _libreoffice() -> str | None:
     return shutil.which("libreoffice") or shutil.which("soffice")
 
 
-def test_libreoffice_shows_the_same_values_as_calamine(demo_outputs, spec, tmp_path):
+def _as_shown_by_libreoffice(xlsx: Path, tmp_path: Path) -> list[list[str]]:
+    """The sheet as LibreOffice Calc shows it (its CSV export of displayed values)."""
     office = _libreoffice()
     if office is None:
         pytest.skip("LibreOffice is not installed (Debian package libreoffice-calc; .ci/run installs it where apt-get runs as root)")
@@ -301,13 +302,23 @@ def test_libreoffice_shows_the_same_values_as_calamine(demo_outputs, spec, tmp_p
     profile = (tmp_path / "lo-profile").as_uri()
     done = subprocess.run(
         [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
-         "--outdir", str(outdir), str(demo_outputs["xlsx"])],
+         "--outdir", str(outdir), str(xlsx)],
         capture_output=True, text=True, timeout=300,
     )
-    produced = outdir / "SIU_101_2025_voksen.csv"
+    produced = outdir / (xlsx.stem + ".csv")
     assert produced.exists(), done.stdout + done.stderr
     with produced.open(encoding="utf-8", newline="") as fh:
-        shown = list(csv.reader(fh))
+        return list(csv.reader(fh))
+
+
+def test_libreoffice_shows_formula_text_as_text(tmp_path, spec):
+    records = [_record("0101601235", "53850100140", text, Decimal(2), dt.date(2025, 1, 1), dt.date(2025, 1, 31)) for text in FORMULA_LIKE]
+    shown = _as_shown_by_libreoffice(_write(tmp_path / "formler.xlsx", records, spec), tmp_path)
+    assert [row[2] for row in shown[1:]] == list(FORMULA_LIKE), "never evaluated, never changed"
+
+
+def test_libreoffice_shows_the_same_values_as_calamine(demo_outputs, spec, tmp_path):
+    shown = _as_shown_by_libreoffice(demo_outputs["xlsx"], tmp_path)
     calamine = CalamineWorkbook.from_path(str(demo_outputs["xlsx"])).get_sheet_by_name(spec.manifest.excel.sheet).to_python()
     assert shown == [_as_text(row) for row in calamine]
     assert shown[1:] == _xml_lines(demo_outputs["xml"])
