@@ -25,6 +25,7 @@ from siu.findings import CATALOGUE, FindingSink
 from siu.mapping import MappingError
 from siu.pipeline import Converter, InputSpec, RunResult, creation_time, kommuner
 from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
+from siu.progress import conversion_progress
 from siu.report import print_report
 from siu.report_files import ReportFiles, ReportWriteError
 from siu.specpack import SpecError, SpecPack
@@ -287,8 +288,9 @@ def run_conversion(
             split_targets = area_targets(ctx, writer.suffix, out)
     sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
     try:
-        converter = Converter(host, ctx, sink)
-        result = converter.run(specs, writer, target, split=split_targets)
+        with conversion_progress(enabled=not quiet, lang=lang) as progress:
+            converter = Converter(host, ctx, sink, progress=progress)
+            result = converter.run(specs, writer, target, split=split_targets)
     except MappingError as exc:
         raise UsageError(exc.message_da, exc.message_en) from None
     if not quiet:
