@@ -2,7 +2,8 @@
 
 Adapters yield :class:`Posting`; mapping and anonymisation turn each into a :class:`Record`
 (one delivery line); rules produce :class:`Finding`. All models are pydantic v2 models.
-Hot paths build them with ``model_construct`` after the parser has checked every value.
+Hot paths build them with :func:`builder` (a faster ``model_construct``) after the parser has
+checked every value.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
 
 from siu.cpr import mask_cpr
 
@@ -51,7 +54,7 @@ class Location(BaseModel):
         """This location narrowed to one column (header name or letter)."""
         if column is None or column == self.column:
             return self
-        return Location.model_construct(file=self.file, sheet=self.sheet, row=self.row, column=column)
+        return new_location(file=self.file, sheet=self.sheet, row=self.row, column=column)
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -209,3 +212,52 @@ class AccountMapping(BaseModel):
     kontostreng: Any
     paragraph: str | None = None
     rule: str | None = None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def builder(cls: type[M]) -> Callable[..., M]:
+    """A constructor for ``cls`` that skips validation, like ``model_construct`` but without its
+    per-call introspection (about ten times faster; it matters at a million postings).
+
+    Use it only where every value has already been checked, and pass every field without a
+    default. Fields not passed get their default (factories are called per object); pass
+    fields in declared order so dumps list them as a validated model would.
+    """
+    defaults: dict[str, Any] = {}
+    factories: dict[str, Callable[[], Any]] = {}
+    for name, info in cls.model_fields.items():
+        if info.default_factory is not None:
+            factories[name] = info.default_factory  # type: ignore[assignment]
+        elif info.default is not PydanticUndefined:
+            defaults[name] = info.default
+    order = tuple(cls.model_fields)
+    new = cls.__new__
+    setattr_ = object.__setattr__
+
+    def build(**values: Any) -> M:
+        if len(values) == len(order):  # every field given (hot paths pass them in declared order)
+            data = values
+        else:
+            data = {}
+            for name in order:  # field order, so dumps look the same as for validated models
+                if name in values:
+                    data[name] = values[name]
+                elif name in defaults:
+                    data[name] = defaults[name]
+                elif name in factories:
+                    data[name] = factories[name]()
+        obj = new(cls)
+        setattr_(obj, "__dict__", data)
+        setattr_(obj, "__pydantic_fields_set__", set(values))
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", None)
+        return obj
+
+    return build
+
+
+new_location = builder(Location)
+new_posting = builder(Posting)
+new_record = builder(Record)

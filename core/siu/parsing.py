@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Literal
 
 DecimalSeparator = Literal[",", "."] | None
@@ -191,7 +192,15 @@ def parse_date(value: Any) -> dt.date:
         raise ParseError("date", value, "empty")
     if isinstance(value, (int, float, Decimal)):
         return excel_serial_to_date(value)
-    text = str(value).strip()
+    if isinstance(value, str):
+        return _parse_date_text(value)
+    return _parse_date_text(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _parse_date_text(value: str) -> dt.date:
+    """Dates written as text; cached because an export repeats the same few hundred dates."""
+    text = value.strip()
     if not text:
         raise ParseError("date", value, "empty")
     if len(text) == 10 and text.isascii():  # fast path for the two forms nearly every export uses

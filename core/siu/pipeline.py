@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from siu import cpr
 from siu.adapters import ReadInfo, ReadOptions
@@ -27,7 +28,7 @@ from siu.context import Context
 from siu.findings import FindingSink, define
 from siu.kontostreng import Kontostreng
 from siu.mapping import NO_ART, UNMAPPED, describe_dims
-from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals
+from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals, new_record
 from siu.plugins import PluginHost
 from siu.rules import RuleEngine
 from siu.specpack import SpecPack
@@ -163,14 +164,29 @@ class Converter:
         self.sink = sink
         self.engine = RuleEngine(host.rules, ctx)
         self.progress = progress
-        self._render_cache: dict[Kontostreng, str] = {}
+        self._account_facts: dict[Kontostreng, tuple[Any, ...]] = {}
         self.result: RunResult | None = None
+        self._map_account = host.first_result("map_account")
+        self._anonymise = host.first_result("anonymise")
 
     # --- building records ----------------------------------------------------------------
+    def _facts(self, account: Kontostreng) -> tuple[Any, ...]:
+        """What a record needs from its account, computed once per account (ledgers repeat few)."""
+        spec = self.ctx.spec
+        entry = spec.chart_entry(account.function, account.dranst, account.gruppering)
+        return (
+            account.render(spec.kontostreng_pattern),
+            account.kind,
+            account.function,
+            account.dranst,
+            account.art_dotted,
+            str(account),
+            entry.paragraph if entry else None,
+        )
+
     def to_record(self, posting: Posting) -> Record:
         ctx, sink, spec = self.ctx, self.sink, self.ctx.spec
-        hook = self.host.hook
-        mapped = hook.map_account(posting=posting, context=ctx)
+        mapped = self._map_account(posting=posting, context=ctx)
         account: Kontostreng | None = None
         paragraph: str | None = posting.dims.get("paragraph") or None
         if isinstance(mapped, AccountMapping) and mapped.kontostreng.art is None:  # a plugin's answer without art
@@ -182,15 +198,16 @@ class Converter:
             sink.add(mapped)
         else:
             sink.add(UNMAPPED.make(location=posting.location, field="account", dims=describe_dims(posting.dims)))
-        rendered = None
         if account is not None:
-            rendered = self._render_cache.get(account)
-            if rendered is None:
-                rendered = self._render_cache[account] = account.render(spec.kontostreng_pattern)
+            facts = self._account_facts.get(account)
+            if facts is None:
+                facts = self._account_facts[account] = self._facts(account)
+            rendered, kind, function, dranst, art, account_text, chart_paragraph = facts
             if paragraph is None:
-                entry = spec.chart_entry(account.function, account.dranst, account.gruppering)
-                paragraph = entry.paragraph if entry else None
-        record = Record.model_construct(
+                paragraph = chart_paragraph
+        else:
+            rendered = kind = function = dranst = art = account_text = None
+        record = new_record(
             psr_id=cpr.normalise(posting.cpr),
             kontostreng=rendered,
             paragraph=paragraph,
@@ -199,11 +216,11 @@ class Converter:
             start=posting.start,
             end=posting.end,
             locations=(posting.location,),
-            kind=account.kind if account else None,
-            function=account.function if account else None,
-            dranst=account.dranst if account else None,
-            art=account.art_dotted if account else None,
-            account_text=str(account) if account else None,
+            kind=kind,
+            function=function,
+            dranst=dranst,
+            art=art,
+            account_text=account_text,
             anonymised=False,
             cpr_raw=posting.cpr,
             sign_explicit=posting.sign_explicit,
@@ -212,7 +229,7 @@ class Converter:
             dims=posting.dims,
             sources=(posting.source,),
         )
-        anon = hook.anonymise(record=record, posting=posting, context=ctx)
+        anon = self._anonymise(record=record, posting=posting, context=ctx)
         if isinstance(anon, str):
             record.psr_id = anon
             record.anonymised = True

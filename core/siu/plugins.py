@@ -306,6 +306,32 @@ class PluginHost:
     def get(self, name: str) -> PluginInfo | None:
         return next((p for p in self.plugins if p.name == name), None)
 
+    def first_result(self, hook_name: str) -> Callable[..., Any]:
+        """A caller for a ``firstresult`` pipeline hook that skips pluggy's per-call dispatch.
+
+        It calls the implementations in pluggy's order (the ones registered last and those
+        marked ``tryfirst`` first, ``trylast`` last) and returns the first answer that is not
+        None, exactly as the hook would; with hook wrappers present it falls back to the hook
+        itself. Per posting this saves a few microseconds, which is seconds at a million.
+        """
+        hook = getattr(self.pm.hook, hook_name)
+        impls = list(reversed(hook.get_hookimpls()))
+        if any(i.hookwrapper or i.wrapper for i in impls):
+            return lambda **kwargs: hook(**kwargs)
+        calls = [(i.function, tuple(i.argnames)) for i in impls]
+        if len(calls) == 1:
+            fn, names = calls[0]
+            return lambda **kwargs: fn(*[kwargs[n] for n in names])
+
+        def call(**kwargs: Any) -> Any:
+            for fn, names in calls:
+                result = fn(*[kwargs[n] for n in names])
+                if result is not None:
+                    return result
+            return None
+
+        return call
+
     def provider_of(self, kind: str, name: str) -> str:
         for p in self.plugins:
             if name in getattr(p, kind):

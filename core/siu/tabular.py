@@ -25,7 +25,7 @@ from typing import Any
 
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
 from siu.findings import define
-from siu.models import Finding, Location, Posting
+from siu.models import Finding, Location, Posting, new_location, new_posting
 from siu.parsing import (
     ParseError,
     check_decimal_separator,
@@ -431,7 +431,7 @@ class TabularSource(Source):
                 if reason:
                     skipped[reason] = skipped.get(reason, 0) + 1
                     continue
-                location = Location.model_construct(file=file, sheet=sheet, row=number, column=None)
+                location = new_location(file=file, sheet=sheet, row=number, column=None)
                 item = self.posting(cells, match, location, columns, decimal, options)
                 if isinstance(item, Finding):
                     skipped["ulæselige rækker"] = skipped.get("ulæselige rækker", 0) + 1
@@ -470,6 +470,15 @@ class TabularSource(Source):
         document, CPR or account · ``tekstlinjer`` neither amount nor document, CPR or account
         (SAP's page titles).
         """
+        # Fast path for the common case: a document number that is neither a subtotal mark nor
+        # the header repeated makes the row a posting whatever else it holds (see the checks below).
+        doc = match.index.get("document")
+        if doc is not None and doc < len(cells):
+            value = cells[doc]
+            if value is not None:
+                text = value.strip() if isinstance(value, str) else str(value).strip()
+                if text and text[0].isalnum() and (not match.headers or text != match.headers[doc]):
+                    return None
         texts = [t for t in (str(c).strip() for c in cells if c is not None) if t]
         if not texts:
             return "tomme rækker"
@@ -501,7 +510,8 @@ class TabularSource(Source):
         options: ReadOptions,
     ) -> tuple[Posting, list[Finding]] | Finding:
         """Build one posting from a row; a row whose amount cannot be read becomes a Finding."""
-        get = match.get
+        row = match.values(cells)
+        get = row.get
         problems: list[Finding] = []
         invalid: list[str] = []
 
@@ -515,9 +525,9 @@ class TabularSource(Source):
             amount, explicit = self.amount(cells, match, decimal)
         except _FieldError as exc:
             return fail(exc.name, exc.error)
-        if amount > 0 and "amount" in match.index and not is_blank(get(cells, "dc")):
+        if amount > 0 and "amount" in row and not is_blank(get("dc")):
             try:
-                conflict = parse_amount(get(cells, "amount"), decimal) < 0  # a minus beside a debit mark
+                conflict = parse_amount(get("amount"), decimal) < 0  # a minus beside a debit mark
             except ParseError:
                 conflict = False
             if conflict:
@@ -525,31 +535,33 @@ class TabularSource(Source):
                     SIGN_CONFLICT.make(
                         location=location.at_column(columns.get("dc")),
                         field="dc",
-                        value=get(cells, "dc"),
-                        amount=get(cells, "amount"),
+                        value=get("dc"),
+                        amount=get("amount"),
                     )
                 )
 
         def date_of(name: str) -> dt.date | None:
-            value = get(cells, name)
-            if is_blank(value):
+            value = get(name)
+            if value is None or value == "":
                 return None
             try:
                 return parse_date(value)
             except ParseError as exc:
+                if is_blank(value):
+                    return None
                 problems.append(fail(name, exc))
                 invalid.append(name)
                 return None
 
         anonymous = None
-        raw_anon = get(cells, "anonymous")
+        raw_anon = get("anonymous")
         if raw_anon is not None:
             try:
                 anonymous = parse_flag(raw_anon)
             except ParseError as exc:
                 problems.append(fail("anonymous", exc))
         sex = None
-        raw_sex = get(cells, "sex")
+        raw_sex = get("sex")
         if not is_blank(raw_sex):
             try:
                 sex = parse_sex(raw_sex)
@@ -557,19 +569,21 @@ class TabularSource(Source):
                 problems.append(fail("sex", exc))
         dims = {}
         for name in DIM_FIELDS:
-            value = clean_text(get(cells, name))
+            value = get(name)
             if value is not None:
-                dims[name] = value
-        posting = Posting.model_construct(
+                value = clean_text(value)
+                if value is not None:
+                    dims[name] = value
+        posting = new_posting(
             source=self.name,
             location=location,
             amount=amount,
-            cpr=cpr_from_cell(get(cells, "cpr")),
+            cpr=cpr_from_cell(get("cpr")),
             start=date_of("start"),
             end=date_of("end"),
             posting_date=date_of("posting_date"),
-            document=clean_text(get(cells, "document")),
-            text=clean_text(get(cells, "text")),
+            document=clean_text(get("document")),
+            text=clean_text(get("text")),
             dims=dims,
             anonymous=anonymous,
             birth_date=date_of("birth_date"),
