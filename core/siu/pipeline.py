@@ -186,7 +186,7 @@ class Converter:
 
     def to_record(self, posting: Posting) -> Record:
         ctx, sink, spec = self.ctx, self.sink, self.ctx.spec
-        mapped = self._map_account(posting=posting, context=ctx)
+        mapped = self._map_account(posting, ctx)
         account: Kontostreng | None = None
         paragraph: str | None = posting.dims.get("paragraph") or None
         if isinstance(mapped, AccountMapping) and mapped.kontostreng.art is None:  # a plugin's answer without art
@@ -229,7 +229,7 @@ class Converter:
             dims=posting.dims,
             sources=(posting.source,),
         )
-        anon = self._anonymise(record=record, posting=posting, context=ctx)
+        anon = self._anonymise(record, posting, ctx)
         if isinstance(anon, str):
             record.psr_id = anon
             record.anonymised = True

@@ -309,23 +309,31 @@ class PluginHost:
     def first_result(self, hook_name: str) -> Callable[..., Any]:
         """A caller for a ``firstresult`` pipeline hook that skips pluggy's per-call dispatch.
 
-        It calls the implementations in pluggy's order (the ones registered last and those
-        marked ``tryfirst`` first, ``trylast`` last) and returns the first answer that is not
-        None, exactly as the hook would; with hook wrappers present it falls back to the hook
-        itself. Per posting this saves a few microseconds, which is seconds at a million.
+        The caller takes the hook's arguments positionally, in the hookspec's order. It calls the
+        implementations in pluggy's order (registered last and ``tryfirst`` first, ``trylast``
+        last) and returns the first answer that is not None, exactly as the hook would; with hook
+        wrappers present it falls back to the hook itself. Per posting this saves several
+        microseconds, which is seconds at a million postings.
         """
         hook = getattr(self.pm.hook, hook_name)
+        spec_names = tuple(hook.spec.argnames)
         impls = list(reversed(hook.get_hookimpls()))
         if any(i.hookwrapper or i.wrapper for i in impls):
-            return lambda **kwargs: hook(**kwargs)
-        calls = [(i.function, tuple(i.argnames)) for i in impls]
+            return lambda *args: hook(**dict(zip(spec_names, args)))
+        calls = []
+        for impl in impls:
+            names = tuple(impl.argnames)
+            if names == spec_names:
+                calls.append(impl.function)
+            else:  # an implementation may take a subset of the arguments, in any order
+                positions = [spec_names.index(n) for n in names]
+                calls.append(lambda *args, _fn=impl.function, _pos=positions: _fn(*[args[i] for i in _pos]))
         if len(calls) == 1:
-            fn, names = calls[0]
-            return lambda **kwargs: fn(*[kwargs[n] for n in names])
+            return calls[0]
 
-        def call(**kwargs: Any) -> Any:
-            for fn, names in calls:
-                result = fn(*[kwargs[n] for n in names])
+        def call(*args: Any) -> Any:
+            for fn in calls:
+                result = fn(*args)
                 if result is not None:
                     return result
             return None
