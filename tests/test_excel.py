@@ -29,7 +29,8 @@ from siu.models import DeliveryHeader, Finding, Location, Posting, Record, Total
 from siu.specpack import BUILTIN_DIR, SpecPack
 from siu.tables import sheet_names
 from siu_excel.reader import ExcelTemplateSource, builtin_templates, template_aliases
-from siu_excel.writer import ExcelTemplateWriter, last_row, template_problems, text_cell
+from siu.xlsx_cells import text_cell
+from siu_excel.writer import ExcelTemplateWriter, last_row, template_problems
 
 GOLDEN = Path(__file__).parent / "golden" / "excel"
 EPOCH = "1768435200"  # 2026-01-15T00:00:00Z: the creation time every golden delivery carries

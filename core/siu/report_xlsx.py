@@ -29,6 +29,7 @@ from siu.findings import CATALOGUE
 from siu.report_json import VERDICT
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
+from siu.xlsx_cells import needs_neutralising, text_cell
 
 if TYPE_CHECKING:
     from siu.pipeline import RunResult
@@ -67,14 +68,9 @@ def mask_cell(value: Any) -> Any:
 
 
 def _safe(ws: Any, value: Any) -> Any:
-    """A value for a cell that Excel never evaluates: openpyxl would store text beginning with
-    ``=`` as a formula, and input cells and finding values are text from outside."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
+    """A value for a cell that Excel never evaluates (input cells and finding values are text
+    from outside)."""
+    return text_cell(ws, value) if isinstance(value, str) and needs_neutralising(value) else value
 
 
 def _bold(ws: Any, values: list[str]) -> list[WriteOnlyCell]:
@@ -213,9 +209,7 @@ def _copy_input(
             for i in range(width):
                 value = mask_cell(values[i]) if i < len(values) else None
                 if i in marked:
-                    cell = WriteOnlyCell(ws, value=value)
-                    if isinstance(value, str) and value.startswith("="):
-                        cell.data_type, cell.quotePrefix = "s", True
+                    cell = text_cell(ws, value) if isinstance(value, str) and needs_neutralising(value) else WriteOnlyCell(ws, value=value)
                     worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
                     cell.fill = FILL.get(worst, FILL["info"])
                     text = "\n".join(n for _, n in marked[i])

@@ -33,11 +33,10 @@ from siu.models import DeliveryHeader, Finding, Location, Record
 from siu.specpack import ExcelSpec, SpecPack
 from siu.tables import column_letter
 from siu.writers import Writer
+from siu.xlsx_cells import text_cell
 
-FORMULA_START = ("=", "+", "-", "@")
 CELL_TYPES = ("text", "date", "number")
 DATE_FORMAT = "yyyy-mm-dd"
-TEXT_FORMAT = "@"
 
 TEMPLATE_INVALID = define(
     "SIU610",
@@ -88,21 +87,6 @@ def last_row(path: Path) -> int:
             tail = (tail + chunk)[-65536:]
     rows = re.findall(rb'<row r="(\d+)"', tail)
     return int(rows[-1]) if rows else 0
-
-
-def needs_neutralising(text: str) -> bool:
-    """True for text Excel would take as a formula if a user typed it."""
-    return text.startswith(FORMULA_START)
-
-
-def text_cell(ws: Any, text: str) -> WriteOnlyCell:
-    """A text cell Excel never evaluates: data type ``s`` always, quote prefix where it matters."""
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"  # openpyxl binds '=...' as a formula ('f'); a delivery value never is one
-    cell.number_format = TEXT_FORMAT
-    if needs_neutralising(text):
-        cell.quotePrefix = True
-    return cell
 
 
 def template_problems(template: ExcelSpec) -> Iterator[tuple[str, str]]:
