@@ -305,6 +305,22 @@ def test_an_override_of_an_unknown_code_is_reported():
     assert [(f.code, f.value) for f in found] == [("SIU191", "SIU13O")]
 
 
+def test_reading_and_writing_errors_cannot_be_made_milder():
+    import siu.tabular  # noqa: F401 - defines SIU020
+    import siu.xml_writer  # noqa: F401 - defines SIU901
+    from siu.findings import get
+
+    sink = FindingSink(overrides={"SIU020": Severity.WARNING, "SIU901": Severity.INFO, "SIU111": Severity.WARNING})
+    sink.add(get("SIU020").make(field="amount", value="abc", field_da="Beløbet", field_en="The amount", reason="x"))
+    sink.add(get("SIU901").make(detail="x"))
+    sink.add(get("SIU111").make(field="end"))
+    assert sink.severity_of == {"SIU020": Severity.ERROR, "SIU901": Severity.ERROR, "SIU111": Severity.WARNING}
+    ctx = context()
+    ctx.settings = ctx.settings.model_copy(update={"severity": {"SIU901": Severity.INFO, "SIU130": Severity.ERROR}})
+    found = run([line()], ctx)
+    assert [(f.code, f.value) for f in found] == [("SIU192", "SIU901")]
+
+
 @delivery_rule("TEST904", "info", title=("Går i stykker", "Breaks"), template=("x", "x"))
 class _BreaksOnSecondLine:
     def __init__(self, ctx):

@@ -37,6 +37,16 @@ class Code:
     doc_en: str = ""
     group: str = "input"  # input | record | delivery | mapping | output
 
+    @property
+    def locked(self) -> bool:
+        """Errors about reading the input or writing the output cannot be made milder in
+        ``[severity]``: rows would be lost or an invalid file kept."""
+        return self.severity is Severity.ERROR and self.group in ("input", "output")
+
+    def allows(self, severity: Severity) -> bool:
+        """Whether ``[severity]`` may set this code to ``severity``."""
+        return not self.locked or severity.rank <= self.severity.rank
+
     def make(
         self,
         location: Location | None = None,
@@ -108,7 +118,9 @@ class FindingSink:
     def add(self, finding: Finding) -> None:
         sev = self.overrides.get(finding.code)
         if sev is not None and sev != finding.severity:
-            finding = finding.model_copy(update={"severity": sev})
+            entry = CATALOGUE.get(finding.code)
+            if entry is None or entry.allows(sev):
+                finding = finding.model_copy(update={"severity": sev})
         self.by_code[finding.code] += 1
         self.by_severity[finding.severity] += 1
         self.severity_of[finding.code] = finding.severity

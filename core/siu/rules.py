@@ -176,6 +176,25 @@ UNKNOWN_OVERRIDE = define(
     group="record",
 )
 
+LOCKED_OVERRIDE = define(
+    "SIU192",
+    "warning",
+    ("Alvoren kan ikke sænkes", "Severity cannot be lowered"),
+    (
+        "siu.toml sænker alvoren for {value} til {severity}, men fejl ved læsning og skrivning kan ikke sænkes; ændringen har ingen virkning",
+        "siu.toml lowers the severity of {value} to {severity}, but errors in reading and writing cannot be lowered; the change has no effect",
+    ),
+    (
+        "Fejl ved læsning af input (fx en række, der ikke kan læses) og ved skrivning af leverancen (fx XSD-fejl) "
+        "betyder, at rækker ville gå tabt eller en ugyldig fil blive gemt. De kan derfor ikke gøres til advarsler "
+        "i `[severity]`; ret årsagen i stedet.",
+        "Errors in reading the input (e.g. a row that cannot be read) and in writing the delivery (e.g. an XSD "
+        "error) mean rows would be lost or an invalid file kept. They cannot be made warnings in `[severity]`; "
+        "fix the cause instead.",
+    ),
+    group="record",
+)
+
 
 def to_finding(code: Code, hit: Hit, record: Record | None) -> Finding:
     """The finding for a hit: the hit's own code if it names one, located on the record."""
@@ -213,6 +232,8 @@ class RuleEngine:
         for code in sorted(ctx.settings.severity):
             if code not in CATALOGUE:
                 self._pending.append(UNKNOWN_OVERRIDE.make(value=code))
+            elif not CATALOGUE[code].allows(ctx.settings.severity[code]):
+                self._pending.append(LOCKED_OVERRIDE.make(value=code, severity=ctx.settings.severity[code].value))
 
     def check_record(self, record: Record) -> list[Finding]:
         """The findings of every record rule on ``record``; also feeds the delivery rules."""
