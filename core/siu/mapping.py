@@ -59,7 +59,7 @@ UNMAPPED = define(
     ("Konto uden tilknytning", "Unmapped account"),
     (
         "Ingen regel i tilknytningsfilen dækker kontoen {dims}",
-        "No rule in the mapping file covers the account {dims}",
+        "No rule in the mapping file covers the account {dims_en}",
     ),
     (
         "Posteringens lokale konto (PSP-element, omkostningssted, finanskonto, artskonto) kunne ikke "

@@ -197,7 +197,7 @@ class Converter:
         elif isinstance(mapped, Finding):
             sink.add(mapped)
         else:
-            sink.add(UNMAPPED.make(location=posting.location, field="account", dims=describe_dims(posting.dims)))
+            sink.add(UNMAPPED.make(location=posting.location, field="account", dims=describe_dims(posting.dims), dims_en=describe_dims(posting.dims, "en")))
         if account is not None:
             facts = self._account_facts.get(account)
             if facts is None:
