@@ -1,8 +1,8 @@
 """Time siu against the csv floor and a pandas script, on the same generated Opus export.
 
 For each size N the script generates (once, reused) a realistic export with
-:mod:`generate` and runs each variant as its own subprocess, measuring wall time and the
-child's peak RSS (``ru_maxrss`` from ``os.wait4``):
+:mod:`generate` and runs each variant as its own subprocess under ``/usr/bin/time``,
+measuring wall time, CPU time (user + system) and the command's peak RSS:
 
 (a) parse the file with Python's csv module (the floor) · (b) ``siu validate`` ·
 (c) ``siu convert`` to XML · (d) ``siu convert --format xlsx`` · (e) pandas ``read_csv`` +
@@ -12,7 +12,8 @@ child's peak RSS (``ru_maxrss`` from ``os.wait4``):
     python benchmarks/run.py --sizes 3M --variants ac --siu-root /tmp/siu-snapshot
 
 Each run is appended as a JSON line to ``<work>/results.jsonl``; the table printed at the end
-(Markdown, for benchmarks/RESULTS.md) shows records/second, time as a ratio to (a) and peak RSS.
+(Markdown, for benchmarks/RESULTS.md) shows records/second, wall and CPU time each as a
+ratio to (a), and peak RSS.
 ``--siu-root`` measures another checkout of siu (e.g. a ``git archive`` of an older commit).
 """
 
@@ -60,9 +61,14 @@ def label(n: int) -> str:
     return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
-def command(variant: str, csv_path: Path, folder: Path) -> list[str]:
+# numpy is in the environment only for the pandas variant; openpyxl imports it when present
+# (~13 MB RSS more for every siu run), so siu runs as a plain installation would have it.
+SIU_WITHOUT_NUMPY = "import runpy, sys; sys.modules['numpy'] = None; runpy.run_module('siu', run_name='__main__', alter_sys=True)"
+
+
+def command(variant: str, csv_path: Path, folder: Path, with_numpy: bool = False) -> list[str]:
     py = sys.executable
-    siu = [py, "-m", "siu"]
+    siu = [py, "-m", "siu"] if with_numpy else [py, "-c", SIU_WITHOUT_NUMPY]
     common = [str(csv_path), "--source", "opus", "--config", str(folder / "siu.toml"), "--quiet"]
     if variant == "a":
         return [py, "-c", CSV_FLOOR, str(csv_path)]
@@ -163,6 +169,7 @@ def main() -> None:
     parser.add_argument("--tag", default="", help="label for this run in the results (e.g. before/after)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is stopped")
     parser.add_argument("--table", action="store_true", help="only print the table of results.jsonl")
+    parser.add_argument("--with-numpy", action="store_true", help="let siu import numpy if installed (see SIU_WITHOUT_NUMPY)")
     args = parser.parse_args()
     results = args.work / "results.jsonl"
     if args.table:
@@ -190,7 +197,7 @@ def main() -> None:
         csv_path = generate(n, folder)
         print(f"# {label(n)}: input ready in {time.perf_counter() - t0:.1f} s ({csv_path.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
         for variant in args.variants:
-            res = measure(command(variant, csv_path, folder), env, args.timeout)
+            res = measure(command(variant, csv_path, folder, args.with_numpy), env, args.timeout)
             row = {"n": n, "variant": variant, "tag": args.tag, **res, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
             done.append(row)
             with results.open("a") as fh:

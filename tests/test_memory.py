@@ -43,6 +43,7 @@ def peak_rss_mb(args: list[str]) -> tuple[int, float]:
     return int(code), int(kb) / 1024
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss units and fork semantics checked on Linux")
 def test_convert_of_200k_postings_stays_under_the_memory_bound(tmp_path: Path) -> None:
     csv_path = _generator().generate(ROWS, tmp_path)
