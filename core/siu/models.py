@@ -153,11 +153,17 @@ class Totals(BaseModel):
         return self.expenditure + self.revenue
 
     def add(self, amount: Decimal) -> None:
-        self.records += 1
+        # Once per line: set the fields directly (what pydantic's __setattr__ does here, as the
+        # model does not validate assignments), without its per-call dispatch.
+        values, fields_set = self.__dict__, self.__pydantic_fields_set__
+        values["records"] += 1
+        fields_set.add("records")
         if amount >= 0:
-            self.expenditure += amount
+            values["expenditure"] += amount
+            fields_set.add("expenditure")
         else:
-            self.revenue += amount
+            values["revenue"] += amount
+            fields_set.add("revenue")
 
 
 class DeliveryHeader(BaseModel):

@@ -479,7 +479,10 @@ class TabularSource(Source):
                 text = value.strip() if isinstance(value, str) else str(value).strip()
                 if text and text[0].isalnum() and (not match.headers or text != match.headers[doc]):
                     return None
-        texts = [t for t in (str(c).strip() for c in cells if c is not None) if t]
+        try:  # CSV rows hold only text: the same list, built by C built-ins (this runs on every row)
+            texts = list(filter(None, map(str.strip, cells)))
+        except TypeError:  # numbers, dates or None from a spreadsheet
+            texts = [t for t in (str(c).strip() for c in cells if c is not None) if t]
         if not texts:
             return "tomme rækker"
         if all(set(t) <= _RULE_CHARS for t in texts):
