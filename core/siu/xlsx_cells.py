@@ -6,9 +6,10 @@ formula injection lives in one place.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell import WriteOnlyCell
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 FORMULA_START = ("=", "+", "-", "@")
 TEXT_FORMAT = "@"
@@ -22,6 +23,8 @@ def needs_neutralising(text: str) -> bool:
 def text_cell(ws: Any, text: str) -> WriteOnlyCell:
     """A text cell Excel never evaluates: data type ``s`` always (openpyxl binds ``=...`` as a
     formula otherwise), text number format, and Excel's invisible quote prefix where it matters."""
+    from openpyxl.cell import WriteOnlyCell  # lazily: XML-only runs never load openpyxl
+
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"
     cell.number_format = TEXT_FORMAT

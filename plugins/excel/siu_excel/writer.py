@@ -23,10 +23,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.xml.constants import MAX_ROW
 
 from siu.findings import define
 from siu.models import DeliveryHeader, Finding, Location, Record
@@ -100,12 +96,20 @@ def template_problems(template: ExcelSpec) -> Iterator[tuple[str, str]]:
             yield col.header, f"ukendt celletype / unknown cell type '{col.type}'"
 
 
+MAX_ROW = 1_048_576  # Excel's rows per sheet (openpyxl.xml.constants.MAX_ROW)
+
+
 class ExcelTemplateWriter(Writer):
     name = "xlsx"
     suffix = ".xlsx"
     description = "DST's Excel-skabelon til IDEP.web / DST's Excel template for IDEP.web upload"
 
     def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
+        # openpyxl is imported here, not when plugins load: XML-only runs do not pay for it.
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
         template = spec.manifest.excel
         number_format = "0" if spec.manifest.amount.decimals <= 0 else "0." + "0" * spec.manifest.amount.decimals
         wb = Workbook(write_only=True)
