@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from siu import __version__
-from siu.adapters import ReadOptions
+from siu.adapters import ReadOptions, Sniff
 from siu.config import ConfigError, Settings, load_settings
 from siu.context import Context
 from siu.cpr import mask_cpr
@@ -132,9 +132,10 @@ def detect_source(path: Path, host: PluginHost, lang: str, quiet: bool) -> str:
     for name, src in host.sources.items():
         try:
             sniff = src.sniff(path)
-        except Exception:  # a sniffer must never stop siu
+            if isinstance(sniff, Sniff):
+                scores.append((float(sniff.confidence), name, sniff))
+        except Exception:  # a sniffer must never stop siu, nor one that answers something else
             continue
-        scores.append((sniff.confidence, name, sniff))
     scores.sort(reverse=True)
     if not scores or scores[0][0] < 0.5 or (len(scores) > 1 and scores[0][0] - scores[1][0] < 0.1):
         listing = "; ".join(f"{n}: {s.confidence:.2f} ({s.reason(lang)})" for _, n, s in scores[:4])
@@ -231,7 +232,14 @@ def _guess_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
                 if isinstance(item, Posting):
                     yield item
 
-    year, _ = guess_year(postings())
+    # A guess only: an adapter that fails here fails again in the conversion, where it is reported (SIU009).
+    items = postings()
+    try:
+        year, _ = guess_year(items)
+    except Exception:
+        return None
+    finally:
+        items.close()
     return year
 
 
@@ -280,7 +288,7 @@ def run_conversion(
         name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
         if out is None:
             target = Path.cwd() / name
-        elif out.is_dir() or str(out).endswith(("/", os.sep)) or not out.suffix:  # a folder
+        elif out.is_dir() or (not out.exists() and not out.suffix):  # a folder (made when missing)
             target = out / name
         else:
             target = out
@@ -293,6 +301,9 @@ def run_conversion(
             result = converter.run(specs, writer, target, split=split_targets)
     except MappingError as exc:
         raise UsageError(exc.message_da, exc.message_en) from None
+    except OSError as exc:  # the output folder or file cannot be written
+        where = mask_cpr(str(exc.filename or target or out or ""))
+        raise UsageError(f"Kan ikke skrive {where}: {exc.strerror}", f"Cannot write {where}: {exc.strerror}") from None
     if not quiet:
         print_report(console, result, host, lang=lang, kommune_name=kommuner().get(ctx.kommune))
     if reports is not None and reports.wanted:

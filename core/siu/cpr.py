@@ -11,7 +11,11 @@ import datetime as dt
 import re
 
 # Masking takes any script's digits (masking too much is harmless); normalising takes ASCII only.
-_CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})[- ]?(\d{4})(?!\d)")
+# Masking also catches the forms people type by hand: "010160 - 1235", an en dash from Excel's
+# autocorrect, "010160_1235", "01.01.60-1235".
+_CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6}|\d\d\.\d\d\.\d\d)\s*[-\u2010-\u2015_/. ]?\s*(\d{4})(?!\d)")
+# A CPR inside a longer cell text (e.g. "Ophold 010160-1235" in SAP's assignment field).
+CPR_IN_CELL = re.compile(r"(?<!\d)(\d{6})[- ]?(\d{4})(?!\d)")
 _DIGITS = re.compile(r"\s*([0-9]{6})[- ]?([0-9]{4})\s*\Z")
 
 # DST's fictitious forms for anonymous § 109 stays (the suffixes and the no-birth-date
@@ -25,7 +29,7 @@ def mask_cpr(text: str) -> str:
     """Replace every CPR-looking number in ``text`` by ``DDMMYY-xxxx``."""
     if not text or not any(ch.isdigit() for ch in text):
         return text
-    return _CPR_IN_TEXT.sub(lambda m: f"{m.group(1)}-xxxx", text)
+    return _CPR_IN_TEXT.sub(lambda m: f"{m.group(1).replace('.', '')}-xxxx", text)
 
 
 def normalise(value: str | None) -> str | None:

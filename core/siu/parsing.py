@@ -139,6 +139,12 @@ def parse_debit_credit(value: Any) -> int:
     return _DEBIT[key]
 
 
+def debit_minus_credit(debit: Decimal, credit: Decimal) -> Decimal:
+    """The signed amount of separate Debet and Kredit columns. A minus in the debit column is a
+    reversal (it stays negative); a credit counts as negative whether or not it is written with one."""
+    return debit - abs(credit)
+
+
 def format_amount_danish(amount: Decimal, trailing_minus: bool = False) -> str:
     """Format like a Danish export: ``1.234,56`` (``1.234,56-`` with ``trailing_minus``)."""
     sign = "-" if amount < 0 else ""

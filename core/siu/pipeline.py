@@ -62,6 +62,22 @@ ADAPTER_FAILED = define(
         "Report it to the adapter's developer with the error text (CPR numbers are masked).",
     ),
 )
+WRITER_STOPPED = define(
+    "SIU902",
+    "error",
+    ("Skriveren stoppede før tid", "Writer stopped early"),
+    (
+        "Formatet '{writer}' skrev ikke alle linjer; filen gemmes ikke",
+        "The format '{writer}' did not write every line; the file is not kept",
+    ),
+    (
+        "En skriver (fx et plugin-format) holdt op med at læse linjer, før leverancen var færdig. En fil, der "
+        "mangler linjer, er ikke en fuld leverance, så den gemmes ikke. Meld fejlen til skriverens udvikler.",
+        "A writer (e.g. a plugin's format) stopped reading lines before the delivery was complete. A file missing "
+        "lines is not a full load, so it is not kept. Report it to the writer's developer.",
+    ),
+    group="output",
+)
 YEAR_MISMATCH = define(
     "SIU011",
     "warning",
@@ -245,7 +261,7 @@ class Converter:
             report = InputReport(source=spec.source, path=spec.path, size=size, sha256=digest, info=ReadInfo())
             reports.append(report)
             info = report.info
-            name = spec.path.name
+            name = cpr.mask_cpr(spec.path.name)  # file names reach messages; never a CPR in them
             try:
                 for item in source.read(spec.path, spec.options, info):
                     if isinstance(item, Finding):
@@ -363,7 +379,10 @@ class Converter:
             return result
         with atomic_output(target) as (fh, tmp):
             writer.write(records, header, ctx.spec, fh)
-            fh.flush()
+        if next(records, None) is not None:  # the writer stopped early: lines are missing from the file
+            self.sink.add(WRITER_STOPPED.make(location=Location(file=target.name), writer=writer.name))
+            for _ in records:  # still run every rule, so the report is complete
+                pass
         try:
             if self.sink.ok:
                 for finding in writer.check(tmp, ctx.spec):

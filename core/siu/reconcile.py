@@ -33,7 +33,7 @@ from siu import kontostreng
 from siu.context import Context
 from siu.findings import define
 from siu.models import Kind, Location, Record
-from siu.parsing import ParseError, clean_text, is_blank, parse_amount
+from siu.parsing import ParseError, clean_text, debit_minus_credit, is_blank, parse_amount
 from siu.parsing import format_amount_danish as _kr
 from siu.rules import Hit, delivery_rule
 from siu.tables import HeaderMatcher, MissingColumns, TableError, open_table
@@ -123,7 +123,7 @@ def _kind_of(art: Any) -> Kind:
     text = re.sub(r"\D", "", str(art))
     if not text:
         raise ParseError("art", art, "expected digits")
-    return kontostreng.classify_art(text)
+    return kontostreng.classify_art((text + "0")[:2])  # "4", "4.7" and an artskonto "40110000" alike
 
 
 def read_accounts(path: Path) -> Iterator[AccountRow | Hit]:
@@ -153,7 +153,9 @@ def read_accounts(path: Path) -> Iterator[AccountRow | Hit]:
                 amount = parse_amount(get(cells, "amount"))
             else:
                 debit, credit = get(cells, "debit"), get(cells, "credit")
-                amount = (Decimal(0) if is_blank(debit) else abs(parse_amount(debit))) - (Decimal(0) if is_blank(credit) else abs(parse_amount(credit)))
+                amount = debit_minus_credit(
+                    Decimal(0) if is_blank(debit) else parse_amount(debit), Decimal(0) if is_blank(credit) else parse_amount(credit)
+                )
         except ParseError as exc:
             yield Hit(location=location, code=ACCOUNTS_ROW_UNREADABLE, reason=f"{exc.kind} '{str(exc.value)[:40]}' ({exc.reason})")
             continue

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from siu.cpr import mask_cpr
+
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "iso-8859-1")
 DELIMITERS = (";", "\t", ",", "|")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -321,7 +323,8 @@ class MissingColumns(Exception):
         fields: Mapping[str, str] | None = None,
     ) -> None:
         self.missing = list(missing)
-        self.found = [str(h) for h in found if h not in (None, "")]
+        # masked: without a header row, the "headers" found are a data row that may hold a CPR
+        self.found = [mask_cpr(str(h)) for h in found if h not in (None, "")]
         self.aliases = aliases
         self.fields = dict(fields or {})  # missing label -> the field name(s) (for column maps)
         super().__init__(self.message_en)

@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
+from siu.cpr import CPR_IN_CELL
 from siu.findings import define
 from siu.models import Finding, Location, Posting, new_location, new_posting
 from siu.parsing import (
     ParseError,
     check_decimal_separator,
     clean_text,
+    debit_minus_credit,
     is_blank,
     parse_amount,
     parse_date,
@@ -52,7 +54,6 @@ _KEY_FIELDS = ("cpr", "document", "psp", "cost_centre", "gl_account", "artskonto
 _AMOUNT_FIELDS = ("amount", "amount_unsigned", "debit", "credit")
 _RULE_CHARS = set("-=_|*+ ")
 _SUM_WORDS = {"sum", "total", "i alt", "subtotal", "sum i alt", "total i alt", "totalsum", "saldo"}
-_CPR_IN_CELL = re.compile(r"(?<!\d)(\d{6}-?\d{4})(?!\d)")
 _TRUE = {"ja", "j", "x", "1", "true", "yes", "y", "sand", "anonym"}
 _FALSE = {"nej", "n", "0", "false", "no", "falsk", ""}
 _SEX = {"k": "F", "kvinde": "F", "f": "F", "female": "F", "kvinder": "F", "m": "M", "mand": "M", "male": "M", "mænd": "M"}
@@ -295,7 +296,7 @@ def cpr_from_cell(value: Any) -> str | None:
         return None
     if isinstance(value, (int, float)) and len(text) == 9:
         text = "0" + text  # a spreadsheet dropped the leading zero of DDMMYY
-    found = _CPR_IN_CELL.findall(text)
+    found = [m.group(0) for m in CPR_IN_CELL.finditer(text)]
     return found[0] if len(found) == 1 else text
 
 
@@ -412,7 +413,8 @@ class TabularSource(Source):
             _close(rows)
             table, rows, match, pending = other
             sheet = table.sheet
-            info.note("sheet", f"{sheet} (det første ark med kolonnerne)")
+            info.note("sheet", sheet)
+            info.note("sheet_chosen", "det første ark med kolonnerne")
         except TableError as exc:
             yield table_error(exc, Location(file=file, sheet=sheet))
             return
@@ -495,7 +497,10 @@ class TabularSource(Source):
             or any(t.casefold() in _SUM_WORDS for t in texts if len(t) <= 11)
             or any(str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
         )
-        if marked and ("document" not in match.index or _no_key(match.get(cells, "document"))):
+        # A word like "Saldo" in the text of a row that names a citizen is a posting, not a subtotal.
+        if marked and ("document" not in match.index or _no_key(match.get(cells, "document"))) and (
+            not CPR_IN_CELL.search(str(match.get(cells, "cpr") or "")) or any(t[0] == "*" for t in texts[:3])
+        ):
             return "sumlinjer"
         keys = [f for f in _KEY_FIELDS if f in match.index]
         if keys and all(_no_key(match.get(cells, f)) for f in keys):
@@ -622,7 +627,7 @@ class TabularSource(Source):
             debit, credit = get(cells, "debit"), get(cells, "credit")
             d = Decimal(0) if is_blank(debit) else _parse(parse_amount, "debit", debit, dec)
             c = Decimal(0) if is_blank(credit) else _parse(parse_amount, "credit", credit, dec)
-            return abs(d) - abs(c), True
+            return debit_minus_credit(d, c), True
         raise _FieldError("amount", ParseError("amount", None, "empty"))
 
     def derive_period(self, posting: Posting, how: str) -> bool:

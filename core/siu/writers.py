@@ -49,6 +49,8 @@ def atomic_output(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh, tmp_path
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename, so a crash never leaves a short delivery
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from siu.cpr import mask_cpr
 from siu.findings import define
 from siu.hookspecs import hookimpl
 from siu.models import DeliveryHeader, Finding, Location, Record
@@ -143,10 +144,10 @@ def validate_xml(path: Path, spec: SpecPack, max_errors: int = 20) -> Iterator[F
     except etree.XMLSyntaxError as exc:
         entries = list(exc.error_log) if getattr(exc, "error_log", None) else []
         if not entries:
-            yield XSD_INVALID.make(location=Location(file=path.name), detail=str(exc))
+            yield XSD_INVALID.make(location=Location(file=path.name), detail=mask_cpr(str(exc)))
             return
         for entry in entries[:max_errors]:
-            yield XSD_INVALID.make(location=Location(file=path.name, row=entry.line), detail=entry.message)
+            yield XSD_INVALID.make(location=Location(file=path.name, row=entry.line), detail=mask_cpr(entry.message))
 
 
 @hookimpl
