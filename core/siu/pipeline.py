@@ -302,10 +302,9 @@ class Converter:
             record = self.to_record(posting)
             for finding in check(record):
                 add(finding)
-            if record.start is not None and record.end is not None:
-                years[period_year(record.start, record.end)] += 1
-            elif record.end is not None or record.start is not None:
-                years[(record.end or record.start).year] += 1  # type: ignore[union-attr]
+            year = line_year(record.start, record.end)
+            if year is not None:
+                years[year] += 1
             if summing is None:
                 yield record
             else:
@@ -434,6 +433,15 @@ def period_year(start: dt.date, end: dt.date) -> int:
     return (start + (end - start) / 2).year
 
 
+def line_year(start: dt.date | None, end: dt.date | None, fallback: dt.date | None = None) -> int | None:
+    """The year a line belongs to: its period's (see :func:`period_year`), else the year of the one
+    date it has, else of ``fallback`` (e.g. the posting date, when guessing the reporting year)."""
+    if start is not None and end is not None:
+        return period_year(start, end)
+    day = end or start or fallback
+    return day.year if day is not None else None
+
+
 def guess_year(postings: Iterable[Posting], sample: int = 2000) -> tuple[int | None, list[Posting]]:
     """The year most periods (or posting dates) in the first ``sample`` postings fall in.
 
@@ -442,8 +450,7 @@ def guess_year(postings: Iterable[Posting], sample: int = 2000) -> tuple[int | N
     head = list(itertools.islice(postings, sample))
     years: Counter[int] = Counter()
     for p in head:
-        if p.start and p.end:
-            years[period_year(p.start, p.end)] += 1
-        elif d := p.end or p.start or p.posting_date:
-            years[d.year] += 1
+        year = line_year(p.start, p.end, p.posting_date)
+        if year is not None:
+            years[year] += 1
     return (years.most_common(1)[0][0] if years else None), head
