@@ -46,7 +46,7 @@ def location_text(finding: Finding, lang: str) -> str:
     i = 1 if lang == "en" else 0
     parts = [mask_cpr(loc.file)]
     if loc.sheet:
-        parts.append(f"{words['sheet'][i]} {loc.sheet}")
+        parts.append(f"{words['sheet'][i]} {mask_cpr(loc.sheet)}")
     if loc.row is not None:
         parts.append(f"{words['row'][i]} {loc.row}")
     if loc.column:
@@ -84,7 +84,7 @@ def print_report(
     console.print(meta)
 
     for n, r in enumerate(result.inputs, start=1):
-        details = ", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped")
+        details = mask_cpr(", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped"))
         console.print(
             f"[bold]{t('Input', 'Input')} {n}:[/] {escape(mask_cpr(r.path.name))} ({r.source}) · "
             f"{r.size:,} bytes · SHA-256 {r.sha256}".replace(",", ".")

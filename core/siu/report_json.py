@@ -49,8 +49,10 @@ def money(amount: Decimal) -> str:
 def finding_entry(data: dict[str, Any]) -> dict[str, Any]:
     """One finding as the report writes it (from the spool's JSON), with the file name masked."""
     loc = data.get("location")
-    if loc and loc.get("file"):
-        loc["file"] = mask_cpr(loc["file"])
+    if loc:
+        for key in ("file", "sheet"):  # names chosen by users may hold a CPR
+            if loc.get(key):
+                loc[key] = mask_cpr(loc[key])
     return data
 
 
@@ -102,7 +104,7 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
                 "source": r.source,
                 "size": r.size,
                 "sha256": r.sha256,
-                "read_as": {k: v for k, v in r.info.details.items()},
+                "read_as": {k: mask_cpr(v) for k, v in r.info.details.items()},
                 "rows_read": r.info.rows_read,
                 "rows_skipped": r.info.rows_skipped,
                 "postings": r.info.postings,

@@ -102,7 +102,7 @@ def _findings_sheet(wb: Workbook, findings: Iterable[dict[str, Any]], lang: str)
                 SEVERITY_WORD.get(sev, (sev, sev))[int(en)],
                 _safe(ws, f.get("message_en" if en else "message_da")),
                 _safe(ws, mask_cpr(loc.get("file") or "")),
-                _safe(ws, loc.get("sheet")),
+                _safe(ws, mask_cpr(loc.get("sheet") or "") or None),
                 loc.get("row"),
                 _safe(ws, loc.get("column")),
                 _safe(ws, f.get("value")),
