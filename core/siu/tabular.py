@@ -402,6 +402,16 @@ class TabularSource(Source):
                 detail_en=f"Unknown period rule: period = {derive!r}; use {' or '.join(PERIOD_RULES)}",
             )
             return
+        extra = options.settings.get("aliases")
+        if extra is not None and not (
+            isinstance(extra, dict) and all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)) for v in extra.values())
+        ):
+            yield BAD_OPTION.make(
+                location=Location(file=file),
+                detail_da=f"[source.{self.name}] aliases skal angive overskrifter som tekst, fx cpr = \"Personnr\" eller cpr = [\"A\", \"B\"]",
+                detail_en=f"[source.{self.name}] aliases must give headers as text, e.g. cpr = \"Personnr\" or cpr = [\"A\", \"B\"]",
+            )
+            return
         matcher = self.matcher(options)
         try:
             match, pending = matcher.find(rows)
