@@ -93,16 +93,6 @@ def is_placeholder(raw: str | None, context: Context) -> bool:
     return (cpr.normalise(raw) or raw.strip().casefold()) in placeholders
 
 
-def is_anonymous(record: Record, posting: Posting, context: Context) -> bool:
-    """True when the line is to be anonymous (before the § 109 check): flagged by the source,
-    a placeholder CPR, or ``anonymise_all_109`` on a § 109 line."""
-    if posting.anonymous:
-        return True
-    if is_placeholder(record.cpr_raw, context):
-        return True
-    return context.settings.anonymisation.anonymise_all_109 and context.spec.anonymous_allowed(record.paragraph)
-
-
 @hookimpl(trylast=True)
 def anonymise(record: Record, posting: Posting, context: Context) -> str | Finding | None:
     placeholder = is_placeholder(record.cpr_raw, context)

@@ -87,7 +87,7 @@ def print_report(
         details = mask_cpr(", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped"))
         console.print(
             f"[bold]{t('Input', 'Input')} {n}:[/] {escape(mask_cpr(r.path.name))} ({r.source}) · "
-            f"{r.size:,} bytes · SHA-256 {r.sha256}".replace(",", ".")
+            f"{f'{r.size:,}'.replace(',', '.')} bytes · SHA-256 {r.sha256}"
         )
         console.print(
             f"  {t('læst som', 'read as')}: {escape(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
