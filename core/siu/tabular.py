@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -528,83 +529,86 @@ class TabularSource(Source):
         options: ReadOptions,
     ) -> tuple[Posting, list[Finding]] | Finding:
         """Build one posting from a row; a row whose amount cannot be read becomes a Finding."""
-        row = match.values(cells)
-        get = row.get
+        plan = _plan(match)
+        raw_amount, dc, raw_cpr, document, text, raw_anon, raw_sex, *raw_dates = plan.pick(cells)
         problems: list[Finding] = []
         invalid: list[str] = []
-
-        def fail(name: str, exc: ParseError) -> Finding:
-            da, en = FIELD_NAMES.get(name, (name, name))
-            return UNREADABLE_VALUE.make(
-                location=location.at_column(columns.get(name)), field=name, value=exc.value, field_da=da, field_en=en, reason=exc.reason
-            )
 
         try:
             amount, explicit = self.amount(cells, match, decimal)
         except _FieldError as exc:
-            return fail(exc.name, exc.error)
-        if amount > 0 and "amount" in row and not is_blank(get("dc")):
+            return _unreadable(exc.name, exc.error, location, columns)
+        if amount > 0 and raw_amount is not None and not is_blank(dc):
             try:
-                conflict = parse_amount(get("amount"), decimal) < 0  # a minus beside a debit mark
+                conflict = parse_amount(raw_amount, decimal) < 0  # a minus beside a debit mark
             except ParseError:
                 conflict = False
             if conflict:
                 problems.append(
-                    SIGN_CONFLICT.make(
-                        location=location.at_column(columns.get("dc")),
-                        field="dc",
-                        value=get("dc"),
-                        amount=get("amount"),
-                    )
+                    SIGN_CONFLICT.make(location=location.at_column(columns.get("dc")), field="dc", value=dc, amount=raw_amount)
                 )
 
-        def date_of(name: str) -> dt.date | None:
-            value = get(name)
+        dates = plan.dates
+        found: list[dt.date | None] = []
+        for name, value in zip(_DATE_FIELDS, raw_dates):
             if value is None or value == "":
-                return None
-            try:
-                return parse_date(value)
-            except ParseError as exc:
-                if is_blank(value):
-                    return None
-                problems.append(fail(name, exc))
-                invalid.append(name)
-                return None
+                found.append(None)
+                continue
+            day = dates.get(value) if type(value) is str else None
+            if day is None:
+                try:
+                    day = parse_date(value)
+                except ParseError as exc:
+                    if not is_blank(value):
+                        problems.append(_unreadable(name, exc, location, columns))
+                        invalid.append(name)
+                else:
+                    if type(value) is str:
+                        plan.remember(dates, value, day)
+            found.append(day)
+        start, end, posting_date, birth_date = found
 
         anonymous = None
-        raw_anon = get("anonymous")
         if raw_anon is not None:
             try:
                 anonymous = parse_flag(raw_anon)
             except ParseError as exc:
-                problems.append(fail("anonymous", exc))
+                problems.append(_unreadable("anonymous", exc, location, columns))
         sex = None
-        raw_sex = get("sex")
         if not is_blank(raw_sex):
             try:
                 sex = parse_sex(raw_sex)
             except ParseError as exc:
-                problems.append(fail("sex", exc))
+                problems.append(_unreadable("sex", exc, location, columns))
         dims = {}
-        for name in DIM_FIELDS:
-            value = get(name)
+        texts = plan.texts
+        for name, value in zip(plan.dim_fields, plan.pick_dims(cells)):
             if value is not None:
-                value = clean_text(value)
-                if value is not None:
-                    dims[name] = value
+                clean = texts.get(value) if type(value) is str else None
+                if clean is None:
+                    clean = clean_text(value)
+                    if clean is not None and type(value) is str:
+                        plan.remember(texts, value, clean)
+                if clean is not None:
+                    dims[name] = clean
+        cpr = plan.cprs.get(raw_cpr) if type(raw_cpr) is str else None
+        if cpr is None:
+            cpr = cpr_from_cell(raw_cpr)
+            if cpr is not None and type(raw_cpr) is str:
+                plan.remember(plan.cprs, raw_cpr, cpr)
         posting = new_posting(
             source=self.name,
             location=location,
             amount=amount,
-            cpr=cpr_from_cell(get("cpr")),
-            start=date_of("start"),
-            end=date_of("end"),
-            posting_date=date_of("posting_date"),
-            document=clean_text(get("document")),
-            text=clean_text(get("text")),
+            cpr=cpr,
+            start=start,
+            end=end,
+            posting_date=posting_date,
+            document=clean_text(document),
+            text=clean_text(text),
             dims=dims,
             anonymous=anonymous,
-            birth_date=date_of("birth_date"),
+            birth_date=birth_date,
             sex=sex,
             sign_explicit=explicit,
             period_derived=None,
@@ -617,6 +621,15 @@ class TabularSource(Source):
 
     def amount(self, cells: list[Any], match: HeaderMatch, decimal: str | None) -> tuple[Decimal, bool]:
         """The signed amount and whether the source stated the sign explicitly (debit/credit)."""
+        plan = _plan(match)
+        at = plan.amount_at
+        if at is not None and plan.dc_at is None and at < len(cells):  # a signed amount column: most exports
+            value = cells[at]
+            if type(value) is str and value and not value.isspace():
+                try:
+                    return parse_amount(value, decimal), self.explicit_sign
+                except ParseError as exc:
+                    raise _FieldError("amount", exc) from None
         get = match.get
         dec = decimal  # type: ignore[assignment]
         if "amount" in match.index and not is_blank(get(cells, "amount")):
@@ -699,3 +712,66 @@ def _parse(fn: Any, name: str, value: Any, *args: Any) -> Any:
 def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
     yield from first
     yield from rest
+
+
+_DATE_FIELDS = ("start", "end", "posting_date", "birth_date")
+# What posting() reads from every row, in the order _RowPlan.pick returns it.
+_ROW_FIELDS = ("amount", "dc", "cpr", "document", "text", "anonymous", "sex", *_DATE_FIELDS)
+
+
+def _unreadable(name: str, exc: ParseError, location: Location, columns: dict[str, str]) -> Finding:
+    da, en = FIELD_NAMES.get(name, (name, name))
+    return UNREADABLE_VALUE.make(
+        location=location.at_column(columns.get(name)), field=name, value=exc.value, field_da=da, field_en=en, reason=exc.reason
+    )
+
+
+class _RowPlan:
+    """What :meth:`TabularSource.posting` needs from a file's header match, worked out once per
+    file, and what it read from cells that repeat. A year's export repeats a few hundred dates,
+    some thousand CPR numbers and few account codes on every line, so each distinct cell text is
+    parsed once (the caches are bounded, and only successful reads are kept)."""
+
+    LIMIT = 50_000
+
+    def __init__(self, match: HeaderMatch) -> None:
+        index = match.index
+        self.width = max(index.values(), default=-1) + 1
+        self.dim_fields = tuple(name for name in DIM_FIELDS if name in index)
+        self._fields = itemgetter(*(index[f] if f in index else -1 for f in _ROW_FIELDS))
+        self._dim_index = tuple(index[f] for f in self.dim_fields)
+        self._dims = itemgetter(*self._dim_index) if len(self._dim_index) > 1 else None
+        self.amount_at = index.get("amount")
+        self.dc_at = index.get("dc")
+        self.dates: dict[str, dt.date] = {}
+        self.texts: dict[str, str] = {}
+        self.cprs: dict[str, str] = {}
+
+    def pick(self, cells: list[Any]) -> tuple[Any, ...]:
+        """The cells of :data:`_ROW_FIELDS`, None for a field the file lacks or the row is short of."""
+        # One C-level itemgetter call: a field the file lacks reads the None appended at index -1.
+        return self._fields(self._padded(cells))
+
+    def pick_dims(self, cells: list[Any]) -> tuple[Any, ...]:
+        """The cells of :attr:`dim_fields`, in that order."""
+        if self._dims is not None and len(cells) >= self.width:
+            return self._dims(cells)
+        padded = self._padded(cells)
+        return tuple(padded[i] for i in self._dim_index)
+
+    def _padded(self, cells: list[Any]) -> list[Any]:
+        short = self.width - len(cells)
+        return [*cells, None] if short <= 0 else [*cells, *([None] * short), None]
+
+    def remember(self, cache: dict[str, Any], key: str, value: Any) -> None:
+        if len(cache) >= self.LIMIT:
+            cache.clear()
+        cache[key] = value
+
+
+def _plan(match: HeaderMatch) -> _RowPlan:
+    """The plan for ``match``, made on the first row of a file and kept with the match."""
+    plan = match.__dict__.get("_plan")
+    if plan is None:
+        plan = match.__dict__["_plan"] = _RowPlan(match)
+    return plan
