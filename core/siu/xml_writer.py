@@ -2,13 +2,15 @@
 
 Element names, namespace and envelope come from the spec pack (``[xml]`` in manifest.toml).
 Records are written as text from a per-pack template, every value XML-escaped, because building
-an element tree per line costs more than the rest of the pipeline; the finished file is then
-validated against the XSD in one streaming pass, so nothing unchecked is ever kept.
+an element tree per line costs more than the rest of the pipeline. The file is validated against
+the XSD in one streaming pass before it is kept: for a large delivery, while it is being written,
+in a child process on the other core (:mod:`siu.xsd_stream`); so nothing unchecked is ever kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from operator import attrgetter
@@ -16,7 +18,6 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
-from lxml import etree
 
 from siu.cpr import mask_cpr
 from siu.findings import define
@@ -24,6 +25,7 @@ from siu.hookspecs import hookimpl
 from siu.models import DeliveryHeader, Finding, Location, Record
 from siu.specpack import SpecPack
 from siu.writers import Writer
+from siu.xsd_stream import StreamCheck, xsd_errors
 
 XSD_INVALID = define(
     "SIU901",
@@ -55,6 +57,11 @@ class XmlWriter(Writer):
     suffix = ".xml"
     description = "XML til system-til-system-levering (XSD-valideret) / XML for system-to-system delivery (XSD-checked)"
 
+    def __init__(self) -> None:
+        # Checks running beside the files they are checking, by the file's identity on disk
+        # (device, inode, size, mtime): check() gets a path, write() an open file.
+        self._checks: dict[tuple[int, ...], StreamCheck] = {}
+
     def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
         x = spec.manifest.xml
         decimals = spec.manifest.amount.decimals
@@ -74,7 +81,16 @@ class XmlWriter(Writer):
         for key, tag in hf.items():
             head.append(f"    <{tag}>{escape(values[key])}</{tag}>\n")
         head.append(f"  </{x.header}>\n  <{x.records}>\n")
-        write = out.write
+        stream = _stream_check(out, spec)
+        if stream is None:
+            write = out.write
+        else:
+            out_write, feed = out.write, stream.feed
+
+            def write(data: bytes) -> None:
+                out_write(data)
+                feed(data)
+
         write("".join(head).encode("utf-8"))
 
         order = list(rf.items())
@@ -124,30 +140,52 @@ class XmlWriter(Writer):
             tail.append(f"  </{x.trailer}>\n")
         tail.append(f"</{x.root}>\n")
         write("".join(tail).encode("utf-8"))
+        if stream is not None:
+            stream.close()
+            if stream.started:
+                out.flush()
+                self._keep(_identity(os.fstat(out.fileno())), stream)
+
+    def _keep(self, key: tuple[int, ...], stream: StreamCheck) -> None:
+        while len(self._checks) >= 4:  # checks of files nobody asked about (the run had errors)
+            self._checks.pop(next(iter(self._checks))).abandon()
+        self._checks[key] = stream
 
     def check(self, path: Path, spec: SpecPack) -> Iterator[Finding]:
-        yield from validate_xml(path, spec)
+        stream = self._checks.pop(_identity(os.stat(path)), None)
+        errors = stream.result() if stream is not None else None
+        if errors is None:  # not checked while written (small, or the child failed): check it now
+            yield from validate_xml(path, spec)
+            return
+        yield from _findings(errors, path)
 
 
 def validate_xml(path: Path, spec: SpecPack, max_errors: int = 20) -> Iterator[Finding]:
     """Validate an XML file against the pack's XSD in one streaming pass (memory stays flat)."""
+    yield from _findings(xsd_errors(str(path), spec.schema, _record_tag(spec), max_errors), path)
+
+
+def _findings(errors: list[tuple[int | None, str]], path: Path) -> Iterator[Finding]:
+    for line, message in errors:
+        yield XSD_INVALID.make(location=Location(file=path.name, row=line or None), detail=mask_cpr(message))
+
+
+def _record_tag(spec: SpecPack) -> str:
     x = spec.manifest.xml
-    record_tag = f"{{{x.namespace}}}{x.record}" if x.namespace else x.record
+    return f"{{{x.namespace}}}{x.record}" if x.namespace else x.record
+
+
+def _stream_check(out: BinaryIO, spec: SpecPack) -> StreamCheck | None:
+    """A check to run while writing to ``out``; None when ``out`` is not a file on disk."""
     try:
-        # Only records are handed to Python (the parser still checks every element against the
-        # schema), and each is removed from the tree once read: clearing alone leaves an empty
-        # element per line behind, ~120 MB for a million lines.
-        for _, elem in etree.iterparse(str(path), events=("end",), tag=record_tag, schema=spec.schema, huge_tree=True):
-            elem.clear(keep_tail=False)
-            while elem.getprevious() is not None:
-                del elem.getparent()[0]
-    except etree.XMLSyntaxError as exc:
-        entries = list(exc.error_log) if getattr(exc, "error_log", None) else []
-        if not entries:
-            yield XSD_INVALID.make(location=Location(file=path.name), detail=mask_cpr(str(exc)))
-            return
-        for entry in entries[:max_errors]:
-            yield XSD_INVALID.make(location=Location(file=path.name, row=entry.line), detail=mask_cpr(entry.message))
+        os.fstat(out.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    return StreamCheck(spec.root / spec.manifest.xml.schema_file, _record_tag(spec))
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 @hookimpl
