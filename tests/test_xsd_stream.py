@@ -130,3 +130,15 @@ def test_a_conversion_checked_in_the_child_keeps_the_golden_delivery(siu, in_chi
     golden = (Path(__file__).parent / "golden" / "demo-2025.xml").read_text(encoding="utf-8")
     written = (tmp_path / "demo" / "SIU_101_2025_voksen.xml").read_text(encoding="utf-8")
     assert written == golden
+
+
+def test_errors_left_over_from_earlier_lxml_work_are_not_reported(spec, tmp_path):
+    broken = b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="NoSuchType"/></xs:schema>'
+    from lxml import etree
+
+    with pytest.raises(etree.XMLSchemaParseError):
+        etree.XMLSchema(etree.fromstring(broken))
+    path = tmp_path / "d.xml"
+    _write(spec, path, _records(20, bad_at=5))
+    found = list(validate_xml(path, spec))
+    assert found and all("PsrID" in f.message_da for f in found)

@@ -29,6 +29,7 @@ def xsd_errors(source: str | IO[bytes], schema: etree.XMLSchema, record_tag: str
     """The XSD errors (line, message) of the XML in ``source`` (a path or a binary stream), in
     one streaming pass whose memory stays flat; an empty list when it is valid. Messages are
     raw: they may quote a value, so mask them before they reach a user."""
+    etree.clear_error_log()  # iterparse reports the thread's log, which may hold earlier, unrelated errors
     try:
         # Only records are handed to Python (the parser still checks every element against the
         # schema), and each is removed from the tree once read: clearing alone leaves an empty
