@@ -184,6 +184,11 @@ class Converter:
         self.result: RunResult | None = None
         self._map_account = host.first_result("map_account")
         self._anonymise = host.first_result("anonymise")
+        # Per distinct value, what every line would otherwise work out again: a year's lines
+        # repeat some thousand citizens, a few paragraphs and a few hundred periods.
+        self._psr_ids: dict[str | None, str | None] = {}
+        self._areas: dict[str | None, str | None] = {}
+        self._years: dict[tuple[dt.date | None, dt.date | None], int | None] = {}
 
     # --- building records ----------------------------------------------------------------
     def _facts(self, account: Kontostreng) -> tuple[Any, ...]:
@@ -223,11 +228,18 @@ class Converter:
                 paragraph = chart_paragraph
         else:
             rendered = kind = function = dranst = art = account_text = None
+        raw_cpr = posting.cpr
+        psr_id = self._psr_ids.get(raw_cpr, _MISSING)
+        if psr_id is _MISSING:
+            psr_id = _remember(self._psr_ids, raw_cpr, cpr.normalise(raw_cpr))
+        area = self._areas.get(paragraph, _MISSING)
+        if area is _MISSING:
+            area = _remember(self._areas, paragraph, spec.area_of(paragraph))
         record = new_record(
-            psr_id=cpr.normalise(posting.cpr),
+            psr_id=psr_id,
             kontostreng=rendered,
             paragraph=paragraph,
-            area=spec.area_of(paragraph),
+            area=area,
             amount=posting.amount,
             start=posting.start,
             end=posting.end,
@@ -296,13 +308,16 @@ class Converter:
         summed lines, so findings point at source rows and duplicates are found before summing."""
         check = self.engine.check_record
         add = self.sink.add
-        years = result.years
+        years, known_years = result.years, self._years
         summing = Aggregator() if self.ctx.settings.aggregate else None
         for posting in self.postings(inputs, result.inputs):
             record = self.to_record(posting)
             for finding in check(record):
                 add(finding)
-            year = line_year(record.start, record.end)
+            period = (record.start, record.end)
+            year = known_years.get(period, _MISSING)
+            if year is _MISSING:
+                year = _remember(known_years, period, line_year(*period))
             if year is not None:
                 years[year] += 1
             if summing is None:
@@ -410,6 +425,18 @@ class Converter:
             for tmp, _ in files.values():
                 tmp.unlink(missing_ok=True)
         return result
+
+
+_MISSING: Any = object()
+_CACHE_LIMIT = 100_000
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Keep ``value`` under ``key`` (the cache is emptied when full, so memory stays bounded)."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def creation_time() -> dt.datetime:

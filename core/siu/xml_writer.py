@@ -95,8 +95,6 @@ class XmlWriter(Writer):
 
         order = list(rf.items())
 
-        dates: dict[dt.date, str] = {}  # a few hundred distinct dates on millions of lines
-
         def render(value: object) -> str:
             if value is None:
                 return ""
@@ -105,11 +103,24 @@ class XmlWriter(Writer):
             if isinstance(value, Decimal):
                 return format_amount(value, decimals)
             if isinstance(value, dt.date):
-                text = dates.get(value)
-                if text is None:
-                    text = dates[value] = value.strftime(date_fmt)
-                return text
+                return value.strftime(date_fmt)
             return escape(str(value))
+
+        # What a value looks like in the file, per distinct value other than amounts: a year's
+        # lines repeat some thousand CPR numbers, a few accounts and a few hundred dates.
+        seen: dict[object, str] = {None: ""}
+        lookup = seen.get
+
+        def text_of(value: object) -> str:
+            text = lookup(value)
+            if text is None:
+                text = render(value)
+                if type(value) is str or type(value) is dt.date:  # not amounts, nor 1 == True
+                    if len(seen) >= 100_000:
+                        seen.clear()
+                        seen[None] = ""
+                    seen[value] = text
+            return text
 
         # One format call per record: "    <Udgiftslinje><PsrID>{}</PsrID>...</Udgiftslinje>\n".
         template = f"    <{x.record}>" + "".join(f"<{tag}>{{}}</{tag}>" for _, tag in order) + f"</{x.record}>\n"
@@ -119,7 +130,7 @@ class XmlWriter(Writer):
         buf: list[str] = []
         for rec in records:
             values = getter(rec) if getter else ()
-            buf.append(fill(*map(render, (values,) if single else values)))
+            buf.append(fill(*map(text_of, (values,) if single else values)))
             if len(buf) >= 2048:
                 write("".join(buf).encode("utf-8"))
                 buf.clear()
