@@ -239,13 +239,16 @@ def builder(cls: type[M]) -> Callable[..., M]:
         elif info.default is not PydanticUndefined:
             defaults[name] = info.default
     order = tuple(cls.model_fields)
+    every = set(order)
     new = cls.__new__
     setattr_ = object.__setattr__
 
     def build(**values: Any) -> M:
         if len(values) == len(order):  # every field given (hot paths pass them in declared order)
             data = values
+            given = every.copy()  # cheaper than set(values): no hashing
         else:
+            given = set(values)
             data = {}
             for name in order:  # field order, so dumps look the same as for validated models
                 if name in values:
@@ -256,7 +259,7 @@ def builder(cls: type[M]) -> Callable[..., M]:
                     data[name] = factories[name]()
         obj = new(cls)
         setattr_(obj, "__dict__", data)
-        setattr_(obj, "__pydantic_fields_set__", set(values))
+        setattr_(obj, "__pydantic_fields_set__", given)
         setattr_(obj, "__pydantic_extra__", None)
         setattr_(obj, "__pydantic_private__", None)
         return obj

@@ -570,10 +570,15 @@ class TabularSource(Source):
 
         anonymous = None
         if raw_anon is not None:
-            try:
-                anonymous = parse_flag(raw_anon)
-            except ParseError as exc:
-                problems.append(_unreadable("anonymous", exc, location, columns))
+            anonymous = plan.flags.get(raw_anon) if type(raw_anon) is str else None
+            if anonymous is None:
+                try:
+                    anonymous = parse_flag(raw_anon)
+                except ParseError as exc:
+                    problems.append(_unreadable("anonymous", exc, location, columns))
+                else:
+                    if type(raw_anon) is str:
+                        plan.remember(plan.flags, raw_anon, anonymous)
         sex = None
         if not is_blank(raw_sex):
             try:
@@ -746,6 +751,7 @@ class _RowPlan:
         self.dates: dict[str, dt.date] = {}
         self.texts: dict[str, str] = {}
         self.cprs: dict[str, str] = {}
+        self.flags: dict[str, bool] = {}
 
     def pick(self, cells: list[Any]) -> tuple[Any, ...]:
         """The cells of :data:`_ROW_FIELDS`, None for a field the file lacks or the row is short of."""
