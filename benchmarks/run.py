@@ -6,7 +6,8 @@ measuring wall time, CPU time (user + system) and the command's peak RSS:
 
 (a) parse the file with Python's csv module (the floor) · (b) ``siu validate`` ·
 (c) ``siu convert`` to XML · (d) ``siu convert --format xlsx`` · (e) pandas ``read_csv`` +
-``DataFrame.to_xml`` (:mod:`pandas_to_xml`).
+``DataFrame.to_xml`` (:mod:`pandas_to_xml`) · (m) the same work as (e) in a plain Python
+loop with no checks at all (:mod:`minimal`): what CPython costs before any validation.
 
     python benchmarks/run.py --sizes 100k,1M,3M --variants abcde
     python benchmarks/run.py --sizes 3M --variants ac --siu-root /tmp/siu-snapshot
@@ -40,6 +41,7 @@ VARIANTS = {
     "c": "siu convert (XML)",
     "d": "siu convert --format xlsx",
     "e": "pandas read_csv + to_xml",
+    "m": "minimal Python loop (no checks)",
 }
 CSV_FLOOR = """
 import csv, sys
@@ -80,6 +82,8 @@ def command(variant: str, csv_path: Path, folder: Path, with_numpy: bool = False
         return [*siu, "convert", *common, "--format", "xlsx", "--out", str(folder / "out.xlsx")]
     if variant == "e":
         return [py, str(HERE / "pandas_to_xml.py"), str(csv_path), str(folder / "pandas.xml")]
+    if variant == "m":
+        return [py, str(HERE / "minimal.py"), str(csv_path), str(folder / "minimal.xml")]
     raise ValueError(variant)
 
 

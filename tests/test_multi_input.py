@@ -324,3 +324,17 @@ def test_a_writer_that_stops_early_is_an_error_not_a_short_file(tmp_path, spec20
     with pytest.raises(RuntimeError, match="stopped before the last line"):
         write_per_area(_records(BATCH * 20), _Quitter(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, FindingSink())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_split_areas_checked_in_helper_processes_are_each_checked(siu, tmp_path, monkeypatch):
+    from siu.xsd_stream import StreamCheck
+
+    monkeypatch.setattr(StreamCheck, "THRESHOLD", 0)
+    verdicts: list[object] = []
+    result = StreamCheck.result
+    monkeypatch.setattr(StreamCheck, "result", lambda self: verdicts.append(result(self)) or verdicts[-1])
+    run = siu("convert", *_case_extract(tmp_path, ADULT + CHILD), "--split", "--out", str(tmp_path / "ud"))
+    assert run.exit_code == 0, run.output
+    assert verdicts == [[], []], "each area's file was checked beside its writer"
+    for area in ("voksen", "boern"):
+        assert (tmp_path / "ud" / f"SIU_101_2026_{area}.xml").read_bytes() == (GOLDEN / f"SIU_101_2026_{area}.xml").read_bytes()

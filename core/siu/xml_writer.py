@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from operator import attrgetter
@@ -61,6 +62,7 @@ class XmlWriter(Writer):
         # Checks running beside the files they are checking, by the file's identity on disk
         # (device, inode, size, mtime): check() gets a path, write() an open file.
         self._checks: dict[tuple[int, ...], StreamCheck] = {}
+        self._lock = threading.Lock()  # --split writes its areas' files from threads of their own
 
     def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
         x = spec.manifest.xml
@@ -158,12 +160,17 @@ class XmlWriter(Writer):
                 self._keep(_identity(os.fstat(out.fileno())), stream)
 
     def _keep(self, key: tuple[int, ...], stream: StreamCheck) -> None:
-        while len(self._checks) >= 4:  # checks of files nobody asked about (the run had errors)
-            self._checks.pop(next(iter(self._checks))).abandon()
-        self._checks[key] = stream
+        stale = []
+        with self._lock:
+            while len(self._checks) >= 4:  # checks of files nobody asked about (the run had errors)
+                stale.append(self._checks.pop(next(iter(self._checks))))
+            self._checks[key] = stream
+        for old in stale:
+            old.abandon()
 
     def check(self, path: Path, spec: SpecPack) -> Iterator[Finding]:
-        stream = self._checks.pop(_identity(os.stat(path)), None)
+        with self._lock:
+            stream = self._checks.pop(_identity(os.stat(path)), None)
         errors = stream.result() if stream is not None else None
         if errors is None:  # not checked while written (small, or the child failed): check it now
             yield from validate_xml(path, spec)
