@@ -63,7 +63,7 @@ class StreamCheck:
         self._broken = False
         # Writes to the pipe happen on a thread (a blocked write releases the GIL), so the writer
         # never waits while the child starts up or is briefly behind; the queue bounds the backlog.
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)  # ≤ ~5 MB waiting
         self._feeder: threading.Thread | None = None
         self._closed = False
 
