@@ -24,6 +24,7 @@ from typing import Any
 from siu import cpr
 from siu.adapters import ReadInfo, ReadOptions
 from siu.aggregate import Aggregator
+from siu.caching import MISSING, remember
 from siu.context import Context
 from siu.findings import FindingSink, define
 from siu.kontostreng import Kontostreng
@@ -229,12 +230,12 @@ class Converter:
         else:
             rendered = kind = function = dranst = art = account_text = None
         raw_cpr = posting.cpr
-        psr_id = self._psr_ids.get(raw_cpr, _MISSING)
-        if psr_id is _MISSING:
-            psr_id = _remember(self._psr_ids, raw_cpr, cpr.normalise(raw_cpr))
-        area = self._areas.get(paragraph, _MISSING)
-        if area is _MISSING:
-            area = _remember(self._areas, paragraph, spec.area_of(paragraph))
+        psr_id = self._psr_ids.get(raw_cpr, MISSING)
+        if psr_id is MISSING:
+            psr_id = remember(self._psr_ids, raw_cpr, cpr.normalise(raw_cpr))
+        area = self._areas.get(paragraph, MISSING)
+        if area is MISSING:
+            area = remember(self._areas, paragraph, spec.area_of(paragraph))
         record = new_record(
             psr_id=psr_id,
             kontostreng=rendered,
@@ -315,9 +316,9 @@ class Converter:
             for finding in check(record):
                 add(finding)
             period = (record.start, record.end)
-            year = known_years.get(period, _MISSING)
-            if year is _MISSING:
-                year = _remember(known_years, period, line_year(*period))
+            year = known_years.get(period, MISSING)
+            if year is MISSING:
+                year = remember(known_years, period, line_year(*period))
             if year is not None:
                 years[year] += 1
             if summing is None:
@@ -425,18 +426,6 @@ class Converter:
             for tmp, _ in files.values():
                 tmp.unlink(missing_ok=True)
         return result
-
-
-_MISSING: Any = object()
-_CACHE_LIMIT = 100_000
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
-    """Keep ``value`` under ``key`` (the cache is emptied when full, so memory stays bounded)."""
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
-    return value
 
 
 def creation_time() -> dt.datetime:

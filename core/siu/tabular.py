@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
+from siu.caching import remember
 from siu.cpr import CPR_IN_CELL
 from siu.findings import define
 from siu.models import Finding, Location, Posting, new_location, new_posting
@@ -564,7 +565,7 @@ class TabularSource(Source):
                         invalid.append(name)
                 else:
                     if type(value) is str:
-                        plan.remember(dates, value, day)
+                        remember(dates, value, day)
             found.append(day)
         start, end, posting_date, birth_date = found
 
@@ -578,7 +579,7 @@ class TabularSource(Source):
                     problems.append(_unreadable("anonymous", exc, location, columns))
                 else:
                     if type(raw_anon) is str:
-                        plan.remember(plan.flags, raw_anon, anonymous)
+                        remember(plan.flags, raw_anon, anonymous)
         sex = None
         if not is_blank(raw_sex):
             try:
@@ -593,14 +594,14 @@ class TabularSource(Source):
                 if clean is None:
                     clean = clean_text(value)
                     if clean is not None and type(value) is str:
-                        plan.remember(texts, value, clean)
+                        remember(texts, value, clean)
                 if clean is not None:
                     dims[name] = clean
         cpr = plan.cprs.get(raw_cpr) if type(raw_cpr) is str else None
         if cpr is None:
             cpr = cpr_from_cell(raw_cpr)
             if cpr is not None and type(raw_cpr) is str:
-                plan.remember(plan.cprs, raw_cpr, cpr)
+                remember(plan.cprs, raw_cpr, cpr)
         posting = new_posting(
             source=self.name,
             location=location,
@@ -737,8 +738,6 @@ class _RowPlan:
     some thousand CPR numbers and few account codes on every line, so each distinct cell text is
     parsed once (the caches are bounded, and only successful reads are kept)."""
 
-    LIMIT = 50_000
-
     def __init__(self, match: HeaderMatch) -> None:
         index = match.index
         self.width = max(index.values(), default=-1) + 1
@@ -768,12 +767,6 @@ class _RowPlan:
     def _padded(self, cells: list[Any]) -> list[Any]:
         short = self.width - len(cells)
         return [*cells, None] if short <= 0 else [*cells, *([None] * short), None]
-
-    def remember(self, cache: dict[str, Any], key: str, value: Any) -> None:
-        if len(cache) >= self.LIMIT:
-            cache.clear()
-        cache[key] = value
-
 
 def _plan(match: HeaderMatch) -> _RowPlan:
     """The plan for ``match``, made on the first row of a file and kept with the match."""

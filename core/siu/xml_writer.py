@@ -20,6 +20,7 @@ from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 
+from siu.caching import remember
 from siu.cpr import mask_cpr
 from siu.findings import define
 from siu.hookspecs import hookimpl
@@ -110,7 +111,7 @@ class XmlWriter(Writer):
 
         # What a value looks like in the file, per distinct value other than amounts: a year's
         # lines repeat some thousand CPR numbers, a few accounts and a few hundred dates.
-        seen: dict[object, str] = {None: ""}
+        seen: dict[object, str] = {}
         lookup = seen.get
 
         def text_of(value: object) -> str:
@@ -118,10 +119,7 @@ class XmlWriter(Writer):
             if text is None:
                 text = render(value)
                 if type(value) is str or type(value) is dt.date:  # not amounts, nor 1 == True
-                    if len(seen) >= 100_000:
-                        seen.clear()
-                        seen[None] = ""
-                    seen[value] = text
+                    remember(seen, value, text)
             return text
 
         # One format call per record: "    <Udgiftslinje><PsrID>{}</PsrID>...</Udgiftslinje>\n".
