@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
-
 from siu.caching import remember
 from siu.cpr import mask_cpr
 from siu.findings import define

@@ -136,8 +136,10 @@ class StreamCheck:
         proc = self._proc
         if proc is None:
             return None
-        out = proc.stdout.read() if proc.stdout else b""  # the child ends once it has read everything
-        proc.stdout.close() if proc.stdout else None
+        out = b""
+        if proc.stdout:
+            out = proc.stdout.read()  # the child ends once it has read everything
+            proc.stdout.close()
         if proc.wait() != 0 or self._broken:
             return None
         try:
