@@ -8,6 +8,7 @@ memory stays bounded whatever the input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 V = TypeVar("V")
@@ -22,3 +23,16 @@ def remember(cache: dict[Any, Any], key: Any, value: V, limit: int = LIMIT) -> V
         cache.clear()
     cache[key] = value
     return value
+
+
+def parsed(cache: dict[str, V], value: Any, parse: Callable[[Any], V | None]) -> V | None:
+    """``parse(value)``, kept in ``cache`` per distinct text: each text is parsed once. Values that
+    are not text are parsed every time; None answers and exceptions are never kept."""
+    if type(value) is not str:
+        return parse(value)
+    out = cache.get(value)
+    if out is None:
+        out = parse(value)
+        if out is not None:
+            remember(cache, value, out)
+    return out

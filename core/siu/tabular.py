@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
-from siu.caching import remember
+from siu.caching import parsed
 from siu.cpr import CPR_IN_CELL
 from siu.findings import define
 from siu.models import Finding, Location, Posting, new_location, new_posting
@@ -555,31 +555,21 @@ class TabularSource(Source):
             if value is None or value == "":
                 found.append(None)
                 continue
-            day = dates.get(value) if type(value) is str else None
-            if day is None:
-                try:
-                    day = parse_date(value)
-                except ParseError as exc:
-                    if not is_blank(value):
-                        problems.append(_unreadable(name, exc, location, columns))
-                        invalid.append(name)
-                else:
-                    if type(value) is str:
-                        remember(dates, value, day)
-            found.append(day)
+            try:
+                found.append(parsed(dates, value, parse_date))
+            except ParseError as exc:
+                found.append(None)
+                if not is_blank(value):
+                    problems.append(_unreadable(name, exc, location, columns))
+                    invalid.append(name)
         start, end, posting_date, birth_date = found
 
         anonymous = None
         if raw_anon is not None:
-            anonymous = plan.flags.get(raw_anon) if type(raw_anon) is str else None
-            if anonymous is None:
-                try:
-                    anonymous = parse_flag(raw_anon)
-                except ParseError as exc:
-                    problems.append(_unreadable("anonymous", exc, location, columns))
-                else:
-                    if type(raw_anon) is str:
-                        remember(plan.flags, raw_anon, anonymous)
+            try:
+                anonymous = parsed(plan.flags, raw_anon, parse_flag)
+            except ParseError as exc:
+                problems.append(_unreadable("anonymous", exc, location, columns))
         sex = None
         if not is_blank(raw_sex):
             try:
@@ -590,18 +580,10 @@ class TabularSource(Source):
         texts = plan.texts
         for name, value in zip(plan.dim_fields, plan.pick_dims(cells)):
             if value is not None:
-                clean = texts.get(value) if type(value) is str else None
-                if clean is None:
-                    clean = clean_text(value)
-                    if clean is not None and type(value) is str:
-                        remember(texts, value, clean)
+                clean = parsed(texts, value, clean_text)
                 if clean is not None:
                     dims[name] = clean
-        cpr = plan.cprs.get(raw_cpr) if type(raw_cpr) is str else None
-        if cpr is None:
-            cpr = cpr_from_cell(raw_cpr)
-            if cpr is not None and type(raw_cpr) is str:
-                remember(plan.cprs, raw_cpr, cpr)
+        cpr = parsed(plan.cprs, raw_cpr, cpr_from_cell)
         posting = new_posting(
             source=self.name,
             location=location,
