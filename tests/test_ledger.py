@@ -254,3 +254,129 @@ def test_an_empty_input_beside_a_full_one_is_still_an_error(siu, tmp_path):
     empty = write(tmp_path / "b.csv")
     run = siu("validate", full, empty, *BASE, "--report-json", tmp_path / "r.json")
     assert run.exit_code == 1 and codes(tmp_path / "r.json").get("SIU034") == 1
+
+
+# --- accounts outside SIU excluded on purpose by a mapping rule -----------------------------------
+
+OUTSIDE = [
+    "900001;05.02.2025;XG-5600000001-0001;;40110000;010160-1235;1.000,00;01.01.2025;31.01.2025;Administration jan;;",
+    "900002;05.03.2025;XG-5600000001-0002;;40110000;150372-2468;2.500,25;01.02.2025;28.02.2025;Administration feb;;",
+]
+EXCLUDE_TOML = '''
+[[rule]]
+name = "Administration"
+psp = "XG-56*"
+exclude = true
+reason = "Administration, ikke SIU"
+'''
+
+
+def _demo_with_outside_accounts(demo_dir: Path, tmp_path: Path, rule: str | None, csv_mapping: bool = False) -> tuple[Path, Path]:
+    data = (demo_dir / "opus-udtraek-2025.csv").read_bytes().rstrip(b"\r\n") + b"\r\n"
+    export = tmp_path / "udtraek.csv"
+    export.write_bytes(data + "\r\n".join(OUTSIDE).encode("cp1252") + b"\r\n")
+    mapping = (demo_dir / "mapping.toml").read_text(encoding="utf-8")
+    if csv_mapping:
+        mapping_path = tmp_path / "mapping.csv"
+        mapping_path.write_text(  # only the exclusion: the other postings stay unmapped here
+            "navn;psp;funktion;gruppering;udelad;begrundelse\nAdministration;XG-56*;;;ja;Administration, ikke SIU\n", encoding="utf-8"
+        )
+    else:
+        mapping_path = tmp_path / "mapping.toml"
+        mapping_path.write_text((rule or "") + "\n" + mapping, encoding="utf-8")
+    config = tmp_path / "siu.toml"
+    config.write_text(
+        (demo_dir / "siu.toml").read_text(encoding="utf-8").replace('mapping = "mapping.toml"', f'mapping = "{mapping_path.name}"'),
+        encoding="utf-8",
+    )
+    return export, config
+
+
+def test_accounts_outside_siu_without_a_rule_are_unmapped_errors(siu, demo_dir, tmp_path):
+    export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=None)
+    run = siu("validate", "-s", "opus", export, "--config", config, "--report-json", tmp_path / "r.json")
+    assert run.exit_code == 1 and codes(tmp_path / "r.json").get("SIU201") == 2
+
+
+def test_an_exclude_rule_leaves_accounts_out_and_the_report_counts_them(siu, demo_dir, tmp_path):
+    export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EXCLUDE_TOML)
+    run = siu("convert", "-s", "opus", export, "--config", config, "--out", tmp_path / "out", "--report-json", tmp_path / "r.json")
+    assert run.exit_code == 0, run.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert codes(tmp_path / "r.json").get("SIU208") == 1
+    [finding] = [f for f in report["findings"] if f["code"] == "SIU208"]
+    assert finding["message_da"] == "2 posteringer med i alt 3.500,25 kr. er udeladt efter regel 1 (Administration): Administration, ikke SIU"
+    assert report["excluded"] == [
+        {"rule": "regel 1 (Administration)", "rule_en": "rule 1 (Administration)", "reason": "Administration, ikke SIU", "rows": 2, "amount": "3500.25"}
+    ]
+    ledger = report["inputs"][0]["ledger"]
+    assert (ledger["rows_read"], ledger["rows_delivered"], ledger["rows_excluded"], ledger["rows_skipped"]) == (22, 19, 2, 1)  # the demo's own Sum line is skipped (and agrees)
+    assert ledger["amount_read"] == "314540.50" and ledger["amount_delivered"] == "311040.25" and ledger["amount_excluded"] == "3500.25"
+    assert report["totals"]["net"] == "311040.25" and report["totals"]["balanced"] is True
+    assert "Pengene stemmer: input 314.540,50 = leverance 311.040,25 + udeladt 3.500,25" in run.stdout
+    assert "udeladt efter regel 1 (Administration): 2 posteringer, 3.500,25" in run.stdout
+
+
+def test_an_exclude_rule_in_a_csv_mapping_file(siu, demo_dir, tmp_path):
+    export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=None, csv_mapping=True)
+    run = siu("validate", "-s", "opus", export, "--config", config, "--report-json", tmp_path / "r.json", "--lang", "en")
+    assert codes(tmp_path / "r.json").get("SIU208") == 1, run.output
+    assert "excluded by line 2 (Administration): 2 postings, 3.500,25" in run.stdout
+
+
+def test_mapping_check_lists_what_an_exclude_rule_leaves_out(siu, demo_dir, tmp_path):
+    export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EXCLUDE_TOML)
+    run = siu("mapping", "check", "-s", "opus", export, "--config", config)
+    assert run.exit_code == 0, run.output
+    assert "Posteringer udeladt efter regel" in run.stdout and "Administration, ikke SIU" in run.stdout
+    assert "2 udeladt" in run.stdout
+
+
+def test_mapping_init_counts_excluded_accounts_as_covered(siu, demo_dir, tmp_path):
+    export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EXCLUDE_TOML)
+    run = siu("mapping", "init", "-s", "opus", export, "--config", config, "--mapping", tmp_path / "mapping.toml", "--out", tmp_path / "new.toml")
+    assert run.exit_code == 0, run.output
+    assert "Alle posteringer er dækket" in run.stdout
+
+
+def test_an_exclude_rule_needs_a_reason_and_nothing_to_map_to(tmp_path):
+    import pytest
+
+    from siu.mapping import MappingError, load_mapping
+
+    path = tmp_path / "m.toml"
+    path.write_text('[[rule]]\npsp = "X*"\nexclude = true\n', encoding="utf-8")
+    with pytest.raises(MappingError, match="reason"):
+        load_mapping(path)
+    path.write_text('[[rule]]\npsp = "X*"\nexclude = true\nreason = "r"\nfunction = "5.38.50"\ngrouping = "001"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match="function, grouping"):
+        load_mapping(path)
+    path.write_text('[[rule]]\npsp = "X*"\nexclude = "måske"\nreason = "r"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match="exclude"):
+        load_mapping(path)
+    path.write_text('[[rule]]\npsp = "X*"\nexclude = true\nreason = "r"\n', encoding="utf-8")
+    [rule] = load_mapping(path).rules
+    assert rule.exclude and rule.reason == "r"
+
+
+EVERYTHING = '[[rule]]\npsp = "*"\nexclude = true\nreason = "alt"\n[[rule]]\ncost_centre = "*"\nexclude = true\nreason = "alt"\n'
+
+
+def test_everything_excluded_is_an_empty_delivery_error(siu, demo_dir, tmp_path):
+    export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EVERYTHING)
+    run = siu("convert", "-s", "opus", export, "--config", config, "--out", tmp_path / "out", "--report-json", tmp_path / "r.json")
+    assert run.exit_code == 1, run.output
+    assert codes(tmp_path / "r.json").get("SIU035") == 1
+
+
+def test_the_workbook_overview_holds_the_ledger_per_input(siu, demo_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EXCLUDE_TOML)
+    run = siu("validate", "-s", "opus", export, "--config", config, "--report-xlsx", tmp_path / "r.xlsx")
+    assert run.exit_code == 0, run.output
+    ws = load_workbook(tmp_path / "r.xlsx")["Oversigt"]
+    rows = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    [line] = [r for r in rows if r[0] == "udtraek.csv"]
+    assert [float(x) for x in line[1:9]] == [22, 19, 2, 1, 314540.50, 311040.25, 3500.25, 0]
+    assert any(r[0] == "regel 1 (Administration)" and r[3] == 2 for r in rows)

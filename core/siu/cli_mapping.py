@@ -180,6 +180,11 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
         "# Fill in function, grouping and, where needed, dranst and paragraph in each rule.",
         "# A rule without function is skipped. The first matching rule wins; the art comes from the",
         "# artskonto's first two digits.",
+        "#",
+        "# Konti uden for SIU (fx i et udtræk pr. omkostningssted): skriv exclude = true og reason = \"...\"",
+        "# i stedet for function; posteringerne udelades og tælles med antal og beløb i rapporten (SIU208).",
+        "# Accounts outside SIU (e.g. in an export cut by cost centre): write exclude = true and reason = \"...\"",
+        "# instead of function; the postings are left out and counted with rows and money in the report (SIU208).",
     ]
     for c in combos:
         lines.append("")
@@ -202,13 +207,13 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
 def starter_csv(combos: list[Combination]) -> str:
     """The starter mapping as CSV (``;``-separated, for a spreadsheet): one row to fill in per
     combination, with its posting count and total in the last two columns."""
-    columns = ["name", *DIMENSIONS, "function", "dranst", "grouping", "paragraph", "postings", "total"]
+    columns = ["name", *DIMENSIONS, "function", "dranst", "grouping", "paragraph", "exclude", "reason", "postings", "total"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
     for c in combos:
         dims = c.dims
-        writer.writerow(["", *(dims.get(d, "") for d in DIMENSIONS), "", "1", "", "", c.postings, format_amount_danish(c.total)])
+        writer.writerow(["", *(dims.get(d, "") for d in DIMENSIONS), "", "1", "", "", "", "", c.postings, format_amount_danish(c.total)])
     return buffer.getvalue()
 
 
@@ -350,7 +355,13 @@ def check(
     samples: dict[str, Finding] = {}
     mapped = 0
     matches_cache: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+    excluded: dict[str, Combination] = {}  # rule label → the postings its exclude = true leaves out
     for posting in _postings(specs, host, scan):
+        rule = mapping_file.find(posting.dims) if mapping_file.excludes else None
+        if rule is not None and rule.exclude:
+            label = f"{rule.label_en if en else rule.label}: {rule.reason}"
+            excluded.setdefault(label, Combination(())).add(posting)
+            continue
         try:
             result = host.hook.map_account(posting=posting, context=ctx)
         except MappingError as exc:
@@ -403,13 +414,24 @@ def check(
             table.add_row(escape(describe_dims(c.dims, lang)), escape(", ".join(c.rules)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
 
+    if excluded:
+        table = Table(title=("Postings excluded by a rule (exclude = true)" if en else "Posteringer udeladt efter regel (exclude = true)"))
+        for col in (("Regel", "Rule"), ("Posteringer", "Postings"), ("I alt", "Total")):
+            table.add_column(col[int(en)], justify="left" if col[0] == "Regel" else "right")
+        for label, c in excluded.items():
+            table.add_row(escape(mask_cpr(label)), str(c.postings), format_amount_danish(c.total))
+        console.print(table)
+
     n_unmapped = sum(c.postings for c in unmapped.values())
     n_ambiguous = sum(c.postings for c in ambiguous.values())
     n_problems = sum(problems.values())
+    n_excluded = sum(c.postings for c in excluded.values())
     console.print(
         f"{scan.postings} postings: {mapped} mapped, {n_unmapped} unmapped, {n_ambiguous} ambiguous, {n_problems} with an invalid account"
+        + (f", {n_excluded} excluded" if n_excluded else "")
         if en
         else f"{scan.postings} posteringer: {mapped} med konto, {n_unmapped} uden tilknytning, {n_ambiguous} tvetydige, {n_problems} med ugyldig konto"
+        + (f", {n_excluded} udeladt" if n_excluded else "")
     )
     if scan.failures:
         raise typer.Exit(EXIT_USAGE)
