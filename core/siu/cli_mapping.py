@@ -110,11 +110,13 @@ class Scan:
 
 
 def _input_specs(inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions) -> list[InputSpec]:
-    from siu.cli import UsageError, detect_source, parse_inputs  # imported late: cli imports us
+    from siu.cli import UsageError, check_read_options, detect_source, parse_inputs  # imported late: cli imports us
     from siu.pipeline import InputSpec
 
     specs = []
-    for name, path in parse_inputs(inputs, sources, host.sources, lang):
+    pairs = parse_inputs(inputs, sources, host.sources, lang)
+    check_read_options(read, [path for _, path in pairs])
+    for name, path in pairs:
         if not path.exists() or path.is_dir():
             raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
         name = name or detect_source(path, host, lang, quiet=True)
