@@ -190,7 +190,17 @@ class _Skipper(Source):
         )
 
 
-def _run_skipper(tmp_path: Path, strict: bool):
+class _Loser(_Skipper):
+    """An adapter that reads three rows, yields one posting and accounts for one skipped row."""
+
+    name = "loser"
+
+    def read(self, path, options, info: ReadInfo):
+        info.rows_read += 1
+        yield from super().read(path, options, info)
+
+
+def _run_skipper(tmp_path: Path, strict: bool, source: Source | None = None):
     from siu.config import Settings
     from siu.context import Context
     from siu.findings import FindingSink
@@ -199,12 +209,13 @@ def _run_skipper(tmp_path: Path, strict: bool):
     from siu.specs_registry import SpecRegistry
 
     host = load_plugins(no_plugins=True)
-    host.sources["skipper"] = _Skipper()
+    source = source or _Skipper()
+    host.sources[source.name] = source
     ctx = Context(settings=Settings(), spec=SpecRegistry.from_host(host).get(2025), kommune="101", year=2025, area="voksen")
     sink = FindingSink(strict=strict)
     path = tmp_path / "in.txt"
     path.write_text("x", encoding="utf-8")
-    return Converter(host, ctx, sink).run([InputSpec("skipper", path)], None, None), sink
+    return Converter(host, ctx, sink).run([InputSpec(source.name, path)], None, None), sink
 
 
 def test_a_skipped_row_with_money_is_a_warning_naming_the_amount(tmp_path):
@@ -219,6 +230,14 @@ def test_a_skipped_row_with_money_is_a_warning_naming_the_amount(tmp_path):
 def test_a_skipped_row_with_money_fails_under_strict(tmp_path):
     _, sink = _run_skipper(tmp_path, strict=True)
     assert sink.count("SIU032") == 1 and not sink.ok
+
+
+def test_rows_an_adapter_read_but_did_not_account_for_are_an_error(tmp_path):
+    _, sink = _run_skipper(tmp_path, strict=False, source=_Loser())
+    [error] = [f for f in sink.kept if f.code == "SIU033"]
+    assert error.severity.value == "error" and "3 rækker læst, men kun 2" in error.message_da
+    _, sink = _run_skipper(tmp_path, strict=False)
+    assert sink.count("SIU033") == 0
 
 
 # --- an input without postings is never a delivery -----------------------------------------------

@@ -80,6 +80,23 @@ SKIPPED_MONEY = define(
         "not belong. With --strict the warning stops the delivery.",
     ),
 )
+ROWS_UNACCOUNTED = define(
+    "SIU033",
+    "error",
+    ("Rækker uden regnskab", "Rows unaccounted for"),
+    (
+        "{file}: {rows} rækker læst, men kun {accounted} er posteringer eller sprunget over; {missing} rækker er forsvundet",
+        "{file}: {rows} rows read, but only {accounted} are postings or skipped; {missing} rows disappeared",
+    ),
+    (
+        "Hver række i et input skal ende ét sted: som postering eller som sprunget over med en årsag. Her har "
+        "adapteren læst flere rækker, end den har gjort rede for, så der kan mangle penge. Det er en fejl i "
+        "adapteren; meld den til dens udvikler.",
+        "Every row of an input must end in one place: a posting, or skipped with a reason. Here the adapter "
+        "read more rows than it accounted for, so money may be missing. It is a bug in the adapter; report it "
+        "to its developer.",
+    ),
+)
 NO_POSTINGS = define(
     "SIU034",
     "error",

@@ -28,7 +28,7 @@ from siu.caching import MISSING, remember
 from siu.context import Context
 from siu.findings import FindingSink, define
 from siu.kontostreng import Kontostreng
-from siu.ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, SKIPPED_MONEY, kr
+from siu.ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY, kr
 from siu.mapping import DIMENSIONS, NO_ART, UNMAPPED, MappingRule, describe_dims, mapping_for
 from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals, new_record
 from siu.plugins import PluginHost
@@ -364,6 +364,13 @@ class Converter:
                             location=Location(file=name), count=info.skipped_rows.get(reason, 0), file=name, amount=kr(money), reason=reason
                         )
                     )
+            accounted = info.postings + info.rows_skipped
+            if info.rows_read > accounted:  # an adapter that lost rows (adapters that count no rows are not checked)
+                self.sink.add(
+                    ROWS_UNACCOUNTED.make(
+                        location=Location(file=name), file=name, rows=info.rows_read, accounted=accounted, missing=info.rows_read - accounted
+                    )
+                )
             if info.postings == 0 and self.sink.errors == errors_before:  # an input that failed says why already
                 self.sink.add(NO_POSTINGS.make(location=Location(file=name), file=name, rows=info.rows_read))
 

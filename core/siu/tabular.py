@@ -62,6 +62,7 @@ UNREADABLE_ROWS = "ulæselige rækker"
 _RULE_CHARS = set("-=_|*+ ")
 _SUM_WORDS = {"sum", "total", "i alt", "ialt", "subtotal", "sum i alt", "total i alt", "totalsum", "saldo", "totalt", "samlet",
               "grand total", "saldo i alt", "i alt dkk", "total dkk", "sum dkk", "hovedtotal", "slutsum", "saldo ultimo"}
+_SUM_INITIALS = frozenset("iItTsSgGhH")  # the first letters of every total word: a cheap filter per cell
 # A total label followed by what it totals: "I alt 2025", "Total konto 40110000", "Sum: bilag".
 _SUM_LABEL = re.compile(r"(?i)(?:i ?alt|total[t]?|sum|subtotal|saldo|hovedtotal|slutsum)(?:[ :]|$)")
 _TRUE = {"ja", "j", "x", "1", "true", "yes", "y", "sand", "anonym"}
@@ -537,16 +538,18 @@ class TabularSource(Source):
         headers = match.headers
         if headers and all(str(cells[i]).strip() == headers[i] if i < len(cells) else False for i in match.index.values()):
             return "gentagne overskrifter"
-        marked = (
-            any(t[0] == "*" for t in texts[:3])
-            or any(is_total_word(t) for t in texts)
-            or any(str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
-        )
-        # A word like "Saldo" in the text of a row that names a citizen is a posting, not a subtotal.
-        if marked and ("document" not in match.index or _no_key(match.get(cells, "document"))) and (
-            not CPR_IN_CELL.search(str(match.get(cells, "cpr") or "")) or any(t[0] == "*" for t in texts[:3])
+        # A word like "Saldo" in the text of a row that names a citizen is a posting, not a subtotal;
+        # the cheap conditions first, as most rows name a citizen.
+        star = any(t[0] == "*" for t in texts[:3])
+        if ("document" not in match.index or _no_key(match.get(cells, "document"))) and (
+            star or not CPR_IN_CELL.search(str(match.get(cells, "cpr") or ""))
         ):
-            return TOTAL_LINES
+            if (
+                star
+                or any(t[0] in _SUM_INITIALS and is_total_word(t) for t in texts)
+                or any(str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
+            ):
+                return TOTAL_LINES
         keys = [f for f in _KEY_FIELDS if f in match.index]
         if keys and all(_no_key(match.get(cells, f)) for f in keys):
             has_amount = any(not is_blank(match.get(cells, f)) for f in _AMOUNT_FIELDS if f in match.index)
