@@ -399,3 +399,17 @@ def test_the_workbook_overview_holds_the_ledger_per_input(siu, demo_dir, tmp_pat
     [line] = [r for r in rows if r[0] == "udtraek.csv"]
     assert [float(x) for x in line[1:9]] == [22, 19, 2, 1, 314540.50, 311040.25, 3500.25, 0]
     assert any(r[0] == "regel 1 (Administration)" and r[3] == 2 for r in rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["I alt", "i alt", "IALT", "Total", "TOTAL", "Sum", "sum", "Saldo", "Subtotal", "Totalt"]),
+    st.sampled_from(["", " 2025", ": konto 4011", " DKK", "  "]),
+    st.text(alphabet="0123456789.,- ", max_size=30),
+)
+def test_total_labels_are_recognised_and_numbers_never_are(word, tail, number):
+    from siu.tabular import is_total_word
+
+    assert is_total_word((word + tail).strip())
+    assert not is_total_word(number.strip() or "0")
+    assert not is_total_word("Summer" + tail) and not is_total_word("Bakkehuset " + word)
