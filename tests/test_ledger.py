@@ -133,7 +133,7 @@ def test_nested_subtotals_a_grand_total_and_a_leading_total_all_agree(tmp_path):
     assert len(result.postings) == 4 and result.info.skipped_rows == {"sumlinjer": 6}
     assert [f.code for f in result.findings if f.code.startswith("SIU03")] == ["SIU031"]
     [agree] = [f for f in result.findings if f.code == "SIU031"]
-    assert "6 sumlinjer" in agree.message_da
+    assert "6 sumlinjer" in agree.message_da and result.info.details["total_lines"] == "6/6"
 
 
 def test_an_unsigned_total_without_its_debit_credit_mark_agrees_either_sign(tmp_path):

@@ -111,3 +111,26 @@ def test_lang_in_siu_toml_applies_unless_the_flag_is_given(siu, demo_dir, tmp_pa
 def test_an_unknown_lang_in_siu_toml_is_a_usage_error(siu, demo_dir, tmp_path):
     run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, 'kommune = "101"\nlang = "fr"\n'))
     assert run.exit_code == 2 and "lang" in run.output
+
+
+# --- outputs and sources that would be lost -----------------------------------------------------
+
+
+def test_two_reports_to_one_file_is_a_usage_error(siu, tmp_path):
+    run = siu("validate", *_extract(tmp_path), "--report-json", tmp_path / "r", "--report-xlsx", tmp_path / "r")
+    assert run.exit_code == 2 and "samme fil" in run.output and not (tmp_path / "r").exists()
+
+
+def test_an_output_onto_an_input_is_a_usage_error(siu, tmp_path):
+    args = _extract(tmp_path)
+    source = tmp_path / "sag.csv"
+    before = source.read_bytes()
+    for extra in (["--report-json", str(source)], ["--out", str(source)]):
+        run = siu("convert", *args, *extra)
+        assert run.exit_code == 2 and "både input og output" in run.output, run.output
+        assert source.read_bytes() == before
+
+
+def test_a_source_no_input_uses_is_a_usage_error(siu, demo_dir):
+    run = siu("validate", f"opus:{demo_dir / 'opus-udtraek-2025.csv'}", "--source", "sap", "--config", demo_dir / "siu.toml")
+    assert run.exit_code == 2 and "--source bruges ikke" in run.output

@@ -123,6 +123,11 @@ def parse_inputs(inputs: list[str], sources: list[str], available: dict[str, Any
         else:
             pairs.append((None, Path(text)))
     plain = [i for i, (n, _) in enumerate(pairs) if n is None]
+    if sources and not plain:
+        raise UsageError(
+            "--source bruges ikke: hvert input angiver selv sin kilde (KILDE:FIL); udelad --source eller præfikserne",
+            "--source is not used: every input names its source (SOURCE:FILE); leave out --source or the prefixes",
+        )
     if len(sources) == 1:
         for i in plain:
             pairs[i] = (sources[0], pairs[i][1])
@@ -232,6 +237,25 @@ def check_read_options(read: ReadOptions, paths: list[Path]) -> None:
             )
 
 
+def check_outputs(outputs: list[Path], inputs: list[Path]) -> None:
+    """Refuse outputs that would overwrite an input or each other: one of them would be lost."""
+    seen: dict[Path, Path] = {}
+    sources = {p.resolve() for p in inputs}
+    for path in outputs:
+        where = path.resolve()
+        if where in sources:
+            raise UsageError(
+                f"{mask_cpr(path.name)} er både input og output; siu overskriver aldrig et input",
+                f"{mask_cpr(path.name)} is both an input and an output; siu never overwrites an input",
+            )
+        if where in seen:
+            raise UsageError(
+                f"To output skal skrives til den samme fil {mask_cpr(path.name)}; det ene ville gå tabt",
+                f"Two outputs would be written to the same file {mask_cpr(path.name)}; one would be lost",
+            )
+        seen[where] = path
+
+
 def with_column_map(settings: Settings, path: Path) -> Settings:
     """Settings with ``--columns FILE`` as the ``[source.csv]`` section (a ``[columns]`` table and,
     optionally, other keys of that section); the file wins over siu.toml."""
@@ -302,6 +326,8 @@ def run_conversion(
         raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
     pairs = parse_inputs(inputs, sources, host.sources, lang)
     check_read_options(read, [path for _, path in pairs])
+    reports_to = [p for p in (reports.json_path, reports.xlsx_path) if p is not None] if reports else []
+    check_outputs(reports_to, [path for _, path in pairs])
     specs: list[InputSpec] = []
     for name, path in pairs:
         if not path.exists() or path.is_dir():
@@ -330,6 +356,8 @@ def run_conversion(
             target = out
         if split and ctx.area == "begge":
             split_targets = area_targets(ctx, writer.suffix, out)
+        delivered = list(split_targets.values()) if split_targets else [target] if target else []
+        check_outputs([*reports_to, *delivered], [path for _, path in pairs])
     sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
     if overridden_area is not None and split_targets:
         sink.add(SPLIT_OVERRIDES_AREA.make(area=overridden_area))

@@ -191,6 +191,7 @@ class TotalsCheck:
     column: str | None = None  # the amount column's header, for the findings' location
     cumulative: Decimal = Decimal(0)
     postings: int = 0
+    checked: int = 0
     agreed: int = 0
     # the cumulative sum at the start and at every total line so far, sorted
     _marks: list[Decimal] = field(default_factory=lambda: [Decimal(0)])
@@ -203,6 +204,7 @@ class TotalsCheck:
 
     def total(self, row: int, amount: Decimal, signed: bool = True) -> Finding | None:
         """Check one total line (``signed`` False: the sign was not stated, either sign agrees)."""
+        self.checked += 1
         if self.postings == 0:
             self._leading.append((row, amount, signed))
             return None
@@ -223,6 +225,8 @@ class TotalsCheck:
                 self.agreed += 1
             elif self.postings:
                 out.append(self._mismatch(row, amount, self.cumulative, signed))
+            else:
+                self.checked -= 1  # no posting at all: nothing to check it against (SIU034 says why)
         if self.agreed:
             out.append(TOTALS_AGREE.make(location=Location(file=self.file, sheet=self.sheet), count=self.agreed, file=mask_cpr(self.file)))
         return out

@@ -492,6 +492,8 @@ class TabularSource(Source):
         except TableError as exc:
             yield table_error(exc, Location(file=file, sheet=sheet))
         yield from totals.finish()
+        if totals.checked:
+            info.note("total_lines", f"{totals.agreed}/{totals.checked}")  # total lines that agree / checked
         if info.skipped_rows:
             info.note("skipped", ", ".join(f"{n} {r}" for r, n in info.skipped_rows.items()))
         if derive and not has_period:
