@@ -134,3 +134,20 @@ def test_an_output_onto_an_input_is_a_usage_error(siu, tmp_path):
 def test_a_source_no_input_uses_is_a_usage_error(siu, demo_dir):
     run = siu("validate", f"opus:{demo_dir / 'opus-udtraek-2025.csv'}", "--source", "sap", "--config", demo_dir / "siu.toml")
     assert run.exit_code == 2 and "--source bruges ikke" in run.output
+
+
+def test_every_command_refuses_an_unknown_language(siu, demo_dir):
+    for args in (["specs", "show", "2025"], ["mapping", "check", "-s", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml")],
+                 ["explain", "SIU101"], ["plugins"]):
+        run = siu(*args, "--lang", "de")
+        assert run.exit_code == 2 and "Unknown language 'de'" in run.output, args
+
+
+def test_mapping_init_and_check_refuse_inputs_without_postings(siu, demo_dir, tmp_path):
+    header = (demo_dir / "opus-udtraek-2025.csv").read_bytes().splitlines()[0] + b"\r\n"
+    empty = tmp_path / "tom.csv"
+    empty.write_bytes(header)
+    run = siu("mapping", "init", "-s", "opus", empty, "--out", tmp_path / "m.toml")
+    assert run.exit_code == 2 and "Ingen posteringer i tom.csv" in run.output and not (tmp_path / "m.toml").exists()
+    run = siu("mapping", "check", "-s", "opus", empty, "--config", demo_dir / "siu.toml")
+    assert run.exit_code == 2 and "Ingen posteringer" in run.output

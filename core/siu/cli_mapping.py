@@ -43,7 +43,13 @@ mapping_app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en")]
+def _lang(value: str) -> str:
+    from siu.cli import _check_lang  # imported late: cli imports us
+
+    return _check_lang(value) or value
+
+
+Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en", callback=_lang)]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
 NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")]
 Inputs = Annotated[list[str], typer.Argument(help="Inputfiler (evt. KILDE:FIL) / Input files (optionally SOURCE:FILE)")]
@@ -140,6 +146,17 @@ def _postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[
                 yield item
         except Exception as exc:  # an adapter bug must not become a traceback with personal data
             scan.failures.append(mask_cpr(f"{spec.path.name}: {exc.__class__.__name__}: {exc}"))
+
+
+def _no_postings(scan: Scan) -> Any:
+    """The usage error for inputs without a single posting (nothing to draft or check)."""
+    from siu.cli import UsageError
+
+    files = ", ".join(scan.files)
+    return UsageError(
+        f"Ingen posteringer i {files}: tomt udtræk eller kun overskrifter? (`siu validate` viser fundene)",
+        f"No postings in {files}: an empty export or only headers? (`siu validate` shows the findings)",
+    )
 
 
 def _mapping_path(mapping: Path | None, settings: Settings) -> Path | None:
@@ -268,6 +285,8 @@ def init(
         for failure in scan.failures:
             console.print(("Error: " if en else "Fejl: ") + escape(failure))
         raise typer.Exit(EXIT_USAGE)
+    if scan.postings == 0:
+        fail(lang, _no_postings(scan))
     nameless = combos.pop((), None)
     ordered = _sorted(combos)
     if ordered:
@@ -391,6 +410,8 @@ def check(
             combo.add(posting)
     for failure in scan.failures:
         console.print(("Error: " if en else "Fejl: ") + escape(failure))
+    if scan.postings == 0 and not scan.failures:
+        fail(lang, _no_postings(scan))
 
     console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {escape(str(path))} · "
                   + (f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in" if en else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"))
