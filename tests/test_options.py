@@ -151,3 +151,14 @@ def test_mapping_init_and_check_refuse_inputs_without_postings(siu, demo_dir, tm
     assert run.exit_code == 2 and "Ingen posteringer i tom.csv" in run.output and not (tmp_path / "m.toml").exists()
     run = siu("mapping", "check", "-s", "opus", empty, "--config", demo_dir / "siu.toml")
     assert run.exit_code == 2 and "Ingen posteringer" in run.output
+
+
+def test_a_source_section_for_no_source_is_a_usage_error(siu, demo_dir, tmp_path):
+    """A typo such as [source.opsu] would drop its settings (e.g. the period rule) without a word."""
+    text = (demo_dir / "siu.toml").read_text(encoding="utf-8").replace(
+        'mapping = "mapping.toml"', f'mapping = "{(demo_dir / "mapping.toml").as_posix()}"'
+    ) + '\n[source.opsu]\nperiod = "posting_month"\n'
+    run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, text))
+    assert run.exit_code == 2 and "[source.opsu]" in run.output and "opus" in run.output
+    run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, text.replace("opsu", "opus")))
+    assert run.exit_code == 0, run.output

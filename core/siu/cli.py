@@ -237,6 +237,21 @@ def check_read_options(read: ReadOptions, paths: list[Path]) -> None:
             )
 
 
+def check_source_sections(settings: Settings, host: PluginHost) -> None:
+    """Refuse a ``[source.NAME]`` section of siu.toml for a source that does not exist (a typo
+    would drop its settings without a word). Only when every plugin loaded: a disabled or
+    broken plugin's sources are unknown, and its section is not a typo."""
+    if any(p.status != "loaded" for p in host.plugins):
+        return
+    unknown = sorted(set(settings.source) - set(host.sources))
+    if unknown:
+        names = ", ".join(sorted(host.sources)) or "-"
+        raise UsageError(
+            f"siu.toml har [source.{unknown[0]}], men ingen kilde hedder '{unknown[0]}'; kendte kilder: {names}",
+            f"siu.toml has [source.{unknown[0]}], but no source is named '{unknown[0]}'; known sources: {names}",
+        )
+
+
 def check_outputs(outputs: list[Path], inputs: list[Path]) -> None:
     """Refuse outputs that would overwrite an input or each other: one of them would be lost."""
     seen: dict[Path, Path] = {}
@@ -325,6 +340,7 @@ def run_conversion(
     except ValueError as exc:
         raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
     pairs = parse_inputs(inputs, sources, host.sources, lang)
+    check_source_sections(settings, host)
     check_read_options(read, [path for _, path in pairs])
     reports_to = [p for p in (reports.json_path, reports.xlsx_path) if p is not None] if reports else []
     check_outputs(reports_to, [path for _, path in pairs])
