@@ -146,7 +146,7 @@ def test_an_unsigned_total_without_its_debit_credit_mark_agrees_either_sign(tmp_
     assert [f.code for f in result.findings if f.code.startswith("SIU03")] == ["SIU031"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(st.integers(-10**7, 10**7), min_size=1, max_size=6), min_size=1, max_size=6), st.integers(2, 10**6))
 def test_totals_check_agrees_with_every_block_and_catches_any_gap_over_rounding(blocks, gap):
     check = TotalsCheck(file="x")
@@ -161,7 +161,7 @@ def test_totals_check_agrees_with_every_block_and_catches_any_gap_over_rounding(
     assert check.total(row, grand) is None
     # a total off by more than a krone from every candidate sum is an error
     off = grand + Decimal(gap) / 100 + 1
-    candidates = {grand - m for m in check._marks}
+    candidates = {grand - m for m in check.marks()}
     if all(abs(off - c) > 1 for c in candidates):
         finding = check.total(row + 1, off)
         assert finding is not None and finding.code == "SIU030"
@@ -413,3 +413,34 @@ def test_total_labels_are_recognised_and_numbers_never_are(word, tail, number):
     assert is_total_word((word + tail).strip())
     assert not is_total_word(number.strip() or "0")
     assert not is_total_word("Summer" + tail) and not is_total_word("Bakkehuset " + word)
+
+
+_CELLS = st.sampled_from(
+    ["", " ", "0101601234", "010160-1234", "*", "**", "I alt", "Total", "Saldo", "Sum konto 4011", "1.000,00", "500,00-",
+     "-2.500,50", "(3,00)", "*  1.000,00", "abc", "15.01.2025", "31.02.2025", "DKK", "S", "H", "53850104", "1e308", "--5", "NaN"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELLS, min_size=0, max_size=6), max_size=25))
+def test_every_row_of_any_export_ends_in_exactly_one_place(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("fuzz") / "fbl3n.txt"
+    header = "Tildeling;Finanskonto;Beløb i lokal valuta;S/H;Tekst;Bogf.dato"
+    path.write_text("\n".join([header, *(";".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    result = read_back(Export(path=path, source="sap", layout="own", lines=[], rows=[]), period="posting_month")
+    info = result.info
+    assert info.rows_read == len(result.postings) + info.rows_skipped
+    assert sum(info.skipped_rows.values()) == info.rows_skipped
+    for finding in result.findings:
+        if finding.code == "SIU030":
+            assert finding.severity.value == "error" and finding.location.row is not None
+
+
+def test_totals_check_with_a_subtotal_per_citizen():
+    """An ALV list with a subtotal per citizen: every subtotal agrees and is kept as a mark (the
+    marks are bucketed by krone, so the lookup does not grow with their number)."""
+    check = TotalsCheck(file="x")
+    for i in range(20000):
+        check.posting(Decimal(i % 997) + Decimal("0.25"))
+        assert check.total(i, Decimal(i % 997) + Decimal("0.25")) is None
+    assert check.agreed == 20000 and len(check.marks()) == 20001

@@ -10,9 +10,8 @@ read. The report's money line is this ledger's balance per input (see :mod:`siu.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from siu.cpr import mask_cpr
 from siu.findings import define
@@ -172,6 +171,10 @@ EXCLUDED_BY_RULE = define(
 )
 
 
+def _krone(amount: Decimal) -> int:
+    return int(amount.to_integral_value(rounding=ROUND_FLOOR))
+
+
 def kr(amount: Decimal) -> str:
     return format_amount_danish(amount)
 
@@ -193,8 +196,9 @@ class TotalsCheck:
     postings: int = 0
     checked: int = 0
     agreed: int = 0
-    # the cumulative sum at the start and at every total line so far, sorted
-    _marks: list[Decimal] = field(default_factory=lambda: [Decimal(0)])
+    # the cumulative sum at the start and at every total line so far, by whole krone (floor), so
+    # a lookup within ROUNDING is constant time however many (per-citizen) subtotals there are
+    _marks: dict[int, list[Decimal]] = field(default_factory=lambda: {0: [Decimal(0)]})
     _last_mark: Decimal = Decimal(0)
     _leading: list[tuple[int, Decimal, bool]] = field(default_factory=list)
 
@@ -209,7 +213,7 @@ class TotalsCheck:
             self._leading.append((row, amount, signed))
             return None
         found = self._agrees(self.cumulative, amount, signed)
-        bisect.insort(self._marks, self.cumulative)
+        self._marks.setdefault(_krone(self.cumulative), []).append(self.cumulative)
         block = self.cumulative - self._last_mark
         self._last_mark = self.cumulative
         if found:
@@ -234,10 +238,15 @@ class TotalsCheck:
     def _agrees(self, cumulative: Decimal, amount: Decimal, signed: bool) -> bool:
         for target in (amount,) if signed else (amount, -amount):
             want = cumulative - target  # the cumulative sum where the block would have started
-            i = bisect.bisect_left(self._marks, want - ROUNDING)
-            if i < len(self._marks) and self._marks[i] <= want + ROUNDING:
-                return True
+            base = _krone(want)
+            for key in range(base - 1, base + 2):  # ROUNDING is one krone: three buckets hold every candidate
+                if any(abs(mark - want) <= ROUNDING for mark in self._marks.get(key, ())):
+                    return True
         return False
+
+    def marks(self) -> list[Decimal]:
+        """The cumulative sums at the start and at each total line (for tests)."""
+        return sorted(m for bucket in self._marks.values() for m in bucket)
 
     def _mismatch(self, row: int, amount: Decimal, block: Decimal, signed: bool) -> Finding:
         shown = amount if signed or (amount >= 0) == (block >= 0) else -amount
