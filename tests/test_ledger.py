@@ -444,3 +444,9 @@ def test_totals_check_with_a_subtotal_per_citizen():
         check.posting(Decimal(i % 997) + Decimal("0.25"))
         assert check.total(i, Decimal(i % 997) + Decimal("0.25")) is None
     assert check.agreed == 20000 and len(check.marks()) == 20001
+    zero = TotalsCheck(file="x")  # blocks that sum to nothing repeat one mark, kept once
+    for i in range(1000):
+        zero.posting(Decimal(5))
+        zero.posting(Decimal(-5))
+        assert zero.total(i, Decimal(0)) is None
+    assert zero.marks() == [Decimal(0)]

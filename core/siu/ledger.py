@@ -198,7 +198,8 @@ class TotalsCheck:
     agreed: int = 0
     # the cumulative sum at the start and at every total line so far, by whole krone (floor), so
     # a lookup within ROUNDING is constant time however many (per-citizen) subtotals there are
-    _marks: dict[int, list[Decimal]] = field(default_factory=lambda: {0: [Decimal(0)]})
+    # (a set per bucket: zero-sum blocks repeat one value, and cents give at most 100 per krone)
+    _marks: dict[int, set[Decimal]] = field(default_factory=lambda: {0: {Decimal(0)}})
     _last_mark: Decimal = Decimal(0)
     _leading: list[tuple[int, Decimal, bool]] = field(default_factory=list)
 
@@ -213,7 +214,7 @@ class TotalsCheck:
             self._leading.append((row, amount, signed))
             return None
         found = self._agrees(self.cumulative, amount, signed)
-        self._marks.setdefault(_krone(self.cumulative), []).append(self.cumulative)
+        self._marks.setdefault(_krone(self.cumulative), set()).add(self.cumulative)
         block = self.cumulative - self._last_mark
         self._last_mark = self.cumulative
         if found:
@@ -245,7 +246,7 @@ class TotalsCheck:
         return False
 
     def marks(self) -> list[Decimal]:
-        """The cumulative sums at the start and at each total line (for tests)."""
+        """The distinct cumulative sums at the start and at the total lines (for tests)."""
         return sorted(m for bucket in self._marks.values() for m in bucket)
 
     def _mismatch(self, row: int, amount: Decimal, block: Decimal, signed: bool) -> Finding:
