@@ -162,3 +162,9 @@ def test_a_source_section_for_no_source_is_a_usage_error(siu, demo_dir, tmp_path
     assert run.exit_code == 2 and "[source.opsu]" in run.output and "opus" in run.output
     run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, text.replace("opsu", "opus")))
     assert run.exit_code == 0, run.output
+
+
+def test_split_in_a_one_area_year_writes_that_area_without_a_note(siu, tmp_path):
+    run = siu("convert", *_extract(tmp_path, year=2025), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--out", tmp_path / "ud")
+    assert run.exit_code == 0, run.output
+    assert [p.name for p in (tmp_path / "ud").iterdir()] == ["SIU_101_2025_voksen.xml"] and "SIU036" not in run.stdout
