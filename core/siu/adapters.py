@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,24 @@ class ReadInfo:
     rows_read: int = 0
     rows_skipped: int = 0
     postings: int = 0
+    # The ledger of skipped rows: reason (Danish, as reported) → rows, and → money where the
+    # rows had a readable amount. Total lines (``TOTAL_LINES``) restate money already read, so
+    # their amounts are checked against the postings rather than counted as money skipped.
+    skipped_rows: dict[str, int] = field(default_factory=dict)
+    skipped_money: dict[str, Decimal] = field(default_factory=dict)
 
     def note(self, key: str, value: Any) -> None:
         self.details[key] = str(value)
+
+    def skip(self, reason: str, amount: Decimal | None = None) -> None:
+        """Count one skipped row under ``reason``, with its amount when it has a readable one."""
+        self.rows_skipped += 1
+        self.skipped_rows[reason] = self.skipped_rows.get(reason, 0) + 1
+        if amount is not None:
+            self.skipped_money[reason] = self.skipped_money.get(reason, Decimal(0)) + amount
+
+
+TOTAL_LINES = "sumlinjer"  # the skip reason of an export's own total and subtotal lines
 
 
 class Source(ABC):
@@ -61,7 +77,7 @@ class Source(ABC):
 
     ``read`` must not raise for bad input: an unreadable file or row becomes a Finding
     (with a code, a Danish message and a location), and every row that is not a Posting is
-    counted in ``info.rows_skipped`` so money and rows are accounted for.
+    counted with ``info.skip(reason, amount)`` so money and rows are accounted for.
     """
 
     name: str = ""

@@ -22,6 +22,7 @@ from siu.config import ConfigError, Settings, load_settings
 from siu.context import Context
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE, FindingSink
+from siu.ledger import SPLIT_OVERRIDES_AREA
 from siu.mapping import MappingError
 from siu.pipeline import Converter, InputSpec, RunResult, creation_time, kommuner
 from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
@@ -30,6 +31,7 @@ from siu.report import print_report
 from siu.report_files import ReportFiles, ReportWriteError
 from siu.specpack import SpecError, SpecPack
 from siu.specs_registry import SpecRegistry
+from siu.tables import XLSX_SUFFIXES
 from siu.cli_mapping import mapping_app
 from siu.cli_specs import specs_app
 
@@ -67,7 +69,20 @@ def fail(lang: str, exc: Any, code: int = EXIT_USAGE) -> NoReturn:
 
 # --- shared option types -----------------------------------------------------------------
 
-Lang = Annotated[str, typer.Option("--lang", help="Sprog for meddelelser: da eller en / Language: da or en")]
+def _check_lang(value: str | None) -> str | None:
+    """``--lang`` must be a language siu speaks; any other value would silently mean Danish."""
+    if value is not None and value not in LANGS:
+        fail("da", UsageError(f"Ukendt sprog '{value}': brug --lang da eller --lang en / Unknown language '{value}': use --lang da or --lang en",
+                              f"Unknown language '{value}': use --lang da or --lang en"))
+    return value
+
+
+LANGS = ("da", "en")
+Lang = Annotated[str, typer.Option("--lang", help="Sprog for meddelelser: da eller en / Language: da or en", callback=_check_lang)]
+# convert and validate: without the flag, `lang` from siu.toml applies (default da)
+LangFlag = Annotated[
+    str | None, typer.Option("--lang", help="Sprog for meddelelser: da eller en (standard: lang i siu.toml, ellers da) / Language: da or en", callback=_check_lang)
+]
 NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
 ReportJson = Annotated[Path | None, typer.Option("--report-json", help="Skriv alle fund som JSON / Write every finding as JSON")]
@@ -108,6 +123,11 @@ def parse_inputs(inputs: list[str], sources: list[str], available: dict[str, Any
         else:
             pairs.append((None, Path(text)))
     plain = [i for i, (n, _) in enumerate(pairs) if n is None]
+    if sources and not plain:
+        raise UsageError(
+            "--source bruges ikke: hvert input angiver selv sin kilde (KILDE:FIL); udelad --source eller præfikserne",
+            "--source is not used: every input names its source (SOURCE:FILE); leave out --source or the prefixes",
+        )
     if len(sources) == 1:
         for i in plain:
             pairs[i] = (sources[0], pairs[i][1])
@@ -200,6 +220,57 @@ def area_targets(ctx: Context, suffix: str, out: Path | None) -> dict[str, Path]
     return {area: folder / ctx.spec.file_name(ctx.kommune, area, suffix) for area in ctx.spec.areas}
 
 
+def check_read_options(read: ReadOptions, paths: list[Path]) -> None:
+    """Refuse reading options no input can use (they would be dropped without a word): ``--sheet``
+    without a workbook among the inputs, ``--encoding`` or ``--delimiter`` with workbooks only."""
+    workbooks = [p.suffix.lower() in XLSX_SUFFIXES for p in paths]
+    if read.sheet is not None and not any(workbooks):
+        raise UsageError(
+            "--sheet gælder regneark (.xlsx), men intet input er et regneark",
+            "--sheet applies to workbooks (.xlsx), but no input is a workbook",
+        )
+    for flag, value in (("--encoding", read.encoding), ("--delimiter", read.delimiter)):
+        if value is not None and workbooks and all(workbooks):
+            raise UsageError(
+                f"{flag} gælder tekstfiler (CSV/TXT), men alle input er regneark (.xlsx)",
+                f"{flag} applies to text files (CSV/TXT), but every input is a workbook (.xlsx)",
+            )
+
+
+def check_source_sections(settings: Settings, host: PluginHost) -> None:
+    """Refuse a ``[source.NAME]`` section of siu.toml for a source that does not exist (a typo
+    would drop its settings without a word). Only when every plugin loaded: a disabled or
+    broken plugin's sources are unknown, and its section is not a typo."""
+    if any(p.status != "loaded" for p in host.plugins):
+        return
+    unknown = sorted(set(settings.source) - set(host.sources))
+    if unknown:
+        names = ", ".join(sorted(host.sources)) or "-"
+        raise UsageError(
+            f"siu.toml har [source.{unknown[0]}], men ingen kilde hedder '{unknown[0]}'; kendte kilder: {names}",
+            f"siu.toml has [source.{unknown[0]}], but no source is named '{unknown[0]}'; known sources: {names}",
+        )
+
+
+def check_outputs(outputs: list[Path], inputs: list[Path]) -> None:
+    """Refuse outputs that would overwrite an input or each other: one of them would be lost."""
+    seen: dict[Path, Path] = {}
+    sources = {p.resolve() for p in inputs}
+    for path in outputs:
+        where = path.resolve()
+        if where in sources:
+            raise UsageError(
+                f"{mask_cpr(path.name)} er både input og output; siu overskriver aldrig et input",
+                f"{mask_cpr(path.name)} is both an input and an output; siu never overwrites an input",
+            )
+        if where in seen:
+            raise UsageError(
+                f"To output skal skrives til den samme fil {mask_cpr(path.name)}; det ene ville gå tabt",
+                f"Two outputs would be written to the same file {mask_cpr(path.name)}; one would be lost",
+            )
+        seen[where] = path
+
+
 def with_column_map(settings: Settings, path: Path) -> Settings:
     """Settings with ``--columns FILE`` as the ``[source.csv]`` section (a ``[columns]`` table and,
     optionally, other keys of that section); the file wins over siu.toml."""
@@ -260,12 +331,19 @@ def run_conversion(
     console: Console,
     split: bool = False,
     reports: ReportFiles | None = None,
+    overridden_area: str | None = None,
 ) -> RunResult:
+    """Read, check and (with ``write``) deliver; ``overridden_area`` is an area from siu.toml that
+    ``--split`` replaced (noted in the report)."""
     try:
         creation_time()
     except ValueError as exc:
         raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
     pairs = parse_inputs(inputs, sources, host.sources, lang)
+    check_source_sections(settings, host)
+    check_read_options(read, [path for _, path in pairs])
+    reports_to = [p for p in (reports.json_path, reports.xlsx_path) if p is not None] if reports else []
+    check_outputs(reports_to, [path for _, path in pairs])
     specs: list[InputSpec] = []
     for name, path in pairs:
         if not path.exists() or path.is_dir():
@@ -294,7 +372,11 @@ def run_conversion(
             target = out
         if split and ctx.area == "begge":
             split_targets = area_targets(ctx, writer.suffix, out)
+        delivered = list(split_targets.values()) if split_targets else [target] if target else []
+        check_outputs([*reports_to, *delivered], [path for _, path in pairs])
     sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
+    if overridden_area is not None and split_targets:
+        sink.add(SPLIT_OVERRIDES_AREA.make(area=overridden_area))
     try:
         with conversion_progress(enabled=not quiet, lang=lang) as progress:
             converter = Converter(host, ctx, sink, progress=progress)
@@ -337,7 +419,7 @@ def convert(
     tolerance: Tolerance = None,
     mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")] = False,
-    lang: Lang = "da",
+    lang: LangFlag = None,
     no_plugins: NoPlugins = False,
 ) -> None:
     """Konvertér udtræk til en SIU-leverance / Convert exports into an SIU delivery."""
@@ -367,7 +449,7 @@ def validate(
     tolerance: Tolerance = None,
     mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-    lang: Lang = "da",
+    lang: LangFlag = None,
     no_plugins: NoPlugins = False,
 ) -> None:
     """Kontrollér udtræk uden at skrive noget / Check inputs without writing anything."""
@@ -393,7 +475,7 @@ def _convert(
     spec_dir: Path | None,
     aggregate: bool | None,
     quiet: bool,
-    lang: str,
+    lang: str | None,
     no_plugins: bool,
     write: bool,
     split: bool = False,
@@ -404,12 +486,33 @@ def _convert(
     tolerance: float | None = None,
     mad_k: float | None = None,
 ) -> None:
-    settings = _settings(config, lang)
+    settings = _settings(config, lang or "da")
+    lang = lang or settings.lang  # the flag wins over `lang` in siu.toml
     if accounts is not None and not accounts.is_file():
         fail(lang, UsageError(f"Regnskabsfilen findes ikke: {accounts}", f"Accounts file not found: {accounts}"))
     settings = settings.with_validation(accounts=accounts.resolve() if accounts else None, tolerance=tolerance, mad_k=mad_k)
-    if split and area is None and settings.area is None:
-        area = "begge"  # --split means one file per area, so every area
+    overridden_area = None
+    if split:
+        # --split means one file per area, so every area. An area on the command line beside it is a
+        # contradiction; one from siu.toml yields to the flag (flags win over siu.toml), with a note.
+        if area is not None and area != "begge":
+            fail(lang, UsageError(
+                f"--split skriver én fil pr. område og kan ikke bruges med --area {area}; brug --area begge, eller udelad --split for kun at levere {area}",
+                f"--split writes one file per area and cannot be used with --area {area}; use --area begge, or leave out --split to deliver {area} only",
+            ))
+        if area is None and settings.area not in (None, "begge"):
+            overridden_area = settings.area
+        area = "begge"
+        if out is not None and out.suffix and not out.is_dir():
+            fail(lang, UsageError(
+                f"Med --split skrives én fil pr. område; --out skal være en mappe, ikke {out.name}",
+                f"With --split one file per area is written; --out must be a folder, not {out.name}",
+            ))
+    if tolerance is not None and accounts is None and settings.validation.accounts is None:
+        fail(lang, UsageError(
+            "--tolerance gælder afstemningen med regnskabet og kræver --accounts (eller accounts i [validation] i siu.toml)",
+            "--tolerance applies to the reconciliation with the accounts and needs --accounts (or accounts in [validation] of siu.toml)",
+        ))
     if columns is not None:
         if "csv" not in (source or []) and not any(text.startswith("csv:") for text in inputs):
             fail(lang, UsageError("--columns gælder input læst med --source csv", "--columns applies to inputs read with --source csv"))
@@ -440,6 +543,7 @@ def _convert(
             console=console,
             split=split,
             reports=ReportFiles(json_path=report_json, xlsx_path=report_xlsx),
+            overridden_area=overridden_area,
         )
     except (UsageError, ReportWriteError) as exc:
         fail(lang, exc)

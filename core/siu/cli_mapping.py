@@ -43,7 +43,13 @@ mapping_app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en")]
+def _lang(value: str) -> str:
+    from siu.cli import _check_lang  # imported late: cli imports us
+
+    return _check_lang(value) or value
+
+
+Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en", callback=_lang)]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
 NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")]
 Inputs = Annotated[list[str], typer.Argument(help="Inputfiler (evt. KILDE:FIL) / Input files (optionally SOURCE:FILE)")]
@@ -110,11 +116,13 @@ class Scan:
 
 
 def _input_specs(inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions) -> list[InputSpec]:
-    from siu.cli import UsageError, detect_source, parse_inputs  # imported late: cli imports us
+    from siu.cli import UsageError, check_read_options, detect_source, parse_inputs  # imported late: cli imports us
     from siu.pipeline import InputSpec
 
     specs = []
-    for name, path in parse_inputs(inputs, sources, host.sources, lang):
+    pairs = parse_inputs(inputs, sources, host.sources, lang)
+    check_read_options(read, [path for _, path in pairs])
+    for name, path in pairs:
         if not path.exists() or path.is_dir():
             raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
         name = name or detect_source(path, host, lang, quiet=True)
@@ -138,6 +146,17 @@ def _postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[
                 yield item
         except Exception as exc:  # an adapter bug must not become a traceback with personal data
             scan.failures.append(mask_cpr(f"{spec.path.name}: {exc.__class__.__name__}: {exc}"))
+
+
+def _no_postings(scan: Scan) -> Any:
+    """The usage error for inputs without a single posting (nothing to draft or check)."""
+    from siu.cli import UsageError
+
+    files = ", ".join(scan.files)
+    return UsageError(
+        f"Ingen posteringer i {files}: tomt udtræk eller kun overskrifter? (`siu validate` viser fundene)",
+        f"No postings in {files}: an empty export or only headers? (`siu validate` shows the findings)",
+    )
 
 
 def _mapping_path(mapping: Path | None, settings: Settings) -> Path | None:
@@ -180,6 +199,11 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
         "# Fill in function, grouping and, where needed, dranst and paragraph in each rule.",
         "# A rule without function is skipped. The first matching rule wins; the art comes from the",
         "# artskonto's first two digits.",
+        "#",
+        "# Konti uden for SIU (fx i et udtræk pr. omkostningssted): skriv exclude = true og reason = \"...\"",
+        "# i stedet for function; posteringerne udelades og tælles med antal og beløb i rapporten (SIU208).",
+        "# Accounts outside SIU (e.g. in an export cut by cost centre): write exclude = true and reason = \"...\"",
+        "# instead of function; the postings are left out and counted with rows and money in the report (SIU208).",
     ]
     for c in combos:
         lines.append("")
@@ -202,13 +226,13 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
 def starter_csv(combos: list[Combination]) -> str:
     """The starter mapping as CSV (``;``-separated, for a spreadsheet): one row to fill in per
     combination, with its posting count and total in the last two columns."""
-    columns = ["name", *DIMENSIONS, "function", "dranst", "grouping", "paragraph", "postings", "total"]
+    columns = ["name", *DIMENSIONS, "function", "dranst", "grouping", "paragraph", "exclude", "reason", "postings", "total"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
     for c in combos:
         dims = c.dims
-        writer.writerow(["", *(dims.get(d, "") for d in DIMENSIONS), "", "1", "", "", c.postings, format_amount_danish(c.total)])
+        writer.writerow(["", *(dims.get(d, "") for d in DIMENSIONS), "", "1", "", "", "", "", c.postings, format_amount_danish(c.total)])
     return buffer.getvalue()
 
 
@@ -261,6 +285,8 @@ def init(
         for failure in scan.failures:
             console.print(("Error: " if en else "Fejl: ") + escape(failure))
         raise typer.Exit(EXIT_USAGE)
+    if scan.postings == 0:
+        fail(lang, _no_postings(scan))
     nameless = combos.pop((), None)
     ordered = _sorted(combos)
     if ordered:
@@ -350,7 +376,13 @@ def check(
     samples: dict[str, Finding] = {}
     mapped = 0
     matches_cache: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+    excluded: dict[str, Combination] = {}  # rule label → the postings its exclude = true leaves out
     for posting in _postings(specs, host, scan):
+        rule = mapping_file.find(posting.dims) if mapping_file.excludes else None
+        if rule is not None and rule.exclude:
+            label = f"{rule.label_en if en else rule.label}: {rule.reason}"
+            excluded.setdefault(label, Combination(())).add(posting)
+            continue
         try:
             result = host.hook.map_account(posting=posting, context=ctx)
         except MappingError as exc:
@@ -378,6 +410,8 @@ def check(
             combo.add(posting)
     for failure in scan.failures:
         console.print(("Error: " if en else "Fejl: ") + escape(failure))
+    if scan.postings == 0 and not scan.failures:
+        fail(lang, _no_postings(scan))
 
     console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {escape(str(path))} · "
                   + (f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in" if en else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"))
@@ -403,13 +437,24 @@ def check(
             table.add_row(escape(describe_dims(c.dims, lang)), escape(", ".join(c.rules)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
 
+    if excluded:
+        table = Table(title=("Postings excluded by a rule (exclude = true)" if en else "Posteringer udeladt efter regel (exclude = true)"))
+        for col in (("Regel", "Rule"), ("Posteringer", "Postings"), ("I alt", "Total")):
+            table.add_column(col[int(en)], justify="left" if col[0] == "Regel" else "right")
+        for label, c in excluded.items():
+            table.add_row(escape(mask_cpr(label)), str(c.postings), format_amount_danish(c.total))
+        console.print(table)
+
     n_unmapped = sum(c.postings for c in unmapped.values())
     n_ambiguous = sum(c.postings for c in ambiguous.values())
     n_problems = sum(problems.values())
+    n_excluded = sum(c.postings for c in excluded.values())
     console.print(
         f"{scan.postings} postings: {mapped} mapped, {n_unmapped} unmapped, {n_ambiguous} ambiguous, {n_problems} with an invalid account"
+        + (f", {n_excluded} excluded" if n_excluded else "")
         if en
         else f"{scan.postings} posteringer: {mapped} med konto, {n_unmapped} uden tilknytning, {n_ambiguous} tvetydige, {n_problems} med ugyldig konto"
+        + (f", {n_excluded} udeladt" if n_excluded else "")
     )
     if scan.failures:
         raise typer.Exit(EXIT_USAGE)

@@ -21,7 +21,13 @@ specs_app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en")]
+def _lang(value: str) -> str:
+    from siu.cli import _check_lang  # imported late: cli imports us
+
+    return _check_lang(value) or value
+
+
+Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en", callback=_lang)]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON-output")]
 SpecDir = Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")]
 NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Kun siu's egne pakker / Only siu's own packs")]

@@ -4,7 +4,8 @@ Example ``siu.toml``::
 
     kommune = "101"            # DST's 3-digit municipality code
     year = 2025                # reporting year
-    area = "voksen"            # voksen | boern | begge
+    area = "voksen"            # voksen | boern | begge (--split on the command line overrides it)
+    lang = "da"                # da | en: the language of messages (--lang overrides it)
     mapping = "mapping.toml"   # local accounts → kontostreng (relative to this file)
 
     [anonymisation]
@@ -72,6 +73,13 @@ class Settings(BaseModel):
     severity: dict[str, Severity] = Field(default_factory=dict)
     source: dict[str, dict[str, Any]] = Field(default_factory=dict)
     base_dir: Path = Path(".")
+
+    @field_validator("lang")
+    @classmethod
+    def _known_lang(cls, v: str) -> str:
+        if v not in ("da", "en"):
+            raise ValueError("lang must be \"da\" or \"en\"")
+        return v
 
     @field_validator("kommune", mode="before")
     @classmethod

@@ -51,7 +51,9 @@ DIM_LABELS = {
     "gl_account": ("finanskonto", "G/L account"),
     "artskonto": ("artskonto", "artskonto"),
 }
-_RULE_FIELDS = {*DIMENSIONS, "name", "function", "dranst", "grouping", "paragraph", "art", "postings", "total"}
+_RULE_FIELDS = {*DIMENSIONS, "name", "function", "dranst", "grouping", "paragraph", "art", "postings", "total", "exclude", "reason"}
+_YES = {"true", "ja", "j", "yes", "y", "x", "1"}
+_NO = {"false", "nej", "n", "no", "0", ""}
 
 UNMAPPED = define(
     "SIU201",
@@ -209,6 +211,8 @@ class MappingRule:
     paragraph: str | None = None
     art: str | None = None
     on_line: bool = False  # from a CSV file: ``number`` is the line number
+    exclude: bool = False  # ``exclude = true``: postings it matches are left out on purpose
+    reason: str | None = None  # why they are left out (required with ``exclude``)
     _compiled: dict[str, list[re.Pattern[str]]] = field(default_factory=dict, repr=False)
     _base: ks.Kontostreng | None = field(default=None, repr=False)
 
@@ -232,7 +236,8 @@ class MappingRule:
         return True
 
     def base(self) -> ks.Kontostreng:
-        """The rule's account without art (raises :class:`siu.kontostreng.KontostrengError`)."""
+        """The rule's account without art (raises :class:`siu.kontostreng.KontostrengError`;
+        an exclusion rule has none)."""
         if self._base is None:
             self._base = ks.parse(f"{self.function}.{self.dranst}.{self.grouping}")
         return self._base
@@ -295,8 +300,13 @@ class MappingFile:
         found.sort()
         return found
 
+    @property
+    def excludes(self) -> bool:
+        """Whether any rule has ``exclude = true``."""
+        return any(rule.exclude for rule in self.rules)
+
     def find(self, dims: dict[str, str]) -> MappingRule | None:
-        """The first rule that matches ``dims``, or None."""
+        """The first rule that matches ``dims``, or None (an exclusion rule included)."""
         for i in self._candidates(dims):
             if self.rules[i].matches(dims):
                 return self.rules[i]
@@ -320,6 +330,8 @@ class MappingFile:
         if spec is None:
             return
         for rule in self.rules:
+            if rule.exclude:
+                continue
             base = rule.base()
             entry = spec.chart_entry(base.function, base.dranst, base.gruppering)
             if rule.paragraph and entry is not None and entry.paragraph and entry.paragraph != rule.paragraph:
@@ -417,6 +429,8 @@ CSV_HEADERS = {
     "art": ("art",),
     "postings": ("postings", "posteringer"),
     "total": ("total", "i alt", "beløb"),
+    "exclude": ("exclude", "udelad"),
+    "reason": ("reason", "begrundelse", "årsag"),
 }
 _CSV_HEADER_NAMES = {alias: name for name, aliases in CSV_HEADERS.items() for alias in aliases}
 CSV_LIST_SEPARATOR = "|"  # several values in one condition cell: "XG-1-*|XG-2-*"
@@ -462,6 +476,14 @@ def _csv_entries(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return entries
 
 
+def _flag(value: Any) -> bool | None:
+    """``exclude`` as written in TOML (a boolean) or CSV (ja/nej, true/false, x); None when unreadable."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    key = str(value).strip().casefold()
+    return True if key in _YES else False if key in _NO else None
+
+
 def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> MappingRule | None:
     def error(da: str, en: str) -> MappingError:
         where_da, where_en = ("linje", "line") if on_line else ("regel", "rule")
@@ -471,12 +493,33 @@ def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> Map
     if unknown:
         names = ", ".join(sorted(unknown))
         raise error(f"ukendte felter: {names}", f"unknown fields: {names}")
+    exclude = _flag(raw.get("exclude"))
+    if exclude is None:
+        raise error("exclude skal være true eller false", "exclude must be true or false")
     function = _text(raw, "function")
-    if function is None:
+    if function is None and not exclude:
         return None  # a starter rule not filled in yet
     conditions = {d: m for d in DIMENSIONS if d in raw and (m := _matcher(raw[d], path, i, d))}
     if not conditions:
         raise error("har ingen betingelse (psp, cost_centre, gl_account eller artskonto)", "has no condition (psp, cost_centre, gl_account or artskonto)")
+    if exclude:
+        reason = _text(raw, "reason")
+        if reason is None:
+            raise error(
+                "exclude = true kræver en begrundelse: reason = \"...\" (den vises i rapporten)",
+                "exclude = true needs a reason: reason = \"...\" (it is shown in the report)",
+            )
+        given = sorted(k for k in ("function", "grouping", "paragraph", "art") if _text(raw, k) is not None)
+        if given:
+            names = ", ".join(given)
+            raise error(
+                f"en regel med exclude = true udelader posteringerne og kan ikke også angive {names}",
+                f"a rule with exclude = true leaves the postings out and cannot also give {names}",
+            )
+        return MappingRule(
+            number=i, name=_text(raw, "name", "") or "", conditions=conditions, function="", on_line=on_line, exclude=True, reason=reason
+        )
+    assert function is not None
     grouping = _text(raw, "grouping")
     if grouping is None:
         raise error("grouping mangler (fx \"001\")", "grouping is missing (e.g. \"001\")")
@@ -698,7 +741,7 @@ def _map(posting: Posting, mapping: MappingFile | None) -> _Result:
     if mapping is None:
         return None
     rule = mapping.find(dims)
-    if rule is None:
+    if rule is None or rule.exclude:  # the pipeline leaves excluded postings out before mapping
         return None
     art = art_of(posting, rule)
     if art is None:

@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from siu import cpr
-from siu.adapters import ReadInfo, ReadOptions
+from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
 from siu.aggregate import Aggregator
 from siu.caching import MISSING, remember
 from siu.context import Context
 from siu.findings import FindingSink, define
 from siu.kontostreng import Kontostreng
-from siu.mapping import NO_ART, UNMAPPED, describe_dims
+from siu.ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY, kr
+from siu.mapping import DIMENSIONS, NO_ART, UNMAPPED, MappingRule, describe_dims, mapping_for
 from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals, new_record
 from siu.plugins import PluginHost
 from siu.rules import RuleEngine
@@ -116,9 +117,41 @@ class InputReport:
     size: int
     sha256: str
     info: ReadInfo
-    amount: Decimal = Decimal(0)
+    amount: Decimal = Decimal(0)  # of every posting read, excluded ones included
     expenditure: Decimal = Decimal(0)
     revenue: Decimal = Decimal(0)
+    excluded_rows: int = 0  # postings left out on purpose by a mapping rule (exclude = true)
+    excluded_amount: Decimal = Decimal(0)
+
+    # The ledger: rows_read = delivered postings + excluded + skipped, and
+    # read_amount = delivered_amount + excluded_amount + skipped_amount.
+    @property
+    def delivered_postings(self) -> int:
+        return self.info.postings - self.excluded_rows
+
+    @property
+    def delivered_amount(self) -> Decimal:
+        return self.amount - self.excluded_amount
+
+    @property
+    def skipped_amount(self) -> Decimal:
+        """Money on skipped rows other than total lines (total lines restate money already read)."""
+        return sum((v for r, v in self.info.skipped_money.items() if r != TOTAL_LINES), Decimal(0))
+
+    @property
+    def read_amount(self) -> Decimal:
+        return self.amount + self.skipped_amount
+
+
+@dataclass
+class Exclusion:
+    """Postings one mapping rule with ``exclude = true`` left out of the delivery."""
+
+    rule: str
+    rule_en: str
+    reason: str
+    rows: int = 0
+    amount: Decimal = Decimal(0)
 
 
 @dataclass
@@ -146,12 +179,30 @@ class RunResult:
     paragraphs: dict[str, ParagraphTotals] = field(default_factory=dict)
     anonymised: int = 0
     postings: int = 0
-    input_amount: Decimal = Decimal(0)
+    input_amount: Decimal = Decimal(0)  # every posting read (see InputReport for the whole ledger)
     years: Counter[int] = field(default_factory=Counter)
+    excluded: dict[str, Exclusion] = field(default_factory=dict)  # per mapping rule, in order of first use
 
     @property
     def ok(self) -> bool:
         return self.sink.ok
+
+    @property
+    def excluded_amount(self) -> Decimal:
+        return sum((r.excluded_amount for r in self.inputs), Decimal(0))
+
+    @property
+    def skipped_amount(self) -> Decimal:
+        return sum((r.skipped_amount for r in self.inputs), Decimal(0))
+
+    @property
+    def read_amount(self) -> Decimal:
+        return sum((r.read_amount for r in self.inputs), Decimal(0))
+
+    @property
+    def balanced(self) -> bool:
+        """The ledger balances: the postings delivered hold exactly the delivery's money."""
+        return sum((r.delivered_amount for r in self.inputs), Decimal(0)) == self.header.totals.net
 
 
 def file_digest(path: Path) -> tuple[int, str]:
@@ -190,6 +241,8 @@ class Converter:
         self._psr_ids: dict[str | None, str | None] = {}
         self._areas: dict[str | None, str | None] = {}
         self._years: dict[tuple[dt.date | None, dt.date | None], int | None] = {}
+        self._exclusions: dict[tuple[str | None, ...], MappingRule | None] = {}
+        self._report: InputReport | None = None  # the input being read
 
     # --- building records ----------------------------------------------------------------
     def _facts(self, account: Kontostreng) -> tuple[Any, ...]:
@@ -274,6 +327,8 @@ class Converter:
             report = InputReport(source=spec.source, path=spec.path, size=size, sha256=digest, info=ReadInfo())
             reports.append(report)
             info = report.info
+            self._report = report
+            errors_before = self.sink.errors
             name = cpr.mask_cpr(spec.path.name)  # file names reach messages; never a CPR in them
             try:
                 for item in source.read(spec.path, spec.options, info):
@@ -302,6 +357,47 @@ class Converter:
                 self.sink.add(
                     SKIPPED_ROWS.make(location=Location(file=name), count=info.rows_skipped, file=name, reason=reasons)
                 )
+            for reason, money in info.skipped_money.items():
+                if reason != TOTAL_LINES and money:
+                    self.sink.add(
+                        SKIPPED_MONEY.make(
+                            location=Location(file=name), count=info.skipped_rows.get(reason, 0), file=name, amount=kr(money), reason=reason
+                        )
+                    )
+            accounted = info.postings + info.rows_skipped
+            if info.rows_read > accounted:  # an adapter that lost rows (adapters that count no rows are not checked)
+                self.sink.add(
+                    ROWS_UNACCOUNTED.make(
+                        location=Location(file=name), file=name, rows=info.rows_read, accounted=accounted, missing=info.rows_read - accounted
+                    )
+                )
+            if info.postings == 0 and self.sink.errors == errors_before:  # an input that failed says why already
+                self.sink.add(NO_POSTINGS.make(location=Location(file=name), file=name, rows=info.rows_read))
+
+    def _excluded_by(self, posting: Posting) -> MappingRule | None:
+        """The mapping rule with ``exclude = true`` that decides ``posting``, if any (first match wins,
+        as for every mapping rule)."""
+        mapping = mapping_for(self.ctx)
+        if mapping is None or not mapping.excludes:
+            return None
+        dims = posting.dims
+        key = tuple(dims.get(d) for d in DIMENSIONS)
+        rule = self._exclusions.get(key, MISSING)
+        if rule is MISSING:
+            found = mapping.find(dims)
+            rule = remember(self._exclusions, key, found if found is not None and found.exclude else None)
+        return rule  # type: ignore[return-value]
+
+    def _exclude(self, posting: Posting, rule: MappingRule, result: RunResult) -> None:
+        report = self._report
+        assert report is not None  # postings() sets it before yielding
+        report.excluded_rows += 1
+        report.excluded_amount += posting.amount
+        entry = result.excluded.get(rule.label)
+        if entry is None:
+            entry = result.excluded[rule.label] = Exclusion(rule=rule.label, rule_en=rule.label_en, reason=rule.reason or "")
+        entry.rows += 1
+        entry.amount += posting.amount
 
     def checked_records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
         """One record per posting, checked by the record rules and seen by the delivery rules; with
@@ -312,6 +408,10 @@ class Converter:
         years, known_years = result.years, self._years
         summing = Aggregator() if self.ctx.settings.aggregate else None
         for posting in self.postings(inputs, result.inputs):
+            rule = self._excluded_by(posting)
+            if rule is not None:
+                self._exclude(posting, rule, result)
+                continue
             record = self.to_record(posting)
             for finding in check(record):
                 add(finding)
@@ -369,6 +469,15 @@ class Converter:
                 )
         result.postings = sum(r.info.postings for r in result.inputs)
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
+        mapping = mapping_for(self.ctx) if result.excluded else None
+        for entry in result.excluded.values():
+            add(EXCLUDED_BY_RULE.make(
+                location=mapping.location if mapping else None, count=entry.rows, amount=kr(entry.amount),
+                rule=entry.rule, rule_en=entry.rule_en, reason=cpr.mask_cpr(entry.reason),
+            ))
+        if totals.records == 0 and not self.sink.count(NO_POSTINGS.code):
+            excluded = sum(r.excluded_rows for r in result.inputs)
+            add(EMPTY_DELIVERY.make(postings=result.postings, excluded=excluded))
 
     def run(
         self, inputs: list[InputSpec], writer: Writer | None, target: Path | None, split: dict[str, Path] | None = None

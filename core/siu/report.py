@@ -22,7 +22,7 @@ from siu.models import Finding, Severity
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
-    from siu.pipeline import RunResult
+    from siu.pipeline import InputReport, RunResult
     from siu.plugins import PluginHost
 
 SEVERITY_LABEL = {
@@ -93,6 +93,7 @@ def print_report(
             f"  {t('læst som', 'read as')}: {escape(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
             f"{r.info.postings} {t('posteringer', 'postings')}, {t('beløb', 'amount')} {kr(r.amount)}"
         )
+        console.print(f"  {escape(ledger_line(r, lang))}")
     print_sources(console, result, lang)
 
     sink = result.sink
@@ -134,16 +135,57 @@ def print_report(
     console.print(totals)
     if result.anonymised:
         console.print(t(f"Anonymiserede § 109-linjer: {result.anonymised}", f"Anonymised § 109 lines: {result.anonymised}"))
-    skipped = sum(r.info.rows_skipped for r in result.inputs)
-    balance = t(
-        f"Pengene stemmer: input {kr(result.input_amount)} = leverance {kr(ht.net)}; {skipped} rækker sprunget over (se SIU010).",
-        f"Money conserved: input {kr(result.input_amount)} = delivery {kr(ht.net)}; {skipped} rows skipped (see SIU010).",
-    )
-    if result.input_amount != ht.net:
-        balance = t(f"Pengene stemmer IKKE: input {kr(result.input_amount)}, leverance {kr(ht.net)}", f"Money does NOT balance: input {kr(result.input_amount)}, delivery {kr(ht.net)}")
-    console.print(balance)
+    console.print(money_line(result, lang))
+    for entry in result.excluded.values():
+        console.print(
+            "  "
+            + escape(
+                t(
+                    f"udeladt efter {entry.rule}: {entry.rows} posteringer, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
+                    f"excluded by {entry.rule_en}: {entry.rows} postings, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
+                )
+            )
+        )
     print_areas(console, result, lang)
     print_verdict(console, result, lang)
+
+
+def ledger_line(r: InputReport, lang: str) -> str:
+    """One input's ledger: its rows and money, each in exactly one place."""
+    i = r.info
+    if lang == "en":
+        return (
+            f"ledger: {i.rows_read} rows = {r.delivered_postings} to the delivery + {r.excluded_rows} excluded + "
+            f"{i.rows_skipped} skipped · {kr(r.read_amount)} = {kr(r.delivered_amount)} to the delivery + "
+            f"{kr(r.excluded_amount)} excluded + {kr(r.skipped_amount)} skipped"
+        )
+    return (
+        f"regnskab: {i.rows_read} rækker = {r.delivered_postings} til leverancen + {r.excluded_rows} udeladt + "
+        f"{i.rows_skipped} sprunget over · {kr(r.read_amount)} = {kr(r.delivered_amount)} til leverancen + "
+        f"{kr(r.excluded_amount)} udeladt + {kr(r.skipped_amount)} sprunget over"
+    )
+
+
+def money_line(result: RunResult, lang: str) -> str:
+    """The ledger's balance for the whole run: money read = delivery + excluded + skipped."""
+    en = lang == "en"
+    net = result.header.totals.net
+    skipped = sum(r.info.rows_skipped for r in result.inputs)
+    parts = ""
+    if result.excluded_amount or any(r.excluded_rows for r in result.inputs):
+        parts += f" + {'excluded' if en else 'udeladt'} {kr(result.excluded_amount)}"
+    if result.skipped_amount:
+        parts += f" + {'skipped' if en else 'sprunget over'} {kr(result.skipped_amount)}"
+    if not result.balanced:
+        delivered = result.read_amount - result.excluded_amount - result.skipped_amount
+        return (
+            f"Money does NOT balance: input {kr(result.read_amount)}{parts}, delivery {kr(net)} (expected {kr(delivered)})"
+            if en
+            else f"Pengene stemmer IKKE: input {kr(result.read_amount)}{parts}, leverance {kr(net)} (forventet {kr(delivered)})"
+        )
+    if en:
+        return f"Money conserved: input {kr(result.read_amount)} = delivery {kr(net)}{parts}; {skipped} rows skipped (see SIU010)."
+    return f"Pengene stemmer: input {kr(result.read_amount)} = leverance {kr(net)}{parts}; {skipped} rækker sprunget over (se SIU010)."
 
 
 def print_verdict(console: Console, result: RunResult, lang: str) -> None:

@@ -109,6 +109,20 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
                 "rows_skipped": r.info.rows_skipped,
                 "postings": r.info.postings,
                 "amount": money(r.amount),
+                "ledger": {
+                    "rows_read": r.info.rows_read,
+                    "rows_delivered": r.delivered_postings,
+                    "rows_excluded": r.excluded_rows,
+                    "rows_skipped": r.info.rows_skipped,
+                    "skipped": [
+                        {"reason": reason, "rows": rows, "amount": money(r.info.skipped_money[reason]) if reason in r.info.skipped_money else None}
+                        for reason, rows in r.info.skipped_rows.items()
+                    ],
+                    "amount_read": money(r.read_amount),
+                    "amount_delivered": money(r.delivered_amount),
+                    "amount_excluded": money(r.excluded_amount),
+                    "amount_skipped": money(r.skipped_amount),
+                },
             }
             for r in result.inputs
         ],
@@ -125,7 +139,15 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             "net": money(h.totals.net),
             "input_amount": money(result.input_amount),
             "anonymised": result.anonymised,
+            "read_amount": money(result.read_amount),
+            "excluded_amount": money(result.excluded_amount),
+            "skipped_amount": money(result.skipped_amount),
+            "balanced": result.balanced,
         },
+        "excluded": [
+            {"rule": e.rule, "rule_en": e.rule_en, "reason": mask_cpr(e.reason), "rows": e.rows, "amount": money(e.amount)}
+            for e in result.excluded.values()
+        ],
         "paragraphs": [
             {
                 "paragraph": code,

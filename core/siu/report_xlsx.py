@@ -128,6 +128,15 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
     ws.append(["Regnskabsår" if not en else "Reporting year", h.year])
     ws.append(["Specifikation" if not en else "Specification", result.spec.version])
     ws.append([])
+    # The ledger per input: rows and money, each in exactly one place (see siu.ledger).
+    ws.append(_bold(ws, ["Input", "Rækker", "Leveret", "Udeladt", "Sprunget over", "Beløb læst", "Beløb leveret", "Beløb udeladt", "Beløb sprunget over"]
+                    if not en else ["Input", "Rows", "Delivered", "Excluded", "Skipped", "Amount read", "Amount delivered", "Amount excluded", "Amount skipped"]))
+    for r in result.inputs:
+        ws.append([_safe(ws, mask_cpr(r.path.name)), r.info.rows_read, r.delivered_postings, r.excluded_rows, r.info.rows_skipped,
+                   r.read_amount, r.delivered_amount, r.excluded_amount, r.skipped_amount])
+    for e in result.excluded.values():
+        ws.append([_safe(ws, e.rule_en if en else e.rule), None, None, e.rows, None, None, None, e.amount, None, _safe(ws, mask_cpr(e.reason))])
+    ws.append([])
     ws.append(_bold(ws, ["Kode", "Alvor", "Antal", "Beskrivelse"] if not en else ["Code", "Severity", "Count", "Description"]))
     for code in sorted(sink.by_code, key=lambda c: (sink.severity_of[c].rank, c)):
         entry = CATALOGUE.get(code)

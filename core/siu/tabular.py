@@ -24,10 +24,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
+from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions, Sniff, Source
 from siu.caching import parsed
 from siu.cpr import CPR_IN_CELL
 from siu.findings import define
+from siu.ledger import TotalsCheck
 from siu.models import Finding, Location, Posting, new_location, new_posting
 from siu.parsing import (
     ParseError,
@@ -54,8 +55,16 @@ from siu.tables import (
 DIM_FIELDS = ("psp", "cost_centre", "gl_account", "artskonto", "kontostreng", "paragraph")
 _KEY_FIELDS = ("cpr", "document", "psp", "cost_centre", "gl_account", "artskonto", "kontostreng")
 _AMOUNT_FIELDS = ("amount", "amount_unsigned", "debit", "credit")
+# Fields whose content makes a row with an amount but no key a posting (with fields missing)
+# rather than an unlabelled total line.
+_CONTENT_FIELDS = ("text", "start", "end", "posting_date", "document_date", "birth_date", "anonymous", "sex", "paragraph")
+UNREADABLE_ROWS = "ulæselige rækker"
 _RULE_CHARS = set("-=_|*+ ")
-_SUM_WORDS = {"sum", "total", "i alt", "subtotal", "sum i alt", "total i alt", "totalsum", "saldo"}
+_SUM_WORDS = {"sum", "total", "i alt", "ialt", "subtotal", "sum i alt", "total i alt", "totalsum", "saldo", "totalt", "samlet",
+              "grand total", "saldo i alt", "i alt dkk", "total dkk", "sum dkk", "hovedtotal", "slutsum", "saldo ultimo"}
+_SUM_INITIALS = frozenset("iItTsSgGhH")  # the first letters of every total word: a cheap filter per cell
+# A total label followed by what it totals: "I alt 2025", "Total konto 40110000", "Sum: bilag".
+_SUM_LABEL = re.compile(r"(?i)(?:i ?alt|total[t]?|sum|subtotal|saldo|hovedtotal|slutsum)(?:[ :]|$)")
 _TRUE = {"ja", "j", "x", "1", "true", "yes", "y", "sand", "anonym"}
 _FALSE = {"nej", "n", "0", "false", "no", "falsk", ""}
 _SEX = {"k": "F", "kvinde": "F", "f": "F", "female": "F", "kvinder": "F", "m": "M", "mand": "M", "male": "M", "mænd": "M"}
@@ -274,6 +283,15 @@ def month_in_text(text: str | None) -> dt.date | None:
     return None
 
 
+def is_total_word(text: str) -> bool:
+    """Whether a cell labels a total line: "I alt", "Total", "Sum", "Saldo" and the like, alone or
+    followed by what they total ("I alt 2025", "Total konto 4011")."""
+    if len(text) > 40:
+        return False
+    key = " ".join(text.casefold().split())
+    return key in _SUM_WORDS or _SUM_LABEL.match(key) is not None
+
+
 def parse_flag(value: Any) -> bool:
     key = str(value if value is not None else "").strip().casefold()
     if key in _TRUE:
@@ -436,22 +454,34 @@ class TabularSource(Source):
             yield NO_PERIOD_RULE.make(location=Location(file=file, sheet=sheet), file=file, source=self.name)
         derived = 0
         underived: list[int] = []
-        skipped: dict[str, int] = {}
         columns = dict(match.labels)
+        totals = TotalsCheck(file=file, sheet=sheet, column=columns.get("amount") or columns.get("amount_unsigned"))
         try:
             for number, cells in _chain(pending, rows):
                 info.rows_read += 1
                 reason = self.skip_reason(cells, match)
                 if reason:
-                    skipped[reason] = skipped.get(reason, 0) + 1
+                    if reason == TOTAL_LINES:  # an export's own total: checked, never counted as money
+                        read = self.total_amount(cells, match, decimal)
+                        if read is not None:
+                            problem = totals.total(number, *read)
+                            if problem is not None:
+                                yield problem
+                    info.skip(reason)
                     continue
                 location = new_location(file=file, sheet=sheet, row=number, column=None)
                 item = self.posting(cells, match, location, columns, decimal, options)
                 if isinstance(item, Finding):
-                    skipped["ulæselige rækker"] = skipped.get("ulæselige rækker", 0) + 1
+                    # A row refused with a readable amount is money skipped (SIU032 names it); the
+                    # export's totals include it, so it counts as read for their check.
+                    money = self.readable_amount(cells, match, decimal)
+                    info.skip(UNREADABLE_ROWS, money)
+                    if money is not None:
+                        totals.posting(money)
                     yield item
                     continue
                 posting, problems = item
+                totals.posting(posting.amount)
                 yield from problems
                 if not has_period and derive and posting.start is None and posting.end is None:
                     if self.derive_period(posting, derive):
@@ -461,9 +491,11 @@ class TabularSource(Source):
                 yield posting
         except TableError as exc:
             yield table_error(exc, Location(file=file, sheet=sheet))
-        info.rows_skipped = sum(skipped.values())
-        if skipped:
-            info.note("skipped", ", ".join(f"{n} {r}" for r, n in skipped.items()))
+        yield from totals.finish()
+        if totals.checked:
+            info.note("total_lines", f"{totals.agreed}/{totals.checked}")  # total lines that agree / checked
+        if info.skipped_rows:
+            info.note("skipped", ", ".join(f"{n} {r}" for r, n in info.skipped_rows.items()))
         if derive and not has_period:
             da, en = PERIOD_RULES[derive]
             info.note("period", da)
@@ -479,10 +511,14 @@ class TabularSource(Source):
         """Why a row is not a posting, or None when it is one. The reasons (Danish, as reported):
 
         ``tomme rækker`` blank · ``skillelinjer`` only ``-``/``=``/``|`` · ``gentagne overskrifter``
-        the header again (SAP repeats it on every page) · ``sumlinjer`` marked with ``*`` or a
-        word such as "Sum"/"I alt" and without a document number, or with an amount but no
-        document, CPR or account · ``tekstlinjer`` neither amount nor document, CPR or account
-        (SAP's page titles).
+        the header again (SAP repeats it on every page) · ``sumlinjer`` (:data:`TOTAL_LINES`) marked
+        with ``*`` or a word such as "Sum"/"I alt"/"Total"/"Saldo" and without a document number
+        or CPR, or an amount and nothing else (no key, text or date) · ``tekstlinjer`` neither
+        amount nor document, CPR or account (SAP's page titles).
+
+        A row with an amount and a text or a date but no CPR, account or document number is a
+        posting with missing fields, not a total: it reaches the rules and fails them, so its
+        money cannot vanish. Total lines are checked against the postings read (SIU030/SIU031).
         """
         # Fast path for the common case: a document number that is neither a subtotal mark nor
         # the header repeated makes the row a posting whatever else it holds (see the checks below).
@@ -504,21 +540,48 @@ class TabularSource(Source):
         headers = match.headers
         if headers and all(str(cells[i]).strip() == headers[i] if i < len(cells) else False for i in match.index.values()):
             return "gentagne overskrifter"
-        marked = (
-            any(t[0] == "*" for t in texts[:3])
-            or any(t.casefold() in _SUM_WORDS for t in texts if len(t) <= 11)
-            or any(str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
-        )
-        # A word like "Saldo" in the text of a row that names a citizen is a posting, not a subtotal.
-        if marked and ("document" not in match.index or _no_key(match.get(cells, "document"))) and (
-            not CPR_IN_CELL.search(str(match.get(cells, "cpr") or "")) or any(t[0] == "*" for t in texts[:3])
+        # A word like "Saldo" in the text of a row that names a citizen is a posting, not a subtotal;
+        # the cheap conditions first, as most rows name a citizen.
+        star = any(t[0] == "*" for t in texts[:3])
+        if ("document" not in match.index or _no_key(match.get(cells, "document"))) and (
+            star or not CPR_IN_CELL.search(str(match.get(cells, "cpr") or ""))
         ):
-            return "sumlinjer"
+            if (
+                star
+                or any(t[0] in _SUM_INITIALS and is_total_word(t) for t in texts)
+                or any(str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
+            ):
+                return TOTAL_LINES
         keys = [f for f in _KEY_FIELDS if f in match.index]
         if keys and all(_no_key(match.get(cells, f)) for f in keys):
             has_amount = any(not is_blank(match.get(cells, f)) for f in _AMOUNT_FIELDS if f in match.index)
-            return "sumlinjer" if has_amount else "tekstlinjer"
+            if not has_amount:
+                return "tekstlinjer"
+            described = any(not is_blank(match.get(cells, f)) for f in _CONTENT_FIELDS if f in match.index)
+            return None if described else TOTAL_LINES
         return None
+
+    def readable_amount(self, cells: list[Any], match: HeaderMatch, decimal: str | None) -> Decimal | None:
+        """The row's signed amount, or None when it has none that can be read."""
+        try:
+            return self.amount(cells, match, decimal)[0]
+        except _FieldError:
+            return None
+
+    def total_amount(self, cells: list[Any], match: HeaderMatch, decimal: str | None) -> tuple[Decimal, bool] | None:
+        """The amount of a total line and whether its sign is stated, or None when it has none
+        that can be read (ALV marks the amount cell with ``*``, which is ignored here)."""
+        stripped = [c.strip().strip("*").strip() if isinstance(c, str) else c for c in cells]
+        try:
+            amount, _ = self.amount(stripped, match, decimal)
+            return amount, True
+        except _FieldError as exc:
+            if exc.name != "dc" or "amount_unsigned" not in match.index:
+                return None
+        try:  # an unsigned amount without its debit/credit mark: either sign may agree
+            return parse_amount(match.get(stripped, "amount_unsigned"), decimal), False
+        except ParseError:
+            return None
 
     def posting(
         self,
