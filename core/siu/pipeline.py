@@ -148,6 +148,7 @@ class RunResult:
     postings: int = 0
     input_amount: Decimal = Decimal(0)
     years: Counter[int] = field(default_factory=Counter)
+    profile: Any = None  # siu.history_rules.DeliveryProfile: months, citizens, the per-citizen view
 
     @property
     def ok(self) -> bool:
@@ -354,6 +355,7 @@ class Converter:
             yield record
         for finding in self.engine.finish():
             add(finding)
+        result.profile = self.ctx.state.get("siu.profile")
         if result.years:
             data_year = result.years.most_common(1)[0][0]
             if data_year != self.ctx.year:
