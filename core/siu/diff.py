@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,50 +102,44 @@ def _packs() -> list[SpecPack]:
     return out
 
 
+def _namespace(path: Path) -> str:
+    """The namespace of the file's root element (read from its first bytes)."""
+    for _, elem in etree.iterparse(str(path), events=("start",), resolve_entities=False, no_network=True):
+        return etree.QName(elem).namespace or ""
+    return ""
+
+
 def read_xml(path: Path, side: Side) -> Iterator[Line]:
     """Stream the lines of an XML delivery; element names come from the spec pack whose namespace
-    the file uses (the newest pack's names for a file without a known namespace)."""
+    the file uses (the newest pack's names for a file without a known namespace). Only the
+    header and line elements reach Python (lxml's ``tag`` filter); each is freed once read."""
     packs = _packs()
-    context = etree.iterparse(str(path), events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True)
-    pack: SpecPack | None = None
-    ns = ""
-    record_tag = header_tag = ""
-    fields: dict[str, str] = {}
-    for event, elem in context:
-        if pack is None and event == "start":
-            qname = etree.QName(elem)
-            ns = qname.namespace or ""
-            pack = next((p for p in packs if (p.manifest.xml.namespace or "") == ns), None) or max(packs, key=lambda p: p.year)
-            x = pack.manifest.xml
-            prefix = f"{{{ns}}}" if ns else ""
-            record_tag, header_tag = prefix + x.record, prefix + x.header
-            fields = {k: prefix + v for k, v in x.record_fields.items()}
-            hf = {k: prefix + v for k, v in x.header_fields.items()}
-            side.kind = "xml"
-            continue
-        if event != "end":
-            continue
-        if elem.tag == header_tag:
-            text = {k: elem.findtext(v) for k, v in hf.items()}
+    ns = _namespace(path)
+    pack = next((p for p in packs if (p.manifest.xml.namespace or "") == ns), None) or max(packs, key=lambda p: p.year)
+    x = pack.manifest.xml
+    prefix = f"{{{ns}}}" if ns else ""
+    record_tag, header_tag = prefix + x.record, prefix + x.header
+    slot = {prefix + x.record_fields[f]: i for i, f in enumerate(("psr_id", "kontostreng", "paragraph", "amount", "start", "end"))}
+    header_fields = {prefix + v: k for k, v in x.header_fields.items()}
+    side.kind = "xml"
+    context = etree.iterparse(str(path), events=("end",), tag=(record_tag, header_tag), huge_tree=True, resolve_entities=False, no_network=True)
+    for _, elem in context:
+        if elem.tag == record_tag:
+            values = ["", "", "", "0", "", ""]
+            for child in elem:
+                i = slot.get(child.tag)
+                if i is not None:
+                    values[i] = child.text or ""
+            yield Line(psr=values[0], konto=values[1], paragraph=values[2], cents=_cents(values[3]), start=values[4], end=values[5])
+        else:
+            text = {header_fields[c.tag]: (c.text or "").strip() for c in elem if c.tag in header_fields}
             side.kommune = text.get("kommune")
             side.area = text.get("area")
-            if text.get("year") and text["year"].strip().isdigit():
+            if text.get("year", "").isdigit():
                 side.year = int(text["year"])
-            elem.clear()
-        elif elem.tag == record_tag:
-            get = elem.findtext
-            yield Line(
-                psr=get(fields["psr_id"]) or "",
-                konto=get(fields["kontostreng"]) or "",
-                paragraph=get(fields["paragraph"]) or "",
-                cents=_cents(get(fields["amount"])),
-                start=get(fields["start"]) or "",
-                end=get(fields["end"]) or "",
-            )
-            elem.clear()
-            parent = elem.getparent()
-            while parent is not None and elem.getprevious() is not None:  # free the lines already read
-                del parent[0]
+        elem.clear()
+        while elem.getprevious() is not None:  # free the lines already read
+            del elem.getparent()[0]
 
 
 def read_xlsx(path: Path, side: Side) -> Iterator[Line]:
@@ -171,6 +166,7 @@ def read_xlsx(path: Path, side: Side) -> Iterator[Line]:
         )
 
 
+@lru_cache(maxsize=4096)
 def _function(konto: str) -> str:
     """The function of a rendered kontostreng (hovedkonto, hovedfunktion, funktion): 5.38.50."""
     digits = "".join(c for c in konto if c.isdigit())
