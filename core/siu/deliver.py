@@ -97,7 +97,7 @@ NO_CHANNEL = _code(
 )
 NO_SECRET = _code(
     "SIU956", "error", ("Adgangskoden mangler", "Password missing"),
-    ("Adgangskoden findes ikke: {where}", "The password was not found: {where}"),
+    ("Adgangskoden findes ikke: {where_da}", "The password was not found: {where_en}"),
     ("Adgangskoden står aldrig i siu.toml. Sæt `secret_env` til navnet på en miljøvariabel, der holder den, "
      "eller `keyring = true` og gem den i styresystemets nøglering (tjenesten 'siu', brugeren 'bruger@vært').",
      "The password is never in siu.toml. Set `secret_env` to the name of an environment variable holding it, or "
@@ -105,7 +105,7 @@ NO_SECRET = _code(
 )
 NO_KEYRING = _code(
     "SIU957", "error", ("Nøgleringen kan ikke bruges", "Keyring not usable"),
-    ("Nøgleringen kan ikke bruges: {reason}", "The keyring cannot be used: {reason}"),
+    ("Nøgleringen kan ikke bruges: {reason_da}", "The keyring cannot be used: {reason_en}"),
     ("`keyring = true` kræver pakken keyring (`pip install siu[keyring]`) og en nøglering i styresystemet "
      "(Windows Credential Manager, macOS Keychain, Secret Service på Linux). Ellers brug `secret_env`.",
      "`keyring = true` needs the keyring package (`pip install siu[keyring]`) and a keyring in the operating "
@@ -142,8 +142,8 @@ EXISTS = _code(
 )
 MISMATCH = _code(
     "SIU961", "error", ("Den sendte fil passer ikke", "Uploaded file does not match"),
-    ("{remote} på serveren har {what} {remote_value}, den lokale fil {local_value}",
-     "{remote} on the server has {what} {remote_value}, the local file {local_value}"),
+    ("{remote} på serveren har {what_da} {remote_value}, den lokale fil {local_value}",
+     "{remote} on the server has {what_en} {remote_value}, the local file {local_value}"),
     ("Efter overførslen sammenlignes størrelsen (og SHA-256, hvor serveren kan beregne den). Passer de ikke, "
      "omdøbes filen ikke, og overførslen prøves igen.",
      "After the transfer the size (and SHA-256 where the server can compute it) is compared. When they differ the "
@@ -273,21 +273,24 @@ def secret(settings: Settings, ch: Channel, environ: dict[str, str] | None = Non
         if value:
             return value
         if not d.keyring:
-            raise _fail(NO_SECRET, where=f"miljøvariablen {d.secret_env} er ikke sat / the environment variable {d.secret_env} is not set")
+            raise _fail(NO_SECRET, where_da=f"miljøvariablen {d.secret_env} er ikke sat", where_en=f"the environment variable {d.secret_env} is not set")
     if d.keyring:
         try:
             import keyring  # optional: pip install siu[keyring]
             import keyring.errors
         except ImportError:
-            raise _fail(NO_KEYRING, reason="pakken keyring er ikke installeret (pip install siu[keyring]) / the keyring package is not installed") from None
+            raise _fail(NO_KEYRING, reason_da="pakken keyring er ikke installeret (pip install siu[keyring])",
+                        reason_en="the keyring package is not installed (pip install siu[keyring])") from None
         try:
             value = keyring.get_password("siu", f"{ch.user}@{ch.host}")
         except keyring.errors.KeyringError as exc:  # e.g. NoKeyringError: no backend on this machine
-            raise _fail(NO_KEYRING, reason=f"{exc.__class__.__name__}: {exc}"[:200]) from None
+            reason = f"{exc.__class__.__name__}: {exc}"[:200]
+            raise _fail(NO_KEYRING, reason_da=reason, reason_en=reason) from None
         if value:
             return value
-        raise _fail(NO_SECRET, where=f"nøgleringen har intet for tjenesten 'siu', brugeren '{ch.user}@{ch.host}' / the keyring has nothing for service 'siu', user '{ch.user}@{ch.host}'")
-    raise _fail(NO_SECRET, where="[delivery] har hverken secret_env eller keyring = true / [delivery] has neither secret_env nor keyring = true")
+        who = f"{ch.user}@{ch.host}"
+        raise _fail(NO_SECRET, where_da=f"nøgleringen har intet for tjenesten 'siu', brugeren '{who}'", where_en=f"the keyring has nothing for service 'siu', user '{who}'")
+    raise _fail(NO_SECRET, where_da="[delivery] har hverken secret_env eller keyring = true", where_en="[delivery] has neither secret_env nor keyring = true")
 
 
 # --- transports ----------------------------------------------------------------------------
@@ -552,14 +555,14 @@ def upload(
             remote_size = transport.size(temp)
             if remote_size != size:
                 transport.delete(temp)
-                raise _Transient(MISMATCH.make(remote=temp, what="størrelsen", remote_value=remote_size, local_value=size).message_en)
+                raise _Transient(MISMATCH.make(remote=temp, what_da="størrelsen", what_en="the size", remote_value=remote_size, local_value=size).message_en)
             remote_digest = transport.sha256(temp)
             if remote_digest is not None and remote_digest != digest:
                 transport.delete(temp)
-                raise _Transient(MISMATCH.make(remote=temp, what="SHA-256", remote_value=remote_digest, local_value=digest).message_en)
+                raise _Transient(MISMATCH.make(remote=temp, what_da="SHA-256", what_en="SHA-256", remote_value=remote_digest, local_value=digest).message_en)
             transport.rename(temp, final, replace)
             if transport.size(final) != size:
-                raise _fail(MISMATCH, file=local.name, remote=final, what="størrelsen / size", remote_value=transport.size(final), local_value=size)
+                raise _fail(MISMATCH, file=local.name, remote=final, what_da="størrelsen", what_en="the size", remote_value=transport.size(final), local_value=size)
             return Upload(remote=final, attempts=attempt, checksum_verified=remote_digest is not None, replaced=existed)
         except DeliveryError:
             raise
