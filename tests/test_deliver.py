@@ -334,3 +334,74 @@ def test_convert_warns_when_the_new_full_load_drops_much_of_the_last(siu, tmp_pa
     assert run.exit_code == 0, run.output
     assert "SIU431" in run.stdout and "Udgifterne falder fra 390.791,25 kr." in run.stdout
     assert "Antallet af borgere falder fra" not in run.stdout, "two of eleven citizens is less than the 20 % threshold"
+
+
+def test_history_of_an_empty_archive(siu, tmp_path: Path) -> None:
+    run = siu("history")
+    assert run.exit_code == 0 and "har ingen leverancer endnu" in run.stdout
+    run = siu("history", "--json")
+    assert json.loads(run.stdout)["deliveries"] == []
+
+
+def _fake_keyring(monkeypatch: pytest.MonkeyPatch, get_password) -> None:
+    import sys
+    import types
+
+    errors = types.ModuleType("keyring.errors")
+
+    class KeyringError(Exception):
+        pass
+
+    class NoKeyringError(KeyringError):
+        pass
+
+    errors.KeyringError, errors.NoKeyringError = KeyringError, NoKeyringError
+    module = types.ModuleType("keyring")
+    module.errors = errors
+    module.get_password = lambda service, user: get_password(service, user, errors)
+    monkeypatch.setitem(sys.modules, "keyring", module)
+    monkeypatch.setitem(sys.modules, "keyring.errors", errors)
+
+
+def test_the_secret_comes_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    from siu.config import Settings
+
+    asked = []
+
+    def get(service, user, errors):
+        asked.append((service, user))
+        return "fra-nøgleringen"
+
+    _fake_keyring(monkeypatch, get)
+    settings = Settings.model_validate({"delivery": {"keyring": True}})
+    assert dl.secret(settings, _channel(user="kommune101", host="ftp.example"), environ={}) == "fra-nøgleringen"
+    assert asked == [("siu", "kommune101@ftp.example")]
+
+
+def test_a_keyring_without_a_backend_or_an_entry_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from siu.config import Settings
+
+    def no_backend(service, user, errors):
+        raise errors.NoKeyringError("No recommended backend was available")
+
+    _fake_keyring(monkeypatch, no_backend)
+    settings = Settings.model_validate({"delivery": {"keyring": True}})
+    with pytest.raises(dl.DeliveryError) as err:
+        dl.secret(settings, _channel(), environ={})
+    assert err.value.finding.code == "SIU957" and "No recommended backend" in err.value.finding.message_da
+    _fake_keyring(monkeypatch, lambda service, user, errors: None)
+    with pytest.raises(dl.DeliveryError) as err:
+        dl.secret(settings, _channel(), environ={})
+    assert err.value.finding.code == "SIU956" and "nøgleringen har intet" in err.value.finding.message_da
+
+
+def test_the_secret_is_never_read_from_siu_toml() -> None:
+    from siu.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "siu.toml"
+            path.write_text('[delivery]\npassword = "hemmeligt"\n', encoding="utf-8")
+            load_settings(path)
