@@ -89,7 +89,14 @@ class Side:
 
 
 def _cents(text: str | None) -> int:
-    return int((Decimal((text or "0").strip()) * 100).to_integral_value())
+    """An amount as whole øre; plain ``-1234.5`` text without building a Decimal (the common case)."""
+    t = (text or "0").strip()
+    whole, dot, frac = t.partition(".")
+    digits = whole.lstrip("-")
+    if digits.isdigit() and (not dot or (frac.isdigit() and len(frac) <= 2)) and whole.count("-") <= 1 and (whole[0] != "-" or len(whole) > 1):
+        value = int(digits) * 100 + (int(frac.ljust(2, "0")) if dot else 0)
+        return -value if whole.startswith("-") else value
+    return int((Decimal(t) * 100).to_integral_value())
 
 
 def _packs() -> list[SpecPack]:
