@@ -97,6 +97,8 @@ class DeliveryProfile:
         self.masks: dict[tuple[dt.date, dt.date], tuple[int, bool]] = {}
         self.lines = 0
         self.expenditure = Decimal(0)
+        # per area (for --split and "begge"): [lines, expenditure, short mask, long mask]
+        self.areas: dict[str | None, list[Any]] = {}
         self.view = CitizenView(ctx)
         ctx.state[PROFILE_KEY] = self
 
@@ -111,8 +113,13 @@ class DeliveryProfile:
 
     def observe(self, record: Record) -> None:
         self.lines += 1
+        per = self.areas.get(record.area)
+        if per is None:
+            per = self.areas[record.area] = [0, Decimal(0), 0, 0]
+        per[0] += 1
         if record.amount > 0:
             self.expenditure += record.amount
+            per[1] += record.amount
         self.view.observe(record)
         start, end = record.start, record.end
         if start is None or end is None or start > end:
@@ -125,17 +132,30 @@ class DeliveryProfile:
                 self.masks[key] = known
         mask, short = known
         self.long |= mask
+        per[3] |= mask
         if short:
             self.short |= mask
+            per[2] |= mask
 
     @property
     def months(self) -> list[int]:
         """Months (1–12) of the reporting year the delivery covers."""
-        mask = self.short or self.long
-        return [m for m in range(1, 13) if mask & (1 << (m - 1))]
+        return _months(self.short, self.long)
 
-    def summary(self) -> dict[str, Any]:
-        return {"months": self.months, "citizens": self.view.citizens, "lines": self.lines, "expenditure": f"{self.expenditure:.2f}"}
+    def area_figures(self, area: str | None) -> tuple[int, Decimal, int, list[int]]:
+        """Lines, expenditure, citizens and months of one area (None or "begge": the whole delivery)."""
+        if area in (None, "begge") or area == self.ctx.area:
+            return self.lines, self.expenditure, self.view.citizens, self.months
+        if area not in self.areas:  # an area this delivery has no lines for
+            return 0, Decimal(0), 0, []
+        lines, expenditure, short, long = self.areas[area]
+        spec = self.ctx.spec
+        citizens = len({psr for psr, paragraph in self.view.per if spec.area_of(paragraph) == area})
+        return lines, expenditure, citizens, _months(short, long)
+
+    def summary(self, area: str | None = None) -> dict[str, Any]:
+        lines, expenditure, citizens, months = self.area_figures(area)
+        return {"months": months, "citizens": citizens, "lines": lines, "expenditure": f"{expenditure:.2f}"}
 
     def finish(self) -> Iterator[Hit]:
         months = self.months
@@ -152,15 +172,23 @@ class DeliveryProfile:
         yield from self._against_last()
 
     def _against_last(self) -> Iterator[Hit]:
+        """SIU431 against the last archived delivery of the same area; for "begge" (one file or
+        --split) also against each area's own last delivery."""
         from siu.archive import archive_dir, last_delivery
 
         settings = self.ctx.settings
         if not settings.delivery.compare or not self.lines:
             return
-        last = last_delivery(archive_dir(settings), self.ctx.kommune, self.year, self.ctx.area)
-        if last is None:
-            return
-        _, receipt = last
+        folder = archive_dir(settings)
+        areas = [self.ctx.area] + (list(self.ctx.spec.areas) if self.ctx.area == "begge" else [])
+        for area in areas:
+            last = last_delivery(folder, self.ctx.kommune, self.year, area)
+            if last is not None:
+                yield from self._drops(last[1], area)
+
+    def _drops(self, receipt: dict[str, Any], area: str) -> Iterator[Hit]:
+        settings = self.ctx.settings
+        _, expenditure, citizens, months = self.area_figures(area)
         share = settings.delivery.drop_share
         when = str(receipt.get("delivered", ""))[:10]
         file = str(receipt.get("file", ""))
@@ -169,9 +197,9 @@ class DeliveryProfile:
         except ArithmeticError:
             old_money = Decimal(0)
         checks = (
-            ("Udgifterne", "Expenditure", old_money, self.expenditure, True),
-            ("Antallet af borgere", "Citizens", receipt.get("totals", {}).get("citizens", 0), self.view.citizens, False),
-            ("Antallet af dækkede måneder", "Months covered", len(receipt.get("months", [])), len(self.months), False),
+            ("Udgifterne", "Expenditure", old_money, expenditure, True),
+            ("Antallet af borgere", "Citizens", receipt.get("totals", {}).get("citizens", 0), citizens, False),
+            ("Antallet af dækkede måneder", "Months covered", len(receipt.get("months", [])), len(months), False),
         )
         for da, en, old, new, is_money in checks:
             try:
@@ -181,6 +209,12 @@ class DeliveryProfile:
             if old_f > 0 and new_f < old_f * (1 - share):
                 shown = (f"{format_amount_danish(Decimal(str(old)))} kr.", f"{format_amount_danish(Decimal(str(new)))} kr.") if is_money else (str(old), str(new))
                 yield Hit(code=DROP, what_da=da, what_en=en, old=shown[0], new=shown[1], share=f"{(old_f - new_f) / old_f:.0%}", when=when, file=file)
+
+
+def _months(short: int, long: int) -> list[int]:
+    """Months covered: by periods up to a quarter, or by any period when there are none of those."""
+    mask = short or long
+    return [m for m in range(1, 13) if mask & (1 << (m - 1))]
 
 
 @hookimpl

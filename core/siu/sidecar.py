@@ -56,7 +56,7 @@ def build(result: RunResult, delivery: Path, area: str | None = None, reports: d
         expenditure += pt.expenditure
         revenue += pt.revenue
         lines += pt.lines
-    profile = result.profile.summary() if getattr(result, "profile", None) is not None else {}
+    profile = result.profile.summary(area) if getattr(result, "profile", None) is not None else {}
     citizens = len({c for code, pt in result.paragraphs.items() if code in paragraphs for c in pt.citizens})
     return {
         "schema": SCHEMA,
