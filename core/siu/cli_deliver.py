@@ -7,6 +7,7 @@ Registered on the main app by :func:`register_delivery_commands`; the work is do
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -19,6 +20,7 @@ import siu.deliver  # noqa: F401  (defines SIU950–SIU966, so `siu explain` kno
 import siu.diff  # noqa: F401  (defines SIU970–SIU971)
 from siu.cpr import mask_cpr
 from siu.models import Finding
+from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
     from siu.pipeline import RunResult
@@ -153,14 +155,18 @@ def history(
         raise typer.Exit(EXIT_OK)
     table = Table(title=("Deliveries in " if en else "Leverancer i ") + str(folder))
     heads = (("Leveret", "Delivered"), ("Fil", "File"), ("Kommune", "Municipality"), ("År", "Year"), ("Område", "Area"),
-             ("Kanal", "Channel"), ("Sti på serveren", "Remote path"), ("Netto", "Net"), ("SHA-256", "SHA-256"), ("Mappe", "Folder"))
+             ("Kanal", "Channel"), ("Sti på serveren", "Remote path"), ("Netto", "Net"), ("SHA-256", "SHA-256"))
     for head in heads:
-        table.add_column(head[int(en)], overflow="fold")
-    for sub, r in items:
+        table.add_column(head[int(en)], overflow="fold", justify="right" if head[0] == "Netto" else "left")
+    for _, r in items:
+        net = str((r.get("totals") or {}).get("net", ""))
+        try:
+            net = format_amount_danish(Decimal(net))
+        except ArithmeticError:
+            pass
         table.add_row(
-            str(r.get("delivered", "")), str(r.get("file", "")), str(r.get("kommune", "")), str(r.get("year", "")), str(r.get("area", "")),
-            f"{r.get('channel', '')} {r.get('server', '')}", str(r.get("remote_path", "")), str((r.get("totals") or {}).get("net", "")),
-            str(r.get("sha256", ""))[:12], sub.name,
+            str(r.get("delivered", ""))[:16].replace("T", " "), str(r.get("file", "")), str(r.get("kommune", "")), str(r.get("year", "")),
+            str(r.get("area", "")), f"{r.get('channel', '')} {r.get('server', '')}", str(r.get("remote_path", "")), net, str(r.get("sha256", ""))[:12],
         )
     console.print(table)
     raise typer.Exit(EXIT_OK)
