@@ -31,6 +31,7 @@ from siu.models import Record
 
 FLAGS_KEY = "siu.citizens.flags"
 OVERLAP = "overlap"
+_ONE_DAY = dt.timedelta(days=1)
 
 
 def annualised(expenditure: Decimal | float, start: dt.date, end: dt.date) -> float:
@@ -59,7 +60,7 @@ class _Entry:
 
 def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
     """Add ``start..end`` to a sorted union of periods; touching periods join (monthly invoices)."""
-    one = dt.timedelta(days=1)
+    one = _ONE_DAY
     for p in periods:
         if start <= p[1] + one and end >= p[0] - one:
             p[0], p[1] = min(p[0], start), max(p[1], end)
@@ -101,11 +102,21 @@ class CitizenView:
         entry.expenditure += amount
         if start is None or end is None or start > end:
             return
-        if entry.start is None or start < entry.start:
+        periods = entry.periods
+        if not periods:
+            entry.start, entry.end = start, end
+            periods.append([start, end])
+            return
+        if start < entry.start:
             entry.start = start
-        if entry.end is None or end > entry.end:
+        if end > entry.end:
             entry.end = end
-        _merge(entry.periods, start, end)
+        last = periods[-1]
+        if last[0] <= start <= last[1] + _ONE_DAY:  # the usual case: the next invoice in order
+            if end > last[1]:
+                last[1] = end
+        else:
+            _merge(periods, start, end)
 
     @property
     def citizens(self) -> int:

@@ -117,9 +117,10 @@ class DeliveryProfile:
         if per is None:
             per = self.areas[record.area] = [0, Decimal(0), 0, 0]
         per[0] += 1
-        if record.amount > 0:
-            self.expenditure += record.amount
-            per[1] += record.amount
+        amount = record.amount
+        if amount > 0:
+            self.expenditure += amount
+            per[1] += amount
         self.view.observe(record)
         start, end = record.start, record.end
         if start is None or end is None or start > end:
