@@ -144,7 +144,9 @@ def test_split_writes_one_valid_full_load_per_area(siu, tmp_path):
     run = siu("convert", *_case_extract(tmp_path, ADULT + CHILD), "--split", "--out", str(tmp_path / "ud"))
     assert run.exit_code == 0, run.output
     files = {p.name for p in (tmp_path / "ud").iterdir()}
-    assert files == {"SIU_101_2026_voksen.xml", "SIU_101_2026_boern.xml"}, "one file per area and nothing else"
+    assert files == {"SIU_101_2026_voksen.xml", "SIU_101_2026_boern.xml", "SIU_101_2026_voksen.xml.siu.json", "SIU_101_2026_boern.xml.siu.json"}, (
+        "one file per area, each with its sidecar, and nothing else"
+    )
     for area, count, net in (("voksen", 2, "60750.00"), ("boern", 3, "64125.50")):
         path = tmp_path / "ud" / f"SIU_101_2026_{area}.xml"
         assert _valid(path, 2026)
@@ -200,7 +202,7 @@ def test_one_area_with_the_other_areas_lines_is_an_error(siu, tmp_path):
 def test_both_areas_in_one_file(siu, tmp_path):
     run = siu("convert", *_case_extract(tmp_path, ADULT + CHILD), "--area", "begge", "--out", str(tmp_path / "ud"))
     assert run.exit_code == 0, run.output
-    [path] = (tmp_path / "ud").iterdir()
+    [path] = (tmp_path / "ud").glob("*.xml")
     assert path.name == "SIU_101_2026_begge.xml" and _valid(path, 2026)
     assert [line["Omraade"] for line in _lines(path)] == ["voksen"] * 2 + ["boern"] * 3
 
@@ -214,7 +216,7 @@ def test_both_areas_in_a_one_area_year_is_that_area(siu, demo_dir, tmp_path):
     run = siu("convert", "--source", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml"),
               "--area", "begge", "--split", "--out", str(tmp_path / "ud"))
     assert run.exit_code == 0, run.output
-    assert [p.name for p in (tmp_path / "ud").iterdir()] == ["SIU_101_2025_voksen.xml"]
+    assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["SIU_101_2025_voksen.xml", "SIU_101_2025_voksen.xml.siu.json"]
     assert (tmp_path / "ud" / "SIU_101_2025_voksen.xml").read_bytes() == (Path(__file__).parent / "golden" / "excel" / "demo-2025-voksen.xml").read_bytes()
 
 

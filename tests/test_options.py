@@ -36,7 +36,7 @@ def test_split_overrides_the_area_from_siu_toml_and_says_so(siu, tmp_path):
     children's file, a full load of its own, was never written for 2026."""
     run = siu("convert", *_extract(tmp_path), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--out", tmp_path / "ud")
     assert run.exit_code == 0, run.output
-    assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["SIU_101_2026_boern.xml", "SIU_101_2026_voksen.xml"]
+    assert sorted(p.name for p in (tmp_path / "ud").glob("*.xml")) == ["SIU_101_2026_boern.xml", "SIU_101_2026_voksen.xml"]
     assert "SIU036" in run.stdout and 'siu.toml angiver area = "voksen", men --split' in run.stdout
 
 
@@ -50,7 +50,7 @@ def test_split_with_one_area_on_the_command_line_is_a_usage_error(siu, tmp_path)
 def test_split_with_both_areas_on_the_command_line_is_fine(siu, tmp_path):
     run = siu("convert", *_extract(tmp_path), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--area", "begge", "--out", tmp_path / "ud")
     assert run.exit_code == 0, run.output
-    assert len(list((tmp_path / "ud").iterdir())) == 2 and "SIU036" not in run.stdout
+    assert len(list((tmp_path / "ud").glob("*.xml"))) == 2 and "SIU036" not in run.stdout
 
 
 def test_split_needs_a_folder_in_a_one_area_year_too(siu, tmp_path):
@@ -167,4 +167,4 @@ def test_a_source_section_for_no_source_is_a_usage_error(siu, demo_dir, tmp_path
 def test_split_in_a_one_area_year_writes_that_area_without_a_note(siu, tmp_path):
     run = siu("convert", *_extract(tmp_path, year=2025), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--out", tmp_path / "ud")
     assert run.exit_code == 0, run.output
-    assert [p.name for p in (tmp_path / "ud").iterdir()] == ["SIU_101_2025_voksen.xml"] and "SIU036" not in run.stdout
+    assert [p.name for p in (tmp_path / "ud").glob("*.xml")] == ["SIU_101_2025_voksen.xml"] and "SIU036" not in run.stdout

@@ -34,6 +34,7 @@ from siu.specs_registry import SpecRegistry
 from siu.tables import XLSX_SUFFIXES
 from siu.cli_mapping import mapping_app
 from siu.cli_specs import specs_app
+from siu.cli_deliver import register_delivery_commands
 
 app = typer.Typer(
     name="siu",
@@ -548,6 +549,9 @@ def _convert(
     except (UsageError, ReportWriteError) as exc:
         fail(lang, exc)
     if write and result.written:
+        from siu.cli_deliver import write_sidecars
+
+        write_sidecars(result, lang, report_json, report_xlsx)
         for output in result.outputs or [result.output]:
             console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + str(output))
     elif write:
@@ -587,12 +591,16 @@ def demo(
     except UsageError as exc:
         fail(lang, exc)
     if result.written:
+        from siu.cli_deliver import write_sidecars
+
+        write_sidecars(result, lang, None, None)
         console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + str(result.output.resolve() if result.output else ""))
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 
 app.add_typer(specs_app, name="specs")
 app.add_typer(mapping_app, name="mapping")
+register_delivery_commands(app)
 
 
 @app.command()

@@ -55,6 +55,33 @@ class Validation(BaseModel):
     accounts: Path | None = None  # reconciliation: trial balance (CSV/xlsx), relative to siu.toml
 
 
+class DeliverySettings(BaseModel):
+    """``[delivery]``: the system-to-system channel (``siu deliver``) and the local archive.
+
+    Host, port and folder default to the spec pack's ``[delivery]`` section (provisional until DST
+    publishes them). The secret is never read from this file: ``secret_env`` names an environment
+    variable, or ``keyring = true`` reads it from the operating system's keyring."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    protocol: str | None = None  # sftp | ftps
+    host: str | None = None
+    port: int | None = Field(None, gt=0, lt=65536)
+    user: str | None = None
+    folder: str | None = None
+    secret_env: str | None = None  # name of the environment variable holding the password
+    keyring: bool = False  # read the password from the OS keyring (service "siu", the user name)
+    ca_file: Path | None = None  # FTPS: certificate authority to trust besides the system's
+    known_hosts: Path | None = None  # SFTP: known_hosts file (default ~/.ssh/known_hosts)
+    attempts: int = Field(4, ge=1, le=20)  # tries per delivery for transient failures
+    backoff: float = Field(2.0, ge=0)  # seconds before the second try; doubles per try
+    max_seconds: float = Field(300.0, gt=0)  # give up retrying after this long
+    timeout: float = Field(30.0, gt=0)  # seconds per network operation
+    archive: Path | None = None  # archive folder (default: siu-arkiv beside siu.toml)
+    compare: bool = True  # siu convert compares with the last archived delivery
+    drop_share: float = Field(0.2, gt=0, lt=1)  # warn when money/citizens/months drop by this share
+
+
 class Settings(BaseModel):
     """Everything a run is configured with. Paths are resolved relative to ``siu.toml``."""
 
@@ -72,6 +99,7 @@ class Settings(BaseModel):
     validation: Validation = Field(default_factory=Validation)
     severity: dict[str, Severity] = Field(default_factory=dict)
     source: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     base_dir: Path = Path(".")
 
     @field_validator("lang")

@@ -182,6 +182,7 @@ class RunResult:
     input_amount: Decimal = Decimal(0)  # every posting read (see InputReport for the whole ledger)
     years: Counter[int] = field(default_factory=Counter)
     excluded: dict[str, Exclusion] = field(default_factory=dict)  # per mapping rule, in order of first use
+    profile: Any = None  # siu.history_rules.DeliveryProfile: months, citizens, the per-citizen view
 
     @property
     def ok(self) -> bool:
@@ -454,6 +455,7 @@ class Converter:
             yield record
         for finding in self.engine.finish():
             add(finding)
+        result.profile = self.ctx.state.get("siu.profile")
         if result.years:
             data_year = result.years.most_common(1)[0][0]
             if data_year != self.ctx.year:

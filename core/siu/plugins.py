@@ -388,9 +388,10 @@ def check_api(plugin: Any) -> tuple[str | None, str | None]:
 
 
 def _core_modules() -> list[tuple[str, ModuleType]]:
-    from siu import anonymise, mapping, rules_builtin, xml_writer
+    from siu import anonymise, history_rules, mapping, rules_builtin, xml_writer
 
-    return [("siu.xml", xml_writer), ("siu.mapping", mapping), ("siu.anonymise", anonymise), ("siu.rules", rules_builtin)]
+    return [("siu.xml", xml_writer), ("siu.mapping", mapping), ("siu.anonymise", anonymise), ("siu.rules", rules_builtin),
+            ("siu.history", history_rules)]
 
 
 def _error_text(exc: BaseException) -> str:

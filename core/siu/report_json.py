@@ -77,6 +77,12 @@ def summary(result: RunResult) -> dict[str, Any]:
     }
 
 
+def citizen_rows(result: RunResult) -> list[dict[str, Any]]:
+    """The per-citizen view (annualised expenditure per citizen and paragraph, flags; CPR masked)."""
+    profile = getattr(result, "profile", None)
+    return profile.view.rows() if profile is not None else []
+
+
 def document(result: RunResult, host: PluginHost | None, kommune_name: str | None = None) -> dict[str, Any]:
     """Everything in the report except the findings, as plain JSON data."""
     h = result.header
@@ -159,6 +165,7 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             }
             for code, pt in sorted(result.paragraphs.items())
         ],
+        "citizens": citizen_rows(result),
         "findings_complete": True,
     }
 

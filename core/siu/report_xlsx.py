@@ -145,6 +145,26 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
         ws.append([code, SEVERITY_WORD[sev][int(en)], sink.by_code[code], title])
 
 
+def _citizens_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
+    """The per-citizen view: annualised expenditure per citizen and paragraph with siu's flags."""
+    from decimal import Decimal
+
+    from siu.citizens import flag_text
+    from siu.report_json import citizen_rows
+    from siu.xlsx_tables import table_sheet
+
+    en = lang == "en"
+    head = (["Citizen", "Paragraph", "Lines", "Expenditure", "Revenue", "Net", "First start", "Last end", "Days", "Annualised", "Anonymised", "Flags"]
+            if en else ["Borger", "Paragraf", "Linjer", "Udgifter", "Indtægter", "Netto", "Første start", "Sidste slut", "Dage", "Årsudgift", "Anonymiseret", "Markeringer"])
+    rows = (
+        [r["citizen"], r["paragraph"], r["lines"], Decimal(r["expenditure"]), Decimal(r["revenue"]), Decimal(r["net"]), r["first_start"], r["last_end"],
+         r["days"], Decimal(r["annualised"]) if r["annualised"] else None, ("yes" if en else "ja") if r["anonymised"] else None,
+         ", ".join(flag_text(f, lang) for f in r["flags"]) or None]
+        for r in citizen_rows(result)
+    )
+    table_sheet(wb, "Citizens" if en else "Borgere", head, rows, widths=(13, 14, 7, 13, 13, 13, 12, 12, 6, 13, 12, 40))
+
+
 Marks = dict[str, dict[str | None, dict[int, list[tuple[str | None, str, str]]]]]
 
 
@@ -255,6 +275,7 @@ def write_xlsx_report(
     wb = Workbook(write_only=True)
     _findings_sheet(wb, findings, lang)
     _summary_sheet(wb, result, lang)
+    _citizens_sheet(wb, result, lang)
     xlsx_inputs = [r for r in result.inputs if r.path.suffix.lower() in XLSX_SUFFIXES and r.path.exists()]
     if xlsx_inputs and marks_source is not None:
         marks, left_out = _marks(marks_source, {r.path.name for r in xlsx_inputs}, lang)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from siu import cpr
+from siu.citizens import annualised, flag
 from siu.context import Context
 from siu.findings import define
 from siu.hookspecs import hookimpl
@@ -613,6 +614,7 @@ class RevenueWithoutExpenditure:
     """Keeps one set entry per citizen and paragraph with expenditure, and a total per pair with revenue."""
 
     def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.expenditure: set[tuple[str, str]] = set()
         self.revenue: dict[tuple[str, str], list] = {}
 
@@ -633,6 +635,7 @@ class RevenueWithoutExpenditure:
     def finish(self) -> Iterator[Hit]:
         for (psr, paragraph), (total, loc) in self.revenue.items():
             if (psr, paragraph) not in self.expenditure:
+                flag(self.ctx, psr, paragraph, "SIU402")  # shown in the per-citizen view
                 yield Hit(location=_narrow(loc), field="cpr", value=psr, revenue=format_amount_danish(total), paragraph=paragraph)
 
 
@@ -828,8 +831,7 @@ class ExtremeValues:
         ceilings = {p: float(c) for p, c in settings.ceilings.items()}
         by_paragraph: dict[str, list[tuple[float, str, tuple[Location, str | None]]]] = defaultdict(list)
         for (psr, paragraph), (amount, start, end, loc) in self.per.items():
-            days = (end - start).days + 1
-            by_paragraph[paragraph].append((float(amount) * 365 / days, psr, loc))
+            by_paragraph[paragraph].append((annualised(amount, start, end), psr, loc))
         for paragraph in sorted(by_paragraph):
             values = by_paragraph[paragraph]
             low = high = None
@@ -843,8 +845,10 @@ class ExtremeValues:
             ceiling = ceilings.get(paragraph)
             for value, psr, loc in values:
                 if ceiling is not None and value > ceiling:
+                    flag(self.ctx, psr, paragraph, "SIU421")
                     yield Hit(location=_narrow(loc), field="amount", value=psr, code=ABOVE_CEILING, paragraph=paragraph, annual=_kr(value), ceiling=_kr(ceiling))
                 elif low is not None and high is not None and not (low <= value <= high):
+                    flag(self.ctx, psr, paragraph, "SIU420")
                     yield Hit(location=_narrow(loc), field="amount", value=psr, paragraph=paragraph, annual=_kr(value), low=_kr(max(low, 0.0)), high=_kr(high))
 
 

@@ -121,6 +121,22 @@ class ChartEntry(BaseModel):
     source: str = ""
 
 
+class DeliverySpec(BaseModel):
+    """``[delivery]``: how DST receives system-to-system files (host, port, folder, naming).
+
+    DST has not published these; a pack marks them ``provisional`` and ``siu.toml``'s
+    ``[delivery]`` overrides every one of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    protocol: str = "sftp"  # sftp | ftps
+    host: str | None = None
+    port: int | None = None
+    folder: str = "/"
+    temp_suffix: str = ".part"  # uploaded under name + suffix, renamed when complete
+    provisional: list[str] = Field(default_factory=list)
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -141,6 +157,7 @@ class Manifest(BaseModel):
     dates: dict[str, int] = Field(default_factory=dict)
     excel: ExcelSpec = Field(default_factory=ExcelSpec)
     area_info: dict[str, AreaSpec] = Field(default_factory=dict)
+    delivery: DeliverySpec = Field(default_factory=DeliverySpec)
 
 
 class SpecPack:
@@ -314,6 +331,7 @@ class SpecPack:
         for p in self.paragraphs.values():
             if p.provisional and p.provisional != "code":
                 out.append(f"paragraph {p.code}: {p.provisional}")
+        out += [f"delivery: {fact}" for fact in self.manifest.delivery.provisional]
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -339,6 +357,7 @@ class SpecPack:
             "cpr": m.cpr.model_dump(),
             "dates": dict(m.dates),
             "excel": m.excel.model_dump(),
+            "delivery": m.delivery.model_dump(),
             "provenance": {k: list(v) for k, v in m.provenance.items()},
             "provisional": self.provisional(),
         }
