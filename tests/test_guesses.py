@@ -278,3 +278,13 @@ def test_an_unconfigured_shared_placeholder_stops_the_delivery(tmp_path: Path, s
     assert configured.exit_code == 0, configured.output
     assert "SIU106" not in configured.output and "SIU407" not in configured.output
     assert "0101010000" not in (tmp_path / "out" / "SIU_101_2025_voksen.xml").read_text(encoding="utf-8")
+
+
+def test_the_column_map_adapter_can_take_the_art_from_the_g_l_account(tmp_path: Path) -> None:
+    export = _file(tmp_path, "Personnr;Konto;Beløb;Fra;Til\n0101601235;40110000;100,00;01.01.2025;31.01.2025\n", source="csv", name="own.csv")
+    columns = {"cpr": "Personnr", "gl_account": "Konto", "amount": "Beløb", "start": "Fra", "end": "Til"}
+    plain = read_back(export, columns=columns)
+    assert "artskonto" not in plain.postings[0].dims and "SIU029" not in plain.codes()
+    art = read_back(export, columns=columns, art_from="gl_account")
+    assert art.postings[0].dims["artskonto"] == "40110000" and art.postings[0].columns["artskonto"] == "Konto"
+    assert art.codes() == ["SIU029"]

@@ -121,10 +121,10 @@ TABLE_ERRORS = {
             "SIU023",
             ("Ugyldig indstilling for indlæsning", "Invalid reading option"),
             (
-                "En indstilling for, hvordan filen skal læses (--decimal, --delimiter eller `period` i "
-                "`[source.NAVN]` i siu.toml), har en værdi, siu ikke kender. Filen er ikke læst.",
-                "An option for how to read the file (--decimal, --delimiter or `period` in `[source.NAME]` "
-                "of siu.toml) has a value siu does not know. The file was not read.",
+                "En indstilling for, hvordan filen skal læses (--decimal, --delimiter, eller `period` eller "
+                "`art_from` i `[source.NAVN]` i siu.toml), har en værdi, siu ikke kender. Filen er ikke læst.",
+                "An option for how to read the file (--decimal, --delimiter, or `period` or `art_from` in "
+                "`[source.NAME]` of siu.toml) has a value siu does not know. The file was not read.",
             ),
         ),
     ]
