@@ -107,3 +107,17 @@ def test_held_out_fbl3n_converts_with_no_option_but_the_source(tmp_path: Path, s
     assert "TAB" in run.output and "SIU029" in run.output
     # the CPR inside the assignment text was read, and said so
     assert "SIU027" in run.output and "2208902468" in xml.read_text(encoding="utf-8")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELL = st.text(alphabet="abcæø019 ;,|.-*/", max_size=12)
+
+
+@given(st.integers(min_value=2, max_value=8).flatmap(lambda n: st.lists(st.lists(_CELL, min_size=n, max_size=n), min_size=1, max_size=30)))
+def test_a_table_with_the_same_number_of_tabs_on_every_line_is_tab(rows: list[list[str]]) -> None:
+    sample = "\n".join("\t".join(row) for row in rows) + "\n"
+    lines = [line for line in sample.splitlines() if line.strip()]
+    if lines:  # (rows of blank cells only are blank lines)
+        assert detect_delimiter(sample) == "\t"

@@ -94,6 +94,8 @@ def open_ended_date(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
     if start is None and end is None:
         return None
+    if start is not None and end is not None and start.year == end.year == ctx.year:
+        return None  # most lines: a period within the year holds no marker
     b = _bounds(ctx)
     if _open(end, b):
         return Hit(field="end", date=_danish(end), field_da="Slutdatoen", field_en="The end date")  # type: ignore[arg-type]
@@ -154,8 +156,8 @@ def period_too_long(record: Record, ctx: Context) -> Hit | None:
 )
 def period_reaches_far(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
-    if start is None or end is None or start > end:
-        return None
+    if start is None or end is None or start > end or start.year == end.year:
+        return None  # a period within one calendar year cannot touch the year and reach beyond it
     b = _bounds(ctx)
     if not (start < b.outer_first or end > b.outer_last) or end < b.first or start > b.last:
         return None

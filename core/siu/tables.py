@@ -91,10 +91,14 @@ def detect_delimiter(sample: str) -> str:
     number of times; lines without it (SAP title lines above the header) count for nothing. Ties
     go to the delimiter that makes more columns. So a TAB list whose texts hold ``;`` (an SAP
     FBL3N export) is read as TAB: every line has the same number of tabs, while ``;`` is missing
-    from the header and varies with the text. Danish exports use ``;`` with ``,`` as the decimal
+    from the header and varies with the text; when every line has the same number of tabs, TAB
+    wins outright. Danish exports use ``;`` with ``,`` as the decimal
     sign in every amount, so ``;`` wins over ``,`` whenever it scores at least 80 % as much.
     """
     lines = [line for line in sample.splitlines() if line.strip()][:100]
+    tabs = {_count_outside_quotes(line, "\t") for line in lines}
+    if len(tabs) == 1 and tabs != {0}:
+        return "\t"  # every line has the same number of tabs: a TAB list, whatever its texts hold
     scores: dict[str, tuple[int, int]] = {}
     for delim in DELIMITERS:
         counts = [_count_outside_quotes(line, delim) for line in lines]
