@@ -121,3 +121,15 @@ def test_a_table_with_the_same_number_of_tabs_on_every_line_is_tab(rows: list[li
     lines = [line for line in sample.splitlines() if line.strip()]
     if lines:  # (rows of blank cells only are blank lines)
         assert detect_delimiter(sample) == "\t"
+
+
+def test_mapping_init_drafts_rules_per_cost_centre_when_the_g_l_account_is_the_art(tmp_path: Path, siu: Callable[..., object]) -> None:
+    for item in HELD_OUT.iterdir():
+        shutil.copy(item, tmp_path / item.name)
+    (tmp_path / "mapping.toml").unlink()
+    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[source.sap]\nperiod = "posting_month"\n', encoding="utf-8")
+    run = siu("mapping", "init", "--source", "sap", "fbl3n.txt", "--out", "draft.toml")
+    assert run.exit_code == 0, run.output
+    draft = (tmp_path / "draft.toml").read_text(encoding="utf-8")
+    # three cost centres, three rules; the G/L accounts (40110000, 40130000, 77100000) are arts
+    assert draft.count("[[rule]]") == 3 and "gl_account =" not in draft
