@@ -133,3 +133,11 @@ def test_mapping_init_drafts_rules_per_cost_centre_when_the_g_l_account_is_the_a
     draft = (tmp_path / "draft.toml").read_text(encoding="utf-8")
     # three cost centres, three rules; the G/L accounts (40110000, 40130000, 77100000) are arts
     assert draft.count("[[rule]]") == 3 and "gl_account =" not in draft
+
+
+def test_an_unmapped_line_names_the_g_l_account_once() -> None:
+    from siu.mapping import describe_dims
+
+    dims = {"cost_centre": "5385010001", "gl_account": "40110000", "artskonto": "40110000"}
+    assert describe_dims(dims) == "omk.sted 5385010001, finanskonto 40110000"
+    assert describe_dims({**dims, "artskonto": "40120000"}, "en") == "cost centre 5385010001, G/L account 40110000, artskonto 40120000"
