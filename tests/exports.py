@@ -20,7 +20,7 @@ import io
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,6 +63,30 @@ function = "5.38.42"
 grouping = "002"
 paragraph = "SEL110"
 art = "4.0"
+"""
+
+# Municipal SAP: the G/L account is the artskonto (art in its first two digits); the cost centre
+# names the function (see sap_fbl3n_tab), so these rules carry no `art`.
+SAP_ART_MAPPING = """\
+# SAP: omkostningssted -> funktion; arten tages fra finanskontoen (artskontoen)
+[[rule]]
+name = "Bakkehuset (§ 108)"
+cost_centre = "5385010001"
+function = "5.38.50"
+grouping = "001"
+
+[[rule]]
+name = "Fjordly (§ 107)"
+cost_centre = "5385210001"
+function = "5.38.52"
+grouping = "001"
+
+[[rule]]
+name = "Forsorgshjemmet Havnen (§ 110)"
+cost_centre = "5384200200"
+function = "5.38.42"
+grouping = "002"
+paragraph = "SEL110"
 """
 
 MONTHS_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
@@ -552,9 +576,34 @@ def sap_bseg(path: Path, lines: list[Line]) -> Export:
     return table_export
 
 
+def sap_fbl3n_tab(path: Path, lines: list[Line]) -> Export:
+    """FBL3N saved from a municipal SAP as "text with tabs": TAB, cp1252, Danish labels, the G/L
+    account is the artskonto (40110000 for a stay, 77100000 for a refund; no artskonto column),
+    every text holds one ``;``, trailing-minus amounts, ``*`` subtotals every 100 lines, no period."""
+    lines = [
+        replace(l, gl_account="77100000" if l.amount < 0 else "40110000", psp=None, text=f"{l.text.replace(';', ',')}; bilag {l.document}")
+        for l in lines
+    ]
+    header = ["Finanskonto", "Tildeling", "Bilagsnr", "Bogf.dato", "Omkostningssted", "Beløb i lokal valuta", "Valuta", "Tekst"]
+    cells: list[Cell] = [
+        lambda l: l.gl_account or "",
+        lambda l: l.cpr,
+        lambda l: l.document,
+        lambda l: fmt_date(l.posting_date, "dmy_dot"),
+        lambda l: l.cost_centre or "",
+        lambda l: fmt_amount(l.amount, "trailing"),
+        lambda l: "DKK",
+        lambda l: l.text,
+    ]
+    return _delimited(
+        path, lines, header, cells, source="sap", layout="fbl3n_tab", delimiter="\t", encoding="cp1252",
+        amount_cell=5, subtotal_cell=0, subtotal_every=100, amount_style="trailing", has_period=False, period="posting_month",
+    )
+
+
 OPUS_LAYOUTS = {"danish": opus_danish, "shuffled": opus_shuffled, "technical": opus_technical, "xlsx": opus_xlsx}
-SAP_LAYOUTS = {"fbl3n_xlsx": sap_fbl3n_xlsx, "unconverted": sap_unconverted, "acdoca": sap_acdoca, "bseg": sap_bseg}
-SUFFIX = {"xlsx": ".xlsx", "fbl3n_xlsx": ".xlsx", "unconverted": ".txt", "technical": ".txt", "bseg": ".txt"}
+SAP_LAYOUTS = {"fbl3n_xlsx": sap_fbl3n_xlsx, "unconverted": sap_unconverted, "acdoca": sap_acdoca, "bseg": sap_bseg, "fbl3n_tab": sap_fbl3n_tab}
+SUFFIX = {"xlsx": ".xlsx", "fbl3n_xlsx": ".xlsx", "unconverted": ".txt", "technical": ".txt", "bseg": ".txt", "fbl3n_tab": ".txt"}
 
 
 def generate(source: str, layout: str, folder: Path, count: int = 300, seed: int = 1) -> Export:
@@ -564,9 +613,10 @@ def generate(source: str, layout: str, folder: Path, count: int = 300, seed: int
     return layouts[layout](path, make_lines(count, seed, source))
 
 
-def write_sap_mapping(folder: Path) -> Path:
+def write_sap_mapping(folder: Path, art_from_gl: bool = False) -> Path:
+    """The SAP test mapping (``art_from_gl``: the one for :func:`sap_fbl3n_tab`, art from the G/L account)."""
     path = folder / "sap-mapping.toml"
-    path.write_text(SAP_MAPPING, encoding="utf-8")
+    path.write_text(SAP_ART_MAPPING if art_from_gl else SAP_MAPPING, encoding="utf-8")
     return path
 
 

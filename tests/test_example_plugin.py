@@ -100,7 +100,7 @@ def test_the_example_converts_its_sample_end_to_end(fresh_env, tmp_path):
     amounts = [Decimal(e.text) for e in tree.iter("{*}Beloeb")]
     total, lines = sample_total()
     assert (sum(amounts), len(amounts)) == (total, lines)
-    assert "0303030303" in [e.text for e in tree.iter("{*}PsrID")], "the adapter's CPR fix reached the delivery"
+    assert "0303854321" in [e.text for e in tree.iter("{*}PsrID")], "the adapter's CPR fix reached the delivery"
 
 
 def test_the_examples_own_tests_pass_against_the_installed_package(fresh_env, tmp_path):

@@ -126,8 +126,8 @@ def test_invalid_source_date_epoch_is_a_usage_error(siu, demo_dir, monkeypatch):
 
 ADULT = [("0101601235", "5.38.50.1.001.4.0", "42.500,00", "01.01.2026", "31.01.2026"),
          ("1503722468", "5.38.52.1.001.4.0", "18.250,00", "13.01.2026", "09.02.2026")]
-CHILD = [("0202121234", "5.28.20.1.001.4.0", "61.000,00", "01.01.2026", "31.03.2026"),
-         ("0202121234", "5.28.20.1.001.7.1", "-4.000,00", "01.01.2026", "31.03.2026"),
+CHILD = [("0202124234", "5.28.20.1.001.4.0", "61.000,00", "01.01.2026", "31.03.2026"),
+         ("0202124234", "5.28.20.1.001.7.1", "-4.000,00", "01.01.2026", "31.03.2026"),
          ("1106154321", "5.28.21.1.001.4.0", "7.125,50", "01.02.2026", "28.02.2026")]
 
 
@@ -175,7 +175,7 @@ def test_split_as_excel_templates(siu, tmp_path):
 
 
 def test_split_with_an_error_writes_no_file_at_all(siu, tmp_path):
-    broken = [*ADULT, ("0202121234", "5.28.20.1.001.4.0", "1,00", "01.01.2026", "")]  # no end date: an error
+    broken = [*ADULT, ("0202124234", "5.28.20.1.001.4.0", "1,00", "01.01.2026", "")]  # no end date: an error
     run = siu("convert", *_case_extract(tmp_path, broken + CHILD), "--split", "--out", str(tmp_path / "ud"))
     assert run.exit_code == 1
     assert not (tmp_path / "ud").exists() or list((tmp_path / "ud").iterdir()) == [], "no file, no temporary file"

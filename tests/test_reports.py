@@ -22,7 +22,7 @@ HEADER = ["CPR", "Beløb", "Fra", "Til", "Kontostreng", "Tekst"]
 OK_ACCOUNT = "5.38.50.1.001.4.0"
 
 # Made-up CPR numbers used by the inputs below; none may appear unmasked in any report.
-CPRS = ["0101601235", "1503722468", "2002851113", "0707070707", "3102601235", "1234569998", "1111111118"]
+CPRS = ["0101601235", "1503722468", "2002851113", "0707074707", "3102601235", "1234569998", "1111114118"]
 
 BROKEN_ROWS = [
     # a clean line, and the same line again (SIU401)
@@ -30,12 +30,12 @@ BROKEN_ROWS = [
     ["010160-1235", "42.500,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, "Bakkehuset jan"],
     ["150372-2468", "39.875,50", "01.02.2025", "", OK_ACCOUNT, "mangler slutdato"],  # SIU111
     ["2002851113", "12.000,00", "31.03.2025", "01.03.2025", OK_ACCOUNT, "byttet om"],  # SIU112
-    ["0707070707", "0,00", "01.04.2025", "30.04.2025", OK_ACCOUNT, "nul"],  # SIU130
+    ["0707074707", "0,00", "01.04.2025", "30.04.2025", OK_ACCOUNT, "nul"],  # SIU130
     ["310260-1235", "1.000,00", "01.05.2025", "31.05.2025", OK_ACCOUNT, "umulig dato"],  # SIU103
     ["12345-6789", "1.000,00", "01.05.2025", "31.05.2025", OK_ACCOUNT, "ikke et CPR"],  # SIU102
     ["1234569998", "8.000,00", "01.06.2025", "30.06.2025", OK_ACCOUNT, "fiktivt uden for § 109"],  # SIU104
-    ["1111111118", "5.000,00", "01.01.2052", "31.01.2052", OK_ACCOUNT, "tastefejl i år"],  # SIU114
-    ["1111111118", "5.000,00", "01.01.2025", "31.01.2025", "5.22.07.1.001.4.0", "forkert funktion"],  # SIU120
+    ["1111114118", "5.000,00", "01.01.2052", "31.01.2052", OK_ACCOUNT, "tastefejl i år"],  # SIU114
+    ["1111114118", "5.000,00", "01.01.2025", "31.01.2025", "5.22.07.1.001.4.0", "forkert funktion"],  # SIU120
     ["1503722468", "-2.000,00", "01.03.2025", "31.03.2025", "5.38.52.1.001.7.7", "refusion uden udgift"],  # SIU402
 ]
 
@@ -131,7 +131,7 @@ def test_errors_exit_1_and_write_no_delivery(siu, tmp_path):
 
 
 def test_warnings_exit_0_and_1_with_strict(siu, tmp_path):
-    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707070707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
     run = siu("convert", src, *BASE, "--out", tmp_path / "out")
     assert run.exit_code == 0, run.output
     assert len(list((tmp_path / "out").glob("*.xml"))) == 1
@@ -141,7 +141,7 @@ def test_warnings_exit_0_and_1_with_strict(siu, tmp_path):
 
 
 def test_severity_override_in_siu_toml(siu, tmp_path):
-    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707070707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
     (tmp_path / "siu.toml").write_text('[severity]\nSIU130 = "error"\n', encoding="utf-8")
     run = siu("validate", src, *BASE, "--config", tmp_path / "siu.toml")
     assert run.exit_code == 1 and "SIU130 · fejl" in run.stdout
@@ -220,7 +220,7 @@ def test_no_full_cpr_in_console_json_or_xlsx(siu, tmp_path, kind):
 
 
 def test_a_file_named_after_a_citizen_is_masked_in_reports(siu, tmp_path):
-    src = write_csv(tmp_path / "0101601235.csv", good_rows() + [["0707070707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(tmp_path / "0101601235.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
     run = siu("validate", src, *BASE, "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx")
     text = run.stdout + (tmp_path / "r.json").read_text(encoding="utf-8") + _xlsx_text(tmp_path / "r.xlsx")
     assert "010160-xxxx.csv" in text and _leaks(text) == []
@@ -321,7 +321,7 @@ def register_rules():
 def test_a_local_plugin_rule_runs_reports_and_can_be_made_an_error(siu, tmp_path):
     (tmp_path / "siu_local.py").write_text(LOCAL_RULES, encoding="utf-8")
     (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n', encoding="utf-8")
-    src = write_csv(tmp_path / "in.csv", good_rows() + [["0707070707", "150.000,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(tmp_path / "in.csv", good_rows() + [["0707074707", "150.000,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
     run = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml", "--report-json", tmp_path / "r.json")
     assert run.exit_code == 0, run.output
     assert "LOKAL901 · advarsel" in run.stdout and "in.csv, række 5, kolonne Beløb" in run.stdout

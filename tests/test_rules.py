@@ -79,11 +79,16 @@ RECORD_CASES = {
     # 31 February is not a date; 29 February 2000 is (a leap year) and modulus 11 is never checked
     "SIU103": (dict(psr_id="3102601235"), dict(psr_id="2902004000")),
     "SIU104": (dict(psr_id="1234569998"), dict(psr_id="1234569998", paragraph="SEL109", kontostreng="53842100140", function="5.38.42")),
+    # born 1901: 124 years old in 2025 (a shared placeholder); born 1920 is 105
+    "SIU106": (dict(psr_id="0101010000"), dict(psr_id="0101201234")),
     "SIU110": (dict(start=None), dict(start=None, invalid=("start",))),
     "SIU111": (dict(end=None), dict(end=None, invalid=("end",))),
     "SIU112": (dict(start=D(2025, 2, 1), end=D(2025, 1, 31)), dict(start=D(2025, 1, 31), end=D(2025, 1, 31))),
     "SIU113": (dict(start=D(2024, 3, 1), end=D(2024, 12, 31)), dict(start=D(2024, 3, 1), end=D(2025, 1, 1))),
     "SIU114": (dict(start=D(2023, 1, 1), end=D(2023, 12, 31)), dict(start=D(2024, 1, 1), end=D(2024, 1, 31))),
+    "SIU115": (dict(end=D(9999, 12, 31)), dict(end=D(2025, 12, 31))),
+    "SIU116": (dict(start=D(2019, 3, 1), end=D(2025, 1, 31)), dict(start=D(2025, 1, 1), end=D(2026, 1, 31))),
+    "SIU117": (dict(start=D(2023, 12, 20), end=D(2025, 1, 5)), dict(start=D(2024, 1, 1), end=D(2025, 1, 5))),
     "SIU120": (dict(function="5.38.99", dranst="1"), dict(function="5.38.50", dranst="1")),
     "SIU121": (dict(paragraph=None, area=None, function="5.38.45"), dict(paragraph="SEL110", area="voksen", function="5.38.45")),
     "SIU122": (dict(paragraph="SEL999", area=None), dict(paragraph="SEL110")),

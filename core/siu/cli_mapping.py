@@ -68,7 +68,8 @@ _SHOWN_ARTSKONTI = 5
 
 def account_key(dims: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The local account combination a starter rule is written for."""
-    key = tuple((d, dims[d]) for d in _CARRIERS if dims.get(d))
+    # A G/L account that is also the artskonto (SAP, `art_from`) gives the art, not the function.
+    key = tuple((d, dims[d]) for d in _CARRIERS if dims.get(d) and not (d == "gl_account" and dims[d] == dims.get("artskonto")))
     if not key and dims.get("artskonto"):
         key = (("artskonto", dims["artskonto"]),)
     return key

@@ -53,6 +53,8 @@ class Validation(BaseModel):
     ceilings: dict[str, float] = Field(default_factory=dict)  # paragraph → annualised ceiling (kr.)
     tolerance: float = Field(1.0, ge=0)  # reconciliation: allowed difference in kroner per function/kind
     accounts: Path | None = None  # reconciliation: trial balance (CSV/xlsx), relative to siu.toml
+    max_age: int = Field(110, gt=0)  # SIU106: an older citizen's CPR is probably a placeholder
+    placeholder_overlaps: int = Field(5, ge=2)  # SIU407: § 109 lines on one CPR covering the same day
 
 
 class DeliverySettings(BaseModel):

@@ -689,7 +689,8 @@ def describe_dims(dims: dict[str, str], lang: str = "da") -> str:
     """The local account as users read it: ``PSP XG-5385010001-0001, artskonto 40110000``."""
     k = 1 if lang == "en" else 0
     none = "(no account)" if k else "(ingen konto)"
-    return ", ".join(f"{DIM_LABELS[d][k]} {dims[d]}" for d in DIMENSIONS if dims.get(d)) or none
+    shown = [d for d in DIMENSIONS if dims.get(d) and not (d == "artskonto" and dims[d] == dims.get("gl_account"))]  # SAP: one account
+    return ", ".join(f"{DIM_LABELS[d][k]} {dims[d]}" for d in shown) or none
 
 
 def mapping_for(context: Context) -> MappingFile | None:

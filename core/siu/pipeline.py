@@ -31,6 +31,7 @@ from siu.kontostreng import Kontostreng
 from siu.ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY, kr
 from siu.mapping import DIMENSIONS, NO_ART, UNMAPPED, MappingRule, describe_dims, mapping_for
 from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals, new_record
+from siu.periods import is_open_date, too_long
 from siu.plugins import PluginHost
 from siu.rules import RuleEngine
 from siu.specpack import SpecPack
@@ -562,8 +563,18 @@ def period_year(start: dt.date, end: dt.date) -> int:
 
 def line_year(start: dt.date | None, end: dt.date | None, fallback: dt.date | None = None) -> int | None:
     """The year a line belongs to: its period's (see :func:`period_year`), else the year of the one
-    date it has, else of ``fallback`` (e.g. the posting date, when guessing the reporting year)."""
+    date it has, else of ``fallback`` (e.g. the posting date, when guessing the reporting year).
+
+    Marker dates such as 31.12.9999 are not dates (:func:`siu.periods.is_open_date`), and a period
+    longer than one expenditure can cover says nothing about one year: neither votes, so a
+    2025 stay "until 9999" counts for 2025, not for the year 5012 in the middle."""
+    if start is not None and is_open_date(start):
+        start = None
+    if end is not None and is_open_date(end):
+        end = None
     if start is not None and end is not None:
+        if start <= end and too_long(start, end):
+            return fallback.year if fallback is not None and not is_open_date(fallback) else None
         return period_year(start, end)
     day = end or start or fallback
     return day.year if day is not None else None

@@ -23,6 +23,7 @@ from siu.hookspecs import hookimpl
 from siu.models import Kind, Location, Record
 from siu.parsing import format_amount_danish
 from siu.reconcile import reconciliation
+from siu.rules_plausible import RULES as PLAUSIBILITY_RULES
 from siu.rules import Hit, Rule, delivery_rule, record_rule
 
 # --- per-run constants ------------------------------------------------------------------------
@@ -881,6 +882,7 @@ RULES: list[Rule] = [
     SeveralYears,
     ExtremeValues,
     reconciliation,
+    *PLAUSIBILITY_RULES,  # SIU106, SIU115-SIU117, SIU407: placeholders passing as facts
 ]
 
 

@@ -86,35 +86,56 @@ def detect_encoding(data: bytes) -> str:
 def detect_delimiter(sample: str) -> str:
     """The delimiter among ``;``, TAB, ``,``, ``|`` that splits the sample's lines most consistently.
 
-    A delimiter's score is the number of lines that hold it (outside quotes) as often as most
-    lines do; SAP title and separator lines above the header do not share that count. Danish
-    exports use ``;`` (``,`` is the decimal sign and shows up in every amount), so ``;`` wins
-    whenever it splits at least 80 % as many lines as the best other candidate.
+    Consistency is weighed per line: a delimiter scores one for each line that holds it (outside
+    quotes) as often as most lines do, and loses one for each line that holds it a different
+    number of times; lines without it (SAP title lines above the header) count for nothing. Ties
+    go to the delimiter that makes more columns. So a TAB list whose texts hold ``;`` (an SAP
+    FBL3N export) is read as TAB: every line has the same number of tabs, while ``;`` is missing
+    from the header and varies with the text; when every line has the same number of tabs, TAB
+    wins outright. Danish exports use ``;`` with ``,`` as the decimal
+    sign in every amount, so ``;`` wins over ``,`` whenever it scores at least 80 % as much.
     """
     lines = [line for line in sample.splitlines() if line.strip()][:100]
+    tabs = {_count_outside_quotes(line, "\t") for line in lines}
+    if len(tabs) == 1 and tabs != {0}:
+        return "\t"  # every line has the same number of tabs: a TAB list, whatever its texts hold
     scores: dict[str, tuple[int, int]] = {}
     for delim in DELIMITERS:
         counts = [_count_outside_quotes(line, delim) for line in lines]
         positive = [c for c in counts if c > 0]
         if positive:
             mode = max(sorted(set(positive)), key=positive.count)
-            scores[delim] = (positive.count(mode), mode)
+            consistent = positive.count(mode)
+            scores[delim] = (consistent - (len(positive) - consistent), mode)
     if not scores:
         return ";"
-    best = max(DELIMITERS, key=lambda d: scores.get(d, (0, 0)))
+    best = max(DELIMITERS, key=lambda d: scores.get(d, (-(10**9), 0)))
     semicolon = scores.get(";")
-    if semicolon and semicolon[0] >= 0.8 * scores[best][0]:
+    if best == "," and semicolon and semicolon[0] >= 0.8 * scores[","][0]:
         return ";"
     return best
 
 
 def _count_outside_quotes(line: str, delim: str) -> int:
-    count, quoted = 0, False
+    """How often ``delim`` splits ``line`` as the csv module reads it: a quote opens a quoted
+    field only at the start of a field (``Ophold "Lærkevej"`` is plain text)."""
+    if '"' not in line:
+        return line.count(delim)
+    count, quoted, at_start, closed = 0, False, True, False
     for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delim and not quoted:
+        if quoted:
+            if ch == '"':
+                quoted, closed = False, True
+            continue
+        if ch == '"' and (at_start or closed):  # a field's opening quote, or a doubled quote inside one
+            quoted, at_start, closed = True, False, False
+            continue
+        closed = False
+        if ch == delim:
             count += 1
+            at_start = True
+        else:
+            at_start = False
     return count
 
 

@@ -35,6 +35,7 @@ from siu.parsing import (
     check_decimal_separator,
     clean_text,
     debit_minus_credit,
+    format_amount_danish,
     is_blank,
     parse_amount,
     parse_date,
@@ -129,10 +130,10 @@ TABLE_ERRORS = {
             "SIU023",
             ("Ugyldig indstilling for indlæsning", "Invalid reading option"),
             (
-                "En indstilling for, hvordan filen skal læses (--decimal, --delimiter eller `period` i "
-                "`[source.NAVN]` i siu.toml), har en værdi, siu ikke kender. Filen er ikke læst.",
-                "An option for how to read the file (--decimal, --delimiter or `period` in `[source.NAME]` "
-                "of siu.toml) has a value siu does not know. The file was not read.",
+                "En indstilling for, hvordan filen skal læses (--decimal, --delimiter, eller `period` eller "
+                "`art_from` i `[source.NAVN]` i siu.toml), har en værdi, siu ikke kender. Filen er ikke læst.",
+                "An option for how to read the file (--decimal, --delimiter, or `period` or `art_from` in "
+                "`[source.NAME]` of siu.toml) has a value siu does not know. The file was not read.",
             ),
         ),
     ]
@@ -239,6 +240,80 @@ PERIOD_DERIVED = define(
     ),
 )
 
+PERIOD_FROM_POSTING_DATE = define(
+    "SIU028",
+    "warning",
+    ("Periode gættet ud fra bogføringsdatoen", "Period guessed from the posting date"),
+    (
+        "{file} har ingen periodekolonner; på {count} linjer (udgifter {expenditure} kr., indtægter {revenue} kr.) "
+        "er udgiftsperioden sat til bogføringsdatoens måned, som ikke behøver at være den måned, udgiften dækker",
+        "{file} has no period columns; on {count} lines (expenditure {expenditure} DKK, revenue {revenue} DKK) the "
+        "expenditure period was set to the posting date's month, which need not be the month the expenditure covers",
+    ),
+    (
+        "Med `period = \"posting_month\"` i `[source.NAVN]` får hver linje bogføringsdatoens måned som "
+        "udgiftsperiode. Det er et gæt: et ophold i januar, der bogføres i februar, indberettes som februar. "
+        "Derfor er det en advarsel (en fejl med --strict), der siger hvor mange linjer og hvor mange penge det "
+        "gælder. Det bedste er at tilføje periodekolonnerne (fx Periode fra/til) til udtrækkets layout; "
+        "`text_month` (måneden i posteringsteksten) er et alternativ, når teksten nævner måneden.",
+        "With `period = \"posting_month\"` in `[source.NAME]` every line gets its posting date's month as the "
+        "expenditure period. That is a guess: a January stay booked in February is reported as February. "
+        "So it is a warning (an error with --strict) naming how many lines and how much money it concerns. "
+        "Best is to add the period columns (e.g. Periode fra/til) to the export layout; `text_month` (the month "
+        "in the posting text) is an alternative when the text names the month.",
+    ),
+)
+CPR_FROM_TEXT = define(
+    "SIU027",
+    "info",
+    ("CPR-nummer læst i en tekst", "CPR number read from a text"),
+    (
+        "CPR-nummeret er læst inde i teksten i kolonnen {column} på {count} linjer i {file} (første: række {row})",
+        "The CPR number was read from within the text of the column {column} on {count} lines in {file} (first: row {row})",
+    ),
+    (
+        "SAP og Opus har ofte CPR-nummeret i tildelingsfeltet (Tildeling, ZUONR, Assignment) sammen med anden "
+        "tekst, fx 'Ophold 010160-1234'. siu tager nummeret ud, når det står som et helt ord (adskilt af "
+        "mellemrum eller tegnsætning), og siger her hvor ofte. Et nummer, der hænger sammen med bogstaver "
+        "(fx '0101601234x'), eller flere numre i samme celle læses aldrig som CPR-nummer (SIU102). En "
+        "egentlig CPR-kolonne (CPR, CPR-nr, Personnummer) må kun indeholde cifre, bindestreg og mellemrum.",
+        "SAP and Opus often keep the CPR number in the assignment field (Tildeling, ZUONR, Assignment) along with "
+        "other text, e.g. 'Ophold 010160-1234'. siu takes the number out when it stands as a whole word "
+        "(separated by spaces or punctuation) and says here how often. A number joined to letters (e.g. "
+        "'0101601234x') or several numbers in one cell are never read as a CPR number (SIU102). A proper CPR "
+        "column (CPR, CPR-nr, Personnummer) may hold only digits, a hyphen and spaces.",
+    ),
+)
+ART_FROM_GL = define(
+    "SIU029",
+    "info",
+    ("Arten taget fra finanskontoen", "Art taken from the G/L account"),
+    (
+        "{file} har ingen artskontokolonne; arten er taget fra finanskontoen ({column}) på {count} linjer",
+        "{file} has no artskonto column; the art was taken from the G/L account ({column}) on {count} lines",
+    ),
+    (
+        "I kommunernes SAP (også KMD Opus) er finanskontoen (HKONT, Sagskonto, Hovedbogskonto, RACCT) "
+        "artskontoen: dens to første cifre er ministeriets art. Har udtrækket ingen særskilt artskontokolonne, "
+        "tager SAP-adapteren derfor arten fra finanskontoen. Indstillingen `art_from` i `[source.NAVN]` i "
+        "siu.toml styrer det: `\"gl_account\"` (standard for sap) eller `\"artskonto\"` (standard for de "
+        "øvrige; arten tages kun fra en artskontokolonne). En tilknytningsregels `art` går altid forud.",
+        "In municipal SAP (KMD Opus included) the G/L account (HKONT, Sagskonto, Hovedbogskonto, RACCT) is the "
+        "artskonto: its first two digits are the ministry's art. When the export has no separate artskonto "
+        "column, the SAP adapter therefore takes the art from the G/L account. The setting `art_from` in "
+        "`[source.NAME]` of siu.toml controls it: `\"gl_account\"` (the default for sap) or `\"artskonto\"` "
+        "(the default for the others; the art comes from an artskonto column only). A mapping rule's `art` always "
+        "wins.",
+    ),
+)
+ART_SOURCES = ("artskonto", "gl_account")
+# Assignment fields: free text in which a CPR may stand among other words (SAP's ZUONR).
+ASSIGNMENT_HEADERS = ("Tildeling", "ZUONR", "Assignment")
+# A CPR standing as a whole word in a text: not joined to letters, digits or an underscore.
+_CPR_WORD = re.compile(r"(?<![\w])(\d{6})[- ]?(\d{4})(?![\w])")
+# What a CPR cell may hold besides digits: hyphens (also Excel's dashes) and spaces.
+_CPR_SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015 ")
+
 FIELD_NAMES = {
     "amount": ("Beløbet", "The amount"),
     "amount_unsigned": ("Beløbet", "The amount"),
@@ -308,15 +383,23 @@ def parse_sex(value: Any) -> str:
     return _SEX[key]
 
 
-def cpr_from_cell(value: Any) -> str | None:
-    """The CPR in a cell: the cell itself, or the one CPR-looking number inside a longer text
-    (Opus/SAP often keep it in the assignment field ``Tildeling``/ZUONR)."""
+def cpr_from_cell(value: Any, in_text: bool = True) -> str | None:
+    """The CPR in a cell, never trimmed to fit.
+
+    A cell of digits and separators is returned as it is (the pipeline normalises it or reports
+    SIU102). With ``in_text`` (an assignment field such as ``Tildeling``/ZUONR, where Opus and SAP
+    keep the CPR among other words), the one CPR-looking number standing as a whole word in a
+    longer text is returned; a number joined to letters (``0505751234x``) or several numbers are
+    not, so the cell is returned whole and fails as SIU102.
+    """
     text = clean_text(value)
     if text is None:
         return None
     if isinstance(value, (int, float)) and len(text) == 9:
         text = "0" + text  # a spreadsheet dropped the leading zero of DDMMYY
-    found = [m.group(0) for m in CPR_IN_CELL.finditer(text)]
+    if not in_text or all(ch.isdigit() or ch in _CPR_SEPARATORS for ch in text):
+        return text
+    found = [m.group(0) for m in _CPR_WORD.finditer(text)]
     return found[0] if len(found) == 1 else text
 
 
@@ -330,6 +413,15 @@ class TabularSource(Source):
     signature: Sequence[str] = ()
     # Whether a signed amount column states debit/credit (true for ledgers, where a minus is a credit).
     explicit_sign: bool = True
+    # Where the art comes from when the export has no artskonto column (``art_from`` in siu.toml
+    # overrides): "artskonto" (only from such a column) or "gl_account" (the G/L account, as in SAP).
+    art_from: str = "artskonto"
+
+    def cpr_in_text(self, match: HeaderMatch, options: ReadOptions) -> bool:
+        """Whether the CPR column is an assignment field, where a CPR may stand among other
+        words (``Tildeling``/ZUONR); a proper CPR column must hold the number alone."""
+        label = match.labels.get("cpr")
+        return label is not None and normalise_header(label) in {normalise_header(h) for h in ASSIGNMENT_HEADERS}
 
     def matcher(self, options: ReadOptions) -> HeaderMatcher:
         aliases = {k: list(v) for k, v in self.aliases.items()}
@@ -432,6 +524,14 @@ class TabularSource(Source):
                 detail_en=f"[source.{self.name}] aliases must give headers as text, e.g. cpr = \"Personnr\" or cpr = [\"A\", \"B\"]",
             )
             return
+        art_from = options.settings.get("art_from", self.art_from)
+        if art_from not in ART_SOURCES:
+            yield BAD_OPTION.make(
+                location=Location(file=file),
+                detail_da=f"Ukendt kilde til arten: art_from = {art_from!r}; brug {' eller '.join(ART_SOURCES)}",
+                detail_en=f"Unknown source of the art: art_from = {art_from!r}; use {' or '.join(ART_SOURCES)}",
+            )
+            return
         matcher = self.matcher(options)
         try:
             match, pending = matcher.find(rows)
@@ -454,8 +554,20 @@ class TabularSource(Source):
             yield NO_PERIOD_RULE.make(location=Location(file=file, sheet=sheet), file=file, source=self.name)
         derived = 0
         underived: list[int] = []
+        derived_money = [Decimal(0), Decimal(0)]  # expenditure, revenue of lines given the posting month
         columns = dict(match.labels)
         totals = TotalsCheck(file=file, sheet=sheet, column=columns.get("amount") or columns.get("amount_unsigned"))
+        # In municipal SAP the G/L account is the artskonto: without an artskonto column, copy it.
+        art_from_gl = art_from == "gl_account" and "gl_account" in match.index and "artskonto" not in match.index
+        if art_from_gl:
+            columns["artskonto"] = columns["gl_account"]
+            info.note("art_from", columns["gl_account"])
+        art_lines = 0
+        cpr_at = match.index.get("cpr")
+        plan = _plan(match)
+        plan.cpr_in_text = self.cpr_in_text(match, options)
+        from_text = 0
+        from_text_row = 0
         try:
             for number, cells in _chain(pending, rows):
                 info.rows_read += 1
@@ -486,8 +598,19 @@ class TabularSource(Source):
                 if not has_period and derive and posting.start is None and posting.end is None:
                     if self.derive_period(posting, derive):
                         derived += 1
+                        derived_money[posting.amount < 0] += posting.amount
                     else:
                         underived.append(number)
+                if art_from_gl:
+                    gl = posting.dims.get("gl_account")
+                    if gl is not None:
+                        posting.dims["artskonto"] = gl
+                        art_lines += 1
+                if plan.cpr_in_text and posting.cpr is not None:
+                    raw = cells[cpr_at] if cpr_at is not None and cpr_at < len(cells) else None
+                    if isinstance(raw, str) and posting.cpr != raw.strip():
+                        from_text += 1
+                        from_text_row = from_text_row or number
                 yield posting
         except TableError as exc:
             yield table_error(exc, Location(file=file, sheet=sheet))
@@ -496,10 +619,22 @@ class TabularSource(Source):
             info.note("total_lines", f"{totals.agreed}/{totals.checked}")  # total lines that agree / checked
         if info.skipped_rows:
             info.note("skipped", ", ".join(f"{n} {r}" for r, n in info.skipped_rows.items()))
+        if art_lines:
+            yield ART_FROM_GL.make(location=Location(file=file, sheet=sheet), file=file, column=columns["gl_account"], count=art_lines)
+        if from_text:
+            yield CPR_FROM_TEXT.make(
+                location=Location(file=file, sheet=sheet, row=from_text_row, column=columns.get("cpr")),
+                file=file, column=columns.get("cpr"), count=from_text, row=from_text_row,
+            )
         if derive and not has_period:
             da, en = PERIOD_RULES[derive]
             info.note("period", da)
-            if derived:
+            if derived and derive == "posting_month":  # a guess: said as a warning with its money
+                yield PERIOD_FROM_POSTING_DATE.make(
+                    location=Location(file=file, sheet=sheet), file=file, count=derived,
+                    expenditure=format_amount_danish(derived_money[0]), revenue=format_amount_danish(derived_money[1]),
+                )
+            elif derived:
                 yield PERIOD_DERIVED.make(location=Location(file=file, sheet=sheet), file=file, how=da, how_en=en, count=derived)
             if underived:
                 yield PERIOD_NOT_DERIVED.make(
@@ -646,7 +781,7 @@ class TabularSource(Source):
                 clean = parsed(texts, value, clean_text)
                 if clean is not None:
                     dims[name] = clean
-        cpr = parsed(plan.cprs, raw_cpr, cpr_from_cell)
+        cpr = parsed(plan.cprs, raw_cpr, cpr_from_cell if plan.cpr_in_text else _cpr_alone)
         posting = new_posting(
             source=self.name,
             location=location,
@@ -742,6 +877,10 @@ def _close(rows: Any) -> None:
         rows.close()
 
 
+def _cpr_alone(value: Any) -> str | None:
+    return cpr_from_cell(value, in_text=False)
+
+
 def _no_key(value: Any) -> bool:
     """A key cell that identifies nothing: blank, or only the ``*`` of an ALV subtotal."""
     return value is None or not str(value).strip().strip("*")
@@ -796,6 +935,7 @@ class _RowPlan:
         self.texts: dict[str, str] = {}
         self.cprs: dict[str, str] = {}
         self.flags: dict[str, bool] = {}
+        self.cpr_in_text = True  # set by TabularSource.read from the CPR column's header
 
     def pick(self, cells: list[Any]) -> tuple[Any, ...]:
         """The cells of :data:`_ROW_FIELDS`, None for a field the file lacks or the row is short of."""

@@ -6,7 +6,8 @@ lines above the header, ``|``-separated "unconverted" lists with ``---`` lines, 
 headers and subtotal rows are skipped and counted by the shared
 :class:`siu.tabular.TabularSource`. The CPR usually sits in the assignment field (ZUONR,
 Tildeling). SAP exports have no expenditure period: set ``[source.sap] period = "posting_month"``
-or ``"text_month"`` in siu.toml.
+or ``"text_month"`` in siu.toml. In municipal SAP the G/L account is the artskonto, so without an
+artskonto column the art comes from the G/L account (``art_from``, finding SIU029).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class SapSource(TabularSource):
     required = ("cpr",)
     one_of = (("amount", "amount_unsigned", "debit"), ("gl_account", "kontostreng"))
     signature = SIGNATURE
+    # In municipal SAP the G/L account is the artskonto (SIU029); `art_from = "artskonto"` turns it off.
+    art_from = "gl_account"
 
     def clues(self, rows: list[list[Any]], header: int) -> list[tuple[str, str]]:
         """ALV layout: title lines above the header, a ``|`` list with ``---`` lines."""

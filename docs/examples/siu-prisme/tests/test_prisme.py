@@ -32,7 +32,7 @@ def read(path: Path) -> tuple[list[Posting], list[Finding], ReadInfo]:
 
 def test_the_leading_zero_of_a_cpr_is_restored():
     postings, _, _ = read(SAMPLE)
-    assert postings[-1].cpr == "0303030303"
+    assert postings[-1].cpr == "0303854321"
 
 
 def test_a_line_in_a_foreign_currency_is_skipped_and_reported(tmp_path):
