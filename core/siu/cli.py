@@ -609,10 +609,10 @@ def main() -> None:
     temporary file left, exit 128 + signal); an unexpected internal error prints a masked,
     escaped message, no locals (exit 70)."""
     masking.install_streams()
-    safeio.install_signal_handlers()
     lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
     try:
-        app()
+        with safeio.signal_handlers():
+            app()
     except SystemExit:
         raise
     except safeio.Interrupted as exc:

@@ -28,6 +28,7 @@ from rich.table import Table
 
 from siu.adapters import ReadInfo, ReadOptions
 from siu.cpr import mask_cpr
+from siu.masking import console_text, mask_text
 from siu.mapping import DIMENSIONS, MappingError, MappingFile, describe_dims, load_mapping
 from siu.models import AccountMapping, Finding, Posting, Severity
 from siu.parsing import format_amount_danish
@@ -264,10 +265,11 @@ def init(
     nameless = combos.pop((), None)
     ordered = _sorted(combos)
     if ordered:
+        # the draft is output too: a local account value that could be a CPR is masked (siu.masking)
         if out.suffix.lower() == ".csv":
-            data = starter_csv(ordered).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+            data = mask_text(starter_csv(ordered)).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
         else:
-            data = starter_toml(ordered, scan, covered, dt.date.today()).encode("utf-8")
+            data = mask_text(starter_toml(ordered, scan, covered, dt.date.today())).encode("utf-8")
         with atomic_output(out.resolve()) as (fh, tmp):
             fh.write(data)
         commit(tmp, out.resolve())
@@ -393,14 +395,14 @@ def check(
         for col in (("Lokal konto", "Local account"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)], justify="left" if col[0] == "Lokal konto" else "right")
         for c in _sorted(unmapped):
-            table.add_row(escape(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
+            table.add_row(console_text(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
     if ambiguous:
         table = Table(title=("Postings several rules match (the first wins)" if en else "Posteringer, som flere regler passer på (den første vinder)"))
         for col in (("Lokal konto", "Local account"), ("Regler", "Rules"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)])
         for c in _sorted(ambiguous):
-            table.add_row(escape(describe_dims(c.dims, lang)), escape(", ".join(c.rules)), str(c.postings), format_amount_danish(c.total))
+            table.add_row(console_text(describe_dims(c.dims, lang)), console_text(", ".join(c.rules)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
 
     n_unmapped = sum(c.postings for c in unmapped.values())

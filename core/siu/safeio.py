@@ -6,8 +6,8 @@
 - While a file is in use siu holds a ``flock`` on it, so a later run can tell a leftover of a
   killed run (SIGKILL, power cut) from a file another siu is still writing, and removes only the
   former (:func:`remove_stale`; the run reports it as SIU903).
-- SIGINT and SIGTERM raise :class:`Interrupted` (once :func:`install_signal_handlers` ran, as
-  the ``siu`` command does), so every ``finally`` runs and :func:`cleanup` removes what is left.
+- SIGINT and SIGTERM raise :class:`Interrupted` (inside :func:`signal_handlers`, as the ``siu``
+  command runs), so every ``finally`` runs and :func:`cleanup` removes what is left.
 - The renames that publish a run's files happen in one :func:`transaction`, with signals held:
   a signal either stops the run before any file is published, or comes after all of them.
 """
@@ -81,12 +81,23 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
-def install_signal_handlers() -> None:
-    """SIGINT and SIGTERM raise :class:`Interrupted` from now on (main thread only)."""
-    global _installed
-    for sig in (signal.SIGINT, signal.SIGTERM):
+@contextlib.contextmanager
+def signal_handlers() -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only); the
+    previous handlers come back afterwards. Starts a fresh run: nothing committed, nothing held."""
+    global _installed, _holding, _pending
+    committed.clear()
+    _holding, _pending = False, None
+    old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in old:
         signal.signal(sig, _handler)
     _installed = True
+    try:
+        yield
+    finally:
+        _installed = False
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 def hold_signals() -> None:
