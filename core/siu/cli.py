@@ -609,6 +609,9 @@ def main() -> None:
     temporary file left, exit 128 + signal); an unexpected internal error prints a masked,
     escaped message, no locals (exit 70)."""
     masking.install_streams()
+    if os.environ.get("SIU_DEBUG") != "1":
+        # errors Python can only report (a library's generator collected half-way): never a traceback
+        sys.unraisablehook = lambda unraisable: None
     lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
     try:
         with safeio.signal_handlers():

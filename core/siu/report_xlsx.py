@@ -265,6 +265,21 @@ def write_xlsx_report(
             except Exception as exc:  # the input was read once already; say why the copy is missing
                 ws = masked_sheet(wb, f"Input {n}")
                 ws.append([mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500]])
-    with atomic_output(target) as (fh, tmp):
-        wb.save(fh)
+    try:
+        with atomic_output(target) as (fh, tmp):
+            wb.save(fh)
+    except BaseException:
+        _abandon(wb)
+        raise
     commit(tmp, target)
+
+
+def _abandon(wb: Workbook) -> None:
+    """Finish the sheets of a workbook that will not be saved (an unwritable folder, a full
+    disk), so openpyxl's half-written sheet streams do not print tracebacks when collected."""
+    for ws in wb.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+        except Exception:  # the workbook is dropped anyway
+            pass
