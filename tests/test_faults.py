@@ -230,3 +230,22 @@ def test_a_spec_packs_file_name_cannot_leave_the_output_folder(siu, tmp_path, te
     assert run.exception is None, run.exception
     assert "[file] name" in run.stderr
     assert not list(tmp_path.rglob("SIU_*")) and not (Path("/tmp") / "SIU_101").exists()
+
+
+def test_mapping_init_into_an_unwritable_folder_is_a_usage_error(siu, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    run = siu("mapping", "init", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--out", tmp_path / "a-file" / "udkast.toml")
+    assert run.exit_code == 2, run.output
+    assert run.exception is None, run.exception
+    assert "udkast.toml" in run.stderr
+
+
+def test_side_by_side_runs_share_one_private_temp_folder_until_the_last_is_done(tmp_path):
+    import tempfile
+
+    before = tempfile.tempdir
+    with safeio.private_tempdir(tmp_path / "a") as first:
+        with safeio.private_tempdir(tmp_path / "b") as second:
+            assert second == first and tempfile.gettempdir() == str(first)
+        assert first.exists(), "still in use by the first run"
+    assert not first.exists() and tempfile.tempdir == before

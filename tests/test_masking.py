@@ -134,3 +134,16 @@ def test_masking_is_idempotent_and_leaves_no_control_character(text):
     once = mask_text(text)
     assert mask_text(once) == once
     assert not re.search(r"[\x00-\x1f\x7f-\x9f]", escape_controls(text))
+
+
+def test_logging_and_warnings_on_stderr_pass_the_filter():
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, warnings; from siu.masking import install_streams; install_streams();"
+        "logging.warning('CPR 0101601235 i en log'); warnings.warn('tal 505751234 i en advarsel')"
+    )
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stderr
+    assert "010160-xxxx" in err and "50575-xxxx" in err
+    assert "0101601235" not in err and "505751234" not in err

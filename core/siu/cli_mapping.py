@@ -270,9 +270,12 @@ def init(
             data = mask_text(starter_csv(ordered)).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
         else:
             data = mask_text(starter_toml(ordered, scan, covered, dt.date.today())).encode("utf-8")
-        with atomic_output(out.resolve()) as (fh, tmp):
-            fh.write(data)
-        commit(tmp, out.resolve())
+        try:
+            with atomic_output(out.resolve()) as (fh, tmp):
+                fh.write(data)
+            commit(tmp, out.resolve())
+        except OSError as exc:  # a read-only or full folder, a path through a file
+            fail(lang, UsageError(f"Kan ikke skrive {out}: {exc.strerror}", f"Cannot write {out}: {exc.strerror}"))
         n = sum(c.postings for c in ordered)
         console.print(
             f"Wrote {out}: {len(ordered)} account combinations without a rule ({n} postings)"

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from siu.caching import parsed
 from siu.masking import escape_controls, safe_text
 from siu.models import Finding, Location, Severity, safe_value
+
+
+_SAFE_PARAMS: dict[str, str] = {}  # parameter text → masked: the same account or file recurs on many findings
 
 
 class _SafeDict(dict[str, Any]):
@@ -60,7 +64,7 @@ class Code:
         masked = safe_value(value)
         # parameters quote data too (a local account, a paragraph code, a file name): masked and
         # with control characters escaped, so no message can carry a CPR or a terminal escape
-        safe = {k: safe_text(v) if isinstance(v, str) else v for k, v in params.items()}
+        safe = {k: parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v for k, v in params.items()}
         fill = _SafeDict(safe, value=escape_controls(masked) if masked is not None else "")
         return Finding.model_construct(
             code=self.code,

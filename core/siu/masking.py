@@ -20,8 +20,9 @@ Account numbers such as a PSP element ``XG-5385010001-0001`` or a kontostreng ``
 are not dates and stay readable, so ``siu mapping check`` still names them. A 64-character
 hexadecimal token (a SHA-256 of an input) is left alone.
 
-Everything here is linear in the text: one pass of ``\\d{2,}`` (no backtracking pattern) and a
-constant amount of work per digit run; text without three digits in a row is returned as is.
+Everything here is linear in the text: one pass of ``\\d{5,}`` (``\\d{2,}`` when a ``DD.MM.YY``
+form is present), no backtracking pattern, and a bounded amount of work per digit run; text
+without three digits in a row is returned as is.
 
 Control characters from data are never sent to a terminal: :func:`escape_controls` shows them
 as ``\\x1b``; the stream filter lets through only the few escape sequences rich itself writes
@@ -38,10 +39,14 @@ import unicodedata
 from typing import Any, TextIO
 
 _RUNS = re.compile(r"\d{2,}")
+_LONG_RUNS = re.compile(r"\d{5,}")
+_DIGITS_AT = re.compile(r"\d+")
 _THREE = re.compile(r"\d{3}")
+_DATE_FORM = re.compile(r"\d\d[-./ ]\d\d[-./ ]\d\d")
+# DD.MM.YY (one separator each) not followed by a further digit
+_DATE_AT = re.compile(r"(\d\d)[-./ ](\d\d)[-./ ](\d\d)(?!\d)")
 # separators people type inside a CPR (the forms siu.cpr masks too), NBSP included
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015_/. \u00a0")
-_DATE_SEPARATORS = frozenset("-./ ")
 _SPACES = " \u00a0"
 _HEX = frozenset("0123456789abcdef")
 
@@ -111,49 +116,60 @@ def mask_text(text: str) -> str:
     """``text`` with everything that could be a CPR number masked (``DDMMYY-xxxx``)."""
     if not text or not _THREE.search(text):
         return text
-    runs = [(m.start(), m.end()) for m in _RUNS.finditer(text)]
+    # Only a "DD.MM.YY" form needs the two-digit runs; otherwise runs of five or more suffice.
+    runs = _RUNS if _DATE_FORM.search(text) else _LONG_RUNS
     out: list[str] = []
-    pos = 0
-    i = 0
-    while i < len(runs):
-        s, e = runs[i]
+    pos = 0  # text before pos is done
+    for m in runs.finditer(text):
+        s, e = m.span()
+        if s < pos:  # part of a form masked already
+            continue
         n = e - s
-        # DD.MM.YY then the four digits
-        if n == 2 and i + 3 < len(runs):
-            (s1, e1), (s2, e2), (s3, e3) = runs[i + 1], runs[i + 2], runs[i + 3]
-            if (
-                e1 - s1 == 2
-                and e2 - s2 == 2
-                and 3 <= e3 - s3 <= 5
-                and s1 - e == 1
-                and text[e] in _DATE_SEPARATORS
-                and s2 - e1 == 1
-                and text[e1] in _DATE_SEPARATORS
-                and _gap(text[e2:s3])
-            ):
+        if n == 2:  # DD.MM.YY then three to five digits
+            tail = _DATE_AT.match(text, s)
+            if tail is not None and not (s > 0 and text[s - 1].isdecimal()):
+                rest = _after_gap(text, tail.end(), 3, 5)
+                if rest is not None:
+                    out.append(text[pos:s])
+                    out.append(_masked(tail.group(1) + tail.group(2) + tail.group(3), rest - _gap_end(text, tail.end())))
+                    pos = rest
+            continue
+        if 5 <= n <= 6:  # six (or five) digits, a separator, three to five digits
+            rest = _after_gap(text, e, 3, 5)
+            if rest is not None and 9 <= n + rest - _gap_end(text, e) <= 11:
                 out.append(text[pos:s])
-                out.append(_masked(text[s:e] + text[s1:e1] + text[s2:e2], e3 - s3))
-                pos, i = e3, i + 4
-                continue
-        # six (or five) digits, a separator, three to five digits
-        if 5 <= n <= 6 and i + 1 < len(runs):
-            s1, e1 = runs[i + 1]
-            tail = e1 - s1
-            if 3 <= tail <= 5 and 9 <= n + tail <= 11 and _gap(text[e:s1]):
-                out.append(text[pos:s])
-                out.append(_masked(text[s:e], tail))
-                pos, i = e1, i + 2
+                out.append(_masked(text[s:e], rest - _gap_end(text, e)))
+                pos = rest
                 continue
         if n >= 9 and could_be_cpr(text[s:e]) and not _hash_token(text, s, e):
             keep = 5 if n == 9 else 6
             out.append(text[pos:s])
             out.append(_masked(text[s : s + keep], n - keep))
             pos = e
-        i += 1
     if pos == 0:
         return text
     out.append(text[pos:])
     return "".join(out)
+
+
+def _gap_end(text: str, start: int) -> int:
+    """Where the digits after a separator gap starting at ``start`` begin (at most three characters on)."""
+    j = start
+    while j < len(text) and j - start < 3 and not text[j].isdecimal():
+        j += 1
+    return j
+
+
+def _after_gap(text: str, start: int, shortest: int, longest: int) -> int | None:
+    """The end of a run of ``shortest``–``longest`` digits that follows a CPR separator gap at
+    ``start``, or None."""
+    j = _gap_end(text, start)
+    if j == start or not _gap(text[start:j]):
+        return None
+    run = _DIGITS_AT.match(text, j)
+    if run is None or not shortest <= run.end() - j <= longest:
+        return None
+    return run.end()
 
 
 _KEEP_NEWLINES = {c: v for c, v in _ESCAPE_TABLE.items() if c != 0x0A}

@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -66,7 +67,9 @@ class Interrupted(BaseException):
 
 
 _live: dict[Path, int | None] = {}  # temporary path → descriptor holding its lock
-_queue: list[tuple[Path, Path]] | None = None  # renames waiting for the end of a transaction
+_local = threading.local()  # .queue: renames waiting for the end of this thread's transaction
+_tempdir_lock = threading.Lock()
+_tempdir: list[object] = []  # [path, users, tempdir before] while a private temp folder is in use
 _installed = False
 _holding = False
 _pending: int | None = None
@@ -178,17 +181,28 @@ def private_tempdir(folder: Path) -> Iterator[Path]:
     """A siu temporary folder (0o700) in ``folder`` that ``tempfile`` uses meanwhile, so
     libraries that spill to temporary files (openpyxl's write-only sheets) do it beside the
     output, where siu removes them, and never in the system's temp folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with _quiet():
-        path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".d", dir=folder))
-        _live[path] = _lock(path)
-    old = tempfile.tempdir
-    tempfile.tempdir = str(path)
+    # ``tempfile.tempdir`` is one setting for the whole process: conversions running side by side
+    # (threads) share the first one's folder, which goes when the last of them is done.
+    with _tempdir_lock:
+        if _tempdir:
+            _tempdir[1] = int(_tempdir[1]) + 1  # type: ignore[call-overload]
+            path = Path(str(_tempdir[0]))
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            with _quiet():
+                path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".d", dir=folder))
+                _live[path] = _lock(path)
+            _tempdir[:] = [path, 1, tempfile.tempdir]
+            tempfile.tempdir = str(path)
     try:
         yield path
     finally:
-        tempfile.tempdir = old
-        discard(path)
+        with _tempdir_lock:
+            _tempdir[1] = int(_tempdir[1]) - 1  # type: ignore[call-overload]
+            if _tempdir[1] == 0:
+                tempfile.tempdir = _tempdir[2]  # type: ignore[assignment]
+                _tempdir.clear()
+                discard(path)
 
 
 def _pid(name: str) -> int | None:
@@ -248,9 +262,10 @@ def remove_stale(folder: Path) -> list[str]:
 
 def queue_commit(tmp: Path, target: Path) -> bool:
     """Inside a :func:`transaction`: note the rename for its end and return True."""
-    if _queue is None:
+    queue = getattr(_local, "queue", None)
+    if queue is None:
         return False
-    _queue.append((tmp, target))
+    queue.append((tmp, target))
     return True
 
 
@@ -266,12 +281,11 @@ def transaction() -> Iterator[None]:
     """Collect the renames of every file written inside; do them together at the end, with
     signals held, in the order they were asked for. On an exception nothing is renamed and the
     files are removed."""
-    global _queue
-    if _queue is not None:  # nested: the outer transaction publishes
+    if getattr(_local, "queue", None) is not None:  # nested: the outer transaction publishes
         yield
         return
     queue: list[tuple[Path, Path]] = []
-    _queue = queue
+    _local.queue = queue
     try:
         yield
     except BaseException:
@@ -279,7 +293,7 @@ def transaction() -> Iterator[None]:
             discard(tmp)
         raise
     finally:
-        _queue = None
+        _local.queue = None
     hold_signals()
     try:
         for tmp, target in queue:
