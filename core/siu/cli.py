@@ -98,7 +98,7 @@ def _load_host(settings: Settings, no_plugins: bool, lang: str, raise_conflicts:
         fail(lang, exc)
     for finding in host.warnings():
         _stderr().print(
-            f"[yellow]{'Warning' if lang == 'en' else 'Advarsel'}:[/] {finding.code} {finding.message(lang)}",
+            f"[yellow]{'Warning' if lang == 'en' else 'Advarsel'}:[/] {finding.code} {masking.console_text(finding.message(lang))}",
             highlight=False,
             soft_wrap=True,  # one line per warning, so the SIU_DISABLE_PLUGINS name can be copied
         )
@@ -159,10 +159,8 @@ def detect_source(path: Path, host: PluginHost, lang: str, quiet: bool) -> str:
         )
     confidence, name, sniff = scores[0]
     if not quiet:
-        _stderr().print(
-            f"{path.name}: " + (f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}" if lang == "en" else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}"),
-            highlight=False,
-        )
+        said = f"{path.name}: " + (f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}" if lang == "en" else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}")
+        _stderr().print(masking.console_text(said), highlight=False)
     return name
 
 
@@ -487,7 +485,7 @@ def _convert(
     # nothing written; 130/143 interrupted, nothing written; 70 internal error.
     if write and result.written:
         for output in result.outputs or [result.output]:
-            console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + str(output))
+            console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + masking.console_text(str(output)))
     elif write:
         console.print("No delivery written." if lang == "en" else "Ingen leverance skrevet.")
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
@@ -528,7 +526,7 @@ def demo(
     except (UsageError, ReportWriteError) as exc:
         fail(lang, exc, no_delivery=True)
     if result.written:
-        console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + str(result.output.resolve() if result.output else ""))
+        console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + masking.console_text(str(result.output.resolve() if result.output else "")))
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 

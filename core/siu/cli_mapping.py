@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from siu.adapters import ReadInfo, ReadOptions
@@ -260,7 +259,7 @@ def init(
         combo.add(posting)
     if scan.failures:
         for failure in scan.failures:
-            console.print(("Error: " if en else "Fejl: ") + escape(failure))
+            console.print(("Error: " if en else "Fejl: ") + console_text(failure))
         raise typer.Exit(EXIT_USAGE)
     nameless = combos.pop((), None)
     ordered = _sorted(combos)
@@ -382,16 +381,16 @@ def check(
             combo = ambiguous.setdefault(key, Combination(key, rules=labels))
             combo.add(posting)
     for failure in scan.failures:
-        console.print(("Error: " if en else "Fejl: ") + escape(failure))
+        console.print(("Error: " if en else "Fejl: ") + console_text(failure))
 
-    console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {escape(str(path))} · "
+    console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
                   + (f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in" if en else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"))
     for finding in mapping_file.findings(ctx.spec):
-        console.print(f"[yellow]{finding.code}[/] {escape(finding.message(lang))}")
+        console.print(f"[yellow]{finding.code}[/] {console_text(finding.message(lang))}")
     for code, count in sorted(problems.items()):
         sample = samples[code]
         where = f" ({sample.location})" if sample.location else ""
-        console.print(f"[red]{code}[/] × {count}: {escape(sample.message(lang))}{escape(where)}")
+        console.print(f"[red]{code}[/] × {count}: {console_text(sample.message(lang))}{console_text(where)}")
 
     if unmapped:
         table = Table(title=("Postings without a mapping (SIU201)" if en else "Posteringer uden tilknytning (SIU201)"))

@@ -58,8 +58,8 @@ _CONTROL_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_CO
 # in the terminal stream: newline, tab and carriage return are layout, not data
 _STREAM_TABLE = {c: v for c, v in _ESCAPE_TABLE.items() if chr(c) not in "\n\t\r"}
 _STREAM_CONTROLS = re.compile("[" + "".join(re.escape(chr(c)) for c in _STREAM_TABLE) + "]")
-# rich's own output: colours (SGR), erase in line, cursor up (the live progress line), cursor show/hide
-_CSI = re.compile(r"\x1b\[([0-9;]{0,32})([mKA])|\x1b\[\?25[lh]")
+# rich's own output: colours (SGR), erase in line (the live progress line), cursor show/hide
+_CSI = re.compile(r"\x1b\[([0-9;]{0,32})([mK])|\x1b\[\?25[lh]")
 
 
 def _ascii(digits: str) -> str:
