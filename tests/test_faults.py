@@ -173,6 +173,20 @@ def test_an_unwritable_output_is_a_clear_error_exit_2_and_no_new_delivery(siu, t
     assert old.read_text() == "old" and sorted(p.name for p in out.iterdir()) == [old.name]
 
 
+def test_an_unwritable_workbook_report_prints_no_traceback(tmp_path):
+    """openpyxl's half-built sheets used to print "Exception ignored … Traceback" when collected."""
+    (tmp_path / "a-file").write_text("x")
+    proc = _start(
+        "convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml", "--quiet",
+        "--out", tmp_path / "out", "--report-xlsx", tmp_path / "a-file" / "r.xlsx", cwd=tmp_path,
+    )
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert stderr.strip().splitlines()[-1] == "Ingen leverance skrevet."
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
 @pytest.mark.parametrize("which", ["delivery", "json", "xlsx"])
 def test_a_full_disk_is_a_clear_error_exit_2_and_no_new_delivery(siu, tmp_path, monkeypatch, which):
     out, reports = tmp_path / "out", tmp_path / which

@@ -114,6 +114,7 @@ def test_paragraphs_sheet_names_and_numeric_cprs_from_a_spreadsheet_are_masked(s
             ["1503722468", "53850100140", "0101601235", 1000, *JAN],  # a CPR in the Paragraf column
             ["10505751234", "53850100140", "SEL108", 500, *JAN],  # glued to a neighbouring digit
             [15037224689, "53850100140", "SEL108", 500, *JAN],
+            ["1503722468", "53850100140", "0505751234", -300, *JAN],  # revenue only under that "paragraph": SIU402
         ],
         sheet="Borger 0101601235",
     )
@@ -123,10 +124,12 @@ def test_paragraphs_sheet_names_and_numeric_cprs_from_a_spreadsheet_are_masked(s
     )
     assert run.exit_code in (0, 1), run.output
     assert run.exception is None
-    assert_no_cpr(run.output, "the console (totals table, SIU402)")
+    assert "SIU402" in run.stdout and "SIU122" in run.stdout
+    assert_no_cpr(run.output, "the console (totals table, SIU122, SIU402)")
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert_no_cpr(json.dumps(report, ensure_ascii=False), "the JSON report")
-    assert "010160-xxxx" in {p["paragraph"] for p in report["paragraphs"]}
+    assert {"010160-xxxx", "050575-xxxx"} <= {p["paragraph"] for p in report["paragraphs"]}
+    assert "SIU402" in {f["code"] for f in report["findings"]}
     book = workbook_text(tmp_path / "r.xlsx")
     assert_no_cpr(book, "the workbook report (sheet names, input copy)")
     assert "Input 1 Borger 010160-xxxx" in book
