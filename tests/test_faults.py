@@ -90,6 +90,48 @@ def test_a_signal_mid_write_leaves_the_old_delivery_and_no_temporary_file(big_ex
     assert stderr.strip().splitlines()[-1] == "Ingen leverance skrevet."
 
 
+def test_sigterm_at_any_point_leaves_the_old_delivery_or_all_the_new_files(big_export, tmp_path):
+    """Signals spread over a whole run (reading, writing, the XSD check, the reports, publishing):
+    either exit 143 with the old delivery and no file of the run, or exit 0 with every new file."""
+    epoch = {"SOURCE_DATE_EPOCH": "1768435200"}
+
+    def start(folder: Path) -> subprocess.Popen:
+        return _start(
+            "convert", "--source", "opus", big_export / "opus.csv", "--config", big_export / "siu.toml", "--quiet",
+            "--out", folder, "--report-json", folder / "r.json", "--report-xlsx", folder / "r.xlsx",
+            cwd=big_export, env={**epoch, "TMPDIR": str(systmp)},
+        )
+
+    systmp = tmp_path / "systmp"
+    systmp.mkdir()
+    began = time.monotonic()
+    full = start(tmp_path / "full")
+    full.communicate(timeout=600)
+    took = time.monotonic() - began
+    assert full.returncode == 0
+    new = (tmp_path / "full" / f"{DELIVERY}.xml").read_bytes()
+    outcomes = set()
+    for n, fraction in enumerate((0.25, 0.6, 0.9, 1.05)):
+        folder = tmp_path / f"run{n}"
+        folder.mkdir()
+        old = folder / f"{DELIVERY}.xml"
+        old.write_bytes(b"last week's delivery")
+        proc = start(folder)
+        time.sleep(took * fraction)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=600)
+        names = sorted(p.name for p in folder.iterdir())
+        if proc.returncode == 0:
+            assert old.read_bytes() == new and names == sorted([old.name, "r.json", "r.xlsx"]), (fraction, names)
+        else:
+            # -15: the signal came while Python was still starting, before siu could write anything
+            assert proc.returncode in (143, -15), (fraction, proc.returncode, stderr)
+            assert old.read_bytes() == b"last week's delivery" and names == [old.name], (fraction, names)
+        assert list(systmp.iterdir()) == [] and "Traceback" not in stderr, (fraction, stderr)
+        outcomes.add(proc.returncode)
+    assert 143 in outcomes, "no signal landed while siu was working"
+
+
 def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_which_says_so(big_export, tmp_path, siu):
     out, systmp = tmp_path / "out", tmp_path / "systmp"
     out.mkdir()
