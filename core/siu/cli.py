@@ -611,30 +611,30 @@ def main() -> None:
         # errors Python can only report (a library's generator collected half-way): never a traceback
         sys.unraisablehook = lambda unraisable: None
     lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
-    try:
-        with safeio.signal_handlers():
+    with safeio.signal_handlers():  # around the clean-up too: a second Ctrl-C is only noted
+        try:
             app()
-    except SystemExit:
-        raise
-    except safeio.Interrupted as exc:
-        safeio.cleanup()
-        name = signal_name(exc.signum)
-        _stderr().print(f"Interrupted ({name})." if lang == "en" else f"Afbrudt ({name}).", highlight=False)
-        _stderr().print(_written_line(lang), highlight=False)
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # the last guard against leaking personal data
-        safeio.cleanup()
-        # console_text: the message may quote data, e.g. "[/]" that rich would read as markup
-        msg = masking.console_text(f"{exc.__class__.__name__}: {exc}")
-        _stderr().print(("Internal error in siu: " if lang == "en" else "Intern fejl i siu: ") + msg, highlight=False)
-        if os.environ.get("SIU_DEBUG") == "1":
-            import traceback
+        except SystemExit:
+            raise
+        except safeio.Interrupted as exc:
+            safeio.cleanup()
+            name = signal_name(exc.signum)
+            _stderr().print(f"Interrupted ({name})." if lang == "en" else f"Afbrudt ({name}).", highlight=False)
+            _stderr().print(_written_line(lang), highlight=False)
+            sys.exit(exc.exit_code)
+        except Exception as exc:  # the last guard against leaking personal data
+            safeio.cleanup()
+            # console_text: the message may quote data, e.g. "[/]" that rich would read as markup
+            msg = masking.console_text(f"{exc.__class__.__name__}: {exc}")
+            _stderr().print(("Internal error in siu: " if lang == "en" else "Intern fejl i siu: ") + msg, highlight=False)
+            if os.environ.get("SIU_DEBUG") == "1":
+                import traceback
 
-            _stderr().print(masking.console_text(traceback.format_exc(), keep_newlines=True), highlight=False)
-        _stderr().print(_written_line(lang), highlight=False)
-        sys.exit(70)
-    finally:
-        safeio.cleanup()
+                _stderr().print(masking.console_text(traceback.format_exc(), keep_newlines=True), highlight=False)
+            _stderr().print(_written_line(lang), highlight=False)
+            sys.exit(70)
+        finally:
+            safeio.cleanup()
 
 
 def signal_name(signum: int) -> str:

@@ -21,6 +21,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -77,10 +78,11 @@ committed: list[Path] = []  # files published by this process (the exit line nam
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
-    global _pending
+    global _pending, _holding
     if _holding:
         _pending = signum
         return
+    _holding = True  # the run is stopping: a second Ctrl-C must not interrupt the clean-up
     raise Interrupted(signum)
 
 
@@ -226,10 +228,12 @@ def _in_use(path: Path) -> bool:
             pass  # no locks on this file system: judge by the process id
         finally:
             os.close(fd)
+    # Without locks (some network shares) a process id can belong to another machine: only an
+    # hour-old file of a process that is gone here counts as a leftover.
     pid = _pid(path.name)
-    if pid is None:
-        return True
     try:
+        if pid is None or time.time() - path.stat().st_mtime < 3600:
+            return True
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
