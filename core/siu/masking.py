@@ -43,6 +43,8 @@ _LONG_RUNS = re.compile(r"\d{5,}")
 _DIGITS_AT = re.compile(r"\d+")
 _THREE = re.compile(r"\d{3}")
 _DATE_FORM = re.compile(r"\d\d[-./ ]\d\d[-./ ]\d\d")
+_DAY_MONTH = re.compile(r"(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])")
+_LOST_ZERO = re.compile(r"[1-9](?:0[1-9]|1[0-2])")  # a day 1-9 whose leading zero a spreadsheet dropped
 # DD.MM.YY (one separator each) not followed by a further digit
 _DATE_AT = re.compile(r"(\d\d)[-./ ](\d\d)[-./ ](\d\d)(?!\d)")
 # separators people type inside a CPR (the forms siu.cpr masks too), NBSP included
@@ -66,23 +68,14 @@ def _ascii(digits: str) -> str:
     return digits if digits.isascii() else "".join(str(unicodedata.decimal(ch, 0)) for ch in digits)
 
 
-def _date_at(d: str, i: int, day_width: int) -> bool:
-    """Whether ``d[i:]`` starts with a day (two digits, or one without its leading zero) and a month."""
-    if day_width == 2:
-        day, month = d[i : i + 2], d[i + 2 : i + 4]
-        return "01" <= day <= "31" and "01" <= month <= "12"
-    return d[i] != "0" and "01" <= d[i + 1 : i + 3] <= "12"
-
-
 def could_be_cpr(digits: str) -> bool:
     """Whether a run of digits (9 or more) could hold a CPR number (see the module docstring)."""
     d = _ascii(digits)
     n = len(d)
     if n < 9:
         return False
-    if n <= 11 and any(_date_at(d, i, 1) for i in range(n - 8)):
-        return True
-    return any(_date_at(d, i, 2) for i in range(n - 9))
+    # endpos n - 6: a day-and-month found there starts early enough for a whole 10 (or 9) digit window
+    return bool(_DAY_MONTH.search(d, 0, n - 6) or (n <= 11 and _LOST_ZERO.search(d, 0, n - 6)))
 
 
 def _hash_token(text: str, start: int, end: int) -> bool:
@@ -221,11 +214,25 @@ def mask_cell(value: Any) -> Any:
     return mask_number(value)
 
 
+_MASKED: dict[str, str] = {}  # text → masked, for texts that recur (one account's message on many rows)
+
+
+def _mask_cached(text: str) -> str:
+    out = _MASKED.get(text)
+    if out is None:
+        out = mask_text(text)
+        if len(text) <= 500:
+            if len(_MASKED) >= 20_000:
+                _MASKED.clear()
+            _MASKED[text] = out
+    return out
+
+
 def mask_data(data: Any, keep: frozenset[str] = frozenset()) -> Any:
     """JSON data with every string masked, except under the keys in ``keep`` (siu's own
     money and checksums, which are not data from the input)."""
     if isinstance(data, str):
-        return mask_text(data)
+        return _mask_cached(data)
     if isinstance(data, dict):
         return {k: (v if k in keep else mask_data(v, keep)) for k, v in data.items()}
     if isinstance(data, list):
