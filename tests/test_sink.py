@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -162,8 +163,13 @@ def test_the_last_resort_handler_masks_and_never_reads_markup(monkeypatch, capsy
         raise RuntimeError("[/] kunne ikke læse 0101601235 \x1b[2J")
 
     monkeypatch.setattr(cli, "app", broken)
-    with pytest.raises(SystemExit) as exit_:
-        cli.main()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            cli.main()
+    finally:  # main() keeps its handlers until the process ends; this process goes on
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     assert exit_.value.code == 70
     err = capsys.readouterr().err
     assert "Intern fejl i siu: RuntimeError: [/] kunne ikke læse 010160-xxxx \\x1b[2J" in err

@@ -611,7 +611,7 @@ def main() -> None:
         # errors Python can only report (a library's generator collected half-way): never a traceback
         sys.unraisablehook = lambda unraisable: None
     lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
-    with safeio.signal_handlers():  # around the clean-up too: a second Ctrl-C is only noted
+    with safeio.signal_handlers(until_exit=True):  # around the clean-up too: a second Ctrl-C is only noted
         try:
             app()
         except SystemExit:

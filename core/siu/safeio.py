@@ -87,9 +87,11 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def signal_handlers() -> Iterator[None]:
+def signal_handlers(until_exit: bool = False) -> Iterator[None]:
     """While inside, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only); the
-    previous handlers come back afterwards. Starts a fresh run: nothing committed, nothing held."""
+    previous handlers come back afterwards, or with ``until_exit`` (the ``siu`` command, whose
+    process ends next) signals are ignored from then on, so a signal after the last line
+    cannot turn a finished run into a killed one. Starts a fresh run: nothing committed, nothing held."""
     global _installed, _holding, _pending
     committed.clear()
     _holding, _pending = False, None
@@ -100,9 +102,16 @@ def signal_handlers() -> Iterator[None]:
     try:
         yield
     finally:
-        _installed = False
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
+        if until_exit:
+            # ignored, not handled: Python resets its own handlers to the default (die) while it
+            # shuts down, and the run is over
+            _holding = True
+            for sig in old:
+                signal.signal(sig, signal.SIG_IGN)
+        else:
+            _installed = False
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
 
 
 def hold_signals() -> None:
