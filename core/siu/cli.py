@@ -16,13 +16,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from siu import __version__
+from siu import __version__, masking, safeio
 from siu.adapters import ReadOptions, Sniff
 from siu.config import ConfigError, Settings, load_settings
 from siu.context import Context
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE, FindingSink
 from siu.ledger import SPLIT_OVERRIDES_AREA
+from siu.models import Location
 from siu.mapping import MappingError
 from siu.pipeline import Converter, InputSpec, RunResult, creation_time, kommuner
 from siu.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
@@ -61,11 +62,24 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def fail(lang: str, exc: Any, code: int = EXIT_USAGE) -> NoReturn:
+NO_DELIVERY = {"da": "Ingen leverance skrevet.", "en": "No delivery written."}
+
+
+def fail(lang: str, exc: Any, code: int = EXIT_USAGE, *, no_delivery: bool = False) -> NoReturn:
+    """Print a usage error and exit; ``no_delivery`` adds the last line a writing command owes."""
     message = exc.message_en if lang == "en" else exc.message_da
-    # escape: a message may hold [brackets] (a TOML table, a path) that rich would take as markup
-    _stderr().print(f"[bold red]{'Error' if lang == 'en' else 'Fejl'}:[/] {escape(mask_cpr(message))}", highlight=False)
+    # console_text: a message may hold [brackets] (a TOML table, a path) that rich would take as
+    # markup, and data (a file name) with control characters
+    _stderr().print(f"[bold red]{'Error' if lang == 'en' else 'Fejl'}:[/] {masking.console_text(message, keep_newlines=True)}", highlight=False)
+    if no_delivery:
+        _stderr().print(NO_DELIVERY["en" if lang == "en" else "da"], highlight=False)
     raise typer.Exit(code)
+
+
+@app.callback()
+def _sink() -> None:
+    # Every command's output passes the masking filter (siu.masking), whoever writes it.
+    masking.install_streams()
 
 
 # --- shared option types -----------------------------------------------------------------
@@ -100,7 +114,7 @@ def _load_host(settings: Settings, no_plugins: bool, lang: str, raise_conflicts:
         fail(lang, exc)
     for finding in host.warnings():
         _stderr().print(
-            f"[yellow]{'Warning' if lang == 'en' else 'Advarsel'}:[/] {finding.code} {finding.message(lang)}",
+            f"[yellow]{'Warning' if lang == 'en' else 'Advarsel'}:[/] {finding.code} {masking.console_text(finding.message(lang))}",
             highlight=False,
             soft_wrap=True,  # one line per warning, so the SIU_DISABLE_PLUGINS name can be copied
         )
@@ -166,10 +180,8 @@ def detect_source(path: Path, host: PluginHost, lang: str, quiet: bool) -> str:
         )
     confidence, name, sniff = scores[0]
     if not quiet:
-        _stderr().print(
-            f"{path.name}: " + (f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}" if lang == "en" else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}"),
-            highlight=False,
-        )
+        said = f"{path.name}: " + (f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}" if lang == "en" else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}")
+        _stderr().print(masking.console_text(said), highlight=False)
     return name
 
 
@@ -364,34 +376,59 @@ def run_conversion(
         if writer is None:
             names = ", ".join(sorted(host.writers))
             raise UsageError(f"Ukendt format '{fmt}'. Tilgængelige: {names}", f"Unknown format '{fmt}'. Available: {names}")
-        name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
-        if out is None:
-            target = Path.cwd() / name
-        elif out.is_dir() or (not out.exists() and not out.suffix):  # a folder (made when missing)
-            target = out / name
-        else:
-            target = out
-        if split and ctx.area == "begge":
-            split_targets = area_targets(ctx, writer.suffix, out)
+        try:
+            name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
+            if out is None:
+                target = Path.cwd() / name
+            elif out.is_dir() or (not out.exists() and not out.suffix):  # a folder (made when missing)
+                target = out / name
+            else:
+                target = out
+            if split and ctx.area == "begge":
+                split_targets = area_targets(ctx, writer.suffix, out)
+        except SpecError as exc:
+            raise UsageError(exc.message_da, exc.message_en) from None
         delivered = list(split_targets.values()) if split_targets else [target] if target else []
         check_outputs([*reports_to, *delivered], [path for _, path in pairs])
     sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
+    _remove_stale(sink, [target, *(split_targets or {}).values(), *(reports.paths() if reports else [])])
     if overridden_area is not None and split_targets:
         sink.add(SPLIT_OVERRIDES_AREA.make(area=overridden_area))
+    kommune_name = kommuner().get(ctx.kommune)
+    finished = False
+
+    def finish(result: RunResult) -> None:
+        """The console report and the report files: before the delivery is published (see
+        Converter.run), so a report that cannot be written leaves no new delivery behind."""
+        nonlocal finished
+        finished = True
+        if progress is not None:
+            progress.close()
+        if not quiet:
+            print_report(console, result, host, lang=lang, kommune_name=kommune_name)
+        if reports is not None and reports.wanted:
+            reports.write(result, host, lang, kommune_name)
+
     try:
         with conversion_progress(enabled=not quiet, lang=lang) as progress:
             converter = Converter(host, ctx, sink, progress=progress)
-            result = converter.run(specs, writer, target, split=split_targets)
+            result = converter.run(specs, writer, target, split=split_targets, before_commit=finish)
+            if not finished:
+                finish(result)
     except MappingError as exc:
         raise UsageError(exc.message_da, exc.message_en) from None
-    except OSError as exc:  # the output folder or file cannot be written
+    except OSError as exc:  # the output folder or file cannot be written (read-only, full, not a folder)
         where = mask_cpr(str(exc.filename or target or out or ""))
         raise UsageError(f"Kan ikke skrive {where}: {exc.strerror}", f"Cannot write {where}: {exc.strerror}") from None
-    if not quiet:
-        print_report(console, result, host, lang=lang, kommune_name=kommuner().get(ctx.kommune))
-    if reports is not None and reports.wanted:
-        reports.write(result, host, lang, kommuner().get(ctx.kommune))
     return result
+
+
+def _remove_stale(sink: FindingSink, outputs: list[Path | None]) -> None:
+    """Remove what killed siu runs left in this run's output folders, and say so (SIU903)."""
+    for folder in dict.fromkeys(p.parent for p in outputs if p is not None):
+        removed = safeio.remove_stale(folder)
+        if removed:
+            sink.add(safeio.STALE_REMOVED.make(location=Location(file=str(folder)), count=len(removed), folder=str(folder)))
 
 
 @app.command()
@@ -547,13 +584,16 @@ def _convert(
             overridden_area=overridden_area,
         )
     except (UsageError, ReportWriteError) as exc:
-        fail(lang, exc)
+        fail(lang, exc, no_delivery=write)
+    # The last line and the exit code say whether a delivery was written: 0 written (convert) or
+    # valid (validate); 1 findings stop it, nothing written; 2 usage, input or output error,
+    # nothing written; 130/143 interrupted, nothing written; 70 internal error.
     if write and result.written:
         from siu.cli_deliver import write_sidecars
 
         write_sidecars(result, lang, report_json, report_xlsx)
         for output in result.outputs or [result.output]:
-            console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + str(output))
+            console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + masking.console_text(str(output)))
     elif write:
         console.print("No delivery written." if lang == "en" else "Ingen leverance skrevet.")
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
@@ -571,7 +611,10 @@ def demo(
     settings = _settings(DEMO_DIR / "siu.toml", lang)
     host = _load_host(settings, False, lang)
     console = Console(highlight=False)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # e.g. --out names an existing file
+        fail(lang, UsageError(f"Kan ikke bruge {out} som mappe til demoen: {exc.strerror}", f"Cannot use {out} as the demo's folder: {exc.strerror}"), no_delivery=True)
     try:
         result = run_conversion(
             [str(DEMO_DIR / "opus-udtraek-2025.csv")],
@@ -588,13 +631,13 @@ def demo(
             quiet=False,
             console=console,
         )
-    except UsageError as exc:
-        fail(lang, exc)
+    except (UsageError, ReportWriteError) as exc:
+        fail(lang, exc, no_delivery=True)
     if result.written:
         from siu.cli_deliver import write_sidecars
 
         write_sidecars(result, lang, None, None)
-        console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + str(result.output.resolve() if result.output else ""))
+        console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + masking.console_text(str(result.output.resolve() if result.output else "")))
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 
@@ -672,17 +715,49 @@ def explain(
 
 
 def main() -> None:
-    """Entry point: run the app; an unexpected internal error prints a masked message, no locals."""
-    try:
-        app()
-    except SystemExit:
-        raise
-    except Exception as exc:  # pragma: no cover - the last guard against leaking personal data
-        lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
-        msg = mask_cpr(f"{exc.__class__.__name__}: {exc}")
-        _stderr().print(("Internal error in siu: " if lang == "en" else "Intern fejl i siu: ") + msg, highlight=False)
-        if os.environ.get("SIU_DEBUG") == "1":
-            import traceback
+    """Entry point: run the app behind the masking filter; SIGINT/SIGTERM stop it cleanly (no
+    temporary file left, exit 128 + signal); an unexpected internal error prints a masked,
+    escaped message, no locals (exit 70)."""
+    masking.install_streams()
+    if os.environ.get("SIU_DEBUG") != "1":
+        # errors Python can only report (a library's generator collected half-way): never a traceback
+        sys.unraisablehook = lambda unraisable: None
+    lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
+    with safeio.signal_handlers(until_exit=True):  # around the clean-up too: a second Ctrl-C is only noted
+        try:
+            app()
+        except SystemExit:
+            raise
+        except safeio.Interrupted as exc:
+            safeio.cleanup()
+            name = signal_name(exc.signum)
+            _stderr().print(f"Interrupted ({name})." if lang == "en" else f"Afbrudt ({name}).", highlight=False)
+            _stderr().print(_written_line(lang), highlight=False)
+            sys.exit(exc.exit_code)
+        except Exception as exc:  # the last guard against leaking personal data
+            safeio.cleanup()
+            # console_text: the message may quote data, e.g. "[/]" that rich would read as markup
+            msg = masking.console_text(f"{exc.__class__.__name__}: {exc}")
+            _stderr().print(("Internal error in siu: " if lang == "en" else "Intern fejl i siu: ") + msg, highlight=False)
+            if os.environ.get("SIU_DEBUG") == "1":
+                import traceback
 
-            _stderr().print(mask_cpr(traceback.format_exc()), highlight=False)
-        sys.exit(70)
+                _stderr().print(masking.console_text(traceback.format_exc(), keep_newlines=True), highlight=False)
+            _stderr().print(_written_line(lang), highlight=False)
+            sys.exit(70)
+        finally:
+            safeio.cleanup()
+
+
+def signal_name(signum: int) -> str:
+    import signal
+
+    return signal.Signals(signum).name
+
+
+def _written_line(lang: str) -> str:
+    """The last line after an interruption or an internal error: whether a file was published."""
+    if not safeio.committed:
+        return NO_DELIVERY["en" if lang == "en" else "da"]
+    names = ", ".join(str(p) for p in safeio.committed)
+    return f"Files written before the stop: {names}" if lang == "en" else f"Filer skrevet før stoppet: {names}"

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from siu.adapters import ReadInfo, ReadOptions
 from siu.cpr import mask_cpr
+from siu.masking import console_text, mask_text
 from siu.mapping import DIMENSIONS, MappingError, MappingFile, describe_dims, load_mapping
 from siu.models import AccountMapping, Finding, Posting, Severity
 from siu.parsing import format_amount_danish
@@ -284,20 +284,24 @@ def init(
         combo.add(posting)
     if scan.failures:
         for failure in scan.failures:
-            console.print(("Error: " if en else "Fejl: ") + escape(failure))
+            console.print(("Error: " if en else "Fejl: ") + console_text(failure))
         raise typer.Exit(EXIT_USAGE)
     if scan.postings == 0:
         fail(lang, _no_postings(scan))
     nameless = combos.pop((), None)
     ordered = _sorted(combos)
     if ordered:
+        # the draft is output too: a local account value that could be a CPR is masked (siu.masking)
         if out.suffix.lower() == ".csv":
-            data = starter_csv(ordered).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+            data = mask_text(starter_csv(ordered)).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
         else:
-            data = starter_toml(ordered, scan, covered, dt.date.today()).encode("utf-8")
-        with atomic_output(out.resolve()) as (fh, tmp):
-            fh.write(data)
-        commit(tmp, out.resolve())
+            data = mask_text(starter_toml(ordered, scan, covered, dt.date.today())).encode("utf-8")
+        try:
+            with atomic_output(out.resolve()) as (fh, tmp):
+                fh.write(data)
+            commit(tmp, out.resolve())
+        except OSError as exc:  # a read-only or full folder, a path through a file
+            fail(lang, UsageError(f"Kan ikke skrive {out}: {exc.strerror}", f"Cannot write {out}: {exc.strerror}"))
         n = sum(c.postings for c in ordered)
         console.print(
             f"Wrote {out}: {len(ordered)} account combinations without a rule ({n} postings)"
@@ -410,32 +414,32 @@ def check(
             combo = ambiguous.setdefault(key, Combination(key, rules=labels))
             combo.add(posting)
     for failure in scan.failures:
-        console.print(("Error: " if en else "Fejl: ") + escape(failure))
+        console.print(("Error: " if en else "Fejl: ") + console_text(failure))
     if scan.postings == 0 and not scan.failures:
         fail(lang, _no_postings(scan))
 
-    console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {escape(str(path))} · "
+    console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
                   + (f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in" if en else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"))
     for finding in mapping_file.findings(ctx.spec):
-        console.print(f"[yellow]{finding.code}[/] {escape(finding.message(lang))}")
+        console.print(f"[yellow]{finding.code}[/] {console_text(finding.message(lang))}")
     for code, count in sorted(problems.items()):
         sample = samples[code]
         where = f" ({sample.location})" if sample.location else ""
-        console.print(f"[red]{code}[/] × {count}: {escape(sample.message(lang))}{escape(where)}")
+        console.print(f"[red]{code}[/] × {count}: {console_text(sample.message(lang))}{console_text(where)}")
 
     if unmapped:
         table = Table(title=("Postings without a mapping (SIU201)" if en else "Posteringer uden tilknytning (SIU201)"))
         for col in (("Lokal konto", "Local account"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)], justify="left" if col[0] == "Lokal konto" else "right")
         for c in _sorted(unmapped):
-            table.add_row(escape(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
+            table.add_row(console_text(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
     if ambiguous:
         table = Table(title=("Postings several rules match (the first wins)" if en else "Posteringer, som flere regler passer på (den første vinder)"))
         for col in (("Lokal konto", "Local account"), ("Regler", "Rules"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)])
         for c in _sorted(ambiguous):
-            table.add_row(escape(describe_dims(c.dims, lang)), escape(", ".join(c.rules)), str(c.postings), format_amount_danish(c.total))
+            table.add_row(console_text(describe_dims(c.dims, lang)), console_text(", ".join(c.rules)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
 
     if excluded:
@@ -443,7 +447,7 @@ def check(
         for col in (("Regel", "Rule"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)], justify="left" if col[0] == "Regel" else "right")
         for label, c in excluded.items():
-            table.add_row(escape(mask_cpr(label)), str(c.postings), format_amount_danish(c.total))
+            table.add_row(console_text(label), str(c.postings), format_amount_danish(c.total))
         console.print(table)
 
     n_unmapped = sum(c.postings for c in unmapped.values())

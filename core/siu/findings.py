@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from siu.caching import parsed
+from siu.masking import escape_controls, safe_text
 from siu.models import Finding, Location, Severity, safe_value
+
+
+_SAFE_PARAMS: dict[str, str] = {}  # parameter text → masked: the same account or file recurs on many findings
 
 
 class _SafeDict(dict[str, Any]):
@@ -57,7 +62,10 @@ class Code:
         """A finding of this code. ``value`` is masked; ``params`` fill the templates and must
         not hold personal data (pass CPRs only as ``value``)."""
         masked = safe_value(value)
-        fill = _SafeDict(params, value=masked if masked is not None else "")
+        # parameters quote data too (a local account, a paragraph code, a file name): masked and
+        # with control characters escaped, so no message can carry a CPR or a terminal escape
+        safe = {k: parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v for k, v in params.items()}
+        fill = _SafeDict(safe, value=escape_controls(masked) if masked is not None else "")
         return Finding.model_construct(
             code=self.code,
             severity=self.severity,
@@ -65,7 +73,7 @@ class Code:
             message_en=self.template_en.format_map(fill),
             location=location,
             field=field,
-            value=masked,
+            value=escape_controls(masked) if masked is not None else None,
         )
 
 

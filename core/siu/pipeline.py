@@ -14,14 +14,14 @@ import hashlib
 import itertools
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from siu import cpr
+from siu import cpr, safeio
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
 from siu.aggregate import Aggregator
 from siu.caching import MISSING, remember
@@ -483,9 +483,18 @@ class Converter:
             add(EMPTY_DELIVERY.make(postings=result.postings, excluded=excluded))
 
     def run(
-        self, inputs: list[InputSpec], writer: Writer | None, target: Path | None, split: dict[str, Path] | None = None
+        self,
+        inputs: list[InputSpec],
+        writer: Writer | None,
+        target: Path | None,
+        split: dict[str, Path] | None = None,
+        before_commit: Callable[[RunResult], None] | None = None,
     ) -> RunResult:
-        """Convert ``inputs``; write one file to ``target``, or with ``split`` (area → path) one per area."""
+        """Convert ``inputs``; write one file to ``target``, or with ``split`` (area → path) one per area.
+
+        ``before_commit(result)`` runs when the delivery is complete and free of errors, just
+        before it is renamed into place (``result.written`` already true): the reports are written
+        there, so their files and the delivery are published together, or none of them."""
         ctx = self.ctx
         header = DeliveryHeader(
             kommune=ctx.kommune,
@@ -499,12 +508,13 @@ class Converter:
         self.result = result
         records = self.records(inputs, result)
         if writer is not None and split:
-            return self._run_split(records, writer, split, result)
+            return self._run_split(records, writer, split, result, before_commit)
         if writer is None or target is None:
             for _ in records:
                 pass
             return result
-        with atomic_output(target) as (fh, tmp):
+        # openpyxl (the xlsx writer) spills sheets to temporary files: beside the delivery, never in /tmp
+        with safeio.private_tempdir(target.parent), atomic_output(target) as (fh, tmp):
             writer.write(records, header, ctx.spec, fh)
         if next(records, None) is not None:  # the writer stopped early: lines are missing from the file
             self.sink.add(WRITER_STOPPED.make(location=Location(file=target.name), writer=writer.name))
@@ -515,16 +525,37 @@ class Converter:
                 for finding in writer.check(tmp, ctx.spec):
                     self.sink.add(finding)
             if self.sink.ok:
-                commit(tmp, target)
-                result.output, result.written = target, True
-                result.outputs = [target]
+                self._publish(result, [target], lambda: commit(tmp, target), before_commit)
         finally:
-            tmp.unlink(missing_ok=True)
+            safeio.discard(tmp)
         return result
 
-    def _run_split(self, records: Iterator[Record], writer: Writer, targets: dict[str, Path], result: RunResult) -> RunResult:
+    @staticmethod
+    def _publish(
+        result: RunResult, outputs: list[Path], rename: Callable[[], object], before_commit: Callable[[RunResult], None] | None
+    ) -> None:
+        """Run ``before_commit`` and the renames in one transaction; on failure nothing counts as written."""
+        result.output, result.written, result.outputs = outputs[0], True, list(outputs)
+        try:
+            with safeio.transaction():
+                if before_commit is not None:
+                    before_commit(result)
+                rename()
+        except BaseException:
+            result.output, result.written, result.outputs = None, False, []
+            raise
+
+    def _run_split(
+        self,
+        records: Iterator[Record],
+        writer: Writer,
+        targets: dict[str, Path],
+        result: RunResult,
+        before_commit: Callable[[RunResult], None] | None = None,
+    ) -> RunResult:
         """One file per area, each checked; all renamed into place only when the delivery has no errors."""
-        files = write_per_area(records, writer, result.header, self.ctx.spec, targets, self.sink)
+        with safeio.private_tempdir(next(iter(targets.values())).parent):
+            files = write_per_area(records, writer, result.header, self.ctx.spec, targets, self.sink)
         result.area_headers = {area: head for area, (_, head) in files.items()}
         try:
             for tmp, _ in files.values():
@@ -532,11 +563,10 @@ class Converter:
                     for finding in writer.check(tmp, self.ctx.spec):
                         self.sink.add(finding)
             if self.sink.ok:
-                result.outputs = commit_all(files, targets)
-                result.output, result.written = result.outputs[0], True
+                self._publish(result, list(targets.values()), lambda: commit_all(files, targets), before_commit)
         finally:
             for tmp, _ in files.values():
-                tmp.unlink(missing_ok=True)
+                safeio.discard(tmp)
         return result
 
 

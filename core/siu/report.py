@@ -11,13 +11,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from siu import __version__
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
+from siu.masking import console_text
 from siu.models import Finding, Severity
 from siu.parsing import format_amount_danish
 
@@ -86,14 +86,14 @@ def print_report(
     for n, r in enumerate(result.inputs, start=1):
         details = mask_cpr(", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped"))
         console.print(
-            f"[bold]{t('Input', 'Input')} {n}:[/] {escape(mask_cpr(r.path.name))} ({r.source}) · "
+            f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({r.source}) · "
             f"{f'{r.size:,}'.replace(',', '.')} bytes · SHA-256 {r.sha256}"
         )
         console.print(
-            f"  {t('læst som', 'read as')}: {escape(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
+            f"  {t('læst som', 'read as')}: {console_text(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
             f"{r.info.postings} {t('posteringer', 'postings')}, {t('beløb', 'amount')} {kr(r.amount)}"
         )
-        console.print(f"  {escape(ledger_line(r, lang))}")
+        console.print(f"  {console_text(ledger_line(r, lang))}")
     print_sources(console, result, lang)
 
     sink = result.sink
@@ -117,7 +117,7 @@ def print_report(
             console.print(Text(f"{code} · {SEVERITY_LABEL[sev][int(en)]}", style=SEVERITY_STYLE[sev]))
             for f in grouped[code][:per_code]:
                 where = location_text(f, lang)
-                console.print(f"  {escape(where)}: {escape(f.message(lang))}" if where else f"  {escape(f.message(lang))}")
+                console.print(f"  {console_text(where)}: {console_text(f.message(lang))}" if where else f"  {console_text(f.message(lang))}")
             more = sink.by_code[code] - min(per_code, len(grouped[code]))
             if more > 0:
                 console.print(Text(t(f"  … og {more} flere (se --report-json eller --report-xlsx)", f"  … and {more} more (see --report-json or --report-xlsx)"), style="dim"))
@@ -129,7 +129,7 @@ def print_report(
         totals.add_column(col, justify="right" if col not in ("Paragraf", "Paragraph") else "left")
     for code in sorted(result.paragraphs):
         pt = result.paragraphs[code]
-        totals.add_row(code, str(len(pt.citizens)), str(pt.lines), kr(pt.expenditure), kr(pt.revenue), kr(pt.net))
+        totals.add_row(console_text(code), str(len(pt.citizens)), str(pt.lines), kr(pt.expenditure), kr(pt.revenue), kr(pt.net))
     ht = h.totals
     totals.add_row(Text(t("I alt", "Total"), style="bold"), "", str(ht.records), kr(ht.expenditure), kr(ht.revenue), kr(ht.net))
     console.print(totals)
@@ -139,7 +139,7 @@ def print_report(
     for entry in result.excluded.values():
         console.print(
             "  "
-            + escape(
+            + console_text(
                 t(
                     f"udeladt efter {entry.rule}: {entry.rows} posteringer, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
                     f"excluded by {entry.rule_en}: {entry.rows} postings, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
@@ -211,7 +211,7 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
         table.add_column(col, justify="left" if col in ("Input", "Kilde", "Source") else "right")
     per_source: dict[str, list[Decimal | int]] = {}
     for n, r in enumerate(result.inputs, start=1):
-        table.add_row(f"{n}: {escape(mask_cpr(r.path.name))}", r.source, str(r.info.postings), kr(r.expenditure), kr(r.revenue), kr(r.amount))
+        table.add_row(f"{n}: {console_text(r.path.name)}", r.source, str(r.info.postings), kr(r.expenditure), kr(r.revenue), kr(r.amount))
         acc = per_source.setdefault(r.source, [0, Decimal(0), Decimal(0), Decimal(0)])
         for i, value in enumerate((r.info.postings, r.expenditure, r.revenue, r.amount)):
             acc[i] += value  # type: ignore[operator]

@@ -42,6 +42,10 @@ class ReportFiles:
     def wanted(self) -> bool:
         return self.json_path is not None or self.xlsx_path is not None
 
+    def paths(self) -> list[Path]:
+        """The report files asked for."""
+        return [p for p in (self.json_path, self.xlsx_path) if p is not None]
+
     def open_spool(self) -> IO[str] | None:
         """The file the sink streams findings into (None when no report file is wanted)."""
         if self.wanted and self.spool is None:
@@ -57,6 +61,7 @@ class ReportFiles:
         """Write the requested reports, then drop the spool."""
         from siu.report_json import write_json_report
         from siu.report_xlsx import write_xlsx_report
+        from siu.safeio import private_tempdir
 
         try:
             if self.json_path is not None:
@@ -66,7 +71,9 @@ class ReportFiles:
                     raise ReportWriteError(self.json_path, exc) from None
             if self.xlsx_path is not None:
                 try:
-                    write_xlsx_report(self.xlsx_path, result, self.findings(), lang, marks_source=self.findings())
+                    # openpyxl spills each sheet to a temporary file: beside the report, where siu removes it
+                    with private_tempdir(self.xlsx_path.parent):
+                        write_xlsx_report(self.xlsx_path, result, self.findings(), lang, marks_source=self.findings())
                 except OSError as exc:
                     raise ReportWriteError(self.xlsx_path, exc) from None
         finally:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from siu import __version__
 from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
+from siu.masking import mask_data
 from siu.models import Severity
 from siu.pipeline import creation_time
 from siu.writers import atomic_output, commit
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from siu.plugins import PluginHost
 
 SCHEMA = "siu-report/1"
+# siu's own figures, not data from the input: left as they are by the masking filter
+OWN_FIGURES = frozenset({"sha256", "size", "amount", "expenditure", "revenue", "net", "input_amount"})
 
 VERDICT = {True: ("KLAR TIL INDBERETNING", "READY FOR SUBMISSION"), False: ("IKKE KLAR", "NOT READY")}
 
@@ -180,7 +183,7 @@ def write_json_report(
     """Write the report to ``target`` (atomically). ``findings`` are every finding as dicts (the
     spool); without them the sink's capped in-memory sample is written and
     ``findings_complete`` is false."""
-    doc = document(result, host, kommune_name)
+    doc = mask_data(document(result, host, kommune_name), keep=OWN_FIGURES)  # the sink's filter
     if findings is None:
         doc["findings_complete"] = sum(result.sink.by_code.values()) == len(result.sink.kept)
         findings = (f.model_dump(mode="json", exclude_none=True) for f in result.sink.kept)
@@ -190,7 +193,7 @@ def write_json_report(
         fh.write(head[: head.rindex("}")].rstrip() + ',\n  "findings": [')
         first = True
         for data in findings:
-            fh.write(("\n    " if first else ",\n    ") + json.dumps(finding_entry(data), ensure_ascii=False))
+            fh.write(("\n    " if first else ",\n    ") + json.dumps(mask_data(finding_entry(data)), ensure_ascii=False))
             first = False
         fh.write("\n  ]\n}\n" if not first else "]\n}\n")
         fh.flush()

@@ -25,6 +25,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from siu.cpr import mask_cpr
+from siu.masking import masked_sheet
 from siu.findings import CATALOGUE
 from siu.report_json import VERDICT
 from siu.tables import XLSX_SUFFIXES, column_letter
@@ -84,7 +85,7 @@ def _bold(ws: Any, values: list[str]) -> list[WriteOnlyCell]:
 
 def _findings_sheet(wb: Workbook, findings: Iterable[dict[str, Any]], lang: str) -> None:
     en = lang == "en"
-    ws = wb.create_sheet("Findings" if en else "Fejl")
+    ws = masked_sheet(wb, "Findings" if en else "Fejl")
     ws.freeze_panes = "A2"
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[column_letter(i)].width = width
@@ -116,7 +117,7 @@ def _findings_sheet(wb: Workbook, findings: Iterable[dict[str, Any]], lang: str)
 
 def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
     en = lang == "en"
-    ws = wb.create_sheet("Summary" if en else "Oversigt")
+    ws = masked_sheet(wb, "Summary" if en else "Oversigt")
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 10
@@ -217,7 +218,7 @@ def _copy_input(
         ws_in = src[sheet] if sheet and sheet in src.sheetnames else src.worksheets[0]
         if hasattr(ws_in, "reset_dimensions"):
             ws_in.reset_dimensions()  # as siu.tables does: never trust a file's <dimension>
-        ws = wb.create_sheet(f"Input {number} {ws_in.title}"[:31])
+        ws = masked_sheet(wb, f"Input {number} {ws_in.title}")  # masked before it is cut to 31
         header: dict[str, int] = {}
         next_row = 1
         for row in ws_in.iter_rows():
@@ -292,8 +293,23 @@ def write_xlsx_report(
             try:
                 _copy_input(wb, n, r.path, sheet, header_row, rows, left_out, lang)
             except Exception as exc:  # the input was read once already; say why the copy is missing
-                ws = wb.create_sheet(f"Input {n}"[:31])
+                ws = masked_sheet(wb, f"Input {n}")
                 ws.append([mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500]])
-    with atomic_output(target) as (fh, tmp):
-        wb.save(fh)
+    try:
+        with atomic_output(target) as (fh, tmp):
+            wb.save(fh)
+    except BaseException:
+        _abandon(wb)
+        raise
     commit(tmp, target)
+
+
+def _abandon(wb: Workbook) -> None:
+    """Finish the sheets of a workbook that will not be saved (an unwritable folder, a full
+    disk), so openpyxl's half-written sheet streams do not print tracebacks when collected."""
+    for ws in wb.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+        except Exception:  # the workbook is dropped anyway
+            pass

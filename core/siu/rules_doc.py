@@ -89,7 +89,7 @@ def render() -> str:
         if not group:
             continue
         out += [f"## SIU{digit}xx · {da} / {en}", ""]
-        out += [f"| Kode | Alvor | Titel |", "|---|---|---|"]
+        out += ["| Kode | Alvor | Titel |", "|---|---|---|"]
         out += [f"| [{c.code}](#{c.code.lower()}) | {c.severity.value} | {c.title_da} |" for c in group]
         out.append("")
         for c in group:

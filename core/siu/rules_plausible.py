@@ -10,7 +10,6 @@ and ``[validation]`` in siu.toml (``max_age``, ``placeholder_overlaps``).
 from __future__ import annotations
 
 import datetime as dt
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import string
 import tomllib
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 BUILTIN_DIR = Path(__file__).parent / "specs"
 PACK_FILES = ("manifest.toml", "paragraphs.csv", "chart.csv")
 _XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def plain_file_name(name: str) -> bool:
+    """Whether ``name`` is one file name that stays in its folder: no path separator, no ``..``,
+    no control character, not hidden."""
+    return (
+        bool(name.strip())
+        and "/" not in name
+        and "\\" not in name
+        and not name.startswith(".")
+        and ":" not in name
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+        and len(name) <= 200
+    )
 
 
 class SpecError(Exception):
@@ -238,6 +253,8 @@ class SpecPack:
                     f"chart.csv nævner paragraffen {entry.paragraph}, som paragraphs.csv ikke har",
                     f"chart.csv names paragraph {entry.paragraph}, which paragraphs.csv lacks",
                 )
+        for area in m.areas:  # the delivery's name never leaves the output folder (no ../, no /)
+            self.file_name("101", area, ".xml")
         xsd = root / m.xml.schema_file
         if not xsd.is_file():
             raise bad(f"XSD'en {m.xml.schema_file} mangler", f"the XSD {m.xml.schema_file} is missing")
@@ -308,7 +325,27 @@ class SpecPack:
         )
 
     def file_name(self, kommune: str, area: str, suffix: str) -> str:
-        return self.manifest.file["name"].format(kommune=kommune, year=self.year, area=area) + suffix
+        """The delivery's file name: the manifest's ``[file] name`` filled in. Raises
+        :class:`SpecError` for a name that is not one plain file name in the output folder."""
+        template = self.manifest.file.get("name", "")
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+            if any(f not in ("kommune", "year", "area") for f in fields):  # no {kommune.__class__} and the like
+                raise ValueError(f"fields {fields}")
+            name = template.format(kommune=kommune, year=self.year, area=area) + suffix
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise self._bad_file_name(template, f"{exc.__class__.__name__}: {exc}") from None
+        if not plain_file_name(name):
+            raise self._bad_file_name(template, name)
+        return name
+
+    def _bad_file_name(self, template: str, got: str) -> SpecError:
+        return SpecError(
+            f"Specifikationspakken {self.root}: [file] name = {template!r} giver ikke ét filnavn i outputmappen ({got!r}); "
+            "brug kun {kommune}, {year} og {area} og ingen mapper",
+            f"The spec pack {self.root}: [file] name = {template!r} does not give one file name in the output folder ({got!r}); "
+            "use only {kommune}, {year} and {area} and no folders",
+        )
 
     @cached_property
     def schema(self) -> etree.XMLSchema:

@@ -8,13 +8,13 @@ finished, the writer's own check (e.g. the XSD) passed and no rule found an erro
 from __future__ import annotations
 
 import os
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from siu import safeio
 from siu.models import DeliveryHeader, Finding, Record
 from siu.specpack import SpecPack
 
@@ -41,21 +41,22 @@ class Writer(ABC):
 def atomic_output(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
     """A temporary file beside ``target``; the caller renames it with :func:`commit` or it is removed.
 
-    The temporary name never contains personal data: it is the target's name plus a random part.
+    The temporary file is owner-only and named by :mod:`siu.safeio` (``.siu-tmp-<pid>-….tmp``,
+    no personal data), so a later run recognises it if this one is killed.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp_path = Path(tmp)
+    fd, tmp_path = safeio.temp_file(target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh, tmp_path
             fh.flush()
             os.fsync(fh.fileno())  # on disk before the rename, so a crash never leaves a short delivery
     except BaseException:
-        tmp_path.unlink(missing_ok=True)
+        safeio.discard(tmp_path)
         raise
 
 
 def commit(tmp_path: Path, target: Path) -> None:
-    """Move a finished temporary file into place in one step."""
-    os.replace(tmp_path, target)
+    """Move a finished temporary file into place in one step (inside a
+    :func:`siu.safeio.transaction`, at its end together with the run's other files)."""
+    if not safeio.queue_commit(tmp_path, target):
+        safeio.publish(tmp_path, target)

@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from siu.masking import masked_sheet
 from siu.xlsx_cells import text_cell
 
 
@@ -23,8 +24,8 @@ def _cell(ws: Any, value: Any) -> Any:
 
 def table_sheet(wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float] = ()) -> Any:
     """Add a sheet ``title`` to a write-only workbook with ``header`` and ``rows``; money columns
-    given as :class:`~decimal.Decimal` become numbers."""
-    ws = wb.create_sheet(title[:31])
+    given as :class:`~decimal.Decimal` become numbers. The sheet passes the masking filter."""
+    ws = masked_sheet(wb, title)
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     cells = []
