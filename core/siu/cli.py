@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from siu import __version__
 from siu.adapters import ReadOptions, Sniff
+from siu.channels import resolve_format
 from siu.config import ConfigError, Settings, load_settings
 from siu.context import Context
 from siu.cpr import mask_cpr
@@ -280,7 +281,10 @@ def run_conversion(
     writer = None
     target = None
     split_targets: dict[str, Path] | None = None
+    channel_notes: list[Any] = []
     if write:
+        # The pack says which channels each source system can use (SAP: IDEP.web only).
+        fmt, channel_notes = resolve_format(ctx.spec, [s.source for s in specs], fmt, explicit="format" in settings.model_fields_set)
         writer = host.writers.get(fmt)
         if writer is None:
             names = ", ".join(sorted(host.writers))
@@ -295,6 +299,7 @@ def run_conversion(
         if split and ctx.area == "begge":
             split_targets = area_targets(ctx, writer.suffix, out)
     sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
+    sink.extend(channel_notes)
     try:
         with conversion_progress(enabled=not quiet, lang=lang) as progress:
             converter = Converter(host, ctx, sink, progress=progress)

@@ -142,6 +142,7 @@ def print_report(
     if result.input_amount != ht.net:
         balance = t(f"Pengene stemmer IKKE: input {kr(result.input_amount)}, leverance {kr(ht.net)}", f"Money does NOT balance: input {kr(result.input_amount)}, delivery {kr(ht.net)}")
     console.print(balance)
+    print_rounding(console, result, lang)
     print_areas(console, result, lang)
     print_verdict(console, result, lang)
 
@@ -194,3 +195,28 @@ def print_areas(console: Console, result: RunResult, lang: str) -> None:
         tot = head.totals
         table.add_row(area, str(tot.records), kr(tot.expenditure), kr(tot.revenue), kr(tot.net), names.get(area, "-"))
     console.print(table)
+
+
+def print_rounding(console: Console, result: RunResult, lang: str) -> None:
+    """Where the channel takes whole kroner: exact and delivered totals per paragraph (SIU443)."""
+    r = getattr(result, "rounding", None)
+    if r is None or not r.lines:
+        return
+    en = lang == "en"
+    unit = ("whole kroner" if en else "hele kroner") if r.decimals == 0 else f"{r.decimals} {'decimals' if en else 'decimaler'}"
+    table = Table(
+        title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"), title_justify="left"
+    )
+    for col in (("Paragraf", "Paragraph"), ("Eksakt", "Exact"), ("Leveret", "Delivered"), ("Difference", "Difference")):
+        table.add_column(col[int(en)], justify="left" if col[0] == "Paragraf" else "right")
+    for code, (exact, delivered) in sorted(r.paragraphs.items()):
+        table.add_row(code, kr(exact), kr(delivered), kr(delivered - exact))
+    table.add_row(Text("I alt" if not en else "Total", style="bold"), kr(r.exact), kr(r.delivered), kr(r.difference))
+    console.print(table)
+    console.print(
+        f"{r.changed} of {r.lines} lines changed, {r.zeroed} rounded to zero (SIU442); each citizen's total per paragraph "
+        f"is within {kr(r.max_citizen_difference)} of the exact one ({r.citizen_groups} citizen/paragraph totals)."
+        if en
+        else f"{r.changed} af {r.lines} linjer ændret, {r.zeroed} afrundet til nul (SIU442); hver borgers sum pr. paragraf "
+        f"afviger højst {kr(r.max_citizen_difference)} fra den eksakte ({r.citizen_groups} summer pr. borger og paragraf)."
+    )

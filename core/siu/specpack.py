@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 BUILTIN_DIR = Path(__file__).parent / "specs"
 PACK_FILES = ("manifest.toml", "paragraphs.csv", "chart.csv")
 _XS = "{http://www.w3.org/2001/XMLSchema}"
+ROUNDING_MODES = ("none", "largest_remainder")
 
 
 class SpecError(Exception):
@@ -80,6 +81,32 @@ class AmountSpec(BaseModel):
     decimals: int = 2
     sign: str = "signed"  # revenue negative, expenditure positive
     rounding: str = "none"  # siu never rounds: more decimals than allowed is a finding (SIU132)
+
+
+class ChannelSpec(BaseModel):
+    """One reporting channel (IDEP.web upload, system to system): the formats it takes and how
+    amounts are written in it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name_da: str
+    name_en: str
+    formats: list[str]
+    decimals: int = 2
+    rounding: str = "none"  # none | largest_remainder (see siu.rounding)
+    provisional: str = ""  # what is provisional about this channel; empty = from DST's material
+    source: str = ""
+
+
+class SourceChannels(BaseModel):
+    """Which channels a source system can report through, and why (``[source_channels.NAME]``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channels: list[str]
+    why_da: str = ""
+    why_en: str = ""
+    source: str = ""
 
 
 class CprSpec(BaseModel):
@@ -141,6 +168,8 @@ class Manifest(BaseModel):
     dates: dict[str, int] = Field(default_factory=dict)
     excel: ExcelSpec = Field(default_factory=ExcelSpec)
     area_info: dict[str, AreaSpec] = Field(default_factory=dict)
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    source_channels: dict[str, SourceChannels] = Field(default_factory=dict)
 
 
 class SpecPack:
@@ -221,6 +250,19 @@ class SpecPack:
                     f"chart.csv nævner paragraffen {entry.paragraph}, som paragraphs.csv ikke har",
                     f"chart.csv names paragraph {entry.paragraph}, which paragraphs.csv lacks",
                 )
+        for src, sc in m.source_channels.items():
+            for name in sc.channels:
+                if name not in m.channels:
+                    raise bad(
+                        f"[source_channels.{src}] nævner kanalen '{name}', som [channels] ikke har",
+                        f"[source_channels.{src}] names the channel '{name}', which [channels] lacks",
+                    )
+        for name, ch in m.channels.items():
+            if ch.rounding not in ROUNDING_MODES:
+                raise bad(
+                    f"[channels.{name}] rounding = '{ch.rounding}' er ukendt (brug {', '.join(ROUNDING_MODES)})",
+                    f"[channels.{name}] rounding = '{ch.rounding}' is unknown (use {', '.join(ROUNDING_MODES)})",
+                )
         xsd = root / m.xml.schema_file
         if not xsd.is_file():
             raise bad(f"XSD'en {m.xml.schema_file} mangler", f"the XSD {m.xml.schema_file} is missing")
@@ -283,6 +325,21 @@ class SpecPack:
     def paragraphs_for(self, area: str) -> list[str]:
         return [p.code for p in self.paragraphs.values() if p.area == area]
 
+    # --- channels --------------------------------------------------------------------------
+    def channel_of(self, fmt: str) -> tuple[str, ChannelSpec] | None:
+        """The channel that takes the output format ``fmt`` (``xml``, ``xlsx``), if the pack says."""
+        for name, ch in self.manifest.channels.items():
+            if fmt in ch.formats:
+                return name, ch
+        return None
+
+    def amount_for(self, fmt: str) -> tuple[int, str]:
+        """(decimals, rounding) for amounts written in ``fmt``: its channel's, else ``[amount]``'s."""
+        found = self.channel_of(fmt)
+        if found is not None:
+            return found[1].decimals, found[1].rounding
+        return self.manifest.amount.decimals, self.manifest.amount.rounding
+
     # --- rendering ---------------------------------------------------------------------
     @property
     def kontostreng_pattern(self) -> str:
@@ -308,6 +365,9 @@ class SpecPack:
     def provisional(self) -> list[str]:
         """Every provisional fact: the manifest's list, then provisional areas and paragraphs."""
         out = list(self.manifest.provenance.get("provisional", []))
+        for name, ch in self.manifest.channels.items():
+            if ch.provisional:
+                out.append(f"channel {name}: {ch.provisional}")
         for name, info in self.manifest.area_info.items():
             if info.provisional:
                 out.append(f"area {name}: {info.provisional}")
@@ -339,6 +399,8 @@ class SpecPack:
             "cpr": m.cpr.model_dump(),
             "dates": dict(m.dates),
             "excel": m.excel.model_dump(),
+            "channels": {k: v.model_dump() for k, v in m.channels.items()},
+            "source_channels": {k: v.model_dump() for k, v in m.source_channels.items()},
             "provenance": {k: list(v) for k, v in m.provenance.items()},
             "provisional": self.provisional(),
         }
@@ -357,7 +419,7 @@ def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
 
     out["chart"] = _keyed_diff({chart_key(c): c for c in a["chart"]}, {chart_key(c): c for c in b["chart"]})
     settings = {}
-    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel"):
+    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel", "channels", "source_channels"):
         for path, (x, y) in _flat_diff(a[key], b[key], key).items():
             settings[path] = {"from": x, "to": y}
     out["settings"] = settings

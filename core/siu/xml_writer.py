@@ -66,7 +66,7 @@ class XmlWriter(Writer):
 
     def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
         x = spec.manifest.xml
-        decimals = spec.manifest.amount.decimals
+        decimals = spec.amount_for(self.name)[0]  # the system-to-system channel's amount form
         date_fmt = x.date_format
         ns = f' xmlns="{escape(x.namespace)}"' if x.namespace else ""
         hf, rf, tf = x.header_fields, x.record_fields, x.trailer_fields
