@@ -20,6 +20,7 @@ from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
 from siu.models import Finding, Severity
 from siu.parsing import format_amount_danish
+from siu.verdict import verdict as verdict_text
 
 if TYPE_CHECKING:
     from siu.pipeline import RunResult
@@ -151,12 +152,17 @@ def print_verdict(console: Console, result: RunResult, lang: str) -> None:
     en = lang == "en"
     sink = result.sink
     counts = f"{sink.errors} " + ("errors" if en else "fejl") + f", {sink.warnings} " + ("warnings" if en else "advarsler")
-    if sink.ok:
-        verdict = "READY FOR SUBMISSION" if en else "KLAR TIL INDBERETNING"
-        console.print(Text(f"{verdict} ({counts})", style="bold green"))
-    else:
-        verdict = "NOT READY" if en else "IKKE KLAR"
-        console.print(Text(f"{verdict} ({counts})", style="bold red"))
+    provisional = len(result.spec.provisional())
+    test = bool(getattr(result.header, "test", False))
+    text = verdict_text(sink.ok, bool(provisional), test)[int(en)]
+    if sink.ok and provisional:
+        counts += (
+            f"; {provisional} provisional format facts, see siu specs show {result.spec.year}"
+            if en
+            else f"; {provisional} foreløbige fakta om formatet, se siu specs show {result.spec.year}"
+        )
+    style = "bold red" if not sink.ok else ("bold yellow" if provisional or test else "bold green")
+    console.print(Text(f"{text} ({counts})", style=style))
 
 
 def print_sources(console: Console, result: RunResult, lang: str) -> None:

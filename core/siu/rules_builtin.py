@@ -882,4 +882,6 @@ RULES: list[Rule] = [
 
 @hookimpl
 def register_rules() -> list[Rule]:
-    return RULES
+    from siu.rules_dst import DST_RULES  # DST's rules resting on the spec pack's data (issue 17)
+
+    return [*RULES, *DST_RULES]
