@@ -19,6 +19,7 @@ from rich.markup import escape
 from siu import __version__
 from siu.adapters import ReadOptions, Sniff
 from siu.channels import resolve_format
+from siu.testdelivery import TestDeliverySink, test_path
 from siu.config import ConfigError, Settings, load_settings
 from siu.context import Context
 from siu.cpr import mask_cpr
@@ -75,6 +76,10 @@ ReportJson = Annotated[Path | None, typer.Option("--report-json", help="Skriv al
 ReportXlsx = Annotated[Path | None, typer.Option("--report-xlsx", help="Skriv fund som Excel-projektmappe / Write findings as an Excel workbook")]
 Accounts = Annotated[Path | None, typer.Option("--accounts", help="Saldobalance (CSV/xlsx) at afstemme med / Trial balance to reconcile with")]
 Tolerance = Annotated[float | None, typer.Option("--tolerance", min=0, help="Tilladt afvigelse i kr. ved afstemning / Allowed difference in DKK")]
+TestOpt = Annotated[
+    bool,
+    typer.Option("--test", help="Testleverance (fx sidste års data), mærket som test / Test delivery (e.g. last year's data), marked as a test"),
+]
 MadK = Annotated[float | None, typer.Option("--mad-k", min=0.01, help="k i median ± k·MAD for ekstreme årsudgifter / k for extreme values")]
 
 
@@ -261,6 +266,7 @@ def run_conversion(
     console: Console,
     split: bool = False,
     reports: ReportFiles | None = None,
+    test: bool = False,
 ) -> RunResult:
     try:
         creation_time()
@@ -278,6 +284,7 @@ def run_conversion(
         specs.append(InputSpec(source=name, path=path, options=options))
     data_year = None if settings.year else _guess_year(specs, host)
     ctx = build_context(settings, host, spec_dir, lang, data_year)
+    ctx.test = test
     writer = None
     target = None
     split_targets: dict[str, Path] | None = None
@@ -298,12 +305,19 @@ def run_conversion(
             target = out
         if split and ctx.area == "begge":
             split_targets = area_targets(ctx, writer.suffix, out)
-    sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
+        if test:  # a test delivery is named as one, whatever --out says (the pack's [test])
+            target = test_path(target, ctx.spec)
+            if split_targets:
+                split_targets = {a: test_path(p, ctx.spec) for a, p in split_targets.items()}
+    sink_type = TestDeliverySink if test else FindingSink
+    sink = sink_type(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
     sink.extend(channel_notes)
     try:
         with conversion_progress(enabled=not quiet, lang=lang) as progress:
             converter = Converter(host, ctx, sink, progress=progress)
             result = converter.run(specs, writer, target, split=split_targets)
+        if isinstance(sink, TestDeliverySink):
+            sink.summarise(ctx.spec, ctx.year, result.years)
     except MappingError as exc:
         raise UsageError(exc.message_da, exc.message_en) from None
     except OSError as exc:  # the output folder or file cannot be written
@@ -342,6 +356,7 @@ def convert(
     tolerance: Tolerance = None,
     mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")] = False,
+    test: TestOpt = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
 ) -> None:
@@ -372,6 +387,7 @@ def validate(
     tolerance: Tolerance = None,
     mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    test: TestOpt = False,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
 ) -> None:
@@ -408,6 +424,7 @@ def _convert(
     accounts: Path | None = None,
     tolerance: float | None = None,
     mad_k: float | None = None,
+    test: bool = False,
 ) -> None:
     settings = _settings(config, lang)
     if accounts is not None and not accounts.is_file():
@@ -445,6 +462,7 @@ def _convert(
             console=console,
             split=split,
             reports=ReportFiles(json_path=report_json, xlsx_path=report_xlsx),
+            test=test,
         )
     except (UsageError, ReportWriteError) as exc:
         fail(lang, exc)

@@ -383,6 +383,7 @@ class Converter:
             spec_version=ctx.spec.version,
             created=creation_time(),
             totals=Totals(),
+            test=ctx.test,
         )
         result = RunResult(header=header, sink=self.sink, inputs=[], spec=ctx.spec)
         self.result = result

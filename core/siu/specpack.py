@@ -109,6 +109,19 @@ class SourceChannels(BaseModel):
     source: str = ""
 
 
+class TestSpec(BaseModel):
+    """How a test delivery (``siu convert --test``) is marked: a file name prefix and/or a header
+    element (``[test]``)."""
+
+    __test__ = False  # not a pytest class
+    model_config = ConfigDict(extra="forbid")
+
+    file_prefix: str = "TEST_"
+    header_field: str | None = None
+    provisional: str = ""
+    source: str = ""
+
+
 class CprSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -170,6 +183,7 @@ class Manifest(BaseModel):
     area_info: dict[str, AreaSpec] = Field(default_factory=dict)
     channels: dict[str, ChannelSpec] = Field(default_factory=dict)
     source_channels: dict[str, SourceChannels] = Field(default_factory=dict)
+    test: TestSpec = Field(default_factory=TestSpec)
 
 
 class SpecPack:
@@ -250,6 +264,8 @@ class SpecPack:
                     f"chart.csv nævner paragraffen {entry.paragraph}, som paragraphs.csv ikke har",
                     f"chart.csv names paragraph {entry.paragraph}, which paragraphs.csv lacks",
                 )
+        if not m.test.file_prefix and not m.test.header_field:
+            raise bad("[test] skal markere en testleverance: file_prefix eller header_field", "[test] must mark a test delivery: file_prefix or header_field")
         for src, sc in m.source_channels.items():
             for name in sc.channels:
                 if name not in m.channels:
@@ -368,6 +384,8 @@ class SpecPack:
         for name, ch in self.manifest.channels.items():
             if ch.provisional:
                 out.append(f"channel {name}: {ch.provisional}")
+        if self.manifest.test.provisional:
+            out.append(f"test: {self.manifest.test.provisional}")
         for name, info in self.manifest.area_info.items():
             if info.provisional:
                 out.append(f"area {name}: {info.provisional}")
@@ -401,6 +419,7 @@ class SpecPack:
             "excel": m.excel.model_dump(),
             "channels": {k: v.model_dump() for k, v in m.channels.items()},
             "source_channels": {k: v.model_dump() for k, v in m.source_channels.items()},
+            "test": m.test.model_dump(),
             "provenance": {k: list(v) for k, v in m.provenance.items()},
             "provisional": self.provisional(),
         }
@@ -419,7 +438,7 @@ def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
 
     out["chart"] = _keyed_diff({chart_key(c): c for c in a["chart"]}, {chart_key(c): c for c in b["chart"]})
     settings = {}
-    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel", "channels", "source_channels"):
+    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel", "channels", "source_channels", "test"):
         for path, (x, y) in _flat_diff(a[key], b[key], key).items():
             settings[path] = {"from": x, "to": y}
     out["settings"] = settings

@@ -82,6 +82,8 @@ class XmlWriter(Writer):
         }
         for key, tag in hf.items():
             head.append(f"    <{tag}>{escape(values[key])}</{tag}>\n")
+        if header.test and spec.manifest.test.header_field:  # a test delivery says so in its header
+            head.append(f"    <{spec.manifest.test.header_field}>true</{spec.manifest.test.header_field}>\n")
         head.append(f"  </{x.header}>\n  <{x.records}>\n")
         stream = _stream_check(out, spec)
         if stream is None:
