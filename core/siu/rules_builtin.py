@@ -22,6 +22,7 @@ from siu.hookspecs import hookimpl
 from siu.models import Kind, Location, Record
 from siu.parsing import format_amount_danish
 from siu.reconcile import reconciliation
+from siu.paying import kommune_code
 from siu.rules import Hit, Rule, delivery_rule, record_rule
 
 # --- per-run constants ------------------------------------------------------------------------
@@ -666,8 +667,7 @@ class SeveralMunicipalities:
         code = dims.get("kommune")
         if not code or code == self.kommune:
             return
-        code = code.strip()
-        code = code.zfill(3) if code.isdigit() else code
+        code = kommune_code(code) or code  # "0101", "København" and "Københavns Kommune" are 101
         if code == self.kommune:
             return
         entry = self.other.get(code)

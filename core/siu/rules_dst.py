@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from siu.context import Context
 from siu.models import Record
+from siu.paying import OtherMunicipalities
 from siu.rules import Hit, Rule, delivery_rule
 
 
@@ -69,4 +70,4 @@ class ProvisionalChartRows:
             yield Hit(location=loc, count=count, paragraph=paragraph, function=function, grouping=grouping, paragraphs=others)
 
 
-DST_RULES: list[Rule] = [ProvisionalChartRows]
+DST_RULES: list[Rule] = [ProvisionalChartRows, OtherMunicipalities]
