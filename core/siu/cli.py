@@ -182,6 +182,10 @@ def build_context(
     if year is None:
         raise UsageError("Regnskabsåret kan ikke afgøres: angiv --year", "The reporting year cannot be determined: give --year")
     spec = choose_spec(host, year, spec_dir, lang)
+    try:
+        spec.select_version(creation_time().date())  # the executive order in force on the delivery date
+    except ValueError as exc:  # SOURCE_DATE_EPOCH
+        raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
     area = settings.area or spec.manifest.default_area
     if area not in AREAS:
         raise UsageError(f"Ukendt område '{area}'; brug voksen, boern eller begge", f"Unknown area '{area}'; use voksen, boern or begge")

@@ -3,6 +3,7 @@ and what changed between two years. Packs come from siu, plugins and ``--spec-di
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -74,6 +75,11 @@ def list_packs(
                 "folder": str(e.folder),
                 "active": e.active,
                 "provisional": len(e.pack.provisional()) if e.pack else None,
+                "versions": [
+                    {**v.model_dump(mode="json"), "in_force_today": v is in_force}
+                    for in_force in [e.pack.version_on(dt.date.today())] if e.pack
+                    for v in e.pack.manifest.versions
+                ] if e.pack else [],
                 "error": e.error.message(lang) if e.error else None,
             }
         )
@@ -81,7 +87,8 @@ def list_packs(
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(title=_t(lang, "Specifikationspakker", "Spec packs"))
-    for col in (("År", "Year"), ("Version", "Version"), ("Kilde", "Origin"), ("I brug", "In use"), ("Foreløbige fakta", "Provisional facts"), ("Mappe", "Folder")):
+    for col in (("År", "Year"), ("Version", "Version"), ("Bekendtgørelser", "Executive orders"), ("Kilde", "Origin"), ("I brug", "In use"),
+                ("Foreløbige fakta", "Provisional facts"), ("Mappe", "Folder")):
         table.add_column(_t(lang, *col))
     for r in rows:
         status = _t(lang, "ja", "yes") if r["active"] and not r["error"] else _t(lang, "nej", "no")
@@ -89,7 +96,11 @@ def list_packs(
             status = f"[red]{_t(lang, 'fejl', 'error')}: {escape(r['error'])}[/]"
         elif not r["active"]:
             status = _t(lang, "nej (erstattet)", "no (replaced)")
-        table.add_row(str(r["year"] or "?"), r["version"] or "-", escape(r["origin"]), status, str(r["provisional"] if r["provisional"] is not None else "-"), escape(r["folder"]))
+        orders = "\n".join(
+            f"{v['id']} {v['status']} {_t(lang, 'fra', 'from')} {v['valid_from']}" + (_t(lang, " (i kraft i dag)", " (in force today)") if v["in_force_today"] else "")
+            for v in r["versions"]
+        ) or "-"
+        table.add_row(str(r["year"] or "?"), r["version"] or "-", escape(orders), escape(r["origin"]), status, str(r["provisional"] if r["provisional"] is not None else "-"), escape(r["folder"]))
     Console(highlight=False).print(table)
 
 
@@ -115,6 +126,26 @@ def show(
     m = pack.manifest
     meta.add_row(_t(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
     meta.add_row(_t(lang, "Gælder", "Valid"), f"{s['valid_from']} – {s['valid_to']}")
+    for v in m.versions:
+        meta.add_row(
+            _t(lang, "Bekendtgørelse", "Executive order"),
+            escape(f"{v.id}: {v.order or '-'}" + (f" ({v.date})" if v.date else "") + f", {v.status}, {_t(lang, 'gælder fra', 'valid from')} {v.valid_from}"),
+        )
+    for name, ch in m.channels.items():
+        d, r = ch.decimals, ch.rounding
+        meta.add_row(
+            _t(lang, "Kanal", "Channel"),
+            escape(f"{name}: {ch.name_en if lang == 'en' else ch.name_da}; {', '.join(ch.formats)}; "
+                   + _t(lang, f"{d} decimaler, afrunding {r}", f"{d} decimals, rounding {r}")),
+        )
+    for src, sc in m.source_channels.items():
+        meta.add_row(_t(lang, "Kilde → kanal", "Source → channel"), escape(f"{src}: {', '.join(sc.channels)}. {sc.why_en if lang == 'en' else sc.why_da}"))
+    t = m.test
+    meta.add_row(
+        _t(lang, "Testleverance", "Test delivery"),
+        escape(", ".join(x for x in (f"{_t(lang, 'filnavn', 'file name')} {t.file_prefix}…" if t.file_prefix else "",
+                                      f"<{t.header_field}>true</{t.header_field}>" if t.header_field else "") if x)),
+    )
     meta.add_row("SHA-256", s["digest"])
     areas = []
     for name, info in s["areas"].items():

@@ -122,6 +122,25 @@ class TestSpec(BaseModel):
     source: str = ""
 
 
+class VersionSpec(BaseModel):
+    """One version of the format, following one executive order (bekendtgørelse) on data reporting
+    in the social area. The order is revised every 1 January and 1 July and announced ("varslet")
+    at least six months before it applies ("gældende")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = ""  # what the delivery's header carries as the spec version ("2026.2"); empty = the manifest's version
+    order: str = ""  # the executive order, e.g. "BEK nr 1234 af 14/11/2024"
+    date: dt.date | None = None  # the order's date
+    valid_from: dt.date
+    status: str = "gældende"  # varslet | gældende | historisk
+    provisional: str = ""
+    source: str = ""
+
+
+VERSION_STATUSES = ("varslet", "gældende", "historisk")
+
+
 class CprSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -184,6 +203,7 @@ class Manifest(BaseModel):
     channels: dict[str, ChannelSpec] = Field(default_factory=dict)
     source_channels: dict[str, SourceChannels] = Field(default_factory=dict)
     test: TestSpec = Field(default_factory=TestSpec)
+    versions: list[VersionSpec] = Field(default_factory=list)
 
 
 class SpecPack:
@@ -264,6 +284,23 @@ class SpecPack:
                     f"chart.csv nævner paragraffen {entry.paragraph}, som paragraphs.csv ikke har",
                     f"chart.csv names paragraph {entry.paragraph}, which paragraphs.csv lacks",
                 )
+        seen_versions: set[str] = set()
+        for v in m.versions:
+            if not v.id:
+                v.id = m.version
+            if v.id in seen_versions:
+                raise bad(f"versionen {v.id} står to gange i [[versions]]", f"the version {v.id} appears twice in [[versions]]")
+            seen_versions.add(v.id)
+            if (v.valid_from.month, v.valid_from.day) not in ((1, 1), (7, 1)):
+                raise bad(
+                    f"versionen {v.id} gælder fra {v.valid_from}; bekendtgørelsen gælder fra 1. januar eller 1. juli",
+                    f"the version {v.id} is valid from {v.valid_from}; the executive order applies from 1 January or 1 July",
+                )
+            if v.status not in VERSION_STATUSES:
+                raise bad(
+                    f"versionen {v.id} har status '{v.status}' (brug {', '.join(VERSION_STATUSES)})",
+                    f"the version {v.id} has status '{v.status}' (use {', '.join(VERSION_STATUSES)})",
+                )
         if not m.test.file_prefix and not m.test.header_field:
             raise bad("[test] skal markere en testleverance: file_prefix eller header_field", "[test] must mark a test delivery: file_prefix or header_field")
         for src, sc in m.source_channels.items():
@@ -306,7 +343,24 @@ class SpecPack:
 
     @property
     def version(self) -> str:
-        return self.manifest.version
+        """The version a delivery carries: the selected ``[[versions]]`` entry's id, else the manifest's."""
+        selected = getattr(self, "selected_version", None)
+        return selected.id if selected is not None else self.manifest.version
+
+    def version_on(self, day: dt.date) -> VersionSpec | None:
+        """The version in force on ``day`` (the delivery date): the latest whose ``valid_from`` has
+        come, else (a delivery made before the first applies, e.g. a test) the earliest; None
+        when the pack lists no versions."""
+        versions = sorted(self.manifest.versions, key=lambda v: v.valid_from)
+        if not versions:
+            return None
+        current = [v for v in versions if v.valid_from <= day]
+        return current[-1] if current else versions[0]
+
+    def select_version(self, day: dt.date) -> VersionSpec | None:
+        """Pick the version in force on ``day`` for this run (see :meth:`version_on`)."""
+        self.selected_version = self.version_on(day)
+        return self.selected_version
 
     @property
     def areas(self) -> list[str]:
@@ -384,6 +438,9 @@ class SpecPack:
         for name, ch in self.manifest.channels.items():
             if ch.provisional:
                 out.append(f"channel {name}: {ch.provisional}")
+        for v in self.manifest.versions:
+            if v.provisional:
+                out.append(f"version {v.id}: {v.provisional}")
         if self.manifest.test.provisional:
             out.append(f"test: {self.manifest.test.provisional}")
         for name, info in self.manifest.area_info.items():
@@ -420,6 +477,7 @@ class SpecPack:
             "channels": {k: v.model_dump() for k, v in m.channels.items()},
             "source_channels": {k: v.model_dump() for k, v in m.source_channels.items()},
             "test": m.test.model_dump(),
+            "versions": [v.model_dump(mode="json") for v in m.versions],
             "provenance": {k: list(v) for k, v in m.provenance.items()},
             "provisional": self.provisional(),
         }
