@@ -243,3 +243,76 @@ def _describe(value: dict[str, Any], kind: str) -> str:
     if kind == "changed":
         return "; ".join(f"{f}: {v['from']} → {v['to']}" for f, v in value.items())
     return ", ".join(f"{k}={v}" for k, v in value.items() if k not in ("source",) and v not in ("", None))
+
+
+@specs_app.command("new")
+def new(
+    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
+    from_xsd: Annotated[Path, typer.Option("--from-xsd", help="DST's XSD / DST's XSD")],
+    template: Annotated[Path | None, typer.Option("--template", help="DST's Excel-skabelon / DST's Excel template")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Mappe til pakken (standard: ./siu-spec-ÅR) / Folder for the pack")] = None,
+    base: Annotated[int | None, typer.Option("--base", help="Pakke at bygge videre på (standard: året eller det seneste før) / Pack to build on")] = None,
+    no_plugins: NoPlugins = False,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+) -> None:
+    """Lav en pakke ud fra DST's egen XSD (og Excel-skabelon) / Make a pack from DST's own XSD (and Excel template)."""
+    from siu.cli import UsageError, fail
+    from siu.specs_new import check_pack, derive, write_pack
+
+    for path in (from_xsd, template):
+        if path is not None and not path.is_file():
+            fail(lang, UsageError(f"Filen findes ikke: {path}", f"File not found: {path}"))
+    reg = _registry(config, None, no_plugins, lang)
+    years = reg.years()
+    base_year = base if base is not None else max((y for y in years if y <= year), default=max(years, default=year))
+    base_pack = _pack(reg, base_year, lang)
+    folder = out if out is not None else Path.cwd() / f"siu-spec-{year}"
+    if (folder / "manifest.toml").exists():
+        fail(lang, UsageError(f"{folder} har allerede en manifest.toml; vælg en anden --out", f"{folder} already has a manifest.toml; choose another --out"))
+    try:
+        derived = derive(year, from_xsd, base_pack, template)
+        write_pack(folder, derived, from_xsd, base_pack)
+    except SpecError as exc:
+        fail(lang, exc)
+    except OSError as exc:
+        fail(lang, UsageError(f"Kan ikke skrive {folder}: {exc.strerror}", f"Cannot write {folder}: {exc.strerror}"))
+    c = Console(highlight=False)
+    x = derived.manifest["xml"]
+    c.print(_t(lang, f"Pakke skrevet: {folder}", f"Pack written: {folder}"))
+    c.print(escape(f"XML: {x['root']} ({x['namespace'] or '-'}) / {x['header']} / {x['records']}/{x['record']}" + (f" / {x['trailer']}" if x.get("trailer") else "")))
+    c.print(escape(_t(lang, "Linjefelter", "Line fields") + ": " + ", ".join(f"{k} → {v}" for k, v in x["record_fields"].items())))
+    xml_channel = next((ch for ch in derived.manifest.get("channels", {}).values() if "xml" in ch["formats"]), derived.manifest["amount"])
+    c.print(escape(_t(lang, "Beløb i XML", "Amounts in XML") + f": {xml_channel['decimals']} {_t(lang, 'decimaler', 'decimals')}; "
+                   + _t(lang, "datoformat", "date format") + f" {x['date_format']}"))
+    if template is not None:
+        ex = derived.manifest["excel"]
+        c.print(escape(f"Excel: {ex['sheet']} ({_t(lang, 'række', 'row')} {ex['header_row']}): " + ", ".join(col["header"] for col in ex["columns"])))
+    for da, en in derived.notes:
+        c.print(f"  · {escape(en if lang == 'en' else da)}")
+    pack, problems = check_pack(folder)
+    if problems:
+        c.print(f"[bold yellow]{_t(lang, 'Udfyld selv (i manifest.toml), og kør siu specs check', 'Fill in yourself (in manifest.toml), then run siu specs check')}:[/]")
+        for da, en in problems:
+            c.print(f"  ? {escape(en if lang == 'en' else da)}")
+        raise typer.Exit(1)
+    c.print(_t(lang, f"Pakken er gyldig. Brug den med --spec-dir {folder}", f"The pack is valid. Use it with --spec-dir {folder}"))
+
+
+@specs_app.command("check")
+def check(
+    folder: Annotated[Path, typer.Argument(help="Mappe med en specifikationspakke / Spec pack folder")],
+    lang: Lang = "da",
+) -> None:
+    """Kontrollér en pakke: indlæs den og skriv en prøveleverance mod dens XSD / Check a pack: load it and write a sample delivery against its XSD."""
+    from siu.specs_new import check_pack
+
+    pack, problems = check_pack(folder)
+    c = Console(highlight=False)
+    if pack is not None:
+        c.print(escape(f"{pack.manifest.title_en if lang == 'en' else pack.manifest.title_da} · {pack.version} · {folder}"))
+    for da, en in problems:
+        c.print(f"[red]✗[/] {escape(en if lang == 'en' else da)}")
+    if problems:
+        raise typer.Exit(1)
+    c.print(_t(lang, "✓ Pakken er gyldig; en prøveleverance overholder dens XSD.", "✓ The pack is valid; a sample delivery matches its XSD."))

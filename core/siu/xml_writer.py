@@ -81,7 +81,9 @@ class XmlWriter(Writer):
             "created": header.created.replace(microsecond=0).isoformat(),
         }
         for key, tag in hf.items():
-            head.append(f"    <{tag}>{escape(values[key])}</{tag}>\n")
+            # "fixed:VALUE" = an element of DST's header with a fixed value siu has no field for
+            value = key[6:] if key.startswith("fixed:") else values[key]
+            head.append(f"    <{tag}>{escape(value)}</{tag}>\n")
         if header.test and spec.manifest.test.header_field:  # a test delivery says so in its header
             head.append(f"    <{spec.manifest.test.header_field}>true</{spec.manifest.test.header_field}>\n")
         head.append(f"  </{x.header}>\n  <{x.records}>\n")
