@@ -496,7 +496,7 @@ def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
 
     out["chart"] = _keyed_diff({chart_key(c): c for c in a["chart"]}, {chart_key(c): c for c in b["chart"]})
     settings = {}
-    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel", "channels", "source_channels", "test"):
+    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel", "channels", "source_channels", "test", "versions"):
         for path, (x, y) in _flat_diff(a[key], b[key], key).items():
             settings[path] = {"from": x, "to": y}
     out["settings"] = settings
