@@ -157,7 +157,7 @@ def round_records(
         if not lines:
             return
         unit = Decimal(1).scaleb(-decimals)
-        scaled = [r.amount / unit for r in lines]
+        scaled = [r.amount.scaleb(decimals) for r in lines]
         groups: dict[str, dict[str, list[int]]] = {}
         for i, r in enumerate(lines):
             groups.setdefault(r.paragraph or "?", {}).setdefault(r.psr_id or "", []).append(i)
@@ -165,23 +165,28 @@ def round_records(
         for paragraph, citizens in groups.items():
             keys = list(citizens)
             exact = [sum((scaled[i] for i in citizens[k]), Decimal(0)) for k in keys]
-            per_citizen = allocate(exact, _nearest(sum(exact, Decimal(0))))
+            paragraph_exact = sum(exact, Decimal(0))
+            per_citizen = allocate(exact, _nearest(paragraph_exact))
             for k, total, ex in zip(keys, per_citizen, exact):
                 idx = citizens[k]
-                for i, value in zip(idx, allocate([scaled[i] for i in idx], total)):
-                    rounded[i] = value
-                summary.max_citizen_difference = max(summary.max_citizen_difference, abs(total - ex) * unit)
+                if len(idx) == 1:
+                    rounded[idx[0]] = total
+                else:
+                    for i, value in zip(idx, allocate([scaled[i] for i in idx], total)):
+                        rounded[i] = value
+                diff = abs(total - ex)
+                if diff > summary.max_citizen_difference:
+                    summary.max_citizen_difference = diff
             summary.citizen_groups += len(keys)
+            summary.paragraphs[paragraph] = (paragraph_exact.scaleb(-decimals), Decimal(sum(per_citizen)).scaleb(-decimals))
+        summary.max_citizen_difference = summary.max_citizen_difference.scaleb(-decimals)
         totals = Totals()
+        add = totals.add
         unit_text = "hele kroner" if decimals == 0 else f"{decimals} decimaler"
-        for i, r in enumerate(lines):
+        summary.lines = len(lines)
+        for r, whole in zip(lines, rounded):
             exact_amount = r.amount
-            new = (Decimal(rounded[i]) * unit).quantize(unit)
-            summary.lines += 1
-            summary.exact += exact_amount
-            summary.delivered += new
-            e, d = summary.paragraphs.get(r.paragraph or "?", (Decimal(0), Decimal(0)))
-            summary.paragraphs[r.paragraph or "?"] = (e + exact_amount, d + new)
+            new = Decimal(whole).scaleb(-decimals).quantize(unit)
             if new != exact_amount:
                 summary.changed += 1
                 if new == 0:
@@ -190,28 +195,19 @@ def round_records(
                         location=r.location, field="amount", exact=f"{exact_amount}", delivered=f"{new}", unit=unit_text, paragraph=r.paragraph or "?"
                     )
                     sink.add(finding.model_copy(update={"message_en": finding.message_en.replace(unit_text, _unit_en(decimals))}))
-            r.amount = new
-            totals.add(new)
+                r.__dict__["amount"] = new  # as pydantic's setattr would (no validation on assignment), without its cost
+            add(new)
+        summary.exact = sum((e for e, _ in summary.paragraphs.values()), Decimal(0))
+        summary.delivered = totals.net
         if header is not None:
             header.totals = totals
-        sink.add(
-            ROUNDING_DONE.make(
-                changed=summary.changed,
-                lines=summary.lines,
-                unit=unit_text,
-                channel=channel,
-                exact=f"{summary.exact}",
-                delivered=f"{summary.delivered}",
-                difference=f"{summary.difference}",
-            ).model_copy(
-                update={
-                    "message_en": ROUNDING_DONE.template_en.format(
-                        changed=summary.changed, lines=summary.lines, unit=_unit_en(decimals), channel=channel,
-                        exact=f"{summary.exact}", delivered=f"{summary.delivered}", difference=f"{summary.difference}",
-                    )
-                }
-            )
+        en = {"unit": _unit_en(decimals)}
+        params = dict(
+            changed=summary.changed, lines=summary.lines, unit=unit_text, channel=channel,
+            exact=f"{summary.exact}", delivered=f"{summary.delivered}", difference=f"{summary.difference}",
         )
+        done = ROUNDING_DONE.make(**params)
+        sink.add(done.model_copy(update={"message_en": ROUNDING_DONE.template_en.format(**{**params, **en})}))
         yield from lines
 
     return run(), summary
