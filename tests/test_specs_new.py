@@ -126,3 +126,40 @@ def test_not_an_xsd_is_a_clear_error(siu, tmp_path) -> None:
     bad.write_text("<html/>", encoding="utf-8")
     run = siu("specs", "new", "2025", "--from-xsd", bad, "--out", tmp_path / "p")
     assert run.exit_code == 2 and "ikke en XSD" in run.output and "Traceback" not in run.output
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from siu.specpack import BUILTIN_DIR, SpecPack
+from siu.specs_new import derive
+
+# Names DST might use for each line field; the derived pack must keep the XSD's order whatever it is.
+NAMES = {
+    "psr_id": ["PsrID", "CPRnummer", "Cpr", "PersonID"],
+    "kontostreng": ["KONTOSTRENG", "Kontonummer", "Konto"],
+    "amount": ["Beloeb", "BeloebKr", "Amount", "Udgift"],
+    "start": ["StartDato", "Fradato", "PeriodeFra"],
+    "end": ["SlutDato", "Tildato", "PeriodeTil"],
+}
+
+
+@given(st.permutations(list(NAMES)), st.data())
+@settings(max_examples=40, deadline=None)
+def test_any_order_and_naming_of_line_elements_is_derived(tmp_path_factory, order, data) -> None:
+    names = {key: data.draw(st.sampled_from(NAMES[key])) for key in order}
+    elements = "".join(f'<xs:element name="{names[k]}" type="xs:string"/>' for k in order)
+    xsd = tmp_path_factory.mktemp("x") / "dst.xsd"
+    xsd.write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x" elementFormDefault="qualified">'
+        '<xs:element name="R"><xs:complexType><xs:sequence>'
+        '<xs:element name="H"><xs:complexType><xs:sequence><xs:element name="Kommune" type="xs:string"/></xs:sequence></xs:complexType></xs:element>'
+        f'<xs:element name="L"><xs:complexType><xs:sequence><xs:element name="P" maxOccurs="unbounded"><xs:complexType><xs:sequence>{elements}'
+        "</xs:sequence></xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>"
+        "</xs:sequence></xs:complexType></xs:element></xs:schema>",
+        encoding="utf-8",
+    )
+    derived = derive(2025, xsd, SpecPack.load(BUILTIN_DIR / "2025"))
+    fields = derived.manifest["xml"]["record_fields"]
+    assert list(fields) == list(order) and all(fields[k] == names[k] for k in order)
+    assert derived.manifest["xml"]["namespace"] == "urn:x" and derived.manifest["xml"]["records"] == "L"

@@ -78,6 +78,8 @@ def print_report(
     meta.add_row(t("Område", "Area"), h.area)
     provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
     meta.add_row(t("Specifikation", "Specification"), f"{spec.version}{provisional} [{spec.origin}]")
+    if getattr(h, "test", False):
+        meta.add_row(t("Testleverance", "Test delivery"), t("ja — ikke til indberetning", "yes — not for submission"))
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
     meta.add_row("Plugins", ", ".join(loaded) or "-")
     for p in host.problems:
