@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -16,8 +17,6 @@ from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Location, Record
 from siu.rounding import allocate, round_records
 from siu.specpack import SpecPack, builtin_pack_dirs
-
-import datetime as dt
 
 
 def pack(year: int = 2025) -> SpecPack:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 
-from siu.specs_new import fold, match, RECORD_NAMES
+from siu.specpack import BUILTIN_DIR, SpecPack
+from siu.specs_new import RECORD_NAMES, derive, fold, match
 
 DST_XSD = r"""<?xml version="1.0" encoding="UTF-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:d="http://dst.dk/siu/test/v3"
@@ -127,12 +130,6 @@ def test_not_an_xsd_is_a_clear_error(siu, tmp_path) -> None:
     run = siu("specs", "new", "2025", "--from-xsd", bad, "--out", tmp_path / "p")
     assert run.exit_code == 2 and "ikke en XSD" in run.output and "Traceback" not in run.output
 
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from siu.specpack import BUILTIN_DIR, SpecPack
-from siu.specs_new import derive
 
 # Names DST might use for each line field; the derived pack must keep the XSD's order whatever it is.
 NAMES = {
