@@ -22,7 +22,7 @@ def test_convert_writes_a_valid_delivery_and_exits_0(siu, demo_dir, tmp_path):
     assert target.exists()
     schema = etree.XMLSchema(etree.parse(str(BUILTIN_DIR / "2025" / "siu.xsd")))
     assert schema.validate(etree.parse(str(target)))
-    assert "KLAR TIL INDBERETNING" in run.stdout
+    assert "KLAR — men formatet er foreløbigt" in run.stdout
     assert not list((tmp_path / "out").glob("*.tmp")), "no temporary file may be left behind"
 
 
@@ -34,7 +34,7 @@ def test_validate_writes_nothing(siu, demo_dir, tmp_path):
 
 def test_english_report(siu, demo_dir):
     run = siu("validate", *_demo_args(demo_dir, "--lang", "en"))
-    assert "READY FOR SUBMISSION" in run.stdout
+    assert "READY — but the format is provisional" in run.stdout
     assert "Totals per paragraph" in run.stdout
 
 

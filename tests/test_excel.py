@@ -26,7 +26,7 @@ from python_calamine import CalamineWorkbook
 
 from siu.adapters import ReadInfo, ReadOptions
 from siu.models import DeliveryHeader, Finding, Location, Posting, Record, Totals
-from siu.specpack import BUILTIN_DIR, SpecPack
+from siu.specpack import BUILTIN_DIR, SpecPack, builtin_pack_dirs
 from siu.tables import sheet_names
 from siu_excel.reader import ExcelTemplateSource, builtin_templates, template_aliases
 from siu.xlsx_cells import text_cell
@@ -102,7 +102,8 @@ def test_written_template_has_types_formats_and_no_formula(tmp_path, spec):
     row2 = ws[template.header_row + 1]
     assert [c.value for c in row2[:3]] == ["0101601235", "53850100140", "SEL108"]
     assert all(c.data_type == "s" for c in row2[:3])
-    assert row2[3].value == 42500 and row2[3].data_type == "n" and row2[3].number_format == "0.00"
+    # the IDEP channel takes whole kroner (the pack's [channels.idep]): number format without decimals
+    assert row2[3].value == 42500 and row2[3].data_type == "n" and row2[3].number_format == "0"
     assert row2[4].value == dt.datetime(2025, 1, 1) and row2[4].is_date and row2[4].number_format == "yyyy-mm-dd"
     row3 = ws[template.header_row + 2]
     assert row3[1].value == "03842100140", "an account's leading zero survives"
@@ -242,12 +243,20 @@ def demo_outputs(tmp_path_factory, demo_dir_module) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("demo")
     runner = CliRunner()
     env = {"SOURCE_DATE_EPOCH": EPOCH, "COLUMNS": "200"}
-    base = ["--source", "opus", str(demo_dir_module / "opus-udtraek-2025.csv"), "--config", str(demo_dir_module / "siu.toml")]
+    # The built-in pack's IDEP channel takes whole kroner (tests/test_channels.py); these tests are
+    # about the template's fidelity, so they use a copy of the pack whose IDEP channel keeps øre.
+    pack = out / "pack"
+    shutil.copytree(next(d for d in builtin_pack_dirs() if d.name == "2025"), pack)
+    manifest = pack / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    assert 'decimals = 0\nrounding = "largest_remainder"' in text
+    manifest.write_text(text.replace('decimals = 0\nrounding = "largest_remainder"', 'decimals = 2\nrounding = "none"'), encoding="utf-8")
+    base = ["--source", "opus", str(demo_dir_module / "opus-udtraek-2025.csv"), "--config", str(demo_dir_module / "siu.toml"), "--spec-dir", str(pack)]
     for fmt in ("xml", "xlsx"):
         run = runner.invoke(app, ["convert", *base, "--format", fmt, "--out", str(out / fmt)], env=env)
         assert run.exit_code == 0, run.output
     xlsx = out / "xlsx" / "SIU_101_2025_voksen.xlsx"
-    run = runner.invoke(app, ["convert", "--source", "excel", str(xlsx), "--kommune", "101", "--year", "2025", "--out", str(out / "back")], env=env)
+    run = runner.invoke(app, ["convert", "--source", "excel", str(xlsx), "--kommune", "101", "--year", "2025", "--spec-dir", str(pack), "--out", str(out / "back")], env=env)
     assert run.exit_code == 0, run.output
     return {"xml": out / "xml" / "SIU_101_2025_voksen.xml", "xlsx": xlsx, "back": out / "back" / "SIU_101_2025_voksen.xml"}
 

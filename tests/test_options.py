@@ -103,9 +103,9 @@ def test_lang_in_siu_toml_applies_unless_the_flag_is_given(siu, demo_dir, tmp_pa
     )
     config = _config(tmp_path, text)
     run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *config)
-    assert run.exit_code == 0 and "READY FOR SUBMISSION" in run.stdout, run.output
+    assert run.exit_code == 0 and "READY — but the format is provisional" in run.stdout, run.output
     run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *config, "--lang", "da")
-    assert run.exit_code == 0 and "KLAR TIL INDBERETNING" in run.stdout
+    assert run.exit_code == 0 and "KLAR — men formatet er foreløbigt" in run.stdout
 
 
 def test_an_unknown_lang_in_siu_toml_is_a_usage_error(siu, demo_dir, tmp_path):

@@ -115,12 +115,12 @@ def test_console_report_order_caps_and_verdict(siu, tmp_path):
     out = run.stdout
     sha = re.search(r"SHA-256 ([0-9a-f]{64})", out)
     assert sha and "encoding=utf-8" in out and "delimiter=;" in out and "2025.1" in out
-    positions = [out.index(s) for s in ("SHA-256", "Fund", "SIU130 · advarsel", "… og 3 flere", "Totaler pr. paragraf", "KLAR TIL INDBERETNING")]
+    positions = [out.index(s) for s in ("SHA-256", "Fund", "SIU130 · advarsel", "… og 3 flere", "Totaler pr. paragraf", "KLAR — men formatet er foreløbigt")]
     assert positions == sorted(positions)
-    assert out.rstrip().splitlines()[-1].startswith("KLAR TIL INDBERETNING")
+    assert out.rstrip().splitlines()[-1].startswith("KLAR — men formatet er foreløbigt")
     assert re.search(r"SEL108\s*│\s*15\s*│\s*15\s*│\s*2\.001,00", out), out  # paragraph, citizens, lines, expenditure
     en = siu("validate", tmp_path / "nul.csv", *BASE, "--lang", "en").stdout
-    assert "… and 3 more" in en and en.rstrip().splitlines()[-1].startswith("READY FOR SUBMISSION")
+    assert "… and 3 more" in en and en.rstrip().splitlines()[-1].startswith("READY — but the format is provisional")
 
 
 def test_errors_exit_1_and_write_no_delivery(siu, tmp_path):

@@ -18,6 +18,8 @@ from rich.markup import escape
 
 from siu import __version__, masking, safeio
 from siu.adapters import ReadOptions, Sniff
+from siu.channels import resolve_format
+from siu.testdelivery import TestDeliverySink, test_path
 from siu.config import ConfigError, Settings, load_settings
 from siu.context import Context
 from siu.cpr import mask_cpr
@@ -104,6 +106,10 @@ ReportJson = Annotated[Path | None, typer.Option("--report-json", help="Skriv al
 ReportXlsx = Annotated[Path | None, typer.Option("--report-xlsx", help="Skriv fund som Excel-projektmappe / Write findings as an Excel workbook")]
 Accounts = Annotated[Path | None, typer.Option("--accounts", help="Saldobalance (CSV/xlsx) at afstemme med / Trial balance to reconcile with")]
 Tolerance = Annotated[float | None, typer.Option("--tolerance", min=0, help="Tilladt afvigelse i kr. ved afstemning / Allowed difference in DKK")]
+TestOpt = Annotated[
+    bool,
+    typer.Option("--test", help="Testleverance (fx sidste års data), mærket som test / Test delivery (e.g. last year's data), marked as a test"),
+]
 MadK = Annotated[float | None, typer.Option("--mad-k", min=0.01, help="k i median ± k·MAD for ekstreme årsudgifter / k for extreme values")]
 
 
@@ -209,6 +215,10 @@ def build_context(
     if year is None:
         raise UsageError("Regnskabsåret kan ikke afgøres: angiv --year", "The reporting year cannot be determined: give --year")
     spec = choose_spec(host, year, spec_dir, lang)
+    try:
+        spec.select_version(creation_time().date())  # the executive order in force on the delivery date
+    except ValueError as exc:  # SOURCE_DATE_EPOCH
+        raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
     area = settings.area or spec.manifest.default_area
     if area not in AREAS:
         raise UsageError(f"Ukendt område '{area}'; brug voksen, boern eller begge", f"Unknown area '{area}'; use voksen, boern or begge")
@@ -345,6 +355,7 @@ def run_conversion(
     split: bool = False,
     reports: ReportFiles | None = None,
     overridden_area: str | None = None,
+    test: bool = False,
 ) -> RunResult:
     """Read, check and (with ``write``) deliver; ``overridden_area`` is an area from siu.toml that
     ``--split`` replaced (noted in the report)."""
@@ -368,10 +379,14 @@ def run_conversion(
         specs.append(InputSpec(source=name, path=path, options=options))
     data_year = None if settings.year else _guess_year(specs, host)
     ctx = build_context(settings, host, spec_dir, lang, data_year)
+    ctx.test = test
     writer = None
     target = None
     split_targets: dict[str, Path] | None = None
+    channel_notes: list[Any] = []
     if write:
+        # The pack says which channels each source system can use (SAP: IDEP.web only).
+        fmt, channel_notes = resolve_format(ctx.spec, [s.source for s in specs], fmt, explicit="format" in settings.model_fields_set)
         writer = host.writers.get(fmt)
         if writer is None:
             names = ", ".join(sorted(host.writers))
@@ -388,9 +403,15 @@ def run_conversion(
                 split_targets = area_targets(ctx, writer.suffix, out)
         except SpecError as exc:
             raise UsageError(exc.message_da, exc.message_en) from None
+        if test:  # a test delivery is named as one, whatever --out says (the pack's [test])
+            target = test_path(target, ctx.spec)
+            if split_targets:
+                split_targets = {a: test_path(p, ctx.spec) for a, p in split_targets.items()}
         delivered = list(split_targets.values()) if split_targets else [target] if target else []
         check_outputs([*reports_to, *delivered], [path for _, path in pairs])
-    sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
+    sink_type = TestDeliverySink if test else FindingSink
+    sink = sink_type(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
+    sink.extend(channel_notes)
     _remove_stale(sink, [target, *(split_targets or {}).values(), *(reports.paths() if reports else [])])
     if overridden_area is not None and split_targets:
         sink.add(SPLIT_OVERRIDES_AREA.make(area=overridden_area))
@@ -402,6 +423,8 @@ def run_conversion(
         Converter.run), so a report that cannot be written leaves no new delivery behind."""
         nonlocal finished
         finished = True
+        if isinstance(sink, TestDeliverySink):
+            sink.summarise(ctx.spec, ctx.year, result.years)
         if progress is not None:
             progress.close()
         if not quiet:
@@ -457,6 +480,7 @@ def convert(
     tolerance: Tolerance = None,
     mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")] = False,
+    test: TestOpt = False,
     lang: LangFlag = None,
     no_plugins: NoPlugins = False,
 ) -> None:
@@ -487,6 +511,7 @@ def validate(
     tolerance: Tolerance = None,
     mad_k: MadK = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    test: TestOpt = False,
     lang: LangFlag = None,
     no_plugins: NoPlugins = False,
 ) -> None:
@@ -523,6 +548,7 @@ def _convert(
     accounts: Path | None = None,
     tolerance: float | None = None,
     mad_k: float | None = None,
+    test: bool = False,
 ) -> None:
     settings = _settings(config, lang or "da")
     lang = lang or settings.lang  # the flag wins over `lang` in siu.toml
@@ -582,6 +608,7 @@ def _convert(
             split=split,
             reports=ReportFiles(json_path=report_json, xlsx_path=report_xlsx),
             overridden_area=overridden_area,
+            test=test,
         )
     except (UsageError, ReportWriteError) as exc:
         fail(lang, exc, no_delivery=write)

@@ -3,6 +3,7 @@ and what changed between two years. Packs come from siu, plugins and ``--spec-di
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,6 +81,11 @@ def list_packs(
                 "folder": str(e.folder),
                 "active": e.active,
                 "provisional": len(e.pack.provisional()) if e.pack else None,
+                "versions": [
+                    {**v.model_dump(mode="json"), "in_force_today": v is in_force}
+                    for in_force in [e.pack.version_on(dt.date.today())] if e.pack
+                    for v in e.pack.manifest.versions
+                ] if e.pack else [],
                 "error": e.error.message(lang) if e.error else None,
             }
         )
@@ -87,7 +93,8 @@ def list_packs(
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(title=_t(lang, "Specifikationspakker", "Spec packs"))
-    for col in (("År", "Year"), ("Version", "Version"), ("Kilde", "Origin"), ("I brug", "In use"), ("Foreløbige fakta", "Provisional facts"), ("Mappe", "Folder")):
+    for col in (("År", "Year"), ("Version", "Version"), ("Bekendtgørelser", "Executive orders"), ("Kilde", "Origin"), ("I brug", "In use"),
+                ("Foreløbige fakta", "Provisional facts"), ("Mappe", "Folder")):
         table.add_column(_t(lang, *col))
     for r in rows:
         status = _t(lang, "ja", "yes") if r["active"] and not r["error"] else _t(lang, "nej", "no")
@@ -95,7 +102,11 @@ def list_packs(
             status = f"[red]{_t(lang, 'fejl', 'error')}: {escape(r['error'])}[/]"
         elif not r["active"]:
             status = _t(lang, "nej (erstattet)", "no (replaced)")
-        table.add_row(str(r["year"] or "?"), r["version"] or "-", escape(r["origin"]), status, str(r["provisional"] if r["provisional"] is not None else "-"), escape(r["folder"]))
+        orders = "\n".join(
+            f"{v['id']} {v['status']} {_t(lang, 'fra', 'from')} {v['valid_from']}" + (_t(lang, " (i kraft i dag)", " (in force today)") if v["in_force_today"] else "")
+            for v in r["versions"]
+        ) or "-"
+        table.add_row(str(r["year"] or "?"), r["version"] or "-", escape(orders), escape(r["origin"]), status, str(r["provisional"] if r["provisional"] is not None else "-"), escape(r["folder"]))
     Console(highlight=False).print(table)
 
 
@@ -121,6 +132,26 @@ def show(
     m = pack.manifest
     meta.add_row(_t(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
     meta.add_row(_t(lang, "Gælder", "Valid"), f"{s['valid_from']} – {s['valid_to']}")
+    for v in m.versions:
+        meta.add_row(
+            _t(lang, "Bekendtgørelse", "Executive order"),
+            escape(f"{v.id}: {v.order or '-'}" + (f" ({v.date})" if v.date else "") + f", {v.status}, {_t(lang, 'gælder fra', 'valid from')} {v.valid_from}"),
+        )
+    for name, ch in m.channels.items():
+        d, r = ch.decimals, ch.rounding
+        meta.add_row(
+            _t(lang, "Kanal", "Channel"),
+            escape(f"{name}: {ch.name_en if lang == 'en' else ch.name_da}; {', '.join(ch.formats)}; "
+                   + _t(lang, f"{d} decimaler, afrunding {r}", f"{d} decimals, rounding {r}")),
+        )
+    for src, sc in m.source_channels.items():
+        meta.add_row(_t(lang, "Kilde → kanal", "Source → channel"), escape(f"{src}: {', '.join(sc.channels)}. {sc.why_en if lang == 'en' else sc.why_da}"))
+    t = m.test
+    meta.add_row(
+        _t(lang, "Testleverance", "Test delivery"),
+        escape(", ".join(x for x in (f"{_t(lang, 'filnavn', 'file name')} {t.file_prefix}…" if t.file_prefix else "",
+                                      f"<{t.header_field}>true</{t.header_field}>" if t.header_field else "") if x)),
+    )
     meta.add_row("SHA-256", s["digest"])
     areas = []
     for name, info in s["areas"].items():
@@ -218,3 +249,76 @@ def _describe(value: dict[str, Any], kind: str) -> str:
     if kind == "changed":
         return "; ".join(f"{f}: {v['from']} → {v['to']}" for f, v in value.items())
     return ", ".join(f"{k}={v}" for k, v in value.items() if k not in ("source",) and v not in ("", None))
+
+
+@specs_app.command("new")
+def new(
+    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
+    from_xsd: Annotated[Path, typer.Option("--from-xsd", help="DST's XSD / DST's XSD")],
+    template: Annotated[Path | None, typer.Option("--template", help="DST's Excel-skabelon / DST's Excel template")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Mappe til pakken (standard: ./siu-spec-ÅR) / Folder for the pack")] = None,
+    base: Annotated[int | None, typer.Option("--base", help="Pakke at bygge videre på (standard: året eller det seneste før) / Pack to build on")] = None,
+    no_plugins: NoPlugins = False,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+) -> None:
+    """Lav en pakke ud fra DST's egen XSD (og Excel-skabelon) / Make a pack from DST's own XSD (and Excel template)."""
+    from siu.cli import UsageError, fail
+    from siu.specs_new import check_pack, derive, write_pack
+
+    for path in (from_xsd, template):
+        if path is not None and not path.is_file():
+            fail(lang, UsageError(f"Filen findes ikke: {path}", f"File not found: {path}"))
+    reg = _registry(config, None, no_plugins, lang)
+    years = reg.years()
+    base_year = base if base is not None else max((y for y in years if y <= year), default=max(years, default=year))
+    base_pack = _pack(reg, base_year, lang)
+    folder = out if out is not None else Path.cwd() / f"siu-spec-{year}"
+    if (folder / "manifest.toml").exists():
+        fail(lang, UsageError(f"{folder} har allerede en manifest.toml; vælg en anden --out", f"{folder} already has a manifest.toml; choose another --out"))
+    try:
+        derived = derive(year, from_xsd, base_pack, template)
+        write_pack(folder, derived, from_xsd, base_pack)
+    except SpecError as exc:
+        fail(lang, exc)
+    except OSError as exc:
+        fail(lang, UsageError(f"Kan ikke skrive {folder}: {exc.strerror}", f"Cannot write {folder}: {exc.strerror}"))
+    c = Console(highlight=False)
+    x = derived.manifest["xml"]
+    c.print(_t(lang, f"Pakke skrevet: {folder}", f"Pack written: {folder}"))
+    c.print(escape(f"XML: {x['root']} ({x['namespace'] or '-'}) / {x['header']} / {x['records']}/{x['record']}" + (f" / {x['trailer']}" if x.get("trailer") else "")))
+    c.print(escape(_t(lang, "Linjefelter", "Line fields") + ": " + ", ".join(f"{k} → {v}" for k, v in x["record_fields"].items())))
+    xml_channel = next((ch for ch in derived.manifest.get("channels", {}).values() if "xml" in ch["formats"]), derived.manifest["amount"])
+    c.print(escape(_t(lang, "Beløb i XML", "Amounts in XML") + f": {xml_channel['decimals']} {_t(lang, 'decimaler', 'decimals')}; "
+                   + _t(lang, "datoformat", "date format") + f" {x['date_format']}"))
+    if template is not None:
+        ex = derived.manifest["excel"]
+        c.print(escape(f"Excel: {ex['sheet']} ({_t(lang, 'række', 'row')} {ex['header_row']}): " + ", ".join(col["header"] for col in ex["columns"])))
+    for da, en in derived.notes:
+        c.print(f"  · {escape(en if lang == 'en' else da)}")
+    pack, problems = check_pack(folder)
+    if problems:
+        c.print(f"[bold yellow]{_t(lang, 'Udfyld selv (i manifest.toml), og kør siu specs check', 'Fill in yourself (in manifest.toml), then run siu specs check')}:[/]")
+        for da, en in problems:
+            c.print(f"  ? {escape(en if lang == 'en' else da)}")
+        raise typer.Exit(1)
+    c.print(_t(lang, f"Pakken er gyldig. Brug den med --spec-dir {folder}", f"The pack is valid. Use it with --spec-dir {folder}"))
+
+
+@specs_app.command("check")
+def check(
+    folder: Annotated[Path, typer.Argument(help="Mappe med en specifikationspakke / Spec pack folder")],
+    lang: Lang = "da",
+) -> None:
+    """Kontrollér en pakke: indlæs den og skriv en prøveleverance mod dens XSD / Check a pack: load it and write a sample delivery against its XSD."""
+    from siu.specs_new import check_pack
+
+    pack, problems = check_pack(folder)
+    c = Console(highlight=False)
+    if pack is not None:
+        c.print(escape(f"{pack.manifest.title_en if lang == 'en' else pack.manifest.title_da} · {pack.version} · {folder}"))
+    for da, en in problems:
+        c.print(f"[red]✗[/] {escape(en if lang == 'en' else da)}")
+    if problems:
+        raise typer.Exit(1)
+    c.print(_t(lang, "✓ Pakken er gyldig; en prøveleverance overholder dens XSD.", "✓ The pack is valid; a sample delivery matches its XSD."))

@@ -24,6 +24,7 @@ class Context:
     area: str  # voksen | boern | begge
     lang: str = "da"
     state: dict[str, Any] = field(default_factory=dict)
+    test: bool = False  # a test delivery (siu convert --test)
 
     def t(self, da: str, en: str) -> str:
         """Pick the message for the run's language."""

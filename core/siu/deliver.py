@@ -71,6 +71,15 @@ EDITED = _code(
      "The file's SHA-256 and size are compared with the check file. A file edited by hand or copied incompletely "
      "is not the file siu checked, and is not sent."),
 )
+TEST_DELIVERY = _code(
+    "SIU967", "error", ("En testleverance kan ikke indberettes", "A test delivery cannot be submitted"),
+    ("{file} er lavet med --test (en testleverance); kør siu convert uden --test for den rigtige leverance",
+     "{file} was made with --test (a test delivery); run siu convert without --test for the real one"),
+    ("En testleverance (`siu convert --test`) har DST's testmarkering og må aldrig gå for den rigtige "
+     "indberetning, som den ville erstatte. Send den til DST som aftalt for tests, ikke med siu deliver.",
+     "A test delivery (`siu convert --test`) carries DST's test marker and must never pass for the real "
+     "report, which it would replace. Send it to DST as agreed for tests, not with siu deliver."),
+)
 NOT_READY = _code(
     "SIU953", "error", ("Leverancen er ikke klar", "Delivery not ready"),
     ("Kontrolfilen for {file} siger '{verdict}', ikke KLAR; ret fejlene og kør siu convert igen",
@@ -606,6 +615,8 @@ def check_validated(delivery: Path, current_version: Callable[[int], str]) -> di
     size, digest = file_sha256(delivery)
     if size != data.get("size") or digest != data.get("sha256"):
         raise _fail(EDITED, file=name)
+    if data.get("test"):
+        raise _fail(TEST_DELIVERY, file=name)
     if data.get("verdict") != sidecar.READY:
         raise _fail(NOT_READY, file=name, verdict=data.get("verdict"))
     spec = data.get("spec") or {}

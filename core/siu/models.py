@@ -176,6 +176,7 @@ class DeliveryHeader(BaseModel):
     full_load: bool = True
     created: dt.datetime
     totals: Totals = Field(default_factory=Totals)
+    test: bool = False  # a test delivery (siu convert --test), marked as the spec pack's [test] says
 
 
 class Finding(BaseModel):

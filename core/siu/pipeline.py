@@ -184,6 +184,7 @@ class RunResult:
     years: Counter[int] = field(default_factory=Counter)
     excluded: dict[str, Exclusion] = field(default_factory=dict)  # per mapping rule, in order of first use
     profile: Any = None  # siu.history_rules.DeliveryProfile: months, citizens, the per-citizen view
+    rounding: Any = None  # siu.rounding.RoundingSummary when the channel rounds amounts
 
     @property
     def ok(self) -> bool:
@@ -503,10 +504,14 @@ class Converter:
             spec_version=ctx.spec.version,
             created=creation_time(),
             totals=Totals(),
+            test=ctx.test,
         )
         result = RunResult(header=header, sink=self.sink, inputs=[], spec=ctx.spec)
         self.result = result
         records = self.records(inputs, result)
+        out_header = header
+        if writer is not None:
+            records, out_header = self._channel_amounts(records, writer, result)
         if writer is not None and split:
             return self._run_split(records, writer, split, result, before_commit)
         if writer is None or target is None:
@@ -515,7 +520,7 @@ class Converter:
             return result
         # openpyxl (the xlsx writer) spills sheets to temporary files: beside the delivery, never in /tmp
         with safeio.private_tempdir(target.parent), atomic_output(target) as (fh, tmp):
-            writer.write(records, header, ctx.spec, fh)
+            writer.write(records, out_header, ctx.spec, fh)
         if next(records, None) is not None:  # the writer stopped early: lines are missing from the file
             self.sink.add(WRITER_STOPPED.make(location=Location(file=target.name), writer=writer.name))
             for _ in records:  # still run every rule, so the report is complete
@@ -544,6 +549,20 @@ class Converter:
         except BaseException:
             result.output, result.written, result.outputs = None, False, []
             raise
+
+    def _channel_amounts(self, records: Iterator[Record], writer: Writer, result: RunResult) -> tuple[Iterator[Record], DeliveryHeader]:
+        """Records as the writer's channel takes amounts (rounded where the pack says so), and the
+        header for the writer: with the rounded totals, while ``result.header`` keeps the exact ones."""
+        spec = self.ctx.spec
+        decimals, mode = spec.amount_for(writer.name)
+        if mode != "largest_remainder":
+            return records, result.header
+        from siu.rounding import round_records
+
+        found = spec.channel_of(writer.name)
+        out_header = result.header.model_copy(deep=True)
+        rounded, result.rounding = round_records(records, decimals, found[0] if found else writer.name, self.sink, out_header)
+        return rounded, out_header
 
     def _run_split(
         self,

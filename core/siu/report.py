@@ -20,6 +20,7 @@ from siu.findings import CATALOGUE
 from siu.masking import console_text
 from siu.models import Finding, Severity
 from siu.parsing import format_amount_danish
+from siu.verdict import verdict as verdict_text
 
 if TYPE_CHECKING:
     from siu.pipeline import InputReport, RunResult
@@ -77,6 +78,8 @@ def print_report(
     meta.add_row(t("Område", "Area"), h.area)
     provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
     meta.add_row(t("Specifikation", "Specification"), f"{spec.version}{provisional} [{spec.origin}]")
+    if getattr(h, "test", False):
+        meta.add_row(t("Testleverance", "Test delivery"), t("ja — ikke til indberetning", "yes — not for submission"))
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
     meta.add_row("Plugins", ", ".join(loaded) or "-")
     for p in host.problems:
@@ -146,6 +149,7 @@ def print_report(
                 )
             )
         )
+    print_rounding(console, result, lang)
     print_areas(console, result, lang)
     print_verdict(console, result, lang)
 
@@ -192,12 +196,17 @@ def print_verdict(console: Console, result: RunResult, lang: str) -> None:
     en = lang == "en"
     sink = result.sink
     counts = f"{sink.errors} " + ("errors" if en else "fejl") + f", {sink.warnings} " + ("warnings" if en else "advarsler")
-    if sink.ok:
-        verdict = "READY FOR SUBMISSION" if en else "KLAR TIL INDBERETNING"
-        console.print(Text(f"{verdict} ({counts})", style="bold green"))
-    else:
-        verdict = "NOT READY" if en else "IKKE KLAR"
-        console.print(Text(f"{verdict} ({counts})", style="bold red"))
+    provisional = len(result.spec.provisional())
+    test = bool(getattr(result.header, "test", False))
+    text = verdict_text(sink.ok, bool(provisional), test)[int(en)]
+    if sink.ok and provisional:
+        counts += (
+            f"; {provisional} provisional format facts, see siu specs show {result.spec.year}"
+            if en
+            else f"; {provisional} foreløbige fakta om formatet, se siu specs show {result.spec.year}"
+        )
+    style = "bold red" if not sink.ok else ("bold yellow" if provisional or test else "bold green")
+    console.print(Text(f"{text} ({counts})", style=style))
 
 
 def print_sources(console: Console, result: RunResult, lang: str) -> None:
@@ -236,3 +245,28 @@ def print_areas(console: Console, result: RunResult, lang: str) -> None:
         tot = head.totals
         table.add_row(area, str(tot.records), kr(tot.expenditure), kr(tot.revenue), kr(tot.net), names.get(area, "-"))
     console.print(table)
+
+
+def print_rounding(console: Console, result: RunResult, lang: str) -> None:
+    """Where the channel takes whole kroner: exact and delivered totals per paragraph (SIU443)."""
+    r = getattr(result, "rounding", None)
+    if r is None or not r.lines:
+        return
+    en = lang == "en"
+    unit = ("whole kroner" if en else "hele kroner") if r.decimals == 0 else f"{r.decimals} {'decimals' if en else 'decimaler'}"
+    table = Table(
+        title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"), title_justify="left"
+    )
+    for col in (("Paragraf", "Paragraph"), ("Eksakt", "Exact"), ("Leveret", "Delivered"), ("Difference", "Difference")):
+        table.add_column(col[int(en)], justify="left" if col[0] == "Paragraf" else "right")
+    for code, (exact, delivered) in sorted(r.paragraphs.items()):
+        table.add_row(code, kr(exact), kr(delivered), kr(delivered - exact))
+    table.add_row(Text("I alt" if not en else "Total", style="bold"), kr(r.exact), kr(r.delivered), kr(r.difference))
+    console.print(table)
+    console.print(
+        f"{r.changed} of {r.lines} lines changed, {r.zeroed} rounded to zero (SIU442); each citizen's total per paragraph "
+        f"is within {kr(r.max_citizen_difference)} of the exact one ({r.citizen_groups} citizen/paragraph totals)."
+        if en
+        else f"{r.changed} af {r.lines} linjer ændret, {r.zeroed} afrundet til nul (SIU442); hver borgers sum pr. paragraf "
+        f"afviger højst {kr(r.max_citizen_difference)} fra den eksakte ({r.citizen_groups} summer pr. borger og paragraf)."
+    )

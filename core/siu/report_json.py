@@ -24,6 +24,7 @@ from siu.findings import CATALOGUE
 from siu.masking import mask_data
 from siu.models import Severity
 from siu.pipeline import creation_time
+from siu.verdict import spec_label, verdict as verdict_text
 from siu.writers import atomic_output, commit
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             "spec_version": spec.version,
             "spec_origin": spec.origin,
             "spec_provisional": bool(spec.provisional()),
+            "spec_label": spec_label(spec.version, bool(spec.provisional()), "da"),
+            "test": bool(getattr(h, "test", False)),
             "output": mask_cpr(result.output.name) if result.output else None,
             "written": result.written,
         },
@@ -139,7 +142,14 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             {"name": p.name, "package": p.package, "version": p.version, "status": p.status, "error": mask_cpr(p.error) if p.error else None}
             for p in (host.plugins if host else [])
         ],
-        "verdict": {"ready": ready, "strict": sink.strict, "text_da": VERDICT[ready][0], "text_en": VERDICT[ready][1]},
+        "verdict": {
+            "ready": ready,
+            "strict": sink.strict,
+            "provisional_format": bool(spec.provisional()),
+            "test": bool(getattr(h, "test", False)),
+            "text_da": verdict_text(ready, bool(spec.provisional()), bool(getattr(h, "test", False)))[0],
+            "text_en": verdict_text(ready, bool(spec.provisional()), bool(getattr(h, "test", False)))[1],
+        },
         "summary": summary(result),
         "totals": {
             "records": h.totals.records,
@@ -169,6 +179,7 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             for code, pt in sorted(result.paragraphs.items())
         ],
         "citizens": citizen_rows(result),
+        "rounding": result.rounding.as_dict() if getattr(result, "rounding", None) is not None else None,
         "findings_complete": True,
     }
 

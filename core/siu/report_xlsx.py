@@ -27,7 +27,7 @@ from openpyxl.styles import Font, PatternFill
 from siu.cpr import mask_cpr
 from siu.masking import masked_sheet
 from siu.findings import CATALOGUE
-from siu.report_json import VERDICT
+from siu.verdict import spec_label, verdict as verdict_text
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
 from siu.xlsx_cells import needs_neutralising, text_cell
@@ -124,10 +124,11 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
     ws.column_dimensions["D"].width = 60
     sink = result.sink
     h = result.header
-    ws.append(_bold(ws, [VERDICT[sink.ok][int(en)]]))
+    provisional = bool(result.spec.provisional())
+    ws.append(_bold(ws, [verdict_text(sink.ok, provisional, bool(getattr(h, "test", False)))[int(en)]]))
     ws.append(["Kommune" if not en else "Municipality", h.kommune])
     ws.append(["Regnskabsår" if not en else "Reporting year", h.year])
-    ws.append(["Specifikation" if not en else "Specification", result.spec.version])
+    ws.append(["Specifikation" if not en else "Specification", spec_label(result.spec.version, provisional, lang)])
     ws.append([])
     # The ledger per input: rows and money, each in exactly one place (see siu.ledger).
     ws.append(_bold(ws, ["Input", "Rækker", "Leveret", "Udeladt", "Sprunget over", "Beløb læst", "Beløb leveret", "Beløb udeladt", "Beløb sprunget over"]

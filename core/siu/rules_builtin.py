@@ -24,6 +24,7 @@ from siu.models import Kind, Location, Record
 from siu.parsing import format_amount_danish
 from siu.reconcile import reconciliation
 from siu.rules_plausible import RULES as PLAUSIBILITY_RULES
+from siu.paying import kommune_code
 from siu.rules import Hit, Rule, delivery_rule, record_rule
 
 # --- per-run constants ------------------------------------------------------------------------
@@ -670,8 +671,7 @@ class SeveralMunicipalities:
         code = dims.get("kommune")
         if not code or code == self.kommune:
             return
-        code = code.strip()
-        code = code.zfill(3) if code.isdigit() else code
+        code = kommune_code(code) or code  # "0101", "København" and "Københavns Kommune" are 101
         if code == self.kommune:
             return
         entry = self.other.get(code)
@@ -888,4 +888,6 @@ RULES: list[Rule] = [
 
 @hookimpl
 def register_rules() -> list[Rule]:
-    return RULES
+    from siu.rules_dst import DST_RULES  # DST's rules resting on the spec pack's data (issue 17)
+
+    return [*RULES, *DST_RULES]

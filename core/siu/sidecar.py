@@ -64,6 +64,7 @@ def build(result: RunResult, delivery: Path, area: str | None = None, reports: d
         "size": size,
         "sha256": digest,
         "verdict": READY if result.ok else "IKKE KLAR",
+        "test": bool(result.header.test),  # made with --test: siu deliver refuses it (SIU955)
         "kommune": result.header.kommune,
         "year": result.header.year,
         "area": area,

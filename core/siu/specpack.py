@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 BUILTIN_DIR = Path(__file__).parent / "specs"
 PACK_FILES = ("manifest.toml", "paragraphs.csv", "chart.csv")
 _XS = "{http://www.w3.org/2001/XMLSchema}"
+ROUNDING_MODES = ("none", "largest_remainder")
 
 
 def plain_file_name(name: str) -> bool:
@@ -95,6 +96,64 @@ class AmountSpec(BaseModel):
     decimals: int = 2
     sign: str = "signed"  # revenue negative, expenditure positive
     rounding: str = "none"  # siu never rounds: more decimals than allowed is a finding (SIU132)
+
+
+class ChannelSpec(BaseModel):
+    """One reporting channel (IDEP.web upload, system to system): the formats it takes and how
+    amounts are written in it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name_da: str
+    name_en: str
+    formats: list[str]
+    decimals: int = 2
+    rounding: str = "none"  # none | largest_remainder (see siu.rounding)
+    provisional: str = ""  # what is provisional about this channel; empty = from DST's material
+    source: str = ""
+
+
+class SourceChannels(BaseModel):
+    """Which channels a source system can report through, and why (``[source_channels.NAME]``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channels: list[str]
+    why_da: str = ""
+    why_en: str = ""
+    source: str = ""
+
+
+class TestSpec(BaseModel):
+    """How a test delivery (``siu convert --test``) is marked: a file name prefix and/or a header
+    element (``[test]``)."""
+
+    __test__ = False  # not a pytest class
+    model_config = ConfigDict(extra="forbid")
+
+    file_prefix: str = "TEST_"
+    header_field: str | None = None
+    provisional: str = ""
+    source: str = ""
+
+
+class VersionSpec(BaseModel):
+    """One version of the format, following one executive order (bekendtgørelse) on data reporting
+    in the social area. The order is revised every 1 January and 1 July and announced ("varslet")
+    at least six months before it applies ("gældende")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = ""  # what the delivery's header carries as the spec version ("2026.2"); empty = the manifest's version
+    order: str = ""  # the executive order, e.g. "BEK nr 1234 af 14/11/2024"
+    date: dt.date | None = None  # the order's date
+    valid_from: dt.date
+    status: str = "gældende"  # varslet | gældende | historisk
+    provisional: str = ""
+    source: str = ""
+
+
+VERSION_STATUSES = ("varslet", "gældende", "historisk")
 
 
 class CprSpec(BaseModel):
@@ -173,6 +232,10 @@ class Manifest(BaseModel):
     excel: ExcelSpec = Field(default_factory=ExcelSpec)
     area_info: dict[str, AreaSpec] = Field(default_factory=dict)
     delivery: DeliverySpec = Field(default_factory=DeliverySpec)
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    source_channels: dict[str, SourceChannels] = Field(default_factory=dict)
+    test: TestSpec = Field(default_factory=TestSpec)
+    versions: list[VersionSpec] = Field(default_factory=list)
 
 
 class SpecPack:
@@ -255,6 +318,38 @@ class SpecPack:
                 )
         for area in m.areas:  # the delivery's name never leaves the output folder (no ../, no /)
             self.file_name("101", area, ".xml")
+        seen_versions: set[str] = set()
+        for v in m.versions:
+            if not v.id:
+                v.id = m.version
+            if v.id in seen_versions:
+                raise bad(f"versionen {v.id} står to gange i [[versions]]", f"the version {v.id} appears twice in [[versions]]")
+            seen_versions.add(v.id)
+            if (v.valid_from.month, v.valid_from.day) not in ((1, 1), (7, 1)):
+                raise bad(
+                    f"versionen {v.id} gælder fra {v.valid_from}; bekendtgørelsen gælder fra 1. januar eller 1. juli",
+                    f"the version {v.id} is valid from {v.valid_from}; the executive order applies from 1 January or 1 July",
+                )
+            if v.status not in VERSION_STATUSES:
+                raise bad(
+                    f"versionen {v.id} har status '{v.status}' (brug {', '.join(VERSION_STATUSES)})",
+                    f"the version {v.id} has status '{v.status}' (use {', '.join(VERSION_STATUSES)})",
+                )
+        if not m.test.file_prefix and not m.test.header_field:
+            raise bad("[test] skal markere en testleverance: file_prefix eller header_field", "[test] must mark a test delivery: file_prefix or header_field")
+        for src, sc in m.source_channels.items():
+            for name in sc.channels:
+                if name not in m.channels:
+                    raise bad(
+                        f"[source_channels.{src}] nævner kanalen '{name}', som [channels] ikke har",
+                        f"[source_channels.{src}] names the channel '{name}', which [channels] lacks",
+                    )
+        for name, ch in m.channels.items():
+            if ch.rounding not in ROUNDING_MODES:
+                raise bad(
+                    f"[channels.{name}] rounding = '{ch.rounding}' er ukendt (brug {', '.join(ROUNDING_MODES)})",
+                    f"[channels.{name}] rounding = '{ch.rounding}' is unknown (use {', '.join(ROUNDING_MODES)})",
+                )
         xsd = root / m.xml.schema_file
         if not xsd.is_file():
             raise bad(f"XSD'en {m.xml.schema_file} mangler", f"the XSD {m.xml.schema_file} is missing")
@@ -282,7 +377,24 @@ class SpecPack:
 
     @property
     def version(self) -> str:
-        return self.manifest.version
+        """The version a delivery carries: the selected ``[[versions]]`` entry's id, else the manifest's."""
+        selected = getattr(self, "selected_version", None)
+        return selected.id if selected is not None else self.manifest.version
+
+    def version_on(self, day: dt.date) -> VersionSpec | None:
+        """The version in force on ``day`` (the delivery date): the latest whose ``valid_from`` has
+        come, else (a delivery made before the first applies, e.g. a test) the earliest; None
+        when the pack lists no versions."""
+        versions = sorted(self.manifest.versions, key=lambda v: v.valid_from)
+        if not versions:
+            return None
+        current = [v for v in versions if v.valid_from <= day]
+        return current[-1] if current else versions[0]
+
+    def select_version(self, day: dt.date) -> VersionSpec | None:
+        """Pick the version in force on ``day`` for this run (see :meth:`version_on`)."""
+        self.selected_version = self.version_on(day)
+        return self.selected_version
 
     @property
     def areas(self) -> list[str]:
@@ -316,6 +428,21 @@ class SpecPack:
 
     def paragraphs_for(self, area: str) -> list[str]:
         return [p.code for p in self.paragraphs.values() if p.area == area]
+
+    # --- channels --------------------------------------------------------------------------
+    def channel_of(self, fmt: str) -> tuple[str, ChannelSpec] | None:
+        """The channel that takes the output format ``fmt`` (``xml``, ``xlsx``), if the pack says."""
+        for name, ch in self.manifest.channels.items():
+            if fmt in ch.formats:
+                return name, ch
+        return None
+
+    def amount_for(self, fmt: str) -> tuple[int, str]:
+        """(decimals, rounding) for amounts written in ``fmt``: its channel's, else ``[amount]``'s."""
+        found = self.channel_of(fmt)
+        if found is not None:
+            return found[1].decimals, found[1].rounding
+        return self.manifest.amount.decimals, self.manifest.amount.rounding
 
     # --- rendering ---------------------------------------------------------------------
     @property
@@ -362,6 +489,14 @@ class SpecPack:
     def provisional(self) -> list[str]:
         """Every provisional fact: the manifest's list, then provisional areas and paragraphs."""
         out = list(self.manifest.provenance.get("provisional", []))
+        for name, ch in self.manifest.channels.items():
+            if ch.provisional:
+                out.append(f"channel {name}: {ch.provisional}")
+        for v in self.manifest.versions:
+            if v.provisional:
+                out.append(f"version {v.id}: {v.provisional}")
+        if self.manifest.test.provisional:
+            out.append(f"test: {self.manifest.test.provisional}")
         for name, info in self.manifest.area_info.items():
             if info.provisional:
                 out.append(f"area {name}: {info.provisional}")
@@ -395,6 +530,10 @@ class SpecPack:
             "dates": dict(m.dates),
             "excel": m.excel.model_dump(),
             "delivery": m.delivery.model_dump(),
+            "channels": {k: v.model_dump() for k, v in m.channels.items()},
+            "source_channels": {k: v.model_dump() for k, v in m.source_channels.items()},
+            "test": m.test.model_dump(),
+            "versions": [v.model_dump(mode="json") for v in m.versions],
             "provenance": {k: list(v) for k, v in m.provenance.items()},
             "provisional": self.provisional(),
         }
@@ -413,7 +552,7 @@ def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
 
     out["chart"] = _keyed_diff({chart_key(c): c for c in a["chart"]}, {chart_key(c): c for c in b["chart"]})
     settings = {}
-    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel"):
+    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel", "channels", "source_channels", "test", "versions"):
         for path, (x, y) in _flat_diff(a[key], b[key], key).items():
             settings[path] = {"from": x, "to": y}
     out["settings"] = settings

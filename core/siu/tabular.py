@@ -53,7 +53,7 @@ from siu.tables import (
     sheet_names,
 )
 
-DIM_FIELDS = ("psp", "cost_centre", "gl_account", "artskonto", "kontostreng", "paragraph")
+DIM_FIELDS = ("psp", "cost_centre", "gl_account", "artskonto", "kontostreng", "paragraph", "kommune", "counterpart")
 _KEY_FIELDS = ("cpr", "document", "psp", "cost_centre", "gl_account", "artskonto", "kontostreng")
 _AMOUNT_FIELDS = ("amount", "amount_unsigned", "debit", "credit")
 # Fields whose content makes a row with an amount but no key a posting (with fields missing)
@@ -103,6 +103,10 @@ COMMON_ALIASES: dict[str, list[str]] = {
     "anonymous": ["Anonym", "Anonymt ophold", "Anonym markering"],
     "birth_date": ["Fødselsdato", "Fødselsdag", "Birth date"],
     "sex": ["Køn", "Sex", "Gender"],
+    # The paying municipality the line belongs to (SIU403), and the other municipality of a payment
+    # to or from another municipality (art 4.7/7.7, SIU446); codes or names (siu.paying).
+    "kommune": ["Kommunekode", "Kommunenr", "Kommunenr.", "Kommunenummer", "Kommune nr", "Kommune", "Betalende kommune", "Municipality"],
+    "counterpart": ["Modpart", "Modpartskommune", "Anden kommune", "Mellemkommunal modpart", "Handlekommune", "Betalingskommune", "Counterpart municipality"],
 }
 
 TABLE_ERRORS = {

@@ -66,7 +66,7 @@ class XmlWriter(Writer):
 
     def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
         x = spec.manifest.xml
-        decimals = spec.manifest.amount.decimals
+        decimals = spec.amount_for(self.name)[0]  # the system-to-system channel's amount form
         date_fmt = x.date_format
         ns = f' xmlns="{escape(x.namespace)}"' if x.namespace else ""
         hf, rf, tf = x.header_fields, x.record_fields, x.trailer_fields
@@ -81,7 +81,11 @@ class XmlWriter(Writer):
             "created": header.created.replace(microsecond=0).isoformat(),
         }
         for key, tag in hf.items():
-            head.append(f"    <{tag}>{escape(values[key])}</{tag}>\n")
+            # "fixed:VALUE" = an element of DST's header with a fixed value siu has no field for
+            value = key[6:] if key.startswith("fixed:") else values[key]
+            head.append(f"    <{tag}>{escape(value)}</{tag}>\n")
+        if header.test and spec.manifest.test.header_field:  # a test delivery says so in its header
+            head.append(f"    <{spec.manifest.test.header_field}>true</{spec.manifest.test.header_field}>\n")
         head.append(f"  </{x.header}>\n  <{x.records}>\n")
         stream = _stream_check(out, spec)
         if stream is None:

@@ -111,7 +111,8 @@ class ExcelTemplateWriter(Writer):
         from openpyxl.styles import Font
 
         template = spec.manifest.excel
-        number_format = "0" if spec.manifest.amount.decimals <= 0 else "0." + "0" * spec.manifest.amount.decimals
+        decimals = spec.amount_for(self.name)[0]  # the IDEP channel's amount form (whole kroner)
+        number_format = "0" if decimals <= 0 else "0." + "0" * decimals
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(template.sheet)
         for i, col in enumerate(template.columns):
