@@ -260,7 +260,11 @@ def run_conversion(
     console: Console,
     split: bool = False,
     reports: ReportFiles | None = None,
+    progress: Any = None,
 ) -> RunResult:
+    """The run behind ``convert``, ``validate``, ``demo`` and ``siu web``. ``progress``, when given, is
+    called with the rows done so far instead of drawing the terminal progress line (``siu web``
+    polls it, and stops a run by raising from it)."""
     try:
         creation_time()
     except ValueError as exc:
@@ -296,8 +300,8 @@ def run_conversion(
             split_targets = area_targets(ctx, writer.suffix, out)
     sink = FindingSink(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
     try:
-        with conversion_progress(enabled=not quiet, lang=lang) as progress:
-            converter = Converter(host, ctx, sink, progress=progress)
+        with conversion_progress(enabled=not quiet and progress is None, lang=lang) as line:
+            converter = Converter(host, ctx, sink, progress=progress or line)
             result = converter.run(specs, writer, target, split=split_targets)
     except MappingError as exc:
         raise UsageError(exc.message_da, exc.message_en) from None

@@ -30,6 +30,7 @@ from siu.report_json import VERDICT
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
 from siu.xlsx_cells import needs_neutralising, text_cell
+from siu.xlsx_save import save_workbook
 
 if TYPE_CHECKING:
     from siu.pipeline import RunResult
@@ -265,5 +266,5 @@ def write_xlsx_report(
                 ws = wb.create_sheet(f"Input {n}"[:31])
                 ws.append([mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500]])
     with atomic_output(target) as (fh, tmp):
-        wb.save(fh)
+        save_workbook(wb, fh)  # reproducible with SOURCE_DATE_EPOCH, like the delivery
     commit(tmp, target)
