@@ -491,6 +491,30 @@ def demo(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 
+@app.command()
+def web(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port på 127.0.0.1 (0: en ledig) / Port on 127.0.0.1 (0: a free one)")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Skriv kun adressen / Only print the address")] = False,
+    max_upload: Annotated[int, typer.Option("--max-upload", min=1, help="Største fil i MB / Largest file in MB")] = 200,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+    no_plugins: NoPlugins = False,
+) -> None:
+    """Åbn siu i browseren på denne computer / Open siu in the browser on this computer."""
+    from siu.web import serve
+
+    settings = _settings(config, lang)
+    console = Console(highlight=False)
+
+    def announce(url: str) -> None:
+        console.print(("siu web runs at (stop with Ctrl+C): " if lang == "en" else "siu web kører på (stop med Ctrl+C): ") + url, soft_wrap=True)
+
+    try:
+        serve(base=settings, port=port, open_browser=not no_browser, no_plugins=no_plugins, max_upload=max_upload * 1024 * 1024, lang=lang, announce=announce)
+    except OSError as exc:  # the port is taken
+        fail(lang, UsageError(f"Kan ikke lytte på 127.0.0.1:{port}: {exc.strerror}", f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}"))
+
+
 app.add_typer(specs_app, name="specs")
 app.add_typer(mapping_app, name="mapping")
 
