@@ -36,7 +36,7 @@ from siu.cpr import mask_cpr
 from siu.findings import CATALOGUE
 from siu.web import report_view
 from siu.web.jobs import RunRequest, Session, Sessions, Upload
-from siu.web.messages import FOREIGN_ORIGIN, NO_TOKEN, UNKNOWN
+from siu.web.messages import FOREIGN_ORIGIN, NO_TOKEN, UNKNOWN, say
 from siu.web.uploads import UploadRefused, keep, receive
 
 HERE = Path(__file__).parent
@@ -83,14 +83,14 @@ class Guard:
         lang = _lang(request)
         host = request.headers.get("host", "")
         if host not in self.hosts:
-            await self._refuse(scope, receive, send, FOREIGN_ORIGIN.make(origin=host[:80] or "?").message(lang), 403)
+            await self._refuse(scope, receive, send, say(FOREIGN_ORIGIN, lang, origin=host[:80] or "?"), 403)
             return
         if request.method not in SAFE_METHODS:
             origin = request.headers.get("origin")
             site = request.headers.get("sec-fetch-site", "same-origin")
             allowed = {f"{scheme}://{h}" for h in self.hosts for scheme in ("http", "https")}
             if (origin is not None and origin not in allowed) or site not in ("same-origin", "none"):
-                await self._refuse(scope, receive, send, FOREIGN_ORIGIN.make(origin=(origin or site)[:80]).message(lang), 403)
+                await self._refuse(scope, receive, send, say(FOREIGN_ORIGIN, lang, origin=(origin or site)[:80]), 403)
                 return
         given = request.query_params.get("token")
         cookie = request.cookies.get(TOKEN_COOKIE, "")
@@ -102,7 +102,7 @@ class Guard:
             await self._send(response, scope, receive, send)
             return
         if not hmac.compare_digest(cookie.encode(), self.token.encode()):
-            await self._refuse(scope, receive, send, f"{NO_TOKEN.code}: " + NO_TOKEN.make().message(lang), 403)
+            await self._refuse(scope, receive, send, say(NO_TOKEN, lang), 403)
             return
 
         async def send_with_headers(message: dict[str, Any]) -> None:
