@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +47,27 @@ def wait(client: TestClient, run_url: str, timeout: float = 120) -> dict[str, An
         if status["state"] != "running" or time.monotonic() > deadline:
             return status
         time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def running_server(**options: Any) -> Iterator[tuple[str, Any]]:
+    """``siu web``'s app under uvicorn on 127.0.0.1 at a free port, in a thread: (base URL, app)."""
+    import uvicorn
+
+    from siu.web import create_app
+    from siu.web.app import free_socket
+
+    sock = free_socket()
+    host = f"127.0.0.1:{sock.getsockname()[1]}"
+    app = create_app(token=TOKEN, hosts={host, host.replace("127.0.0.1", "localhost")}, **options)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://{host}", app
+    finally:
+        server.should_exit = True
+        thread.join(15)
