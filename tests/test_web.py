@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import threading
 import time
@@ -326,3 +327,43 @@ def test_server_stop_removes_every_session(tmp_path):
         assert any(root.rglob("*.csv"))
         assert oct(root.stat().st_mode & 0o777) == "0o700" and oct(session_folder(c).stat().st_mode & 0o777) == "0o700"
     assert not root.exists()
+
+
+def _xsd_helpers() -> list[int]:
+    """This process's children running the XSD helper (``python -m siu.xsd_stream``)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"siu.xsd_stream" in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.slow
+def test_cancel_while_a_large_delivery_is_written_stops_the_xsd_helper(tmp_path):
+    from exports import make_lines, opus_danish
+
+    class LateCancel(Job):
+        def progress(self, rows: int) -> None:
+            if rows >= 36_864:  # past ~4 MB of XML, so the helper process is validating by now
+                self.helpers = _xsd_helpers()
+                self.cancel.set()
+            super().progress(rows)
+
+    export = opus_danish(tmp_path / "stor.csv", make_lines(40_000, seed=5))
+    job = LateCancel(id="j", folder=tmp_path / "run", lang="da")
+    job.folder.mkdir()
+    execute(job, RunRequest(inputs=[("opus", export.path)], kommune="101", year=2025, area="voksen", mapping=DEMO_MAPPING), Settings())
+    assert job.state == "cancelled"
+    assert job.helpers, "the XSD helper should have been running when Cancel was pressed"
+    deadline = time.monotonic() + 10
+    while _xsd_helpers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _xsd_helpers() == []
+    assert [p for p in job.folder.rglob("*") if p.is_file()] == []

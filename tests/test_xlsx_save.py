@@ -44,3 +44,15 @@ def test_without_source_date_epoch_the_workbook_carries_the_clock(monkeypatch):
     save_workbook(wb, out)
     with zipfile.ZipFile(out) as zf:
         assert {i.date_time[0] for i in zf.infolist()} == {time.localtime().tm_year}
+
+
+def test_the_excel_template_delivery_is_byte_identical_with_source_date_epoch(siu, tmp_path, monkeypatch, demo_dir):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    outputs = []
+    for name in ("a", "b"):
+        run = siu("convert", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", "--config", demo_dir / "siu.toml",
+                  "--format", "xlsx", "-o", tmp_path / name, "-q")
+        assert run.exit_code == 0, run.output
+        outputs.append((tmp_path / name / "SIU_101_2025_voksen.xlsx").read_bytes())
+        time.sleep(2.1)  # past the two-second resolution of ZIP times
+    assert outputs[0] == outputs[1]

@@ -110,6 +110,8 @@ class ExcelTemplateWriter(Writer):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
 
+        from siu.xlsx_save import save_workbook
+
         template = spec.manifest.excel
         number_format = "0" if spec.manifest.amount.decimals <= 0 else "0." + "0" * spec.manifest.amount.decimals
         wb = Workbook(write_only=True)
@@ -146,7 +148,7 @@ class ExcelTemplateWriter(Writer):
         append = ws.append
         for rec in records:
             append([cell(getattr(rec, name, None), kind) for name, kind in columns])
-        wb.save(out)
+        save_workbook(wb, out)  # reproducible with SOURCE_DATE_EPOCH, like the XML delivery
 
     def check(self, path: Path, spec: SpecPack, max_rows: int = MAX_ROW) -> Iterator[Finding]:
         for header, reason in template_problems(spec.manifest.excel):
