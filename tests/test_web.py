@@ -367,3 +367,34 @@ def test_cancel_while_a_large_delivery_is_written_stops_the_xsd_helper(tmp_path)
         time.sleep(0.05)
     assert _xsd_helpers() == []
     assert [p for p in job.folder.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_siu_web_listens_on_localhost_only_and_cleans_up_when_stopped(tmp_path, signal_name):
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "siu", "web", "--no-browser"], stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
+        assert match, line
+        port, token = match.groups()
+        assert len(token) >= 40  # secrets.token_urlsafe(32)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
+        assert refused.value.code == 403
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        assert opener.open(f"http://127.0.0.1:{port}/?token={token}", timeout=10).status == 200
+        roots = list(tmp_path.glob("siu-web-*"))
+        assert len(roots) == 1 and any(roots[0].iterdir())  # the session's folder
+        listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        local = {entry.split()[1] for entry in listening if entry.split()[3] == "0A"}  # LISTEN
+        assert f"0100007F:{int(port):04X}" in local and f"00000000:{int(port):04X}" not in local
+    finally:
+        proc.send_signal(getattr(signal, signal_name))
+        proc.wait(20)
+    assert list(tmp_path.glob("siu-web-*")) == []
