@@ -247,6 +247,10 @@ def test_a_run_with_errors_shows_every_finding_masked_and_filters(siu, logged_in
     warnings = findings_table(logged_in.get(run_url, params={"severity": "warning"}).text)
     expected = sum(1 for f in report["findings"] if f["severity"] == "warning")
     assert warnings.count('<tr class="sev-warning"') == expected and '<tr class="sev-error"' not in warnings
+    by_paragraph = findings_table(logged_in.get(run_url, params={"paragraph": "SEL108"}).text)
+    expected = sum(1 for f in report["findings"] if f.get("paragraph") == "SEL108")
+    assert 0 < expected < len(report["findings"]) and by_paragraph.count('<tr class="sev-') == expected
+    assert 'id="filter-paragraph"' in page and '<option selected>SEL108</option>' not in page
     rows = findings_table(logged_in.get(run_url, params={"sort": "row", "desc": "1"}).text)
     numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', rows)]
     assert numbers == sorted(numbers, reverse=True) and len(numbers) > 3

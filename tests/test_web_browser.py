@@ -123,6 +123,12 @@ def test_a_run_with_errors_filtering_and_explain(page):
     with page.expect_navigation():
         page.select_option("#filter-severity", "")
     with page.expect_navigation():
+        page.select_option("#filter-paragraph", "SEL108")
+    assert page.locator("#findings-table tbody tr").count() >= 1
+    assert set(page.locator("#findings-table tbody tr td:nth-child(4)").all_inner_texts()) == {"SEL108"}
+    with page.expect_navigation():
+        page.select_option("#filter-paragraph", "")
+    with page.expect_navigation():
         page.select_option("#filter-code", "SIU103")
     assert page.locator("#findings-table tbody tr").count() == 1
     with page.expect_navigation():

@@ -18,7 +18,7 @@ from typing import Any
 
 FINDINGS_MARK = '  "findings": ['
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-SORT_KEYS = ("code", "severity", "file", "sheet", "row", "column", "message")
+SORT_KEYS = ("code", "severity", "paragraph", "file", "sheet", "row", "column", "message")
 PAGE = 200
 # Sections the page shows in a form of its own; any other top-level section is shown generically.
 KNOWN = {"schema", "siu_version", "created", "delivery", "inputs", "plugins", "verdict", "summary", "totals",
@@ -113,6 +113,8 @@ def _key(name: str, lang: str) -> Any:
             value = f.get("code", "")
         elif name == "message":
             value = f.get("message_en" if lang == "en" else "message_da", "")
+        elif name == "paragraph":
+            value = f.get("paragraph") or ""
         elif name == "row":
             value = loc.get("row") if loc.get("row") is not None else -1
         else:
