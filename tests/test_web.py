@@ -402,3 +402,22 @@ def test_siu_web_listens_on_localhost_only_and_cleans_up_when_stopped(tmp_path, 
         proc.send_signal(getattr(signal, signal_name))
         proc.wait(20)
     assert list(tmp_path.glob("siu-web-*")) == []
+
+
+def test_a_section_added_to_the_report_later_is_shown_and_masked(logged_in, siu, tmp_path, monkeypatch):
+    """A per-citizen view (or any section a later report adds) shows up without new page code;
+    even a raw CPR in it is masked when the page is made."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    cli_convert(siu, DEMO_EXPORT, tmp_path / "cli", "-s", "opus", *READY_FLAGS, "--mapping", str(DEMO_MAPPING))
+    text = (tmp_path / "cli" / "siu-rapport.json").read_text(encoding="utf-8")
+    citizens = '  "citizens": [{"cpr": "0101601235", "paragraph": "SEL108", "lines": 3, "net": "127500.00"}],\n'
+    text = text.replace('  "findings_complete"', citizens + '  "findings_complete"', 1)
+    session = logged_in.app.state.web.sessions.get(logged_in.cookies.get("siu_session"))
+    job = Job(id="later", folder=session.folder / "runs" / "later", lang="da", state="done")
+    job.folder.mkdir(parents=True)
+    job.json_path.write_text(text, encoding="utf-8")
+    session.jobs[job.id] = job
+    page = logged_in.get("/runs/later").text
+    section = page.split('id="section-citizens"')[1].split("</section>")[0]
+    assert "Pr. borger" in section and "SEL108" in section and "127500.00" in section
+    assert "010160-xxxx" in section and "0101601235" not in page
