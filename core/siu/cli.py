@@ -356,9 +356,12 @@ def run_conversion(
     reports: ReportFiles | None = None,
     overridden_area: str | None = None,
     test: bool = False,
+    progress: Any = None,
 ) -> RunResult:
-    """Read, check and (with ``write``) deliver; ``overridden_area`` is an area from siu.toml that
-    ``--split`` replaced (noted in the report)."""
+    """The run behind ``convert``, ``validate``, ``demo`` and ``siu web``: read, check and (with
+    ``write``) deliver. ``overridden_area`` is an area from siu.toml that ``--split`` replaced
+    (noted in the report). ``progress``, when given, is called with the rows done so far instead
+    of drawing the terminal progress line (``siu web`` polls it, and stops a run by raising from it)."""
     try:
         creation_time()
     except ValueError as exc:
@@ -425,16 +428,16 @@ def run_conversion(
         finished = True
         if isinstance(sink, TestDeliverySink):
             sink.summarise(ctx.spec, ctx.year, result.years)
-        if progress is not None:
-            progress.close()
+        if line is not None:  # the terminal progress line ends before the report
+            line.close()
         if not quiet:
             print_report(console, result, host, lang=lang, kommune_name=kommune_name)
         if reports is not None and reports.wanted:
             reports.write(result, host, lang, kommune_name)
 
     try:
-        with conversion_progress(enabled=not quiet, lang=lang) as progress:
-            converter = Converter(host, ctx, sink, progress=progress)
+        with conversion_progress(enabled=not quiet and progress is None, lang=lang) as line:
+            converter = Converter(host, ctx, sink, progress=progress or line)
             result = converter.run(specs, writer, target, split=split_targets, before_commit=finish)
             if not finished:
                 finish(result)
@@ -666,6 +669,30 @@ def demo(
         write_sidecars(result, lang, None, None)
         console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + masking.console_text(str(result.output.resolve() if result.output else "")))
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+@app.command()
+def web(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port på 127.0.0.1 (0: en ledig) / Port on 127.0.0.1 (0: a free one)")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Skriv kun adressen / Only print the address")] = False,
+    max_upload: Annotated[int, typer.Option("--max-upload", min=1, help="Største fil i MB / Largest file in MB")] = 200,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+    no_plugins: NoPlugins = False,
+) -> None:
+    """Åbn siu i browseren på denne computer / Open siu in the browser on this computer."""
+    from siu.web import serve
+
+    settings = _settings(config, lang)
+    console = Console(highlight=False)
+
+    def announce(url: str) -> None:
+        console.print(("siu web runs at (stop with Ctrl+C): " if lang == "en" else "siu web kører på (stop med Ctrl+C): ") + url, soft_wrap=True)
+
+    try:
+        serve(base=settings, port=port, open_browser=not no_browser, no_plugins=no_plugins, max_upload=max_upload * 1024 * 1024, lang=lang, announce=announce)
+    except OSError as exc:  # the port is taken
+        fail(lang, UsageError(f"Kan ikke lytte på 127.0.0.1:{port}: {exc.strerror}", f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}"))
 
 
 app.add_typer(specs_app, name="specs")

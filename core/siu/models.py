@@ -193,6 +193,7 @@ class Finding(BaseModel):
     location: Location | None = None
     field: str | None = None
     value: str | None = None
+    paragraph: str | None = None  # the paragraph of the line a record rule found it on (siu web filters by it)
 
     def message(self, lang: str = "da") -> str:
         return self.message_en if lang == "en" else self.message_da

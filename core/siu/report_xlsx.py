@@ -31,6 +31,7 @@ from siu.verdict import spec_label, verdict as verdict_text
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
 from siu.xlsx_cells import needs_neutralising, text_cell
+from siu.xlsx_save import save_workbook
 
 if TYPE_CHECKING:
     from siu.pipeline import RunResult
@@ -298,7 +299,7 @@ def write_xlsx_report(
                 ws.append([mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500]])
     try:
         with atomic_output(target) as (fh, tmp):
-            wb.save(fh)
+            save_workbook(wb, fh)  # reproducible with SOURCE_DATE_EPOCH, like the delivery
     except BaseException:
         _abandon(wb)
         raise

@@ -202,7 +202,10 @@ def to_finding(code: Code, hit: Hit, record: Record | None) -> Finding:
     if location is None and record is not None and record.locations:
         column = record.columns.get(hit.field) if hit.field else None
         location = record.locations[0].at_column(column)
-    return (hit.code or code).make(location=location, field=hit.field, value=hit.value, **hit.params)
+    finding = (hit.code or code).make(location=location, field=hit.field, value=hit.value, **hit.params)
+    if record is not None and record.paragraph:
+        finding.paragraph = record.paragraph
+    return finding
 
 
 def _error_text(exc: BaseException) -> str:

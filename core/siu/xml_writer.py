@@ -92,6 +92,7 @@ class XmlWriter(Writer):
             write = out.write
         else:
             out_write, feed = out.write, stream.feed
+            records = _abandon_on_error(records, stream)
 
             def write(data: bytes) -> None:
                 out_write(data)
@@ -210,3 +211,13 @@ def _identity(st: os.stat_result) -> tuple[int, ...]:
 @hookimpl
 def register_writers() -> list[Writer]:
     return [XmlWriter()]
+
+
+def _abandon_on_error(records: Iterable[Record], stream: StreamCheck) -> Iterator[Record]:
+    """``records``; when they stop with an exception (a run cancelled in ``siu web``, an error),
+    the XSD helper process is stopped too instead of waiting for bytes that never come."""
+    try:
+        yield from records
+    except BaseException:
+        stream.abandon()
+        raise

@@ -110,6 +110,8 @@ class ExcelTemplateWriter(Writer):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
 
+        from siu.xlsx_save import save_workbook
+
         template = spec.manifest.excel
         decimals = spec.amount_for(self.name)[0]  # the IDEP channel's amount form (whole kroner)
         number_format = "0" if decimals <= 0 else "0." + "0" * decimals
@@ -147,7 +149,7 @@ class ExcelTemplateWriter(Writer):
         append = ws.append
         for rec in records:
             append([cell(getattr(rec, name, None), kind) for name, kind in columns])
-        wb.save(out)
+        save_workbook(wb, out)  # reproducible with SOURCE_DATE_EPOCH, like the XML delivery
 
     def check(self, path: Path, spec: SpecPack, max_rows: int = MAX_ROW) -> Iterator[Finding]:
         for header, reason in template_problems(spec.manifest.excel):
