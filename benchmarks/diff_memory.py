@@ -4,7 +4,7 @@
 
 Writes OLD (N lines: N/12 citizens × 12 months) and NEW (the same with 1 % of citizens removed,
 1 % added and every 50th amount changed) with siu's own XML writer into a temporary folder, then
-runs ``siu.diff.compare`` in a fresh process and reports wall time and peak RSS (ru_maxrss) of
+runs ``siu.deliver.diff.compare`` in a fresh process and reports wall time and peak RSS (ru_maxrss) of
 that process. Results go in benchmarks/RESULTS.md by hand.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 def write(path: Path, lines: int, variant: int) -> None:
     from siu.models import DeliveryHeader, Totals, new_record
     from siu.specpack import BUILTIN_DIR, SpecPack
-    from siu.xml_writer import XmlWriter
+    from siu.write.xml import XmlWriter
 
     spec = SpecPack.load(BUILTIN_DIR / "2025")
     header = DeliveryHeader(kommune="101", year=2025, area="voksen", spec_version=spec.version, created=dt.datetime(2026, 1, 1), totals=Totals())
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        from siu.diff import compare
+        from siu.deliver.diff import compare
 
         began = time.perf_counter()
         data = compare(Path(args.child[0]), Path(args.child[1]))

@@ -637,7 +637,7 @@ def read_back(export: Export, source: str | None = None, **settings: object) -> 
     """Read ``export`` with its adapter (or ``source``) as the pipeline would, without the CLI."""
     from siu.adapters import ReadInfo, ReadOptions
     from siu.models import Posting
-    from siu.plugins import load_plugins
+    from siu.host.plugins import load_plugins
 
     adapter = load_plugins(no_plugins=True).sources[source or export.source]
     if export.period and "period" not in settings:

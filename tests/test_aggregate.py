@@ -1,4 +1,4 @@
-"""Summing invoices (siu.aggregate): contiguous, overlapping, gaps, signs, year boundary, order."""
+"""Summing invoices (siu.convert.aggregate): contiguous, overlapping, gaps, signs, year boundary, order."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siu.aggregate import Aggregator
+from siu.convert.aggregate import Aggregator
 from siu.models import Location, Record
 
 D = dt.date

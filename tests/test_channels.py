@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from exports import generate, write_sap_mapping
-from siu.channels import allowed_channels, resolve_format
+from siu.accounts.channels import allowed_channels, resolve_format
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Location, Record
-from siu.rounding import allocate, round_records
+from siu.accounts.rounding import allocate, round_records
 from siu.specpack import SpecPack, builtin_pack_dirs
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from siu.citizens import _merge, annualised
+from siu.check.citizens import _merge, annualised
 
 BASE = ["-s", "csv", "-k", "101", "-y", "2025"]
 HEADER = "CPR;Beløb;Fra;Til;Kontostreng;Tekst"

@@ -9,9 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from siu import cpr
-
-
+from siu.anonymise import cpr
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

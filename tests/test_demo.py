@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from siu import pipeline
+from siu.convert import pipeline
 from siu.specpack import BUILTIN_DIR
 
 GOLDEN = Path(__file__).parent / "golden" / "demo-2025.xml"

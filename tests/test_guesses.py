@@ -135,8 +135,8 @@ def test_posting_month_periods_fail_a_strict_run(tmp_path: Path, siu: Callable[.
 import datetime as dt  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
-from siu.pipeline import guess_year, line_year  # noqa: E402
-from siu.rules_plausible import SharedPlaceholder  # noqa: E402
+from siu.convert.pipeline import guess_year, line_year  # noqa: E402
+from siu.check.plausible import SharedPlaceholder  # noqa: E402
 from test_rules import D, codes, context, line, run  # noqa: E402
 
 _DATE_CODES = ("SIU113", "SIU114", "SIU115", "SIU116", "SIU117")

@@ -15,7 +15,7 @@ import pytest
 import test_plugins
 from siu import hookspecs
 from siu.findings import CATALOGUE
-from siu.plugins import HOOK_REFERENCE_END, HOOK_REFERENCE_START, hook_reference, load_plugins
+from siu.host.plugins import HOOK_REFERENCE_END, HOOK_REFERENCE_START, hook_reference, load_plugins
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "plugins.md"
@@ -80,7 +80,7 @@ def test_the_guides_hook_reference_is_generated_from_the_hookspecs():
     current = text.split(HOOK_REFERENCE_START, 1)[1].split(HOOK_REFERENCE_END, 1)[0].strip()
     assert current == hook_reference().strip(), (
         "docs/plugins.md's hook reference differs from core/siu/hookspecs.py; regenerate it with "
-        "python -c \"from pathlib import Path; from siu.plugins import write_hook_reference; "
+        "python -c \"from pathlib import Path; from siu.host.plugins import write_hook_reference; "
         "write_hook_reference(Path('docs/plugins.md'))\""
     )
 
@@ -136,7 +136,7 @@ def test_every_snippet_in_the_guide_loads_as_a_plugin(number, tmp_path):
 
 def test_every_plugin_code_is_documented_in_both_languages_and_in_the_guide():
     codes = sorted(c for c in CATALOGUE if c.startswith("SIU8"))
-    assert codes, "the SIU8xx codes are defined in siu.plugins"
+    assert codes, "the SIU8xx codes are defined in siu.host.plugins"
     text = GUIDE.read_text(encoding="utf-8")
     for code in codes:
         entry = CATALOGUE[code]

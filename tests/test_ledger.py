@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from exports import Export, read_back
 from siu.adapters import ReadInfo, Source
-from siu.ledger import TotalsCheck
+from siu.check.ledger import TotalsCheck
 
 BASE = ["-s", "csv", "-k", "101", "-y", "2025"]
 HEADER = "CPR;Beløb;Fra;Til;Kontostreng;Tekst"
@@ -201,12 +201,12 @@ class _Loser(_Skipper):
 
 
 def _run_skipper(tmp_path: Path, strict: bool, source: Source | None = None):
-    from siu.config import Settings
+    from siu.host.config import Settings
     from siu.context import Context
     from siu.findings import FindingSink
-    from siu.pipeline import Converter, InputSpec
-    from siu.plugins import load_plugins
-    from siu.specs_registry import SpecRegistry
+    from siu.convert.pipeline import Converter, InputSpec
+    from siu.host.plugins import load_plugins
+    from siu.host.specs_registry import SpecRegistry
 
     host = load_plugins(no_plugins=True)
     source = source or _Skipper()

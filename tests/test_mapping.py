@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from siu import hookimpl
 from siu import kontostreng as ks
-from siu.config import Settings
+from siu.host.config import Settings
 from siu.context import Context
 from siu.mapping import (
     BAD_ACCOUNT,
@@ -28,7 +28,7 @@ from siu.mapping import (
     map_account,
 )
 from siu.models import AccountMapping, Finding, Location, Posting
-from siu.plugins import load_plugins
+from siu.host.plugins import load_plugins
 from siu.specpack import BUILTIN_DIR, SpecPack
 
 

@@ -4,7 +4,7 @@ Not a timing test: it runs ``siu convert`` in a subprocess on ~200k generated po
 the child's peak resident memory. The child is started by a small wrapper process, because Linux
 carries a process's peak RSS over fork+exec, so a child forked straight from pytest would report
 at least pytest's own size. A large delivery is XSD-checked by a helper process while it is
-written (siu.xsd_stream); its memory counts too, so the bound applies to the sum of both.
+written (siu.write.xsd_stream); its memory counts too, so the bound applies to the sum of both.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from types import ModuleType
 
 import pytest
 
-from siu.plugins import load_plugins
-from siu.specs_registry import SpecRegistry
+from siu.host.plugins import load_plugins
+from siu.host.specs_registry import SpecRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
 PEAK_RSS_BOUND_MB = 150  # issue 9: siu convert stays under 150 MB, whatever the number of lines
@@ -63,7 +63,7 @@ def test_convert_of_200k_postings_stays_under_the_memory_bound(tmp_path: Path) -
     spec = SpecRegistry.from_host(load_plugins()).get(2025)
     tag = f"{{{spec.manifest.xml.namespace}}}{spec.manifest.xml.record}"
     xsd = spec.root / spec.manifest.xml.schema_file
-    helper_code, helper = peak_rss_mb([sys.executable, "-m", "siu.xsd_stream", str(xsd), tag], stdin=out)
+    helper_code, helper = peak_rss_mb([sys.executable, "-m", "siu.write.xsd_stream", str(xsd), tag], stdin=out)
     assert helper_code == 0
     assert peak + helper < PEAK_RSS_BOUND_MB, f"siu convert peaked at {peak:.0f} MB + {helper:.0f} MB (XSD helper) on {ROWS} postings"
 

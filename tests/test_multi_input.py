@@ -21,7 +21,7 @@ from lxml import etree
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Location, Record, Totals
 from siu.specpack import BUILTIN_DIR, SpecPack
-from siu.split import BATCH, write_per_area
+from siu.write.split import BATCH, write_per_area
 from siu.writers import Writer
 
 GOLDEN = Path(__file__).parent / "golden" / "split"
@@ -335,7 +335,7 @@ def test_a_writer_that_stops_early_is_an_error_not_a_short_file(tmp_path, spec20
 
 
 def test_split_areas_checked_in_helper_processes_are_each_checked(siu, tmp_path, monkeypatch):
-    from siu.xsd_stream import StreamCheck
+    from siu.write.xsd_stream import StreamCheck
 
     monkeypatch.setattr(StreamCheck, "THRESHOLD", 0)
     verdicts: list[object] = []

@@ -13,9 +13,9 @@ from lxml import etree
 
 import siu
 from exports import OPUS_LAYOUTS, Export, fmt_amount, generate, make_lines, opus_danish, read_back
-from siu import cpr
+from siu.anonymise import cpr
 from siu.models import Severity
-from siu.plugins import load_plugins
+from siu.host.plugins import load_plugins
 
 DEMO_MAPPING = Path(siu.__file__).parent / "demo" / "mapping.toml"
 XSD = Path(siu.__file__).parent / "specs" / "2025" / "siu.xsd"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from siu.paying import kommune_code
+from siu.accounts.paying import kommune_code
 
 HEAD = "Bilagsnr;Bogføringsdato;PSP-element;Omkostningssted;Artskonto;CPR-nr;Beløb;Periode fra;Periode til;Tekst;{extra}\n"
 ROWS = [

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from siu.plugins import PluginError, load_plugins
+from siu.host.plugins import PluginError, load_plugins
 from siu.specpack import BUILTIN_DIR
 
 BUILTIN_SOURCES = {"opus", "sap", "excel", "csv"}
@@ -593,5 +593,5 @@ def test_trace_logs_each_hook_call_with_its_duration_and_no_personal_data(siu, p
     assert trace and all(pattern.fullmatch(line) for line in trace), trace[:3]
     calls = [pattern.fullmatch(line).groups() for line in trace]  # type: ignore[union-attr]
     assert ("register_sources", "local:siu_local.py") in calls and ("register_sources", "opus") in calls
-    assert calls.count(("map_account", "siu.mapping")) == 2 and calls.count(("anonymise", "siu.anonymise")) == 2
+    assert calls.count(("map_account", "siu.mapping")) == 2 and calls.count(("anonymise", "siu.anonymise.hook")) == 2
     assert not re.search(r"\d{6}-?\d{4}", "\n".join(trace))

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from siu.progress import ConversionProgress, conversion_progress
+from siu.report.progress import ConversionProgress, conversion_progress
 
 
 class FakeClock:

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from siu.specpack import builtin_pack_dirs
-from siu.verdict import verdict
+from siu.check.verdict import verdict
 
 
 def _demo(demo_dir: Path) -> list[str]:

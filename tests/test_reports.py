@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from siu import rules_doc
+from siu.report import rules_doc
 from siu.findings import CATALOGUE, FindingSink
 from siu.models import Location
-from siu.report_files import ReportFiles
+from siu.report.files import ReportFiles
 
 GOLDEN = Path(__file__).parent / "golden"
 BASE = ["-s", "csv", "-k", "101", "-y", "2025"]
@@ -239,7 +239,7 @@ def test_explain_prints_the_documentation(siu):
 
 def test_docs_rules_md_is_up_to_date():
     current = rules_doc.DOC_PATH.read_text(encoding="utf-8")
-    assert current == rules_doc.render(), "docs/rules.md is out of date: run `python -m siu.rules_doc`"
+    assert current == rules_doc.render(), "docs/rules.md is out of date: run `python -m siu.report.rules_doc`"
 
 
 def test_docs_cover_codes_defined_outside_the_rules():
@@ -286,7 +286,7 @@ def test_no_full_cpr_in_reports_of_generated_exports(siu, tmp_path, demo_dir, so
 
 
 def test_input_copy_marks_are_capped_with_a_note(siu, tmp_path, monkeypatch):
-    import siu.report_xlsx as report_xlsx
+    import siu.report.xlsx as report_xlsx
 
     monkeypatch.setattr(report_xlsx, "MAX_MARKS", 2)
     src = write_xlsx(tmp_path / "in.xlsx", [[f"0101601{300 + i:03d}", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(5)])

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from siu.config import Settings
+from siu.host.config import Settings
 from siu.context import Context
 from siu.findings import CATALOGUE, FindingSink
 from siu.models import Finding, Kind, Location, Record, Severity
 from siu.rules import Hit, RuleEngine, delivery_rule, record_rule
-from siu.rules_builtin import RULES
+from siu.check.builtin import RULES
 from siu.specpack import BUILTIN_DIR, AmountSpec, SpecPack
 
 D = dt.date
@@ -312,7 +312,7 @@ def test_an_override_of_an_unknown_code_is_reported():
 
 def test_reading_and_writing_errors_cannot_be_made_milder():
     import siu.tabular  # noqa: F401 - defines SIU020
-    import siu.xml_writer  # noqa: F401 - defines SIU901
+    import siu.write.xml  # noqa: F401 - defines SIU901
     from siu.findings import get
 
     sink = FindingSink(overrides={"SIU020": Severity.WARNING, "SIU901": Severity.INFO, "SIU111": Severity.WARNING})

@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 
 from siu.adapters import ReadInfo, ReadOptions
-from siu.config import load_settings
+from siu.host.config import load_settings
 from siu.context import Context
-from siu.cpr import mask_cpr
+from siu.anonymise.cpr import mask_cpr
 from siu.findings import FindingSink
 from siu.models import Posting
-from siu.pipeline import Converter, InputSpec
-from siu.plugins import load_plugins
-from siu.reconcile import _kind_of
-from siu.specs_registry import SpecRegistry
+from siu.convert.pipeline import Converter, InputSpec
+from siu.host.plugins import load_plugins
+from siu.check.reconcile import _kind_of
+from siu.host.specs_registry import SpecRegistry
 from siu.writers import Writer
-from siu.xml_writer import XmlWriter
+from siu.write.xml import XmlWriter
 
 HEADER = "Bilagsnr;PSP-element;Artskonto;CPR-nr;{amount};Periode fra;Periode til;Tekst\n"
 

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from siu.specpack import BUILTIN_DIR, SpecError, SpecPack, diff_packs, xsd_enumerations
-from siu.specs_registry import SpecRegistry
+from siu.host.specs_registry import SpecRegistry
 
 DEMO_CSV = "opus-udtraek-2025.csv"
 

@@ -193,7 +193,7 @@ def test_duplicates_are_found_on_postings_before_summing(siu, demo_dir: Path, tm
 def test_a_period_counts_for_the_year_it_mostly_lies_in() -> None:
     import datetime as dt
 
-    from siu.pipeline import period_year
+    from siu.convert.pipeline import period_year
 
     assert period_year(dt.date(2025, 7, 1), dt.date(2026, 6, 30)) == 2025
     assert period_year(dt.date(2025, 11, 1), dt.date(2026, 3, 31)) == 2026

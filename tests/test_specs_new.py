@@ -15,7 +15,7 @@ from lxml import etree
 from openpyxl import Workbook, load_workbook
 
 from siu.specpack import BUILTIN_DIR, SpecPack
-from siu.specs_new import RECORD_NAMES, derive, fold, match
+from siu.cli.specs_new import RECORD_NAMES, derive, fold, match
 
 DST_XSD = r"""<?xml version="1.0" encoding="UTF-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:d="http://dst.dk/siu/test/v3"

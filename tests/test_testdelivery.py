@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 
 from siu.specpack import BUILTIN_DIR, SpecPack
-from siu.testdelivery import is_test_delivery
+from siu.write.testdelivery import is_test_delivery
 
 
 def _demo(demo_dir: Path, *extra: str) -> list[str]:

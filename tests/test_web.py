@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from siu.web import create_app
 from siu.web.app import free_socket
 from siu.web.jobs import Job, RunRequest, execute
-from siu.config import Settings
+from siu.host.config import Settings
 from test_reports import BROKEN_ROWS, CPRS, write_csv
 from web_helpers import DEMO_EXPORT, DEMO_MAPPING, EPOCH, READY_FLAGS, TOKEN, login, start_run, upload, wait
 
@@ -334,7 +334,7 @@ def test_server_stop_removes_every_session(tmp_path):
 
 
 def _xsd_helpers() -> list[int]:
-    """This process's children running the XSD helper (``python -m siu.xsd_stream``)."""
+    """This process's children running the XSD helper (``python -m siu.write.xsd_stream``)."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -344,7 +344,7 @@ def _xsd_helpers() -> list[int]:
             cmdline = (proc / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == os.getpid() and b"siu.xsd_stream" in cmdline:
+        if ppid == os.getpid() and b"siu.write.xsd_stream" in cmdline:
             found.append(int(proc.name))
     return found
 

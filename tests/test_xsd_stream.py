@@ -1,4 +1,4 @@
-"""The XSD check that runs in a child process while a large delivery is written (siu.xsd_stream).
+"""The XSD check that runs in a child process while a large delivery is written (siu.write.xsd_stream).
 
 ``StreamCheck.THRESHOLD`` is set to 0 so that small files take the child-process path; every
 verdict is compared with the in-process check of the finished file, which is the reference.
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from siu.models import DeliveryHeader, Record, Totals
-from siu.plugins import load_plugins
-from siu.specs_registry import SpecRegistry
-from siu.xml_writer import XmlWriter, validate_xml
-from siu.xsd_stream import StreamCheck
+from siu.host.plugins import load_plugins
+from siu.host.specs_registry import SpecRegistry
+from siu.write.xml import XmlWriter, validate_xml
+from siu.write.xsd_stream import StreamCheck
 
 
 @pytest.fixture(scope="module")

@@ -1,3 +1,3 @@
-from siu.cli import main
+from siu.cli.convert import main
 
 main()

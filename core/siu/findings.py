@@ -15,92 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from siu.caching import parsed
-from siu.masking import escape_controls, safe_text
+from siu.read.caching import parsed
+from siu.anonymise.masking import escape_controls, safe_text
 from siu.models import Finding, Location, Severity, safe_value
 
 
-_SAFE_PARAMS: dict[str, str] = {}  # parameter text → masked: the same account or file recurs on many findings
+# The catalogue lives in siu.catalogue, one module per stage; importing it here makes it complete
+# on `import siu.findings`, without loading any plugin (plugins add their own codes with define).
+import siu.catalogue  # noqa: E402,F401
+from siu.catalogue._code import CATALOGUE, Code, define, get  # noqa: E402
 
-
-class _SafeDict(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-@dataclass(frozen=True)
-class Code:
-    """One kind of finding: stable code, default severity, messages and documentation."""
-
-    code: str
-    severity: Severity
-    title_da: str
-    title_en: str
-    template_da: str
-    template_en: str
-    doc_da: str = ""
-    doc_en: str = ""
-    group: str = "input"  # input | record | delivery | mapping | output
-
-    @property
-    def locked(self) -> bool:
-        """Errors about reading the input or writing the output cannot be made milder in
-        ``[severity]``: rows would be lost or an invalid file kept."""
-        return self.severity is Severity.ERROR and self.group in ("input", "output")
-
-    def allows(self, severity: Severity) -> bool:
-        """Whether ``[severity]`` may set this code to ``severity``."""
-        return not self.locked or severity.rank <= self.severity.rank
-
-    def make(
-        self,
-        location: Location | None = None,
-        field: str | None = None,
-        value: Any = None,
-        **params: Any,
-    ) -> Finding:
-        """A finding of this code. ``value`` is masked; ``params`` fill the templates and must
-        not hold personal data (pass CPRs only as ``value``)."""
-        masked = safe_value(value)
-        # parameters quote data too (a local account, a paragraph code, a file name): masked and
-        # with control characters escaped, so no message can carry a CPR or a terminal escape
-        safe = {k: parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v for k, v in params.items()}
-        fill = _SafeDict(safe, value=escape_controls(masked) if masked is not None else "")
-        return Finding.model_construct(
-            code=self.code,
-            severity=self.severity,
-            message_da=self.template_da.format_map(fill),
-            message_en=self.template_en.format_map(fill),
-            location=location,
-            field=field,
-            value=escape_controls(masked) if masked is not None else None,
-        )
-
-
-CATALOGUE: dict[str, Code] = {}
-
-
-def define(
-    code: str,
-    severity: Severity | str,
-    title: tuple[str, str],
-    template: tuple[str, str],
-    doc: tuple[str, str] = ("", ""),
-    group: str = "input",
-) -> Code:
-    """Add a code to the catalogue (plugins use this for their own codes, e.g. ``PRISME001``)."""
-    if code in CATALOGUE:
-        existing = CATALOGUE[code]
-        if (existing.title_da, existing.template_da) != (title[0], template[0]):
-            raise ValueError(f"finding code {code} is already defined differently")
-        return existing
-    entry = Code(code, Severity(severity), title[0], title[1], template[0], template[1], doc[0], doc[1], group)
-    CATALOGUE[code] = entry
-    return entry
-
-
-def get(code: str) -> Code:
-    return CATALOGUE[code]
+__all__ = ["CATALOGUE", "Code", "FindingSink", "define", "get", "read_spool"]
 
 
 class FindingSink:

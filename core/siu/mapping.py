@@ -43,6 +43,15 @@ from siu.hookspecs import hookimpl
 from siu.models import AccountMapping, Finding, Location, Posting
 from siu.rules import DeliveryRule, Hit
 from siu.specpack import SpecPack
+from siu.catalogue.accounts import (
+    UNMAPPED,
+    BAD_ACCOUNT,
+    NO_ART,
+    OVERLAP,
+    SHADOWED,
+    CHART_CONFLICT,
+    NO_MAPPING_FILE,
+)
 
 DIMENSIONS = ("psp", "cost_centre", "gl_account", "artskonto")
 DIM_LABELS = {
@@ -54,132 +63,6 @@ DIM_LABELS = {
 _RULE_FIELDS = {*DIMENSIONS, "name", "function", "dranst", "grouping", "paragraph", "art", "postings", "total", "exclude", "reason"}
 _YES = {"true", "ja", "j", "yes", "y", "x", "1"}
 _NO = {"false", "nej", "n", "no", "0", ""}
-
-UNMAPPED = define(
-    "SIU201",
-    "error",
-    ("Konto uden tilknytning", "Unmapped account"),
-    (
-        "Ingen regel i tilknytningsfilen dækker kontoen {dims}",
-        "No rule in the mapping file covers the account {dims_en}",
-    ),
-    (
-        "Posteringens lokale konto (PSP-element, omkostningssted, finanskonto, artskonto) kunne ikke "
-        "oversættes til en autoriseret kontostreng. Tilføj en regel i tilknytningsfilen; "
-        "`siu mapping init` laver et udkast med alle konti, der mangler.",
-        "The posting's local account (PSP element, cost centre, G/L account, artskonto) could not be "
-        "translated to an official account. Add a rule to the mapping file; `siu mapping init` "
-        "drafts one listing every account that is missing.",
-    ),
-    group="mapping",
-)
-BAD_ACCOUNT = define(
-    "SIU202",
-    "error",
-    ("Ugyldig kontostreng", "Invalid account string"),
-    ("Kontostrengen '{value}' kan ikke læses: {reason_da}", "The account string '{value}' cannot be read: {reason}"),
-    (
-        "En kontostreng skrives fx 5.38.50.1.003.4.7 eller 53850100347. Ret værdien i kilden eller i "
-        "tilknytningsfilen.",
-        "An account string is written e.g. 5.38.50.1.003.4.7 or 53850100347. Fix the value in the source "
-        "or the mapping file.",
-    ),
-    group="mapping",
-)
-NO_ART = define(
-    "SIU203",
-    "error",
-    ("Art mangler", "Art missing"),
-    (
-        "Kontoen har ingen art: artskontoen mangler eller har ikke to cifre",
-        "The account has no art: the artskonto is missing or lacks two digits",
-    ),
-    (
-        "Arten (fx 4.0 eller 7.6) tages fra artskontoens to første cifre, medmindre tilknytningsreglen "
-        "angiver `art`.",
-        "The art (e.g. 4.0 or 7.6) is taken from the artskonto's first two digits unless the mapping "
-        "rule gives `art`.",
-    ),
-    group="mapping",
-)
-OVERLAP = define(
-    "SIU204",
-    "warning",
-    ("Overlappende regler i tilknytningsfilen", "Overlapping rules in the mapping file"),
-    (
-        "{later} kan passe på de samme posteringer som {earlier}; {earlier} vinder, fordi den står først",
-        "{later_en} can match the same postings as {earlier_en}; {earlier_en} wins because it comes first",
-    ),
-    (
-        "Den første regel, der passer, bestemmer kontoen. Når to regler kan passe på samme postering, "
-        "afhænger resultatet af rækkefølgen. Gør reglerne mere præcise, eller bekræft, at rækkefølgen er "
-        "den ønskede (fx en særregel før en bred regel med *). `siu mapping check` viser de posteringer, "
-        "der faktisk passer på flere regler.",
-        "The first rule that matches decides the account. When two rules can match the same posting, the "
-        "result depends on their order. Make the rules more precise, or confirm the order is intended "
-        "(e.g. a special rule before a broad rule with *). `siu mapping check` lists the postings that "
-        "actually match several rules.",
-    ),
-    group="mapping",
-)
-SHADOWED = define(
-    "SIU205",
-    "warning",
-    ("Regel bruges aldrig", "Rule never used"),
-    (
-        "{later} bruges aldrig: {earlier} står før og dækker alt, hvad den dækker",
-        "{later_en} is never used: {earlier_en} comes first and covers everything it covers",
-    ),
-    (
-        "En regel, som en tidligere regel dækker helt, kan aldrig vinde. Flyt den særlige regel op før "
-        "den brede, eller slet den.",
-        "A rule fully covered by an earlier rule can never win. Move the special rule above the broad one, "
-        "or delete it.",
-    ),
-    group="mapping",
-)
-
-
-CHART_CONFLICT = define(
-    "SIU206",
-    "warning",
-    ("Regel strider mod kontoplanen", "Rule contradicts the chart"),
-    (
-        "{rule} angiver {paragraph}, men kontoplanen for {year} henfører {account} til {chart}; reglens paragraf bruges",
-        "{rule_en} gives {paragraph}, but the {year} chart assigns {account} to {chart}; the rule's paragraph is used",
-    ),
-    (
-        "En regels `paragraph` går forud for årets kontoplan (chart.csv). Når de er uenige, er enten "
-        "reglens paragraf eller dens funktion/gruppering oftest forkert, og paragraffen afgør fx, om en "
-        "linje må anonymiseres (kun § 109). Ret reglen, eller slet `paragraph`, så kontoplanen afgør den. "
-        "Kontoplanen i specifikationspakken er foreløbig; meld fejl i den.",
-        "A rule's `paragraph` takes precedence over the year's chart (chart.csv). When they disagree, "
-        "either the rule's paragraph or its function/grouping is usually wrong, and the paragraph decides "
-        "e.g. whether a line may be anonymised (§ 109 only). Fix the rule, or drop `paragraph` so the chart "
-        "decides. The spec pack's chart is provisional; report errors in it.",
-    ),
-    group="mapping",
-)
-
-
-NO_MAPPING_FILE = define(
-    "SIU207",
-    "warning",
-    ("Ingen tilknytningsfil", "No mapping file"),
-    (
-        "{count} linjer har ingen kontostreng, og der er ikke angivet en tilknytningsfil",
-        "{count} lines have no account string, and no mapping file was given",
-    ),
-    (
-        "Udtræk fra Opus og SAP har kommunens egne konti, som en tilknytningsfil oversætter til "
-        "autoriserede kontostrenge. Angiv den med `mapping = \"mapping.toml\"` i siu.toml eller med "
-        "`--mapping`; `siu mapping init` laver et udkast ud fra udtrækket.",
-        "Opus and SAP exports carry the municipality's own accounts, which a mapping file translates to "
-        "official account strings. Give it with `mapping = \"mapping.toml\"` in siu.toml or with "
-        "`--mapping`; `siu mapping init` drafts one from the export.",
-    ),
-    group="mapping",
-)
 
 
 class MappingError(Exception):

@@ -28,9 +28,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from siu.context import Context
-from siu.cpr import mask_cpr
+from siu.anonymise.cpr import mask_cpr
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
+from siu.catalogue.check import (
+    RECORD_RULE_FAILED,
+    DELIVERY_RULE_FAILED,
+    UNKNOWN_OVERRIDE,
+    LOCKED_OVERRIDE,
+)
 
 
 class Hit:
@@ -89,111 +95,56 @@ class DeliveryRule:
 Rule = RecordRule | DeliveryRule
 
 
+def _code_of(
+    code: str,
+    severity: Severity | str | None,
+    title: tuple[str, str] | None,
+    template: tuple[str, str] | None,
+    doc: tuple[str, str],
+    group: str,
+) -> Code:
+    """The rule's code: defined here (plugins), or already in the catalogue (siu's own rules)."""
+    if title is None or template is None or severity is None:
+        if code not in CATALOGUE:
+            raise ValueError(f"finding code {code} is not in the catalogue; give severity, title and template")
+        return CATALOGUE[code]
+    return define(code, severity, title, template, doc, group=group)
+
+
 def record_rule(
     code: str,
-    severity: Severity | str,
+    severity: Severity | str | None = None,
     *,
-    title: tuple[str, str],
-    template: tuple[str, str],
+    title: tuple[str, str] | None = None,
+    template: tuple[str, str] | None = None,
     doc: tuple[str, str] = ("", ""),
 ) -> Callable[[RecordCheck], RecordRule]:
-    """Decorator: make a record rule from a check function."""
+    """Decorator: make a record rule from a check function.
+
+    Plugins give the code's severity, title and template here; siu's own rules name a code
+    already in the catalogue (:mod:`siu.catalogue`)."""
 
     def wrap(fn: RecordCheck) -> RecordRule:
-        return RecordRule(define(code, severity, title, template, doc, group="record"), fn)
+        return RecordRule(_code_of(code, severity, title, template, doc, "record"), fn)
 
     return wrap
 
 
 def delivery_rule(
     code: str,
-    severity: Severity | str,
+    severity: Severity | str | None = None,
     *,
-    title: tuple[str, str],
-    template: tuple[str, str],
+    title: tuple[str, str] | None = None,
+    template: tuple[str, str] | None = None,
     doc: tuple[str, str] = ("", ""),
 ) -> Callable[[Callable[[Context], DeliveryCheck]], DeliveryRule]:
-    """Decorator: make a delivery rule from a class (or factory) taking the context."""
+    """Decorator: make a delivery rule from a class (or factory) taking the context (see
+    :func:`record_rule` for the code)."""
 
     def wrap(factory: Callable[[Context], DeliveryCheck]) -> DeliveryRule:
-        return DeliveryRule(define(code, severity, title, template, doc, group="delivery"), factory)
+        return DeliveryRule(_code_of(code, severity, title, template, doc, "delivery"), factory)
 
     return wrap
-
-
-RECORD_RULE_FAILED = define(
-    "SIU190",
-    "error",
-    ("En linjeregel fejlede", "A record rule failed"),
-    (
-        "Reglen {rule} ({code}) fejlede ved denne linje og er slået fra resten af kørslen: {error}",
-        "The rule {rule} ({code}) failed on this line and is switched off for the rest of the run: {error}",
-    ),
-    (
-        "En valideringsregel (typisk fra et plugin) rejste en uventet fejl. Reglen er ikke kørt på de "
-        "følgende linjer, så valideringen er ufuldstændig, og leverancen skrives ikke. Meld fejlen til "
-        "regelens udvikler (se `siu plugins`), eller slå pluginnet fra med SIU_DISABLE_PLUGINS.",
-        "A validation rule (usually from a plugin) raised an unexpected error. The rule did not run on the "
-        "following lines, so validation is incomplete and no delivery is written. Report it to the rule's "
-        "developer (see `siu plugins`), or switch the plugin off with SIU_DISABLE_PLUGINS.",
-    ),
-    group="record",
-)
-DELIVERY_RULE_FAILED = define(
-    "SIU490",
-    "error",
-    ("En leveranceregel fejlede", "A delivery rule failed"),
-    (
-        "Reglen {rule} ({code}) fejlede og er ikke gennemført: {error}",
-        "The rule {rule} ({code}) failed and did not complete: {error}",
-    ),
-    (
-        "En regel for hele leverancen (typisk fra et plugin) rejste en uventet fejl, så valideringen er "
-        "ufuldstændig, og leverancen skrives ikke. Meld fejlen til regelens udvikler.",
-        "A rule for the whole delivery (usually from a plugin) raised an unexpected error, so validation is "
-        "incomplete and no delivery is written. Report it to the rule's developer.",
-    ),
-    group="delivery",
-)
-
-
-UNKNOWN_OVERRIDE = define(
-    "SIU191",
-    "warning",
-    ("Ukendt kode i [severity]", "Unknown code in [severity]"),
-    (
-        "siu.toml ændrer alvoren for {value}, men den kode findes ikke; ændringen har ingen virkning",
-        "siu.toml changes the severity of {value}, but no such code exists; the change has no effect",
-    ),
-    (
-        "Afsnittet `[severity]` i siu.toml ændrer alvoren for fundkoder (fx `SIU130 = \"error\"`). En kode, "
-        "som hverken siu eller et indlæst plugin kender, er næsten altid en stavefejl. Se `siu explain KODE` "
-        "og docs/rules.md.",
-        "The `[severity]` section of siu.toml changes the severity of finding codes (e.g. `SIU130 = \"error\"`). "
-        "A code neither siu nor a loaded plugin knows is almost always a typo. See `siu explain CODE` and "
-        "docs/rules.md.",
-    ),
-    group="record",
-)
-
-LOCKED_OVERRIDE = define(
-    "SIU192",
-    "warning",
-    ("Alvoren kan ikke sænkes", "Severity cannot be lowered"),
-    (
-        "siu.toml sænker alvoren for {value} til {severity}, men fejl ved læsning og skrivning kan ikke sænkes; ændringen har ingen virkning",
-        "siu.toml lowers the severity of {value} to {severity}, but errors in reading and writing cannot be lowered; the change has no effect",
-    ),
-    (
-        "Fejl ved læsning af input (fx en række, der ikke kan læses) og ved skrivning af leverancen (fx XSD-fejl) "
-        "betyder, at rækker ville gå tabt eller en ugyldig fil blive gemt. De kan derfor ikke gøres til advarsler "
-        "i `[severity]`; ret årsagen i stedet.",
-        "Errors in reading the input (e.g. a row that cannot be read) and in writing the delivery (e.g. an XSD "
-        "error) mean rows would be lost or an invalid file kept. They cannot be made warnings in `[severity]`; "
-        "fix the cause instead.",
-    ),
-    group="record",
-)
 
 
 def to_finding(code: Code, hit: Hit, record: Record | None) -> Finding:

@@ -108,7 +108,7 @@ class ChannelSpec(BaseModel):
     name_en: str
     formats: list[str]
     decimals: int = 2
-    rounding: str = "none"  # none | largest_remainder (see siu.rounding)
+    rounding: str = "none"  # none | largest_remainder (see siu.accounts.rounding)
     provisional: str = ""  # what is provisional about this channel; empty = from DST's material
     source: str = ""
 

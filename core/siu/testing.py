@@ -115,7 +115,7 @@ def read_all(source: Source, path: Path, options: ReadOptions | None = None) -> 
 def check_registers(plugin: Any, source_name: str, entry_point: str | None = None) -> Source:
     """The plugin loads under siu's guard (API, known hooks, registration hooks return lists of
     the right objects) and provides exactly one source named ``source_name``; returns it."""
-    from siu.plugins import load_plugins
+    from siu.host.plugins import load_plugins
 
     host = load_plugins(discover=False, extra=[("plugin-under-test", plugin)], raise_conflicts=False)
     info = host.get("plugin-under-test")

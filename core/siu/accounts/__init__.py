@@ -1,0 +1,4 @@
+"""Accounts and amounts (private): the paying municipality, reporting channels per source system, whole-krone rounding.
+
+Nothing here is part of the plugin API; plugin authors use the modules at the top of ``siu``.
+"""

@@ -1,0 +1,585 @@
+"""The streaming conversion: read → map → anonymise → validate → write.
+
+Postings flow through generators one at a time; only delivery rules (and optional
+aggregation) keep state, and they keep per-citizen or compact per-line state, never the lines.
+The writer writes to a temporary file that is renamed into place only when the writer's own
+check passed and no rule found an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import itertools
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from siu.anonymise import cpr
+
+from siu.write import safeio
+from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
+from siu.convert.aggregate import Aggregator
+from siu.read.caching import MISSING, remember
+from siu.context import Context
+from siu.findings import FindingSink, define
+from siu.kontostreng import Kontostreng
+from siu.check.ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY, kr
+from siu.mapping import DIMENSIONS, NO_ART, UNMAPPED, MappingRule, describe_dims, mapping_for
+from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals, new_record
+from siu.check.periods import is_open_date, too_long
+from siu.host.plugins import PluginHost
+from siu.rules import RuleEngine
+from siu.specpack import SpecPack
+from siu.write.split import commit_all, write_per_area
+from siu.writers import Writer, atomic_output, commit
+from siu.catalogue.convert import SKIPPED_ROWS, ADAPTER_FAILED, WRITER_STOPPED, YEAR_MISMATCH
+
+
+@dataclass
+class InputSpec:
+    """One input of a run: which adapter reads which file, with which options."""
+
+    source: str
+    path: Path
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+
+@dataclass
+class InputReport:
+    """What the report says about one input."""
+
+    source: str
+    path: Path
+    size: int
+    sha256: str
+    info: ReadInfo
+    amount: Decimal = Decimal(0)  # of every posting read, excluded ones included
+    expenditure: Decimal = Decimal(0)
+    revenue: Decimal = Decimal(0)
+    excluded_rows: int = 0  # postings left out on purpose by a mapping rule (exclude = true)
+    excluded_amount: Decimal = Decimal(0)
+
+    # The ledger: rows_read = delivered postings + excluded + skipped, and
+    # read_amount = delivered_amount + excluded_amount + skipped_amount.
+    @property
+    def delivered_postings(self) -> int:
+        return self.info.postings - self.excluded_rows
+
+    @property
+    def delivered_amount(self) -> Decimal:
+        return self.amount - self.excluded_amount
+
+    @property
+    def skipped_amount(self) -> Decimal:
+        """Money on skipped rows other than total lines (total lines restate money already read)."""
+        return sum((v for r, v in self.info.skipped_money.items() if r != TOTAL_LINES), Decimal(0))
+
+    @property
+    def read_amount(self) -> Decimal:
+        return self.amount + self.skipped_amount
+
+
+@dataclass
+class Exclusion:
+    """Postings one mapping rule with ``exclude = true`` left out of the delivery."""
+
+    rule: str
+    rule_en: str
+    reason: str
+    rows: int = 0
+    amount: Decimal = Decimal(0)
+
+
+@dataclass
+class ParagraphTotals:
+    citizens: set[str] = field(default_factory=set)
+    lines: int = 0
+    expenditure: Decimal = Decimal(0)
+    revenue: Decimal = Decimal(0)
+
+    @property
+    def net(self) -> Decimal:
+        return self.expenditure + self.revenue
+
+
+@dataclass
+class RunResult:
+    header: DeliveryHeader
+    sink: FindingSink
+    inputs: list[InputReport]
+    spec: SpecPack
+    output: Path | None = None
+    written: bool = False
+    outputs: list[Path] = field(default_factory=list)  # every file written (one per area with --split)
+    area_headers: dict[str, DeliveryHeader] = field(default_factory=dict)  # per-area files' headers
+    paragraphs: dict[str, ParagraphTotals] = field(default_factory=dict)
+    anonymised: int = 0
+    postings: int = 0
+    input_amount: Decimal = Decimal(0)  # every posting read (see InputReport for the whole ledger)
+    years: Counter[int] = field(default_factory=Counter)
+    excluded: dict[str, Exclusion] = field(default_factory=dict)  # per mapping rule, in order of first use
+    profile: Any = None  # siu.check.history.DeliveryProfile: months, citizens, the per-citizen view
+    rounding: Any = None  # siu.accounts.rounding.RoundingSummary when the channel rounds amounts
+
+    @property
+    def ok(self) -> bool:
+        return self.sink.ok
+
+    @property
+    def excluded_amount(self) -> Decimal:
+        return sum((r.excluded_amount for r in self.inputs), Decimal(0))
+
+    @property
+    def skipped_amount(self) -> Decimal:
+        return sum((r.skipped_amount for r in self.inputs), Decimal(0))
+
+    @property
+    def read_amount(self) -> Decimal:
+        return sum((r.read_amount for r in self.inputs), Decimal(0))
+
+    @property
+    def balanced(self) -> bool:
+        """The ledger balances: the postings delivered hold exactly the delivery's money."""
+        return sum((r.delivered_amount for r in self.inputs), Decimal(0)) == self.header.totals.net
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def kommuner() -> dict[str, str]:
+    """DST's municipality codes → names (shipped with siu)."""
+    path = Path(__file__).parents[1] / "data" / "kommuner.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["kommunekode"]: row["kommunenavn"] for row in csv.DictReader(fh)}
+
+
+class Converter:
+    """One conversion run. Build it, then call :meth:`run`."""
+
+    def __init__(self, host: PluginHost, ctx: Context, sink: FindingSink, progress: object | None = None) -> None:
+        self.host = host
+        self.ctx = ctx
+        self.sink = sink
+        self.engine = RuleEngine(host.rules, ctx)
+        self.progress = progress
+        self._account_facts: dict[Kontostreng, tuple[Any, ...]] = {}
+        self.result: RunResult | None = None
+        self._map_account = host.first_result("map_account")
+        self._anonymise = host.first_result("anonymise")
+        # Per distinct value, what every line would otherwise work out again: a year's lines
+        # repeat some thousand citizens, a few paragraphs and a few hundred periods.
+        self._psr_ids: dict[str | None, str | None] = {}
+        self._areas: dict[str | None, str | None] = {}
+        self._years: dict[tuple[dt.date | None, dt.date | None], int | None] = {}
+        self._exclusions: dict[tuple[str | None, ...], MappingRule | None] = {}
+        self._report: InputReport | None = None  # the input being read
+
+    # --- building records ----------------------------------------------------------------
+    def _facts(self, account: Kontostreng) -> tuple[Any, ...]:
+        """What a record needs from its account, computed once per account (ledgers repeat few)."""
+        spec = self.ctx.spec
+        entry = spec.chart_entry(account.function, account.dranst, account.gruppering)
+        return (
+            account.render(spec.kontostreng_pattern),
+            account.kind,
+            account.function,
+            account.dranst,
+            account.art_dotted,
+            str(account),
+            entry.paragraph if entry else None,
+        )
+
+    def to_record(self, posting: Posting) -> Record:
+        ctx, sink, spec = self.ctx, self.sink, self.ctx.spec
+        mapped = self._map_account(posting, ctx)
+        account: Kontostreng | None = None
+        paragraph: str | None = posting.dims.get("paragraph") or None
+        if isinstance(mapped, AccountMapping) and mapped.kontostreng.art is None:  # a plugin's answer without art
+            sink.add(NO_ART.make(location=posting.location, field="art"))
+        elif isinstance(mapped, AccountMapping):
+            account = mapped.kontostreng
+            paragraph = mapped.paragraph or paragraph
+        elif isinstance(mapped, Finding):
+            sink.add(mapped)
+        else:
+            sink.add(UNMAPPED.make(location=posting.location, field="account", dims=describe_dims(posting.dims), dims_en=describe_dims(posting.dims, "en")))
+        if account is not None:
+            facts = self._account_facts.get(account)
+            if facts is None:
+                facts = self._account_facts[account] = self._facts(account)
+            rendered, kind, function, dranst, art, account_text, chart_paragraph = facts
+            if paragraph is None:
+                paragraph = chart_paragraph
+        else:
+            rendered = kind = function = dranst = art = account_text = None
+        raw_cpr = posting.cpr
+        psr_id = self._psr_ids.get(raw_cpr, MISSING)
+        if psr_id is MISSING:
+            psr_id = remember(self._psr_ids, raw_cpr, cpr.normalise(raw_cpr))
+        area = self._areas.get(paragraph, MISSING)
+        if area is MISSING:
+            area = remember(self._areas, paragraph, spec.area_of(paragraph))
+        record = new_record(
+            psr_id=psr_id,
+            kontostreng=rendered,
+            paragraph=paragraph,
+            area=area,
+            amount=posting.amount,
+            start=posting.start,
+            end=posting.end,
+            locations=(posting.location,),
+            kind=kind,
+            function=function,
+            dranst=dranst,
+            art=art,
+            account_text=account_text,
+            anonymised=False,
+            cpr_raw=posting.cpr,
+            sign_explicit=posting.sign_explicit,
+            columns=posting.columns,
+            invalid=posting.invalid,
+            dims=posting.dims,
+            sources=(posting.source,),
+        )
+        anon = self._anonymise(record, posting, ctx)
+        if isinstance(anon, str):
+            record.psr_id = anon
+            record.anonymised = True
+        elif isinstance(anon, Finding):
+            sink.add(anon)
+        return record
+
+    # --- reading ---------------------------------------------------------------------------
+    def postings(self, inputs: list[InputSpec], reports: list[InputReport]) -> Iterator[Posting]:
+        for spec in inputs:
+            source = self.host.sources[spec.source]
+            size, digest = file_digest(spec.path)
+            report = InputReport(source=spec.source, path=spec.path, size=size, sha256=digest, info=ReadInfo())
+            reports.append(report)
+            info = report.info
+            self._report = report
+            errors_before = self.sink.errors
+            name = cpr.mask_cpr(spec.path.name)  # file names reach messages; never a CPR in them
+            try:
+                for item in source.read(spec.path, spec.options, info):
+                    if isinstance(item, Finding):
+                        self.sink.add(item)
+                        continue
+                    info.postings += 1
+                    report.amount += item.amount
+                    if item.amount >= 0:
+                        report.expenditure += item.amount
+                    else:
+                        report.revenue += item.amount
+                    yield item
+            except Exception as exc:  # an adapter bug must not become a traceback with personal data
+                self.sink.add(
+                    ADAPTER_FAILED.make(
+                        location=Location(file=name),
+                        source=spec.source,
+                        file=name,
+                        rows=info.rows_read,
+                        error=cpr.mask_cpr(f"{exc.__class__.__name__}: {exc}"),
+                    )
+                )
+            if info.rows_skipped:
+                reasons = info.details.get("skipped", "tomme rækker/sumlinjer")
+                self.sink.add(
+                    SKIPPED_ROWS.make(location=Location(file=name), count=info.rows_skipped, file=name, reason=reasons)
+                )
+            for reason, money in info.skipped_money.items():
+                if reason != TOTAL_LINES and money:
+                    self.sink.add(
+                        SKIPPED_MONEY.make(
+                            location=Location(file=name), count=info.skipped_rows.get(reason, 0), file=name, amount=kr(money), reason=reason
+                        )
+                    )
+            accounted = info.postings + info.rows_skipped
+            if info.rows_read > accounted:  # an adapter that lost rows (adapters that count no rows are not checked)
+                self.sink.add(
+                    ROWS_UNACCOUNTED.make(
+                        location=Location(file=name), file=name, rows=info.rows_read, accounted=accounted, missing=info.rows_read - accounted
+                    )
+                )
+            if info.postings == 0 and self.sink.errors == errors_before:  # an input that failed says why already
+                self.sink.add(NO_POSTINGS.make(location=Location(file=name), file=name, rows=info.rows_read))
+
+    def _excluded_by(self, posting: Posting) -> MappingRule | None:
+        """The mapping rule with ``exclude = true`` that decides ``posting``, if any (first match wins,
+        as for every mapping rule)."""
+        mapping = mapping_for(self.ctx)
+        if mapping is None or not mapping.excludes:
+            return None
+        dims = posting.dims
+        key = tuple(dims.get(d) for d in DIMENSIONS)
+        rule = self._exclusions.get(key, MISSING)
+        if rule is MISSING:
+            found = mapping.find(dims)
+            rule = remember(self._exclusions, key, found if found is not None and found.exclude else None)
+        return rule  # type: ignore[return-value]
+
+    def _exclude(self, posting: Posting, rule: MappingRule, result: RunResult) -> None:
+        report = self._report
+        assert report is not None  # postings() sets it before yielding
+        report.excluded_rows += 1
+        report.excluded_amount += posting.amount
+        entry = result.excluded.get(rule.label)
+        if entry is None:
+            entry = result.excluded[rule.label] = Exclusion(rule=rule.label, rule_en=rule.label_en, reason=rule.reason or "")
+        entry.rows += 1
+        entry.amount += posting.amount
+
+    def checked_records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
+        """One record per posting, checked by the record rules and seen by the delivery rules; with
+        ``aggregate`` on, the summed lines instead (after the last posting). Rules see postings, not
+        summed lines, so findings point at source rows and duplicates are found before summing."""
+        check = self.engine.check_record
+        add = self.sink.add
+        years, known_years = result.years, self._years
+        summing = Aggregator() if self.ctx.settings.aggregate else None
+        for posting in self.postings(inputs, result.inputs):
+            rule = self._excluded_by(posting)
+            if rule is not None:
+                self._exclude(posting, rule, result)
+                continue
+            record = self.to_record(posting)
+            for finding in check(record):
+                add(finding)
+            period = (record.start, record.end)
+            year = known_years.get(period, MISSING)
+            if year is MISSING:
+                year = remember(known_years, period, line_year(*period))
+            if year is not None:
+                years[year] += 1
+            if summing is None:
+                yield record
+            else:
+                summing.add(record)
+        if summing is not None:
+            yield from summing.lines()
+            add(summing.summary())
+
+    def records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
+        totals = result.header.totals
+        paragraphs = result.paragraphs
+        add = self.sink.add
+        progress = self.progress
+        for record in self.checked_records(inputs, result):
+            totals.add(record.amount)
+            if record.anonymised:
+                result.anonymised += 1
+            key = record.paragraph or "?"
+            pt = paragraphs.get(key)
+            if pt is None:
+                pt = paragraphs[key] = ParagraphTotals()
+            pt.lines += 1
+            if record.psr_id:
+                pt.citizens.add(record.psr_id)
+            if record.amount >= 0:
+                pt.expenditure += record.amount
+            else:
+                pt.revenue += record.amount
+            if progress is not None and totals.records % 4096 == 0:
+                progress(totals.records)  # type: ignore[operator]
+            yield record
+        for finding in self.engine.finish():
+            add(finding)
+        result.profile = self.ctx.state.get("siu.profile")
+        if result.years:
+            data_year = result.years.most_common(1)[0][0]
+            if data_year != self.ctx.year:
+                years, total = result.years, sum(result.years.values())
+                add(
+                    YEAR_MISMATCH.make(
+                        year=self.ctx.year,
+                        data_year=data_year,
+                        share=years[data_year],
+                        total=total,
+                        in_year=years[self.ctx.year],
+                    )
+                )
+        result.postings = sum(r.info.postings for r in result.inputs)
+        result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
+        mapping = mapping_for(self.ctx) if result.excluded else None
+        for entry in result.excluded.values():
+            add(EXCLUDED_BY_RULE.make(
+                location=mapping.location if mapping else None, count=entry.rows, amount=kr(entry.amount),
+                rule=entry.rule, rule_en=entry.rule_en, reason=cpr.mask_cpr(entry.reason),
+            ))
+        if totals.records == 0 and not self.sink.count(NO_POSTINGS.code):
+            excluded = sum(r.excluded_rows for r in result.inputs)
+            add(EMPTY_DELIVERY.make(postings=result.postings, excluded=excluded))
+
+    def run(
+        self,
+        inputs: list[InputSpec],
+        writer: Writer | None,
+        target: Path | None,
+        split: dict[str, Path] | None = None,
+        before_commit: Callable[[RunResult], None] | None = None,
+    ) -> RunResult:
+        """Convert ``inputs``; write one file to ``target``, or with ``split`` (area → path) one per area.
+
+        ``before_commit(result)`` runs when the delivery is complete and free of errors, just
+        before it is renamed into place (``result.written`` already true): the reports are written
+        there, so their files and the delivery are published together, or none of them."""
+        ctx = self.ctx
+        header = DeliveryHeader(
+            kommune=ctx.kommune,
+            year=ctx.year,
+            area=ctx.area,
+            spec_version=ctx.spec.version,
+            created=creation_time(),
+            totals=Totals(),
+            test=ctx.test,
+        )
+        result = RunResult(header=header, sink=self.sink, inputs=[], spec=ctx.spec)
+        self.result = result
+        records = self.records(inputs, result)
+        out_header = header
+        if writer is not None:
+            records, out_header = self._channel_amounts(records, writer, result)
+        if writer is not None and split:
+            return self._run_split(records, writer, split, result, before_commit)
+        if writer is None or target is None:
+            for _ in records:
+                pass
+            return result
+        # openpyxl (the xlsx writer) spills sheets to temporary files: beside the delivery, never in /tmp
+        with safeio.private_tempdir(target.parent), atomic_output(target) as (fh, tmp):
+            writer.write(records, out_header, ctx.spec, fh)
+        if next(records, None) is not None:  # the writer stopped early: lines are missing from the file
+            self.sink.add(WRITER_STOPPED.make(location=Location(file=target.name), writer=writer.name))
+            for _ in records:  # still run every rule, so the report is complete
+                pass
+        try:
+            if self.sink.ok:
+                for finding in writer.check(tmp, ctx.spec):
+                    self.sink.add(finding)
+            if self.sink.ok:
+                self._publish(result, [target], lambda: commit(tmp, target), before_commit)
+        finally:
+            safeio.discard(tmp)
+        return result
+
+    @staticmethod
+    def _publish(
+        result: RunResult, outputs: list[Path], rename: Callable[[], object], before_commit: Callable[[RunResult], None] | None
+    ) -> None:
+        """Run ``before_commit`` and the renames in one transaction; on failure nothing counts as written."""
+        result.output, result.written, result.outputs = outputs[0], True, list(outputs)
+        try:
+            with safeio.transaction():
+                if before_commit is not None:
+                    before_commit(result)
+                rename()
+        except BaseException:
+            result.output, result.written, result.outputs = None, False, []
+            raise
+
+    def _channel_amounts(self, records: Iterator[Record], writer: Writer, result: RunResult) -> tuple[Iterator[Record], DeliveryHeader]:
+        """Records as the writer's channel takes amounts (rounded where the pack says so), and the
+        header for the writer: with the rounded totals, while ``result.header`` keeps the exact ones."""
+        spec = self.ctx.spec
+        decimals, mode = spec.amount_for(writer.name)
+        if mode != "largest_remainder":
+            return records, result.header
+        from siu.accounts.rounding import round_records
+
+        found = spec.channel_of(writer.name)
+        out_header = result.header.model_copy(deep=True)
+        rounded, result.rounding = round_records(records, decimals, found[0] if found else writer.name, self.sink, out_header)
+        return rounded, out_header
+
+    def _run_split(
+        self,
+        records: Iterator[Record],
+        writer: Writer,
+        targets: dict[str, Path],
+        result: RunResult,
+        before_commit: Callable[[RunResult], None] | None = None,
+    ) -> RunResult:
+        """One file per area, each checked; all renamed into place only when the delivery has no errors."""
+        with safeio.private_tempdir(next(iter(targets.values())).parent):
+            files = write_per_area(records, writer, result.header, self.ctx.spec, targets, self.sink)
+        result.area_headers = {area: head for area, (_, head) in files.items()}
+        try:
+            for tmp, _ in files.values():
+                if self.sink.ok:
+                    for finding in writer.check(tmp, self.ctx.spec):
+                        self.sink.add(finding)
+            if self.sink.ok:
+                self._publish(result, list(targets.values()), lambda: commit_all(files, targets), before_commit)
+        finally:
+            for tmp, _ in files.values():
+                safeio.discard(tmp)
+        return result
+
+
+def creation_time() -> dt.datetime:
+    """When the delivery was made: now, or ``SOURCE_DATE_EPOCH`` (seconds, UTC) for reproducible output.
+
+    Raises ValueError for a ``SOURCE_DATE_EPOCH`` that is not a whole number of seconds.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now().replace(microsecond=0)
+    if not epoch.isdigit():
+        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch[:20]!r}")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+
+
+def period_year(start: dt.date, end: dt.date) -> int:
+    """The year holding most of a period (the year of its middle day); a period crossing New Year
+    belongs to the year it mostly lies in."""
+    if end < start:
+        return end.year
+    return (start + (end - start) / 2).year
+
+
+def line_year(start: dt.date | None, end: dt.date | None, fallback: dt.date | None = None) -> int | None:
+    """The year a line belongs to: its period's (see :func:`period_year`), else the year of the one
+    date it has, else of ``fallback`` (e.g. the posting date, when guessing the reporting year).
+
+    Marker dates such as 31.12.9999 are not dates (:func:`siu.check.periods.is_open_date`), and a period
+    longer than one expenditure can cover says nothing about one year: neither votes, so a
+    2025 stay "until 9999" counts for 2025, not for the year 5012 in the middle."""
+    if start is not None and is_open_date(start):
+        start = None
+    if end is not None and is_open_date(end):
+        end = None
+    if start is not None and end is not None:
+        if start <= end and too_long(start, end):
+            return fallback.year if fallback is not None and not is_open_date(fallback) else None
+        return period_year(start, end)
+    day = end or start or fallback
+    return day.year if day is not None else None
+
+
+def guess_year(postings: Iterable[Posting], sample: int = 2000) -> tuple[int | None, list[Posting]]:
+    """The year most periods (or posting dates) in the first ``sample`` postings fall in.
+
+    Returns the year and the postings consumed, which the caller must still process.
+    """
+    head = list(itertools.islice(postings, sample))
+    years: Counter[int] = Counter()
+    for p in head:
+        year = line_year(p.start, p.end, p.posting_date)
+        if year is not None:
+            years[year] += 1
+    return (years.most_common(1)[0][0] if years else None), head

@@ -1,0 +1,272 @@
+"""The console report: what was read, what is wrong and where, the totals, and the verdict.
+
+Danish by default, English with ``--lang en``. CPR numbers only ever appear masked: findings
+carry masked values, and the report prints nothing else that could hold one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from siu import __version__
+from siu.anonymise.cpr import mask_cpr
+from siu.findings import CATALOGUE
+from siu.anonymise.masking import console_text
+from siu.models import Finding, Severity
+from siu.parsing import format_amount_danish
+from siu.check.verdict import verdict as verdict_text
+
+if TYPE_CHECKING:
+    from siu.convert.pipeline import InputReport, RunResult
+    from siu.host.plugins import PluginHost
+
+SEVERITY_LABEL = {
+    Severity.ERROR: ("fejl", "error"),
+    Severity.WARNING: ("advarsel", "warning"),
+    Severity.INFO: ("info", "info"),
+}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def kr(amount: Decimal) -> str:
+    """Danish money format: 1.234.567,89."""
+    return format_amount_danish(amount)
+
+
+def location_text(finding: Finding, lang: str) -> str:
+    loc = finding.location
+    if loc is None:
+        return ""
+    words = {"sheet": ("ark", "sheet"), "row": ("række", "row"), "column": ("kolonne", "column")}
+    i = 1 if lang == "en" else 0
+    parts = [mask_cpr(loc.file)]
+    if loc.sheet:
+        parts.append(f"{words['sheet'][i]} {mask_cpr(loc.sheet)}")
+    if loc.row is not None:
+        parts.append(f"{words['row'][i]} {loc.row}")
+    if loc.column:
+        parts.append(f"{words['column'][i]} {loc.column}")
+    return ", ".join(parts)
+
+
+def print_report(
+    console: Console,
+    result: RunResult,
+    host: PluginHost,
+    lang: str = "da",
+    per_code: int = 10,
+    kommune_name: str | None = None,
+) -> None:
+    """Print the whole report: header, summary, details, totals, verdict."""
+    en = lang == "en"
+
+    def t(da: str, e: str) -> str:
+        return e if en else da
+
+    h = result.header
+    spec = result.spec
+    console.rule(f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}")
+    meta = Table.grid(padding=(0, 2))
+    meta.add_row(t("Kommune", "Municipality"), f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
+    meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
+    meta.add_row(t("Område", "Area"), h.area)
+    provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
+    meta.add_row(t("Specifikation", "Specification"), f"{spec.version}{provisional} [{spec.origin}]")
+    if getattr(h, "test", False):
+        meta.add_row(t("Testleverance", "Test delivery"), t("ja — ikke til indberetning", "yes — not for submission"))
+    loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
+    meta.add_row("Plugins", ", ".join(loaded) or "-")
+    for p in host.problems:
+        meta.add_row("", Text(f"{p.name} {p.version}: {p.status}: {p.error}", style="yellow"))
+    console.print(meta)
+
+    for n, r in enumerate(result.inputs, start=1):
+        details = mask_cpr(", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped"))
+        console.print(
+            f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({r.source}) · "
+            f"{f'{r.size:,}'.replace(',', '.')} bytes · SHA-256 {r.sha256}"
+        )
+        console.print(
+            f"  {t('læst som', 'read as')}: {console_text(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
+            f"{r.info.postings} {t('posteringer', 'postings')}, {t('beløb', 'amount')} {kr(r.amount)}"
+        )
+        console.print(f"  {console_text(ledger_line(r, lang))}")
+    print_sources(console, result, lang)
+
+    sink = result.sink
+    if sink.by_code:
+        summary = Table(title=t("Fund", "Findings"), title_justify="left")
+        for col in (t("Kode", "Code"), t("Alvor", "Severity"), t("Antal", "Count"), t("Beskrivelse", "Description")):
+            summary.add_column(col)
+        codes = sorted(sink.by_code, key=lambda c: (sink.severity_of[c].rank, c))
+        for code in codes:
+            sev = sink.severity_of[code]
+            entry = CATALOGUE.get(code)
+            title = (entry.title_en if en else entry.title_da) if entry else ""
+            summary.add_row(code, Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]), str(sink.by_code[code]), title)
+        console.print(summary)
+
+        grouped: dict[str, list[Finding]] = defaultdict(list)
+        for f in sink.kept:
+            grouped[f.code].append(f)
+        for code in codes:
+            sev = sink.severity_of[code]
+            console.print(Text(f"{code} · {SEVERITY_LABEL[sev][int(en)]}", style=SEVERITY_STYLE[sev]))
+            for f in grouped[code][:per_code]:
+                where = location_text(f, lang)
+                console.print(f"  {console_text(where)}: {console_text(f.message(lang))}" if where else f"  {console_text(f.message(lang))}")
+            more = sink.by_code[code] - min(per_code, len(grouped[code]))
+            if more > 0:
+                console.print(Text(t(f"  … og {more} flere (se --report-json eller --report-xlsx)", f"  … and {more} more (see --report-json or --report-xlsx)"), style="dim"))
+    else:
+        console.print(t("Ingen fund.", "No findings."))
+
+    totals = Table(title=t("Totaler pr. paragraf", "Totals per paragraph"), title_justify="left")
+    for col in (t("Paragraf", "Paragraph"), t("Borgere", "Citizens"), t("Linjer", "Lines"), t("Udgifter", "Expenditure"), t("Indtægter", "Revenue"), "Netto" if not en else "Net"):
+        totals.add_column(col, justify="right" if col not in ("Paragraf", "Paragraph") else "left")
+    for code in sorted(result.paragraphs):
+        pt = result.paragraphs[code]
+        totals.add_row(console_text(code), str(len(pt.citizens)), str(pt.lines), kr(pt.expenditure), kr(pt.revenue), kr(pt.net))
+    ht = h.totals
+    totals.add_row(Text(t("I alt", "Total"), style="bold"), "", str(ht.records), kr(ht.expenditure), kr(ht.revenue), kr(ht.net))
+    console.print(totals)
+    if result.anonymised:
+        console.print(t(f"Anonymiserede § 109-linjer: {result.anonymised}", f"Anonymised § 109 lines: {result.anonymised}"))
+    console.print(money_line(result, lang))
+    for entry in result.excluded.values():
+        console.print(
+            "  "
+            + console_text(
+                t(
+                    f"udeladt efter {entry.rule}: {entry.rows} posteringer, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
+                    f"excluded by {entry.rule_en}: {entry.rows} postings, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
+                )
+            )
+        )
+    print_rounding(console, result, lang)
+    print_areas(console, result, lang)
+    print_verdict(console, result, lang)
+
+
+def ledger_line(r: InputReport, lang: str) -> str:
+    """One input's ledger: its rows and money, each in exactly one place."""
+    i = r.info
+    if lang == "en":
+        return (
+            f"ledger: {i.rows_read} rows = {r.delivered_postings} to the delivery + {r.excluded_rows} excluded + "
+            f"{i.rows_skipped} skipped · {kr(r.read_amount)} = {kr(r.delivered_amount)} to the delivery + "
+            f"{kr(r.excluded_amount)} excluded + {kr(r.skipped_amount)} skipped"
+        )
+    return (
+        f"regnskab: {i.rows_read} rækker = {r.delivered_postings} til leverancen + {r.excluded_rows} udeladt + "
+        f"{i.rows_skipped} sprunget over · {kr(r.read_amount)} = {kr(r.delivered_amount)} til leverancen + "
+        f"{kr(r.excluded_amount)} udeladt + {kr(r.skipped_amount)} sprunget over"
+    )
+
+
+def money_line(result: RunResult, lang: str) -> str:
+    """The ledger's balance for the whole run: money read = delivery + excluded + skipped."""
+    en = lang == "en"
+    net = result.header.totals.net
+    skipped = sum(r.info.rows_skipped for r in result.inputs)
+    parts = ""
+    if result.excluded_amount or any(r.excluded_rows for r in result.inputs):
+        parts += f" + {'excluded' if en else 'udeladt'} {kr(result.excluded_amount)}"
+    if result.skipped_amount:
+        parts += f" + {'skipped' if en else 'sprunget over'} {kr(result.skipped_amount)}"
+    if not result.balanced:
+        delivered = result.read_amount - result.excluded_amount - result.skipped_amount
+        return (
+            f"Money does NOT balance: input {kr(result.read_amount)}{parts}, delivery {kr(net)} (expected {kr(delivered)})"
+            if en
+            else f"Pengene stemmer IKKE: input {kr(result.read_amount)}{parts}, leverance {kr(net)} (forventet {kr(delivered)})"
+        )
+    if en:
+        return f"Money conserved: input {kr(result.read_amount)} = delivery {kr(net)}{parts}; {skipped} rows skipped (see SIU010)."
+    return f"Pengene stemmer: input {kr(result.read_amount)} = leverance {kr(net)}{parts}; {skipped} rækker sprunget over (se SIU010)."
+
+
+def print_verdict(console: Console, result: RunResult, lang: str) -> None:
+    en = lang == "en"
+    sink = result.sink
+    counts = f"{sink.errors} " + ("errors" if en else "fejl") + f", {sink.warnings} " + ("warnings" if en else "advarsler")
+    provisional = len(result.spec.provisional())
+    test = bool(getattr(result.header, "test", False))
+    text = verdict_text(sink.ok, bool(provisional), test)[int(en)]
+    if sink.ok and provisional:
+        counts += (
+            f"; {provisional} provisional format facts, see siu specs show {result.spec.year}"
+            if en
+            else f"; {provisional} foreløbige fakta om formatet, se siu specs show {result.spec.year}"
+        )
+    style = "bold red" if not sink.ok else ("bold yellow" if provisional or test else "bold green")
+    console.print(Text(f"{text} ({counts})", style=style))
+
+
+def print_sources(console: Console, result: RunResult, lang: str) -> None:
+    """With several inputs: what came from where, per input and per source (postings and money)."""
+    if len(result.inputs) < 2:
+        return
+    en = lang == "en"
+    table = Table(title="Input pr. fil og kilde" if not en else "Input per file and source", title_justify="left")
+    for col in ("Input", "Kilde" if not en else "Source", "Posteringer" if not en else "Postings",
+                "Udgifter" if not en else "Expenditure", "Indtægter" if not en else "Revenue", "Netto" if not en else "Net"):
+        table.add_column(col, justify="left" if col in ("Input", "Kilde", "Source") else "right")
+    per_source: dict[str, list[Decimal | int]] = {}
+    for n, r in enumerate(result.inputs, start=1):
+        table.add_row(f"{n}: {console_text(r.path.name)}", r.source, str(r.info.postings), kr(r.expenditure), kr(r.revenue), kr(r.amount))
+        acc = per_source.setdefault(r.source, [0, Decimal(0), Decimal(0), Decimal(0)])
+        for i, value in enumerate((r.info.postings, r.expenditure, r.revenue, r.amount)):
+            acc[i] += value  # type: ignore[operator]
+    table.add_section()
+    for source, (postings, expenditure, revenue, net) in per_source.items():
+        label = f"{source} i alt" if not en else f"{source} total"
+        table.add_row(Text(label, style="bold"), source, str(postings), kr(Decimal(expenditure)), kr(Decimal(revenue)), kr(Decimal(net)))
+    console.print(table)
+
+
+def print_areas(console: Console, result: RunResult, lang: str) -> None:
+    """With one file per area (``--split``): each file's area, lines and money."""
+    if not result.area_headers:
+        return
+    en = lang == "en"
+    table = Table(title="Filer pr. område" if not en else "Files per area", title_justify="left")
+    for col in ("Område" if not en else "Area", "Linjer" if not en else "Lines", "Udgifter" if not en else "Expenditure",
+                "Indtægter" if not en else "Revenue", "Netto" if not en else "Net", "Fil" if not en else "File"):
+        table.add_column(col, justify="left" if col in ("Område", "Area", "Fil", "File") else "right")
+    names = {area: path.name for area, path in zip(result.area_headers, result.outputs)}  # same order; [] when nothing written
+    for area, head in result.area_headers.items():
+        tot = head.totals
+        table.add_row(area, str(tot.records), kr(tot.expenditure), kr(tot.revenue), kr(tot.net), names.get(area, "-"))
+    console.print(table)
+
+
+def print_rounding(console: Console, result: RunResult, lang: str) -> None:
+    """Where the channel takes whole kroner: exact and delivered totals per paragraph (SIU443)."""
+    r = getattr(result, "rounding", None)
+    if r is None or not r.lines:
+        return
+    en = lang == "en"
+    unit = ("whole kroner" if en else "hele kroner") if r.decimals == 0 else f"{r.decimals} {'decimals' if en else 'decimaler'}"
+    table = Table(
+        title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"), title_justify="left"
+    )
+    for col in (("Paragraf", "Paragraph"), ("Eksakt", "Exact"), ("Leveret", "Delivered"), ("Difference", "Difference")):
+        table.add_column(col[int(en)], justify="left" if col[0] == "Paragraf" else "right")
+    for code, (exact, delivered) in sorted(r.paragraphs.items()):
+        table.add_row(code, kr(exact), kr(delivered), kr(delivered - exact))
+    table.add_row(Text("I alt" if not en else "Total", style="bold"), kr(r.exact), kr(r.delivered), kr(r.difference))
+    console.print(table)
+    console.print(
+        f"{r.changed} of {r.lines} lines changed, {r.zeroed} rounded to zero (SIU442); each citizen's total per paragraph "
+        f"is within {kr(r.max_citizen_difference)} of the exact one ({r.citizen_groups} citizen/paragraph totals)."
+        if en
+        else f"{r.changed} af {r.lines} linjer ændret, {r.zeroed} afrundet til nul (SIU442); hver borgers sum pr. paragraf "
+        f"afviger højst {kr(r.max_citizen_difference)} fra den eksakte ({r.citizen_groups} summer pr. borger og paragraf)."
+    )

@@ -1,0 +1,119 @@
+"""One delivery written as one file per area (``--split``), each a full load for its area.
+
+Records stream past once. Each area's writer runs in a thread of its own, fed through a bounded
+queue in batches, so no area's lines are held in memory and writers keep the simple pull
+interface of :class:`siu.writers.Writer`. Every file goes to a temporary name; the caller checks
+them all and renames them only when the whole delivery is free of errors (:func:`commit_all`).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import BinaryIO
+
+from siu.findings import FindingSink, define
+from siu.models import DeliveryHeader, Record, Totals
+from siu.specpack import SpecPack
+from siu.writers import Writer, atomic_output, commit
+from siu.catalogue.write import NO_AREA, EMPTY_AREA
+
+BATCH = 512
+
+
+_DONE = None
+
+
+class _Lane(threading.Thread):
+    """One area's writer, pulling records from a bounded queue in a thread of its own."""
+
+    def __init__(self, writer: Writer, header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
+        super().__init__(daemon=True, name=f"siu-split-{header.area}")
+        self.writer, self.header, self.spec, self.out = writer, header, spec, out
+        self.queue: queue.Queue[list[Record] | None] = queue.Queue(maxsize=8)
+        self.batch: list[Record] = []
+        self.error: BaseException | None = None
+
+    def put(self, record: Record) -> None:
+        self.header.totals.add(record.amount)  # before the writer can see the record's batch
+        self.batch.append(record)
+        if len(self.batch) >= BATCH:
+            self.queue.put(self.batch)
+            self.batch = []
+
+    def close(self) -> None:
+        if self.batch:
+            self.queue.put(self.batch)
+            self.batch = []
+        self.queue.put(_DONE)
+        self.join()
+
+    def _records(self) -> Iterator[Record]:
+        while (batch := self.queue.get()) is not _DONE:
+            yield from batch
+        self.finished = True
+
+    def run(self) -> None:
+        self.finished = False
+        try:
+            self.writer.write(self._records(), self.header, self.spec, self.out)
+            self.out.flush()
+            if not self.finished:  # lines would be missing from the file: never keep it
+                self.error = RuntimeError(f"writer '{self.writer.name}' stopped before the last line of area {self.header.area}")
+        except BaseException as exc:  # handed to the caller's thread after join()
+            self.error = exc
+        finally:
+            # a writer that failed (or stopped early) must not leave the producer blocked on a full queue
+            while not self.finished:
+                self.finished = self.queue.get() is _DONE
+
+
+def write_per_area(
+    records: Iterable[Record],
+    writer: Writer,
+    header: DeliveryHeader,
+    spec: SpecPack,
+    targets: dict[str, Path],
+    sink: FindingSink,
+) -> dict[str, tuple[Path, DeliveryHeader]]:
+    """Write ``records`` into one temporary file per area of ``targets``.
+
+    Returns area → (temporary file, that file's header with its own totals). A line whose area
+    is not among ``targets`` is reported (SIU620) and written nowhere. On any exception the
+    temporary files are removed and the exception propagates.
+    """
+    headers = {area: header.model_copy(update={"area": area, "totals": Totals()}) for area in targets}
+    with ExitStack() as stack:
+        files = {area: stack.enter_context(atomic_output(path)) for area, path in targets.items()}
+        lanes = {area: _Lane(writer, headers[area], spec, fh) for area, (fh, _) in files.items()}
+        for lane in lanes.values():
+            lane.start()
+        try:
+            for record in records:
+                lane = lanes.get(record.area or "")
+                if lane is None:
+                    sink.add(NO_AREA.make(location=record.location, field="paragraph", value=record.paragraph))
+                    continue
+                lane.put(record)
+        finally:
+            for lane in lanes.values():
+                lane.close()
+        for lane in lanes.values():
+            if lane.error is not None:
+                raise lane.error
+        for area, lane in lanes.items():
+            if lane.header.totals.records == 0:
+                sink.add(EMPTY_AREA.make(area=area, file=targets[area].name))
+        return {area: (tmp, headers[area]) for area, (_, tmp) in files.items()}
+
+
+def commit_all(files: dict[str, tuple[Path, DeliveryHeader]], targets: dict[str, Path]) -> list[Path]:
+    """Rename every temporary file into place, one right after the other; returns the targets."""
+    done = []
+    for area, (tmp, _) in files.items():
+        commit(tmp, targets[area])
+        done.append(targets[area])
+    return done
