@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from siu.anonymise.hook import ANONYMOUS_OUTSIDE_109, PLACEHOLDER_OUTSIDE_109, UNKNOWN_SEX, anonymise
-from siu.host.config import Anonymisation, Settings
+from siu.base.config import Anonymisation, Settings
 from siu.context import Context
-from siu.anonymise.cpr import normalise
+from siu.base.cpr import normalise
 from siu.models import Finding, Location, Posting, Record
 from siu.specpack import BUILTIN_DIR, SpecPack
 

@@ -1,10 +1,10 @@
-"""Bounded memo caches (siu.read.caching): what is kept, what is not, and that memory stays bounded."""
+"""Bounded memo caches (siu.base.caching): what is kept, what is not, and that memory stays bounded."""
 
 from __future__ import annotations
 
 import pytest
 
-from siu.read.caching import parsed, remember
+from siu.base.caching import parsed, remember
 from siu.parsing import ParseError, parse_date
 
 

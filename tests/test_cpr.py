@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from siu.anonymise import cpr
+from siu.base import cpr
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -321,7 +321,7 @@ def test_a_checksum_mismatch_is_not_renamed(tmp_path: Path) -> None:
 
 
 def test_channel_defaults_come_from_the_spec_pack_and_are_provisional() -> None:
-    from siu.host.config import Settings
+    from siu.base.config import Settings
     from siu.specpack import BUILTIN_DIR, SpecPack
 
     pack = SpecPack.load(BUILTIN_DIR / "2025")
@@ -380,7 +380,7 @@ def _fake_keyring(monkeypatch: pytest.MonkeyPatch, get_password) -> None:
 
 
 def test_the_secret_comes_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
-    from siu.host.config import Settings
+    from siu.base.config import Settings
 
     asked = []
 
@@ -395,7 +395,7 @@ def test_the_secret_comes_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_a_keyring_without_a_backend_or_an_entry_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from siu.host.config import Settings
+    from siu.base.config import Settings
 
     def no_backend(service, user, errors):
         raise errors.NoKeyringError("No recommended backend was available")
@@ -412,7 +412,7 @@ def test_a_keyring_without_a_backend_or_an_entry_is_a_clear_error(monkeypatch: p
 
 
 def test_the_secret_is_never_read_from_siu_toml() -> None:
-    from siu.host.config import ConfigError, load_settings
+    from siu.base.config import ConfigError, load_settings
 
     with pytest.raises(ConfigError):
         import tempfile

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from siu.write import safeio
+from siu.base import safeio
 from siu.demo import DEMO_DIR
 from siu.specpack import BUILTIN_DIR
 
@@ -157,7 +157,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_which_says_so(big
 
 def test_a_temporary_file_another_run_still_writes_is_left_alone(tmp_path):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from siu.write import safeio;"
+        [sys.executable, "-c", "import sys; from pathlib import Path; from siu.base import safeio;"
          "fd, p = safeio.temp_file(Path(sys.argv[1])); print(p.name, flush=True); sys.stdin.read()", str(tmp_path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )

@@ -201,10 +201,11 @@ class _Loser(_Skipper):
 
 
 def _run_skipper(tmp_path: Path, strict: bool, source: Source | None = None):
-    from siu.host.config import Settings
+    from siu.base.config import Settings
     from siu.context import Context
     from siu.findings import FindingSink
-    from siu.convert.pipeline import Converter, InputSpec
+    from siu.convert.pipeline import Converter
+    from siu.report.result import InputSpec
     from siu.host.plugins import load_plugins
     from siu.host.specs_registry import SpecRegistry
 

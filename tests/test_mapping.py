@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from siu import hookimpl
 from siu import kontostreng as ks
-from siu.host.config import Settings
+from siu.base.config import Settings
 from siu.context import Context
 from siu.mapping import (
     BAD_ACCOUNT,

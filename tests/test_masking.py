@@ -1,4 +1,4 @@
-"""The masking filter at the sink (siu.anonymise.masking): what it masks, what it leaves, and the stream."""
+"""The masking filter at the sink (siu.base.masking): what it masks, what it leaves, and the stream."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siu.anonymise.masking import (
+from siu.base.masking import (
     SinkStream,
     could_be_cpr,
     escape_controls,
@@ -141,7 +141,7 @@ def test_logging_and_warnings_on_stderr_pass_the_filter():
     import sys
 
     code = (
-        "import logging, warnings; from siu.anonymise.masking import install_streams; install_streams();"
+        "import logging, warnings; from siu.base.masking import install_streams; install_streams();"
         "logging.warning('CPR 0101601235 i en log'); warnings.warn('tal 505751234 i en advarsel')"
     )
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stderr

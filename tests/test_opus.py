@@ -13,7 +13,7 @@ from lxml import etree
 
 import siu
 from exports import OPUS_LAYOUTS, Export, fmt_amount, generate, make_lines, opus_danish, read_back
-from siu.anonymise import cpr
+from siu.base import cpr
 from siu.models import Severity
 from siu.host.plugins import load_plugins
 

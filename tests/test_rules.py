@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from siu.host.config import Settings
+from siu.base.config import Settings
 from siu.context import Context
 from siu.findings import CATALOGUE, FindingSink
 from siu.models import Finding, Kind, Location, Record, Severity

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from siu.adapters import ReadInfo, ReadOptions
-from siu.host.config import load_settings
+from siu.base.config import load_settings
 from siu.context import Context
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.findings import FindingSink
 from siu.models import Posting
-from siu.convert.pipeline import Converter, InputSpec
+from siu.convert.pipeline import Converter
+from siu.report.result import InputSpec
 from siu.host.plugins import load_plugins
 from siu.check.reconcile import _kind_of
 from siu.host.specs_registry import SpecRegistry

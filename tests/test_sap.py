@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exports import SAP_LAYOUTS, Export, generate, read_back, write_sap_mapping
-from siu.cli.convert import detect_source
+from siu.convert.run import detect_source
 from siu.host.plugins import load_plugins
 from test_opus import check_delivery, check_export_read_back
 

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from siu.web import create_app
 from siu.web.app import free_socket
 from siu.web.jobs import Job, RunRequest, execute
-from siu.host.config import Settings
+from siu.base.config import Settings
 from test_reports import BROKEN_ROWS, CPRS, write_csv
 from web_helpers import DEMO_EXPORT, DEMO_MAPPING, EPOCH, READY_FLAGS, TOKEN, login, start_run, upload, wait
 

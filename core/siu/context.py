@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from siu.host.config import Settings
+from siu.base.config import Settings
 from siu.specpack import SpecPack
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from siu.read.caching import parsed
-from siu.anonymise.masking import escape_controls, safe_text
+from siu.base.caching import parsed
+from siu.base.masking import escape_controls, safe_text
 from siu.models import Finding, Location, Severity, safe_value
 
 

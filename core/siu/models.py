@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticUndefined
 
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 
 
 class Severity(str, Enum):

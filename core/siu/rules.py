@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from siu.context import Context
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
 from siu.catalogue.check import (

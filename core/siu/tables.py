@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "iso-8859-1")
 DELIMITERS = (";", "\t", ",", "|")

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions, Sniff, Source
-from siu.read.caching import parsed
-from siu.anonymise.cpr import CPR_IN_CELL
+from siu.base.caching import parsed
+from siu.base.cpr import CPR_IN_CELL
 from siu.findings import define
 from siu.check.ledger import TotalsCheck
 from siu.models import Finding, Location, Posting, new_location, new_posting

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from siu.write import safeio
+from siu.base import safeio
 from siu.models import DeliveryHeader, Finding, Record
 from siu.specpack import SpecPack
 
@@ -41,7 +41,7 @@ class Writer(ABC):
 def atomic_output(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
     """A temporary file beside ``target``; the caller renames it with :func:`commit` or it is removed.
 
-    The temporary file is owner-only and named by :mod:`siu.write.safeio` (``.siu-tmp-<pid>-….tmp``,
+    The temporary file is owner-only and named by :mod:`siu.base.safeio` (``.siu-tmp-<pid>-….tmp``,
     no personal data), so a later run recognises it if this one is killed.
     """
     fd, tmp_path = safeio.temp_file(target.parent)
@@ -57,6 +57,6 @@ def atomic_output(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
 
 def commit(tmp_path: Path, target: Path) -> None:
     """Move a finished temporary file into place in one step (inside a
-    :func:`siu.write.safeio.transaction`, at its end together with the run's other files)."""
+    :func:`siu.base.safeio.transaction`, at its end together with the run's other files)."""
     if not safeio.queue_commit(tmp_path, target):
         safeio.publish(tmp_path, target)

@@ -14,7 +14,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from siu.convert.pipeline import creation_time
+from siu.base.stamp import creation_time
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can hold
 

@@ -9,6 +9,10 @@ municipality (SIU446), so the finance officer can see whose expenditure they are
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import csv
+
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
@@ -19,6 +23,14 @@ from siu.models import Record
 from siu.parsing import format_amount_danish
 from siu.rules import Hit, delivery_rule
 
+
+@lru_cache(maxsize=1)
+def kommuner() -> dict[str, str]:
+    """DST's municipality codes → names (shipped with siu)."""
+    path = Path(__file__).parents[1] / "data" / "kommuner.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["kommunekode"]: row["kommunenavn"] for row in csv.DictReader(fh)}
+
 ARTS = {"4.7": ("betaling til andre kommuner", "payment to other municipalities"), "7.7": ("betaling fra andre kommuner", "payment from other municipalities")}
 
 
@@ -28,7 +40,6 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    from siu.convert.pipeline import kommuner  # late: pipeline loads the rules that use this module
 
     return {_fold(name): code for code, name in kommuner().items()}
 
@@ -49,7 +60,6 @@ def kommune_code(value: str | None) -> str | None:
 
 
 def kommune_name(code: str) -> str:
-    from siu.convert.pipeline import kommuner
 
     return kommuner().get(code, "?")
 

@@ -10,7 +10,7 @@ sex is a finding, never a guess.
 
 from __future__ import annotations
 
-from siu.anonymise import cpr
+from siu.base import cpr
 from siu.context import Context
 from siu.findings import define
 from siu.hookspecs import hookimpl

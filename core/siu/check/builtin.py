@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from siu.anonymise import cpr
+from siu.base import cpr
 from siu.check.citizens import annualised, flag
 from siu.context import Context
 from siu.findings import define

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from siu.context import Context
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.models import Record
 
 FLAGS_KEY = "siu.check.citizens.flags"

@@ -133,7 +133,7 @@ class DeliveryProfile:
     def _against_last(self) -> Iterator[Hit]:
         """SIU431 against the last archived delivery of the same area; for "begge" (one file or
         --split) also against each area's own last delivery."""
-        from siu.deliver.archive import archive_dir, last_delivery
+        from siu.base.archive import archive_dir, last_delivery
 
         settings = self.ctx.settings
         if not settings.delivery.compare or not self.lines:

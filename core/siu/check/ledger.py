@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.findings import define
 from siu.models import Finding, Location
 from siu.parsing import format_amount_danish

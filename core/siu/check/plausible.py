@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from siu.anonymise import cpr
+from siu.base import cpr
 
 from siu.check import periods
 from siu.context import Context

@@ -1,7 +1,7 @@
 """``siu deliver``, ``siu history`` and ``siu diff``, and the sidecar ``siu convert`` leaves.
 
 Registered on the main app by :func:`register_delivery_commands`; the work is done in
-:mod:`siu.deliver.send`, :mod:`siu.deliver.archive`, :mod:`siu.deliver.sidecar` and :mod:`siu.deliver.diff`.
+:mod:`siu.deliver.send`, :mod:`siu.base.archive`, :mod:`siu.deliver.sidecar` and :mod:`siu.deliver.diff`.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from rich.table import Table
 
 import siu.deliver.send  # noqa: F401  (defines SIU950–SIU966, so `siu explain` knows them)
 import siu.deliver.diff  # noqa: F401  (defines SIU970–SIU971)
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.models import Finding
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
-    from siu.convert.pipeline import RunResult
+    from siu.report.result import RunResult
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -52,7 +52,8 @@ def write_sidecars(result: RunResult, lang: str, report_json: Path | None, repor
         try:
             sidecar.write(output, sidecar.build(result, output, area=area, reports=reports))
         except OSError as exc:
-            from siu.cli.convert import UsageError, fail
+            from siu.convert.run import UsageError
+            from siu.cli.common import fail
 
             where = mask_cpr(str(sidecar.sidecar_path(output)))
             fail(lang, UsageError(f"Kan ikke skrive {where}: {exc.strerror}", f"Cannot write {where}: {exc.strerror}"))
@@ -68,9 +69,11 @@ def deliver(
     """Send en valideret leverance til DST (system til system) / Send a validated delivery to DST (system to system).
 
     Exit code 0 delivered (receipt in the archive), 2 refused or failed (nothing under the final name)."""
-    from siu.deliver import archive, sidecar
+    from siu.base import archive
+    from siu.deliver import sidecar
     from siu.deliver import send as dl
-    from siu.cli.convert import UsageError, _load_host, _settings, choose_spec, fail
+    from siu.convert.run import UsageError, choose_spec
+    from siu.cli.common import _load_host, _settings, fail
 
     settings = _settings(config, lang)
     host = _load_host(settings, no_plugins, lang)
@@ -137,8 +140,8 @@ def history(
     lang: Lang = "da",
 ) -> None:
     """Vis arkivet af leverancer / List the archive of deliveries."""
-    from siu.deliver import archive
-    from siu.cli.convert import _settings
+    from siu.base import archive
+    from siu.cli.common import _settings
     from siu.deliver.send import EMPTY_ARCHIVE
 
     settings = _settings(config, lang)

@@ -140,7 +140,8 @@ def diff(
     lang: Lang = "da",
 ) -> None:
     """Sammenlign to leverancer (samme eller to på hinanden følgende år) / Compare two deliveries (same or consecutive years)."""
-    from siu.cli.convert import UsageError, fail
+    from siu.convert.run import UsageError
+    from siu.cli.common import fail
     from siu.cli.deliver import fail_finding
     from siu.deliver.diff import DiffError, compare
 

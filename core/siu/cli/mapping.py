@@ -26,15 +26,15 @@ from rich.console import Console
 from rich.table import Table
 
 from siu.adapters import ReadInfo, ReadOptions
-from siu.anonymise.cpr import mask_cpr
-from siu.anonymise.masking import console_text, mask_text
+from siu.base.cpr import mask_cpr
+from siu.base.masking import console_text, mask_text
 from siu.mapping import DIMENSIONS, MappingError, MappingFile, describe_dims, load_mapping
 from siu.models import AccountMapping, Finding, Posting, Severity
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
-    from siu.host.config import Settings
-    from siu.convert.pipeline import InputSpec
+    from siu.base.config import Settings
+    from siu.report.result import InputSpec
     from siu.host.plugins import PluginHost
 
 mapping_app = typer.Typer(
@@ -44,7 +44,7 @@ mapping_app = typer.Typer(
 )
 
 def _lang(value: str) -> str:
-    from siu.cli.convert import _check_lang  # imported late: cli imports us
+    from siu.cli.common import _check_lang
 
     return _check_lang(value) or value
 
@@ -117,8 +117,8 @@ class Scan:
 
 
 def _input_specs(inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions) -> list[InputSpec]:
-    from siu.cli.convert import UsageError, check_read_options, detect_source, parse_inputs  # imported late: cli imports us
-    from siu.convert.pipeline import InputSpec
+    from siu.convert.run import UsageError, check_read_options, detect_source, parse_inputs
+    from siu.report.result import InputSpec
 
     specs = []
     pairs = parse_inputs(inputs, sources, host.sources, lang)
@@ -151,7 +151,7 @@ def _postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[
 
 def _no_postings(scan: Scan) -> Any:
     """The usage error for inputs without a single posting (nothing to draft or check)."""
-    from siu.cli.convert import UsageError
+    from siu.convert.run import UsageError
 
     files = ", ".join(scan.files)
     return UsageError(
@@ -165,7 +165,7 @@ def _mapping_path(mapping: Path | None, settings: Settings) -> Path | None:
 
 
 def _load(path: Path, lang: str) -> MappingFile:
-    from siu.cli.convert import fail
+    from siu.cli.common import fail
 
     try:
         return load_mapping(path)
@@ -255,7 +255,8 @@ def init(
     no_plugins: NoPlugins = False,
 ) -> None:
     """Lav et udkast til en tilknytningsfil ud fra udtræk / Draft a mapping file from exports."""
-    from siu.cli.convert import EXIT_USAGE, UsageError, _load_host, _settings, fail
+    from siu.cli.common import EXIT_USAGE, _load_host, _settings, fail
+    from siu.convert.run import UsageError
     from siu.writers import atomic_output, commit
 
     en = lang == "en"
@@ -291,7 +292,7 @@ def init(
     nameless = combos.pop((), None)
     ordered = _sorted(combos)
     if ordered:
-        # the draft is output too: a local account value that could be a CPR is masked (siu.anonymise.masking)
+        # the draft is output too: a local account value that could be a CPR is masked (siu.base.masking)
         if out.suffix.lower() == ".csv":
             data = mask_text(starter_csv(ordered)).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
         else:
@@ -329,7 +330,7 @@ def init(
 
 def _context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang: str) -> Any:
     """A run context for the hook: the reporting year's spec pack; the municipality is optional here."""
-    from siu.cli.convert import _guess_year, choose_spec
+    from siu.convert.run import _guess_year, choose_spec
     from siu.context import Context
     from siu.host.specs_registry import SpecRegistry
 
@@ -357,7 +358,8 @@ def check(
     no_plugins: NoPlugins = False,
 ) -> None:
     """Vis posteringer uden tilknytning og med flere mulige regler / Show unmapped and ambiguous postings."""
-    from siu.cli.convert import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, _load_host, _settings, fail
+    from siu.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, _load_host, _settings, fail
+    from siu.convert.run import UsageError
 
     en = lang == "en"
     console = Console(highlight=False)

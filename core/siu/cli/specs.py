@@ -23,7 +23,7 @@ specs_app = typer.Typer(
 )
 
 def _lang(value: str) -> str:
-    from siu.cli.convert import _check_lang  # imported late: cli imports us
+    from siu.cli.common import _check_lang
 
     return _check_lang(value) or value
 
@@ -36,7 +36,7 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml
 
 
 def _registry(config: Path | None, spec_dir: Path | None, no_plugins: bool, lang: str) -> SpecRegistry:
-    from siu.cli.convert import _load_host, _settings, fail  # the CLI's own loading, imported late (cli imports us)
+    from siu.cli.common import _load_host, _settings, fail
 
     host = _load_host(_settings(config, lang), no_plugins, lang)
     registry = SpecRegistry.from_host(host)
@@ -49,7 +49,7 @@ def _registry(config: Path | None, spec_dir: Path | None, no_plugins: bool, lang
 
 
 def _pack(reg: SpecRegistry, year: int, lang: str) -> SpecPack:
-    from siu.cli.convert import fail
+    from siu.cli.common import fail
 
     try:
         return reg.get(year)
@@ -263,7 +263,8 @@ def new(
     lang: Lang = "da",
 ) -> None:
     """Lav en pakke ud fra DST's egen XSD (og Excel-skabelon) / Make a pack from DST's own XSD (and Excel template)."""
-    from siu.cli.convert import UsageError, fail
+    from siu.convert.run import UsageError
+    from siu.cli.common import fail
     from siu.cli.specs_new import check_pack, derive, write_pack
 
     for path in (from_xsd, template):

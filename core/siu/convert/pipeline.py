@@ -21,12 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from siu.anonymise import cpr
+from siu.base import cpr
 
-from siu.write import safeio
+from siu.base import safeio
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
 from siu.convert.aggregate import Aggregator
-from siu.read.caching import MISSING, remember
+from siu.base.caching import MISSING, remember
 from siu.context import Context
 from siu.findings import FindingSink, define
 from siu.kontostreng import Kontostreng
@@ -39,133 +39,10 @@ from siu.rules import RuleEngine
 from siu.specpack import SpecPack
 from siu.write.split import commit_all, write_per_area
 from siu.writers import Writer, atomic_output, commit
+from siu.accounts.paying import kommuner
+from siu.base.stamp import creation_time, file_digest
+from siu.report.result import Exclusion, InputReport, InputSpec, ParagraphTotals, RunResult
 from siu.catalogue.convert import SKIPPED_ROWS, ADAPTER_FAILED, WRITER_STOPPED, YEAR_MISMATCH
-
-
-@dataclass
-class InputSpec:
-    """One input of a run: which adapter reads which file, with which options."""
-
-    source: str
-    path: Path
-    options: ReadOptions = field(default_factory=ReadOptions)
-
-
-@dataclass
-class InputReport:
-    """What the report says about one input."""
-
-    source: str
-    path: Path
-    size: int
-    sha256: str
-    info: ReadInfo
-    amount: Decimal = Decimal(0)  # of every posting read, excluded ones included
-    expenditure: Decimal = Decimal(0)
-    revenue: Decimal = Decimal(0)
-    excluded_rows: int = 0  # postings left out on purpose by a mapping rule (exclude = true)
-    excluded_amount: Decimal = Decimal(0)
-
-    # The ledger: rows_read = delivered postings + excluded + skipped, and
-    # read_amount = delivered_amount + excluded_amount + skipped_amount.
-    @property
-    def delivered_postings(self) -> int:
-        return self.info.postings - self.excluded_rows
-
-    @property
-    def delivered_amount(self) -> Decimal:
-        return self.amount - self.excluded_amount
-
-    @property
-    def skipped_amount(self) -> Decimal:
-        """Money on skipped rows other than total lines (total lines restate money already read)."""
-        return sum((v for r, v in self.info.skipped_money.items() if r != TOTAL_LINES), Decimal(0))
-
-    @property
-    def read_amount(self) -> Decimal:
-        return self.amount + self.skipped_amount
-
-
-@dataclass
-class Exclusion:
-    """Postings one mapping rule with ``exclude = true`` left out of the delivery."""
-
-    rule: str
-    rule_en: str
-    reason: str
-    rows: int = 0
-    amount: Decimal = Decimal(0)
-
-
-@dataclass
-class ParagraphTotals:
-    citizens: set[str] = field(default_factory=set)
-    lines: int = 0
-    expenditure: Decimal = Decimal(0)
-    revenue: Decimal = Decimal(0)
-
-    @property
-    def net(self) -> Decimal:
-        return self.expenditure + self.revenue
-
-
-@dataclass
-class RunResult:
-    header: DeliveryHeader
-    sink: FindingSink
-    inputs: list[InputReport]
-    spec: SpecPack
-    output: Path | None = None
-    written: bool = False
-    outputs: list[Path] = field(default_factory=list)  # every file written (one per area with --split)
-    area_headers: dict[str, DeliveryHeader] = field(default_factory=dict)  # per-area files' headers
-    paragraphs: dict[str, ParagraphTotals] = field(default_factory=dict)
-    anonymised: int = 0
-    postings: int = 0
-    input_amount: Decimal = Decimal(0)  # every posting read (see InputReport for the whole ledger)
-    years: Counter[int] = field(default_factory=Counter)
-    excluded: dict[str, Exclusion] = field(default_factory=dict)  # per mapping rule, in order of first use
-    profile: Any = None  # siu.check.history.DeliveryProfile: months, citizens, the per-citizen view
-    rounding: Any = None  # siu.accounts.rounding.RoundingSummary when the channel rounds amounts
-
-    @property
-    def ok(self) -> bool:
-        return self.sink.ok
-
-    @property
-    def excluded_amount(self) -> Decimal:
-        return sum((r.excluded_amount for r in self.inputs), Decimal(0))
-
-    @property
-    def skipped_amount(self) -> Decimal:
-        return sum((r.skipped_amount for r in self.inputs), Decimal(0))
-
-    @property
-    def read_amount(self) -> Decimal:
-        return sum((r.read_amount for r in self.inputs), Decimal(0))
-
-    @property
-    def balanced(self) -> bool:
-        """The ledger balances: the postings delivered hold exactly the delivery's money."""
-        return sum((r.delivered_amount for r in self.inputs), Decimal(0)) == self.header.totals.net
-
-
-def file_digest(path: Path) -> tuple[int, str]:
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def kommuner() -> dict[str, str]:
-    """DST's municipality codes → names (shipped with siu)."""
-    path = Path(__file__).parents[1] / "data" / "kommuner.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {row["kommunekode"]: row["kommunenavn"] for row in csv.DictReader(fh)}
 
 
 class Converter:
@@ -529,19 +406,6 @@ class Converter:
             for tmp, _ in files.values():
                 safeio.discard(tmp)
         return result
-
-
-def creation_time() -> dt.datetime:
-    """When the delivery was made: now, or ``SOURCE_DATE_EPOCH`` (seconds, UTC) for reproducible output.
-
-    Raises ValueError for a ``SOURCE_DATE_EPOCH`` that is not a whole number of seconds.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return dt.datetime.now().replace(microsecond=0)
-    if not epoch.isdigit():
-        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch[:20]!r}")
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
 
 
 def period_year(start: dt.date, end: dt.date) -> int:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from siu.host.config import Settings
+from siu.base.config import Settings
 from siu.findings import Code, define
 from siu.models import Finding, Location
 from siu.specpack import SpecPack
@@ -469,7 +469,7 @@ def check_validated(delivery: Path, current_version: Callable[[int], str]) -> di
     raises :class:`DeliveryError` (SIU950–SIU954) otherwise. ``current_version(year)`` is the
     version of siu's spec pack for that year now."""
     from siu.deliver import sidecar
-    from siu.anonymise.cpr import mask_cpr
+    from siu.base.cpr import mask_cpr
 
     name = mask_cpr(delivery.name)
     if not delivery.is_file():

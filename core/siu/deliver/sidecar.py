@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siu import __version__
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.writers import atomic_output, commit
 
 if TYPE_CHECKING:
-    from siu.convert.pipeline import RunResult
+    from siu.report.result import RunResult
 
 SCHEMA = "siu-sidecar/1"
 SUFFIX = ".siu.json"
@@ -35,7 +35,7 @@ def _money(amount: Any) -> str:
 
 def build(result: RunResult, delivery: Path, area: str | None = None, reports: dict[str, str] | None = None) -> dict[str, Any]:
     """The sidecar's content for one written delivery (one area's file with ``--split``)."""
-    from siu.convert.pipeline import file_digest
+    from siu.base.stamp import file_digest
 
     size, digest = file_digest(delivery)
     spec = result.spec

@@ -36,7 +36,7 @@ import pluggy
 
 from siu import SIU_API, hookspecs
 from siu.adapters import Source
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.findings import Code, define
 from siu.models import Finding, Location
 from siu.rules import DeliveryRule, RecordRule, Rule
@@ -54,7 +54,7 @@ from siu.catalogue.host import (
 )
 
 if TYPE_CHECKING:
-    from siu.host.config import Settings
+    from siu.base.config import Settings
 
 API_VERSION = SIU_API
 GROUP = "siu"

@@ -15,15 +15,15 @@ from rich.table import Table
 from rich.text import Text
 
 from siu import __version__
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.findings import CATALOGUE
-from siu.anonymise.masking import console_text
+from siu.base.masking import console_text
 from siu.models import Finding, Severity
 from siu.parsing import format_amount_danish
 from siu.check.verdict import verdict as verdict_text
 
 if TYPE_CHECKING:
-    from siu.convert.pipeline import InputReport, RunResult
+    from siu.report.result import InputReport, RunResult
     from siu.host.plugins import PluginHost
 
 SEVERITY_LABEL = {

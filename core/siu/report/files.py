@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from siu.findings import read_spool
 
 if TYPE_CHECKING:
-    from siu.convert.pipeline import RunResult
+    from siu.report.result import RunResult
     from siu.host.plugins import PluginHost
 
 
@@ -61,7 +61,7 @@ class ReportFiles:
         """Write the requested reports, then drop the spool."""
         from siu.report.json_report import write_json_report
         from siu.report.xlsx import write_xlsx_report
-        from siu.write.safeio import private_tempdir
+        from siu.base.safeio import private_tempdir
 
         try:
             if self.json_path is not None:

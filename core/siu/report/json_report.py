@@ -19,16 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siu import __version__
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.findings import CATALOGUE
-from siu.anonymise.masking import mask_data
+from siu.base.masking import mask_data
 from siu.models import Severity
-from siu.convert.pipeline import creation_time
+from siu.base.stamp import creation_time
 from siu.check.verdict import spec_label, verdict as verdict_text
 from siu.writers import atomic_output, commit
 
 if TYPE_CHECKING:
-    from siu.convert.pipeline import RunResult
+    from siu.report.result import RunResult
     from siu.host.plugins import PluginHost
 
 SCHEMA = "siu-report/1"

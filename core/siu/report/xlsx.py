@@ -24,8 +24,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from siu.anonymise.cpr import mask_cpr
-from siu.anonymise.masking import masked_sheet
+from siu.base.cpr import mask_cpr
+from siu.base.masking import masked_sheet
 from siu.findings import CATALOGUE
 from siu.check.verdict import spec_label, verdict as verdict_text
 from siu.tables import XLSX_SUFFIXES, column_letter
@@ -34,7 +34,7 @@ from siu.xlsx_cells import needs_neutralising, text_cell
 from siu.xlsx_save import save_workbook
 
 if TYPE_CHECKING:
-    from siu.convert.pipeline import RunResult
+    from siu.report.result import RunResult
 
 EXCEL_MAX_ROWS = 1_048_576
 MAX_MARKS = 100_000  # marked cells in the input copies; the Fejl sheet has every finding

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from siu.anonymise.masking import masked_sheet
+from siu.base.masking import masked_sheet
 from siu.xlsx_cells import text_cell
 
 

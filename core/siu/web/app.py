@@ -31,8 +31,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from siu import __version__
-from siu.host.config import Settings
-from siu.anonymise.cpr import mask_cpr
+from siu.base.config import Settings
+from siu.base.cpr import mask_cpr
 from siu.findings import CATALOGUE
 from siu.web import report_view
 from siu.web.jobs import RunRequest, Session, Sessions, Upload
@@ -141,7 +141,7 @@ class WebState:
         self.host = load_plugins(no_plugins=no_plugins, local_files=local_plugin_files(base), raise_conflicts=False)
 
     def detect(self, path: Path) -> str | None:
-        from siu.cli.convert import UsageError, detect_source
+        from siu.convert.run import UsageError, detect_source
 
         try:
             return detect_source(path, self.host, "da", quiet=True)
@@ -208,7 +208,7 @@ def create_app(
         return index_page(request, session)
 
     def index_page(request: Request, session: Session, status: int = 200) -> Response:
-        from siu.convert.pipeline import kommuner
+        from siu.accounts.paying import kommuner
 
         notices, session.notices = session.notices, []
         base = state.base

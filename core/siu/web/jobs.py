@@ -2,7 +2,7 @@
 
 A session owns a temporary folder (owner-only) holding its uploads and every run's outputs; the
 folder is removed when the session ends or the server stops. A run is the CLI's run
-(:func:`siu.cli.convert.run_conversion`) in a background thread: its progress callable records the
+(:func:`siu.convert.run.run_conversion`) in a background thread: its progress callable records the
 lines done and raises :class:`Cancelled` once the user has pressed Cancel, which stops the
 conversion where it is (the delivery's temporary file is removed as with any failed write).
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from siu.host.config import ConfigError, Settings, load_settings
-from siu.anonymise.cpr import mask_cpr
+from siu.base.config import ConfigError, Settings, load_settings
+from siu.base.cpr import mask_cpr
 from siu.web.messages import CANCELLED, INTERNAL, RUN_FAILED
 
 SESSION_IDLE = 12 * 3600  # seconds: a session untouched this long is ended (its files removed)
@@ -120,7 +120,7 @@ def execute(job: Job, request: RunRequest, base: Settings, no_plugins: bool = Fa
     """Run ``request`` as ``siu convert`` would, writing into ``job.folder``. Never raises."""
     # The CLI's own run: the same engine, findings and files (the page is no second implementation).
     from siu.adapters import ReadOptions
-    from siu.cli.convert import UsageError, run_conversion
+    from siu.convert.run import UsageError, run_conversion
     from siu.host.plugins import PluginError, load_plugins, local_plugin_files
     from siu.report.files import ReportFiles, ReportWriteError
 

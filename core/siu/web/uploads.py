@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from siu.anonymise.cpr import mask_cpr
+from siu.base.cpr import mask_cpr
 from siu.tables import XLSX_SUFFIXES
 from siu.web.messages import NOT_SPREADSHEET, NOT_TOML, TOO_LARGE
 

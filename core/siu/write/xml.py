@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
-from siu.read.caching import remember
-from siu.anonymise.cpr import mask_cpr
+from siu.base.caching import remember
+from siu.base.cpr import mask_cpr
 from siu.findings import define
 from siu.hookspecs import hookimpl
 from siu.models import DeliveryHeader, Finding, Location, Record

@@ -1,6 +1,6 @@
 """The masking filter at the sink: every text siu shows passes it on its way out.
 
-Masking by the author of each message (:func:`siu.anonymise.cpr.mask_cpr`, ``Code.make``) stays, but it
+Masking by the author of each message (:func:`siu.base.cpr.mask_cpr`, ``Code.make``) stays, but it
 is not the guarantee: this module is. It is applied where output leaves siu — stdout and
 stderr (so the console report, error messages, the last-resort handler, ``warnings`` from
 third-party libraries such as openpyxl, and logging all pass it), the JSON report, every cell
@@ -47,7 +47,7 @@ _DAY_MONTH = re.compile(r"(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])")
 _LOST_ZERO = re.compile(r"[1-9](?:0[1-9]|1[0-2])")  # a day 1-9 whose leading zero a spreadsheet dropped
 # DD.MM.YY (one separator each) not followed by a further digit
 _DATE_AT = re.compile(r"(\d\d)[-./ ](\d\d)[-./ ](\d\d)(?!\d)")
-# separators people type inside a CPR (the forms siu.anonymise.cpr masks too), NBSP included
+# separators people type inside a CPR (the forms siu.base.cpr masks too), NBSP included
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015_/. \u00a0")
 _SPACES = " \u00a0"
 _HEX = frozenset("0123456789abcdef")

@@ -26,8 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from siu.findings import define
-from siu.catalogue.write import STALE_REMOVED
 
 TEMP_PREFIX = ".siu-tmp-"
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from siu.host.config import Settings
+from siu.base.config import Settings
 from siu.writers import atomic_output, commit
 
 RECEIPT_SCHEMA = "siu-receipt/1"
