@@ -18,6 +18,9 @@ from siu.host.plugins import PluginError, PluginHost, load_plugins, local_plugin
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 from siu.convert.run import UsageError
+from siu.models import Finding
+from siu.base.cpr import mask_cpr
+from rich.markup import escape
 
 
 def _stderr() -> Console:
@@ -65,6 +68,33 @@ TestOpt = Annotated[
     typer.Option("--test", help="Testleverance (fx sidste års data), mærket som test / Test delivery (e.g. last year's data), marked as a test"),
 ]
 MadK = Annotated[float | None, typer.Option("--mad-k", min=0.01, help="k i median ± k·MAD for ekstreme årsudgifter / k for extreme values")]
+
+# The options of convert, validate and siu mapping, declared once (the help text is the same everywhere).
+Inputs = Annotated[list[str], typer.Argument(help="Inputfiler (evt. KILDE:FIL) / Input files (optionally SOURCE:FILE)")]
+SourceOpt = Annotated[list[str] | None, typer.Option("--source", "-s", help="Kildeformat: opus, sap, excel, csv, ...")]
+Year = Annotated[int | None, typer.Option("--year", "-y", help="Regnskabsår / Reporting year")]
+Kommune = Annotated[str | None, typer.Option("--kommune", "-k", help="Kommunekode (3 cifre) / Municipality code")]
+Area = Annotated[str | None, typer.Option("--area", help="voksen | boern | begge")]
+MappingOpt = Annotated[Path | None, typer.Option("--mapping", "-m", help="Tilknytningsfil (standard: mapping i siu.toml) / Mapping file")]
+Strict = Annotated[bool, typer.Option("--strict", help="Advarsler stopper leverancen / Warnings fail")]
+Encoding = Annotated[str | None, typer.Option("--encoding", help="Tegnsæt (fx cp1252) / Encoding")]
+Delimiter = Annotated[str | None, typer.Option("--delimiter", help="Skilletegn: ';', tab, ',', '|' / Delimiter")]
+DecimalOpt = Annotated[str | None, typer.Option("--decimal", help="Decimaltegn: ',' eller '.' / Decimal mark")]
+Sheet = Annotated[str | None, typer.Option("--sheet", help="Ark i xlsx / Sheet in xlsx")]
+SpecDir = Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")]
+Aggregate = Annotated[
+    bool | None, typer.Option("--aggregate/--no-aggregate", help="Summér fakturaer med sammenhængende perioder / Sum invoices with contiguous periods")
+]
+Columns = Annotated[Path | None, typer.Option("--columns", help="Kolonnekort til --source csv (TOML) / Column map for --source csv")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")]
+AsJson = Annotated[bool, typer.Option("--json", help="JSON-output")]
+
+
+def fail_finding(lang: str, finding: Finding, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a finding as the command's error and stop with ``code``."""
+    word = "Error" if lang == "en" else "Fejl"
+    _stderr().print(f"[bold red]{word}:[/] {finding.code} {escape(mask_cpr(finding.message(lang)))}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 def _load_host(settings: Settings, no_plugins: bool, lang: str, raise_conflicts: bool = True) -> PluginHost:

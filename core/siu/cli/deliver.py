@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,28 +19,12 @@ from rich.table import Table
 import siu.deliver.send  # noqa: F401  (defines SIU950–SIU966, so `siu explain` knows them)
 import siu.deliver.diff  # noqa: F401  (defines SIU970–SIU971)
 from siu.base.cpr import mask_cpr
-from siu.models import Finding
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
     from siu.report.result import RunResult
 
-EXIT_OK, EXIT_USAGE = 0, 2
-
-Lang = Annotated[str, typer.Option("--lang", help="Sprog for meddelelser: da eller en / Language: da or en")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
-NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")]
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
-
-
-def fail_finding(lang: str, finding: Finding, code: int = EXIT_USAGE) -> NoReturn:
-    """Print a finding as the command's error and stop with ``code``."""
-    word = "Error" if lang == "en" else "Fejl"
-    _stderr().print(f"[bold red]{word}:[/] {finding.code} {escape(mask_cpr(finding.message(lang)))}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+from siu.cli.common import EXIT_OK, ConfigOpt, Lang, NoPlugins, fail_finding  # noqa: E402
 
 
 def write_sidecars(result: RunResult, lang: str, report_json: Path | None, report_xlsx: Path | None) -> None:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from siu.writers import atomic_output, commit
 
-Lang = Annotated[str, typer.Option("--lang", help="Sprog for meddelelser: da eller en / Language: da or en")]
+from siu.cli.common import Lang  # noqa: E402
 
 
 def _d(text: str | None) -> Decimal | None:
@@ -142,7 +142,7 @@ def diff(
     """Sammenlign to leverancer (samme eller to på hinanden følgende år) / Compare two deliveries (same or consecutive years)."""
     from siu.convert.run import UsageError
     from siu.cli.common import fail
-    from siu.cli.deliver import fail_finding
+    from siu.cli.common import fail_finding
     from siu.deliver.diff import DiffError, compare
 
     try:

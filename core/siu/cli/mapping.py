@@ -43,22 +43,18 @@ mapping_app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-def _lang(value: str) -> str:
-    from siu.cli.common import _check_lang
-
-    return _check_lang(value) or value
-
-
-Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en", callback=_lang)]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
-NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")]
-Inputs = Annotated[list[str], typer.Argument(help="Inputfiler (evt. KILDE:FIL) / Input files (optionally SOURCE:FILE)")]
-SourceOpt = Annotated[list[str] | None, typer.Option("--source", "-s", help="Kildeformat: opus, sap, excel, csv, ...")]
-MappingOpt = Annotated[Path | None, typer.Option("--mapping", "-m", help="Tilknytningsfil (standard: mapping i siu.toml) / Mapping file")]
-Encoding = Annotated[str | None, typer.Option("--encoding", help="Tegnsæt (fx cp1252) / Encoding")]
-Delimiter = Annotated[str | None, typer.Option("--delimiter", help="Skilletegn / Delimiter")]
-DecimalOpt = Annotated[str | None, typer.Option("--decimal", help="Decimaltegn / Decimal mark")]
-Sheet = Annotated[str | None, typer.Option("--sheet", help="Ark i xlsx / Sheet in xlsx")]
+from siu.cli.common import (  # noqa: E402
+    ConfigOpt,
+    DecimalOpt,
+    Delimiter,
+    Encoding,
+    Inputs,
+    Lang,
+    MappingOpt,
+    NoPlugins,
+    Sheet,
+    SourceOpt,
+)
 
 # The dimensions that name a cost carrier; the artskonto only gives the art, so it joins the
 # combination only when a posting has nothing else.

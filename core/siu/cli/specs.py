@@ -22,17 +22,7 @@ specs_app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-def _lang(value: str) -> str:
-    from siu.cli.common import _check_lang
-
-    return _check_lang(value) or value
-
-
-Lang = Annotated[str, typer.Option("--lang", help="da eller en / da or en", callback=_lang)]
-AsJson = Annotated[bool, typer.Option("--json", help="JSON-output")]
-SpecDir = Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")]
-NoPlugins = Annotated[bool, typer.Option("--no-plugins", help="Kun siu's egne pakker / Only siu's own packs")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml")]
+from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir  # noqa: E402
 
 
 def _registry(config: Path | None, spec_dir: Path | None, no_plugins: bool, lang: str) -> SpecRegistry:
