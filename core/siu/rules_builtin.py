@@ -667,7 +667,7 @@ class SeveralMunicipalities:
         if not code or code == self.kommune:
             return
         code = code.strip()
-        code = code.zfill(3) if code.isdigit() else code
+        code = code.zfill(3) if code.isascii() and code.isdigit() else code
         if code == self.kommune:
             return
         entry = self.other.get(code)
