@@ -29,6 +29,7 @@ from siu.findings import CATALOGUE
 from siu.report_json import VERDICT
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
+from siu.limits import MAX_ROWS
 from siu.xlsx_cells import escape_illegal, needs_neutralising, safe_text, text_cell
 
 if TYPE_CHECKING:
@@ -183,9 +184,13 @@ def _copy_input(
     left_out: int = 0,
     lang: str = "da",
 ) -> None:
+    from siu.xlsx_guard import check_sheet, check_workbook
+
+    check_workbook(path)  # the same checks as before reading: a hostile input is not copied either
     src = load_workbook(path, read_only=True, data_only=True)
     try:
         ws_in = src[sheet] if sheet and sheet in src.sheetnames else src.worksheets[0]
+        check_sheet(path, src, ws_in)
         if hasattr(ws_in, "reset_dimensions"):
             ws_in.reset_dimensions()  # as siu.tables does: never trust a file's <dimension>
         ws = wb.create_sheet(escape_illegal(f"Input {number} {ws_in.title}")[:31])
@@ -195,6 +200,8 @@ def _copy_input(
             number_ = next((c.row for c in row if getattr(c, "row", None)), None)
             if number_ is None:
                 continue
+            if number_ > MAX_ROWS:  # past Excel's last row (siu.tables refused to read on, too)
+                break
             while next_row < number_:  # keep Excel's row numbers: findings name them
                 ws.append([])
                 next_row += 1

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from siu.cpr import mask_cpr
-from siu.limits import MAX_CELL_CHARS, MAX_COLUMNS, shorten
+from siu.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, shorten
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "iso-8859-1")
 DELIMITERS = (";", "\t", ",", "|")
@@ -310,6 +310,12 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]
                 number = next((c.row for c in row if getattr(c, "row", None)), None)
                 if number is None:
                     continue
+                if number > MAX_ROWS:  # a cell reference past Excel's last row: never walk the gap
+                    raise TableError(
+                        "SIU043",
+                        f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er ikke læst videre",
+                        f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was not read further",
+                    )
                 for gap in range(previous + 1, number):
                     yield gap, []
                 previous = number

@@ -31,8 +31,10 @@ _OVERLAP = 512  # bytes kept from the previous chunk so that a tag split between
 # scan stays linear on a damaged file.
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s>/]")
 _ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row\s[^>]{0,400}?\br=\"(\d{1,15})\"")
-# A cell reference with three letters or more: only columns past ZZ (703+) need a closer look.
+# A cell reference with three letters or more (only columns past ZZ, 703+, need a closer look)
+# or a row number of eight digits or more (past Excel's last row whatever the digits).
 _WIDE_CELL = re.compile(rb"\sr=\"([A-Za-z]{3,16})\d{0,15}\"")
+_FAR_CELL = re.compile(rb"\sr=\"[A-Za-z]{1,16}(\d{8,15})\"")
 
 
 def _error(code: str, da: str, en: str) -> Exception:
@@ -135,6 +137,9 @@ def scan_sheet(stream: Any, name: str, declared_size: int | None = None) -> tupl
                         f"{name}: en celle i kolonne {m.group(1).decode('ascii')[:16]} ligger efter Excels sidste kolonne (XFD); regnearket er ikke læst",
                         f"{name}: a cell in column {m.group(1).decode('ascii')[:16]} lies past Excel's last column (XFD); the workbook was not read",
                     )
+            for m in _FAR_CELL.finditer(data):
+                if m.end() > start:
+                    highest = max(highest, int(m.group(1)))
             if rows > MAX_ROWS or highest > MAX_ROWS:
                 what_da = f"{rows} rækker" if rows > MAX_ROWS else f"rækkenummer {highest}"
                 what_en = f"{rows} rows" if rows > MAX_ROWS else f"row number {highest}"
