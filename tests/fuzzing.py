@@ -62,6 +62,8 @@ NASTY = [
     "1234567890123", "x0505751234", "Ophold 050575-1234", "123456-9999", "010101-0000", "S", "H", "Ja", "Nej", "K", "M",
     "XG-5385010001-0001", "40110000", "77100000", "5.38.50.1.001.4.0", "SEL109", "SEL107", "§ 109", "²", "٣0110000",
 ]
+# Paragraph codes as a source may write them, and as console markup would read them.
+PARAGRAPHS = ["SEL109", "SEL110", "§ 107", "[/]", "[bold]SEL109[/bold]", "[red]x", "SEL[/]110", "\x1b[31mSEL109", "0101601235"]
 # Values a spreadsheet cell can hold besides text.
 NASTY_NUMBERS: list[Any] = [1e308, -1e308, float("nan"), float("inf"), 2**70, -(2**63), 0.1 + 0.2, 1e16 + 1, 505751234, 5057512345, 45658, -1, 0]
 
@@ -183,7 +185,7 @@ def mutate_text(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
     raw_ops: list[str] = []
     for _ in range(rng.choice([1, 1, 2, 3])):
         op = rng.choice(["cell", "cell", "cell", "cells", "huge_cell", "huge_line", "header_dup", "header_missing", "no_header",
-                         "dup_lines", "drop_lines", "cpr", "quote", "newlines", "bytes"])
+                         "dup_lines", "drop_lines", "cpr", "quote", "newlines", "bytes", "paragraph"])
         names.append(op)
         lines = _split_lines(text)
         if op == "cell":
@@ -206,6 +208,13 @@ def mutate_text(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
             else:
                 del cells[i]
             lines[h] = base.delimiter.join(cells) + end
+            text = "".join(lines)
+        elif op == "paragraph" and lines:  # a Paragraf column: its codes reach the totals table
+            h = _header_index(lines, base.delimiter)
+            for k in range(h, len(lines)):
+                end = lines[k][len(lines[k].rstrip("\r\n")) :]
+                value = "Paragraf" if k == h else rng.choice(PARAGRAPHS + [_nasty(rng)])
+                lines[k] = lines[k].rstrip("\r\n") + base.delimiter + value + end
             text = "".join(lines)
         elif op == "no_header" and lines:
             del lines[_header_index(lines, base.delimiter)]
@@ -301,7 +310,8 @@ def mutate_xlsx(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
         title, rows = _XLSX_ROW_CACHE[key]
         rows = [list(r) for r in rows]
         for _ in range(rng.choice([1, 1, 2, 4])):
-            op = rng.choice(["cell", "cell", "number", "huge_cell", "header_dup", "header_missing", "no_header", "dup_rows", "drop_rows", "cpr"])
+            op = rng.choice(["cell", "cell", "number", "huge_cell", "header_dup", "header_missing", "no_header", "dup_rows", "drop_rows", "cpr",
+                             "paragraph"])
             names.append(op)
             header = max(range(min(len(rows), 30)), key=lambda i: sum(v is not None for v in rows[i]), default=0)
             if not rows:
@@ -320,6 +330,13 @@ def mutate_xlsx(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
                 rows[header][rng.randrange(len(rows[header]))] = rows[header][rng.randrange(len(rows[header]))]
             elif op == "header_missing" and rows[header]:
                 del rows[header][rng.randrange(len(rows[header]))]
+            elif op == "paragraph":  # a Paragraf column (or new codes in the template's own)
+                heads = [str(v) for v in rows[header]]
+                col = heads.index("Paragraf") if "Paragraf" in heads else len(heads)
+                for k in range(header, len(rows)):
+                    while len(rows[k]) <= col:
+                        rows[k].append(None)
+                    rows[k][col] = "Paragraf" if k == header else rng.choice(PARAGRAPHS)
             elif op == "no_header":
                 del rows[header]
             elif op == "dup_rows":

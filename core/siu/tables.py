@@ -540,6 +540,9 @@ def sheet_names(path: Path) -> list[str]:
     try:
         from openpyxl import load_workbook
 
+        from siu.xlsx_guard import check_workbook
+
+        check_workbook(path)  # openpyxl reads the shared strings when it opens a workbook
         wb = load_workbook(path, read_only=True)
         try:
             return list(wb.sheetnames)
