@@ -519,13 +519,18 @@ def cpr_forms(cpr: str) -> list[str]:
     return forms
 
 
+_DIGIT_RUN = re.compile(r"(?<!\d)\d{9,}(?!\d)(?![.,]\d)")
+
+
 def leaks(cprs: set[str], outputs: dict[str, str]) -> list[str]:
     """``where: form`` for every input CPR found in an output text."""
     found = []
     for where, text in outputs.items():
         if not text:
             continue
-        digits = set(re.findall(r"\d{9,}", text)) | set(re.findall(r"\d{6}-\d{4}", text))
+        # Whole digit runs of 9 or more, except amounts with decimals ("505751234.00" in the totals is
+        # money read from an amount cell, not a CPR), and the dashed form.
+        digits = set(_DIGIT_RUN.findall(text)) | set(re.findall(r"\d{6}-\d{4}", text))
         joined = "\n".join(digits)
         for cpr in cprs:
             for form in cpr_forms(cpr):
