@@ -519,7 +519,7 @@ def cpr_forms(cpr: str) -> list[str]:
     return forms
 
 
-_DIGIT_RUN = re.compile(r"(?<!\d)\d{9,}(?!\d)(?![.,]\d)")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d{9,}(?!\d)(?!\.\d\d(?!\d))")
 
 
 def leaks(cprs: set[str], outputs: dict[str, str]) -> list[str]:

@@ -62,7 +62,7 @@ def test_the_harness_finds_a_crash_a_leak_and_a_bad_exit_code(tmp_path):
     assert fuzzing.leaks({"0505751234"}, {"json": "x 0505751234 y"}) == ["json: 050575…"]
     assert fuzzing.leaks({"0505751234"}, {"console": "a 505751234"}) == ["console: 505751…"]
     assert fuzzing.leaks({"0505751234"}, {"xlsx": "050575-1234"}) and not fuzzing.leaks({"0505751234"}, {"xlsx": "050575-xxxx"})
-    assert fuzzing.leaks({"0505751234"}, {"json": "x,0505751234"}) and not fuzzing.leaks({"0505751234"}, {"json": '"net": "505751234.00"'})
+    assert fuzzing.leaks({"0505751234"}, {"json": "x,0505751234,1"}) and not fuzzing.leaks({"0505751234"}, {"json": '"net": "505751234.00"'})
     assert fuzzing.cprs_in("010160-1235; 1900000001; 5385010001") == {"0101601235"}
     assert fuzzing.balance_problem({"inputs": [{"amount": "10.00"}], "totals": {"net": "10.00"}}, fuzzing.Decimal("10")) is None
     assert fuzzing.balance_problem({"inputs": [{"amount": "10.00", "skipped_amount": "2.00"}], "totals": {"net": "8.00"}}, fuzzing.Decimal("8")) is None
