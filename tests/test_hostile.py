@@ -247,3 +247,16 @@ def test_markup_in_a_paragraph_cell_is_not_an_internal_error(tmp_path):
     path = _csv(tmp_path / "para.csv", [row])
     code, out, err = fuzzing.run_inprocess(["validate", *BASE, path.name], cwd=tmp_path)
     assert code == 1 and "Traceback" not in out + err
+
+
+def test_the_real_row_limit_stops_a_two_million_row_sheet_early():
+    import io
+
+    from siu.tables import TableError
+    from siu.xlsx_guard import scan_sheet
+
+    # Before: a sheet with 2M rows ran past 5 minutes. The scan stops at the first chunk past the limit.
+    with pytest.raises(TableError) as err:
+        scan_sheet(io.BytesIO(b"<sheetData>" + b"<row><c><v>1</v></c></row>" * 2_000_000), "stor.xlsx")
+    assert err.value.code == "SIU043"
+    assert scan_sheet(io.BytesIO(b"<row>" * 1_048_576), "fuld.xlsx") == (1_048_576, 0)
