@@ -485,13 +485,17 @@ def input_cprs(data: bytes, kind: str) -> set[str]:
     """Every CPR the input holds, whatever its encoding; for a workbook also numeric cells."""
     if kind == "xlsx":
         texts = []
+        texts.append(data.decode("latin-1"))  # stored (uncompressed) members and damaged zips
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for info in zf.infolist():
-                    if info.file_size < 50 << 20:
-                        texts.append(zf.read(info.filename).decode("utf-8", "replace"))
-        except Exception:  # noqa: BLE001 - damaged zips raise many kinds (RuntimeError for a flipped "encrypted" flag)
-            texts.append(data.decode("latin-1"))
+                    try:
+                        if info.file_size < 50 << 20:
+                            texts.append(zf.read(info.filename).decode("utf-8", "replace"))
+                    except Exception:  # noqa: BLE001 - damaged members raise many kinds (RuntimeError: "encrypted")
+                        continue
+        except Exception:  # noqa: BLE001
+            pass
         text = "\n".join(texts)
         found = cprs_in(text)
         for m in re.finditer(r"<v>(\d{9,10})(?:\.0)?</v>", text):  # a CPR stored as a number
