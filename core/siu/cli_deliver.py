@@ -19,6 +19,7 @@ from rich.table import Table
 import siu.deliver  # noqa: F401  (defines SIU950–SIU966, so `siu explain` knows them)
 import siu.diff  # noqa: F401  (defines SIU970–SIU971)
 from siu.cpr import mask_cpr
+from siu.masking import console_text
 from siu.models import Finding
 from siu.parsing import format_amount_danish
 
@@ -164,10 +165,11 @@ def history(
             net = format_amount_danish(Decimal(net))
         except ArithmeticError:
             pass
-        table.add_row(
+        cells = (
             str(r.get("delivered", ""))[:16].replace("T", " "), str(r.get("file", "")), str(r.get("kommune", "")), str(r.get("year", "")),
             str(r.get("area", "")), f"{r.get('channel', '')} {r.get('server', '')}", str(r.get("remote_path", "")), net, str(r.get("sha256", ""))[:12],
         )
+        table.add_row(*(console_text(c) for c in cells))  # a receipt is a file on disk: never markup
     console.print(table)
     raise typer.Exit(EXIT_OK)
 

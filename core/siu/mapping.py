@@ -682,7 +682,9 @@ def art_of(posting: Posting, rule: MappingRule | None) -> str | None:
     if rule is not None and rule.art:
         return rule.art
     artskonto = (posting.dims.get("artskonto") or "").strip()
-    return artskonto[:2] if len(artskonto) >= 2 and artskonto[:2].isdigit() else None
+    head = artskonto[:2]
+    # ASCII digits only: str.isdigit also takes "²" and full-width "４", which int() and the chart do not
+    return head if len(head) == 2 and head.isascii() and head.isdigit() else None
 
 
 def describe_dims(dims: dict[str, str], lang: str = "da") -> str:
