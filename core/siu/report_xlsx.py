@@ -25,7 +25,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from siu.cpr import mask_cpr
-from siu.masking import masked_sheet
+from siu.masking import mask_text, masked_sheet
 from siu.findings import CATALOGUE
 from siu.verdict import spec_label, verdict as verdict_text
 from siu.tables import XLSX_SUFFIXES, column_letter
@@ -252,7 +252,7 @@ def _copy_input(
                     worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
                     cell.fill = FILL.get(worst, FILL["info"])
                     text = "\n".join(n for _, n in marked[i])
-                    cell.comment = Comment(escape_illegal(text[:MAX_COMMENT_CHARS]), "siu", width=400, height=160)
+                    cell.comment = Comment(escape_illegal(mask_text(text)[:MAX_COMMENT_CHARS]), "siu", width=400, height=160)
                     cells.append(cell)
                 else:
                     src_cell = row[i] if i < len(row) else None
