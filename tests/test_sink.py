@@ -35,13 +35,16 @@ def assert_no_cpr(text: str, where: str) -> None:
 
 
 def workbook_text(path: Path) -> str:
-    """Every sheet name and cell value of a workbook, as one text."""
-    wb = openpyxl.load_workbook(path, read_only=True)
+    """Every sheet name, cell value and cell comment of a workbook, as one text."""
+    wb = openpyxl.load_workbook(path)  # not read-only: comments are only read this way
     parts = []
     for ws in wb.worksheets:
         parts.append(ws.title)
-        for row in ws.iter_rows(values_only=True):
-            parts.extend("" if v is None else str(v) for v in row)
+        for row in ws.iter_rows():
+            for cell in row:
+                parts.append("" if cell.value is None else str(cell.value))
+                if cell.comment is not None:
+                    parts.append(cell.comment.text)
     wb.close()
     return "\n".join(parts)
 
@@ -183,3 +186,14 @@ def test_openpyxls_warning_on_stderr_is_masked_even_with_quiet(tmp_path):
     assert "is marked as a date" in err, err  # the warning is still shown: it says the cell is unreadable
     assert "101601235" not in _digits(out + err)
     assert "10160-xxxx" in err
+
+
+def test_a_near_cpr_quoted_in_a_finding_is_masked_in_the_cell_comment_of_the_input_copy(siu, tmp_path):
+    """Found by the long fuzzing run: a 9-digit number in a date column (SIU020) reached the
+    comment the xlsx report puts on the input copy's cell, past the filter on cell values."""
+    source = _template(tmp_path / "skabelon.xlsx", [["1503722468", "53850100140", "SEL108", 1000, 505751234, JAN[1]]])
+    run = siu("validate", "--source", "excel", source, "--kommune", "101", "--year", "2025", "--report-xlsx", tmp_path / "r.xlsx")
+    assert run.exit_code == 1 and "SIU020" in run.stdout, run.output
+    book = workbook_text(tmp_path / "r.xlsx")
+    assert "SIU020 (fejl): Startdatoen '50575-xxxx'" in book  # the comment is there, masked
+    assert_no_cpr(book, "the workbook report's cell comments")

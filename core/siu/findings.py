@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from siu.base.caching import parsed
-from siu.base.masking import escape_controls, safe_text
-from siu.models import Finding, Location, Severity, safe_value
+from siu.models import Finding, Severity
 
 
 # The catalogue lives in siu.catalogue, one module per stage; importing it here makes it complete

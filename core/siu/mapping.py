@@ -36,15 +36,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from siu.base.errors import BilingualError
 from siu import kontostreng as ks
 from siu.context import Context
-from siu.findings import Code, define
+from siu.findings import Code
 from siu.hookspecs import hookimpl
 from siu.models import AccountMapping, Finding, Location, Posting
 from siu.rules import DeliveryRule, Hit
 from siu.specpack import SpecPack
 from siu.catalogue.accounts import (
-    UNMAPPED,
     BAD_ACCOUNT,
     NO_ART,
     OVERLAP,
@@ -52,6 +52,7 @@ from siu.catalogue.accounts import (
     CHART_CONFLICT,
     NO_MAPPING_FILE,
 )
+from siu.catalogue.accounts import UNMAPPED  # noqa: F401  (re-exported)
 
 DIMENSIONS = ("psp", "cost_centre", "gl_account", "artskonto")
 DIM_LABELS = {
@@ -65,13 +66,9 @@ _YES = {"true", "ja", "j", "yes", "y", "x", "1"}
 _NO = {"false", "nej", "n", "no", "0", ""}
 
 
-class MappingError(Exception):
+class MappingError(BilingualError):
     """The mapping file cannot be used; Danish and English message."""
 
-    def __init__(self, message_da: str, message_en: str) -> None:
-        self.message_da = message_da
-        self.message_en = message_en
-        super().__init__(message_en)
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -565,7 +562,9 @@ def art_of(posting: Posting, rule: MappingRule | None) -> str | None:
     if rule is not None and rule.art:
         return rule.art
     artskonto = (posting.dims.get("artskonto") or "").strip()
-    return artskonto[:2] if len(artskonto) >= 2 and artskonto[:2].isdigit() else None
+    head = artskonto[:2]
+    # ASCII digits only: str.isdigit also takes "²" and full-width "４", which int() and the chart do not
+    return head if len(head) == 2 and head.isascii() and head.isdigit() else None
 
 
 def describe_dims(dims: dict[str, str], lang: str = "da") -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticUndefined
 
 from siu.base.cpr import mask_cpr
+from siu.base.limits import shorten
 
 
 class Severity(str, Enum):
@@ -203,9 +204,7 @@ def safe_value(value: Any) -> str | None:
     """A value for a finding: CPR-looking digits are masked, long text is cut."""
     if value is None:
         return None
-    text = str(value)
-    text = mask_cpr(text)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return shorten(mask_cpr(str(value)), 80)
 
 
 class AccountMapping(BaseModel):

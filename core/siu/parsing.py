@@ -17,6 +17,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Literal
 
+from siu.base.cpr import mask_cpr
+from siu.base.limits import MAX_VALUE_CHARS, shorten
+
 DecimalSeparator = Literal[",", "."] | None
 
 
@@ -27,7 +30,7 @@ class ParseError(ValueError):
         self.kind = kind
         self.value = value
         self.reason = reason
-        super().__init__(f"cannot read {kind} from {str(value)[:40]!r}{': ' + reason if reason else ''}")
+        super().__init__(f"cannot read {kind} from {shorten(mask_cpr(str(value)), 40)!r}{': ' + reason if reason else ''}")
 
 
 # --- amounts -------------------------------------------------------------------------------
@@ -37,7 +40,9 @@ _SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "'": None, "
 _AMOUNT_CHARS = re.compile(r"^[0-9][0-9.,]*$")
 _THOUSANDS_DOT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
-_CURRENCY = re.compile(r"(?i)\s*(kr\.?|dkk)\s*")
+# The look-behind lets a match start only at the first space of a run: without it every space of
+# a long blank run starts a new scan to its end (quadratic; 40,000 spaces took over a minute).
+_CURRENCY = re.compile(r"(?i)(?<!\s)\s*(kr\.?|dkk)\s*")
 _DANISH_AMOUNT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),([0-9]+)(-?)")
 DECIMAL_SEPARATORS = (",", ".")
 
@@ -73,7 +78,10 @@ def parse_amount(value: Any, decimal: DecimalSeparator = None) -> Decimal:
         if m:  # 1.234,56 or 1234,56- (nearly every cell of a Danish export): as the general path reads it
             result = Decimal(f"{m.group(1).replace('.', '')}.{m.group(2)}")
             return -result if m.group(3) else result
-    text = _CURRENCY.sub("", str(value)).translate(_SPACES)
+    text = str(value)
+    if len(text) > MAX_VALUE_CHARS:  # no amount is this long; parse nothing of it
+        raise ParseError("amount", value, f"too long ({len(text)} characters)")
+    text = _CURRENCY.sub("", text).translate(_SPACES)
     if not text:
         raise ParseError("amount", value, "empty")
     if decimal is not None:
@@ -212,6 +220,8 @@ def parse_date(value: Any) -> dt.date:
 @lru_cache(maxsize=8192)
 def _parse_date_text(value: str) -> dt.date:
     """Dates written as text; cached because an export repeats the same few hundred dates."""
+    if len(value) > MAX_VALUE_CHARS:  # no date is this long; parse nothing of it
+        raise ParseError("date", value, f"too long ({len(value)} characters)")
     text = value.strip()
     if not text:
         raise ParseError("date", value, "empty")

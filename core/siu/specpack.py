@@ -11,6 +11,7 @@ own XSD's enumerations) and raises :class:`SpecError` in Danish and English when
 
 from __future__ import annotations
 
+from siu.base.errors import BilingualError
 import csv
 import datetime as dt
 import hashlib
@@ -43,16 +44,9 @@ def plain_file_name(name: str) -> bool:
     )
 
 
-class SpecError(Exception):
+class SpecError(BilingualError):
     """A spec pack is missing, incomplete or inconsistent; the message names the pack and file."""
 
-    def __init__(self, message_da: str, message_en: str | None = None) -> None:
-        self.message_da = message_da
-        self.message_en = message_en if message_en is not None else message_da
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "da") -> str:
-        return self.message_en if lang == "en" else self.message_da
 
 
 class XmlSpec(BaseModel):

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from siu.base.cpr import mask_cpr
+from siu.base.errors import TableError
+from siu.base.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, shorten
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "iso-8859-1")
 DELIMITERS = (";", "\t", ",", "|")
@@ -28,14 +30,6 @@ _SAMPLE_BYTES = 256 * 1024
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
-class TableError(Exception):
-    """A file cannot be read as a table. ``code`` is the finding code to report it under."""
-
-    def __init__(self, code: str, message_da: str, message_en: str) -> None:
-        self.code = code
-        self.message_da = message_da
-        self.message_en = message_en
-        super().__init__(message_en)
 
 
 @dataclass
@@ -241,11 +235,16 @@ def _confirm_utf8(path: Path) -> str:
 
 
 def _csv_rows(path: Path, info: TableInfo) -> Iterator[Row]:
+    # Bounded work: the csv module (in C) refuses a longer field, and a row with more columns
+    # than Excel allows stops the file, before a header scan or a message walks every cell.
+    csv.field_size_limit(MAX_CELL_CHARS)
     with path.open("r", encoding=info.encoding, newline="", errors="strict") as fh:
         reader = csv.reader(fh, delimiter=info.delimiter or ";", strict=False)
         last_line = 0
         try:
             for cells in reader:
+                if len(cells) > MAX_COLUMNS:
+                    raise _too_many_columns(path, last_line + 1, len(cells))
                 yield last_line + 1, cells
                 last_line = reader.line_num
         except UnicodeDecodeError as exc:
@@ -255,6 +254,8 @@ def _csv_rows(path: Path, info: TableInfo) -> Iterator[Row]:
                 f"{path.name} cannot be read as {info.encoding} (after line {last_line}); use --encoding",
             ) from exc
         except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise _cell_too_long(path, last_line + 1) from None
             raise TableError(
                 "SIU002",
                 f"{path.name} er ikke en gyldig CSV-fil (linje {last_line + 1}): {exc}",
@@ -262,11 +263,30 @@ def _csv_rows(path: Path, info: TableInfo) -> Iterator[Row]:
             ) from exc
 
 
+def _too_many_columns(path: Path, row: int, count: int) -> TableError:
+    return TableError(
+        "SIU041",
+        f"{path.name}, række {row}, har {count} kolonner (højst {MAX_COLUMNS}); filen er ikke læst videre",
+        f"{path.name}, row {row}, has {count} columns (at most {MAX_COLUMNS}); the file was not read further",
+    )
+
+
+def _cell_too_long(path: Path, row: int) -> TableError:
+    return TableError(
+        "SIU040",
+        f"{path.name}, række {row}, har en celle på over {MAX_CELL_CHARS} tegn; filen er ikke læst videre",
+        f"{path.name}, row {row}, has a cell of more than {MAX_CELL_CHARS} characters; the file was not read further",
+    )
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]:
     import zipfile
 
     from openpyxl import load_workbook
 
+    from siu.read.xlsx_guard import check_workbook, check_sheet
+
+    check_workbook(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -284,6 +304,11 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]
             f"Sheet '{sheet}' not found in {path.name}; the sheets are: {names}",
         )
     ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+    try:
+        check_sheet(path, wb, ws)
+    except TableError:
+        wb.close()
+        raise
     if hasattr(ws, "reset_dimensions"):
         # Read-only mode trusts the file's <dimension>; tools that write a wrong one would lose
         # rows and columns silently, so read every row and cell the sheet really holds.
@@ -299,10 +324,22 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]
                 number = next((c.row for c in row if getattr(c, "row", None)), None)
                 if number is None:
                     continue
+                if number > MAX_ROWS:  # a cell reference past Excel's last row: never walk the gap
+                    raise TableError(
+                        "SIU043",
+                        f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er ikke læst videre",
+                        f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was not read further",
+                    )
                 for gap in range(previous + 1, number):
                     yield gap, []
                 previous = number
-                yield number, [c.value for c in row]
+                values = [c.value for c in row]
+                if len(values) > MAX_COLUMNS:
+                    raise _too_many_columns(path, number, len(values))
+                for value in values:
+                    if type(value) is str and len(value) > MAX_CELL_CHARS:
+                        raise _cell_too_long(path, number)
+                yield number, values
         finally:
             wb.close()
 
@@ -344,8 +381,12 @@ class MissingColumns(Exception):
         fields: Mapping[str, str] | None = None,
     ) -> None:
         self.missing = list(missing)
-        # masked: without a header row, the "headers" found are a data row that may hold a CPR
-        self.found = [mask_cpr(str(h)) for h in found if h not in (None, "")]
+        # masked: without a header row, the "headers" found are a data row that may hold a CPR;
+        # at most 30, each cut short (a hostile file may have thousands of columns or huge cells)
+        shown = [h for h in found if h not in (None, "")]
+        self.found = [shorten(mask_cpr(str(h)[:200]), 40) for h in shown[:30]]
+        if len(shown) > 30:
+            self.found.append(f"… (+{len(shown) - 30})")
         self.aliases = aliases
         self.fields = dict(fields or {})  # missing label -> the field name(s) (for column maps)
         super().__init__(self.message_en)
@@ -513,6 +554,9 @@ def sheet_names(path: Path) -> list[str]:
     try:
         from openpyxl import load_workbook
 
+        from siu.read.xlsx_guard import check_workbook
+
+        check_workbook(path)  # openpyxl reads the shared strings when it opens a workbook
         wb = load_workbook(path, read_only=True)
         try:
             return list(wb.sheetnames)

@@ -27,8 +27,10 @@ from typing import Any
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions, Sniff, Source
 from siu.base.caching import parsed
 from siu.base.cpr import CPR_IN_CELL
-from siu.findings import define
+from siu.findings import CATALOGUE
 from siu.check.ledger import TotalsCheck
+from siu.catalogue.read import AMOUNT_TOO_LARGE
+from siu.base.limits import AMOUNT_DIGITS, amount_limit
 from siu.models import Finding, Location, Posting, new_location, new_posting
 from siu.parsing import (
     ParseError,
@@ -152,7 +154,8 @@ FIELD_NAMES = {
 
 def table_error(exc: TableError, location: Location) -> Finding:
     """The finding for a file that cannot be read as a table."""
-    return TABLE_ERRORS[exc.code].make(location=location, detail_da=exc.message_da, detail_en=exc.message_en)
+    code = TABLE_ERRORS.get(exc.code) or CATALOGUE[exc.code]  # SIU040-SIU043: siu.catalogue.read
+    return code.make(location=location, detail_da=exc.message_da, detail_en=exc.message_en)
 
 
 def month_period(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -558,6 +561,11 @@ class TabularSource(Source):
             amount, explicit = self.amount(cells, match, decimal)
         except _FieldError as exc:
             return _unreadable(exc.name, exc.error, location, columns)
+        if not -_AMOUNT_LIMIT < amount < _AMOUNT_LIMIT:  # beyond 15 digits: the delivery would round it
+            name = "amount" if "amount" in match.index else "amount_unsigned" if "amount_unsigned" in match.index else "debit"
+            return AMOUNT_TOO_LARGE.make(
+                location=location.at_column(columns.get(name)), field=name, value=f"{amount:f}", digits=AMOUNT_DIGITS
+            )
         if amount > 0 and raw_amount is not None and not is_blank(dc):
             try:
                 conflict = parse_amount(raw_amount, decimal) < 0  # a minus beside a debit mark
@@ -726,6 +734,7 @@ def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[An
 
 
 _DATE_FIELDS = ("start", "end", "posting_date", "birth_date")
+_AMOUNT_LIMIT = amount_limit(2)
 # What posting() reads from every row, in the order _RowPlan.pick returns it.
 _ROW_FIELDS = ("amount", "dc", "cpr", "document", "text", "anonymous", "sex", *_DATE_FIELDS)
 

@@ -6,6 +6,7 @@ formula injection lives in one place.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,6 +14,21 @@ if TYPE_CHECKING:
 
 FORMULA_START = ("=", "+", "-", "@")
 TEXT_FORMAT = "@"
+# The control characters XML 1.0 (and so a workbook) cannot hold: openpyxl raises
+# IllegalCharacterError for them. Tab, line feed and carriage return are allowed.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape_illegal(text: str) -> str:
+    """``text`` with the control characters a workbook cannot hold shown as ``\\x07``-style text."""
+    if _ILLEGAL.search(text) is None:
+        return text
+    return _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+
+
+def safe_text(value: Any) -> Any:
+    """A cell value a workbook can hold: text has its illegal control characters escaped."""
+    return escape_illegal(value) if isinstance(value, str) else value
 
 
 def needs_neutralising(text: str) -> bool:
@@ -25,6 +41,7 @@ def text_cell(ws: Any, text: str) -> WriteOnlyCell:
     formula otherwise), text number format, and Excel's invisible quote prefix where it matters."""
     from openpyxl.cell import WriteOnlyCell  # lazily: XML-only runs never load openpyxl
 
+    text = escape_illegal(text)
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"
     cell.number_format = TEXT_FORMAT

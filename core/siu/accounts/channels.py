@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from siu.findings import define
 from siu.models import Finding
 from siu.specpack import SpecPack
 from siu.catalogue.accounts import FORMAT_FROM_CHANNEL, FORMAT_NOT_FOR_SOURCE

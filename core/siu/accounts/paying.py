@@ -52,7 +52,7 @@ def kommune_code(value: str | None) -> str | None:
     text = str(value).strip()
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" and full-width digits are not a code
         return text[-3:].zfill(3) if len(text) <= 4 else text
     folded = _fold(text)
     names = _names()

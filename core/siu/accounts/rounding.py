@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from siu.findings import FindingSink, define
+from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from siu.base import cpr
 from siu.context import Context
-from siu.findings import define
 from siu.hookspecs import hookimpl
 from siu.models import Finding, Posting, Record
 from siu.catalogue.anonymise import UNKNOWN_SEX, ANONYMOUS_OUTSIDE_109, PLACEHOLDER_OUTSIDE_109

@@ -27,16 +27,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from siu.base.errors import BilingualError
 from siu.models import Severity
 
 
-class ConfigError(Exception):
+class ConfigError(BilingualError):
     """``siu.toml`` cannot be read; the message says where and why (Danish and English)."""
 
-    def __init__(self, message_da: str, message_en: str) -> None:
-        self.message_da = message_da
-        self.message_en = message_en
-        super().__init__(message_en)
 
 
 class Anonymisation(BaseModel):

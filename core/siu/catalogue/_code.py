@@ -52,6 +52,8 @@ class Code:
         """A finding of this code. ``value`` is masked; ``params`` fill the templates and must
         not hold personal data (pass CPRs only as ``value``)."""
         masked = safe_value(value)
+        if masked is not None:  # the sink's filter too: near-CPRs (9 or 11 digits) that mask_cpr leaves
+            masked = parsed(_SAFE_PARAMS, masked, safe_text)
         # parameters quote data too (a local account, a paragraph code, a file name): masked and
         # with control characters escaped, so no message can carry a CPR or a terminal escape
         safe = {k: parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v for k, v in params.items()}

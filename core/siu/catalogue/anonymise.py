@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from siu.catalogue._code import Code, define
+from siu.catalogue._code import define
 
 # --- anonymise/hook.py -------------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from siu.base import cpr
 from siu.check.citizens import annualised, flag
 from siu.context import Context
-from siu.findings import define
 from siu.hookspecs import hookimpl
 from siu.models import Kind, Location, Record
 from siu.parsing import format_amount_danish

@@ -16,7 +16,6 @@ from typing import Any
 
 from siu.check.citizens import CitizenView
 from siu.context import Context
-from siu.findings import define
 from siu.hookspecs import hookimpl
 from siu.models import Record
 from siu.parsing import format_amount_danish

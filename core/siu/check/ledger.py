@@ -14,19 +14,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from siu.base.cpr import mask_cpr
-from siu.findings import define
 from siu.models import Finding, Location
 from siu.parsing import format_amount_danish
 from siu.catalogue.check import (
     TOTAL_MISMATCH,
     TOTALS_AGREE,
-    SKIPPED_MONEY,
-    ROWS_UNACCOUNTED,
-    NO_POSTINGS,
-    EMPTY_DELIVERY,
-    SPLIT_OVERRIDES_AREA,
-    EXCLUDED_BY_RULE,
 )
+from siu.catalogue.check import SKIPPED_MONEY, ROWS_UNACCOUNTED, NO_POSTINGS, EMPTY_DELIVERY, SPLIT_OVERRIDES_AREA, EXCLUDED_BY_RULE  # noqa: F401  (re-exported)
 
 # Disagreement up to this many kroner is rounding (exports print totals rounded to whole kroner).
 ROUNDING = Decimal(1)

@@ -31,7 +31,6 @@ from typing import Any
 
 from siu import kontostreng
 from siu.context import Context
-from siu.findings import define
 from siu.models import Kind, Location, Record
 from siu.parsing import ParseError, clean_text, debit_minus_credit, is_blank, parse_amount
 from siu.parsing import format_amount_danish as _kr

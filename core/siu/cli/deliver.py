@@ -19,6 +19,7 @@ from rich.table import Table
 import siu.deliver.send  # noqa: F401  (defines SIU950–SIU966, so `siu explain` knows them)
 import siu.deliver.diff  # noqa: F401  (defines SIU970–SIU971)
 from siu.base.cpr import mask_cpr
+from siu.base.masking import console_text
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
@@ -151,10 +152,11 @@ def history(
             net = format_amount_danish(Decimal(net))
         except ArithmeticError:
             pass
-        table.add_row(
+        cells = (
             str(r.get("delivered", ""))[:16].replace("T", " "), str(r.get("file", "")), str(r.get("kommune", "")), str(r.get("year", "")),
             str(r.get("area", "")), f"{r.get('channel', '')} {r.get('server', '')}", str(r.get("remote_path", "")), net, str(r.get("sha256", ""))[:12],
         )
+        table.add_row(*(console_text(c) for c in cells))  # a receipt is a file on disk: never markup
     console.print(table)
     raise typer.Exit(EXIT_OK)
 

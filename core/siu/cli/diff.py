@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from siu.base.masking import console_text
 from siu.writers import atomic_output, commit
 
 from siu.cli.common import Lang  # noqa: E402
@@ -41,7 +42,7 @@ def print_diff(console: Console, data: dict[str, Any], lang: str) -> None:
             table.add_column(head[int(en)], justify="left" if head[0] in ("Paragraf", "Funktion") else "right")
         for row in data[key]:
             old, new = row["old"] or {}, row["new"] or {}
-            table.add_row(row[first], _kr(old.get("net")), _kr(new.get("net")), _kr(row["change_net"]), str(old.get("citizens", 0)), str(new.get("citizens", 0)))
+            table.add_row(console_text(str(row[first])), _kr(old.get("net")), _kr(new.get("net")), _kr(row["change_net"]), str(old.get("citizens", 0)), str(new.get("citizens", 0)))
         console.print(table)
     c, li = data["citizens"], data["lines"]
     if en:
@@ -58,7 +59,7 @@ def print_diff(console: Console, data: dict[str, Any], lang: str) -> None:
         for head in (("Borger", "Citizen"), ("Paragraf", "Paragraph"), ("Før", "Before"), ("Nu", "Now"), ("Ændring", "Change")):
             table.add_column(head[int(en)], justify="left" if head[0] in ("Borger", "Paragraf") else "right")
         for row in data["annualised"][:10]:
-            table.add_row(row["citizen"], row["paragraph"], _kr(row["old"]), _kr(row["new"]), _kr(row["change"]))
+            table.add_row(console_text(str(row["citizen"])), console_text(str(row["paragraph"])), _kr(row["old"]), _kr(row["new"]), _kr(row["change"]))
         console.print(table)
 
 

@@ -32,7 +32,6 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from decimal import Decimal
 
-from siu.findings import define
 from siu.models import Finding, Location, Record
 from siu.catalogue.convert import SUMMED
 

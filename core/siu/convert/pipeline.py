@@ -8,27 +8,22 @@ check passed and no rule found an error.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
 import itertools
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from siu.base import cpr
 
 from siu.base import safeio
-from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
+from siu.adapters import TOTAL_LINES, ReadInfo
 from siu.convert.aggregate import Aggregator
 from siu.base.caching import MISSING, remember
 from siu.context import Context
-from siu.findings import FindingSink, define
+from siu.findings import FindingSink
 from siu.kontostreng import Kontostreng
 from siu.check.ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY, kr
 from siu.mapping import DIMENSIONS, NO_ART, UNMAPPED, MappingRule, describe_dims, mapping_for
@@ -36,10 +31,8 @@ from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Postin
 from siu.check.periods import is_open_date, too_long
 from siu.host.plugins import PluginHost
 from siu.rules import RuleEngine
-from siu.specpack import SpecPack
 from siu.write.split import commit_all, write_per_area
 from siu.writers import Writer, atomic_output, commit
-from siu.accounts.paying import kommuner
 from siu.base.stamp import creation_time, file_digest
 from siu.report.result import Exclusion, InputReport, InputSpec, ParagraphTotals, RunResult
 from siu.catalogue.convert import SKIPPED_ROWS, ADAPTER_FAILED, WRITER_STOPPED, YEAR_MISMATCH

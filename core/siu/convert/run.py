@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 
 
+from siu.base.errors import BilingualError
 from siu.base import masking
 
 from siu.base import safeio
@@ -48,13 +49,9 @@ def _stderr() -> Console:
 AREAS = ("voksen", "boern", "begge")
 
 
-class UsageError(Exception):
+class UsageError(BilingualError):
     """A problem with how siu was called or with its settings: exit code 2, message in both languages."""
 
-    def __init__(self, message_da: str, message_en: str) -> None:
-        self.message_da = message_da
-        self.message_en = message_en
-        super().__init__(message_en)
 
 
 def parse_inputs(inputs: list[str], sources: list[str], available: dict[str, Any], lang: str) -> list[tuple[str | None, Path]]:

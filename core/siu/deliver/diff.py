@@ -30,7 +30,6 @@ from lxml import etree
 
 from siu.check.citizens import annualised
 from siu.base.cpr import mask_cpr
-from siu.findings import define
 from siu.specpack import SpecError, SpecPack, builtin_pack_dirs
 from siu.catalogue.deliver import UNREADABLE, FAR_YEARS
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from siu.base.config import Settings
-from siu.findings import Code, define
+from siu.findings import Code
 from siu.models import Finding, Location
 from siu.specpack import SpecPack
 from siu.catalogue.deliver import (
@@ -54,11 +54,9 @@ from siu.catalogue.deliver import (
     EXISTS,
     MISMATCH,
     UNTRUSTED,
-    DELIVERED,
-    NO_ARCHIVE,
     REFUSED,
-    EMPTY_ARCHIVE,
 )
+from siu.catalogue.deliver import DELIVERED, NO_ARCHIVE, EMPTY_ARCHIVE  # noqa: F401  (re-exported)
 
 # --- finding codes (SIU950–SIU969: delivering) ----------------------------------------------
 

@@ -34,10 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from siu.base.errors import BilingualError
 from siu import SIU_API, hookspecs
 from siu.adapters import Source
 from siu.base.cpr import mask_cpr
-from siu.findings import Code, define
+from siu.findings import Code
 from siu.models import Finding, Location
 from siu.rules import DeliveryRule, RecordRule, Rule
 from siu.writers import Writer
@@ -65,14 +66,13 @@ PIPELINE_HOOKS = ("map_account", "anonymise")
 
 
 
-class PluginError(Exception):
+class PluginError(BilingualError):
     """A plugin problem that stops siu (two plugins claim one source or writer name)."""
 
     def __init__(self, message_da: str, message_en: str, finding: Finding | None = None) -> None:
-        self.message_da = message_da
-        self.message_en = message_en
         self.finding = finding
-        super().__init__(message_en)
+        super().__init__(message_da, message_en)
+
 
 
 @dataclass

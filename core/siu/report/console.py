@@ -83,7 +83,7 @@ def print_report(
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
     meta.add_row("Plugins", ", ".join(loaded) or "-")
     for p in host.problems:
-        meta.add_row("", Text(f"{p.name} {p.version}: {p.status}: {p.error}", style="yellow"))
+        meta.add_row("", Text(mask_cpr(f"{p.name} {p.version}: {p.status}: {p.error}"), style="yellow"))
     console.print(meta)
 
     for n, r in enumerate(result.inputs, start=1):
@@ -243,7 +243,7 @@ def print_areas(console: Console, result: RunResult, lang: str) -> None:
     names = {area: path.name for area, path in zip(result.area_headers, result.outputs)}  # same order; [] when nothing written
     for area, head in result.area_headers.items():
         tot = head.totals
-        table.add_row(area, str(tot.records), kr(tot.expenditure), kr(tot.revenue), kr(tot.net), names.get(area, "-"))
+        table.add_row(console_text(area), str(tot.records), kr(tot.expenditure), kr(tot.revenue), kr(tot.net), console_text(names.get(area, "-")))
     console.print(table)
 
 
@@ -260,7 +260,7 @@ def print_rounding(console: Console, result: RunResult, lang: str) -> None:
     for col in (("Paragraf", "Paragraph"), ("Eksakt", "Exact"), ("Leveret", "Delivered"), ("Difference", "Difference")):
         table.add_column(col[int(en)], justify="left" if col[0] == "Paragraf" else "right")
     for code, (exact, delivered) in sorted(r.paragraphs.items()):
-        table.add_row(code, kr(exact), kr(delivered), kr(delivered - exact))
+        table.add_row(console_text(code), kr(exact), kr(delivered), kr(delivered - exact))
     table.add_row(Text("I alt" if not en else "Total", style="bold"), kr(r.exact), kr(r.delivered), kr(r.difference))
     console.print(table)
     console.print(

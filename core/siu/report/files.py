@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from siu.base.errors import BilingualError
 from siu.findings import read_spool
 
 if TYPE_CHECKING:
@@ -20,14 +21,13 @@ if TYPE_CHECKING:
     from siu.host.plugins import PluginHost
 
 
-class ReportWriteError(Exception):
+class ReportWriteError(BilingualError):
     """A report file could not be written (a usage problem: exit code 2, message in both languages)."""
 
     def __init__(self, path: Path, exc: OSError) -> None:
         reason = exc.strerror or exc.__class__.__name__
-        self.message_da = f"Rapporten {path} kan ikke skrives: {reason}"
-        self.message_en = f"The report {path} cannot be written: {reason}"
-        super().__init__(self.message_en)
+        super().__init__(f"Rapporten {path} kan ikke skrives: {reason}", f"The report {path} cannot be written: {reason}")
+
 
 
 @dataclass

@@ -25,12 +25,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from siu.base.cpr import mask_cpr
-from siu.base.masking import masked_sheet
+from siu.base.masking import mask_text, masked_sheet
 from siu.findings import CATALOGUE
 from siu.check.verdict import spec_label, verdict as verdict_text
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
-from siu.xlsx_cells import needs_neutralising, text_cell
+from siu.base.limits import MAX_ROWS
+from siu.xlsx_cells import escape_illegal, needs_neutralising, safe_text, text_cell
 from siu.xlsx_save import save_workbook
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ WIDTHS = [9, 10, 90, 28, 16, 8, 16, 18]
 def mask_cell(value: Any) -> Any:
     """A cell value safe to show: CPRs in text masked; a whole number that reads as a CPR masked."""
     if isinstance(value, str):
-        return mask_cpr(value)
+        return escape_illegal(mask_cpr(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     if isinstance(value, float) and not value.is_integer():
@@ -72,13 +73,13 @@ def mask_cell(value: Any) -> Any:
 def _safe(ws: Any, value: Any) -> Any:
     """A value for a cell that Excel never evaluates (input cells and finding values are text
     from outside)."""
-    return text_cell(ws, value) if isinstance(value, str) and needs_neutralising(value) else value
+    return text_cell(ws, value) if isinstance(value, str) and needs_neutralising(value) else safe_text(value)
 
 
 def _bold(ws: Any, values: list[str]) -> list[WriteOnlyCell]:
     cells = []
     for v in values:
-        c = WriteOnlyCell(ws, value=v)
+        c = WriteOnlyCell(ws, value=safe_text(v))
         c.font = Font(bold=True)
         cells.append(c)
     return cells
@@ -145,7 +146,7 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
         entry = CATALOGUE.get(code)
         title = (entry.title_en if en else entry.title_da) if entry else ""
         sev = sink.severity_of[code].value
-        ws.append([code, SEVERITY_WORD[sev][int(en)], sink.by_code[code], title])
+        ws.append([code, SEVERITY_WORD[sev][int(en)], sink.by_code[code], safe_text(title)])
 
 
 def _citizens_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
@@ -215,9 +216,13 @@ def _copy_input(
     left_out: int = 0,
     lang: str = "da",
 ) -> None:
+    from siu.read.xlsx_guard import check_sheet, check_workbook
+
+    check_workbook(path)  # the same checks as before reading: a hostile input is not copied either
     src = load_workbook(path, read_only=True, data_only=True)
     try:
         ws_in = src[sheet] if sheet and sheet in src.sheetnames else src.worksheets[0]
+        check_sheet(path, src, ws_in)
         if hasattr(ws_in, "reset_dimensions"):
             ws_in.reset_dimensions()  # as siu.tables does: never trust a file's <dimension>
         ws = masked_sheet(wb, f"Input {number} {ws_in.title}")  # masked before it is cut to 31
@@ -227,6 +232,8 @@ def _copy_input(
             number_ = next((c.row for c in row if getattr(c, "row", None)), None)
             if number_ is None:
                 continue
+            if number_ > MAX_ROWS:  # past Excel's last row (siu.tables refused to read on, too)
+                break
             while next_row < number_:  # keep Excel's row numbers: findings name them
                 ws.append([])
                 next_row += 1
@@ -245,7 +252,7 @@ def _copy_input(
                     worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
                     cell.fill = FILL.get(worst, FILL["info"])
                     text = "\n".join(n for _, n in marked[i])
-                    cell.comment = Comment(text[:MAX_COMMENT_CHARS], "siu", width=400, height=160)
+                    cell.comment = Comment(escape_illegal(mask_text(text)[:MAX_COMMENT_CHARS]), "siu", width=400, height=160)
                     cells.append(cell)
                 else:
                     src_cell = row[i] if i < len(row) else None
@@ -296,7 +303,7 @@ def write_xlsx_report(
                 _copy_input(wb, n, r.path, sheet, header_row, rows, left_out, lang)
             except Exception as exc:  # the input was read once already; say why the copy is missing
                 ws = masked_sheet(wb, f"Input {n}")
-                ws.append([mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500]])
+                ws.append([escape_illegal(mask_cpr(f"{r.path.name}: {exc.__class__.__name__}: {exc}")[:500])])
     try:
         with atomic_output(target) as (fh, tmp):
             save_workbook(wb, fh)  # reproducible with SOURCE_DATE_EPOCH, like the delivery

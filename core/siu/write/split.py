@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
-from siu.findings import FindingSink, define
+from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
 from siu.specpack import SpecPack
 from siu.writers import Writer, atomic_output, commit

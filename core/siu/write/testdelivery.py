@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from siu.findings import FindingSink, define
+from siu.findings import FindingSink
 from siu.models import Finding
 from siu.specpack import SpecPack
 from siu.catalogue.write import TEST_SUMMARY

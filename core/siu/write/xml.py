@@ -21,7 +21,6 @@ from xml.sax.saxutils import escape
 
 from siu.base.caching import remember
 from siu.base.cpr import mask_cpr
-from siu.findings import define
 from siu.hookspecs import hookimpl
 from siu.models import DeliveryHeader, Finding, Location, Record
 from siu.specpack import SpecPack
