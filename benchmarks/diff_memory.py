@@ -28,7 +28,14 @@ def write(path: Path, lines: int, variant: int) -> None:
     from siu.write.xml import XmlWriter
 
     spec = SpecPack.load(BUILTIN_DIR / "2025")
-    header = DeliveryHeader(kommune="101", year=2025, area="voksen", spec_version=spec.version, created=dt.datetime(2026, 1, 1), totals=Totals())
+    header = DeliveryHeader(
+        kommune="101",
+        year=2025,
+        area="voksen",
+        spec_version=spec.version,
+        created=dt.datetime(2026, 1, 1),
+        totals=Totals(),
+    )
     citizens = lines // 12
 
     def records():
@@ -42,7 +49,15 @@ def write(path: Path, lines: int, variant: int) -> None:
                 amount = Decimal(30000 + (c % 977))
                 if variant and (c * 12 + m) % 50 == 0:
                     amount += 100
-                yield new_record(psr_id=psr, kontostreng="53850100140", paragraph="SEL108", area="voksen", amount=amount, start=start, end=end)
+                yield new_record(
+                    psr_id=psr,
+                    kontostreng="53850100140",
+                    paragraph="SEL108",
+                    area="voksen",
+                    amount=amount,
+                    start=start,
+                    end=end,
+                )
 
     with path.open("wb") as fh:
         XmlWriter().write(records(), header, spec, fh)
@@ -60,14 +75,25 @@ def main() -> None:
         data = compare(Path(args.child[0]), Path(args.child[1]))
         wall = time.perf_counter() - began
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"wall_s": round(wall, 2), "peak_rss_mb": round(rss, 1), "lines": data["lines"] | {"samples": None}, "citizens": {k: data["citizens"][k] for k in ("added", "removed")}}))
+        print(
+            json.dumps(
+                {
+                    "wall_s": round(wall, 2),
+                    "peak_rss_mb": round(rss, 1),
+                    "lines": data["lines"] | {"samples": None},
+                    "citizens": {k: data["citizens"][k] for k in ("added", "removed")},
+                }
+            )
+        )
         return
     with tempfile.TemporaryDirectory() as tmp:
         old, new = Path(tmp) / "old.xml", Path(tmp) / "new.xml"
         write(old, args.lines, 0)
         write(new, args.lines, 1)
         sizes = f"{old.stat().st_size / 1e6:.0f} MB + {new.stat().st_size / 1e6:.0f} MB"
-        out = subprocess.run([sys.executable, __file__, "--child", str(old), str(new)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(old), str(new)], capture_output=True, text=True, check=True
+        )
         print(f"{args.lines} lines each ({sizes}): {out.stdout.strip()}")
 
 

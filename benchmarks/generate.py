@@ -23,7 +23,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-HEADER = "Bilagsnr;Bogføringsdato;PSP-element;Omkostningssted;Artskonto;CPR-nr;Beløb;Periode fra;Periode til;Tekst;Anonym;Køn"
+HEADER = (
+    "Bilagsnr;Bogføringsdato;PSP-element;Omkostningssted;Artskonto;CPR-nr;Beløb;Periode fra;Periode "
+    "til;Tekst;Anonym;Køn"
+)
 PLACEHOLDER_CPR = "0101010000"
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 # (function, grouping, paragraph given in the mapping or None, PSP prefix or None for cost centres, names)
@@ -101,7 +104,7 @@ def danish_amount(ore: int) -> str:
     return f"{kr:,}".replace(",", ".") + f",{rest:02d}{sign}"
 
 
-def generate(n: int, folder: Path, seed: int = 2025, citizens: int | None = None) -> Path:
+def generate(n: int, folder: Path, seed: int = 2025, citizens: int | None = None) -> Path:  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     """Write ``opus.csv`` (``n`` postings), ``siu.toml`` and ``mapping.toml`` into ``folder``.
 
     ``citizens`` overrides :func:`citizens_for` (to measure memory per citizen)."""

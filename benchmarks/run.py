@@ -65,7 +65,9 @@ def label(n: int) -> str:
 
 # numpy is in the environment only for the pandas variant; openpyxl imports it when present
 # (~13 MB RSS more for every siu run), so siu runs as a plain installation would have it.
-SIU_WITHOUT_NUMPY = "import runpy, sys; sys.modules['numpy'] = None; runpy.run_module('siu', run_name='__main__', alter_sys=True)"
+SIU_WITHOUT_NUMPY = (
+    "import runpy, sys; sys.modules['numpy'] = None; runpy.run_module('siu', run_name='__main__', alter_sys=True)"
+)
 
 
 def command(variant: str, csv_path: Path, folder: Path, with_numpy: bool = False) -> list[str]:
@@ -136,7 +138,10 @@ def machine() -> str:
         mem = f"{kb / 1024 / 1024:.0f} GB"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{os.cpu_count()} cores, {cpu}, {mem} RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {mem} RAM, {platform.system()} {platform.release()}, Python "
+        f"{platform.python_version()}"
+    )
 
 
 def table(rows: list[dict[str, object]]) -> str:
@@ -147,7 +152,8 @@ def table(rows: list[dict[str, object]]) -> str:
     """
     floors = {(r["n"], r.get("tag")): r for r in rows if r["variant"] == "a" and r["seconds"]}
     out = [
-        "| N | variant | tag | wall s | records/s (wall) | × floor (wall) | CPU s | × floor (CPU) | peak RSS MB | exit |",
+        "| N | variant | tag | wall s | records/s (wall) | × floor (wall) | CPU s | × floor (CPU) | peak RSS MB | "
+        "exit |",
         "|---:|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
@@ -173,7 +179,9 @@ def main() -> None:
     parser.add_argument("--tag", default="", help="label for this run in the results (e.g. before/after)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is stopped")
     parser.add_argument("--table", action="store_true", help="only print the table of results.jsonl")
-    parser.add_argument("--with-numpy", action="store_true", help="let siu import numpy if installed (see SIU_WITHOUT_NUMPY)")
+    parser.add_argument(
+        "--with-numpy", action="store_true", help="let siu import numpy if installed (see SIU_WITHOUT_NUMPY)"
+    )
     args = parser.parse_args()
     results = args.work / "results.jsonl"
     if args.table:
@@ -199,14 +207,21 @@ def main() -> None:
         folder = args.work / label(n)
         t0 = time.perf_counter()
         csv_path = generate(n, folder)
-        print(f"# {label(n)}: input ready in {time.perf_counter() - t0:.1f} s ({csv_path.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
+        print(
+            f"# {label(n)}: input ready in {time.perf_counter() - t0:.1f} s ({csv_path.stat().st_size / 1e6:.0f} MB)",
+            file=sys.stderr,
+        )
         for variant in args.variants:
             res = measure(command(variant, csv_path, folder, args.with_numpy), env, args.timeout)
             row = {"n": n, "variant": variant, "tag": args.tag, **res, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
             done.append(row)
             with results.open("a") as fh:
                 fh.write(json.dumps(row) + "\n")
-            print(f"{label(n):>5} ({variant}) {VARIANTS[variant]:<28} {res['seconds']} s  {res['rss_mb']} MB  exit {res['exit']}", file=sys.stderr)
+            print(
+                f"{label(n):>5} ({variant}) {VARIANTS[variant]:<28} {res['seconds']} s  {res['rss_mb']} MB  exit "
+                f"{res['exit']}",
+                file=sys.stderr,
+            )
             if res.get("stderr"):
                 print(res["stderr"], file=sys.stderr)
         for name in ("out.xml", "out.xlsx", "pandas.xml"):  # large; each run writes them anew

@@ -31,7 +31,7 @@ def cookies_of(response: http.client.HTTPResponse) -> list[str]:
     return [c.split(";")[0] for c in response.headers.get_all("set-cookie") or []]
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int)
     parser.add_argument("folder", type=Path)
@@ -42,8 +42,11 @@ def main() -> None:
     if not (folder / "opus.csv").exists():
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(args.n), str(folder)], check=True)
     export = folder / "opus.csv"
-    server = subprocess.Popen([args.siu, "web", "--no-browser", "--config", str(folder / "siu.toml"), "--max-upload", "100000"],
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [args.siu, "web", "--no-browser", "--config", str(folder / "siu.toml"), "--max-upload", "100000"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = server.stdout.readline() if server.stdout else ""
         match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
@@ -54,8 +57,12 @@ def main() -> None:
         origin = f"http://127.0.0.1:{port}"
         jar: list[str] = []
 
-        def request(method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
-            conn.request(method, path, body=body, headers={"Cookie": "; ".join(jar), "Origin": origin, **(headers or {})})
+        def request(
+            method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        ) -> tuple[int, bytes, dict[str, str]]:
+            conn.request(
+                method, path, body=body, headers={"Cookie": "; ".join(jar), "Origin": origin, **(headers or {})}
+            )
             response = conn.getresponse()
             data = response.read()
             jar.extend(cookies_of(response))
@@ -64,12 +71,18 @@ def main() -> None:
         request("GET", f"/?token={token}")
         request("GET", "/")
         boundary = uuid.uuid4().hex
-        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{export.name}\"\r\n\r\n").encode()
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{export.name}"\r\n\r\n'
+        ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         started = time.monotonic()
         conn.putrequest("POST", "/upload")
-        for key, value in (("Cookie", "; ".join(jar)), ("Origin", origin), ("Content-Type", f"multipart/form-data; boundary={boundary}"),
-                           ("Content-Length", str(len(head) + export.stat().st_size + len(tail)))):
+        for key, value in (
+            ("Cookie", "; ".join(jar)),
+            ("Origin", origin),
+            ("Content-Type", f"multipart/form-data; boundary={boundary}"),
+            ("Content-Length", str(len(head) + export.stat().st_size + len(tail))),
+        ):
             conn.putheader(key, value)
         conn.endheaders()
         conn.send(head)
@@ -81,8 +94,13 @@ def main() -> None:
         response.read()
         upload_s = time.monotonic() - started
         assert response.status == 303, response.status
-        form = f"--{boundary}\r\nContent-Disposition: form-data; name=\"source:{export.name}\"\r\n\r\nopus\r\n--{boundary}--\r\n".encode()
-        status, _, headers = request("POST", "/run", form, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        form = (
+            f"--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="source:{export.name}"\r\n\r\nopus\r\n--{boundary}--\r\n'
+        ).encode()
+        status, _, headers = request(
+            "POST", "/run", form, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
         assert status == 303, status
         run_url = headers["location"].replace(origin, "")
         started = time.monotonic()
@@ -102,17 +120,29 @@ def main() -> None:
             time.sleep(0.25)
         run_s = time.monotonic() - started
         stop_s = time.monotonic() - cancel_at if cancel_at else None
-        hwm = next((int(line.split()[1]) for line in Path(f"/proc/{server.pid}/status").read_text().splitlines() if line.startswith("VmHWM")), 0)
+        hwm = next(
+            (
+                int(line.split()[1])
+                for line in Path(f"/proc/{server.pid}/status").read_text().splitlines()
+                if line.startswith("VmHWM")
+            ),
+            0,
+        )
         if state["state"] == "done":
             request("GET", run_url)  # the results page renders from the JSON report
         lat = sorted(latencies)
         p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))]
-        print("| N | outcome | upload s | run s | lines/s | status polls | latency median / p95 / max ms | Cancel → stopped s | server peak RSS MB |")
+        print(
+            "| N | outcome | upload s | run s | lines/s | status polls | latency median / p95 / max ms | Cancel → "
+            "stopped s | server peak RSS MB |"
+        )
         print("|---:|---|---:|---:|---:|---:|---|---:|---:|")
         rows = int(state.get("rows", 0)) if state["state"] != "done" else args.n  # type: ignore[arg-type]
-        print(f"| {args.n:,} | {state['state']} | {upload_s:.1f} | {run_s:.1f} | {rows / run_s:,.0f} | {len(lat)} | "
-              f"{statistics.median(lat) * 1000:.0f} / {p95 * 1000:.0f} / {lat[-1] * 1000:.0f} | "
-              f"{f'{stop_s:.2f}' if stop_s is not None else '–'} | {hwm / 1024:.1f} |")
+        print(
+            f"| {args.n:,} | {state['state']} | {upload_s:.1f} | {run_s:.1f} | {rows / run_s:,.0f} | {len(lat)} | "
+            f"{statistics.median(lat) * 1000:.0f} / {p95 * 1000:.0f} / {lat[-1] * 1000:.0f} | "
+            f"{f'{stop_s:.2f}' if stop_s is not None else '–'} | {hwm / 1024:.1f} |"
+        )
     finally:
         server.terminate()
         server.wait(30)

@@ -246,7 +246,9 @@ class TextTable:
     def row(self, cells: Sequence[str]) -> int:
         """Write one CSV record (quoted where needed); returns the line it starts on."""
         buf = io.StringIO()
-        csv.writer(buf, delimiter=self.delimiter, lineterminator=self.newline, quoting=csv.QUOTE_MINIMAL).writerow(cells)
+        csv.writer(buf, delimiter=self.delimiter, lineterminator=self.newline, quoting=csv.QUOTE_MINIMAL).writerow(
+            cells
+        )
         return self.raw(buf.getvalue())
 
     def raw(self, text: str) -> int:
@@ -327,9 +329,22 @@ def _delimited(
 # --- Opus layouts ------------------------------------------------------------------------------
 
 
-def opus_danish(path: Path, lines: list[Line], amount_style: str = "trailing", date_style: str = "dmy_dot", encoding: str = "cp1252") -> Export:
+def opus_danish(
+    path: Path, lines: list[Line], amount_style: str = "trailing", date_style: str = "dmy_dot", encoding: str = "cp1252"
+) -> Export:
     """Opus's standard layout: Danish labels, ``;``, cp1252, CRLF, trailing minus, a sum line."""
-    header = ["Bilagsnr", "Bogføringsdato", "PSP-element", "Omkostningssted", "Artskonto", "CPR-nr", "Beløb", "Periode fra", "Periode til", "Tekst"]
+    header = [
+        "Bilagsnr",
+        "Bogføringsdato",
+        "PSP-element",
+        "Omkostningssted",
+        "Artskonto",
+        "CPR-nr",
+        "Beløb",
+        "Periode fra",
+        "Periode til",
+        "Tekst",
+    ]
     cells: list[Cell] = [
         lambda l: l.document,
         lambda l: fmt_date(l.posting_date, date_style),
@@ -342,13 +357,37 @@ def opus_danish(path: Path, lines: list[Line], amount_style: str = "trailing", d
         lambda l: fmt_date(l.end, date_style),
         lambda l: l.text,
     ]
-    return _delimited(path, lines, header, cells, source="opus", layout="danish", encoding=encoding, amount_cell=6, subtotal_cell=0, amount_style=amount_style)
+    return _delimited(
+        path,
+        lines,
+        header,
+        cells,
+        source="opus",
+        layout="danish",
+        encoding=encoding,
+        amount_cell=6,
+        subtotal_cell=0,
+        amount_style=amount_style,
+    )
 
 
 def opus_shuffled(path: Path, lines: list[Line]) -> Export:
     """Another user's layout: other labels, other order, extra columns, UTF-8 with BOM, quoted
     texts holding ``;`` and line breaks, amounts as ``-1.234,56``/``(1.234,56)``, dd-mm-yyyy."""
-    header = ["Regnskabsår", "Tekst", "Beløb i DKK", "Personnummer", "Fra dato", "Til dato", "Omkostningsart", "Omk.sted", "PSP element", "Bilagsnummer", "Bogf.dato", "Oprettet af"]
+    header = [
+        "Regnskabsår",
+        "Tekst",
+        "Beløb i DKK",
+        "Personnummer",
+        "Fra dato",
+        "Til dato",
+        "Omkostningsart",
+        "Omk.sted",
+        "PSP element",
+        "Bilagsnummer",
+        "Bogf.dato",
+        "Oprettet af",
+    ]
     styles = ("danish", "parens", "danish_plain", "danish_spaces")
     cells: list[Cell] = [
         lambda l: str(YEAR),
@@ -365,8 +404,18 @@ def opus_shuffled(path: Path, lines: list[Line]) -> Export:
         lambda l: "KMDBRUGER",
     ]
     return _delimited(
-        path, lines, header, cells, source="opus", layout="shuffled", encoding="utf-8-sig", amount_cell=2, subtotal_cell=0,
-        amount_style="danish", blank_every=97, trailing_blank=3,
+        path,
+        lines,
+        header,
+        cells,
+        source="opus",
+        layout="shuffled",
+        encoding="utf-8-sig",
+        amount_cell=2,
+        subtotal_cell=0,
+        amount_style="danish",
+        blank_every=97,
+        trailing_blank=3,
     )
 
 
@@ -387,8 +436,18 @@ def opus_technical(path: Path, lines: list[Line]) -> Export:
         lambda l: l.text,
     ]
     return _delimited(
-        path, lines, header, cells, source="opus", layout="technical", delimiter="\t", encoding="utf-8", newline="\n",
-        trailing_blank=1, has_period=False, period="text_month",
+        path,
+        lines,
+        header,
+        cells,
+        source="opus",
+        layout="technical",
+        delimiter="\t",
+        encoding="utf-8",
+        newline="\n",
+        trailing_blank=1,
+        has_period=False,
+        period="text_month",
     )
 
 
@@ -408,14 +467,37 @@ def opus_xlsx(path: Path, lines: list[Line], cover_first: bool = False) -> Expor
     export = Export(path=path, source="opus", layout="xlsx", lines=lines, rows=[])
     ws.append(["Udtræk af posteringer, Opus Økonomi", None, None, f"Kørt {dt.date(YEAR + 1, 1, 15):%d.%m.%Y}"])
     ws.append([])
-    header = ["CPR", "Bilagsnr", "Bogføringsdato", "PSP-element", "Omkostningssted", "Artskonto", "Beløb", "Periode fra", "Periode til", "Tekst", "Anonym"]
+    header = [
+        "CPR",
+        "Bilagsnr",
+        "Bogføringsdato",
+        "PSP-element",
+        "Omkostningssted",
+        "Artskonto",
+        "Beløb",
+        "Periode fra",
+        "Periode til",
+        "Tekst",
+        "Anonym",
+    ]
     ws.append(header)
     running = Decimal(0)
     for i, line in enumerate(lines, start=1):
-        ws.append([
-            line.cpr, int(line.document), line.posting_date, line.psp, line.cost_centre, line.artskonto,
-            float(line.amount), line.start, line.end, line.text, "Nej",
-        ])
+        ws.append(
+            [
+                line.cpr,
+                int(line.document),
+                line.posting_date,
+                line.psp,
+                line.cost_centre,
+                line.artskonto,
+                float(line.amount),
+                line.start,
+                line.end,
+                line.text,
+                "Nej",
+            ]
+        )
         export.rows.append(ws.max_row)
         running += line.amount
         if i % 250 == 0:
@@ -445,11 +527,33 @@ def sap_fbl3n_xlsx(path: Path, lines: list[Line]) -> Export:
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
-    export = Export(path=path, source="sap", layout="fbl3n_xlsx", lines=sorted(lines, key=lambda l: (l.gl_account or "", l.document)), rows=[], has_period=False, period="posting_month")
+    export = Export(
+        path=path,
+        source="sap",
+        layout="fbl3n_xlsx",
+        lines=sorted(lines, key=lambda l: (l.gl_account or "", l.document)),
+        rows=[],
+        has_period=False,
+        period="posting_month",
+    )
     ws.append(["Finanskontopostliste"])
     ws.append(["Regnskabskreds 0101", None, None, "Dato", dt.date(YEAR + 1, 1, 15)])
     ws.append([])
-    ws.append(["St", "Finanskonto", "Tildeling", "Bilagsnr", "Bilagsart", "Bogf.dato", "Omkostningssted", "PSP-element", "Beløb i lokal valuta", "LValuta", "Tekst"])
+    ws.append(
+        [
+            "St",
+            "Finanskonto",
+            "Tildeling",
+            "Bilagsnr",
+            "Bilagsart",
+            "Bogf.dato",
+            "Omkostningssted",
+            "PSP-element",
+            "Beløb i lokal valuta",
+            "LValuta",
+            "Tekst",
+        ]
+    )
     current, running = None, Decimal(0)
 
     def subtotal() -> None:
@@ -461,7 +565,21 @@ def sap_fbl3n_xlsx(path: Path, lines: list[Line]) -> Export:
             subtotal()
             running = Decimal(0)
         current = line.gl_account
-        ws.append([None, line.gl_account, line.cpr, line.document, "KR", line.posting_date, line.cost_centre, line.psp, float(line.amount), "DKK", line.text])
+        ws.append(
+            [
+                None,
+                line.gl_account,
+                line.cpr,
+                line.document,
+                "KR",
+                line.posting_date,
+                line.cost_centre,
+                line.psp,
+                float(line.amount),
+                "DKK",
+                line.text,
+            ]
+        )
         export.rows.append(ws.max_row)
         running += line.amount
     subtotal()
@@ -474,10 +592,22 @@ def sap_fbl3n_xlsx(path: Path, lines: list[Line]) -> Export:
 def sap_unconverted(path: Path, lines: list[Line], page: int = 60, encoding: str = "cp1252") -> Export:
     """FBL3N saved as "unconverted" text: ``|``-separated fixed-width columns, ``---`` lines,
     title and header repeated on every page, trailing-minus amounts, ``*`` subtotal rows."""
-    cols = [("Tildeling", 18), ("Bilagsnr", 10), ("Bogf.dato", 10), ("Konto", 10), ("Omk.sted", 10), ("PSP-element", 20), ("Beløb i LV", 18), ("S/H", 3), ("Tekst", 40)]
+    cols = [
+        ("Tildeling", 18),
+        ("Bilagsnr", 10),
+        ("Bogf.dato", 10),
+        ("Konto", 10),
+        ("Omk.sted", 10),
+        ("PSP-element", 20),
+        ("Beløb i LV", 18),
+        ("S/H", 3),
+        ("Tekst", 40),
+    ]
     width = sum(w for _, w in cols) + len(cols) + 1
     table = TextTable("|", "\r\n")
-    export = Export(path=path, source="sap", layout="unconverted", lines=lines, rows=[], has_period=False, period="text_month")
+    export = Export(
+        path=path, source="sap", layout="unconverted", lines=lines, rows=[], has_period=False, period="text_month"
+    )
 
     def record(values: Sequence[str], right: Sequence[int] = (6,)) -> str:
         parts = [(v.rjust(w) if i in right else v.ljust(w))[:w] for i, (v, (_, w)) in enumerate(zip(values, cols))]
@@ -501,8 +631,17 @@ def sap_unconverted(path: Path, lines: list[Line], page: int = 60, encoding: str
     page_head(1, True)
     on_page, running = 0, Decimal(0)
     for i, line in enumerate(lines, start=1):
-        values = [line.cpr, line.document, fmt_date(line.posting_date, "dmy_dot"), line.gl_account or "", line.cost_centre or "", line.psp or "",
-                  fmt_amount(line.amount, "trailing"), "H" if line.amount < 0 else "S", line.text]
+        values = [
+            line.cpr,
+            line.document,
+            fmt_date(line.posting_date, "dmy_dot"),
+            line.gl_account or "",
+            line.cost_centre or "",
+            line.psp or "",
+            fmt_amount(line.amount, "trailing"),
+            "H" if line.amount < 0 else "S",
+            line.text,
+        ]
         export.rows.append(table.raw(record(values)))
         running += line.amount
         on_page += 1
@@ -525,7 +664,23 @@ def sap_unconverted(path: Path, lines: list[Line], page: int = 60, encoding: str
 def sap_acdoca(path: Path, lines: list[Line]) -> Export:
     """An ACDOCA extract (SE16N download): technical names, ``,``, UTF-8, international amounts
     (HSL signed, 1,234.56) with DRCRK, ISO dates, extra ledger columns."""
-    header = ["RLDNR", "RBUKRS", "GJAHR", "BELNR", "DOCLN", "BUDAT", "BLDAT", "RACCT", "RCNTR", "POSID", "HSL", "RHCUR", "DRCRK", "SGTXT", "ZUONR"]
+    header = [
+        "RLDNR",
+        "RBUKRS",
+        "GJAHR",
+        "BELNR",
+        "DOCLN",
+        "BUDAT",
+        "BLDAT",
+        "RACCT",
+        "RCNTR",
+        "POSID",
+        "HSL",
+        "RHCUR",
+        "DRCRK",
+        "SGTXT",
+        "ZUONR",
+    ]
     cells: list[Cell] = [
         lambda l: "0L",
         lambda l: "0101",
@@ -543,8 +698,20 @@ def sap_acdoca(path: Path, lines: list[Line]) -> Export:
         lambda l: l.text,
         lambda l: l.cpr,
     ]
-    export = _delimited(path, lines, header, cells, source="sap", layout="acdoca", delimiter=",", encoding="utf-8", newline="\n",
-                        trailing_blank=0, has_period=False, period="posting_month")
+    export = _delimited(
+        path,
+        lines,
+        header,
+        cells,
+        source="sap",
+        layout="acdoca",
+        delimiter=",",
+        encoding="utf-8",
+        newline="\n",
+        trailing_blank=0,
+        has_period=False,
+        period="posting_month",
+    )
     export.read_options = {"decimal": "."}
     return export
 
@@ -552,7 +719,20 @@ def sap_acdoca(path: Path, lines: list[Line]) -> Export:
 def sap_bseg(path: Path, lines: list[Line]) -> Export:
     """A BSEG extract: TAB, ISO-8859-1, unsigned DMBTR with SHKZG, ddmmyyyy dates, subtotal
     rows with the word "Sum"."""
-    header = ["BUKRS", "BELNR", "GJAHR", "BUZEI", "BUDAT", "HKONT", "KOSTL", "PROJK", "ZUONR", "DMBTR", "SHKZG", "SGTXT"]
+    header = [
+        "BUKRS",
+        "BELNR",
+        "GJAHR",
+        "BUZEI",
+        "BUDAT",
+        "HKONT",
+        "KOSTL",
+        "PROJK",
+        "ZUONR",
+        "DMBTR",
+        "SHKZG",
+        "SGTXT",
+    ]
     cells: list[Cell] = [
         lambda l: "0101",
         lambda l: l.document,
@@ -567,9 +747,22 @@ def sap_bseg(path: Path, lines: list[Line]) -> Export:
         lambda l: "H" if l.amount < 0 else "S",
         lambda l: l.text,
     ]
-    table_export = _delimited(path, lines, header, cells, source="sap", layout="bseg", delimiter="\t", encoding="iso-8859-1",
-                              amount_cell=9, subtotal_cell=11, subtotal_every=500, amount_style="danish",
-                              has_period=False, period="posting_month")
+    table_export = _delimited(
+        path,
+        lines,
+        header,
+        cells,
+        source="sap",
+        layout="bseg",
+        delimiter="\t",
+        encoding="iso-8859-1",
+        amount_cell=9,
+        subtotal_cell=11,
+        subtotal_every=500,
+        amount_style="danish",
+        has_period=False,
+        period="posting_month",
+    )
     # The generic subtotal marker is "*"; BSEG extracts from a report write "Sum" instead.
     text = path.read_bytes().replace(b"\t*\r\n", b"\tSum\r\n").replace(b"\t**\r\n", b"\tSum i alt\r\n")
     path.write_bytes(text)
@@ -581,10 +774,24 @@ def sap_fbl3n_tab(path: Path, lines: list[Line]) -> Export:
     account is the artskonto (40110000 for a stay, 77100000 for a refund; no artskonto column),
     every text holds one ``;``, trailing-minus amounts, ``*`` subtotals every 100 lines, no period."""
     lines = [
-        replace(l, gl_account="77100000" if l.amount < 0 else "40110000", psp=None, text=f"{l.text.replace(';', ',')}; bilag {l.document}")
+        replace(
+            l,
+            gl_account="77100000" if l.amount < 0 else "40110000",
+            psp=None,
+            text=f"{l.text.replace(';', ',')}; bilag {l.document}",
+        )
         for l in lines
     ]
-    header = ["Finanskonto", "Tildeling", "Bilagsnr", "Bogf.dato", "Omkostningssted", "Beløb i lokal valuta", "Valuta", "Tekst"]
+    header = [
+        "Finanskonto",
+        "Tildeling",
+        "Bilagsnr",
+        "Bogf.dato",
+        "Omkostningssted",
+        "Beløb i lokal valuta",
+        "Valuta",
+        "Tekst",
+    ]
     cells: list[Cell] = [
         lambda l: l.gl_account or "",
         lambda l: l.cpr,
@@ -596,14 +803,39 @@ def sap_fbl3n_tab(path: Path, lines: list[Line]) -> Export:
         lambda l: l.text,
     ]
     return _delimited(
-        path, lines, header, cells, source="sap", layout="fbl3n_tab", delimiter="\t", encoding="cp1252",
-        amount_cell=5, subtotal_cell=0, subtotal_every=100, amount_style="trailing", has_period=False, period="posting_month",
+        path,
+        lines,
+        header,
+        cells,
+        source="sap",
+        layout="fbl3n_tab",
+        delimiter="\t",
+        encoding="cp1252",
+        amount_cell=5,
+        subtotal_cell=0,
+        subtotal_every=100,
+        amount_style="trailing",
+        has_period=False,
+        period="posting_month",
     )
 
 
 OPUS_LAYOUTS = {"danish": opus_danish, "shuffled": opus_shuffled, "technical": opus_technical, "xlsx": opus_xlsx}
-SAP_LAYOUTS = {"fbl3n_xlsx": sap_fbl3n_xlsx, "unconverted": sap_unconverted, "acdoca": sap_acdoca, "bseg": sap_bseg, "fbl3n_tab": sap_fbl3n_tab}
-SUFFIX = {"xlsx": ".xlsx", "fbl3n_xlsx": ".xlsx", "unconverted": ".txt", "technical": ".txt", "bseg": ".txt", "fbl3n_tab": ".txt"}
+SAP_LAYOUTS = {
+    "fbl3n_xlsx": sap_fbl3n_xlsx,
+    "unconverted": sap_unconverted,
+    "acdoca": sap_acdoca,
+    "bseg": sap_bseg,
+    "fbl3n_tab": sap_fbl3n_tab,
+}
+SUFFIX = {
+    "xlsx": ".xlsx",
+    "fbl3n_xlsx": ".xlsx",
+    "unconverted": ".txt",
+    "technical": ".txt",
+    "bseg": ".txt",
+    "fbl3n_tab": ".txt",
+}
 
 
 def generate(source: str, layout: str, folder: Path, count: int = 300, seed: int = 1) -> Export:
@@ -636,8 +868,8 @@ class ReadBack:
 def read_back(export: Export, source: str | None = None, **settings: object) -> ReadBack:
     """Read ``export`` with its adapter (or ``source``) as the pipeline would, without the CLI."""
     from siu.adapters import ReadInfo, ReadOptions
-    from siu.models import Posting
     from siu.host.plugins import load_plugins
+    from siu.models import Posting
 
     adapter = load_plugins(no_plugins=True).sources[source or export.source]
     if export.period and "period" not in settings:

@@ -44,10 +44,26 @@ def _one(job: tuple[str, int, int]) -> dict:
     try:
         o = fuzzing.run_case(_BASES, adapter, case, seed, _WORK / "cases", bound=_BOUND, keep_failures=_KEEP)
     except BaseException as exc:  # noqa: BLE001 - the harness itself failed on this case; count it, go on
-        return {"adapter": adapter, "case": case, "mutations": [], "exit_code": -2, "seconds": 0.0,
-                "problems": [f"harness: {exc.__class__.__name__}: {str(exc)[:300]}"], "leaks": [], "subprocess": False}
-    return {"adapter": o.adapter, "case": o.case, "mutations": o.mutations, "exit_code": o.exit_code, "seconds": o.seconds,
-            "problems": o.problems, "leaks": o.leaks, "subprocess": o.subprocess}
+        return {
+            "adapter": adapter,
+            "case": case,
+            "mutations": [],
+            "exit_code": -2,
+            "seconds": 0.0,
+            "problems": [f"harness: {exc.__class__.__name__}: {str(exc)[:300]}"],
+            "leaks": [],
+            "subprocess": False,
+        }
+    return {
+        "adapter": o.adapter,
+        "case": o.case,
+        "mutations": o.mutations,
+        "exit_code": o.exit_code,
+        "seconds": o.seconds,
+        "problems": o.problems,
+        "leaks": o.leaks,
+        "subprocess": o.subprocess,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,20 +97,29 @@ def main(argv: list[str] | None = None) -> int:
     subprocess_runs = 0
     # maxtasksperchild: a fresh worker now and then, so that state left by a run that was
     # stopped at its time bound cannot affect many later runs.
-    with mp.get_context("fork").Pool(args.jobs, initializer=_init, initargs=(work, args.keep, args.bound), maxtasksperchild=500) as pool:
+    with mp.get_context("fork").Pool(
+        args.jobs, initializer=_init, initargs=(work, args.keep, args.bound), maxtasksperchild=500
+    ) as pool:
         for i, r in enumerate(pool.imap_unordered(_one, jobs, chunksize=4), start=1):
             runs[r["adapter"]] += 1
             codes[r["adapter"]][r["exit_code"]] += 1
             subprocess_runs += r["subprocess"]
             if r["problems"]:
                 problems.append(r)
-                print(f"PROBLEM {r['adapter']}:{r['case']} {r['mutations']} exit {r['exit_code']}: {r['problems'][:2]}", flush=True)
+                print(
+                    f"PROBLEM {r['adapter']}:{r['case']} {r['mutations']} exit {r['exit_code']}: {r['problems'][:2]}",
+                    flush=True,
+                )
             if r["leaks"]:
                 leaky.append(r)
             if slowest is None or r["seconds"] > slowest["seconds"]:
                 slowest = r
             if i % 500 == 0:
-                print(f"{i}/{len(jobs)} runs, {time.perf_counter() - began:.0f} s, problems {len(problems)}, leaks {len(leaky)}", flush=True)
+                print(
+                    f"{i}/{len(jobs)} runs, {time.perf_counter() - began:.0f} s, problems {len(problems)}, leaks "
+                    f"{len(leaky)}",
+                    flush=True,
+                )
             if args.max_minutes is not None and time.perf_counter() - began > args.max_minutes * 60:
                 print(f"stopped after {args.max_minutes} minutes: {i} of {len(jobs)} runs", flush=True)
                 pool.terminate()
@@ -107,20 +132,27 @@ def main(argv: list[str] | None = None) -> int:
         "exit_codes": {a: {str(k): v for k, v in sorted(c.items())} for a, c in codes.items()},
         "outside_0_1_2": sum(v for c in codes.values() for k, v in c.items() if k not in (0, 1, 2)),
         "problems": len(problems),
-        "tracebacks": sum(1 for r in problems if any("traceback" in p or p.startswith("exit code 70") for p in r["problems"])),
+        "tracebacks": sum(
+            1 for r in problems if any("traceback" in p or p.startswith("exit code 70") for p in r["problems"])
+        ),
         "over_time_bound": sum(1 for r in problems if any("time bound" in p for p in r["problems"])),
         "money_not_balanced": sum(1 for r in problems if any(p.startswith("money") for p in r["problems"])),
         "runs_with_cpr_leaks": len(leaky),
         "leaks_by_output": dict(leak_paths),
         "subprocess_runs": subprocess_runs,
-        "slowest": {k: slowest[k] for k in ("adapter", "case", "mutations", "seconds", "exit_code")} if slowest else None,
+        "slowest": {k: slowest[k] for k in ("adapter", "case", "mutations", "seconds", "exit_code")}
+        if slowest
+        else None,
         "wall_seconds": round(wall, 1),
         "jobs": args.jobs,
         "complete": sum(runs.values()) == len(jobs),
     }
     print(json.dumps(figures, indent=1, ensure_ascii=False))
     if args.json:
-        Path(args.json).write_text(json.dumps({"figures": figures, "problems": problems, "leaks": leaky}, indent=1, ensure_ascii=False), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps({"figures": figures, "problems": problems, "leaks": leaky}, indent=1, ensure_ascii=False),
+            encoding="utf-8",
+        )
     return 1 if problems or leaky else 0
 
 

@@ -23,8 +23,6 @@ non-ASCII digits, malformed CPRs). Every run checks:
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 import json
 import os
@@ -52,20 +50,125 @@ SUBPROCESS_SHARE = 0.02  # this share of runs goes through the real entry point 
 
 # Values that broke or could break a parser, a renderer or a writer.
 NASTY = [
-    "1e308", "-1e308", "1E+400", "NaN", "nan", "inf", "-Infinity", "--5", "++5", "5--", "(-5)", "-(5)", "1.2.3,4,5",
-    "1,234,567.89.1", "0x1F", "١٢٣", "４０", "²0", "½", "31.02.2025", "29.02.2025", "00.00.0000", "2025-13-01",
-    "99999999", "0", "-0,00", "0,001", "12.345.678.901.234,56", "1" * 40 + ",00", "9" * 16, "",
-    " ", "\t", "[/]", "[bold red]FAKE[/]", "[link=file:///etc/passwd]x[/link]", "\x1b[2J\x1b[HKLAR TIL INDBERETNING",
-    "\x1b]0;title\x07", "\x00", "\x07bell", "a\x0bb", "\r", "\n", "\u2028", "\u202etxet", "\ufeff", "\ufffe", '"', '""', "'",
-    ";", "|", "=1+1", "=HYPERLINK(\"http://x\")", "@SUM(A1)", "-1+2", "{value}", "{0}", "%s%n", "*", "**", "Sum", "I alt",
-    "0505751234x", "050575-12345", "05057512345", "505751234", "050575 - 1234", "0505751234", "050575-1234x",
-    "1234567890123", "x0505751234", "Ophold 050575-1234", "123456-9999", "010101-0000", "S", "H", "Ja", "Nej", "K", "M",
-    "XG-5385010001-0001", "40110000", "77100000", "5.38.50.1.001.4.0", "SEL109", "SEL107", "§ 109", "²", "٣0110000",
+    "1e308",
+    "-1e308",
+    "1E+400",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "--5",
+    "++5",
+    "5--",
+    "(-5)",
+    "-(5)",
+    "1.2.3,4,5",
+    "1,234,567.89.1",
+    "0x1F",
+    "١٢٣",
+    "４０",
+    "²0",
+    "½",
+    "31.02.2025",
+    "29.02.2025",
+    "00.00.0000",
+    "2025-13-01",
+    "99999999",
+    "0",
+    "-0,00",
+    "0,001",
+    "12.345.678.901.234,56",
+    "1" * 40 + ",00",
+    "9" * 16,
+    "",
+    " ",
+    "\t",
+    "[/]",
+    "[bold red]FAKE[/]",
+    "[link=file:///etc/passwd]x[/link]",
+    "\x1b[2J\x1b[HKLAR TIL INDBERETNING",
+    "\x1b]0;title\x07",
+    "\x00",
+    "\x07bell",
+    "a\x0bb",
+    "\r",
+    "\n",
+    "\u2028",
+    "\u202etxet",
+    "\ufeff",
+    "\ufffe",
+    '"',
+    '""',
+    "'",
+    ";",
+    "|",
+    "=1+1",
+    '=HYPERLINK("http://x")',
+    "@SUM(A1)",
+    "-1+2",
+    "{value}",
+    "{0}",
+    "%s%n",
+    "*",
+    "**",
+    "Sum",
+    "I alt",
+    "0505751234x",
+    "050575-12345",
+    "05057512345",
+    "505751234",
+    "050575 - 1234",
+    "0505751234",
+    "050575-1234x",
+    "1234567890123",
+    "x0505751234",
+    "Ophold 050575-1234",
+    "123456-9999",
+    "010101-0000",
+    "S",
+    "H",
+    "Ja",
+    "Nej",
+    "K",
+    "M",
+    "XG-5385010001-0001",
+    "40110000",
+    "77100000",
+    "5.38.50.1.001.4.0",
+    "SEL109",
+    "SEL107",
+    "§ 109",
+    "²",
+    "٣0110000",
 ]
 # Paragraph codes as a source may write them, and as console markup would read them.
-PARAGRAPHS = ["SEL109", "SEL110", "§ 107", "[/]", "[bold]SEL109[/bold]", "[red]x", "SEL[/]110", "\x1b[31mSEL109", "0101601235"]
+PARAGRAPHS = [
+    "SEL109",
+    "SEL110",
+    "§ 107",
+    "[/]",
+    "[bold]SEL109[/bold]",
+    "[red]x",
+    "SEL[/]110",
+    "\x1b[31mSEL109",
+    "0101601235",
+]
 # Values a spreadsheet cell can hold besides text.
-NASTY_NUMBERS: list[Any] = [1e308, -1e308, float("nan"), float("inf"), 2**70, -(2**63), 0.1 + 0.2, 1e16 + 1, 505751234, 5057512345, 45658, -1, 0]
+NASTY_NUMBERS: list[Any] = [
+    1e308,
+    -1e308,
+    float("nan"),
+    float("inf"),
+    2**70,
+    -(2**63),
+    0.1 + 0.2,
+    1e16 + 1,
+    505751234,
+    5057512345,
+    45658,
+    -1,
+    0,
+]
 
 
 # --- bases ---------------------------------------------------------------------------------------
@@ -97,7 +200,6 @@ def _text_base(adapter: str, path: Path, args: list[str]) -> Base:
 def make_bases(folder: Path) -> dict[str, list[Base]]:
     """The valid exports each adapter's cases start from, written into ``folder`` (kept for the run)."""
     import exports
-
     from siu.demo import DEMO_DIR
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -115,7 +217,9 @@ def make_bases(folder: Path) -> dict[str, list[Base]]:
         export = exports.SAP_LAYOUTS[layout](folder / f"sap-{layout}{exports.SUFFIX.get(layout, '.csv')}", sap_lines)
         config = folder / f"sap-{layout}.toml"
         config.write_text(
-            f'kommune = "101"\nyear = 2025\nmapping = "{mapping.as_posix()}"\n\n[source.sap]\nperiod = "{export.period}"\n', encoding="utf-8"
+            f'kommune = "101"\nyear = 2025\nmapping = "{mapping.as_posix()}"\n\n[source.sap]\nperiod = '
+            f'"{export.period}"\n',
+            encoding="utf-8",
         )
         args = ["--source", "sap", "--config", str(config)]
         if export.path.suffix == ".xlsx":
@@ -125,10 +229,26 @@ def make_bases(folder: Path) -> dict[str, list[Base]]:
 
     # DST's Excel template: the demo delivery written by the xlsx writer.
     template = folder / "excel"
-    code, out, err = run_inprocess(["convert", "--source", "opus", str(DEMO_DIR / "opus-udtraek-2025.csv"), "--config", str(DEMO_DIR / "siu.toml"),
-                                    "--format", "xlsx", "--out", str(template), "--quiet"], cwd=folder)
+    code, out, err = run_inprocess(
+        [
+            "convert",
+            "--source",
+            "opus",
+            str(DEMO_DIR / "opus-udtraek-2025.csv"),
+            "--config",
+            str(DEMO_DIR / "siu.toml"),
+            "--format",
+            "xlsx",
+            "--out",
+            str(template),
+            "--quiet",
+        ],
+        cwd=folder,
+    )
     (xlsx,) = template.glob("*.xlsx")
-    bases["excel"].append(Base("excel", "xlsx", xlsx.read_bytes(), ".xlsx", ["--source", "excel", "--kommune", "101", "--year", "2025"]))
+    bases["excel"].append(
+        Base("excel", "xlsx", xlsx.read_bytes(), ".xlsx", ["--source", "excel", "--kommune", "101", "--year", "2025"])
+    )
 
     example = ROOT / "docs" / "examples" / "csv-regneark"
     csv_args = ["--source", "csv", "--columns", str(example / "kolonner.toml"), "--config", str(example / "siu.toml")]
@@ -150,9 +270,13 @@ def _nasty(rng: random.Random) -> str:
     if roll < 0.7:
         return rng.choice(NASTY)
     if roll < 0.8:  # huge cells
-        return rng.choice([" ", "1", "-", "9 ", "kr ", "123456 ", "1.", "[", "\\", '"']) * rng.choice([1000, 40_000, 100_000])
+        return rng.choice([" ", "1", "-", "9 ", "kr ", "123456 ", "1.", "[", "\\", '"']) * rng.choice(
+            [1000, 40_000, 100_000]
+        )
     if roll < 0.9:  # random junk
-        return "".join(chr(rng.choice([rng.randrange(0, 128), rng.randrange(128, 0x3000)])) for _ in range(rng.randrange(1, 30)))
+        return "".join(
+            chr(rng.choice([rng.randrange(0, 128), rng.randrange(128, 0x3000)])) for _ in range(rng.randrange(1, 30))
+        )
     return rng.choice(NASTY) + rng.choice(NASTY)
 
 
@@ -160,7 +284,9 @@ def _split_lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _replace_cells(text: str, delimiter: str, rng: random.Random, count: int, values: Callable[[random.Random], str]) -> str:
+def _replace_cells(
+    text: str, delimiter: str, rng: random.Random, count: int, values: Callable[[random.Random], str]
+) -> str:
     lines = _split_lines(text)
     if not lines:
         return text
@@ -184,8 +310,26 @@ def mutate_text(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
     names: list[str] = []
     raw_ops: list[str] = []
     for _ in range(rng.choice([1, 1, 2, 3])):
-        op = rng.choice(["cell", "cell", "cell", "cells", "huge_cell", "huge_line", "header_dup", "header_missing", "no_header",
-                         "dup_lines", "drop_lines", "cpr", "quote", "newlines", "bytes", "paragraph"])
+        op = rng.choice(
+            [
+                "cell",
+                "cell",
+                "cell",
+                "cells",
+                "huge_cell",
+                "huge_line",
+                "header_dup",
+                "header_missing",
+                "no_header",
+                "dup_lines",
+                "drop_lines",
+                "cpr",
+                "quote",
+                "newlines",
+                "bytes",
+                "paragraph",
+            ]
+        )
         names.append(op)
         lines = _split_lines(text)
         if op == "cell":
@@ -193,9 +337,17 @@ def mutate_text(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
         elif op == "cells":
             text = _replace_cells(text, base.delimiter, rng, rng.randrange(2, 12), _nasty)
         elif op == "huge_cell":
-            text = _replace_cells(text, base.delimiter, rng, 1, lambda r: r.choice(["1", " ", "12", "a;", "\"", "0"]) * r.choice([40_000, 200_000]))
+            text = _replace_cells(
+                text,
+                base.delimiter,
+                rng,
+                1,
+                lambda r: r.choice(["1", " ", "12", "a;", '"', "0"]) * r.choice([40_000, 200_000]),
+            )
         elif op == "huge_line":
-            filler = rng.choice([base.delimiter, "x", "1" + base.delimiter, " "]) * rng.choice([100_000, 1_000_000, 3_000_000])
+            filler = rng.choice([base.delimiter, "x", "1" + base.delimiter, " "]) * rng.choice(
+                [100_000, 1_000_000, 3_000_000]
+            )
             lines.insert(rng.randrange(len(lines) + 1), filler + "\n")
             text = "".join(lines)
         elif op in ("header_dup", "header_missing") and lines:
@@ -230,7 +382,9 @@ def mutate_text(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
         elif op == "cpr":
             text = _replace_cells(text, base.delimiter, rng, rng.randrange(1, 4), lambda r: r.choice(NASTY[-40:-12]))
         elif op == "quote":
-            text = _replace_cells(text, base.delimiter, rng, 1, lambda r: r.choice(['"abc', 'a"b', '"', '"x""', '"\n"']))
+            text = _replace_cells(
+                text, base.delimiter, rng, 1, lambda r: r.choice(['"abc', 'a"b', '"', '"x""', '"\n"'])
+            )
         elif op == "newlines":
             text = text.replace("\r\n", "\n").replace("\n", rng.choice(["\r", "\n", "\r\r\n", "\u2028"]))
         else:
@@ -270,6 +424,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def _write_xlsx(rows: list[list[Any]], title: str = "Sheet1") -> bytes:
     import openpyxl
+
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(title)
     for row in rows:
@@ -310,8 +465,21 @@ def mutate_xlsx(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
         title, rows = _XLSX_ROW_CACHE[key]
         rows = [list(r) for r in rows]
         for _ in range(rng.choice([1, 1, 2, 4])):
-            op = rng.choice(["cell", "cell", "number", "huge_cell", "header_dup", "header_missing", "no_header", "dup_rows", "drop_rows", "cpr",
-                             "paragraph"])
+            op = rng.choice(
+                [
+                    "cell",
+                    "cell",
+                    "number",
+                    "huge_cell",
+                    "header_dup",
+                    "header_missing",
+                    "no_header",
+                    "dup_rows",
+                    "drop_rows",
+                    "cpr",
+                    "paragraph",
+                ]
+            )
             names.append(op)
             header = max(range(min(len(rows), 30)), key=lambda i: sum(v is not None for v in rows[i]), default=0)
             if not rows:
@@ -347,7 +515,20 @@ def mutate_xlsx(base: Base, rng: random.Random) -> tuple[bytes, list[str]]:
                 rows[i][j] = rng.choice(NASTY[-40:-12] + [505751234, 5057512345])
         data = _write_xlsx(rows, title)
     if rng.random() < 0.5 or not names:
-        op = rng.choice(["zip_flip", "zip_truncate", "xml_flip", "xml_truncate", "xml_rows", "xml_cells", "xml_entities", "drop_member", "xml_dimension", "shared_strings"])
+        op = rng.choice(
+            [
+                "zip_flip",
+                "zip_truncate",
+                "xml_flip",
+                "xml_truncate",
+                "xml_rows",
+                "xml_cells",
+                "xml_entities",
+                "drop_member",
+                "xml_dimension",
+                "shared_strings",
+            ]
+        )
         names.append(op)
         data = _damage_zip(data, op, rng)
     return data, names
@@ -371,11 +552,30 @@ def _damage_zip(data: bytes, op: str, rng: random.Random) -> bytes:
     elif op == "xml_truncate":
         xml = _raw(xml, "truncate", rng)
     elif op == "xml_rows":
-        xml = re.sub(rb'<row r="(\d+)"', lambda m: b'<row r="' + rng.choice([b"99999999", b"1048577", b"0", b"-5", b"1", m.group(1) * 3]) + b'"', xml, count=rng.randrange(1, 4))
+        xml = re.sub(
+            rb'<row r="(\d+)"',
+            lambda m: b'<row r="' + rng.choice([b"99999999", b"1048577", b"0", b"-5", b"1", m.group(1) * 3]) + b'"',
+            xml,
+            count=rng.randrange(1, 4),
+        )
     elif op == "xml_cells":
-        xml = re.sub(rb'<c r="([A-Z]+)(\d+)"', lambda m: b'<c r="' + rng.choice([b"ZZZZZ", b"XFE", b"A", b"AAA", m.group(1)]) + rng.choice([m.group(2), b"99999999", b""]) + b'"', xml, count=rng.randrange(1, 6))
+        xml = re.sub(
+            rb'<c r="([A-Z]+)(\d+)"',
+            lambda m: (
+                b'<c r="'
+                + rng.choice([b"ZZZZZ", b"XFE", b"A", b"AAA", m.group(1)])
+                + rng.choice([m.group(2), b"99999999", b""])
+                + b'"'
+            ),
+            xml,
+            count=rng.randrange(1, 6),
+        )
     elif op == "xml_entities":
-        bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        bomb = (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b '
+            b'"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d '
+            b'"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        )
         xml = bomb + re.sub(rb"^<\?xml[^>]*\?>", b"", xml).replace(b"<v>", b"<v>&d;", 1)
     elif op == "drop_member":
         del parts[rng.choice(list(parts))]
@@ -426,6 +626,7 @@ def run_inprocess(argv: list[str], cwd: Path | None = None, bound: float | None 
         os.chdir(cwd)
     handler = None
     if bound and hasattr(signal, "SIGALRM"):
+
         def _alarm(signum: int, frame: Any) -> None:
             raise RunTimeout()
 
@@ -439,7 +640,9 @@ def run_inprocess(argv: list[str], cwd: Path | None = None, bound: float | None 
     original = typer.testing._get_command
     typer.testing._get_command = lambda _app: _COMMAND
     try:
-        result = CliRunner().invoke(app, argv, env={"COLUMNS": "160", "SIU_DEBUG": None, "NO_COLOR": "1"}, catch_exceptions=True)
+        result = CliRunner().invoke(
+            app, argv, env={"COLUMNS": "160", "SIU_DEBUG": None, "NO_COLOR": "1"}, catch_exceptions=True
+        )
     finally:
         typer.testing._get_command = original
         if handler is not None:
@@ -460,7 +663,14 @@ def run_subprocess(argv: list[str], cwd: Path, bound: float) -> tuple[int, str, 
     env = {k: v for k, v in os.environ.items() if k != "SIU_DEBUG"}
     env["COLUMNS"] = "160"
     try:
-        proc = subprocess.run([sys.executable, "-m", "siu", *argv], cwd=cwd, env=env, capture_output=True, timeout=bound, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [sys.executable, "-m", "siu", *argv],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            timeout=bound,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         raise RunTimeout() from None
     return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
@@ -549,7 +759,11 @@ def xlsx_text(path: Path) -> str:
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:
-                    parts.append(str(c.value) if not isinstance(c.value, float) or not c.value.is_integer() else str(int(c.value)))
+                    parts.append(
+                        str(c.value)
+                        if not isinstance(c.value, float) or not c.value.is_integer()
+                        else str(int(c.value))
+                    )
                 if c.comment is not None:
                     parts.append(c.comment.text)
     return "\n".join(parts)
@@ -563,7 +777,9 @@ def delivered_amounts(out: Path) -> Decimal | None:
         return None
     for path in files:
         if path.suffix == ".xml":
-            total += sum((Decimal(v.decode()) for v in re.findall(rb"<Beloeb>([^<]*)</Beloeb>", path.read_bytes())), Decimal(0))
+            total += sum(
+                (Decimal(v.decode()) for v in re.findall(rb"<Beloeb>([^<]*)</Beloeb>", path.read_bytes())), Decimal(0)
+            )
         else:
             import openpyxl
 
@@ -572,7 +788,14 @@ def delivered_amounts(out: Path) -> Decimal | None:
             wb.close()
             head = next(i for i, r in enumerate(rows) if r and "Beløb" in [str(v) for v in r])
             col = [str(v) for v in rows[head]].index("Beløb")
-            total += sum((Decimal(repr(r[col])) if isinstance(r[col], float) else Decimal(r[col] or 0) for r in rows[head + 1 :] if r and r[col] is not None), Decimal(0))
+            total += sum(
+                (
+                    Decimal(repr(r[col])) if isinstance(r[col], float) else Decimal(r[col] or 0)
+                    for r in rows[head + 1 :]
+                    if r and r[col] is not None
+                ),
+                Decimal(0),
+            )
     return total
 
 
@@ -631,8 +854,15 @@ def case_rng(seed: int, adapter: str, case: int) -> random.Random:
     return random.Random(f"{seed}:{adapter}:{case}")
 
 
-def run_case(bases: dict[str, list[Base]], adapter: str, case: int, seed: int, work: Path, bound: float = TIME_BOUND,
-             keep_failures: Path | None = None) -> Outcome:
+def run_case(
+    bases: dict[str, list[Base]],
+    adapter: str,
+    case: int,
+    seed: int,
+    work: Path,
+    bound: float = TIME_BOUND,
+    keep_failures: Path | None = None,
+) -> Outcome:
     """Make case ``case`` of ``adapter`` for ``seed``, run it and check it."""
     rng = case_rng(seed, adapter, case)
     base = rng.choice(bases[adapter])
@@ -699,7 +929,12 @@ def run_case(bases: dict[str, list[Base]], adapter: str, case: int, seed: int, w
         keep = keep_failures / f"{adapter}-{seed}-{case}"
         shutil.rmtree(keep, ignore_errors=True)
         shutil.copytree(folder, keep, ignore=shutil.ignore_patterns("out"))
-        (keep / "argv.json").write_text(json.dumps({"argv": argv, "mutations": names, "problems": outcome.problems, "leaks": outcome.leaks}, indent=1), encoding="utf-8")
+        (keep / "argv.json").write_text(
+            json.dumps(
+                {"argv": argv, "mutations": names, "problems": outcome.problems, "leaks": outcome.leaks}, indent=1
+            ),
+            encoding="utf-8",
+        )
     shutil.rmtree(folder, ignore_errors=True)
     return outcome
 

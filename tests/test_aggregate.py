@@ -89,7 +89,9 @@ def test_a_posting_filling_the_gap_joins_both_sides_whatever_the_order() -> None
             rec(D(2025, 2, 1), D(2025, 2, 28), "2", 3),
         ]
     )
-    assert [(r.start, r.end, r.amount, rows(r)) for r in out] == [(D(2025, 1, 1), D(2025, 3, 31), Decimal(6), [2, 3, 4])]
+    assert [(r.start, r.end, r.amount, rows(r)) for r in out] == [
+        (D(2025, 1, 1), D(2025, 3, 31), Decimal(6), [2, 3, 4])
+    ]
 
 
 def test_revenue_and_expenditure_are_never_netted() -> None:
@@ -141,10 +143,15 @@ def test_citizen_paragraph_and_kontostreng_separate_lines() -> None:
 
 
 def test_lines_that_cannot_be_summed_pass_through_unchanged() -> None:
-    anon = [rec(D(2025, 3, 1), D(2025, 3, 20), "14000", 15, psr="1234569998", paragraph="SEL109", anonymised=True),
-            rec(D(2025, 3, 10), D(2025, 3, 31), "7000", 16, psr="1234569998", paragraph="SEL109", anonymised=True)]
+    anon = [
+        rec(D(2025, 3, 1), D(2025, 3, 20), "14000", 15, psr="1234569998", paragraph="SEL109", anonymised=True),
+        rec(D(2025, 3, 10), D(2025, 3, 31), "7000", 16, psr="1234569998", paragraph="SEL109", anonymised=True),
+    ]
     no_end = [rec(D(2025, 1, 1), None, "5", 20), rec(D(2025, 1, 1), None, "5", 21)]
-    no_cpr = [rec(D(2025, 1, 1), D(2025, 1, 31), "5", 22, psr=None), rec(D(2025, 2, 1), D(2025, 2, 28), "5", 23, psr=None)]
+    no_cpr = [
+        rec(D(2025, 1, 1), D(2025, 1, 31), "5", 22, psr=None),
+        rec(D(2025, 2, 1), D(2025, 2, 28), "5", 23, psr=None),
+    ]
     backwards = [rec(D(2025, 2, 1), D(2025, 1, 1), "5", 24), rec(D(2025, 1, 1), D(2025, 1, 31), "5", 25)]
     records = anon + no_end + no_cpr + backwards
     agg = Aggregator()
@@ -160,7 +167,10 @@ def test_output_order_follows_the_earliest_posting_and_is_deterministic() -> Non
     months = [(D(2025, m, 1), D(2025, m + 1, 1) - dt.timedelta(days=1)) for m in range(1, 7)]
     records = [rec(s, e, "10", 100 + i, psr=psr) for i, (s, e) in enumerate(months) for psr in (CPR_B, CPR_A)]
     first = [(r.psr_id, r.start, r.end, r.amount) for r in summed(records)]
-    assert first == [(CPR_B, D(2025, 1, 1), D(2025, 6, 30), Decimal(60)), (CPR_A, D(2025, 1, 1), D(2025, 6, 30), Decimal(60))]
+    assert first == [
+        (CPR_B, D(2025, 1, 1), D(2025, 6, 30), Decimal(60)),
+        (CPR_A, D(2025, 1, 1), D(2025, 6, 30), Decimal(60)),
+    ]
     assert [(r.psr_id, r.start, r.end, r.amount) for r in summed(list(records))] == first
 
 
@@ -188,7 +198,9 @@ def test_state_is_one_entry_per_output_line_not_per_posting() -> None:
 
 # --- properties -------------------------------------------------------------------------
 
-periods = st.tuples(st.integers(0, 120), st.integers(0, 40)).map(lambda t: (D(2025, 1, 1) + dt.timedelta(days=t[0]), t[1]))
+periods = st.tuples(st.integers(0, 120), st.integers(0, 40)).map(
+    lambda t: (D(2025, 1, 1) + dt.timedelta(days=t[0]), t[1])
+)
 postings = st.lists(
     st.tuples(periods, st.integers(-500, 500), st.sampled_from([CPR_A, CPR_B]), st.sampled_from(["SEL107", "SEL108"])),
     min_size=1,

@@ -9,8 +9,8 @@ import pytest
 
 from siu.anonymise.hook import ANONYMOUS_OUTSIDE_109, PLACEHOLDER_OUTSIDE_109, UNKNOWN_SEX, anonymise
 from siu.base.config import Anonymisation, Settings
-from siu.context import Context
 from siu.base.cpr import normalise
+from siu.context import Context
 from siu.models import Finding, Location, Posting, Record
 from siu.specpack import BUILTIN_DIR, SpecPack
 
@@ -23,7 +23,13 @@ def context(all_109: bool = False) -> Context:
     return Context(settings=settings, spec=SPEC, kommune="101", year=2025, area="voksen")
 
 
-def line(paragraph: str | None, cpr: str | None, anonymous: bool | None = None, born: dt.date | None = None, sex: str | None = None):
+def line(
+    paragraph: str | None,
+    cpr: str | None,
+    anonymous: bool | None = None,
+    born: dt.date | None = None,
+    sex: str | None = None,
+):
     columns = {"cpr": "CPR-nr", "sex": "Køn", "anonymous": "Anonym"}
     posting = Posting(
         source="test",
@@ -132,14 +138,26 @@ def test_suffixes_come_from_the_spec_pack():
 def test_demo_delivery_anonymises_exactly_the_section_109_stays_and_the_report_counts_them(siu, demo_dir, tmp_path):
     from lxml import etree
 
-    run = siu("convert", "-s", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml"), "--out", "out")
+    run = siu(
+        "convert",
+        "-s",
+        "opus",
+        str(demo_dir / "opus-udtraek-2025.csv"),
+        "--config",
+        str(demo_dir / "siu.toml"),
+        "--out",
+        "out",
+    )
     assert run.exit_code == 0, run.output
     assert "Anonymiserede § 109-linjer: 3" in run.output
     xml = SPEC.manifest.xml
     ns = {"s": xml.namespace}
     tree = etree.parse(str(tmp_path / "out" / "SIU_101_2025_voksen.xml"))
     lines = [
-        (line.findtext(f"s:{xml.record_fields['psr_id']}", namespaces=ns), line.findtext(f"s:{xml.record_fields['paragraph']}", namespaces=ns))
+        (
+            line.findtext(f"s:{xml.record_fields['psr_id']}", namespaces=ns),
+            line.findtext(f"s:{xml.record_fields['paragraph']}", namespaces=ns),
+        )
         for line in tree.iterfind(f".//s:{xml.record}", ns)
     ]
     fictitious = sorted(psr for psr, _ in lines if psr.endswith(("9998", "9999")))

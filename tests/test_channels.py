@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from exports import generate, write_sap_mapping
 from siu.accounts.channels import allowed_channels, resolve_format
+from siu.accounts.rounding import allocate, round_records
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Location, Record
-from siu.accounts.rounding import allocate, round_records
 from siu.specpack import SpecPack, builtin_pack_dirs
 
 
@@ -52,19 +52,25 @@ def test_pack_states_amounts_per_channel() -> None:
     assert spec.amount_for("xlsx") == (0, "largest_remainder")
     assert spec.amount_for("xml") == (2, "none")
     summary = spec.summary()
-    assert summary["channels"]["idep"]["formats"] == ["xlsx"] and summary["source_channels"]["sap"]["channels"] == ["idep"]
+    assert summary["channels"]["idep"]["formats"] == ["xlsx"] and summary["source_channels"]["sap"]["channels"] == [
+        "idep"
+    ]
     assert any(p.startswith("channel idep") for p in spec.provisional())
 
 
-amounts = st.decimals(min_value=Decimal("-99999.99"), max_value=Decimal("99999.99"), places=2, allow_nan=False, allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("-99999.99"), max_value=Decimal("99999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @given(st.lists(amounts, min_size=1, max_size=30))
 @settings(max_examples=300, deadline=None)
 def test_allocate_keeps_the_total_and_never_flips_a_sign(values: list[Decimal]) -> None:
     target = int(sum(values).to_integral_value())
-    target = max(min(target, sum(int(v.to_integral_value(rounding="ROUND_CEILING")) for v in values)),
-                 sum(int(v.to_integral_value(rounding="ROUND_FLOOR")) for v in values))
+    target = max(
+        min(target, sum(int(v.to_integral_value(rounding="ROUND_CEILING")) for v in values)),
+        sum(int(v.to_integral_value(rounding="ROUND_FLOOR")) for v in values),
+    )
     out = allocate(values, target)
     assert sum(out) == target
     for v, o in zip(values, out):
@@ -81,12 +87,27 @@ def test_allocate_keeps_small_positive_lines_from_zero_first() -> None:
 
 def _record(cpr: str, paragraph: str, amount: str, row: int) -> Record:
     day = dt.date(2025, 1, 1)
-    return Record(psr_id=cpr, kontostreng="53850104003", paragraph=paragraph, area="voksen", amount=Decimal(amount),
-                  start=day, end=day, locations=(Location(file="x.csv", row=row),))
+    return Record(
+        psr_id=cpr,
+        kontostreng="53850104003",
+        paragraph=paragraph,
+        area="voksen",
+        amount=Decimal(amount),
+        start=day,
+        end=day,
+        locations=(Location(file="x.csv", row=row),),
+    )
 
 
-@given(st.lists(st.tuples(st.sampled_from(["0101601234", "0202602345", "0303703456"]), st.sampled_from(["SEL107", "SEL108"]), amounts),
-                min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["0101601234", "0202602345", "0303703456"]), st.sampled_from(["SEL107", "SEL108"]), amounts
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
 @settings(max_examples=150, deadline=None)
 def test_rounding_keeps_totals_per_citizen_and_paragraph(rows: list[tuple[str, str, Decimal]]) -> None:
     records = [_record(c, p, str(a), i) for i, (c, p, a) in enumerate(rows)]
@@ -121,8 +142,19 @@ def test_sap_convert_writes_the_idep_template_in_whole_kroner(tmp_path: Path, si
     export = generate("sap", "acdoca", tmp_path, count=200, seed=3)
     mapping = write_sap_mapping(tmp_path)
     config = tmp_path / "siu.toml"
-    config.write_text(f'kommune = "101"\nyear = 2025\nmapping = "{mapping.name}"\n\n[source.sap]\nperiod = "{export.period}"\n', encoding="utf-8")
-    run = siu("convert", export.path, "--config", config, "--out", tmp_path / "out", *[f"--{k}={v}" for k, v in export.read_options.items()])
+    config.write_text(
+        f'kommune = "101"\nyear = 2025\nmapping = "{mapping.name}"\n\n[source.sap]\nperiod = "{export.period}"\n',
+        encoding="utf-8",
+    )
+    run = siu(
+        "convert",
+        export.path,
+        "--config",
+        config,
+        "--out",
+        tmp_path / "out",
+        *[f"--{k}={v}" for k, v in export.read_options.items()],
+    )
     assert run.exit_code == 0, run.output
     assert "SIU440" in run.output and "Beløb afrundet til hele kroner" in run.output
     target = tmp_path / "out" / "SIU_101_2025_voksen.xlsx"

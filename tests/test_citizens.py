@@ -56,7 +56,17 @@ def report(siu, tmp_path: Path) -> tuple[dict, Path]:
     # two stays at the same time: § 108 all year and § 107 in May
     rows.append(f"1001601235;20.000,00;01.05.2025;31.05.2025;{SEL107};")
     src = write(tmp_path / "in.csv", rows)
-    run = siu("convert", src, *BASE, "--out", tmp_path / "ud", "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx")
+    run = siu(
+        "convert",
+        src,
+        *BASE,
+        "--out",
+        tmp_path / "ud",
+        "--report-json",
+        tmp_path / "r.json",
+        "--report-xlsx",
+        tmp_path / "r.xlsx",
+    )
     assert run.exit_code == 0, run.output
     return json.loads((tmp_path / "r.json").read_text(encoding="utf-8")), tmp_path
 
@@ -66,8 +76,12 @@ def test_the_view_holds_annualised_figures_and_flags(report) -> None:
     rows = {(r["citizen"], r["paragraph"]): r for r in data["citizens"]}
     extreme = rows[("020270-xxxx", "SEL108")]
     assert extreme["flags"] == ["SIU420"] and extreme["annualised"] == "4800000.00" and extreme["days"] == 365
-    assert rows[("150372-xxxx", "SEL107")]["flags"] == ["SIU402"] and rows[("150372-xxxx", "SEL107")]["annualised"] is None
-    assert rows[("100160-xxxx", "SEL108")]["flags"] == ["overlap"] and rows[("100160-xxxx", "SEL107")]["flags"] == ["overlap"]
+    assert (
+        rows[("150372-xxxx", "SEL107")]["flags"] == ["SIU402"] and rows[("150372-xxxx", "SEL107")]["annualised"] is None
+    )
+    assert rows[("100160-xxxx", "SEL108")]["flags"] == ["overlap"] and rows[("100160-xxxx", "SEL107")]["flags"] == [
+        "overlap"
+    ]
     assert rows[("110160-xxxx", "SEL108")]["flags"] == []
     assert rows[("100160-xxxx", "SEL107")]["annualised"] == f"{20000 * 365 / 31:.2f}"
     assert rows[("100160-xxxx", "SEL108")]["days_covered"] == 365 and rows[("100160-xxxx", "SEL108")]["lines"] == 12
@@ -90,8 +104,18 @@ def test_the_view_is_a_sheet_in_the_workbook(report) -> None:
 
 
 def test_anonymised_lines_have_no_annualised_figure(siu, demo_dir: Path, tmp_path: Path) -> None:
-    run = siu("convert", "--source", "opus", demo_dir / "opus-udtraek-2025.csv", "--config", demo_dir / "siu.toml",
-              "--out", tmp_path / "ud", "--report-json", tmp_path / "r.json")
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        demo_dir / "opus-udtraek-2025.csv",
+        "--config",
+        demo_dir / "siu.toml",
+        "--out",
+        tmp_path / "ud",
+        "--report-json",
+        tmp_path / "r.json",
+    )
     assert run.exit_code == 0, run.output
     rows = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["citizens"]
     anonymous = [r for r in rows if r["anonymised"]]
@@ -116,7 +140,9 @@ def test_a_whole_year_gets_no_warning_and_a_yearly_insurance_does_not_fill_the_g
     src = write(tmp_path / "in.csv", year_of_months("0101601235", "40.000,00"))
     run = siu("validate", src, *BASE)
     assert "SIU430" not in run.stdout
-    rows = year_of_months("0101601235", "40.000,00", months=range(1, 4)) + [f"0101601235;3.600,00;01.01.2025;31.12.2025;{SEL108};forsikring"]
+    rows = year_of_months("0101601235", "40.000,00", months=range(1, 4)) + [
+        f"0101601235;3.600,00;01.01.2025;31.12.2025;{SEL108};forsikring"
+    ]
     run = siu("validate", write(tmp_path / "in2.csv", rows), *BASE, "--lang", "en")
     out = " ".join(run.stdout.split())
     assert "cover only 3 of the 12 months" in out and "April–December" in out

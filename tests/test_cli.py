@@ -39,7 +39,9 @@ def test_english_report(siu, demo_dir):
 
 
 def test_unknown_source_lists_the_available_ones(siu, demo_dir):
-    run = siu("convert", "--source", "nosuch", str(demo_dir / "opus-udtraek-2025.csv"), "--kommune", "101", "--year", "2025")
+    run = siu(
+        "convert", "--source", "nosuch", str(demo_dir / "opus-udtraek-2025.csv"), "--kommune", "101", "--year", "2025"
+    )
     assert run.exit_code == 2
     assert "Ukendt kilde 'nosuch'" in run.output
     for name in ("opus", "sap", "excel", "csv"):
@@ -78,7 +80,16 @@ def test_errors_exit_1_and_write_no_delivery(siu, demo_dir, tmp_path):
     # remove the end date of the first posting: SIU111 is an error
     text = text.replace("01.01.2025;31.01.2025;Bakkehuset jan 2025", "01.01.2025;;Bakkehuset jan 2025", 1)
     broken.write_bytes(text.encode("cp1252"))
-    run = siu("convert", "--source", "opus", str(broken), "--config", str(demo_dir / "siu.toml"), "--out", str(tmp_path / "out"))
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        str(broken),
+        "--config",
+        str(demo_dir / "siu.toml"),
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert run.exit_code == 1, run.output
     assert "SIU111" in run.stdout
     assert "IKKE KLAR" in run.stdout

@@ -83,12 +83,26 @@ def test_init_fill_as_documented_then_convert_without_unmapped_postings(siu, dem
     assert len(filled.rules) == 5 and not filled.overlaps and not filled.shadowed
 
     config = str(demo_dir / "siu.toml")
-    run = siu("convert", "--source", "opus", demo_input(demo_dir), "--config", config, "--mapping", "filled.toml", "--out", "ours")
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        demo_input(demo_dir),
+        "--config",
+        config,
+        "--mapping",
+        "filled.toml",
+        "--out",
+        "ours",
+    )
     assert run.exit_code == 0, run.output
     assert "SIU201" not in run.output and "SIU121" not in run.output
     reference = siu("convert", "--source", "opus", demo_input(demo_dir), "--config", config, "--out", "demo")
     assert reference.exit_code == 0, reference.output
-    ours, theirs = records(tmp_path / "ours" / "SIU_101_2025_voksen.xml"), records(tmp_path / "demo" / "SIU_101_2025_voksen.xml")
+    ours, theirs = (
+        records(tmp_path / "ours" / "SIU_101_2025_voksen.xml"),
+        records(tmp_path / "demo" / "SIU_101_2025_voksen.xml"),
+    )
     assert len(ours) == 19 and ours == theirs
 
     run = siu("mapping", "check", "--source", "opus", demo_input(demo_dir), "--mapping", "filled.toml")
@@ -143,7 +157,9 @@ paragraph = "SEL110"
 
 
 def test_init_lists_only_what_an_existing_mapping_lacks(siu, demo_dir, tmp_path):
-    run = siu("mapping", "init", "-s", "opus", demo_input(demo_dir), "-m", str(demo_dir / "mapping.toml"), "-o", "new.toml")
+    run = siu(
+        "mapping", "init", "-s", "opus", demo_input(demo_dir), "-m", str(demo_dir / "mapping.toml"), "-o", "new.toml"
+    )
     assert run.exit_code == 0
     assert "Alle posteringer er dækket" in run.output
     assert not (tmp_path / "new.toml").exists()
@@ -204,7 +220,11 @@ def test_csv_starter_loads_empty_and_converts_once_filled(siu, demo_dir, tmp_pat
     raw = (tmp_path / "mapping.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert [(r["psp"] or r["cost_centre"], r["postings"], r["total"]) for r in rows][0] == ("XG-5385010001-0001", "6", "127.500,00")
+    assert [(r["psp"] or r["cost_centre"], r["postings"], r["total"]) for r in rows][0] == (
+        "XG-5385010001-0001",
+        "6",
+        "127.500,00",
+    )
     by_condition = {condition(r): r for r in docs_example()}
     for row in rows:
         rule = by_condition[condition({k: v for k, v in row.items() if v})]
@@ -214,6 +234,17 @@ def test_csv_starter_loads_empty_and_converts_once_filled(siu, demo_dir, tmp_pat
     writer.writeheader()
     writer.writerows(rows)
     (tmp_path / "filled.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    run = siu("convert", "-s", "opus", demo_input(demo_dir), "--config", str(demo_dir / "siu.toml"), "-m", "filled.csv", "--out", "out")
+    run = siu(
+        "convert",
+        "-s",
+        "opus",
+        demo_input(demo_dir),
+        "--config",
+        str(demo_dir / "siu.toml"),
+        "-m",
+        "filled.csv",
+        "--out",
+        "out",
+    )
     assert run.exit_code == 0, run.output
     assert "SIU201" not in run.output

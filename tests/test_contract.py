@@ -13,12 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
+
 import siu_csv
 import siu_excel
 import siu_opus
 import siu_sap
-from openpyxl import Workbook
-
 from siu.adapters import ReadOptions
 from siu.testing import AdapterContract, ContractFailure, Sample, check_conserves, check_registers, check_unreadable
 
@@ -69,10 +69,29 @@ class TestOpusContract(AdapterContract):
 
     def make_samples(self, folder: Path) -> list[Sample]:
         rows = lines(1)
-        header = ["Bilagsnr", "Bogføringsdato", "PSP-element", "Artskonto", "CPR-nr", "Beløb", "Periode fra", "Periode til", "Tekst"]
+        header = [
+            "Bilagsnr",
+            "Bogføringsdato",
+            "PSP-element",
+            "Artskonto",
+            "CPR-nr",
+            "Beløb",
+            "Periode fra",
+            "Periode til",
+            "Tekst",
+        ]
         cells = [
-            [r["document"], f"{r['end']:%d.%m.%Y}", "XG-5385010001-0001", "40110000", r["cpr"], danish(r["amount"]),  # type: ignore[arg-type]
-             f"{r['start']:%d.%m.%Y}", f"{r['end']:%d.%m.%Y}", r["text"]]
+            [
+                r["document"],
+                f"{r['end']:%d.%m.%Y}",
+                "XG-5385010001-0001",
+                "40110000",
+                r["cpr"],
+                danish(r["amount"]),  # type: ignore[arg-type]
+                f"{r['start']:%d.%m.%Y}",
+                f"{r['end']:%d.%m.%Y}",
+                r["text"],
+            ]
             for r in rows
         ]
         cells.insert(5, [""] * len(header))  # a blank line: skipped and counted
@@ -89,8 +108,15 @@ class TestSapContract(AdapterContract):
         rows = lines(2)
         header = ["BELNR", "BUDAT", "HKONT", "ZUONR", "DMBTR", "SHKZG", "SGTXT"]
         cells = [
-            [r["document"], f"{r['end']:%Y%m%d}", "538501001", r["cpr"], danish(abs(r["amount"])),  # type: ignore[arg-type]
-             "S" if r["amount"] >= 0 else "H", r["text"]]  # type: ignore[operator]
+            [
+                r["document"],
+                f"{r['end']:%Y%m%d}",
+                "538501001",
+                r["cpr"],
+                danish(abs(r["amount"])),  # type: ignore[arg-type]
+                "S" if r["amount"] >= 0 else "H",
+                r["text"],
+            ]  # type: ignore[operator]
             for r in rows
         ]
         path = write_csv(folder / "fbl3n.txt", header, cells, encoding="utf-8")  # type: ignore[arg-type]
@@ -107,7 +133,14 @@ class TestCsvContract(AdapterContract):
         rows = lines(3)
         header = ["Personnummer", "Beløb", "Kontostreng", "Fra", "Til", "Tekst"]
         cells = [
-            [r["cpr"], danish(r["amount"]), "5.38.50.1.001.4.0", f"{r['start']:%Y-%m-%d}", f"{r['end']:%Y-%m-%d}", r["text"]]  # type: ignore[arg-type]
+            [
+                r["cpr"],
+                danish(r["amount"]),
+                "5.38.50.1.001.4.0",
+                f"{r['start']:%Y-%m-%d}",
+                f"{r['end']:%Y-%m-%d}",
+                r["text"],
+            ]  # type: ignore[arg-type]
             for r in rows
         ]
         path = write_csv(folder / "eget-udtraek.csv", header, cells, encoding="utf-8-sig")  # type: ignore[arg-type]
@@ -126,7 +159,9 @@ class TestExcelContract(AdapterContract):
         ws.title = "Indberetning"
         ws.append(["PsrID", "KONTOSTRENG", "Paragraf", "Beløb", "Startdato", "Slutdato"])
         for r in rows:
-            ws.append([str(r["cpr"]).replace("-", ""), "53850100140", "SEL108", float(r["amount"]), r["start"], r["end"]])  # type: ignore[arg-type]
+            ws.append(
+                [str(r["cpr"]).replace("-", ""), "53850100140", "SEL108", float(r["amount"]), r["start"], r["end"]]
+            )  # type: ignore[arg-type]
         path = folder / "skabelon.xlsx"
         wb.save(path)
         return [Sample(path, total=total(rows), postings=len(rows))]

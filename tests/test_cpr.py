@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from siu.base import cpr
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -91,7 +93,9 @@ def test_fictitious_forms():
     assert cpr.fictitious(None, "M", "8888", "7777", "000000") == "0000007777"
 
 
-@given(st.dates(min_value=dt.date(1858, 1, 1), max_value=dt.date(2057, 12, 31)), st.integers(0, 999), st.sampled_from("FM"))
+@given(
+    st.dates(min_value=dt.date(1858, 1, 1), max_value=dt.date(2057, 12, 31)), st.integers(0, 999), st.sampled_from("FM")
+)
 def test_birth_date_round_trip_and_fictitious_form(born, serial, sex):
     year = born.year
     if year < 1900:

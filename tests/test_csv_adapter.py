@@ -19,7 +19,14 @@ from siu_opus import OpusSource
 
 EXAMPLE = Path(__file__).parents[1] / "docs" / "examples" / "csv-regneark"
 EPOCH = "1768435200"  # the creation time the example's expected delivery carries (README.md)
-COLUMNS = {"cpr": "Personnummer", "kontostreng": "Konto", "start": "Ophold fra", "end": "Ophold til", "amount": "Beløb kr.", "text": "Bemærkning"}
+COLUMNS = {
+    "cpr": "Personnummer",
+    "kontostreng": "Konto",
+    "start": "Ophold fra",
+    "end": "Ophold til",
+    "amount": "Beløb kr.",
+    "text": "Bemærkning",
+}
 
 
 def _read(path: Path, columns: dict | str | None, **options) -> tuple[list[Posting], list[Finding], ReadInfo]:
@@ -36,8 +43,19 @@ def _read(path: Path, columns: dict | str | None, **options) -> tuple[list[Posti
 
 
 def _example_args(tmp_path: Path, *extra: str) -> list[str]:
-    return ["convert", "--source", "csv", str(EXAMPLE / "opholdsliste.csv"), "--columns", str(EXAMPLE / "kolonner.toml"),
-            "--config", str(EXAMPLE / "siu.toml"), "--out", str(tmp_path / "ud"), *extra]
+    return [
+        "convert",
+        "--source",
+        "csv",
+        str(EXAMPLE / "opholdsliste.csv"),
+        "--columns",
+        str(EXAMPLE / "kolonner.toml"),
+        "--config",
+        str(EXAMPLE / "siu.toml"),
+        "--out",
+        str(tmp_path / "ud"),
+        *extra,
+    ]
 
 
 def test_worked_example_gives_the_expected_delivery(siu, tmp_path, monkeypatch):
@@ -56,14 +74,18 @@ def test_worked_example_map_in_siu_toml_and_as_xlsx_gives_the_same_delivery(siu,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     config = tmp_path / "siu.toml"
     config.write_text(
-        (EXAMPLE / "siu.toml").read_text(encoding="utf-8") + "\n[source.csv.columns]\n" + "".join(f'{k} = "{v}"\n' for k, v in COLUMNS.items()),
+        (EXAMPLE / "siu.toml").read_text(encoding="utf-8")
+        + "\n[source.csv.columns]\n"
+        + "".join(f'{k} = "{v}"\n' for k, v in COLUMNS.items()),
         encoding="utf-8",
     )
     workbook = tmp_path / "opholdsliste.xlsx"
     _example_as_xlsx(workbook)
     run = siu("convert", "--source", "csv", str(workbook), "--config", str(config), "--out", str(tmp_path / "ud"))
     assert run.exit_code == 0, run.output
-    assert (tmp_path / "ud" / "SIU_101_2025_voksen.xml").read_bytes() == (EXAMPLE / "forventet" / "SIU_101_2025_voksen.xml").read_bytes()
+    assert (tmp_path / "ud" / "SIU_101_2025_voksen.xml").read_bytes() == (
+        EXAMPLE / "forventet" / "SIU_101_2025_voksen.xml"
+    ).read_bytes()
 
 
 def _example_as_xlsx(path: Path) -> None:
@@ -100,7 +122,13 @@ def test_only_mapped_columns_are_read(tmp_path):
     postings, findings, _ = _read(path, {"cpr": "CPR-nr", "amount": "Kroner", "start": "Fra", "end": "Til"})
     assert findings == []
     [p] = postings
-    assert (p.cpr, p.amount, p.start, p.end, p.text) == ("0101601235", Decimal("10.00"), dt.date(2025, 1, 1), dt.date(2025, 1, 31), None)
+    assert (p.cpr, p.amount, p.start, p.end, p.text) == (
+        "0101601235",
+        Decimal("10.00"),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 31),
+        None,
+    )
     assert p.columns["amount"] == "Kroner", "findings point at the user's own header"
 
 
@@ -149,11 +177,15 @@ def test_column_map_fields_are_what_the_reader_fills():
 
 def test_columns_file_errors_are_usage_errors(siu, tmp_path):
     sheet = _sheet(tmp_path, "CPR;Beløb\n0101601235;5\n")
-    run = siu("validate", "--source", "csv", str(sheet), "--columns", str(tmp_path / "nope.toml"), "-k", "101", "-y", "2025")
+    run = siu(
+        "validate", "--source", "csv", str(sheet), "--columns", str(tmp_path / "nope.toml"), "-k", "101", "-y", "2025"
+    )
     assert run.exit_code == 2 and "Kolonnekortet findes ikke" in run.output
     bad = tmp_path / "bad.toml"
     bad.write_text('cpr = "CPR"\n', encoding="utf-8")
-    run = siu("validate", "--source", "csv", str(sheet), "--columns", str(bad), "-k", "101", "-y", "2025", "--lang", "en")
+    run = siu(
+        "validate", "--source", "csv", str(sheet), "--columns", str(bad), "-k", "101", "-y", "2025", "--lang", "en"
+    )
     assert run.exit_code == 2 and "[columns]" in run.output
     assert run.exception is None
     run = siu("validate", "--source", "opus", str(sheet), "--columns", str(bad), "-k", "101", "-y", "2025")
@@ -161,7 +193,11 @@ def test_columns_file_errors_are_usage_errors(siu, tmp_path):
 
 
 def test_the_generic_adapter_never_wins_detection(tmp_path):
-    opus_like = _sheet(tmp_path, "Bilagsnr;PSP-element;Artskonto;CPR-nr;Beløb;Periode fra;Periode til\n1;XG-1;40110000;0101601235;5;01.01.2025;31.01.2025\n")
+    opus_like = _sheet(
+        tmp_path,
+        "Bilagsnr;PSP-element;Artskonto;CPR-nr;Beløb;Periode fra;Periode "
+        "til\n1;XG-1;40110000;0101601235;5;01.01.2025;31.01.2025\n",
+    )
     assert CsvSource().sniff(opus_like).confidence <= MAX_SNIFF < OpusSource().sniff(opus_like).confidence
 
 
@@ -189,7 +225,13 @@ _row = st.tuples(
 def test_any_column_order_and_danish_formats_read_back(tmp_path_factory, rows, order):
     lines = [";".join(order)]
     for cpr, amount, style, day, fmt in rows:
-        values = {"Navn": "x", "CPR": cpr, "Udgift": _danish(amount, style), "Fra": day.strftime(fmt), "Til": day.strftime("%d.%m.%Y")}
+        values = {
+            "Navn": "x",
+            "CPR": cpr,
+            "Udgift": _danish(amount, style),
+            "Fra": day.strftime(fmt),
+            "Til": day.strftime("%d.%m.%Y"),
+        }
         lines.append(";".join(values[h] for h in order))
     path = tmp_path_factory.mktemp("csv") / "in.csv"
     path.write_text("\n".join(lines) + "\n", encoding="cp1252")
@@ -209,7 +251,9 @@ def test_how_to_read_the_file_may_live_beside_the_map(tmp_path):
     path = tmp_path / "udtraek.txt"
     path.write_text("CPR|Beløb\n0101601235|1,234.50\n", encoding="cp1252")
     columns = {"cpr": "CPR", "amount": "Beløb"}
-    postings, findings, info = _read_settings(path, {"columns": columns, "delimiter": "|", "decimal": ".", "encoding": "cp1252"})
+    postings, findings, info = _read_settings(
+        path, {"columns": columns, "delimiter": "|", "decimal": ".", "encoding": "cp1252"}
+    )
     assert findings == [] and postings[0].amount == Decimal("1234.50")
     assert info.details["delimiter"].startswith("|") and info.details["encoding"].startswith("cp1252")
     postings, findings, _ = _read_settings(path, {"columns": columns, "delimiter": 5})

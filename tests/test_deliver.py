@@ -31,8 +31,16 @@ def config(tmp_path: Path, protocol: str, srv: Server, **extra: object) -> Path:
     from servers import USER
 
     settings = {
-        "protocol": protocol, "host": "127.0.0.1", "port": srv.port, "user": USER, "folder": "/", "secret_env": SECRET_ENV,
-        "attempts": 1, "backoff": 0.01, "timeout": 10, "archive": str(tmp_path / "arkiv"),
+        "protocol": protocol,
+        "host": "127.0.0.1",
+        "port": srv.port,
+        "user": USER,
+        "folder": "/",
+        "secret_env": SECRET_ENV,
+        "attempts": 1,
+        "backoff": 0.01,
+        "timeout": 10,
+        "archive": str(tmp_path / "arkiv"),
         ("ca_file" if protocol == "ftps" else "known_hosts"): str(srv.trust),
     }
     settings.update(extra)
@@ -76,7 +84,9 @@ def test_sidecar_holds_verdict_spec_hash_and_totals(delivery: Path) -> None:
 
 def test_no_sidecar_when_the_delivery_is_not_written(siu, tmp_path: Path) -> None:
     bad = tmp_path / "in.csv"
-    bad.write_text("CPR;Beløb;Kontostreng;Fra;Til\n0101601234;1.234,56;5.38.50.1.001.4.0;01.01.2025;\n", encoding="utf-8")
+    bad.write_text(
+        "CPR;Beløb;Kontostreng;Fra;Til\n0101601234;1.234,56;5.38.50.1.001.4.0;01.01.2025;\n", encoding="utf-8"
+    )
     run = siu("convert", "--source", "csv", bad, "--kommune", "101", "--year", "2025", "--out", tmp_path / "ud")
     assert run.exit_code == 1
     assert not list((tmp_path / "ud").glob("*.siu.json")) if (tmp_path / "ud").exists() else True
@@ -85,7 +95,9 @@ def test_no_sidecar_when_the_delivery_is_not_written(siu, tmp_path: Path) -> Non
 # --- clean uploads, receipts, history ----------------------------------------------------------
 
 
-def test_clean_upload_leaves_the_file_a_receipt_and_an_archive_entry(siu, tmp_path: Path, delivery: Path, server) -> None:
+def test_clean_upload_leaves_the_file_a_receipt_and_an_archive_entry(
+    siu, tmp_path: Path, delivery: Path, server
+) -> None:
     protocol, srv = server
     cfg = config(tmp_path, protocol, srv)
     run = siu("deliver", delivery, "--config", cfg)
@@ -95,9 +107,18 @@ def test_clean_upload_leaves_the_file_a_receipt_and_an_archive_entry(siu, tmp_pa
     receipt = json.loads((entry / "kvittering.json").read_text(encoding="utf-8"))
     assert receipt["sha256"] == dl.file_sha256(delivery)[1]
     assert receipt["channel"] == protocol and receipt["server"] == f"127.0.0.1:{srv.port}"
-    assert receipt["remote_path"] == f"/{delivery.name}" and receipt["verdict"] == "KLAR" and receipt["spec_version"] == "2025.1"
+    assert (
+        receipt["remote_path"] == f"/{delivery.name}"
+        and receipt["verdict"] == "KLAR"
+        and receipt["spec_version"] == "2025.1"
+    )
     assert receipt["paragraphs"]["SEL107"]["net"] == "94190.25"
-    assert {p.name for p in entry.iterdir()} >= {delivery.name, delivery.name + ".siu.json", "kvittering.json", "kvittering.txt"}
+    assert {p.name for p in entry.iterdir()} >= {
+        delivery.name,
+        delivery.name + ".siu.json",
+        "kvittering.json",
+        "kvittering.txt",
+    }
     text = (entry / "kvittering.txt").read_text(encoding="utf-8")
     assert "Kvittering for SIU-indberetning" in text and receipt["sha256"] in text and "SEL108" in text
     assert "SIU963" not in run.stderr and "er leveret til" in run.stdout
@@ -110,7 +131,9 @@ def test_clean_upload_leaves_the_file_a_receipt_and_an_archive_entry(siu, tmp_pa
     assert delivery.name in console.stdout and protocol in console.stdout
 
 
-def test_wrong_password_is_a_clear_error_and_nothing_is_sent(siu, tmp_path: Path, delivery: Path, server, monkeypatch) -> None:
+def test_wrong_password_is_a_clear_error_and_nothing_is_sent(
+    siu, tmp_path: Path, delivery: Path, server, monkeypatch
+) -> None:
     protocol, srv = server
     monkeypatch.setenv(SECRET_ENV, "forkert")
     run = siu("deliver", delivery, "--config", config(tmp_path, protocol, srv, attempts=3))
@@ -178,7 +201,11 @@ def test_sidecar_problems_are_refused(siu, tmp_path: Path, delivery: Path, chang
     else:
         sidecar.write_text(json.dumps({**data, "spec": {**data["spec"], "version": "2025.0"}}), encoding="utf-8")
     cfg = tmp_path / "siu.toml"
-    cfg.write_text('[delivery]\nprotocol = "sftp"\nhost = "127.0.0.1"\nport = 9\nuser = "x"\nsecret_env = "SIU_TEST_DELIVERY_SECRET"\n', encoding="utf-8")
+    cfg.write_text(
+        '[delivery]\nprotocol = "sftp"\nhost = "127.0.0.1"\nport = 9\nuser = "x"\nsecret_env = '
+        '"SIU_TEST_DELIVERY_SECRET"\n',
+        encoding="utf-8",
+    )
     run = siu("deliver", delivery, "--config", cfg)
     assert run.exit_code == 2 and code in run.stderr and "Traceback" not in run.output
 
@@ -189,8 +216,15 @@ def test_a_test_delivery_is_never_delivered(siu, tmp_path: Path, server) -> None
 
     protocol, srv = server
     run = siu(
-        "convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml",
-        "--test", "--out", tmp_path / "ud",
+        "convert",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--test",
+        "--out",
+        tmp_path / "ud",
     )
     assert run.exit_code == 0, run.output
     (test_file,) = (tmp_path / "ud").glob("TEST_*.xml")
@@ -210,13 +244,17 @@ def test_missing_channel_settings_and_secret(siu, tmp_path: Path, delivery: Path
     cfg.write_text("[delivery]\n", encoding="utf-8")
     run = siu("deliver", delivery, "--config", cfg)
     assert run.exit_code == 2 and "SIU955" in run.stderr and "user" in run.stderr
-    cfg.write_text('[delivery]\nhost = "127.0.0.1"\nuser = "x"\nsecret_env = "SIU_NOT_SET_ANYWHERE"\n', encoding="utf-8")
+    cfg.write_text(
+        '[delivery]\nhost = "127.0.0.1"\nuser = "x"\nsecret_env = "SIU_NOT_SET_ANYWHERE"\n', encoding="utf-8"
+    )
     monkeypatch.delenv("SIU_NOT_SET_ANYWHERE", raising=False)
     run = siu("deliver", delivery, "--config", cfg)
     assert run.exit_code == 2 and "SIU956" in run.stderr and "SIU_NOT_SET_ANYWHERE" in run.stderr
 
 
-def test_keyring_without_the_package_or_backend_is_a_clear_error(siu, tmp_path: Path, delivery: Path, monkeypatch) -> None:
+def test_keyring_without_the_package_or_backend_is_a_clear_error(
+    siu, tmp_path: Path, delivery: Path, monkeypatch
+) -> None:
     import sys
 
     monkeypatch.setitem(sys.modules, "keyring", None)  # as if not installed
@@ -275,7 +313,18 @@ class FlakyTransport:
 
 
 def _channel(**kw: object) -> dl.Channel:
-    base = dict(protocol="sftp", host="h", port=22, user="u", folder="/in", temp_suffix=".part", timeout=1, attempts=4, backoff=1.0, max_seconds=100.0)
+    base = dict(
+        protocol="sftp",
+        host="h",
+        port=22,
+        user="u",
+        folder="/in",
+        temp_suffix=".part",
+        timeout=1,
+        attempts=4,
+        backoff=1.0,
+        max_seconds=100.0,
+    )
     base.update(kw)
     return dl.Channel(**base)  # type: ignore[arg-type]
 
@@ -294,14 +343,23 @@ def test_backoff_doubles_and_is_bounded(tmp_path: Path) -> None:
     pauses.clear()
     fails = [9]
     with pytest.raises(dl.DeliveryError) as err:
-        dl.upload(local, _channel(attempts=3), "pw", opener=lambda ch, pw: FlakyTransport(store, fails), sleep=pauses.append)
+        dl.upload(
+            local, _channel(attempts=3), "pw", opener=lambda ch, pw: FlakyTransport(store, fails), sleep=pauses.append
+        )
     assert err.value.finding.code == "SIU959" and pauses == [1.0, 2.0]
     assert "/in/f.xml" not in store and "/in/f.xml.part" not in store
 
     clock = iter([0.0, 0.0, 50.0, 200.0])  # start; after try 1 (pause 40); after try 2 (pause 80 > 100 - 50)
     pauses.clear()
     with pytest.raises(dl.DeliveryError) as err:
-        dl.upload(local, _channel(attempts=10, backoff=40.0), "pw", opener=lambda ch, pw: FlakyTransport({}, fails), sleep=pauses.append, clock=lambda: next(clock))
+        dl.upload(
+            local,
+            _channel(attempts=10, backoff=40.0),
+            "pw",
+            opener=lambda ch, pw: FlakyTransport({}, fails),
+            sleep=pauses.append,
+            clock=lambda: next(clock),
+        )
     assert pauses == [40.0] and "2 attempts" in err.value.finding.message_en, "max_seconds bounds the retries"
 
 
@@ -328,14 +386,18 @@ def test_channel_defaults_come_from_the_spec_pack_and_are_provisional() -> None:
     ch = dl.channel(Settings.model_validate({"delivery": {"user": "kommune101"}}), pack)
     assert (ch.protocol, ch.host, ch.port, ch.folder) == ("sftp", "ftp.dst.dk", 22, "/siu/indberetning")
     assert ch.provisional and any("delivery:" in p for p in pack.provisional())
-    ch = dl.channel(Settings.model_validate({"delivery": {"user": "u", "protocol": "ftps", "host": "x", "folder": "/"}}), pack)
+    ch = dl.channel(
+        Settings.model_validate({"delivery": {"user": "u", "protocol": "ftps", "host": "x", "folder": "/"}}), pack
+    )
     assert (ch.port, ch.provisional) == (21, [])
 
 
 # --- siu convert against the archive ------------------------------------------------------------
 
 
-def test_convert_warns_when_the_new_full_load_drops_much_of_the_last(siu, tmp_path: Path, delivery: Path, server, demo_dir: Path) -> None:
+def test_convert_warns_when_the_new_full_load_drops_much_of_the_last(
+    siu, tmp_path: Path, delivery: Path, server, demo_dir: Path
+) -> None:
     protocol, srv = server
     cfg = config(tmp_path, protocol, srv)
     assert siu("deliver", delivery, "--config", cfg).exit_code == 0
@@ -344,7 +406,9 @@ def test_convert_warns_when_the_new_full_load_drops_much_of_the_last(siu, tmp_pa
     keep = [line for line in lines if "010160-1235" not in line and "150372-2468" not in line and ";Sum;" not in line]
     assert len(keep) < len(lines) - 4
     half.write_text("".join(keep), encoding="cp1252")
-    text = cfg.read_text(encoding="utf-8").replace('year = 2025\n', f'year = 2025\nmapping = "{demo_dir / "mapping.toml"}"\n')
+    text = cfg.read_text(encoding="utf-8").replace(
+        "year = 2025\n", f'year = 2025\nmapping = "{demo_dir / "mapping.toml"}"\n'
+    )
     cfg.write_text(text + '\n[anonymisation]\nplaceholders = ["0101010000"]\n', encoding="utf-8")
     run = siu("convert", "--source", "opus", half, "--config", cfg, "--out", tmp_path / "ny")
     assert run.exit_code == 0, run.output
@@ -427,7 +491,11 @@ def test_split_sidecars_hold_each_areas_own_figures(siu, tmp_path: Path) -> None
     from siu.specpack import BUILTIN_DIR
 
     columns = tmp_path / "kolonner.toml"
-    columns.write_text('[columns]\ncpr = "CPR"\namount = "Beløb"\nstart = "Fra"\nend = "Til"\nkontostreng = "Konto"\nparagraph = "Paragraf"\n', encoding="utf-8")
+    columns.write_text(
+        '[columns]\ncpr = "CPR"\namount = "Beløb"\nstart = "Fra"\nend = "Til"\nkontostreng = "Konto"\nparagraph = '
+        '"Paragraf"\n',
+        encoding="utf-8",
+    )
     paragraphs = (BUILTIN_DIR / "2026" / "paragraphs.csv").read_text(encoding="utf-8")
     child = next(line.split(",")[0] for line in paragraphs.splitlines()[1:] if ",boern," in line)
     rows = ["CPR;Beløb;Fra;Til;Konto;Paragraf"]
@@ -435,7 +503,21 @@ def test_split_sidecars_hold_each_areas_own_figures(siu, tmp_path: Path) -> None
     rows += [f"0202104228;500,00;01.{m:02d}.2026;28.{m:02d}.2026;5.28.21.1.001.4.0;{child}" for m in range(1, 4)]
     src = tmp_path / "in.csv"
     src.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    run = siu("convert", "--source", "csv", src, "--columns", columns, "--kommune", "101", "--year", "2026", "--split", "--out", tmp_path / "ud")
+    run = siu(
+        "convert",
+        "--source",
+        "csv",
+        src,
+        "--columns",
+        columns,
+        "--kommune",
+        "101",
+        "--year",
+        "2026",
+        "--split",
+        "--out",
+        tmp_path / "ud",
+    )
     assert run.exit_code == 0, run.output
     adult = json.loads((tmp_path / "ud" / "SIU_101_2026_voksen.xml.siu.json").read_text(encoding="utf-8"))
     child_side = json.loads((tmp_path / "ud" / "SIU_101_2026_boern.xml.siu.json").read_text(encoding="utf-8"))

@@ -50,7 +50,10 @@ def test_demo_delivery_conserves_the_input_amount(demo_run, demo_dir):
     lines = (demo_dir / "opus-udtraek-2025.csv").read_text(encoding="cp1252").splitlines()
     header = lines[0].split(";")
     cpr, amount = header.index("CPR-nr"), header.index("Beløb")
-    expected = sum((parse_amount(c[amount]) for c in (line.split(";") for line in lines[1:]) if len(c) > cpr and c[cpr]), Decimal(0))
+    expected = sum(
+        (parse_amount(c[amount]) for c in (line.split(";") for line in lines[1:]) if len(c) > cpr and c[cpr]),
+        Decimal(0),
+    )
     written = sum((Decimal(e.text) for e in etree.parse(str(delivery)).iter("{*}Beloeb")), Decimal(0))
     assert written == expected
 

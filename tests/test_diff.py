@@ -45,19 +45,35 @@ def test_diff_reports_every_kind_of_change(tmp_path: Path) -> None:
     assert (data["old"]["lines"], data["new"]["lines"]) == (19, 19)
     assert data["citizens"]["added"] == 1 and data["citizens"]["removed"] == 1
     assert data["citizens"]["added_sample"] == ["050580-xxxx"] and data["citizens"]["removed_sample"] == ["020295-xxxx"]
-    assert {k: data["lines"][k] for k in ("added", "removed", "changed", "unchanged")} == {"added": 1, "removed": 1, "changed": 3, "unchanged": 15}
+    assert {k: data["lines"][k] for k in ("added", "removed", "changed", "unchanged")} == {
+        "added": 1,
+        "removed": 1,
+        "changed": 3,
+        "unchanged": 15,
+    }
     changed = data["lines"]["samples"]["changed"][0]
-    assert changed["citizen"] == "010160-xxxx" and (changed["old_amount"], changed["new_amount"]) == ("42500.00", "52500.00")
+    assert changed["citizen"] == "010160-xxxx" and (changed["old_amount"], changed["new_amount"]) == (
+        "42500.00",
+        "52500.00",
+    )
     par = {p["paragraph"]: p for p in data["paragraphs"]}
     assert par["SEL108"]["change_net"] == "30000.00"
     assert par["SEL110"]["change_net"] == f"{Decimal('30000') - Decimal('4650'):.2f}"
     fn = {f["function"]: f for f in data["functions"]}
-    assert fn["5.38.45"]["old"] is None and fn["5.38.45"]["new"]["net"] == "30000.00", "a function only in the new delivery"
+    assert fn["5.38.45"]["old"] is None and fn["5.38.45"]["new"]["net"] == "30000.00", (
+        "a function only in the new delivery"
+    )
     top = data["annualised"]
     # new citizen 30,000 over 31 days; 10,000 more a month over 90 days; removed 4,650 over 16 days
-    assert [(r["citizen"], r["paragraph"]) for r in top] == [("050580-xxxx", "SEL110"), ("010160-xxxx", "SEL108"), ("020295-xxxx", "SEL110")]
+    assert [(r["citizen"], r["paragraph"]) for r in top] == [
+        ("050580-xxxx", "SEL110"),
+        ("010160-xxxx", "SEL108"),
+        ("020295-xxxx", "SEL110"),
+    ]
     assert top[0]["old"] is None and top[0]["change"] == f"{30000 * 365 / 31:.2f}"
-    assert top[1]["change"] == f"{30000 * 365 / 90:.2f}", "annualised: expenditure × 365 / days from first start to last end"
+    assert top[1]["change"] == f"{30000 * 365 / 90:.2f}", (
+        "annualised: expenditure × 365 / days from first start to last end"
+    )
     assert top[2]["new"] is None and top[2]["change"] == f"{-4650 * 365 / 16:.2f}"
     assert all(r["change"] != "0.00" for r in top), "unchanged citizens are not listed"
     assert "0101601235" not in json.dumps(data), "CPR numbers only masked"
@@ -92,11 +108,21 @@ def test_xml_and_xlsx_of_one_delivery_have_no_differences(siu, tmp_path: Path) -
 
 def test_years_must_be_the_same_or_consecutive(siu, tmp_path: Path) -> None:
     far = tmp_path / "far.xml"
-    far.write_text(GOLDEN.read_text(encoding="utf-8").replace("<Regnskabsaar>2025</Regnskabsaar>", "<Regnskabsaar>2023</Regnskabsaar>"), encoding="utf-8")
+    far.write_text(
+        GOLDEN.read_text(encoding="utf-8").replace(
+            "<Regnskabsaar>2025</Regnskabsaar>", "<Regnskabsaar>2023</Regnskabsaar>"
+        ),
+        encoding="utf-8",
+    )
     run = siu("diff", far, GOLDEN)
     assert run.exit_code == 2 and "SIU971" in run.stderr and "2023" in run.stderr
     near = tmp_path / "near.xml"
-    near.write_text(GOLDEN.read_text(encoding="utf-8").replace("<Regnskabsaar>2025</Regnskabsaar>", "<Regnskabsaar>2024</Regnskabsaar>"), encoding="utf-8")
+    near.write_text(
+        GOLDEN.read_text(encoding="utf-8").replace(
+            "<Regnskabsaar>2025</Regnskabsaar>", "<Regnskabsaar>2024</Regnskabsaar>"
+        ),
+        encoding="utf-8",
+    )
     assert siu("diff", near, GOLDEN).exit_code == 0
 
 
@@ -125,12 +151,28 @@ _lines = st.lists(
 @given(_lines)
 def test_a_delivery_compared_with_itself_has_no_changes(tmp_path: Path, lines: list) -> None:
     spec = SpecPack.load(BUILTIN_DIR / "2025")
-    header = DeliveryHeader(kommune="101", year=2025, area="voksen", spec_version=spec.version, created=dt.datetime(2026, 1, 1), totals=Totals())
+    header = DeliveryHeader(
+        kommune="101",
+        year=2025,
+        area="voksen",
+        spec_version=spec.version,
+        created=dt.datetime(2026, 1, 1),
+        totals=Totals(),
+    )
     records = []
     for psr, paragraph, amount, offset, length in lines:
         start = dt.date(2025, 1, 1) + dt.timedelta(days=offset)
-        records.append(new_record(psr_id=psr, kontostreng="53850100140", paragraph=paragraph, area="voksen", amount=amount, start=start,
-                                  end=start + dt.timedelta(days=length)))
+        records.append(
+            new_record(
+                psr_id=psr,
+                kontostreng="53850100140",
+                paragraph=paragraph,
+                area="voksen",
+                amount=amount,
+                start=start,
+                end=start + dt.timedelta(days=length),
+            )
+        )
     path = tmp_path / "same.xml"
     with path.open("wb") as fh:
         XmlWriter().write(records, header, spec, fh)
@@ -143,7 +185,7 @@ def test_a_delivery_compared_with_itself_has_no_changes(tmp_path: Path, lines: l
     assert Decimal(data["new"]["net"]) == total
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_amount_text_is_read_as_exact_ore(amount: Decimal) -> None:
     from siu.deliver.diff import _cents
 

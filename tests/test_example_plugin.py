@@ -47,7 +47,12 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     target_site = Path(
-        subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     )
     parents = [p for p in [*site.getsitepackages(), site.getusersitepackages()] if Path(p).is_dir()]
     lines = [f"import site; site.addsitedir({p!r})" for p in parents]
@@ -62,7 +67,17 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     except ImportError:  # pragma: no cover - then pip fetches hatchling from the index itself
         isolation = []
     done = subprocess.run(
-        [python, "-m", "pip", "install", "--no-deps", *isolation, "--disable-pip-version-check", "--quiet", str(source)],
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            *isolation,
+            "--disable-pip-version-check",
+            "--quiet",
+            str(source),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -74,7 +89,9 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SIU_DISABLE_PLUGINS", "SIU_TRACE_PLUGINS")}
-    return subprocess.run([python, *args], cwd=cwd, env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [python, *args], cwd=cwd, env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_installed_example_is_listed_by_siu_plugins(fresh_env, tmp_path):
@@ -82,15 +99,30 @@ def test_the_installed_example_is_listed_by_siu_plugins(fresh_env, tmp_path):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     prisme = next(p for p in data["plugins"] if p["name"] == "prisme")
-    assert (prisme["package"], prisme["version"], prisme["kind"], prisme["api"]) == ("siu-prisme", "0.1.0", "installed", "1")
+    assert (prisme["package"], prisme["version"], prisme["kind"], prisme["api"]) == (
+        "siu-prisme",
+        "0.1.0",
+        "installed",
+        "1",
+    )
     assert prisme["sources"] == ["prisme"] and prisme["hooks"] == ["register_sources"]
     assert data["problems"] == []
 
 
 def test_the_example_converts_its_sample_end_to_end(fresh_env, tmp_path):
     done = run(
-        fresh_env, "-m", "siu", "convert", "--source", "prisme", str(SAMPLE), "--config", str(EXAMPLE / "samples" / "siu.toml"),
-        "--out", str(tmp_path / "out"), cwd=tmp_path,
+        fresh_env,
+        "-m",
+        "siu",
+        "convert",
+        "--source",
+        "prisme",
+        str(SAMPLE),
+        "--config",
+        str(EXAMPLE / "samples" / "siu.toml"),
+        "--out",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "KLAR — men formatet er foreløbigt" in done.stdout
@@ -104,7 +136,18 @@ def test_the_example_converts_its_sample_end_to_end(fresh_env, tmp_path):
 
 
 def test_the_examples_own_tests_pass_against_the_installed_package(fresh_env, tmp_path):
-    done = run(fresh_env, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(EXAMPLE), str(EXAMPLE / "tests"), cwd=tmp_path)
+    done = run(
+        fresh_env,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(EXAMPLE),
+        str(EXAMPLE / "tests"),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     passed = re.search(r"(\d+) passed", done.stdout)
     assert passed and int(passed.group(1)) >= 10 and "failed" not in done.stdout, done.stdout

@@ -28,13 +28,13 @@ from siu.adapters import ReadInfo, ReadOptions
 from siu.models import DeliveryHeader, Finding, Location, Posting, Record, Totals
 from siu.specpack import BUILTIN_DIR, SpecPack, builtin_pack_dirs
 from siu.tables import sheet_names
-from siu_excel.reader import ExcelTemplateSource, builtin_templates, template_aliases
 from siu.xlsx_cells import text_cell
+from siu_excel.reader import ExcelTemplateSource, builtin_templates, template_aliases
 from siu_excel.writer import ExcelTemplateWriter, last_row, template_problems
 
 GOLDEN = Path(__file__).parent / "golden" / "excel"
 EPOCH = "1768435200"  # 2026-01-15T00:00:00Z: the creation time every golden delivery carries
-FORMULA_LIKE = ("=SUM(A1:A9)", "+4512345678", "-5", "@cmd", "=HYPERLINK(\"http://x\")")
+FORMULA_LIKE = ("=SUM(A1:A9)", "+4512345678", "-5", "@cmd", '=HYPERLINK("http://x")')
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +43,20 @@ def spec() -> SpecPack:
 
 
 def _header(spec: SpecPack) -> DeliveryHeader:
-    return DeliveryHeader(kommune="101", year=2025, area="voksen", spec_version=spec.version, created=dt.datetime(2026, 1, 15), totals=Totals())
+    return DeliveryHeader(
+        kommune="101",
+        year=2025,
+        area="voksen",
+        spec_version=spec.version,
+        created=dt.datetime(2026, 1, 15),
+        totals=Totals(),
+    )
 
 
 def _record(psr: str, konto: str, paragraph: str, amount: Decimal, start: dt.date, end: dt.date) -> Record:
-    return Record(psr_id=psr, kontostreng=konto, paragraph=paragraph, area="voksen", amount=amount, start=start, end=end)
+    return Record(
+        psr_id=psr, kontostreng=konto, paragraph=paragraph, area="voksen", amount=amount, start=start, end=end
+    )
 
 
 def _write(path: Path, records: list[Record], spec: SpecPack) -> Path:
@@ -67,7 +76,10 @@ def _xml_lines(path: Path) -> list[list[str]]:
     tree = etree.parse(str(path))
     ns = {"s": tree.getroot().nsmap[None]}
     fields = ("PsrID", "KONTOSTRENG", "Paragraf", "Beloeb", "StartDato", "SlutDato")
-    return [[line.findtext(f"s:{f}", namespaces=ns) for f in fields] for line in tree.getroot().iterfind(".//s:Udgiftslinje", ns)]
+    return [
+        [line.findtext(f"s:{f}", namespaces=ns) for f in fields]
+        for line in tree.getroot().iterfind(".//s:Udgiftslinje", ns)
+    ]
 
 
 # --- the writer ------------------------------------------------------------------------------
@@ -88,7 +100,9 @@ def test_text_cells_are_strings_never_formulas():
 def test_written_template_has_types_formats_and_no_formula(tmp_path, spec):
     records = [
         _record("0101601235", "53850100140", "SEL108", Decimal("42500.00"), dt.date(2025, 1, 1), dt.date(2025, 1, 31)),
-        _record("0512809998", "03842100140", FORMULA_LIKE[0], Decimal("-1234.56"), dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
+        _record(
+            "0512809998", "03842100140", FORMULA_LIKE[0], Decimal("-1234.56"), dt.date(2025, 2, 1), dt.date(2025, 2, 28)
+        ),
     ]
     path = _write(tmp_path / "t.xlsx", records, spec)
     with zipfile.ZipFile(path) as zf:
@@ -122,7 +136,10 @@ def test_template_problems_name_unknown_fields_and_types(spec):
 
 
 def _three_lines(tmp_path: Path, spec: SpecPack) -> Path:
-    records = [_record("0101601235", "53850100140", "SEL108", Decimal(i), dt.date(2025, 1, 1), dt.date(2025, 1, 31)) for i in range(3)]
+    records = [
+        _record("0101601235", "53850100140", "SEL108", Decimal(i), dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+        for i in range(3)
+    ]
     return _write(tmp_path / "x.xlsx", records, spec)
 
 
@@ -162,14 +179,20 @@ def _hand_filled(path: Path, *, wrong_dimension: bool = False) -> Path:
     ws.append(["Indberetning af individhenførbare udgifter 2025"])
     ws.append([])
     ws.append(["PsrID", "KONTOSTRENG", "Paragraf", "Beløb", "Startdato", "Slutdato"])
-    ws.append(["0101601235", "53850100140", "SEL108", 42500, dt.datetime(2025, 1, 1), dt.datetime(2025, 1, 31)])  # row 4
+    ws.append(
+        ["0101601235", "53850100140", "SEL108", 42500, dt.datetime(2025, 1, 1), dt.datetime(2025, 1, 31)]
+    )  # row 4
     ws.append([])  # row 5
     ws.append([101601235, 53850100140, "SEL108", "1.234,56", "01.02.2025", "2025-02-28"])  # row 6
     ws.append(["150372-2468", "5.38.52.1.001.4.0", "SEL107", -99.5, 45717, dt.date(2025, 3, 31)])  # row 7
     ws.append(["2308911116", "53852100140", "SEL107", "tolv kroner", "01.04.2025", "30.04.2025"])  # row 8
     wb.save(path)
     if wrong_dimension:  # what some tools write: a <dimension> far smaller than the data
-        _rewrite_sheet(path, "xl/worksheets/sheet2.xml", lambda xml: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:B2"/>', xml))
+        _rewrite_sheet(
+            path,
+            "xl/worksheets/sheet2.xml",
+            lambda xml: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:B2"/>', xml),
+        )
     return path
 
 
@@ -193,15 +216,26 @@ def test_reader_reads_a_hand_filled_template_with_excel_row_numbers(tmp_path, wr
     assert info.details["sheet"] == "Indberetning" and info.details["header_row"] == "3"
     assert [p.location.row for p in postings] == [4, 6, 7]
     first, second, third = postings
-    assert (first.cpr, first.dims["kontostreng"], first.dims["paragraph"], first.amount) == ("0101601235", "53850100140", "SEL108", Decimal(42500))
+    assert (first.cpr, first.dims["kontostreng"], first.dims["paragraph"], first.amount) == (
+        "0101601235",
+        "53850100140",
+        "SEL108",
+        Decimal(42500),
+    )
     assert (first.start, first.end) == (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
     assert second.cpr == "0101601235", "a CPR that Excel turned into a number gets its leading zero back"
     assert second.amount == Decimal("1234.56")
     assert (second.start, second.end) == (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
-    assert (third.cpr, third.dims["kontostreng"], third.amount) == ("150372-2468", "5.38.52.1.001.4.0", Decimal("-99.5"))
+    assert (third.cpr, third.dims["kontostreng"], third.amount) == (
+        "150372-2468",
+        "5.38.52.1.001.4.0",
+        Decimal("-99.5"),
+    )
     assert (third.start, third.end) == (dt.date(2025, 3, 1), dt.date(2025, 3, 31)), "an Excel serial number is a date"
     [bad] = findings
-    assert bad.code == "SIU020" and bad.location == Location(file="skabelon.xlsx", sheet="Indberetning", row=8, column="Beløb")
+    assert bad.code == "SIU020" and bad.location == Location(
+        file="skabelon.xlsx", sheet="Indberetning", row=8, column="Beløb"
+    )
     assert info.rows_skipped == 2  # the blank row and the unreadable one, both counted
 
 
@@ -216,7 +250,13 @@ def test_reader_honours_sheet_option(tmp_path):
 _cpr = st.from_regex(r"\A[0-9]{10}\Z")
 _konto = st.from_regex(r"\A[0-9]{11}\Z")
 _paragraph = st.sampled_from(["SEL107", "SEL108", "SEL109", "SEL110", "SEL85-ABL105", *FORMULA_LIKE])
-_amount = st.decimals(min_value=Decimal("-9999999999999.99"), max_value=Decimal("9999999999999.99"), places=2, allow_nan=False, allow_infinity=False)
+_amount = st.decimals(
+    min_value=Decimal("-9999999999999.99"),
+    max_value=Decimal("9999999999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
 _date = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 _records = st.lists(st.builds(_record, _cpr, _konto, _paragraph, _amount, _date, _date), min_size=1, max_size=25)
 
@@ -250,15 +290,47 @@ def demo_outputs(tmp_path_factory, demo_dir_module) -> dict[str, Path]:
     manifest = pack / "manifest.toml"
     text = manifest.read_text(encoding="utf-8")
     assert 'decimals = 0\nrounding = "largest_remainder"' in text
-    manifest.write_text(text.replace('decimals = 0\nrounding = "largest_remainder"', 'decimals = 2\nrounding = "none"'), encoding="utf-8")
-    base = ["--source", "opus", str(demo_dir_module / "opus-udtraek-2025.csv"), "--config", str(demo_dir_module / "siu.toml"), "--spec-dir", str(pack)]
+    manifest.write_text(
+        text.replace('decimals = 0\nrounding = "largest_remainder"', 'decimals = 2\nrounding = "none"'),
+        encoding="utf-8",
+    )
+    base = [
+        "--source",
+        "opus",
+        str(demo_dir_module / "opus-udtraek-2025.csv"),
+        "--config",
+        str(demo_dir_module / "siu.toml"),
+        "--spec-dir",
+        str(pack),
+    ]
     for fmt in ("xml", "xlsx"):
         run = runner.invoke(app, ["convert", *base, "--format", fmt, "--out", str(out / fmt)], env=env)
         assert run.exit_code == 0, run.output
     xlsx = out / "xlsx" / "SIU_101_2025_voksen.xlsx"
-    run = runner.invoke(app, ["convert", "--source", "excel", str(xlsx), "--kommune", "101", "--year", "2025", "--spec-dir", str(pack), "--out", str(out / "back")], env=env)
+    run = runner.invoke(
+        app,
+        [
+            "convert",
+            "--source",
+            "excel",
+            str(xlsx),
+            "--kommune",
+            "101",
+            "--year",
+            "2025",
+            "--spec-dir",
+            str(pack),
+            "--out",
+            str(out / "back"),
+        ],
+        env=env,
+    )
     assert run.exit_code == 0, run.output
-    return {"xml": out / "xml" / "SIU_101_2025_voksen.xml", "xlsx": xlsx, "back": out / "back" / "SIU_101_2025_voksen.xml"}
+    return {
+        "xml": out / "xml" / "SIU_101_2025_voksen.xml",
+        "xlsx": xlsx,
+        "back": out / "back" / "SIU_101_2025_voksen.xml",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -281,7 +353,9 @@ def test_xml_to_xlsx_to_records_to_xml_is_byte_identical(demo_outputs):
 
 
 def test_calamine_reads_the_values_the_delivery_holds(demo_outputs, spec):
-    rows = CalamineWorkbook.from_path(str(demo_outputs["xlsx"])).get_sheet_by_name(spec.manifest.excel.sheet).to_python()
+    rows = (
+        CalamineWorkbook.from_path(str(demo_outputs["xlsx"])).get_sheet_by_name(spec.manifest.excel.sheet).to_python()
+    )
     assert rows[0] == [c.header for c in spec.manifest.excel.columns]
     assert [_as_text(row) for row in rows[1:]] == _xml_lines(demo_outputs["xml"])
     assert any(row[0].startswith("0") for row in rows[1:]), "the demo holds CPRs with a leading zero"
@@ -307,13 +381,26 @@ def _as_shown_by_libreoffice(xlsx: Path, tmp_path: Path) -> list[list[str]]:
     """The sheet as LibreOffice Calc shows it (its CSV export of displayed values)."""
     office = _libreoffice()
     if office is None:
-        pytest.skip("LibreOffice is not installed (Debian package libreoffice-calc; .ci/run installs it where apt-get runs as root)")
+        pytest.skip(
+            "LibreOffice is not installed (Debian package libreoffice-calc; .ci/run installs it where apt-get runs as "
+            "root)"
+        )
     outdir = tmp_path / "lo"
     profile = (tmp_path / "lo-profile").as_uri()
     done = subprocess.run(
-        [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
-         "--outdir", str(outdir), str(xlsx)],
-        capture_output=True, text=True, timeout=300,
+        [
+            office,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+            str(outdir),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     produced = outdir / (xlsx.stem + ".csv")
     assert produced.exists(), done.stdout + done.stderr
@@ -322,23 +409,29 @@ def _as_shown_by_libreoffice(xlsx: Path, tmp_path: Path) -> list[list[str]]:
 
 
 def test_libreoffice_shows_formula_text_as_text(tmp_path, spec):
-    records = [_record("0101601235", "53850100140", text, Decimal(2), dt.date(2025, 1, 1), dt.date(2025, 1, 31)) for text in FORMULA_LIKE]
+    records = [
+        _record("0101601235", "53850100140", text, Decimal(2), dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+        for text in FORMULA_LIKE
+    ]
     shown = _as_shown_by_libreoffice(_write(tmp_path / "formler.xlsx", records, spec), tmp_path)
     assert [row[2] for row in shown[1:]] == list(FORMULA_LIKE), "never evaluated, never changed"
 
 
 def test_libreoffice_shows_the_same_values_as_calamine(demo_outputs, spec, tmp_path):
     shown = _as_shown_by_libreoffice(demo_outputs["xlsx"], tmp_path)
-    calamine = CalamineWorkbook.from_path(str(demo_outputs["xlsx"])).get_sheet_by_name(spec.manifest.excel.sheet).to_python()
+    calamine = (
+        CalamineWorkbook.from_path(str(demo_outputs["xlsx"])).get_sheet_by_name(spec.manifest.excel.sheet).to_python()
+    )
     assert shown == [_as_text(row) for row in calamine]
     assert shown[1:] == _xml_lines(demo_outputs["xml"])
-
 
 
 def test_a_template_with_its_header_lower_down_reads_back(tmp_path, spec):
     lower = SpecPack(spec.root, spec.manifest.model_copy(deep=True), spec.paragraphs, spec.chart, "test")
     lower.manifest.excel.header_row = 3
-    records = [_record("0101601235", "53850100140", "SEL108", Decimal("1.50"), dt.date(2025, 1, 1), dt.date(2025, 1, 31))]
+    records = [
+        _record("0101601235", "53850100140", "SEL108", Decimal("1.50"), dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    ]
     path = _write(tmp_path / "low.xlsx", records, lower)
     ws = openpyxl.load_workbook(path)[spec.manifest.excel.sheet]
     assert ws["A3"].value == "PsrID" and ws["A4"].value == "0101601235" and ws.freeze_panes == "A4"

@@ -32,11 +32,17 @@ DELIVERY = "SIU_751_2025_voksen"  # the name the generated export's siu.toml giv
 def big_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated Opus export large enough that writing its delivery takes a while."""
     folder = tmp_path_factory.mktemp("big")
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "40000", str(folder)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "40000", str(folder)],
+        check=True,
+        capture_output=True,
+    )
     return folder
 
 
-def _start(*args: object, cwd: Path, env: dict[str, str] | None = None, stdout: int = subprocess.PIPE) -> subprocess.Popen:
+def _start(
+    *args: object, cwd: Path, env: dict[str, str] | None = None, stdout: int = subprocess.PIPE
+) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "siu", *(str(a) for a in args)],
         cwd=cwd,
@@ -65,8 +71,19 @@ def _wait_until_writing(proc: subprocess.Popen, out: Path, timeout: float = 240)
 
 def _convert_big(big_export: Path, out: Path, fmt: str, systmp: Path) -> subprocess.Popen:
     return _start(
-        "convert", "--source", "opus", big_export / "opus.csv", "--config", big_export / "siu.toml",
-        "--format", fmt, "--out", out, "--quiet", cwd=big_export, env={"TMPDIR": str(systmp)},
+        "convert",
+        "--source",
+        "opus",
+        big_export / "opus.csv",
+        "--config",
+        big_export / "siu.toml",
+        "--format",
+        fmt,
+        "--out",
+        out,
+        "--quiet",
+        cwd=big_export,
+        env={"TMPDIR": str(systmp)},
     )
 
 
@@ -101,9 +118,21 @@ def test_sigterm_at_any_point_leaves_the_old_delivery_or_all_the_new_files(big_e
 
     def start(folder: Path) -> subprocess.Popen:
         return _start(
-            "convert", "--source", "opus", big_export / "opus.csv", "--config", big_export / "siu.toml", "--quiet",
-            "--out", folder, "--report-json", folder / "r.json", "--report-xlsx", folder / "r.xlsx",
-            cwd=big_export, env={**epoch, "TMPDIR": str(systmp)},
+            "convert",
+            "--source",
+            "opus",
+            big_export / "opus.csv",
+            "--config",
+            big_export / "siu.toml",
+            "--quiet",
+            "--out",
+            folder,
+            "--report-json",
+            folder / "r.json",
+            "--report-xlsx",
+            folder / "r.xlsx",
+            cwd=big_export,
+            env={**epoch, "TMPDIR": str(systmp)},
         )
 
     systmp = tmp_path / "systmp"
@@ -126,7 +155,9 @@ def test_sigterm_at_any_point_leaves_the_old_delivery_or_all_the_new_files(big_e
         _, stderr = proc.communicate(timeout=600)
         names = sorted(p.name for p in folder.iterdir())
         if proc.returncode == 0:
-            assert old.read_bytes() == new and names == sorted([old.name, f"{old.name}.siu.json", "r.json", "r.xlsx"]), (fraction, names)
+            assert old.read_bytes() == new and names == sorted(
+                [old.name, f"{old.name}.siu.json", "r.json", "r.xlsx"]
+            ), (fraction, names)
         else:
             # -15: the signal came while Python was still starting, before siu could write anything
             assert proc.returncode in (143, -15), (fraction, proc.returncode, stderr)
@@ -149,7 +180,16 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_which_says_so(big
     assert list(systmp.iterdir()) == [], "openpyxl's temporary files belong beside the output"
     for path in left:  # owner-only: they hold CPR numbers in clear text
         assert stat.S_IMODE(path.stat().st_mode) in (0o600, 0o700)
-    run = siu("convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml", "--out", out)
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--out",
+        out,
+    )
     assert run.exit_code == 0, run.output
     assert "SIU903" in run.stdout
     assert _hidden(out) == []
@@ -157,9 +197,16 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_which_says_so(big
 
 def test_a_temporary_file_another_run_still_writes_is_left_alone(tmp_path):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from siu.base import safeio;"
-         "fd, p = safeio.temp_file(Path(sys.argv[1])); print(p.name, flush=True); sys.stdin.read()", str(tmp_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from siu.base import safeio;"
+            "fd, p = safeio.temp_file(Path(sys.argv[1])); print(p.name, flush=True); sys.stdin.read()",
+            str(tmp_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         name = holder.stdout.readline().strip()
@@ -206,7 +253,15 @@ def test_an_unwritable_output_is_a_clear_error_exit_2_and_no_new_delivery(siu, t
     out.mkdir()
     old = out / "SIU_101_2025_voksen.xml"
     old.write_text("old")
-    args = ["convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml", "--quiet"]
+    args = [
+        "convert",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--quiet",
+    ]
     if which == "delivery":
         args += ["--out", bad / "ud.xml"]
     else:
@@ -223,8 +278,18 @@ def test_an_unwritable_workbook_report_prints_no_traceback(tmp_path):
     """openpyxl's half-built sheets used to print "Exception ignored … Traceback" when collected."""
     (tmp_path / "a-file").write_text("x")
     proc = _start(
-        "convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml", "--quiet",
-        "--out", tmp_path / "out", "--report-xlsx", tmp_path / "a-file" / "r.xlsx", cwd=tmp_path,
+        "convert",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--quiet",
+        "--out",
+        tmp_path / "out",
+        "--report-xlsx",
+        tmp_path / "a-file" / "r.xlsx",
+        cwd=tmp_path,
     )
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 2, stderr
@@ -246,8 +311,19 @@ def test_a_full_disk_is_a_clear_error_exit_2_and_no_new_delivery(siu, tmp_path, 
 
     monkeypatch.setattr(safeio, "temp_file", full)
     run = siu(
-        "convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml", "--quiet",
-        "--out", out, "--report-json", reports / "r.json", "--report-xlsx", reports / "r.xlsx",
+        "convert",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--quiet",
+        "--out",
+        out,
+        "--report-json",
+        reports / "r.json",
+        "--report-xlsx",
+        reports / "r.xlsx",
     )
     assert run.exit_code == 2, run.output
     assert run.exception is None, run.exception
@@ -277,15 +353,30 @@ def test_demo_onto_an_existing_file_is_a_usage_error(siu, tmp_path):
     assert "siu-demo" in run.stderr and run.stderr.strip().splitlines()[-1] == "Ingen leverance skrevet."
 
 
-@pytest.mark.parametrize("template", ["../../SIU_{kommune}_{year}_{area}", "/tmp/SIU_{kommune}", "sub/SIU_{area}", "{kommune.__class__}"])
+@pytest.mark.parametrize(
+    "template", ["../../SIU_{kommune}_{year}_{area}", "/tmp/SIU_{kommune}", "sub/SIU_{area}", "{kommune.__class__}"]
+)
 def test_a_spec_packs_file_name_cannot_leave_the_output_folder(siu, tmp_path, template):
     pack = tmp_path / "pack"
     shutil.copytree(BUILTIN_DIR / "2025", pack)
     manifest = pack / "manifest.toml"
-    text = manifest.read_text(encoding="utf-8").replace('name = "SIU_{kommune}_{year}_{area}"', f"name = {json.dumps(template)}")
+    text = manifest.read_text(encoding="utf-8").replace(
+        'name = "SIU_{kommune}_{year}_{area}"', f"name = {json.dumps(template)}"
+    )
     manifest.write_text(text, encoding="utf-8")
     out = tmp_path / "a" / "b" / "out"
-    run = siu("convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml", "--spec-dir", pack, "--out", out)
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--spec-dir",
+        pack,
+        "--out",
+        out,
+    )
     assert run.exit_code == 2, run.output
     assert run.exception is None, run.exception
     assert "[file] name" in run.stderr
@@ -294,7 +385,15 @@ def test_a_spec_packs_file_name_cannot_leave_the_output_folder(siu, tmp_path, te
 
 def test_mapping_init_into_an_unwritable_folder_is_a_usage_error(siu, tmp_path):
     (tmp_path / "a-file").write_text("x")
-    run = siu("mapping", "init", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--out", tmp_path / "a-file" / "udkast.toml")
+    run = siu(
+        "mapping",
+        "init",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--out",
+        tmp_path / "a-file" / "udkast.toml",
+    )
     assert run.exit_code == 2, run.output
     assert run.exception is None, run.exception
     assert "udkast.toml" in run.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +27,9 @@ def bases(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def outcomes(bases, tmp_path_factory) -> dict[str, list[fuzzing.Outcome]]:
     work = tmp_path_factory.mktemp("fuzz")
     return {
-        adapter: [fuzzing.run_case(bases, adapter, n, SEED, work, keep_failures=work / "failures") for n in range(PER_ADAPTER)]
+        adapter: [
+            fuzzing.run_case(bases, adapter, n, SEED, work, keep_failures=work / "failures") for n in range(PER_ADAPTER)
+        ]
         for adapter in fuzzing.ADAPTERS
     }
 
@@ -55,12 +56,26 @@ def test_the_harness_finds_a_crash_a_leak_and_a_bad_exit_code(tmp_path):
     # The checks themselves: a CPR in a report is a leak in every form, a traceback is a problem.
     assert fuzzing.leaks({"0505751234"}, {"json": "x 0505751234 y"}) == ["json: 050575…"]
     assert fuzzing.leaks({"0505751234"}, {"console": "a 505751234"}) == ["console: 505751…"]
-    assert fuzzing.leaks({"0505751234"}, {"xlsx": "050575-1234"}) and not fuzzing.leaks({"0505751234"}, {"xlsx": "050575-xxxx"})
-    assert fuzzing.leaks({"0505751234"}, {"json": "x,0505751234,1"}) and not fuzzing.leaks({"0505751234"}, {"json": '"net": "505751234.00"'})
+    assert fuzzing.leaks({"0505751234"}, {"xlsx": "050575-1234"}) and not fuzzing.leaks(
+        {"0505751234"}, {"xlsx": "050575-xxxx"}
+    )
+    assert fuzzing.leaks({"0505751234"}, {"json": "x,0505751234,1"}) and not fuzzing.leaks(
+        {"0505751234"}, {"json": '"net": "505751234.00"'}
+    )
     assert fuzzing.cprs_in("010160-1235; 1900000001; 5385010001") == {"0101601235"}
-    assert fuzzing.balance_problem({"inputs": [{"amount": "10.00"}], "totals": {"net": "10.00"}}, fuzzing.Decimal("10")) is None
-    assert fuzzing.balance_problem({"inputs": [{"amount": "10.00", "skipped_amount": "2.00"}], "totals": {"net": "8.00"}}, fuzzing.Decimal("8")) is None
-    assert "delivered" in fuzzing.balance_problem({"inputs": [{"amount": "10.00"}], "totals": {"net": "10.00"}}, fuzzing.Decimal("9"))
+    assert (
+        fuzzing.balance_problem({"inputs": [{"amount": "10.00"}], "totals": {"net": "10.00"}}, fuzzing.Decimal("10"))
+        is None
+    )
+    assert (
+        fuzzing.balance_problem(
+            {"inputs": [{"amount": "10.00", "skipped_amount": "2.00"}], "totals": {"net": "8.00"}}, fuzzing.Decimal("8")
+        )
+        is None
+    )
+    assert "delivered" in fuzzing.balance_problem(
+        {"inputs": [{"amount": "10.00"}], "totals": {"net": "10.00"}}, fuzzing.Decimal("9")
+    )
     code, out, err = fuzzing.run_inprocess(["explain", "SIU000"], cwd=tmp_path)
     assert code == 2
 

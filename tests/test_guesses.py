@@ -38,7 +38,13 @@ def test_a_cpr_joined_to_a_letter_is_read_whole(tmp_path: Path) -> None:
     )
     result = read_back(export)
     # a proper CPR column holds the number alone: text around it is never cut away
-    assert [p.cpr for p in result.postings] == ["0505751234x", "x0505751234", "Ophold 050575-1234", "050575-1234", "050575 1234"]
+    assert [p.cpr for p in result.postings] == [
+        "0505751234x",
+        "x0505751234",
+        "Ophold 050575-1234",
+        "050575-1234",
+        "050575 1234",
+    ]
     assert "SIU027" not in result.codes()
 
 
@@ -55,7 +61,12 @@ def test_an_assignment_field_gives_a_cpr_standing_as_a_word_and_says_so(tmp_path
     )
     result = read_back(export, period="posting_month")
     assert [p.cpr for p in result.postings] == [
-        "0505751234x", "050575-1234", "050575-1234", "050575-1234 og 060675-1234", "A050575-1234", "050575-1234",
+        "0505751234x",
+        "050575-1234",
+        "050575-1234",
+        "050575-1234 og 060675-1234",
+        "A050575-1234",
+        "050575-1234",
     ]
     (note,) = [f for f in result.findings if f.code == "SIU027"]
     assert note.severity.value == "info" and (note.location.row, note.location.column) == (3, "Tildeling")
@@ -63,7 +74,11 @@ def test_an_assignment_field_gives_a_cpr_standing_as_a_word_and_says_so(tmp_path
 
 
 def test_a_trimmed_cpr_is_an_error_in_the_report(tmp_path: Path, siu: Callable[..., object]) -> None:
-    export = _file(tmp_path, "Tildeling;Finanskonto;Omk.sted;Beløb i lokal valuta;Bogf.dato\n0505751234x;40110000;5385010001;100,00;15.01.2025\n")
+    export = _file(
+        tmp_path,
+        "Tildeling;Finanskonto;Omk.sted;Beløb i lokal "
+        "valuta;Bogf.dato\n0505751234x;40110000;5385010001;100,00;15.01.2025\n",
+    )
     config = tmp_path / "siu.toml"
     write_sap_mapping(tmp_path, art_from_gl=True)
     config.write_text('mapping = "sap-mapping.toml"\n[source.sap]\nperiod = "posting_month"\n', encoding="utf-8")
@@ -109,7 +124,11 @@ def test_posting_month_periods_are_a_warning_with_lines_and_money(tmp_path: Path
     assert "3 linjer" in warning.message_da and "3.500,50" in warning.message_da and "-400,00" in warning.message_da
     assert "3 lines" in warning.message_en and "3.500,50" in warning.message_en
     assert "SIU022" not in result.codes()  # one summary finding, not an info beside it
-    assert [(p.start.month, p.period_derived) for p in result.postings] == [(2, "posting_month"), (3, "posting_month"), (3, "posting_month")]
+    assert [(p.start.month, p.period_derived) for p in result.postings] == [
+        (2, "posting_month"),
+        (3, "posting_month"),
+        (3, "posting_month"),
+    ]
 
 
 def test_the_month_in_the_text_stays_info(tmp_path: Path) -> None:
@@ -120,9 +139,16 @@ def test_the_month_in_the_text_stays_info(tmp_path: Path) -> None:
 
 
 def test_posting_month_periods_fail_a_strict_run(tmp_path: Path, siu: Callable[..., object]) -> None:
-    export = _file(tmp_path, _LEDGER.replace("Finanskonto", "Omk.sted;Finanskonto").replace(";4011", ";5385010001;4011").replace(";7710", ";5385010001;7710"))
+    export = _file(
+        tmp_path,
+        _LEDGER.replace("Finanskonto", "Omk.sted;Finanskonto")
+        .replace(";4011", ";5385010001;4011")
+        .replace(";7710", ";5385010001;7710"),
+    )
     write_sap_mapping(tmp_path, art_from_gl=True)
-    (tmp_path / "siu.toml").write_text('mapping = "sap-mapping.toml"\n[source.sap]\nperiod = "posting_month"\n', encoding="utf-8")
+    (tmp_path / "siu.toml").write_text(
+        'mapping = "sap-mapping.toml"\n[source.sap]\nperiod = "posting_month"\n', encoding="utf-8"
+    )
     args = ("validate", export.path, "--source", "sap", "--kommune", "101", "--year", "2025")
     first = siu(*args)
     assert first.exit_code == 0, first.output
@@ -135,8 +161,8 @@ def test_posting_month_periods_fail_a_strict_run(tmp_path: Path, siu: Callable[.
 import datetime as dt  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
-from siu.convert.pipeline import guess_year, line_year  # noqa: E402
 from siu.check.plausible import SharedPlaceholder  # noqa: E402
+from siu.convert.pipeline import guess_year, line_year  # noqa: E402
 from test_rules import D, codes, context, line, run  # noqa: E402
 
 _DATE_CODES = ("SIU113", "SIU114", "SIU115", "SIU116", "SIU117")
@@ -170,7 +196,9 @@ def test_a_period_of_years_for_one_invoice_is_an_error() -> None:
 
 def test_a_period_reaching_far_out_is_a_warning_where_113_and_114_say_nothing() -> None:
     pack_long = context()
-    pack_long.spec.manifest = pack_long.spec.manifest.model_copy(update={"dates": {**pack_long.spec.manifest.dates, "max_period_months": 48}})
+    pack_long.spec.manifest = pack_long.spec.manifest.model_copy(
+        update={"dates": {**pack_long.spec.manifest.dates, "max_period_months": 48}}
+    )
     found = codes(run([line(start=D(2022, 6, 1), end=D(2025, 1, 31))], pack_long))
     assert found["SIU117"] == 1 and found["SIU113"] == found["SIU114"] == found["SIU116"] == 0
 
@@ -185,7 +213,8 @@ def test_the_year_of_a_line_ignores_markers_and_overlong_periods() -> None:
 
 def test_sentinel_end_dates_do_not_move_the_year(tmp_path: Path, siu: Callable[..., object]) -> None:
     rows = "".join(
-        f"{i};XG-5385010001-0001;40110000;010160-1235;1.000,00;01.0{m}.2025;31.12.9999\n" for i, m in enumerate(range(1, 8), start=1)
+        f"{i};XG-5385010001-0001;40110000;010160-1235;1.000,00;01.0{m}.2025;31.12.9999\n"
+        for i, m in enumerate(range(1, 8), start=1)
     )
     path = tmp_path / "opus.csv"
     path.write_text("Bilagsnr;PSP-element;Artskonto;CPR-nr;Beløb;Periode fra;Periode til\n" + rows, encoding="utf-8")
@@ -193,14 +222,20 @@ def test_sentinel_end_dates_do_not_move_the_year(tmp_path: Path, siu: Callable[.
     assert given.exit_code == 1 and "SIU115" in given.output
     assert "SIU011" not in given.output and "6012" not in given.output
     guessed = siu("validate", path, "--source", "opus", "--kommune", "101", "--lang", "en")
-    assert guessed.exit_code == 1 and "2025" in guessed.output and "6012" not in guessed.output and "SIU115" in guessed.output
+    assert (
+        guessed.exit_code == 1
+        and "2025" in guessed.output
+        and "6012" not in guessed.output
+        and "SIU115" in guessed.output
+    )
 
 
 def test_guess_year_skips_markers() -> None:
     from siu.models import Location, Posting
 
     postings = [
-        Posting(source="x", location=Location(file="f"), amount=Decimal(1), start=D(2025, m, 1), end=D(9999, 12, 31)) for m in range(1, 6)
+        Posting(source="x", location=Location(file="f"), amount=Decimal(1), start=D(2025, m, 1), end=D(9999, 12, 31))
+        for m in range(1, 6)
     ]
     assert guess_year(iter(postings))[0] == 2025
 
@@ -222,17 +257,27 @@ def test_an_implausible_age_is_a_probable_placeholder() -> None:
 
 
 def _stays(psr: str, periods: list[tuple[dt.date, dt.date]], **values: object) -> list:
-    return [line(row=i + 2, psr_id=psr, amount=Decimal(1000 + i), start=s, end=e, **{**_109, **values}) for i, (s, e) in enumerate(periods)]
+    return [
+        line(row=i + 2, psr_id=psr, amount=Decimal(1000 + i), start=s, end=e, **{**_109, **values})
+        for i, (s, e) in enumerate(periods)
+    ]
 
 
 def test_one_cpr_on_many_overlapping_109_stays_is_a_probable_placeholder() -> None:
     march = [
-        (D(2025, 3, 1), D(2025, 3, 31)), (D(2025, 3, 5), D(2025, 3, 20)), (D(2025, 2, 20), D(2025, 3, 10)),
-        (D(2025, 3, 10), D(2025, 4, 2)), (D(2025, 3, 8), D(2025, 3, 12)),
+        (D(2025, 3, 1), D(2025, 3, 31)),
+        (D(2025, 3, 5), D(2025, 3, 20)),
+        (D(2025, 2, 20), D(2025, 3, 10)),
+        (D(2025, 3, 10), D(2025, 4, 2)),
+        (D(2025, 3, 8), D(2025, 3, 12)),
     ]
     found = [f for f in run(_stays("0101801234", march)) if f.code == "SIU407"]
     assert len(found) == 1 and found[0].severity.value == "error"
-    assert found[0].value == "010180-xxxx" and "5 forskellige § 109-perioder" in found[0].message_da and "10.03.2025" in found[0].message_da
+    assert (
+        found[0].value == "010180-xxxx"
+        and "5 forskellige § 109-perioder" in found[0].message_da
+        and "10.03.2025" in found[0].message_da
+    )
     assert found[0].location.row == 2 and found[0].location.column == "CPR"
     # a stay, its corrections and a child's share overlap a little: not flagged by default
     assert codes(run(_stays("0101801234", march[:4])))["SIU407"] == 0
@@ -243,7 +288,12 @@ def test_one_cpr_on_many_overlapping_109_stays_is_a_probable_placeholder() -> No
     monthly = [(D(2025, m, 1), D(2025, m, 28)) for m in range(1, 13)]
     assert codes(run(_stays("0101801234", monthly)))["SIU407"] == 0
     # other paragraphs, anonymised lines and revenue do not count
-    assert codes(run(_stays("0101801234", march, paragraph="SEL108", kontostreng="53850100140", function="5.38.50")))["SIU407"] == 0
+    assert (
+        codes(run(_stays("0101801234", march, paragraph="SEL108", kontostreng="53850100140", function="5.38.50")))[
+            "SIU407"
+        ]
+        == 0
+    )
     assert codes(run(_stays("0101801234", march, anonymised=True)))["SIU407"] == 0
 
 
@@ -268,8 +318,23 @@ def test_an_unconfigured_shared_placeholder_stops_the_delivery(tmp_path: Path, s
         f"{i};XG-5384210001-0001;40110000;0101010000;K;{9000 + i},00;0{i}.03.2025;2{i}.03.2025\n" for i in range(1, 6)
     )
     path = tmp_path / "opus.csv"
-    path.write_text("Bilagsnr;PSP-element;Artskonto;CPR-nr;Køn;Beløb;Periode fra;Periode til\n" + rows, encoding="utf-8")
-    args = ("convert", path, "--source", "opus", "--kommune", "101", "--year", "2025", "--mapping", DEMO_MAPPING, "--out", tmp_path / "out")
+    path.write_text(
+        "Bilagsnr;PSP-element;Artskonto;CPR-nr;Køn;Beløb;Periode fra;Periode til\n" + rows, encoding="utf-8"
+    )
+    args = (
+        "convert",
+        path,
+        "--source",
+        "opus",
+        "--kommune",
+        "101",
+        "--year",
+        "2025",
+        "--mapping",
+        DEMO_MAPPING,
+        "--out",
+        tmp_path / "out",
+    )
     run_ = siu(*args)
     assert run_.exit_code == 1 and "SIU106" in run_.output and "SIU407" in run_.output
     assert not (tmp_path / "out" / "SIU_101_2025_voksen.xml").exists()
@@ -281,7 +346,12 @@ def test_an_unconfigured_shared_placeholder_stops_the_delivery(tmp_path: Path, s
 
 
 def test_the_column_map_adapter_can_take_the_art_from_the_g_l_account(tmp_path: Path) -> None:
-    export = _file(tmp_path, "Personnr;Konto;Beløb;Fra;Til\n0101601235;40110000;100,00;01.01.2025;31.01.2025\n", source="csv", name="own.csv")
+    export = _file(
+        tmp_path,
+        "Personnr;Konto;Beløb;Fra;Til\n0101601235;40110000;100,00;01.01.2025;31.01.2025\n",
+        source="csv",
+        name="own.csv",
+    )
     columns = {"cpr": "Personnr", "gl_account": "Konto", "amount": "Beløb", "start": "Fra", "end": "Til"}
     plain = read_back(export, columns=columns)
     assert "artskonto" not in plain.postings[0].dims and "SIU029" not in plain.codes()

@@ -32,7 +32,10 @@ HOOK_TESTS: dict[str, list[str]] = {
     "register_writers": ["test_hook_register_writers_adds_a_format"],
     "register_rules": ["test_hook_register_rules_adds_a_rule_with_its_own_code"],
     "register_spec_packs": ["test_hook_register_spec_packs_replaces_the_builtin_pack"],
-    "map_account": ["test_hook_map_account_answers_before_the_mapping_file", "test_a_pipeline_hook_that_raises_becomes_a_finding_not_a_traceback"],
+    "map_account": [
+        "test_hook_map_account_answers_before_the_mapping_file",
+        "test_a_pipeline_hook_that_raises_becomes_a_finding_not_a_traceback",
+    ],
     "anonymise": ["test_hook_anonymise_decides_the_psr_id"],
 }
 
@@ -61,7 +64,9 @@ def test_every_hook_has_a_test(name):
     tests = HOOK_TESTS.get(name)
     assert tests, f"add {name} to HOOK_TESTS with the tests that exercise it"
     for test in tests:
-        assert callable(getattr(test_plugins, test, None)), f"HOOK_TESTS names {test}, which is not in tests/test_plugins.py"
+        assert callable(getattr(test_plugins, test, None)), (
+            f"HOOK_TESTS names {test}, which is not in tests/test_plugins.py"
+        )
     assert any(t.startswith(f"test_hook_{name}") for t in tests), f"{name} needs a test named test_hook_{name}..."
 
 
@@ -80,7 +85,7 @@ def test_the_guides_hook_reference_is_generated_from_the_hookspecs():
     current = text.split(HOOK_REFERENCE_START, 1)[1].split(HOOK_REFERENCE_END, 1)[0].strip()
     assert current == hook_reference().strip(), (
         "docs/plugins.md's hook reference differs from core/siu/hookspecs.py; regenerate it with "
-        "python -c \"from pathlib import Path; from siu.host.plugins import write_hook_reference; "
+        'python -c "from pathlib import Path; from siu.host.plugins import write_hook_reference; '
         "write_hook_reference(Path('docs/plugins.md'))\""
     )
 
@@ -126,7 +131,11 @@ def test_every_snippet_in_the_guide_loads_as_a_plugin(number, tmp_path):
     host = load_plugins(discover=False, local_files=[path])
     info = host.get(f"local:{path.name}")
     assert info is not None and info.api == "1", "every snippet declares SIU_API"
-    if "register_spec_packs" in info.hooks or info.error and "register_spec_packs" in (info.problem.message_en if info.problem else ""):
+    if (
+        "register_spec_packs" in info.hooks
+        or info.error
+        and "register_spec_packs" in (info.problem.message_en if info.problem else "")
+    ):
         # the snippet names a folder of the package that does not exist here: it ran and returned it
         assert info.error and "is not a spec pack folder" in info.error
         return

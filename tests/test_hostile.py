@@ -19,13 +19,23 @@ import openpyxl
 import pytest
 
 from siu.base.cpr import mask_cpr
-from siu.demo import DEMO_DIR
 from siu.base.limits import MAX_COLUMNS, shorten
+from siu.demo import DEMO_DIR
 from siu.parsing import ParseError, parse_amount, parse_date
 from siu.xlsx_cells import escape_illegal
 
 HEADER = ["Bilagsnr", "PSP-element", "Artskonto", "CPR-nr", "Beløb", "Periode fra", "Periode til", "Tekst", "Paragraf"]
-ROW = ["100001", "XG-5385010001-0001", "40110000", "010160-1235", "42.500,00", "01.01.2025", "31.01.2025", "Bakkehuset jan 2025", ""]
+ROW = [
+    "100001",
+    "XG-5385010001-0001",
+    "40110000",
+    "010160-1235",
+    "42.500,00",
+    "01.01.2025",
+    "31.01.2025",
+    "Bakkehuset jan 2025",
+    "",
+]
 BASE = ["--source", "opus", "--kommune", "101", "--year", "2025", "--mapping", str(DEMO_DIR / "mapping.toml")]
 
 
@@ -136,7 +146,11 @@ def test_a_csv_cell_longer_than_excel_allows_is_a_finding(siu, tmp_path):
 
 def test_a_declared_row_number_of_100_million_is_refused_at_once(siu, tmp_path):
     path = _xlsx(tmp_path / "raekke.xlsx", [ROW])
-    _rewrite(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'<row r="2"', b'<row r="99999999"').replace(b'r="A2"', b'r="A99999999"'))
+    _rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b'<row r="2"', b'<row r="99999999"').replace(b'r="A2"', b'r="A99999999"'),
+    )
     began = time.perf_counter()
     run = siu("validate", *BASE, str(path), "--report-json", str(tmp_path / "r.json"))
     assert time.perf_counter() - began < 20
@@ -155,7 +169,9 @@ def test_a_sheet_with_more_rows_than_excel_holds_is_refused(siu, tmp_path, monke
 
 def test_a_zip_bomb_sheet_is_refused_before_it_is_inflated(siu, tmp_path):
     path = _xlsx(tmp_path / "bombe.xlsx", [ROW])
-    _rewrite(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b" " * (30 << 20)))
+    _rewrite(
+        path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b" " * (30 << 20))
+    )
     run = siu("validate", *BASE, str(path), "--report-json", str(tmp_path / "r.json"))
     assert run.exit_code == 1 and "SIU042" in _codes(tmp_path)
 
@@ -182,7 +198,15 @@ def test_control_characters_in_findings_do_not_crash_the_xlsx_report(siu, tmp_pa
     row[HEADER.index("Beløb")] = bad  # an unreadable amount: the finding quotes the cell
     row[HEADER.index("Tekst")] = bad
     path = _csv(tmp_path / "styr.csv", [row, ROW])
-    run = siu("validate", *BASE, str(path), "--report-xlsx", str(tmp_path / "r.xlsx"), "--report-json", str(tmp_path / "r.json"))
+    run = siu(
+        "validate",
+        *BASE,
+        str(path),
+        "--report-xlsx",
+        str(tmp_path / "r.xlsx"),
+        "--report-json",
+        str(tmp_path / "r.json"),
+    )
     assert run.exit_code == 1 and run.exception is None, run.output
     openpyxl.load_workbook(tmp_path / "r.xlsx")  # a workbook Excel can open
 
@@ -205,7 +229,17 @@ def test_amounts_the_delivery_cannot_hold_exactly_are_findings(siu, tmp_path, am
     row = list(ROW)
     row[HEADER.index("Beløb")] = amount
     path = _csv(tmp_path / "stort.csv", [row, ROW])
-    run = siu("convert", *BASE, str(path), "--format", "xlsx", "--out", str(tmp_path / "ud"), "--report-json", str(tmp_path / "r.json"))
+    run = siu(
+        "convert",
+        *BASE,
+        str(path),
+        "--format",
+        "xlsx",
+        "--out",
+        str(tmp_path / "ud"),
+        "--report-json",
+        str(tmp_path / "r.json"),
+    )
     assert run.exit_code == 1 and "SIU044" in _codes(tmp_path)
     assert not (tmp_path / "ud").exists() or not any((tmp_path / "ud").iterdir())
 
@@ -216,7 +250,17 @@ def test_the_largest_amount_the_delivery_holds_is_written_exactly(siu, tmp_path)
     row = list(ROW)
     row[HEADER.index("Beløb")] = "9.999.999.999.999,00"
     path = _csv(tmp_path / "max.csv", [row])
-    run = siu("convert", *BASE, str(path), "--format", "xlsx", "--out", str(tmp_path / "ud"), "--report-json", str(tmp_path / "r.json"))
+    run = siu(
+        "convert",
+        *BASE,
+        str(path),
+        "--format",
+        "xlsx",
+        "--out",
+        str(tmp_path / "ud"),
+        "--report-json",
+        str(tmp_path / "r.json"),
+    )
     assert "SIU044" not in _codes(tmp_path), run.output
     assert run.exit_code == 0, run.output
     (out,) = (tmp_path / "ud").glob("*.xlsx")
@@ -252,8 +296,8 @@ def test_markup_in_a_paragraph_cell_is_not_an_internal_error(tmp_path):
 def test_the_real_row_limit_stops_a_two_million_row_sheet_early():
     import io
 
-    from siu.tables import TableError
     from siu.read.xlsx_guard import scan_sheet
+    from siu.tables import TableError
 
     # Before: a sheet with 2M rows ran past 5 minutes. The scan stops at the first chunk past the limit.
     with pytest.raises(TableError) as err:

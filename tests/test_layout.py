@@ -20,13 +20,19 @@ def _lint(config: Path, pythonpath: list[Path] | None = None) -> subprocess.Comp
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
-    return subprocess.run([str(LINT), "--config", str(config), "--no-cache"], capture_output=True, text=True, env=env, cwd=config.parent)
+    return subprocess.run(
+        [str(LINT), "--config", str(config), "--no-cache"], capture_output=True, text=True, env=env, cwd=config.parent
+    )
 
 
 @pytest.fixture()
 def copy(tmp_path: Path) -> Path:
     """siu and its built-in plugins copied beside the project's import contracts."""
-    shutil.copytree(ROOT / "core" / "siu", tmp_path / "src" / "siu", ignore=shutil.ignore_patterns("__pycache__", "specs", "demo", "static"))
+    shutil.copytree(
+        ROOT / "core" / "siu",
+        tmp_path / "src" / "siu",
+        ignore=shutil.ignore_patterns("__pycache__", "specs", "demo", "static"),
+    )
     for plugin in (ROOT / "plugins").iterdir():
         for pkg in plugin.glob("siu_*"):
             shutil.copytree(pkg, tmp_path / "src" / pkg.name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -44,10 +50,18 @@ def test_the_contracts_hold_on_the_copy(copy: Path) -> None:
     ("where", "line", "contract"),
     [
         ("siu/check/_violation.py", "import siu.report.console\n", "Checks never import writers or reports BROKEN"),
-        ("siu/report/_violation.py", "from siu.convert import run\n", "Reports and writers never import the CLI or the run BROKEN"),
+        (
+            "siu/report/_violation.py",
+            "from siu.convert import run\n",
+            "Reports and writers never import the CLI or the run BROKEN",
+        ),
         ("siu/web/_violation.py", "import siu.cli\n", "Nothing imports the CLI BROKEN"),
         ("siu_csv/_violation.py", "from siu.base import cpr\n", "Plugins import only the public face of siu BROKEN"),
-        ("siu/base/_violation.py", "import siu.check.ledger\n", "Stages only import stages below them (no circles between folders) BROKEN"),
+        (
+            "siu/base/_violation.py",
+            "import siu.check.ledger\n",
+            "Stages only import stages below them (no circles between folders) BROKEN",
+        ),
     ],
 )
 def test_a_violating_module_breaks_its_contract(copy: Path, where: str, line: str, contract: str) -> None:

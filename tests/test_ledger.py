@@ -97,7 +97,10 @@ def test_an_i_alt_higher_than_the_postings_is_an_error_giving_both_figures(siu, 
     run = siu("convert", src, *BASE, "--out", tmp_path / "out", "--lang", "en")
     assert run.exit_code == 1, run.output
     assert "SIU030" in run.stdout
-    assert "The total line shows 59.000,00 DKK, but the postings read sum to 35.000,00 DKK (difference 24.000,00 DKK" in run.stdout
+    assert (
+        "The total line shows 59.000,00 DKK, but the postings read sum to 35.000,00 DKK (difference 24.000,00 DKK"
+        in run.stdout
+    )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -147,7 +150,10 @@ def test_an_unsigned_total_without_its_debit_credit_mark_agrees_either_sign(tmp_
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.lists(st.integers(-10**7, 10**7), min_size=1, max_size=6), min_size=1, max_size=6), st.integers(2, 10**6))
+@given(
+    st.lists(st.lists(st.integers(-(10**7), 10**7), min_size=1, max_size=6), min_size=1, max_size=6),
+    st.integers(2, 10**6),
+)
 def test_totals_check_agrees_with_every_block_and_catches_any_gap_over_rounding(blocks, gap):
     check = TotalsCheck(file="x")
     row = 1
@@ -184,9 +190,25 @@ class _Skipper(Source):
         info.rows_read += 2
         info.skip("forkert valuta", Decimal("1234.50"))
         yield new_posting(
-            source=self.name, location=Location(file=path.name, row=2), amount=Decimal(100), cpr="0101601235",
-            start=None, end=None, posting_date=None, document=None, text=None, dims={"kontostreng": OK}, anonymous=None,
-            birth_date=None, sex=None, sign_explicit=True, period_derived=None, columns={}, invalid=(), raw=[], headers=[],
+            source=self.name,
+            location=Location(file=path.name, row=2),
+            amount=Decimal(100),
+            cpr="0101601235",
+            start=None,
+            end=None,
+            posting_date=None,
+            document=None,
+            text=None,
+            dims={"kontostreng": OK},
+            anonymous=None,
+            birth_date=None,
+            sex=None,
+            sign_explicit=True,
+            period_derived=None,
+            columns={},
+            invalid=(),
+            raw=[],
+            headers=[],
         )
 
 
@@ -203,16 +225,18 @@ class _Loser(_Skipper):
 def _run_skipper(tmp_path: Path, strict: bool, source: Source | None = None):
     from siu.base.config import Settings
     from siu.context import Context
-    from siu.findings import FindingSink
     from siu.convert.pipeline import Converter
-    from siu.report.result import InputSpec
+    from siu.findings import FindingSink
     from siu.host.plugins import load_plugins
     from siu.host.specs_registry import SpecRegistry
+    from siu.report.result import InputSpec
 
     host = load_plugins(no_plugins=True)
     source = source or _Skipper()
     host.sources[source.name] = source
-    ctx = Context(settings=Settings(), spec=SpecRegistry.from_host(host).get(2025), kommune="101", year=2025, area="voksen")
+    ctx = Context(
+        settings=Settings(), spec=SpecRegistry.from_host(host).get(2025), kommune="101", year=2025, area="voksen"
+    )
     sink = FindingSink(strict=strict)
     path = tmp_path / "in.txt"
     path.write_text("x", encoding="utf-8")
@@ -222,7 +246,11 @@ def _run_skipper(tmp_path: Path, strict: bool, source: Source | None = None):
 def test_a_skipped_row_with_money_is_a_warning_naming_the_amount(tmp_path):
     result, sink = _run_skipper(tmp_path, strict=False)
     [warning] = [f for f in sink.kept if f.code == "SIU032"]
-    assert warning.severity.value == "warning" and "1.234,50" in warning.message_da and "forkert valuta" in warning.message_da
+    assert (
+        warning.severity.value == "warning"
+        and "1.234,50" in warning.message_da
+        and "forkert valuta" in warning.message_da
+    )
     report = result.inputs[0]
     assert report.read_amount == Decimal("1334.50") and report.skipped_amount == Decimal("1234.50")
     assert report.delivered_amount == Decimal(100) and result.balanced
@@ -282,16 +310,18 @@ OUTSIDE = [
     "900001;05.02.2025;XG-5600000001-0001;;40110000;010160-1235;1.000,00;01.01.2025;31.01.2025;Administration jan;;",
     "900002;05.03.2025;XG-5600000001-0002;;40110000;150372-2468;2.500,25;01.02.2025;28.02.2025;Administration feb;;",
 ]
-EXCLUDE_TOML = '''
+EXCLUDE_TOML = """
 [[rule]]
 name = "Administration"
 psp = "XG-56*"
 exclude = true
 reason = "Administration, ikke SIU"
-'''
+"""
 
 
-def _demo_with_outside_accounts(demo_dir: Path, tmp_path: Path, rule: str | None, csv_mapping: bool = False) -> tuple[Path, Path]:
+def _demo_with_outside_accounts(
+    demo_dir: Path, tmp_path: Path, rule: str | None, csv_mapping: bool = False
+) -> tuple[Path, Path]:
     data = (demo_dir / "opus-udtraek-2025.csv").read_bytes().rstrip(b"\r\n") + b"\r\n"
     export = tmp_path / "udtraek.csv"
     export.write_bytes(data + "\r\n".join(OUTSIDE).encode("cp1252") + b"\r\n")
@@ -299,14 +329,17 @@ def _demo_with_outside_accounts(demo_dir: Path, tmp_path: Path, rule: str | None
     if csv_mapping:
         mapping_path = tmp_path / "mapping.csv"
         mapping_path.write_text(  # only the exclusion: the other postings stay unmapped here
-            "navn;psp;funktion;gruppering;udelad;begrundelse\nAdministration;XG-56*;;;ja;Administration, ikke SIU\n", encoding="utf-8"
+            "navn;psp;funktion;gruppering;udelad;begrundelse\nAdministration;XG-56*;;;ja;Administration, ikke SIU\n",
+            encoding="utf-8",
         )
     else:
         mapping_path = tmp_path / "mapping.toml"
         mapping_path.write_text((rule or "") + "\n" + mapping, encoding="utf-8")
     config = tmp_path / "siu.toml"
     config.write_text(
-        (demo_dir / "siu.toml").read_text(encoding="utf-8").replace('mapping = "mapping.toml"', f'mapping = "{mapping_path.name}"'),
+        (demo_dir / "siu.toml")
+        .read_text(encoding="utf-8")
+        .replace('mapping = "mapping.toml"', f'mapping = "{mapping_path.name}"'),
         encoding="utf-8",
     )
     return export, config
@@ -320,18 +353,47 @@ def test_accounts_outside_siu_without_a_rule_are_unmapped_errors(siu, demo_dir, 
 
 def test_an_exclude_rule_leaves_accounts_out_and_the_report_counts_them(siu, demo_dir, tmp_path):
     export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EXCLUDE_TOML)
-    run = siu("convert", "-s", "opus", export, "--config", config, "--out", tmp_path / "out", "--report-json", tmp_path / "r.json")
+    run = siu(
+        "convert",
+        "-s",
+        "opus",
+        export,
+        "--config",
+        config,
+        "--out",
+        tmp_path / "out",
+        "--report-json",
+        tmp_path / "r.json",
+    )
     assert run.exit_code == 0, run.output
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert codes(tmp_path / "r.json").get("SIU208") == 1
     [finding] = [f for f in report["findings"] if f["code"] == "SIU208"]
-    assert finding["message_da"] == "2 posteringer med i alt 3.500,25 kr. er udeladt efter regel 1 (Administration): Administration, ikke SIU"
+    assert (
+        finding["message_da"]
+        == "2 posteringer med i alt 3.500,25 kr. er udeladt efter regel 1 (Administration): Administration, ikke SIU"
+    )
     assert report["excluded"] == [
-        {"rule": "regel 1 (Administration)", "rule_en": "rule 1 (Administration)", "reason": "Administration, ikke SIU", "rows": 2, "amount": "3500.25"}
+        {
+            "rule": "regel 1 (Administration)",
+            "rule_en": "rule 1 (Administration)",
+            "reason": "Administration, ikke SIU",
+            "rows": 2,
+            "amount": "3500.25",
+        }
     ]
     ledger = report["inputs"][0]["ledger"]
-    assert (ledger["rows_read"], ledger["rows_delivered"], ledger["rows_excluded"], ledger["rows_skipped"]) == (22, 19, 2, 1)  # the demo's own Sum line is skipped (and agrees)
-    assert ledger["amount_read"] == "314540.50" and ledger["amount_delivered"] == "311040.25" and ledger["amount_excluded"] == "3500.25"
+    assert (ledger["rows_read"], ledger["rows_delivered"], ledger["rows_excluded"], ledger["rows_skipped"]) == (
+        22,
+        19,
+        2,
+        1,
+    )  # the demo's own Sum line is skipped (and agrees)
+    assert (
+        ledger["amount_read"] == "314540.50"
+        and ledger["amount_delivered"] == "311040.25"
+        and ledger["amount_excluded"] == "3500.25"
+    )
     assert report["totals"]["net"] == "311040.25" and report["totals"]["balanced"] is True
     assert "Pengene stemmer: input 314.540,50 = leverance 311.040,25 + udeladt 3.500,25" in run.stdout
     assert "udeladt efter regel 1 (Administration): 2 posteringer, 3.500,25" in run.stdout
@@ -339,7 +401,9 @@ def test_an_exclude_rule_leaves_accounts_out_and_the_report_counts_them(siu, dem
 
 def test_an_exclude_rule_in_a_csv_mapping_file(siu, demo_dir, tmp_path):
     export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=None, csv_mapping=True)
-    run = siu("validate", "-s", "opus", export, "--config", config, "--report-json", tmp_path / "r.json", "--lang", "en")
+    run = siu(
+        "validate", "-s", "opus", export, "--config", config, "--report-json", tmp_path / "r.json", "--lang", "en"
+    )
     assert codes(tmp_path / "r.json").get("SIU208") == 1, run.output
     assert "excluded by line 2 (Administration): 2 postings, 3.500,25" in run.stdout
 
@@ -354,7 +418,19 @@ def test_mapping_check_lists_what_an_exclude_rule_leaves_out(siu, demo_dir, tmp_
 
 def test_mapping_init_counts_excluded_accounts_as_covered(siu, demo_dir, tmp_path):
     export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EXCLUDE_TOML)
-    run = siu("mapping", "init", "-s", "opus", export, "--config", config, "--mapping", tmp_path / "mapping.toml", "--out", tmp_path / "new.toml")
+    run = siu(
+        "mapping",
+        "init",
+        "-s",
+        "opus",
+        export,
+        "--config",
+        config,
+        "--mapping",
+        tmp_path / "mapping.toml",
+        "--out",
+        tmp_path / "new.toml",
+    )
     assert run.exit_code == 0, run.output
     assert "Alle posteringer er dækket" in run.stdout
 
@@ -368,7 +444,9 @@ def test_an_exclude_rule_needs_a_reason_and_nothing_to_map_to(tmp_path):
     path.write_text('[[rule]]\npsp = "X*"\nexclude = true\n', encoding="utf-8")
     with pytest.raises(MappingError, match="reason"):
         load_mapping(path)
-    path.write_text('[[rule]]\npsp = "X*"\nexclude = true\nreason = "r"\nfunction = "5.38.50"\ngrouping = "001"\n', encoding="utf-8")
+    path.write_text(
+        '[[rule]]\npsp = "X*"\nexclude = true\nreason = "r"\nfunction = "5.38.50"\ngrouping = "001"\n', encoding="utf-8"
+    )
     with pytest.raises(MappingError, match="function, grouping"):
         load_mapping(path)
     path.write_text('[[rule]]\npsp = "X*"\nexclude = "måske"\nreason = "r"\n', encoding="utf-8")
@@ -379,12 +457,25 @@ def test_an_exclude_rule_needs_a_reason_and_nothing_to_map_to(tmp_path):
     assert rule.exclude and rule.reason == "r"
 
 
-EVERYTHING = '[[rule]]\npsp = "*"\nexclude = true\nreason = "alt"\n[[rule]]\ncost_centre = "*"\nexclude = true\nreason = "alt"\n'
+EVERYTHING = (
+    '[[rule]]\npsp = "*"\nexclude = true\nreason = "alt"\n[[rule]]\ncost_centre = "*"\nexclude = true\nreason = "alt"\n'
+)
 
 
 def test_everything_excluded_is_an_empty_delivery_error(siu, demo_dir, tmp_path):
     export, config = _demo_with_outside_accounts(demo_dir, tmp_path, rule=EVERYTHING)
-    run = siu("convert", "-s", "opus", export, "--config", config, "--out", tmp_path / "out", "--report-json", tmp_path / "r.json")
+    run = siu(
+        "convert",
+        "-s",
+        "opus",
+        export,
+        "--config",
+        config,
+        "--out",
+        tmp_path / "out",
+        "--report-json",
+        tmp_path / "r.json",
+    )
     assert run.exit_code == 1, run.output
     assert codes(tmp_path / "r.json").get("SIU035") == 1
 
@@ -417,8 +508,33 @@ def test_total_labels_are_recognised_and_numbers_never_are(word, tail, number):
 
 
 _CELLS = st.sampled_from(
-    ["", " ", "0101601234", "010160-1234", "*", "**", "I alt", "Total", "Saldo", "Sum konto 4011", "1.000,00", "500,00-",
-     "-2.500,50", "(3,00)", "*  1.000,00", "abc", "15.01.2025", "31.02.2025", "DKK", "S", "H", "53850104", "1e308", "--5", "NaN"]
+    [
+        "",
+        " ",
+        "0101601234",
+        "010160-1234",
+        "*",
+        "**",
+        "I alt",
+        "Total",
+        "Saldo",
+        "Sum konto 4011",
+        "1.000,00",
+        "500,00-",
+        "-2.500,50",
+        "(3,00)",
+        "*  1.000,00",
+        "abc",
+        "15.01.2025",
+        "31.02.2025",
+        "DKK",
+        "S",
+        "H",
+        "53850104",
+        "1e308",
+        "--5",
+        "NaN",
+    ]
 )
 
 

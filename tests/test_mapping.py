@@ -16,19 +16,19 @@ from siu import hookimpl
 from siu import kontostreng as ks
 from siu.base.config import Settings
 from siu.context import Context
+from siu.host.plugins import load_plugins
 from siu.mapping import (
     BAD_ACCOUNT,
-    _glob_covers,
     NO_ART,
     OVERLAP,
     SHADOWED,
     MappingError,
+    _glob_covers,
     globs_intersect,
     load_mapping,
     map_account,
 )
 from siu.models import AccountMapping, Finding, Location, Posting
-from siu.host.plugins import load_plugins
 from siu.specpack import BUILTIN_DIR, SpecPack
 
 
@@ -45,7 +45,9 @@ def context(mapping: Path | None) -> Context:
 
 def posting(row: int = 2, **dims: str) -> Posting:
     columns = {d: d.upper() for d in dims}
-    return Posting(source="test", location=Location(file="in.csv", row=row), amount=Decimal(100), dims=dims, columns=columns)
+    return Posting(
+        source="test", location=Location(file="in.csv", row=row), amount=Decimal(100), dims=dims, columns=columns
+    )
 
 
 RULES = """
@@ -126,7 +128,9 @@ def test_without_mapping_file_only_given_accounts_are_mapped():
 
 def test_given_kontostreng_and_paragraph_win_over_the_rules(tmp_path):
     ctx = context(write(tmp_path, RULES))
-    result = map_account(posting(kontostreng="538421001", artskonto="40140000", paragraph="SEL109", psp="XG-5385010001-1"), ctx)
+    result = map_account(
+        posting(kontostreng="538421001", artskonto="40140000", paragraph="SEL109", psp="XG-5385010001-1"), ctx
+    )
     assert isinstance(result, AccountMapping)
     assert str(result.kontostreng) == "5.38.42.1.001.4.0"  # art from the artskonto
     assert result.paragraph == "SEL109"
@@ -247,7 +251,9 @@ def test_overlap_detection(tmp_path, first, second, expected):
     for kind, pairs in found.items():
         assert [(a.number, b.number) for a, b in pairs] == ([(1, 2)] if kind == expected else [])
     findings = list(mapping.findings())
-    assert [f.code for f in findings] == ([] if expected is None else [(SHADOWED if expected == "shadowed" else OVERLAP).code])
+    assert [f.code for f in findings] == (
+        [] if expected is None else [(SHADOWED if expected == "shadowed" else OVERLAP).code]
+    )
     for f in findings:
         assert "regel 2 (r2)" in f.message_da and "regel 1 (r1)" in f.message_da
         assert "rule 2 (r2)" in f.message_en
@@ -342,7 +348,11 @@ def test_csv_mapping_file(tmp_path, encoding, delimiter):
     path = tmp_path / "mapping.csv"
     path.write_bytes(CSV_RULES.replace(";", delimiter).encode(encoding))
     mapping = load_mapping(path)
-    assert [(r.number, r.label) for r in mapping.rules] == [(2, "linje 2 (Bakkehuset)"), (3, "linje 3"), (6, "linje 6 (Særlig art)")]
+    assert [(r.number, r.label) for r in mapping.rules] == [
+        (2, "linje 2 (Bakkehuset)"),
+        (3, "linje 3"),
+        (6, "linje 6 (Særlig art)"),
+    ]
     assert mapping.skipped == 1
     assert mapping.find({"cost_centre": "5384200317"}).number == 3  # "|" separates values
     rule = mapping.find({"cost_centre": "4711", "artskonto": "51000000"})

@@ -37,7 +37,10 @@ from siu.base.masking import (
         ("0505751234x", "050575-xxxxx"),
         ("Ophold0101601235slut", "Ophold010160-xxxxslut"),
         ("ref 99990101601235999", "ref 999901-xxxxxxxxxxx"),  # inside a longer digit run
-        ("\uff10\uff11\uff10\uff11\uff16\uff10\uff11\uff12\uff13\uff15", "\uff10\uff11\uff10\uff11\uff16\uff10-xxxx"),  # full-width
+        (
+            "\uff10\uff11\uff10\uff11\uff16\uff10\uff11\uff12\uff13\uff15",
+            "\uff10\uff11\uff10\uff11\uff16\uff10-xxxx",
+        ),  # full-width
     ],
 )
 def test_what_could_be_a_cpr_is_masked(text, masked):
@@ -114,15 +117,22 @@ def test_the_stream_drops_output_once_the_reader_is_gone():
 DIGITLESS = st.text(st.characters(blacklist_categories=("Nd", "Cs")), max_size=20)
 CPRS = st.builds(
     lambda d, m, y, n: f"{d:02d}{m:02d}{y:02d}{n:04d}",
-    st.integers(1, 31), st.integers(1, 12), st.integers(0, 99), st.integers(0, 9999),
+    st.integers(1, 31),
+    st.integers(1, 12),
+    st.integers(0, 99),
+    st.integers(0, 9999),
 )
-FORMS = st.sampled_from(["{a}{b}", "{a}-{b}", "{a} - {b}", "{a}\u2013{b}", "{d}.{m}.{y}-{b}", "{a} {b}", "{a}/{b}", "{lost}"])
+FORMS = st.sampled_from(
+    ["{a}{b}", "{a}-{b}", "{a} - {b}", "{a}\u2013{b}", "{d}.{m}.{y}-{b}", "{a} {b}", "{a}/{b}", "{lost}"]
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(DIGITLESS, CPRS, FORMS, DIGITLESS)
 def test_no_typed_form_of_a_cpr_survives(before, cpr, form, after):
-    typed = form.format(a=cpr[:6], b=cpr[6:], d=cpr[:2], m=cpr[2:4], y=cpr[4:6], lost=cpr.lstrip("0") if cpr[0] == "0" else cpr)
+    typed = form.format(
+        a=cpr[:6], b=cpr[6:], d=cpr[:2], m=cpr[2:4], y=cpr[4:6], lost=cpr.lstrip("0") if cpr[0] == "0" else cpr
+    )
     out = mask_text(before + typed + after)
     # the text around holds no digit, so whatever digits are left came from the CPR: at most its date
     assert len(re.sub(r"\D", "", out)) <= 6, out

@@ -44,7 +44,9 @@ def _generator() -> ModuleType:
 
 def peak_rss_mb(args: list[str], stdin: Path | None = None) -> tuple[int, float]:
     with stdin.open("rb") if stdin else open(os.devnull, "rb") as fh:
-        out = subprocess.run([sys.executable, "-c", _MEASURE, *args], stdin=fh, capture_output=True, text=True, check=True, timeout=600)
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *args], stdin=fh, capture_output=True, text=True, check=True, timeout=600
+        )
     code, kb = out.stdout.split()
     return int(code), int(kb) / 1024
 
@@ -55,7 +57,20 @@ def test_convert_of_200k_postings_stays_under_the_memory_bound(tmp_path: Path) -
     csv_path = _generator().generate(ROWS, tmp_path)
     out = tmp_path / "out.xml"
     code, peak = peak_rss_mb(
-        [sys.executable, "-m", "siu", "convert", str(csv_path), "--source", "opus", "--config", str(tmp_path / "siu.toml"), "--quiet", "--out", str(out)]
+        [
+            sys.executable,
+            "-m",
+            "siu",
+            "convert",
+            str(csv_path),
+            "--source",
+            "opus",
+            "--config",
+            str(tmp_path / "siu.toml"),
+            "--quiet",
+            "--out",
+            str(out),
+        ]
     )
     assert code == 0  # the generated year is valid, so the whole path ran, XSD check included
     assert out.stat().st_size > ROWS * 100  # every line was written
@@ -65,11 +80,15 @@ def test_convert_of_200k_postings_stays_under_the_memory_bound(tmp_path: Path) -
     xsd = spec.root / spec.manifest.xml.schema_file
     helper_code, helper = peak_rss_mb([sys.executable, "-m", "siu.write.xsd_stream", str(xsd), tag], stdin=out)
     assert helper_code == 0
-    assert peak + helper < PEAK_RSS_BOUND_MB, f"siu convert peaked at {peak:.0f} MB + {helper:.0f} MB (XSD helper) on {ROWS} postings"
+    assert peak + helper < PEAK_RSS_BOUND_MB, (
+        f"siu convert peaked at {peak:.0f} MB + {helper:.0f} MB (XSD helper) on {ROWS} postings"
+    )
 
 
 def test_the_measurement_sees_a_large_child() -> None:
     # Guards the test above against measuring nothing: a child that holds 200 MB reports it.
-    code, peak = peak_rss_mb([sys.executable, "-c", "b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"])
+    code, peak = peak_rss_mb(
+        [sys.executable, "-c", "b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"]
+    )
     assert code == 0
     assert peak > 190

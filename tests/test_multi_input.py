@@ -67,8 +67,17 @@ def _valid(path: Path, year: int) -> bool:
 def test_one_source_per_input_in_order_merges_into_one_delivery(siu, demo_dir, tmp_path):
     revenues = _revenues(tmp_path / "salg.xlsx")
     run = siu(
-        "convert", "--source", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--source", "excel", str(revenues),
-        "--config", str(demo_dir / "siu.toml"), "--out", str(tmp_path / "ud"),
+        "convert",
+        "--source",
+        "opus",
+        str(demo_dir / "opus-udtraek-2025.csv"),
+        "--source",
+        "excel",
+        str(revenues),
+        "--config",
+        str(demo_dir / "siu.toml"),
+        "--out",
+        str(tmp_path / "ud"),
     )
     assert run.exit_code == 0, run.output
     delivery = tmp_path / "ud" / "SIU_101_2025_voksen.xml"
@@ -76,8 +85,10 @@ def test_one_source_per_input_in_order_merges_into_one_delivery(siu, demo_dir, t
     lines = _lines(delivery)
     golden_ledger = _lines(Path(__file__).parent / "golden" / "excel" / "demo-2025-voksen.xml")
     assert lines[: len(golden_ledger)] == golden_ledger, "the ledger's lines come first, unchanged"
-    assert [(x["PsrID"], x["Beloeb"], x["StartDato"]) for x in lines[len(golden_ledger):]] == [
-        ("0101601235", "-2500.00", "2025-01-01"), ("0101601235", "-2500.00", "2025-02-01"), ("1503722468", "-1750.50", "2025-03-01"),
+    assert [(x["PsrID"], x["Beloeb"], x["StartDato"]) for x in lines[len(golden_ledger) :]] == [
+        ("0101601235", "-2500.00", "2025-01-01"),
+        ("0101601235", "-2500.00", "2025-02-01"),
+        ("1503722468", "-1750.50", "2025-03-01"),
     ]
     net = sum(Decimal(x["Beloeb"]) for x in lines)
     assert net == LEDGER_NET - Decimal("6750.50")
@@ -96,39 +107,90 @@ def test_source_prefixes_give_the_same_delivery(siu, demo_dir, tmp_path):
     revenues = _revenues(tmp_path / "salg.xlsx")
     ledger = demo_dir / "opus-udtraek-2025.csv"
     config = ["--config", str(demo_dir / "siu.toml")]
-    assert siu("convert", "--source", "opus", str(ledger), "--source", "excel", str(revenues), *config, "-o", str(tmp_path / "a")).exit_code == 0
+    assert (
+        siu(
+            "convert",
+            "--source",
+            "opus",
+            str(ledger),
+            "--source",
+            "excel",
+            str(revenues),
+            *config,
+            "-o",
+            str(tmp_path / "a"),
+        ).exit_code
+        == 0
+    )
     assert siu("convert", f"opus:{ledger}", f"excel:{revenues}", *config, "-o", str(tmp_path / "b")).exit_code == 0
-    assert siu("convert", f"opus:{ledger}", str(revenues), "--source", "excel", *config, "-o", str(tmp_path / "c")).exit_code == 0
+    assert (
+        siu(
+            "convert", f"opus:{ledger}", str(revenues), "--source", "excel", *config, "-o", str(tmp_path / "c")
+        ).exit_code
+        == 0
+    )
     name = "SIU_101_2025_voksen.xml"
-    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+    assert (
+        (tmp_path / "a" / name).read_bytes()
+        == (tmp_path / "b" / name).read_bytes()
+        == (tmp_path / "c" / name).read_bytes()
+    )
 
 
 def test_english_report_names_sources(siu, demo_dir, tmp_path):
     revenues = _revenues(tmp_path / "salg.xlsx")
-    run = siu("validate", f"opus:{demo_dir / 'opus-udtraek-2025.csv'}", f"excel:{revenues}", "--config", str(demo_dir / "siu.toml"), "--lang", "en")
+    run = siu(
+        "validate",
+        f"opus:{demo_dir / 'opus-udtraek-2025.csv'}",
+        f"excel:{revenues}",
+        "--config",
+        str(demo_dir / "siu.toml"),
+        "--lang",
+        "en",
+    )
     assert run.exit_code == 0, run.output
     assert "Input per file and source" in run.stdout and "excel total" in run.stdout
 
 
 def test_a_source_count_that_fits_neither_rule_is_a_usage_error(siu, demo_dir, tmp_path):
     revenues = _revenues(tmp_path / "salg.xlsx")
-    run = siu("validate", "-s", "opus", "-s", "excel", "-s", "csv", str(demo_dir / "opus-udtraek-2025.csv"), str(revenues), "-k", "101", "-y", "2025")
+    run = siu(
+        "validate",
+        "-s",
+        "opus",
+        "-s",
+        "excel",
+        "-s",
+        "csv",
+        str(demo_dir / "opus-udtraek-2025.csv"),
+        str(revenues),
+        "-k",
+        "101",
+        "-y",
+        "2025",
+    )
     assert run.exit_code == 2 and "én --source for alle filer eller én pr. fil" in run.output
 
 
 def test_invalid_source_date_epoch_is_a_usage_error(siu, demo_dir, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "i går")
-    run = siu("validate", "--source", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml"))
+    run = siu(
+        "validate", "--source", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml")
+    )
     assert run.exit_code == 2 and "SOURCE_DATE_EPOCH" in run.output and run.exception is None
 
 
 # --- areas and --split (2026: the children's area joins) ---------------------------------------
 
-ADULT = [("0101601235", "5.38.50.1.001.4.0", "42.500,00", "01.01.2026", "31.01.2026"),
-         ("1503722468", "5.38.52.1.001.4.0", "18.250,00", "13.01.2026", "09.02.2026")]
-CHILD = [("0202124234", "5.28.20.1.001.4.0", "61.000,00", "01.01.2026", "31.03.2026"),
-         ("0202124234", "5.28.20.1.001.7.1", "-4.000,00", "01.01.2026", "31.03.2026"),
-         ("1106154321", "5.28.21.1.001.4.0", "7.125,50", "01.02.2026", "28.02.2026")]
+ADULT = [
+    ("0101601235", "5.38.50.1.001.4.0", "42.500,00", "01.01.2026", "31.01.2026"),
+    ("1503722468", "5.38.52.1.001.4.0", "18.250,00", "13.01.2026", "09.02.2026"),
+]
+CHILD = [
+    ("0202124234", "5.28.20.1.001.4.0", "61.000,00", "01.01.2026", "31.03.2026"),
+    ("0202124234", "5.28.20.1.001.7.1", "-4.000,00", "01.01.2026", "31.03.2026"),
+    ("1106154321", "5.28.21.1.001.4.0", "7.125,50", "01.02.2026", "28.02.2026"),
+]
 
 
 def _case_extract(tmp_path: Path, rows: Iterable[tuple[str, ...]], name: str = "sagssystem.csv") -> list[str]:
@@ -136,7 +198,10 @@ def _case_extract(tmp_path: Path, rows: Iterable[tuple[str, ...]], name: str = "
     path = tmp_path / name
     path.write_text("Cpr;Kontostreng;Beløb;Fra;Til\n" + "".join(";".join(r) + "\n" for r in rows), encoding="utf-8")
     columns = tmp_path / "kolonner.toml"
-    columns.write_text('[columns]\ncpr = "Cpr"\nkontostreng = "Kontostreng"\namount = "Beløb"\nstart = "Fra"\nend = "Til"\n', encoding="utf-8")
+    columns.write_text(
+        '[columns]\ncpr = "Cpr"\nkontostreng = "Kontostreng"\namount = "Beløb"\nstart = "Fra"\nend = "Til"\n',
+        encoding="utf-8",
+    )
     return ["--source", "csv", str(path), "--columns", str(columns), "--kommune", "101", "--year", "2026"]
 
 
@@ -144,9 +209,12 @@ def test_split_writes_one_valid_full_load_per_area(siu, tmp_path):
     run = siu("convert", *_case_extract(tmp_path, ADULT + CHILD), "--split", "--out", str(tmp_path / "ud"))
     assert run.exit_code == 0, run.output
     files = {p.name for p in (tmp_path / "ud").iterdir()}
-    assert files == {"SIU_101_2026_voksen.xml", "SIU_101_2026_boern.xml", "SIU_101_2026_voksen.xml.siu.json", "SIU_101_2026_boern.xml.siu.json"}, (
-        "one file per area, each with its sidecar, and nothing else"
-    )
+    assert files == {
+        "SIU_101_2026_voksen.xml",
+        "SIU_101_2026_boern.xml",
+        "SIU_101_2026_voksen.xml.siu.json",
+        "SIU_101_2026_boern.xml.siu.json",
+    }, "one file per area, each with its sidecar, and nothing else"
     for area, count, net in (("voksen", 2, "60750.00"), ("boern", 3, "64125.50")):
         path = tmp_path / "ud" / f"SIU_101_2026_{area}.xml"
         assert _valid(path, 2026)
@@ -167,7 +235,9 @@ def test_split_writes_one_valid_full_load_per_area(siu, tmp_path):
 
 
 def test_split_as_excel_templates(siu, tmp_path):
-    run = siu("convert", *_case_extract(tmp_path, ADULT + CHILD), "--split", "--format", "xlsx", "--out", str(tmp_path / "ud"))
+    run = siu(
+        "convert", *_case_extract(tmp_path, ADULT + CHILD), "--split", "--format", "xlsx", "--out", str(tmp_path / "ud")
+    )
     assert run.exit_code == 0, run.output
     for area, count in (("voksen", 2), ("boern", 3)):
         ws = openpyxl.load_workbook(tmp_path / "ud" / f"SIU_101_2026_{area}.xlsx", read_only=True).worksheets[0]
@@ -213,11 +283,27 @@ def test_split_needs_a_folder(siu, tmp_path):
 
 
 def test_both_areas_in_a_one_area_year_is_that_area(siu, demo_dir, tmp_path):
-    run = siu("convert", "--source", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml"),
-              "--area", "begge", "--split", "--out", str(tmp_path / "ud"))
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        str(demo_dir / "opus-udtraek-2025.csv"),
+        "--config",
+        str(demo_dir / "siu.toml"),
+        "--area",
+        "begge",
+        "--split",
+        "--out",
+        str(tmp_path / "ud"),
+    )
     assert run.exit_code == 0, run.output
-    assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["SIU_101_2025_voksen.xml", "SIU_101_2025_voksen.xml.siu.json"]
-    assert (tmp_path / "ud" / "SIU_101_2025_voksen.xml").read_bytes() == (Path(__file__).parent / "golden" / "excel" / "demo-2025-voksen.xml").read_bytes()
+    assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == [
+        "SIU_101_2025_voksen.xml",
+        "SIU_101_2025_voksen.xml.siu.json",
+    ]
+    assert (tmp_path / "ud" / "SIU_101_2025_voksen.xml").read_bytes() == (
+        Path(__file__).parent / "golden" / "excel" / "demo-2025-voksen.xml"
+    ).read_bytes()
 
 
 # --- the per-area writer itself ------------------------------------------------------------------
@@ -242,8 +328,16 @@ class _Lines(Writer):
 def _records(count: int) -> Iterator[Record]:
     for i in range(count):
         area = "voksen" if i % 3 else "boern"
-        yield Record(psr_id=f"{i:010d}", kontostreng=None, paragraph="P", area=area, amount=Decimal(i), start=None, end=None,
-                     locations=(Location(file="x", row=i + 2),))
+        yield Record(
+            psr_id=f"{i:010d}",
+            kontostreng=None,
+            paragraph="P",
+            area=area,
+            amount=Decimal(i),
+            start=None,
+            end=None,
+            locations=(Location(file="x", row=i + 2),),
+        )
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +346,9 @@ def spec2026() -> SpecPack:
 
 
 def _header() -> DeliveryHeader:
-    return DeliveryHeader(kommune="101", year=2026, area="begge", spec_version="t", created=dt.datetime(2026, 1, 1), totals=Totals())
+    return DeliveryHeader(
+        kommune="101", year=2026, area="begge", spec_version="t", created=dt.datetime(2026, 1, 1), totals=Totals()
+    )
 
 
 def test_per_area_writer_streams_many_records_with_own_totals(tmp_path, spec2026):
@@ -278,10 +374,20 @@ def test_per_area_writer_failure_propagates_and_leaves_no_file(tmp_path, spec202
 
 
 def test_a_line_without_an_area_is_reported_and_written_nowhere(tmp_path, spec2026):
-    stray = Record(psr_id="0101601235", kontostreng=None, paragraph=None, area=None, amount=Decimal(5), start=None, end=None,
-                   locations=(Location(file="in.csv", row=7),))
+    stray = Record(
+        psr_id="0101601235",
+        kontostreng=None,
+        paragraph=None,
+        area=None,
+        amount=Decimal(5),
+        start=None,
+        end=None,
+        locations=(Location(file="in.csv", row=7),),
+    )
     sink = FindingSink()
-    files = write_per_area([*_records(4), stray], _Lines(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, sink)
+    files = write_per_area(
+        [*_records(4), stray], _Lines(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, sink
+    )
     assert sink.count("SIU620") == 1 and not sink.ok
     assert sum(head.totals.records for _, head in files.values()) == 4
     [finding] = [f for f in sink.kept if f.code == "SIU620"]
@@ -296,7 +402,9 @@ def test_a_failure_while_reading_stops_every_area_and_leaves_no_file(tmp_path, s
         raise ValueError("adapter broke")
 
     with pytest.raises(ValueError, match="adapter broke"):
-        write_per_area(failing(), _Lines(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, FindingSink())
+        write_per_area(
+            failing(), _Lines(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, FindingSink()
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -307,11 +415,38 @@ def test_per_area_templates_read_back_together_give_the_golden_split(siu, tmp_pa
     pack = tmp_path / "pack"
     shutil.copytree(BUILTIN_DIR / "2026", pack)
     text = (pack / "manifest.toml").read_text(encoding="utf-8")
-    (pack / "manifest.toml").write_text(text.replace('decimals = 0\nrounding = "largest_remainder"', 'decimals = 2\nrounding = "none"'), encoding="utf-8")
-    run = siu("convert", *_case_extract(tmp_path, ADULT + CHILD), "--split", "--format", "xlsx", "--spec-dir", pack, "--out", str(tmp_path / "xlsx"))
+    (pack / "manifest.toml").write_text(
+        text.replace('decimals = 0\nrounding = "largest_remainder"', 'decimals = 2\nrounding = "none"'),
+        encoding="utf-8",
+    )
+    run = siu(
+        "convert",
+        *_case_extract(tmp_path, ADULT + CHILD),
+        "--split",
+        "--format",
+        "xlsx",
+        "--spec-dir",
+        pack,
+        "--out",
+        str(tmp_path / "xlsx"),
+    )
     assert run.exit_code == 0, run.output
     files = [str(tmp_path / "xlsx" / f"SIU_101_2026_{area}.xlsx") for area in ("voksen", "boern")]
-    run = siu("convert", "--source", "excel", *files, "--kommune", "101", "--year", "2026", "--split", "--spec-dir", pack, "--out", str(tmp_path / "xml"))
+    run = siu(
+        "convert",
+        "--source",
+        "excel",
+        *files,
+        "--kommune",
+        "101",
+        "--year",
+        "2026",
+        "--split",
+        "--spec-dir",
+        pack,
+        "--out",
+        str(tmp_path / "xml"),
+    )
     assert run.exit_code == 0, run.output
     for area in ("voksen", "boern"):
         name = f"SIU_101_2026_{area}.xml"
@@ -330,7 +465,14 @@ class _Quitter(_Lines):
 
 def test_a_writer_that_stops_early_is_an_error_not_a_short_file(tmp_path, spec2026):
     with pytest.raises(RuntimeError, match="stopped before the last line"):
-        write_per_area(_records(BATCH * 20), _Quitter(), _header(), spec2026, {"voksen": tmp_path / "v", "boern": tmp_path / "b"}, FindingSink())
+        write_per_area(
+            _records(BATCH * 20),
+            _Quitter(),
+            _header(),
+            spec2026,
+            {"voksen": tmp_path / "v", "boern": tmp_path / "b"},
+            FindingSink(),
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -345,4 +487,6 @@ def test_split_areas_checked_in_helper_processes_are_each_checked(siu, tmp_path,
     assert run.exit_code == 0, run.output
     assert verdicts == [[], []], "each area's file was checked beside its writer"
     for area in ("voksen", "boern"):
-        assert (tmp_path / "ud" / f"SIU_101_2026_{area}.xml").read_bytes() == (GOLDEN / f"SIU_101_2026_{area}.xml").read_bytes()
+        assert (tmp_path / "ud" / f"SIU_101_2026_{area}.xml").read_bytes() == (
+            GOLDEN / f"SIU_101_2026_{area}.xml"
+        ).read_bytes()

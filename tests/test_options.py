@@ -13,12 +13,17 @@ CHILD = [("0202124234", "5.28.20.1.001.4.0", "61.000,00", "01.01.2026", "31.03.2
 
 def _extract(tmp_path: Path, year: int = 2026) -> list[str]:
     path = tmp_path / "sag.csv"
-    rows = [tuple(c.replace("2026", str(year)) for c in r) for r in ADULT + CHILD] if year == 2026 else [
-        tuple(c.replace("2026", str(year)) for c in r) for r in ADULT
-    ]
+    rows = (
+        [tuple(c.replace("2026", str(year)) for c in r) for r in ADULT + CHILD]
+        if year == 2026
+        else [tuple(c.replace("2026", str(year)) for c in r) for r in ADULT]
+    )
     path.write_text("Cpr;Kontostreng;Beløb;Fra;Til\n" + "".join(";".join(r) + "\n" for r in rows), encoding="utf-8")
     columns = tmp_path / "kolonner.toml"
-    columns.write_text('[columns]\ncpr = "Cpr"\nkontostreng = "Kontostreng"\namount = "Beløb"\nstart = "Fra"\nend = "Til"\n', encoding="utf-8")
+    columns.write_text(
+        '[columns]\ncpr = "Cpr"\nkontostreng = "Kontostreng"\namount = "Beløb"\nstart = "Fra"\nend = "Til"\n',
+        encoding="utf-8",
+    )
     return ["--source", "csv", str(path), "--columns", str(columns), "--kommune", "101", "--year", str(year)]
 
 
@@ -34,9 +39,14 @@ def _config(tmp_path: Path, text: str) -> list[str]:
 def test_split_overrides_the_area_from_siu_toml_and_says_so(siu, tmp_path):
     """The issue: with area = "voksen" in siu.toml (the guide's sample) --split was dropped and the
     children's file, a full load of its own, was never written for 2026."""
-    run = siu("convert", *_extract(tmp_path), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--out", tmp_path / "ud")
+    run = siu(
+        "convert", *_extract(tmp_path), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--out", tmp_path / "ud"
+    )
     assert run.exit_code == 0, run.output
-    assert sorted(p.name for p in (tmp_path / "ud").glob("*.xml")) == ["SIU_101_2026_boern.xml", "SIU_101_2026_voksen.xml"]
+    assert sorted(p.name for p in (tmp_path / "ud").glob("*.xml")) == [
+        "SIU_101_2026_boern.xml",
+        "SIU_101_2026_voksen.xml",
+    ]
     assert "SIU036" in run.stdout and 'siu.toml angiver area = "voksen", men --split' in run.stdout
 
 
@@ -48,7 +58,16 @@ def test_split_with_one_area_on_the_command_line_is_a_usage_error(siu, tmp_path)
 
 
 def test_split_with_both_areas_on_the_command_line_is_fine(siu, tmp_path):
-    run = siu("convert", *_extract(tmp_path), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--area", "begge", "--out", tmp_path / "ud")
+    run = siu(
+        "convert",
+        *_extract(tmp_path),
+        *_config(tmp_path, 'area = "voksen"\n'),
+        "--split",
+        "--area",
+        "begge",
+        "--out",
+        tmp_path / "ud",
+    )
     assert run.exit_code == 0, run.output
     assert len(list((tmp_path / "ud").glob("*.xml"))) == 2 and "SIU036" not in run.stdout
 
@@ -85,7 +104,17 @@ def test_encoding_or_delimiter_with_workbooks_only_is_a_usage_error(siu, tmp_pat
 
 
 def test_mapping_check_refuses_a_sheet_for_text_inputs(siu, demo_dir, tmp_path):
-    run = siu("mapping", "check", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", "--config", demo_dir / "siu.toml", "--sheet", "X")
+    run = siu(
+        "mapping",
+        "check",
+        "-s",
+        "opus",
+        demo_dir / "opus-udtraek-2025.csv",
+        "--config",
+        demo_dir / "siu.toml",
+        "--sheet",
+        "X",
+    )
     assert run.exit_code == 2 and "--sheet" in run.output
 
 
@@ -93,13 +122,17 @@ def test_mapping_check_refuses_a_sheet_for_text_inputs(siu, demo_dir, tmp_path):
 
 
 def test_an_unknown_language_is_a_usage_error_not_danish(siu, demo_dir):
-    run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", "--config", demo_dir / "siu.toml", "--lang", "fr")
+    run = siu(
+        "validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", "--config", demo_dir / "siu.toml", "--lang", "fr"
+    )
     assert run.exit_code == 2 and "Unknown language 'fr'" in run.output and run.exception is None
 
 
 def test_lang_in_siu_toml_applies_unless_the_flag_is_given(siu, demo_dir, tmp_path):
-    text = (demo_dir / "siu.toml").read_text(encoding="utf-8").replace(
-        'mapping = "mapping.toml"', f'mapping = "{(demo_dir / "mapping.toml").as_posix()}"\nlang = "en"'
+    text = (
+        (demo_dir / "siu.toml")
+        .read_text(encoding="utf-8")
+        .replace('mapping = "mapping.toml"', f'mapping = "{(demo_dir / "mapping.toml").as_posix()}"\nlang = "en"')
     )
     config = _config(tmp_path, text)
     run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *config)
@@ -109,7 +142,13 @@ def test_lang_in_siu_toml_applies_unless_the_flag_is_given(siu, demo_dir, tmp_pa
 
 
 def test_an_unknown_lang_in_siu_toml_is_a_usage_error(siu, demo_dir, tmp_path):
-    run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, 'kommune = "101"\nlang = "fr"\n'))
+    run = siu(
+        "validate",
+        "-s",
+        "opus",
+        demo_dir / "opus-udtraek-2025.csv",
+        *_config(tmp_path, 'kommune = "101"\nlang = "fr"\n'),
+    )
     assert run.exit_code == 2 and "lang" in run.output
 
 
@@ -132,13 +171,27 @@ def test_an_output_onto_an_input_is_a_usage_error(siu, tmp_path):
 
 
 def test_a_source_no_input_uses_is_a_usage_error(siu, demo_dir):
-    run = siu("validate", f"opus:{demo_dir / 'opus-udtraek-2025.csv'}", "--source", "sap", "--config", demo_dir / "siu.toml")
+    run = siu(
+        "validate", f"opus:{demo_dir / 'opus-udtraek-2025.csv'}", "--source", "sap", "--config", demo_dir / "siu.toml"
+    )
     assert run.exit_code == 2 and "--source bruges ikke" in run.output
 
 
 def test_every_command_refuses_an_unknown_language(siu, demo_dir):
-    for args in (["specs", "show", "2025"], ["mapping", "check", "-s", "opus", str(demo_dir / "opus-udtraek-2025.csv"), "--config", str(demo_dir / "siu.toml")],
-                 ["explain", "SIU101"], ["plugins"]):
+    for args in (
+        ["specs", "show", "2025"],
+        [
+            "mapping",
+            "check",
+            "-s",
+            "opus",
+            str(demo_dir / "opus-udtraek-2025.csv"),
+            "--config",
+            str(demo_dir / "siu.toml"),
+        ],
+        ["explain", "SIU101"],
+        ["plugins"],
+    ):
         run = siu(*args, "--lang", "de")
         assert run.exit_code == 2 and "Unknown language 'de'" in run.output, args
 
@@ -160,11 +213,22 @@ def test_a_source_section_for_no_source_is_a_usage_error(siu, demo_dir, tmp_path
     ) + '\n[source.opsu]\nperiod = "posting_month"\n'
     run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, text))
     assert run.exit_code == 2 and "[source.opsu]" in run.output and "opus" in run.output
-    run = siu("validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, text.replace("opsu", "opus")))
+    run = siu(
+        "validate", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", *_config(tmp_path, text.replace("opsu", "opus"))
+    )
     assert run.exit_code == 0, run.output
 
 
 def test_split_in_a_one_area_year_writes_that_area_without_a_note(siu, tmp_path):
-    run = siu("convert", *_extract(tmp_path, year=2025), *_config(tmp_path, 'area = "voksen"\n'), "--split", "--out", tmp_path / "ud")
+    run = siu(
+        "convert",
+        *_extract(tmp_path, year=2025),
+        *_config(tmp_path, 'area = "voksen"\n'),
+        "--split",
+        "--out",
+        tmp_path / "ud",
+    )
     assert run.exit_code == 0, run.output
-    assert [p.name for p in (tmp_path / "ud").glob("*.xml")] == ["SIU_101_2025_voksen.xml"] and "SIU036" not in run.stdout
+    assert [p.name for p in (tmp_path / "ud").glob("*.xml")] == [
+        "SIU_101_2025_voksen.xml"
+    ] and "SIU036" not in run.stdout

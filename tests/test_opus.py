@@ -14,8 +14,8 @@ from lxml import etree
 import siu
 from exports import OPUS_LAYOUTS, Export, fmt_amount, generate, make_lines, opus_danish, read_back
 from siu.base import cpr
-from siu.models import Severity
 from siu.host.plugins import load_plugins
+from siu.models import Severity
 
 DEMO_MAPPING = Path(siu.__file__).parent / "demo" / "mapping.toml"
 XSD = Path(siu.__file__).parent / "specs" / "2025" / "siu.xsd"
@@ -65,7 +65,9 @@ def check_export_read_back(export: Export) -> None:
 
 @pytest.mark.parametrize("layout", sorted(OPUS_LAYOUTS))
 def test_opus_layouts_read_back_exactly(tmp_path: Path, layout: str) -> None:
-    check_export_read_back(generate("opus", layout, tmp_path, count=600 if "xlsx" in layout else 1500, seed=len(layout)))
+    check_export_read_back(
+        generate("opus", layout, tmp_path, count=600 if "xlsx" in layout else 1500, seed=len(layout))
+    )
 
 
 def test_thousands_of_rows(tmp_path: Path) -> None:
@@ -74,9 +76,14 @@ def test_thousands_of_rows(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8", "utf-8-sig", "iso-8859-1"])
-@pytest.mark.parametrize("amount_style, date_style", [("trailing", "dmy_dot"), ("parens", "iso"), ("danish_plain", "ddmmyyyy"), ("danish", "serial")])
+@pytest.mark.parametrize(
+    "amount_style, date_style",
+    [("trailing", "dmy_dot"), ("parens", "iso"), ("danish_plain", "ddmmyyyy"), ("danish", "serial")],
+)
 def test_encodings_and_value_forms(tmp_path: Path, encoding: str, amount_style: str, date_style: str) -> None:
-    export = opus_danish(tmp_path / "x.csv", make_lines(60, 3), amount_style=amount_style, date_style=date_style, encoding=encoding)
+    export = opus_danish(
+        tmp_path / "x.csv", make_lines(60, 3), amount_style=amount_style, date_style=date_style, encoding=encoding
+    )
     result = read_back(export)
     assert sum(p.amount for p in result.postings) == export.total
     assert any(p.text and "Støtte i bolig, Lærkevej" in p.text for p in result.postings)
@@ -108,7 +115,9 @@ def test_opus_sniffs_its_own_files_clearly(tmp_path: Path, layout: str) -> None:
 
 def test_a_file_of_no_particular_format_is_not_claimed(tmp_path: Path) -> None:
     path = tmp_path / "generic.csv"
-    path.write_text("CPR;Beløb;Kontostreng;Fra;Til\n0101601234;1.234,56;5.38.50.1.001.4.0;01.01.2025;31.01.2025\n", encoding="utf-8")
+    path.write_text(
+        "CPR;Beløb;Kontostreng;Fra;Til\n0101601234;1.234,56;5.38.50.1.001.4.0;01.01.2025;31.01.2025\n", encoding="utf-8"
+    )
     sniff = load_plugins(no_plugins=True).sources["opus"].sniff(path)
     assert sniff.confidence < 0.5
 
@@ -178,7 +187,9 @@ def test_no_period_columns_and_no_rule(tmp_path: Path) -> None:
 def test_text_without_a_month_is_counted(tmp_path: Path) -> None:
     export = generate("opus", "technical", tmp_path, count=20)
     month = export.lines[0].text.rsplit(" ", 2)[1]  # the first line's month, e.g. "jan"
-    export.path.write_text(export.path.read_text(encoding="utf-8").replace(f" {month} 2025", " (rettelse)"), encoding="utf-8")
+    export.path.write_text(
+        export.path.read_text(encoding="utf-8").replace(f" {month} 2025", " (rettelse)"), encoding="utf-8"
+    )
     result = read_back(export)
     undated = [p for p in result.postings if p.start is None]
     expected = [row for row, line in zip(export.rows, export.lines) if line.start.month == export.lines[0].start.month]
@@ -219,7 +230,18 @@ def check_delivery(xml: Path, export: Export) -> None:
 
 def test_convert_end_to_end_without_source(tmp_path: Path, siu: Callable[..., object]) -> None:
     export = generate("opus", "danish", tmp_path, count=400, seed=11)
-    run = siu("convert", export.path, "--kommune", "101", "--year", "2025", "--mapping", DEMO_MAPPING, "--out", tmp_path / "out")
+    run = siu(
+        "convert",
+        export.path,
+        "--kommune",
+        "101",
+        "--year",
+        "2025",
+        "--mapping",
+        DEMO_MAPPING,
+        "--out",
+        tmp_path / "out",
+    )
     assert run.exit_code == 0, run.output
     assert "læses som 'opus'" in run.output
     check_delivery(tmp_path / "out" / "SIU_101_2025_voksen.xml", export)
@@ -227,14 +249,31 @@ def test_convert_end_to_end_without_source(tmp_path: Path, siu: Callable[..., ob
 
 def test_convert_xlsx_end_to_end(tmp_path: Path, siu: Callable[..., object]) -> None:
     export = generate("opus", "xlsx", tmp_path, count=300, seed=12)
-    run = siu("convert", export.path, "--source", "opus", "--kommune", "101", "--year", "2025", "--mapping", DEMO_MAPPING, "--out", tmp_path / "out", "--lang", "en")
+    run = siu(
+        "convert",
+        export.path,
+        "--source",
+        "opus",
+        "--kommune",
+        "101",
+        "--year",
+        "2025",
+        "--mapping",
+        DEMO_MAPPING,
+        "--out",
+        tmp_path / "out",
+        "--lang",
+        "en",
+    )
     assert run.exit_code == 0, run.output
     check_delivery(tmp_path / "out" / "SIU_101_2025_voksen.xml", export)
 
 
 def test_convert_asks_for_source_when_unsure(tmp_path: Path, siu: Callable[..., object]) -> None:
     path = tmp_path / "generic.csv"
-    path.write_text("CPR;Beløb;Kontostreng;Fra;Til\n0101601234;1.234,56;5.38.50.1.001.4.0;01.01.2025;31.01.2025\n", encoding="utf-8")
+    path.write_text(
+        "CPR;Beløb;Kontostreng;Fra;Til\n0101601234;1.234,56;5.38.50.1.001.4.0;01.01.2025;31.01.2025\n", encoding="utf-8"
+    )
     run = siu("convert", path, "--kommune", "101", "--year", "2025")
     assert run.exit_code == 2
     assert "--source" in run.output and "Traceback" not in run.output

@@ -69,7 +69,25 @@ def test_amount_decimal_override(text: str, decimal: str | None, expected: Decim
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "abc", "1,2,3", "1.23.4", "12.34,5,6", "1.234,56", "(5-)", "-5-", "--5", "+-5", "()", ",5", "5,", "1e5", "NaN", "Infinity"],
+    [
+        "",
+        "   ",
+        "abc",
+        "1,2,3",
+        "1.23.4",
+        "12.34,5,6",
+        "1.234,56",
+        "(5-)",
+        "-5-",
+        "--5",
+        "+-5",
+        "()",
+        ",5",
+        "5,",
+        "1e5",
+        "NaN",
+        "Infinity",
+    ],
 )
 def test_amount_rejects(text: str) -> None:
     decimal = "." if text == "1.234,56" else None  # inconsistent with the forced separator
@@ -96,7 +114,9 @@ def test_bad_decimal_separator_is_a_parse_error() -> None:
     assert check_decimal_separator(" . ") == "."
 
 
-money = st.decimals(min_value=D("-999999999999.99"), max_value=D("999999999999.99"), places=2, allow_nan=False, allow_infinity=False)
+money = st.decimals(
+    min_value=D("-999999999999.99"), max_value=D("999999999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @settings(deadline=None)  # no timing in unit tests: the machine may be busy
@@ -144,7 +164,9 @@ def test_format_amount_danish() -> None:
 # --- debit/credit ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, sign", [("S", 1), ("h", -1), ("D", 1), ("K", -1), ("Debet", 1), (" kredit ", -1), ("Soll", 1), ("Haben", -1)])
+@pytest.mark.parametrize(
+    "text, sign", [("S", 1), ("h", -1), ("D", 1), ("K", -1), ("Debet", 1), (" kredit ", -1), ("Soll", 1), ("Haben", -1)]
+)
 def test_debit_credit(text: str, sign: int) -> None:
     assert parse_debit_credit(text) == sign
 
@@ -192,7 +214,26 @@ def test_date_forms(value: object, expected: dt.date) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "2025", "1234", "31.02.2025", "2025-13-01", "00000000", "²²²²²²²²", "١٢٣٤٥", "12.2025", "31.12.25", 60, 0, -5, 1e12, float("nan"), D("sNaN"), True, None],
+    [
+        "",
+        "2025",
+        "1234",
+        "31.02.2025",
+        "2025-13-01",
+        "00000000",
+        "²²²²²²²²",
+        "١٢٣٤٥",
+        "12.2025",
+        "31.12.25",
+        60,
+        0,
+        -5,
+        1e12,
+        float("nan"),
+        D("sNaN"),
+        True,
+        None,
+    ],
 )
 def test_date_rejects(value: object) -> None:
     with pytest.raises(ParseError) as info:

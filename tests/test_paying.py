@@ -11,7 +11,9 @@ import pytest
 
 from siu.accounts.paying import kommune_code
 
-HEAD = "Bilagsnr;Bogføringsdato;PSP-element;Omkostningssted;Artskonto;CPR-nr;Beløb;Periode fra;Periode til;Tekst;{extra}\n"
+HEAD = (
+    "Bilagsnr;Bogføringsdato;PSP-element;Omkostningssted;Artskonto;CPR-nr;Beløb;Periode fra;Periode til;Tekst;{extra}\n"
+)
 ROWS = [
     # document, psp, artskonto, cpr, amount, kommune, counterpart
     ("1", "XG-5385010001-0001", "40110000", "010160-1235", "42.500,00", "101", ""),
@@ -41,14 +43,31 @@ def _config(demo_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("101", "101"), ("0101", "101"), ("København", "101"), ("Københavns Kommune", "101"), ("frederiksberg", "147"), ("", None), ("X1", "X1")],
+    [
+        ("101", "101"),
+        ("0101", "101"),
+        ("København", "101"),
+        ("Københavns Kommune", "101"),
+        ("frederiksberg", "147"),
+        ("", None),
+        ("X1", "X1"),
+    ],
 )
 def test_kommune_code_reads_codes_and_names(text: str, code: str | None) -> None:
     assert kommune_code(text) == code
 
 
 def test_a_foreign_municipality_column_fires_siu403(siu, demo_dir, tmp_path) -> None:
-    run = siu("validate", "--source", "opus", _export(tmp_path), "--config", _config(demo_dir, tmp_path), "--report-json", tmp_path / "r.json")
+    run = siu(
+        "validate",
+        "--source",
+        "opus",
+        _export(tmp_path),
+        "--config",
+        _config(demo_dir, tmp_path),
+        "--report-json",
+        tmp_path / "r.json",
+    )
     assert run.exit_code == 1, run.output
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     [hit] = [f for f in doc["findings"] if f["code"] == "SIU403"]
@@ -58,7 +77,16 @@ def test_a_foreign_municipality_column_fires_siu403(siu, demo_dir, tmp_path) -> 
 
 def test_payments_to_and_from_other_municipalities_per_counterpart(siu, demo_dir, tmp_path) -> None:
     rows = [r for r in ROWS if r[5] != "147"]
-    run = siu("validate", "--source", "opus", _export(tmp_path, rows=rows), "--config", _config(demo_dir, tmp_path), "--report-json", tmp_path / "r.json")
+    run = siu(
+        "validate",
+        "--source",
+        "opus",
+        _export(tmp_path, rows=rows),
+        "--config",
+        _config(demo_dir, tmp_path),
+        "--report-json",
+        tmp_path / "r.json",
+    )
     assert run.exit_code == 0, run.output
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     hits = {f["message_en"].split(":")[0]: f for f in doc["findings"] if f["code"] == "SIU446"}
@@ -67,7 +95,10 @@ def test_payments_to_and_from_other_municipalities_per_counterpart(siu, demo_dir
         "Art 4.7 (payment to other municipalities), counterpart 159 Gladsaxe",
         "Art 7.7 (payment from other municipalities), counterpart 147 Frederiksberg",
     }
-    assert "2 lines, 2 citizens" in hits["Art 4.7 (payment to other municipalities), counterpart 159 Gladsaxe"]["message_en"]
+    assert (
+        "2 lines, 2 citizens"
+        in hits["Art 4.7 (payment to other municipalities), counterpart 159 Gladsaxe"]["message_en"]
+    )
     texts = " | ".join(f["message_da"] for f in doc["findings"] if f["code"] == "SIU446")
     assert "159 Gladsaxe" in texts and "147 Frederiksberg" in texts and "-79.751,00" in texts
     assert "udgiften er modpartens" in texts and "udgiften er kommunens egen" in texts

@@ -49,9 +49,9 @@ def register_sources():
     return [ToySource()]
 '''
 
-BROKEN_ON_IMPORT = '''
+BROKEN_ON_IMPORT = """
 raise RuntimeError("boom while importing, citizen 010160-1235")
-'''
+"""
 
 TOY_ROWS = [
     ("010160-1235", "1.000,00", "5.38.50.1.001.4.0", "01.01.2025", "31.01.2025", "Bakkehuset jan"),
@@ -71,7 +71,9 @@ def toy_total() -> Decimal:
     return sum((Decimal(r[1].replace(".", "").replace(",", ".")) for r in TOY_ROWS), Decimal(0))
 
 
-def make_dist(site: Path, dist: str, modules: dict[str, str], entry_points: dict[str, str], version: str = "0.1") -> Path:
+def make_dist(
+    site: Path, dist: str, modules: dict[str, str], entry_points: dict[str, str], version: str = "0.1"
+) -> Path:
     """A minimal installed distribution: modules plus dist-info with METADATA and entry points."""
     site.mkdir(parents=True, exist_ok=True)
     for name, code in modules.items():
@@ -175,7 +177,9 @@ def test_a_plugin_that_raises_on_import_is_named_and_skipped(siu, site, tmp_path
 
 
 def test_disable_and_no_plugins_work_while_a_plugin_is_broken(siu, site, tmp_path, request, monkeypatch):
-    make_dist(site, "siu-broken", {unique(request, "siu_broken"): BROKEN_ON_IMPORT}, {"broken": unique(request, "siu_broken")})
+    make_dist(
+        site, "siu-broken", {unique(request, "siu_broken"): BROKEN_ON_IMPORT}, {"broken": unique(request, "siu_broken")}
+    )
     toy = unique(request, "siu_toy")
     make_dist(site, "siu-toy", {toy: TOY_ADAPTER.format(source="toy", api=1)}, {"toy": toy})
     path = toy_input(tmp_path)
@@ -206,7 +210,9 @@ def test_disabling_a_builtin_adapter_and_an_unknown_name(siu, site, monkeypatch)
     assert "nosuch" in run.stderr and "SIU807" in run.stderr
 
 
-def test_two_plugins_registering_one_source_name_is_an_error_naming_both_packages(siu, site, tmp_path, request, monkeypatch):
+def test_two_plugins_registering_one_source_name_is_an_error_naming_both_packages(
+    siu, site, tmp_path, request, monkeypatch
+):
     first, second = unique(request, "siu_toy_a"), unique(request, "siu_toy_b")
     make_dist(site, "siu-toy-a", {first: TOY_ADAPTER.format(source="toy", api=1)}, {"toya": first})
     make_dist(site, "siu-toy-b", {second: TOY_ADAPTER.format(source="toy", api=1)}, {"toyb": second})
@@ -219,7 +225,9 @@ def test_two_plugins_registering_one_source_name_is_an_error_naming_both_package
     run = siu("plugins", "--json")
     assert run.exit_code == 2, "siu plugins still lists everything, but says it is an error"
     conflict = json.loads(run.stdout)["conflicts"][0]
-    assert conflict["code"] == "SIU804" and "siu-toy-a" in conflict["message_en"] and "siu-toy-b" in conflict["message_en"]
+    assert (
+        conflict["code"] == "SIU804" and "siu-toy-a" in conflict["message_en"] and "siu-toy-b" in conflict["message_en"]
+    )
 
     monkeypatch.setenv("SIU_DISABLE_PLUGINS", "toyb")
     assert siu(*convert_args(path, "--source", "toy")).exit_code == 0
@@ -227,7 +235,9 @@ def test_two_plugins_registering_one_source_name_is_an_error_naming_both_package
 
 def test_a_plugin_for_another_api_is_refused_with_a_clear_message(site, request):
     module = unique(request, "siu_future")
-    make_dist(site, "siu-future", {module: TOY_ADAPTER.format(source="future", api=2)}, {"future": module}, version="3.0")
+    make_dist(
+        site, "siu-future", {module: TOY_ADAPTER.format(source="future", api=2)}, {"future": module}, version="3.0"
+    )
     host = load_plugins()
     info = host.get("future")
     assert info is not None and info.status == "refused" and "future" not in host.sources
@@ -278,11 +288,18 @@ def test_a_hook_with_an_unknown_argument_is_refused(site, request):
 
 def test_one_module_behind_two_entry_points_is_loaded_once(site, request):
     module = unique(request, "siu_twice")
-    make_dist(site, "siu-twice", {module: TOY_ADAPTER.format(source="twice", api=1)}, {"twice": module, "twice2": module})
+    make_dist(
+        site, "siu-twice", {module: TOY_ADAPTER.format(source="twice", api=1)}, {"twice": module, "twice2": module}
+    )
     host = load_plugins()
     assert host.get("twice").status == "loaded" and host.provider_of("sources", "twice") == "twice"  # type: ignore[union-attr]
     second = host.get("twice2")
-    assert second is not None and second.status == "failed" and second.problem is not None and second.problem.code == "SIU803"
+    assert (
+        second is not None
+        and second.status == "failed"
+        and second.problem is not None
+        and second.problem.code == "SIU803"
+    )
 
 
 @pytest.mark.parametrize(
@@ -300,7 +317,11 @@ def test_a_failing_registration_hook_skips_the_whole_plugin(site, request, body,
     host = load_plugins()
     info = host.get("half")
     assert info is not None and info.status == "failed" and info.problem is not None
-    assert info.problem.code == "SIU803" and expected in info.problem.message_en and "register_rules" in info.problem.message_en
+    assert (
+        info.problem.code == "SIU803"
+        and expected in info.problem.message_en
+        and "register_rules" in info.problem.message_en
+    )
     assert "half" not in host.sources and "half" not in host.writers, "nothing from a failed plugin is used"
     assert BUILTIN_SOURCES <= set(host.sources)
 
@@ -320,7 +341,11 @@ def test_load_plugins_raises_on_conflict_with_both_names(site, request):
     make_dist(site, "siu-opus-clone", {a: TOY_ADAPTER.format(source="opus", api=1)}, {"opusclone": a})
     with pytest.raises(PluginError) as err:
         load_plugins()
-    assert "opus" in err.value.message_da and "siu-opus-clone" in err.value.message_en and "pakke siu " in err.value.message_da
+    assert (
+        "opus" in err.value.message_da
+        and "siu-opus-clone" in err.value.message_en
+        and "pakke siu " in err.value.message_da
+    )
     host = load_plugins(disable={"opusclone"})
     assert host.provider_of("sources", "opus") == "opus"
 
@@ -330,7 +355,9 @@ def test_load_plugins_raises_on_conflict_with_both_names(site, request):
 
 def test_subprocess_convert_with_an_installed_adapter_and_a_broken_one(tmp_path):
     site = tmp_path / "site"
-    make_dist(site, "siu-toy", {"siu_toy_subprocess": TOY_ADAPTER.format(source="toy", api=1)}, {"toy": "siu_toy_subprocess"})
+    make_dist(
+        site, "siu-toy", {"siu_toy_subprocess": TOY_ADAPTER.format(source="toy", api=1)}, {"toy": "siu_toy_subprocess"}
+    )
     make_dist(site, "siu-broken", {"siu_broken_subprocess": BROKEN_ON_IMPORT}, {"broken": "siu_broken_subprocess"})
     path = toy_input(tmp_path)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]), "COLUMNS": "200"}
@@ -338,7 +365,12 @@ def test_subprocess_convert_with_an_installed_adapter_and_a_broken_one(tmp_path)
 
     def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "siu", *args], cwd=tmp_path, env={**env, **extra_env}, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "siu", *args],
+            cwd=tmp_path,
+            env={**env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     done = run(*convert_args(path, "--source", "toy"))
@@ -386,7 +418,17 @@ def local_plugin(folder: Path, code: str, name: str = "siu_local.py", listed: bo
 
 
 def run_project(siu, folder: Path, *extra: str):
-    return siu("convert", "--source", "csv", str(folder / "export.csv"), "--config", str(folder / "siu.toml"), "--out", str(folder / "out"), *extra)
+    return siu(
+        "convert",
+        "--source",
+        "csv",
+        str(folder / "export.csv"),
+        "--config",
+        str(folder / "siu.toml"),
+        "--out",
+        str(folder / "out"),
+        *extra,
+    )
 
 
 def delivery(folder: Path, suffix: str = ".xml") -> Path:
@@ -487,7 +529,9 @@ def test_hook_register_spec_packs_replaces_the_builtin_pack(siu, project):
     pack = project / "pack2025"
     shutil.copytree(BUILTIN_DIR / "2025", pack)
     manifest = pack / "manifest.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace('version = "2025.1"', 'version = "2025.9"'), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('version = "2025.1"', 'version = "2025.9"'), encoding="utf-8"
+    )
     local_plugin(
         project,
         """
@@ -531,7 +575,9 @@ def test_hook_map_account_answers_before_the_mapping_file(siu, project):
     run = run_project(siu, project)
     assert run.exit_code == 0, run.output
     accounts = [e.text for e in etree.parse(str(delivery(project))).iter("{*}KONTOSTRENG")]
-    assert accounts == ["53850100140", "53852100140", "53852100140"], "the plugin's answer wins over the file's kontostreng"
+    assert accounts == ["53850100140", "53852100140", "53852100140"], (
+        "the plugin's answer wins over the file's kontostreng"
+    )
 
 
 def test_hook_anonymise_decides_the_psr_id(siu, project):

@@ -73,6 +73,8 @@ def test_off_with_quiet_and_when_stderr_is_not_a_terminal() -> None:
 
 
 def test_cli_conversion_prints_no_progress_when_not_on_a_terminal(siu, demo_dir) -> None:  # type: ignore[no-untyped-def]
-    result = siu("convert", str(demo_dir / "opus-udtraek-2025.csv"), "--source", "opus", "--config", str(demo_dir / "siu.toml"))
+    result = siu(
+        "convert", str(demo_dir / "opus-udtraek-2025.csv"), "--source", "opus", "--config", str(demo_dir / "siu.toml")
+    )
     assert result.exit_code == 0, result.output
     assert "Læser" not in result.stderr and "rækker/s" not in result.output

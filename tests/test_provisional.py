@@ -9,8 +9,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from siu.specpack import builtin_pack_dirs
 from siu.check.verdict import verdict
+from siu.specpack import builtin_pack_dirs
 
 
 def _demo(demo_dir: Path) -> list[str]:
@@ -46,7 +46,7 @@ def test_a_pack_without_provisional_facts_is_plainly_ready(siu, demo_dir, tmp_pa
     manifest = pack / "manifest.toml"
     text = manifest.read_text(encoding="utf-8")
     text = re.sub(r"(?ms)^provisional = \[.*?^\]$", "provisional = []", text)  # [provenance], [delivery]
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("provisional = \"")) + "\n"
+    text = "\n".join(line for line in text.splitlines() if not line.startswith('provisional = "')) + "\n"
     manifest.write_text(text, encoding="utf-8")
     chart = pack / "chart.csv"
     chart.write_text(chart.read_text(encoding="utf-8").replace(",yes,", ",no,"), encoding="utf-8")

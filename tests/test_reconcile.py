@@ -46,7 +46,11 @@ def test_matching_accounts_give_only_the_summary(tmp_path):
     found = reconcile(tmp_path, MATCHING)
     assert by_code(found) == {"SIU500": 1}
     (summary,) = found
-    assert "saldobalance.csv" in summary.message_da and "2 funktioner" in summary.message_da and "0 afvigelser" in summary.message_da
+    assert (
+        "saldobalance.csv" in summary.message_da
+        and "2 funktioner" in summary.message_da
+        and "0 afvigelser" in summary.message_da
+    )
 
 
 def test_a_difference_above_the_tolerance_is_a_finding_at_the_accounts_row(tmp_path):
@@ -127,12 +131,34 @@ def test_cli_accounts_and_tolerance(siu, tmp_path):
         "CPR;Beløb;Fra;Til;Kontostreng\n0101601235;1000,00;01.01.2025;31.01.2025;5.38.50.1.001.4.0\n", encoding="utf-8"
     )
     write_csv(tmp_path / "sb.csv", ["5.38.50;1;4.0;1.100,00"])
-    args = ["validate", str(tmp_path / "in.csv"), "-s", "csv", "-k", "101", "-y", "2025", "--accounts", str(tmp_path / "sb.csv")]
+    args = [
+        "validate",
+        str(tmp_path / "in.csv"),
+        "-s",
+        "csv",
+        "-k",
+        "101",
+        "-y",
+        "2025",
+        "--accounts",
+        str(tmp_path / "sb.csv"),
+    ]
     run_ = siu(*args)
     assert run_.exit_code == 0 and "SIU501" in run_.stdout and "SIU500" in run_.stdout
     assert "SIU501" not in siu(*args, "--tolerance", "100").stdout
     assert siu(*args, "--strict").exit_code == 1
-    missing = siu("validate", str(tmp_path / "in.csv"), "-s", "csv", "-k", "101", "-y", "2025", "--accounts", str(tmp_path / "nej.csv"))
+    missing = siu(
+        "validate",
+        str(tmp_path / "in.csv"),
+        "-s",
+        "csv",
+        "-k",
+        "101",
+        "-y",
+        "2025",
+        "--accounts",
+        str(tmp_path / "nej.csv"),
+    )
     assert missing.exit_code == 2 and "nej.csv" in missing.output
 
 
@@ -170,7 +196,10 @@ def test_accounts_written_from_the_delivery_reconcile(tmp_path_factory, lines_, 
             off = None
         else:
             totals[key] += Decimal("1.50")
-    rows = [f"{FORMS[form](f)};{art};{format_amount_danish(total, trailing_minus)}" for (f, art), total in sorted(totals.items())]
+    rows = [
+        f"{FORMS[form](f)};{art};{format_amount_danish(total, trailing_minus)}"
+        for (f, art), total in sorted(totals.items())
+    ]
     folder = tmp_path_factory.mktemp("sb")
     accounts = write_csv(folder / "sb.csv", rows, header="Funktion;Art;Saldo")
     found = by_code(run(records, context(accounts=accounts)))
@@ -183,7 +212,14 @@ def test_accounts_and_tolerance_from_siu_toml(siu, tmp_path):
         "CPR;Beløb;Fra;Til;Kontostreng\n0101601235;1000,00;01.01.2025;31.01.2025;5.38.50.1.001.4.0\n", encoding="utf-8"
     )
     write_csv(tmp_path / "sb.csv", ["5.38.50;1;4.0;1.100,00"])
-    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[validation]\naccounts = "sb.csv"\ntolerance = 100\n', encoding="utf-8")
+    (tmp_path / "siu.toml").write_text(
+        'kommune = "101"\nyear = 2025\n[validation]\naccounts = "sb.csv"\ntolerance = 100\n', encoding="utf-8"
+    )
     run_ = siu("validate", tmp_path / "in.csv", "-s", "csv", "--config", tmp_path / "siu.toml")
     assert "SIU500" in run_.stdout and "SIU501" not in run_.stdout
-    assert "SIU501" in siu("validate", tmp_path / "in.csv", "-s", "csv", "--config", tmp_path / "siu.toml", "--tolerance", "99").stdout
+    assert (
+        "SIU501"
+        in siu(
+            "validate", tmp_path / "in.csv", "-s", "csv", "--config", tmp_path / "siu.toml", "--tolerance", "99"
+        ).stdout
+    )

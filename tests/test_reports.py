@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from siu.report import rules_doc
 from siu.findings import CATALOGUE, FindingSink
 from siu.models import Location
+from siu.report import rules_doc
 from siu.report.files import ReportFiles
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -84,7 +84,9 @@ def test_json_report_of_a_broken_delivery_matches_the_golden_file(siu, tmp_path)
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(json.dumps(stable(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     expected = json.loads(golden.read_text(encoding="utf-8"))
-    assert stable(report) == expected, "JSON report changed; if intended, rerun with SIU_UPDATE_GOLDEN=1 and review the diff"
+    assert stable(report) == expected, (
+        "JSON report changed; if intended, rerun with SIU_UPDATE_GOLDEN=1 and review the diff"
+    )
 
 
 def test_golden_report_covers_the_intended_rules():
@@ -109,13 +111,25 @@ def test_json_report_holds_every_finding_beyond_the_console_cap(tmp_path):
 
 
 def test_console_report_order_caps_and_verdict(siu, tmp_path):
-    rows = good_rows(2) + [[f"0101601{300 + i:03d}", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(13)]
+    rows = good_rows(2) + [
+        [f"0101601{300 + i:03d}", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(13)
+    ]
     run = siu("validate", write_csv(tmp_path / "nul.csv", rows), *BASE)
     assert run.exit_code == 0, run.output
     out = run.stdout
     sha = re.search(r"SHA-256 ([0-9a-f]{64})", out)
     assert sha and "encoding=utf-8" in out and "delimiter=;" in out and "2025.1" in out
-    positions = [out.index(s) for s in ("SHA-256", "Fund", "SIU130 · advarsel", "… og 3 flere", "Totaler pr. paragraf", "KLAR — men formatet er foreløbigt")]
+    positions = [
+        out.index(s)
+        for s in (
+            "SHA-256",
+            "Fund",
+            "SIU130 · advarsel",
+            "… og 3 flere",
+            "Totaler pr. paragraf",
+            "KLAR — men formatet er foreløbigt",
+        )
+    ]
     assert positions == sorted(positions)
     assert out.rstrip().splitlines()[-1].startswith("KLAR — men formatet er foreløbigt")
     assert re.search(r"SEL108\s*│\s*15\s*│\s*15\s*│\s*2\.001,00", out), out  # paragraph, citizens, lines, expenditure
@@ -124,14 +138,18 @@ def test_console_report_order_caps_and_verdict(siu, tmp_path):
 
 
 def test_errors_exit_1_and_write_no_delivery(siu, tmp_path):
-    src = write_csv(tmp_path / "fejl.csv", good_rows() + [["3102601235", "1,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(
+        tmp_path / "fejl.csv", good_rows() + [["3102601235", "1,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]]
+    )
     run = siu("convert", src, *BASE, "--out", tmp_path / "out")
     assert run.exit_code == 1 and "IKKE KLAR" in run.stdout
     assert not list(tmp_path.rglob("*.xml"))
 
 
 def test_warnings_exit_0_and_1_with_strict(siu, tmp_path):
-    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(
+        tmp_path / "adv.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]]
+    )
     run = siu("convert", src, *BASE, "--out", tmp_path / "out")
     assert run.exit_code == 0, run.output
     assert len(list((tmp_path / "out").glob("*.xml"))) == 1
@@ -141,7 +159,9 @@ def test_warnings_exit_0_and_1_with_strict(siu, tmp_path):
 
 
 def test_severity_override_in_siu_toml(siu, tmp_path):
-    src = write_csv(tmp_path / "adv.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(
+        tmp_path / "adv.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]]
+    )
     (tmp_path / "siu.toml").write_text('[severity]\nSIU130 = "error"\n', encoding="utf-8")
     run = siu("validate", src, *BASE, "--config", tmp_path / "siu.toml")
     assert run.exit_code == 1 and "SIU130 · fejl" in run.stdout
@@ -212,15 +232,32 @@ def test_no_full_cpr_in_console_json_or_xlsx(siu, tmp_path, kind):
         wb.save(src)
     outputs = []
     for lang in ("da", "en"):
-        run = siu("convert", src, *BASE, "--lang", lang, "--report-json", tmp_path / f"r-{lang}.json", "--report-xlsx", tmp_path / f"r-{lang}.xlsx")
-        outputs += [run.stdout, run.stderr, (tmp_path / f"r-{lang}.json").read_text(encoding="utf-8"), _xlsx_text(tmp_path / f"r-{lang}.xlsx")]
+        run = siu(
+            "convert",
+            src,
+            *BASE,
+            "--lang",
+            lang,
+            "--report-json",
+            tmp_path / f"r-{lang}.json",
+            "--report-xlsx",
+            tmp_path / f"r-{lang}.xlsx",
+        )
+        outputs += [
+            run.stdout,
+            run.stderr,
+            (tmp_path / f"r-{lang}.json").read_text(encoding="utf-8"),
+            _xlsx_text(tmp_path / f"r-{lang}.xlsx"),
+        ]
     text = "\n".join(outputs)
     assert "xxxx" in text  # the CPRs are there, masked
     assert _leaks(text) == []
 
 
 def test_a_file_named_after_a_citizen_is_masked_in_reports(siu, tmp_path):
-    src = write_csv(tmp_path / "0101601235.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(
+        tmp_path / "0101601235.csv", good_rows() + [["0707074707", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]]
+    )
     run = siu("validate", src, *BASE, "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx")
     text = run.stdout + (tmp_path / "r.json").read_text(encoding="utf-8") + _xlsx_text(tmp_path / "r.xlsx")
     assert "010160-xxxx.csv" in text and _leaks(text) == []
@@ -250,7 +287,9 @@ def test_docs_cover_codes_defined_outside_the_rules():
 
 
 def test_xlsx_report_never_turns_text_into_formulas(siu, tmp_path):
-    src = write_xlsx(tmp_path / "in.xlsx", [*good_rows(), ["x", "1,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, "tekst"]])
+    src = write_xlsx(
+        tmp_path / "in.xlsx", [*good_rows(), ["x", "1,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, "tekst"]]
+    )
     wb = load_workbook(src)
     for ref, text in (("A5", "=2+2"), ("F5", '=HYPERLINK("http://x")')):
         wb.active[ref] = text
@@ -266,7 +305,9 @@ def test_xlsx_report_never_turns_text_into_formulas(siu, tmp_path):
     assert "SIU102" in copy["A5"].comment.text
 
 
-@pytest.mark.parametrize(("source", "layout"), [("opus", "danish"), ("opus", "xlsx"), ("sap", "fbl3n_xlsx"), ("sap", "unconverted")])
+@pytest.mark.parametrize(
+    ("source", "layout"), [("opus", "danish"), ("opus", "xlsx"), ("sap", "fbl3n_xlsx"), ("sap", "unconverted")]
+)
 def test_no_full_cpr_in_reports_of_generated_exports(siu, tmp_path, demo_dir, source, layout):
     from exports import generate, write_sap_mapping
 
@@ -276,10 +317,22 @@ def test_no_full_cpr_in_reports_of_generated_exports(siu, tmp_path, demo_dir, so
     if export.period:
         toml += f'\n[source.{source}]\nperiod = "{export.period}"\n'
     (tmp_path / "siu.toml").write_text(toml, encoding="utf-8")
-    run = siu("validate", export.path, "-s", source, "--config", tmp_path / "siu.toml",
-              "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx")
+    run = siu(
+        "validate",
+        export.path,
+        "-s",
+        source,
+        "--config",
+        tmp_path / "siu.toml",
+        "--report-json",
+        tmp_path / "r.json",
+        "--report-xlsx",
+        tmp_path / "r.xlsx",
+    )
     assert run.exit_code in (0, 1), run.output
-    text = "\n".join([run.stdout, run.stderr, (tmp_path / "r.json").read_text(encoding="utf-8"), _xlsx_text(tmp_path / "r.xlsx")])
+    text = "\n".join(
+        [run.stdout, run.stderr, (tmp_path / "r.json").read_text(encoding="utf-8"), _xlsx_text(tmp_path / "r.xlsx")]
+    )
     cprs = {line.cpr.replace("-", "") for line in export.lines}
     leaks = [c for c in cprs if c in text or f"{c[:6]}-{c[6:]}" in text or (c.startswith("0") and c[1:] in text)]
     assert leaks == []
@@ -289,7 +342,10 @@ def test_input_copy_marks_are_capped_with_a_note(siu, tmp_path, monkeypatch):
     import siu.report.xlsx as report_xlsx
 
     monkeypatch.setattr(report_xlsx, "MAX_MARKS", 2)
-    src = write_xlsx(tmp_path / "in.xlsx", [[f"0101601{300 + i:03d}", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(5)])
+    src = write_xlsx(
+        tmp_path / "in.xlsx",
+        [[f"0101601{300 + i:03d}", "0,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(5)],
+    )
     siu("validate", src, *BASE, "--report-xlsx", tmp_path / "r.xlsx")
     wb = load_workbook(tmp_path / "r.xlsx")
     assert len([r for r in wb["Fejl"].iter_rows(min_row=2) if r[0].value != "SIU430"]) == 5  # SIU430: January only
@@ -298,7 +354,7 @@ def test_input_copy_marks_are_capped_with_a_note(siu, tmp_path, monkeypatch):
     assert copy.cell(row=copy.max_row, column=1).value == "3 fund mere er ikke markeret her; se arket Fejl"
 
 
-LOCAL_RULES = '''
+LOCAL_RULES = """
 from siu import hookimpl
 from siu.rules import Hit, record_rule
 
@@ -315,19 +371,23 @@ def large(record, ctx):
 @hookimpl
 def register_rules():
     return [large]
-'''
+"""
 
 
 def test_a_local_plugin_rule_runs_reports_and_can_be_made_an_error(siu, tmp_path):
     (tmp_path / "siu_local.py").write_text(LOCAL_RULES, encoding="utf-8")
     (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n', encoding="utf-8")
-    src = write_csv(tmp_path / "in.csv", good_rows() + [["0707074707", "150.000,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]])
+    src = write_csv(
+        tmp_path / "in.csv", good_rows() + [["0707074707", "150.000,00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""]]
+    )
     run = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml", "--report-json", tmp_path / "r.json")
     assert run.exit_code == 0, run.output
     assert "LOKAL901 · advarsel" in run.stdout and "in.csv, række 5, kolonne Beløb" in run.stdout
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in report["findings"] if f["code"] != "SIU430"] == ["LOKAL901"]  # SIU430: January only
-    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[severity]\nLOKAL901 = "error"\n', encoding="utf-8")
+    (tmp_path / "siu.toml").write_text(
+        'kommune = "101"\nyear = 2025\n[severity]\nLOKAL901 = "error"\n', encoding="utf-8"
+    )
     strict = siu("validate", src, "-s", "csv", "--config", tmp_path / "siu.toml")
     assert strict.exit_code == 1 and "LOKAL901 · fejl" in strict.stdout
     assert "Kommunens egen kontrol" in siu("explain", "lokal901", "--config", tmp_path / "siu.toml").stdout

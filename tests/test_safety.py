@@ -10,17 +10,17 @@ import pytest
 
 from siu.adapters import ReadInfo, ReadOptions
 from siu.base.config import load_settings
-from siu.context import Context
 from siu.base.cpr import mask_cpr
-from siu.findings import FindingSink
-from siu.models import Posting
-from siu.convert.pipeline import Converter
-from siu.report.result import InputSpec
-from siu.host.plugins import load_plugins
 from siu.check.reconcile import _kind_of
+from siu.context import Context
+from siu.convert.pipeline import Converter
+from siu.findings import FindingSink
+from siu.host.plugins import load_plugins
 from siu.host.specs_registry import SpecRegistry
-from siu.writers import Writer
+from siu.models import Posting
+from siu.report.result import InputSpec
 from siu.write.xml import XmlWriter
+from siu.writers import Writer
 
 HEADER = "Bilagsnr;PSP-element;Artskonto;CPR-nr;{amount};Periode fra;Periode til;Tekst\n"
 
@@ -36,7 +36,9 @@ def test_hand_typed_cpr_forms_are_masked(text):
 
 
 def test_amounts_and_dates_are_not_masked():
-    assert mask_cpr("1.234.567,89 kr. fra 01.01.2025 til 31.12.2025") == "1.234.567,89 kr. fra 01.01.2025 til 31.12.2025"
+    assert (
+        mask_cpr("1.234.567,89 kr. fra 01.01.2025 til 31.12.2025") == "1.234.567,89 kr. fra 01.01.2025 til 31.12.2025"
+    )
 
 
 def test_a_minus_in_the_debit_column_is_a_reversal(tmp_path):
@@ -49,7 +51,12 @@ def test_a_minus_in_the_debit_column_is_a_reversal(tmp_path):
         "4;XG-5385010001-0001;77100000;010160-1235;;-50,00;01.01.2025;31.01.2025\n",
         encoding="utf-8",
     )
-    assert [p.amount for p in _read(path)] == [Decimal("1000.00"), Decimal("-400.00"), Decimal("-250.00"), Decimal("-50.00")]
+    assert [p.amount for p in _read(path)] == [
+        Decimal("1000.00"),
+        Decimal("-400.00"),
+        Decimal("-250.00"),
+        Decimal("-50.00"),
+    ]
 
 
 def test_a_posting_whose_text_is_a_sum_word_is_not_skipped(tmp_path):
@@ -88,7 +95,9 @@ def test_a_writer_that_stops_early_keeps_no_file(demo_dir, tmp_path):
     ctx, host = _context(demo_dir)
     sink = FindingSink()
     target = tmp_path / "out.xml"
-    result = Converter(host, ctx, sink).run([InputSpec("opus", demo_dir / "opus-udtraek-2025.csv")], _StopsAfterOne(), target)
+    result = Converter(host, ctx, sink).run(
+        [InputSpec("opus", demo_dir / "opus-udtraek-2025.csv")], _StopsAfterOne(), target
+    )
     assert sink.count("SIU902") == 1 and not result.written and not target.exists()
     assert result.header.totals.records == 19, "the rules still saw every line"
     assert list(tmp_path.iterdir()) == []
@@ -98,7 +107,9 @@ def test_a_cpr_in_a_file_name_never_reaches_a_message(siu, demo_dir, tmp_path):
     named = tmp_path / "0101801234.csv"
     named.write_bytes((demo_dir / "opus-udtraek-2025.csv").read_bytes())
     report = tmp_path / "fund.json"
-    run = siu("validate", "--source", "opus", str(named), "--config", str(demo_dir / "siu.toml"), "--report-json", str(report))
+    run = siu(
+        "validate", "--source", "opus", str(named), "--config", str(demo_dir / "siu.toml"), "--report-json", str(report)
+    )
     assert run.exit_code == 0, run.output
     text = run.output + report.read_text(encoding="utf-8")
     assert "0101801234" not in text and "010180-xxxx" in text

@@ -42,8 +42,7 @@ def test_acdoca_reads_with_and_without_the_decimal_option(tmp_path: Path) -> Non
 def test_assignment_is_the_cpr_unless_a_cpr_column_exists(tmp_path: Path) -> None:
     path = tmp_path / "fbl3n.txt"
     path.write_text(
-        "Tildeling\tFinanskonto\tBeløb i lokal valuta\tCPR-nr\n"
-        "SAG-4711\t53850104\t1.000,00\t010160-1234\n",
+        "Tildeling\tFinanskonto\tBeløb i lokal valuta\tCPR-nr\nSAG-4711\t53850104\t1.000,00\t010160-1234\n",
         encoding="utf-8",
     )
     result = read_back(Export(path=path, source="sap", layout="own", lines=[], rows=[]), period="posting_month")
@@ -74,7 +73,10 @@ def test_convert_end_to_end(tmp_path: Path, siu: Callable[..., object], layout: 
     export = generate("sap", layout, tmp_path, count=600, seed=5)
     mapping = write_sap_mapping(tmp_path)
     config = tmp_path / "siu.toml"
-    config.write_text(f'kommune = "101"\nyear = 2025\nmapping = "{mapping.name}"\n\n[source.sap]\nperiod = "{export.period}"\n', encoding="utf-8")
+    config.write_text(
+        f'kommune = "101"\nyear = 2025\nmapping = "{mapping.name}"\n\n[source.sap]\nperiod = "{export.period}"\n',
+        encoding="utf-8",
+    )
     # SAP has no system-to-system path (DST): XML is written when asked for, with the reason (SIU441).
     run = siu("convert", export.path, "--config", config, "--out", tmp_path / "out", "--format", "xml")
     assert run.exit_code == 0, run.output
@@ -104,7 +106,10 @@ def _own(tmp_path: Path, text: str) -> Export:
 
 
 def test_a_minus_beside_a_debit_mark_is_a_warning(tmp_path: Path) -> None:
-    export = _own(tmp_path, "ZUONR;HKONT;DMSHB;SHKZG\n0101601234;53850104;100,00-;S\n0101601234;53850104;50,00-;H\n0101601234;53850104;25,00;H\n")
+    export = _own(
+        tmp_path,
+        "ZUONR;HKONT;DMSHB;SHKZG\n0101601234;53850104;100,00-;S\n0101601234;53850104;50,00-;H\n0101601234;53850104;25,00;H\n",
+    )
     result = read_back(export, period="posting_month")
     assert [p.amount for p in result.postings] == [100, -50, -25]
     [warning] = [f for f in result.findings if f.code == "SIU026"]

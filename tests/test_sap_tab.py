@@ -27,7 +27,7 @@ HELD_OUT = Path(__file__).parent / "fixtures" / "sap-fbl3n-heldout"
         # title lines without tabs above the table, ';' twice in some texts
         ("Finanskontopostliste; 0101\n\nA\tB\tTekst\n" + "1\t2,00\tx; y; z\n1\t3,00\tx; y\n" * 10, "\t"),
         # a quote inside a text is plain text, as the csv module reads it
-        ('A\tB\tTekst\n' + '1\t2,00\tFjordly "Lærkevej"; marts\n' * 5, "\t"),
+        ("A\tB\tTekst\n" + '1\t2,00\tFjordly "Lærkevej"; marts\n' * 5, "\t"),
         # a Danish ';' file whose texts hold a tab now and then stays ';'
         ("A;B;Tekst\n" + "1;2,00;x\n" * 8 + "1;2,00;x\ty\n", ";"),
         ('A;B;"Tekst"\n1;2,00;"a ""b"";c"\n1;3,00;d\n', ";"),
@@ -50,23 +50,43 @@ def _config(folder: Path, **source: str) -> Path:
     mapping = write_sap_mapping(folder, art_from_gl=True)
     lines = [f'{k} = "{v}"' for k, v in {"period": "posting_month", **source}.items()]
     config = folder / "siu.toml"
-    config.write_text(f'kommune = "101"\nyear = 2025\nmapping = "{mapping.name}"\n\n[source.sap]\n' + "\n".join(lines) + "\n", encoding="utf-8")
+    config.write_text(
+        f'kommune = "101"\nyear = 2025\nmapping = "{mapping.name}"\n\n[source.sap]\n' + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
     return config
 
 
 def test_fbl3n_tab_converts_with_the_art_from_the_gl_account(tmp_path: Path, siu: Callable[..., object]) -> None:
     export = generate("sap", "fbl3n_tab", tmp_path, count=800, seed=4)
     config = _config(tmp_path)
-    run = siu("convert", export.path, "--source", "sap", "--config", config, "--format", "xml", "--out", tmp_path / "out")
+    run = siu(
+        "convert", export.path, "--source", "sap", "--config", config, "--format", "xml", "--out", tmp_path / "out"
+    )
     assert run.exit_code == 0, run.output
-    assert "SIU029" in run.output and "SIU203" not in run.output and "SIU441" in run.output  # XML from SAP: said why not
+    assert (
+        "SIU029" in run.output and "SIU203" not in run.output and "SIU441" in run.output
+    )  # XML from SAP: said why not
     check_delivery(tmp_path / "out" / "SIU_101_2025_voksen.xml", export)
 
 
 def test_with_the_delimiter_given_the_lines_still_get_their_art(tmp_path: Path, siu: Callable[..., object]) -> None:
     export = generate("sap", "fbl3n_tab", tmp_path, count=300, seed=5)
     config = _config(tmp_path)
-    run = siu("convert", export.path, "--source", "sap", "--config", config, "--delimiter", "tab", "--out", tmp_path / "out", "--lang", "en")
+    run = siu(
+        "convert",
+        export.path,
+        "--source",
+        "sap",
+        "--config",
+        config,
+        "--delimiter",
+        "tab",
+        "--out",
+        tmp_path / "out",
+        "--lang",
+        "en",
+    )
     assert run.exit_code == 0, run.output
     assert "the art was taken from the G/L account (Finanskonto) on 300 lines" in " ".join(run.output.split())
 
@@ -87,7 +107,9 @@ def test_an_unknown_art_source_is_a_reading_option_error(tmp_path: Path) -> None
 
 def test_an_artskonto_column_wins_over_the_g_l_account(tmp_path: Path) -> None:
     path = tmp_path / "own.txt"
-    path.write_text("Tildeling\tFinanskonto\tArtskonto\tBeløb\n0101601235\t53850104\t40110000\t100,00\n", encoding="utf-8")
+    path.write_text(
+        "Tildeling\tFinanskonto\tArtskonto\tBeløb\n0101601235\t53850104\t40110000\t100,00\n", encoding="utf-8"
+    )
     result = read_back(Export(path=path, source="sap", layout="own", lines=[], rows=[]), period="posting_month")
     assert result.postings[0].dims["artskonto"] == "40110000" and "SIU029" not in result.codes()
 
@@ -105,7 +127,14 @@ def test_held_out_fbl3n_converts_with_no_option_but_the_source(tmp_path: Path, s
     amounts = [Decimal(str(line[col["Beløb"]])) for line in lines]
     # six postings; the three '*' subtotals and the '**' grand total (87.201,00) are not lines
     assert len(amounts) == 6 and sum(amounts) == Decimal("87201")
-    assert sorted(line[col["Paragraf"]] for line in lines) == ["SEL107", "SEL108", "SEL108", "SEL108", "SEL110", "SEL110"]
+    assert sorted(line[col["Paragraf"]] for line in lines) == [
+        "SEL107",
+        "SEL108",
+        "SEL108",
+        "SEL108",
+        "SEL110",
+        "SEL110",
+    ]
     assert "TAB" in run.output and "SIU029" in run.output
     # the CPR inside the assignment text was read, and said so
     assert "SIU027" in run.output and "2208902468" in {line[col["PsrID"]] for line in lines}
@@ -117,7 +146,11 @@ from hypothesis import strategies as st  # noqa: E402
 _CELL = st.text(alphabet="abcæø019 ;,|.-*/", max_size=12)
 
 
-@given(st.integers(min_value=2, max_value=8).flatmap(lambda n: st.lists(st.lists(_CELL, min_size=n, max_size=n), min_size=1, max_size=30)))
+@given(
+    st.integers(min_value=2, max_value=8).flatmap(
+        lambda n: st.lists(st.lists(_CELL, min_size=n, max_size=n), min_size=1, max_size=30)
+    )
+)
 def test_a_table_with_the_same_number_of_tabs_on_every_line_is_tab(rows: list[list[str]]) -> None:
     sample = "\n".join("\t".join(row) for row in rows) + "\n"
     lines = [line for line in sample.splitlines() if line.strip()]
@@ -125,11 +158,15 @@ def test_a_table_with_the_same_number_of_tabs_on_every_line_is_tab(rows: list[li
         assert detect_delimiter(sample) == "\t"
 
 
-def test_mapping_init_drafts_rules_per_cost_centre_when_the_g_l_account_is_the_art(tmp_path: Path, siu: Callable[..., object]) -> None:
+def test_mapping_init_drafts_rules_per_cost_centre_when_the_g_l_account_is_the_art(
+    tmp_path: Path, siu: Callable[..., object]
+) -> None:
     for item in HELD_OUT.iterdir():
         shutil.copy(item, tmp_path / item.name)
     (tmp_path / "mapping.toml").unlink()
-    (tmp_path / "siu.toml").write_text('kommune = "101"\nyear = 2025\n[source.sap]\nperiod = "posting_month"\n', encoding="utf-8")
+    (tmp_path / "siu.toml").write_text(
+        'kommune = "101"\nyear = 2025\n[source.sap]\nperiod = "posting_month"\n', encoding="utf-8"
+    )
     run = siu("mapping", "init", "--source", "sap", "fbl3n.txt", "--out", "draft.toml")
     assert run.exit_code == 0, run.output
     draft = (tmp_path / "draft.toml").read_text(encoding="utf-8")
@@ -142,4 +179,7 @@ def test_an_unmapped_line_names_the_g_l_account_once() -> None:
 
     dims = {"cost_centre": "5385010001", "gl_account": "40110000", "artskonto": "40110000"}
     assert describe_dims(dims) == "omk.sted 5385010001, finanskonto 40110000"
-    assert describe_dims({**dims, "artskonto": "40120000"}, "en") == "cost centre 5385010001, G/L account 40110000, artskonto 40120000"
+    assert (
+        describe_dims({**dims, "artskonto": "40120000"}, "en")
+        == "cost centre 5385010001, G/L account 40110000, artskonto 40120000"
+    )

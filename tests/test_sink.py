@@ -66,8 +66,16 @@ def _opus_with_bad_cprs(tmp_path: Path) -> Path:
 def test_malformed_cprs_and_a_cpr_as_account_are_masked_everywhere(siu, tmp_path):
     source = _opus_with_bad_cprs(tmp_path)
     run = siu(
-        "validate", "--source", "opus", source, "--config", DEMO_DIR / "siu.toml",
-        "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx",
+        "validate",
+        "--source",
+        "opus",
+        source,
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--report-json",
+        tmp_path / "r.json",
+        "--report-xlsx",
+        tmp_path / "r.xlsx",
     )
     assert run.exit_code == 1, run.output
     assert "SIU102" in run.stdout and "SIU201" in run.stdout
@@ -94,7 +102,9 @@ def test_mapping_check_and_the_draft_of_mapping_init_mask_a_cpr_in_an_account_co
     assert_no_cpr(init.output, "siu mapping init")
 
 
-def _template(path: Path, rows: list[list[object]], sheet: str = "Indberetning", date_formatted_cpr: bool = False) -> Path:
+def _template(
+    path: Path, rows: list[list[object]], sheet: str = "Indberetning", date_formatted_cpr: bool = False
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet
@@ -123,8 +133,18 @@ def test_paragraphs_sheet_names_and_numeric_cprs_from_a_spreadsheet_are_masked(s
         sheet="Borger 0101601235",
     )
     run = siu(
-        "validate", "--source", "excel", source, "--kommune", "101", "--year", "2025",
-        "--report-json", tmp_path / "r.json", "--report-xlsx", tmp_path / "r.xlsx",
+        "validate",
+        "--source",
+        "excel",
+        source,
+        "--kommune",
+        "101",
+        "--year",
+        "2025",
+        "--report-json",
+        tmp_path / "r.json",
+        "--report-xlsx",
+        tmp_path / "r.xlsx",
     )
     assert run.exit_code in (0, 1), run.output
     assert run.exception is None
@@ -140,7 +160,10 @@ def test_paragraphs_sheet_names_and_numeric_cprs_from_a_spreadsheet_are_masked(s
 
 
 def test_console_markup_in_a_paragraph_cell_is_shown_as_text(siu, tmp_path):
-    source = _template(tmp_path / "skabelon.xlsx", [["1503722468", "53850100140", "[/]", 1000, *JAN], ["1503722468", "53850100140", "[bold]x", 1, *JAN]])
+    source = _template(
+        tmp_path / "skabelon.xlsx",
+        [["1503722468", "53850100140", "[/]", 1000, *JAN], ["1503722468", "53850100140", "[bold]x", 1, *JAN]],
+    )
     run = siu("validate", "--source", "excel", source, "--kommune", "101", "--year", "2025")
     assert run.exception is None, run.exception
     assert run.exit_code in (0, 1)
@@ -161,6 +184,7 @@ def _siu_process(*args: object, cwd: Path, env: dict[str, str] | None = None, **
 
 def test_the_last_resort_handler_masks_and_never_reads_markup(monkeypatch, capsys):
     from siu.cli import convert as cli
+
     def broken() -> None:
         raise RuntimeError("[/] kunne ikke læse 0101601235 \x1b[2J")
 
@@ -180,8 +204,12 @@ def test_the_last_resort_handler_masks_and_never_reads_markup(monkeypatch, capsy
 
 
 def test_openpyxls_warning_on_stderr_is_masked_even_with_quiet(tmp_path):
-    source = _template(tmp_path / "skabelon.xlsx", [[101601235, "53850100140", "SEL108", 42500, *JAN]], date_formatted_cpr=True)
-    proc = _siu_process("validate", "--source", "excel", source, "--kommune", "101", "--year", "2025", "--quiet", cwd=tmp_path)
+    source = _template(
+        tmp_path / "skabelon.xlsx", [[101601235, "53850100140", "SEL108", 42500, *JAN]], date_formatted_cpr=True
+    )
+    proc = _siu_process(
+        "validate", "--source", "excel", source, "--kommune", "101", "--year", "2025", "--quiet", cwd=tmp_path
+    )
     out, err = proc.communicate(timeout=120)
     assert "is marked as a date" in err, err  # the warning is still shown: it says the cell is unreadable
     assert "101601235" not in _digits(out + err)
@@ -192,7 +220,18 @@ def test_a_near_cpr_quoted_in_a_finding_is_masked_in_the_cell_comment_of_the_inp
     """Found by the long fuzzing run: a 9-digit number in a date column (SIU020) reached the
     comment the xlsx report puts on the input copy's cell, past the filter on cell values."""
     source = _template(tmp_path / "skabelon.xlsx", [["1503722468", "53850100140", "SEL108", 1000, 505751234, JAN[1]]])
-    run = siu("validate", "--source", "excel", source, "--kommune", "101", "--year", "2025", "--report-xlsx", tmp_path / "r.xlsx")
+    run = siu(
+        "validate",
+        "--source",
+        "excel",
+        source,
+        "--kommune",
+        "101",
+        "--year",
+        "2025",
+        "--report-xlsx",
+        tmp_path / "r.xlsx",
+    )
     assert run.exit_code == 1 and "SIU020" in run.stdout, run.output
     book = workbook_text(tmp_path / "r.xlsx")
     assert "SIU020 (fejl): Startdatoen '50575-xxxx'" in book  # the comment is there, masked

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from siu.specpack import BUILTIN_DIR, SpecError, SpecPack, diff_packs, xsd_enumerations
 from siu.host.specs_registry import SpecRegistry
+from siu.specpack import BUILTIN_DIR, SpecError, SpecPack, diff_packs, xsd_enumerations
 
 DEMO_CSV = "opus-udtraek-2025.csv"
 
@@ -93,15 +93,41 @@ def test_digest_changes_with_any_pack_file(tmp_path: Path) -> None:
         (lambda r: edit(r / "manifest.toml", 'root = "SIUIndberetning"\n', ""), "ufuldstændig", "incomplete"),
         (lambda r: edit(r / "manifest.toml", "year = 2025", "year = 2025 ="), "ikke gyldig TOML", "not valid TOML"),
         (lambda r: edit(r / "manifest.toml", "decimals = 2", "decimal = 0"), "amount.decimal", "amount.decimal"),
-        (lambda r: edit(r / "manifest.toml", 'default_area = "voksen"', 'default_area = "boern"'), "default_area", "default_area"),
+        (
+            lambda r: edit(r / "manifest.toml", 'default_area = "voksen"', 'default_area = "boern"'),
+            "default_area",
+            "default_area",
+        ),
         (lambda r: edit(r / "paragraphs.csv", "SEL110,voksen", "SEL110,boern"), "har området boern", "has area boern"),
         (lambda r: edit(r / "chart.csv", ",SEL108,", ",SEL999,"), "SEL999", "SEL999"),
-        (lambda r: edit(r / "chart.csv", "Botilbud til længerevarende ophold (§ 108)", "Botilbud, længerevarende"), "linje", "line"),
-        (lambda r: edit(r / "siu.xsd", '<xs:enumeration value="SEL110"/>', ""), "ParagrafType tillader", "ParagrafType allows"),
+        (
+            lambda r: edit(r / "chart.csv", "Botilbud til længerevarende ophold (§ 108)", "Botilbud, længerevarende"),
+            "linje",
+            "line",
+        ),
+        (
+            lambda r: edit(r / "siu.xsd", '<xs:enumeration value="SEL110"/>', ""),
+            "ParagrafType tillader",
+            "ParagrafType allows",
+        ),
     ],
-    ids=["no-chart", "no-manifest", "no-xsd", "manifest-field", "toml", "misspelt-key", "default-area", "paragraph-area", "chart-paragraph", "csv-fields", "xsd-drift"],
+    ids=[
+        "no-chart",
+        "no-manifest",
+        "no-xsd",
+        "manifest-field",
+        "toml",
+        "misspelt-key",
+        "default-area",
+        "paragraph-area",
+        "chart-paragraph",
+        "csv-fields",
+        "xsd-drift",
+    ],
 )
-def test_broken_pack_is_a_bilingual_spec_error(tmp_path: Path, damage: Callable[[Path], None], da: str, en: str) -> None:
+def test_broken_pack_is_a_bilingual_spec_error(
+    tmp_path: Path, damage: Callable[[Path], None], da: str, en: str
+) -> None:
     root = copy_pack(tmp_path)
     damage(root)
     with pytest.raises(SpecError) as info:
@@ -193,7 +219,11 @@ def test_removing_a_function_from_the_chart_puts_it_out_of_scope(siu, demo_dir: 
 def test_renaming_an_element_in_pack_and_xsd_renames_it_in_the_delivery(siu, demo_dir: Path, tmp_path: Path) -> None:
     pack = copy_pack(tmp_path)
     edit(pack / "manifest.toml", 'amount = "Beloeb"', 'amount = "BeloebKr"')
-    edit(pack / "siu.xsd", '<xs:element name="Beloeb" type="BeloebType"/>', '<xs:element name="BeloebKr" type="BeloebType"/>')
+    edit(
+        pack / "siu.xsd",
+        '<xs:element name="Beloeb" type="BeloebType"/>',
+        '<xs:element name="BeloebKr" type="BeloebType"/>',
+    )
     run = siu("convert", *demo_args(demo_dir, "--spec-dir", str(pack), "--out", str(tmp_path / "out")))
     assert run.exit_code == 0, run.output
     xml = (tmp_path / "out" / "SIU_101_2025_voksen.xml").read_text(encoding="utf-8")
@@ -227,13 +257,17 @@ def test_plugin_ships_a_spec_pack_through_the_hook(siu, demo_dir: Path, tmp_path
     )
     config = tmp_path / "siu.toml"
     config.write_text(
-        (demo_dir / "siu.toml").read_text(encoding="utf-8").replace('mapping = "mapping.toml"', f'mapping = {str(demo_dir / "mapping.toml")!r}\nplugins = ["dst_fix.py"]'),
+        (demo_dir / "siu.toml")
+        .read_text(encoding="utf-8")
+        .replace('mapping = "mapping.toml"', f'mapping = {str(demo_dir / "mapping.toml")!r}\nplugins = ["dst_fix.py"]'),
         encoding="utf-8",
     )
     listing = siu("specs", "list", "--json", "--config", str(config))
     assert listing.exit_code == 0, listing.output
     assert "2025.1-dst-fix" in listing.stdout
-    run = siu("convert", str(demo_dir / DEMO_CSV), "--source", "opus", "--config", str(config), "--out", str(tmp_path / "out"))
+    run = siu(
+        "convert", str(demo_dir / DEMO_CSV), "--source", "opus", "--config", str(config), "--out", str(tmp_path / "out")
+    )
     assert run.exit_code == 0, run.output
     xml = (tmp_path / "out" / "SIU_101_2025_voksen.xml").read_bytes()
     assert b"<Specifikationsversion>2025.1-dst-fix</Specifikationsversion>" in xml

@@ -16,10 +16,16 @@ DEMO_CSV = "opus-udtraek-2025.csv"
 
 # Children's-area postings for the 2026 demo (Opus layout; fictitious CPR numbers of children).
 CHILD_ROWS = [
-    "200001;05.02.2026;XG-5282210001-0001;;40110000;120315-4122;18.000,00;01.01.2026;31.01.2026;Plejefamilie jan 2026;;",
-    "200002;05.03.2026;XG-5282210001-0001;;40110000;120315-4122;18.000,00;01.02.2026;28.02.2026;Plejefamilie feb 2026;;",
-    "200003;10.04.2026;XG-5282310001-0001;;40120000;050510-4567;65.000,00;01.03.2026;31.03.2026;Døgninstitution mar 2026;;",
-    "200004;15.05.2026;XG-5282110001-0001;;40150000;221108-4010;4.500,00;01.04.2026;30.04.2026;Familiebehandling apr 2026;;",
+    "200001;05.02.2026;XG-5282210001-0001;;40110000;120315-4122;18.000,00;01.01.2026;31.01.2026;Plejefamilie jan "
+    "2026;;",
+    "200002;05.03.2026;XG-5282210001-0001;;40110000;120315-4122;18.000,00;01.02.2026;28.02.2026;Plejefamilie feb "
+    "2026;;",
+    "200003;10.04.2026;XG-5282310001-0001;;40120000;050510-4567;65.000,00;01.03.2026;31.03.2026;Døgninstitution "
+    "mar "
+    "2026;;",
+    "200004;15.05.2026;XG-5282110001-0001;;40150000;221108-4010;4.500,00;01.04.2026;30.04.2026;Familiebehandling "
+    "apr "
+    "2026;;",
 ]
 CHILD_RULES = """
 [[rule]]
@@ -53,7 +59,10 @@ def make_2026_demo(demo_dir: Path, folder: Path) -> tuple[Path, Path]:
     mapping.write_text((demo_dir / "mapping.toml").read_text(encoding="utf-8") + CHILD_RULES, encoding="utf-8")
     config = folder / "siu.toml"
     config.write_text(
-        (demo_dir / "siu.toml").read_text(encoding="utf-8").replace("year = 2025", "year = 2026").replace('area = "voksen"', 'area = "begge"'),
+        (demo_dir / "siu.toml")
+        .read_text(encoding="utf-8")
+        .replace("year = 2025", "year = 2026")
+        .replace('area = "voksen"', 'area = "begge"'),
         encoding="utf-8",
     )
     return source, config
@@ -114,11 +123,16 @@ def test_specs_show_unknown_year_is_a_usage_error_in_both_languages(siu) -> None
 
 
 def test_2025_demo_validates_against_the_2025_xsd_and_states_a_full_load(siu, demo_dir: Path, tmp_path: Path) -> None:
-    run = siu("convert", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "-o", str(tmp_path / "out"))
+    run = siu(
+        "convert", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "-o", str(tmp_path / "out")
+    )
     assert run.exit_code == 0, run.output
     tree = parse(tmp_path / "out" / "SIU_101_2025_voksen.xml", 2025)
     head = tree.find("s:Leverance", ns(2025))
-    assert [head.findtext(f"s:{t}", namespaces=ns(2025)) for t in ("Kommunekode", "Regnskabsaar", "Omraade", "FuldLeverance")] == ["101", "2025", "voksen", "true"]
+    assert [
+        head.findtext(f"s:{t}", namespaces=ns(2025))
+        for t in ("Kommunekode", "Regnskabsaar", "Omraade", "FuldLeverance")
+    ] == ["101", "2025", "voksen", "true"]
 
 
 def test_2026_demo_with_childrens_area_validates_against_the_2026_xsd(siu, demo_dir: Path, tmp_path: Path) -> None:
@@ -128,9 +142,15 @@ def test_2026_demo_with_childrens_area_validates_against_the_2026_xsd(siu, demo_
     tree = parse(tmp_path / "out" / "SIU_101_2026_begge.xml", 2026)
     n = ns(2026)
     head = tree.find("s:Leverance", n)
-    assert [head.findtext(f"s:{t}", namespaces=n) for t in ("Kommunekode", "Regnskabsaar", "Omraade", "FuldLeverance")] == ["101", "2026", "begge", "true"]
+    assert [
+        head.findtext(f"s:{t}", namespaces=n) for t in ("Kommunekode", "Regnskabsaar", "Omraade", "FuldLeverance")
+    ] == ["101", "2026", "begge", "true"]
     lines = tree.findall("s:Udgiftslinjer/s:Udgiftslinje", n)
-    children = [(l.findtext("s:Paragraf", namespaces=n), l.findtext("s:Omraade", namespaces=n)) for l in lines if l.findtext("s:Omraade", namespaces=n) == "boern"]
+    children = [
+        (l.findtext("s:Paragraf", namespaces=n), l.findtext("s:Omraade", namespaces=n))
+        for l in lines
+        if l.findtext("s:Omraade", namespaces=n) == "boern"
+    ]
     assert sorted(children) == [("BL32", "boern"), ("BL43", "boern"), ("BL43", "boern"), ("BL43", "boern")]
     assert len(lines) == 19 + len(CHILD_ROWS)
     # the same 2026 input declared as 2025 data is refused by the 2025 pack (no children's area)
@@ -141,13 +161,24 @@ def test_2026_demo_with_childrens_area_validates_against_the_2026_xsd(siu, demo_
 def test_a_given_year_that_differs_from_the_data_is_a_warning(siu, demo_dir: Path) -> None:
     run = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--year", "2026")
     assert "SIU011" in run.output
-    assert "men de fleste perioder i data ligger i 2025 (19 af 19 posteringer; 0 i 2026)" in " ".join(run.output.split())
+    assert "men de fleste perioder i data ligger i 2025 (19 af 19 posteringer; 0 i 2026)" in " ".join(
+        run.output.split()
+    )
     same = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--year", "2025")
     assert same.exit_code == 0 and "SIU011" not in same.output
 
 
 def test_spec_dir_for_another_year_is_a_usage_error(siu, demo_dir: Path) -> None:
-    run = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--spec-dir", str(BUILTIN_DIR / "2026"))
+    run = siu(
+        "validate",
+        str(demo_dir / DEMO_CSV),
+        "-s",
+        "opus",
+        "-c",
+        str(demo_dir / "siu.toml"),
+        "--spec-dir",
+        str(BUILTIN_DIR / "2026"),
+    )
     assert run.exit_code == 2
     assert "--year 2026" in run.output
 
@@ -206,7 +237,10 @@ def test_specs_diff_against_an_edited_pack_from_spec_dir(siu, tmp_path: Path) ->
     pack = tmp_path / "fix2026"
     shutil.copytree(BUILTIN_DIR / "2026", pack)
     text = (pack / "manifest.toml").read_text(encoding="utf-8")
-    (pack / "manifest.toml").write_text(text.replace('version = "2026.1"', 'version = "2026.2"').replace("decimals = 2", "decimals = 0"), encoding="utf-8")
+    (pack / "manifest.toml").write_text(
+        text.replace('version = "2026.1"', 'version = "2026.2"').replace("decimals = 2", "decimals = 0"),
+        encoding="utf-8",
+    )
     run = siu("specs", "diff", "2025", "2026", "--spec-dir", str(pack), "--json")
     assert run.exit_code == 0, run.output
     data = json.loads(run.stdout)
@@ -219,7 +253,9 @@ def test_specs_diff_against_an_edited_pack_from_spec_dir(siu, tmp_path: Path) ->
 def test_aggregate_from_siu_toml(siu, demo_dir: Path, tmp_path: Path) -> None:
     config = tmp_path / "siu.toml"
     config.write_text(
-        (demo_dir / "siu.toml").read_text(encoding="utf-8").replace('mapping = "mapping.toml"', f'mapping = {str(demo_dir / "mapping.toml")!r}\naggregate = true'),
+        (demo_dir / "siu.toml")
+        .read_text(encoding="utf-8")
+        .replace('mapping = "mapping.toml"', f"mapping = {str(demo_dir / 'mapping.toml')!r}\naggregate = true"),
         encoding="utf-8",
     )
     run = siu("validate", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(config))
@@ -254,6 +290,16 @@ def test_2026_demo_delivery_is_the_golden_file(siu, demo_dir: Path, tmp_path: Pa
 
 def test_aggregated_2025_demo_delivery_is_the_golden_file(siu, demo_dir: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    run = siu("convert", str(demo_dir / DEMO_CSV), "-s", "opus", "-c", str(demo_dir / "siu.toml"), "--aggregate", "-o", str(tmp_path / "out"))
+    run = siu(
+        "convert",
+        str(demo_dir / DEMO_CSV),
+        "-s",
+        "opus",
+        "-c",
+        str(demo_dir / "siu.toml"),
+        "--aggregate",
+        "-o",
+        str(tmp_path / "out"),
+    )
     assert run.exit_code == 0, run.output
     check_golden(tmp_path / "out" / "SIU_101_2025_voksen.xml", "demo-2025-aggregate.xml")

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 
-from siu.specpack import BUILTIN_DIR, SpecPack
 from siu.cli.specs_new import RECORD_NAMES, derive, fold, match
+from siu.specpack import BUILTIN_DIR, SpecPack
 
 DST_XSD = r"""<?xml version="1.0" encoding="UTF-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:d="http://dst.dk/siu/test/v3"
@@ -104,7 +104,13 @@ def test_the_demo_converted_into_dsts_format_validates_against_dsts_xsd(siu, dem
     amounts = [int(a) for a in tree.xpath("//d:Post/d:BeloebKr/text()", namespaces=ns)]  # whole kroner
     assert len(amounts) == 19 and int(tree.findtext("d:Afstemning/d:SumNetto", namespaces=ns)) == sum(amounts) == 311040
     assert [e.tag.split("}")[1] for e in tree.find("d:Poster/d:Post", namespaces=ns)] == [
-        "Fradato", "Tildato", "CPRnummer", "Kontonummer", "Ydelsesparagraf", "BeloebKr"]
+        "Fradato",
+        "Tildato",
+        "CPRnummer",
+        "Kontonummer",
+        "Ydelsesparagraf",
+        "BeloebKr",
+    ]
     assert tree.findtext("d:Poster/d:Post/d:Fradato", namespaces=ns) == "20250101"
     # and the IDEP template in DST's layout
     run = siu("convert", *_demo(demo_dir, "--spec-dir", pack, "--format", "xlsx", "--out", tmp_path / "xlsx"))
@@ -150,8 +156,10 @@ def test_any_order_and_naming_of_line_elements_is_derived(tmp_path_factory, orde
     xsd.write_text(
         '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x" elementFormDefault="qualified">'
         '<xs:element name="R"><xs:complexType><xs:sequence>'
-        '<xs:element name="H"><xs:complexType><xs:sequence><xs:element name="Kommune" type="xs:string"/></xs:sequence></xs:complexType></xs:element>'
-        f'<xs:element name="L"><xs:complexType><xs:sequence><xs:element name="P" maxOccurs="unbounded"><xs:complexType><xs:sequence>{elements}'
+        '<xs:element name="H"><xs:complexType><xs:sequence><xs:element name="Kommune" '
+        'type="xs:string"/></xs:sequence></xs:complexType></xs:element>'
+        '<xs:element name="L"><xs:complexType><xs:sequence><xs:element name="P" '
+        f'maxOccurs="unbounded"><xs:complexType><xs:sequence>{elements}'
         "</xs:sequence></xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>"
         "</xs:sequence></xs:complexType></xs:element></xs:schema>",
         encoding="utf-8",

@@ -58,7 +58,12 @@ def test_encoding_and_delimiter_overrides_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes("a|b\nø|å\n".encode("iso-8859-1"))
     info, rows = open_table(path, encoding="latin-1", delimiter="pipe")
-    assert (info.encoding, info.encoding_detected, info.delimiter, info.delimiter_detected) == ("iso8859-1", False, "|", False)
+    assert (info.encoding, info.encoding_detected, info.delimiter, info.delimiter_detected) == (
+        "iso8859-1",
+        False,
+        "|",
+        False,
+    )
     assert info.describe()["encoding"].endswith("(valgt)") and info.describe()["delimiter"] == "| (valgt)"
     assert list(rows)[1][1] == ["ø", "å"]
     with pytest.raises(TableError) as bad:
@@ -128,7 +133,12 @@ def test_xlsx_rows_are_excel_rows_and_gaps_are_blank_rows(tmp_path: Path) -> Non
     info, rows = open_table(path)
     assert info.format == "xlsx" and info.sheet == "Sheet"
     assert [(n, [c for c in cells if c is not None]) for n, cells in rows] == [
-        (1, ["Titel"]), (2, []), (3, ["CPR", "Beløb"]), (4, ["0101601234", 12.5]), (5, []), (6, ["0101601234", 3])
+        (1, ["Titel"]),
+        (2, []),
+        (3, ["CPR", "Beløb"]),
+        (4, ["0101601234", 12.5]),
+        (5, []),
+        (6, ["0101601234", 3]),
     ]
     assert _rows(path, sheet="Andet") == [(1, ["x"])]
     with pytest.raises(TableError) as info_missing:
@@ -170,7 +180,12 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 
 # --- header matching -------------------------------------------------------------------------
 
-ALIASES = {"cpr": ["CPR", "CPR-nr", "Tildeling"], "amount": ["Beløb", "DMSHB"], "start": ["Periode fra"], "text": ["Tekst"]}
+ALIASES = {
+    "cpr": ["CPR", "CPR-nr", "Tildeling"],
+    "amount": ["Beløb", "DMSHB"],
+    "start": ["Periode fra"],
+    "text": ["Tekst"],
+}
 
 
 def test_normalise_header() -> None:
@@ -183,7 +198,14 @@ def test_normalise_header() -> None:
 
 def test_headers_found_in_any_order_case_and_accents_ignored() -> None:
     matcher = HeaderMatcher(ALIASES, required=["cpr", "amount"])
-    rows = iter([(1, ["Rapport"]), (2, []), (3, ["Ekstra", "BELOB", "periode  FRA", "cpr-NR", "Tekst"]), (4, ["x", "1,00", "", "1", "t"])])
+    rows = iter(
+        [
+            (1, ["Rapport"]),
+            (2, []),
+            (3, ["Ekstra", "BELOB", "periode  FRA", "cpr-NR", "Tekst"]),
+            (4, ["x", "1,00", "", "1", "t"]),
+        ]
+    )
     match, rest = matcher.find(rows)
     assert match.row == 3
     assert match.index == {"amount": 1, "start": 2, "cpr": 3, "text": 4}
@@ -200,7 +222,13 @@ def test_earlier_alias_beats_column_order() -> None:
 
 def test_missing_columns_named_in_one_error_with_the_headers_found() -> None:
     matcher = HeaderMatcher(
-        {"cpr": ["CPR", "CPR-nr"], "amount": ["Beløb"], "amount_unsigned": ["DMBTR"], "psp": ["PSP-element"], "text": ["Tekst"]},
+        {
+            "cpr": ["CPR", "CPR-nr"],
+            "amount": ["Beløb"],
+            "amount_unsigned": ["DMBTR"],
+            "psp": ["PSP-element"],
+            "text": ["Tekst"],
+        },
         required=["cpr", "psp"],
         one_of=[["amount", "amount_unsigned"]],
     )

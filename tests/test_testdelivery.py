@@ -16,7 +16,10 @@ def _demo(demo_dir: Path, *extra: str) -> list[str]:
 
 
 def test_last_years_data_in_next_years_format_gives_one_summary(siu, demo_dir, tmp_path) -> None:
-    run = siu("convert", *_demo(demo_dir, "--year", "2026", "--test", "--out", tmp_path / "out", "--report-json", tmp_path / "r.json"))
+    run = siu(
+        "convert",
+        *_demo(demo_dir, "--year", "2026", "--test", "--out", tmp_path / "out", "--report-json", tmp_path / "r.json"),
+    )
     assert run.exit_code == 0, run.output
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     codes = [f["code"] for f in doc["findings"]]

@@ -41,7 +41,10 @@ def test_the_version_in_force_on_the_delivery_date(tmp_path: Path) -> None:
     assert spec.version == "2026.2"
 
 
-@pytest.mark.parametrize(("bad", "message"), [("valid_from = 2026-07-01", "valid_from = 2026-03-01"), ('status = "varslet"', 'status = "maybe"')])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [("valid_from = 2026-07-01", "valid_from = 2026-03-01"), ('status = "varslet"', 'status = "maybe"')],
+)
 def test_a_version_must_start_1_january_or_1_july_with_a_known_status(tmp_path: Path, bad: str, message: str) -> None:
     with pytest.raises(SpecError) as err:
         SpecPack.load(_pack(tmp_path, SECOND.replace(bad, message)))
@@ -51,8 +54,21 @@ def test_a_version_must_start_1_january_or_1_july_with_a_known_status(tmp_path: 
 def test_the_delivery_carries_the_version_in_force(siu, demo_dir, tmp_path, monkeypatch) -> None:
     pack = _pack(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(calendar.timegm(dt.datetime(2027, 4, 15).timetuple())))
-    run = siu("convert", "--source", "opus", demo_dir / "opus-udtraek-2025.csv", "--config", demo_dir / "siu.toml",
-              "--year", "2026", "--test", "--spec-dir", pack, "--out", tmp_path / "out")
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        demo_dir / "opus-udtraek-2025.csv",
+        "--config",
+        demo_dir / "siu.toml",
+        "--year",
+        "2026",
+        "--test",
+        "--spec-dir",
+        pack,
+        "--out",
+        tmp_path / "out",
+    )
     assert run.exit_code == 0, run.output
     text = (tmp_path / "out" / "TEST_SIU_101_2026_voksen.xml").read_text(encoding="utf-8")
     assert "<Specifikationsversion>2026.2</Specifikationsversion>" in text
@@ -63,6 +79,9 @@ def test_specs_list_shows_the_versions(siu, tmp_path) -> None:
     run = siu("specs", "list", "--json", "--spec-dir", _pack(tmp_path))
     assert run.exit_code == 0, run.output
     rows = [r for r in json.loads(run.stdout) if r["origin"].startswith("--spec-dir")]
-    assert [(v["id"], v["status"], v["valid_from"]) for v in rows[0]["versions"]] == [("2026.1", "gældende", "2026-01-01"), ("2026.2", "varslet", "2026-07-01")]
+    assert [(v["id"], v["status"], v["valid_from"]) for v in rows[0]["versions"]] == [
+        ("2026.1", "gældende", "2026-01-01"),
+        ("2026.2", "varslet", "2026-07-01"),
+    ]
     table = siu("specs", "list", "--spec-dir", tmp_path / "pack", "--lang", "en")
     assert "2026.2 varslet from 2026-07-01" in table.stdout

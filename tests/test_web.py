@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from siu.base.config import Settings
 from siu.web import create_app
 from siu.web.app import free_socket
 from siu.web.jobs import Job, RunRequest, execute
-from siu.base.config import Settings
 from test_reports import BROKEN_ROWS, CPRS, write_csv
 from web_helpers import DEMO_EXPORT, DEMO_MAPPING, EPOCH, READY_FLAGS, TOKEN, login, start_run, upload, wait
 
@@ -155,8 +155,10 @@ def test_a_200_mb_upload_is_refused_while_streaming_with_bounded_memory():
         cookies += "; " + "; ".join(c.split(";")[0] for c in page.headers.get_all("set-cookie"))
         size = 200 * 1024 * 1024 + 1
         boundary = "siu-test-boundary"
-        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"stor.csv\"\r\n"
-                f"Content-Type: text/csv\r\n\r\n").encode()
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="stor.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         conn.putrequest("POST", "/upload", skip_host=True)
         conn.putheader("Host", host)
@@ -193,7 +195,18 @@ def test_a_200_mb_upload_is_refused_while_streaming_with_bounded_memory():
 
 
 def cli_convert(siu, export: Path, out: Path, *flags: str) -> None:
-    run = siu("convert", *flags, "-o", out, "--report-json", out / "siu-rapport.json", "--report-xlsx", out / "siu-rapport.xlsx", "-q", export)
+    run = siu(
+        "convert",
+        *flags,
+        "-o",
+        out,
+        "--report-json",
+        out / "siu-rapport.json",
+        "--report-xlsx",
+        out / "siu-rapport.xlsx",
+        "-q",
+        export,
+    )
     assert run.exit_code in (0, 1), run.output
 
 
@@ -216,9 +229,24 @@ def test_a_ready_run_downloads_byte_identical_files_to_siu_convert(siu, logged_i
 def test_an_excel_template_delivery_is_byte_identical_too(siu, logged_in, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     upload(logged_in, (DEMO_EXPORT.name, DEMO_EXPORT.read_bytes()))
-    run_url = start_run(logged_in, {"kommune": "101", "year": "2025", "area": "voksen", "format": "xlsx", f"source:{DEMO_EXPORT.name}": "opus"}, DEMO_MAPPING)
+    run_url = start_run(
+        logged_in,
+        {"kommune": "101", "year": "2025", "area": "voksen", "format": "xlsx", f"source:{DEMO_EXPORT.name}": "opus"},
+        DEMO_MAPPING,
+    )
     assert wait(logged_in, run_url)["state"] == "done"
-    cli_convert(siu, DEMO_EXPORT, tmp_path / "cli", "-s", "opus", *READY_FLAGS, "--mapping", str(DEMO_MAPPING), "--format", "xlsx")
+    cli_convert(
+        siu,
+        DEMO_EXPORT,
+        tmp_path / "cli",
+        "-s",
+        "opus",
+        *READY_FLAGS,
+        "--mapping",
+        str(DEMO_MAPPING),
+        "--format",
+        "xlsx",
+    )
     got = logged_in.get(f"{run_url}/files/SIU_101_2025_voksen.xlsx")
     assert got.status_code == 200 and got.content == (tmp_path / "cli" / "SIU_101_2025_voksen.xlsx").read_bytes()
 
@@ -238,7 +266,10 @@ def test_a_run_with_errors_shows_every_finding_masked_and_filters(siu, logged_in
     assert page.count('<tr class="sev-') - len(report["summary"]["by_code"]) == len(report["findings"])
     # the same findings as the CLI, byte for byte
     cli_convert(siu, src, tmp_path / "cli", "-s", "csv", "-k", "101", "-y", "2025")
-    assert logged_in.get(f"{run_url}/files/siu-rapport.json").content == (tmp_path / "cli" / "siu-rapport.json").read_bytes()
+    assert (
+        logged_in.get(f"{run_url}/files/siu-rapport.json").content
+        == (tmp_path / "cli" / "siu-rapport.json").read_bytes()
+    )
     assert logged_in.get(f"{run_url}/files/SIU_101_2025_voksen.xml").status_code == 404  # nothing written
     # filter by code, then by severity, and sort by row (descending)
     only = logged_in.get(run_url, params={"code": "SIU103"}).text
@@ -250,7 +281,7 @@ def test_a_run_with_errors_shows_every_finding_masked_and_filters(siu, logged_in
     by_paragraph = findings_table(logged_in.get(run_url, params={"paragraph": "SEL108"}).text)
     expected = sum(1 for f in report["findings"] if f.get("paragraph") == "SEL108")
     assert 0 < expected < len(report["findings"]) and by_paragraph.count('<tr class="sev-') == expected
-    assert 'id="filter-paragraph"' in page and '<option selected>SEL108</option>' not in page
+    assert 'id="filter-paragraph"' in page and "<option selected>SEL108</option>" not in page
     rows = findings_table(logged_in.get(run_url, params={"sort": "row", "desc": "1"}).text)
     numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', rows)]
     assert numbers == sorted(numbers, reverse=True) and len(numbers) > 3
@@ -268,7 +299,12 @@ def test_a_mapping_file_that_is_not_toml_is_refused(logged_in, tmp_path):
     upload(logged_in, (DEMO_EXPORT.name, DEMO_EXPORT.read_bytes()))
     bad = tmp_path / "mapping.toml"
     bad.write_text("[[rule]\nnot = toml", encoding="utf-8")
-    response = logged_in.post("/run", data={"kommune": "101"}, files=[("mapping", (bad.name, bad.read_bytes()))], headers={"Origin": "http://testserver"})
+    response = logged_in.post(
+        "/run",
+        data={"kommune": "101"},
+        files=[("mapping", (bad.name, bad.read_bytes()))],
+        headers={"Origin": "http://testserver"},
+    )
     assert response.status_code == 415 and "SIU986" in response.text and "tilknytningsfil" in response.text
 
 
@@ -363,7 +399,11 @@ def test_cancel_while_a_large_delivery_is_written_stops_the_xsd_helper(tmp_path)
     export = opus_danish(tmp_path / "stor.csv", make_lines(40_000, seed=5))
     job = LateCancel(id="j", folder=tmp_path / "run", lang="da")
     job.folder.mkdir()
-    execute(job, RunRequest(inputs=[("opus", export.path)], kommune="101", year=2025, area="voksen", mapping=DEMO_MAPPING), Settings())
+    execute(
+        job,
+        RunRequest(inputs=[("opus", export.path)], kommune="101", year=2025, area="voksen", mapping=DEMO_MAPPING),
+        Settings(),
+    )
     assert job.state == "cancelled"
     assert job.helpers, "the XSD helper should have been running when Cancel was pressed"
     deadline = time.monotonic() + 10
@@ -381,7 +421,9 @@ def test_siu_web_listens_on_localhost_only_and_cleans_up_when_stopped(tmp_path, 
     import urllib.request
 
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "siu", "web", "--no-browser"], stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "siu", "web", "--no-browser"], stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+    )
     try:
         line = proc.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)

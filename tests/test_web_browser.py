@@ -15,8 +15,16 @@ from web_helpers import DEMO_EXPORT, DEMO_MAPPING, EPOCH, READY_FLAGS, TOKEN, ru
 
 CHROMIUM = Path("/usr/bin/chromium")
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if not CHROMIUM.exists():
     if os.environ.get("SIU_REQUIRE_BROWSER") == "1":  # CI (.ci/run) installs Chromium: the tests must run there
@@ -61,7 +69,8 @@ def shot(pg, name: str) -> None:
 def drop_file(pg, name: str, text: str) -> None:
     """Drop a file on the drop zone as a user dragging it from the file manager does."""
     data = pg.evaluate_handle(
-        "([name, text]) => { const dt = new DataTransfer(); dt.items.add(new File([text], name, {type: 'text/csv'})); return dt; }",
+        "([name, text]) => { const dt = new DataTransfer(); dt.items.add(new File([text], name, {type: 'text/csv'})); "
+        "return dt; }",
         [name, text],
     )
     with pg.expect_navigation():
@@ -83,10 +92,27 @@ def test_a_ready_run_from_an_opus_export_to_downloads_identical_to_the_cli(page,
     assert "KLAR — men formatet er foreløbigt" in page.inner_text("#verdict")
     assert "Pengene stemmer" in page.inner_text("#money")
     shot(page, "ready")
-    run = siu("convert", "-s", "opus", *READY_FLAGS, "--mapping", DEMO_MAPPING, "-o", tmp_path / "cli",
-              "--report-json", tmp_path / "cli" / "siu-rapport.json", "--report-xlsx", tmp_path / "cli" / "siu-rapport.xlsx", DEMO_EXPORT)
+    run = siu(
+        "convert",
+        "-s",
+        "opus",
+        *READY_FLAGS,
+        "--mapping",
+        DEMO_MAPPING,
+        "-o",
+        tmp_path / "cli",
+        "--report-json",
+        tmp_path / "cli" / "siu-rapport.json",
+        "--report-xlsx",
+        tmp_path / "cli" / "siu-rapport.xlsx",
+        DEMO_EXPORT,
+    )
     assert run.exit_code == 0, run.output
-    for button, name in (("#download-delivery", "SIU_101_2025_voksen.xml"), ("#download-xlsx", "siu-rapport.xlsx"), ("#download-json", "siu-rapport.json")):
+    for button, name in (
+        ("#download-delivery", "SIU_101_2025_voksen.xml"),
+        ("#download-xlsx", "siu-rapport.xlsx"),
+        ("#download-json", "siu-rapport.json"),
+    ):
         with page.expect_download() as info:
             page.click(button)
         download = info.value

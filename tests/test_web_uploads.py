@@ -20,11 +20,17 @@ BOUNDARY = "----siuTestBoundary7MA4YWxkTrZu0gW"
 def body_of(fields: list[tuple[str, str]], files: list[tuple[str, bytes]]) -> bytes:
     parts = []
     for name, value in fields:
-        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value.encode() + b"\r\n")
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value.encode() + b"\r\n"
+        )
     for filename, data in files:
         quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
-        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{quoted}"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{quoted}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
 
@@ -49,16 +55,37 @@ def test_safe_names_have_no_folder_parts_and_no_leading_dot(raw):
     assert len(name) <= MAX_NAME and name not in (".", "..")
 
 
-@pytest.mark.parametrize("raw, expected", [("../../etc/passwd", "passwd"), ("C:\\Users\\a\\udtræk.csv", "udtræk.csv"),
-                                           ("..", "fil"), ("a;b|c.csv", "a_b_c.csv"), (".bashrc", "bashrc")])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\a\\udtræk.csv", "udtræk.csv"),
+        ("..", "fil"),
+        ("a;b|c.csv", "a_b_c.csv"),
+        (".bashrc", "bashrc"),
+    ],
+)
 def test_safe_name_examples(raw, expected):
     assert safe_name(raw) == expected
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    files=st.lists(st.tuples(st.text(st.characters(min_codepoint=48, max_codepoint=122), min_size=1, max_size=20), st.binary(max_size=3000)), max_size=3),
-    fields=st.lists(st.tuples(st.sampled_from(["year", "kommune", "area"]), st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=30)), max_size=3, unique_by=lambda f: f[0]),
+    files=st.lists(
+        st.tuples(
+            st.text(st.characters(min_codepoint=48, max_codepoint=122), min_size=1, max_size=20),
+            st.binary(max_size=3000),
+        ),
+        max_size=3,
+    ),
+    fields=st.lists(
+        st.tuples(
+            st.sampled_from(["year", "kommune", "area"]),
+            st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=30),
+        ),
+        max_size=3,
+        unique_by=lambda f: f[0],
+    ),
     cuts=st.lists(st.integers(min_value=0, max_value=20_000), max_size=12),
 )
 def test_files_are_stored_byte_for_byte_however_the_body_is_chunked(files, fields, cuts):
@@ -70,7 +97,10 @@ def test_files_are_stored_byte_for_byte_however_the_body_is_chunked(files, field
 
 
 @settings(max_examples=30, deadline=None)
-@given(size=st.integers(min_value=1001, max_value=5000), cuts=st.lists(st.integers(min_value=0, max_value=6000), max_size=8))
+@given(
+    size=st.integers(min_value=1001, max_value=5000),
+    cuts=st.lists(st.integers(min_value=0, max_value=6000), max_size=8),
+)
 def test_a_file_over_the_limit_is_refused_and_nothing_is_left(size, cuts):
     with tempfile.TemporaryDirectory() as tmp:
         with pytest.raises(UploadRefused) as refused:

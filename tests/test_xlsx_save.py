@@ -50,8 +50,19 @@ def test_the_excel_template_delivery_is_byte_identical_with_source_date_epoch(si
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     outputs = []
     for name in ("a", "b"):
-        run = siu("convert", "-s", "opus", demo_dir / "opus-udtraek-2025.csv", "--config", demo_dir / "siu.toml",
-                  "--format", "xlsx", "-o", tmp_path / name, "-q")
+        run = siu(
+            "convert",
+            "-s",
+            "opus",
+            demo_dir / "opus-udtraek-2025.csv",
+            "--config",
+            demo_dir / "siu.toml",
+            "--format",
+            "xlsx",
+            "-o",
+            tmp_path / name,
+            "-q",
+        )
         assert run.exit_code == 0, run.output
         outputs.append((tmp_path / name / "SIU_101_2025_voksen.xlsx").read_bytes())
         time.sleep(2.1)  # past the two-second resolution of ZIP times

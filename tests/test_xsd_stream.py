@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from siu.models import DeliveryHeader, Record, Totals
 from siu.host.plugins import load_plugins
 from siu.host.specs_registry import SpecRegistry
+from siu.models import DeliveryHeader, Record, Totals
 from siu.write.xml import XmlWriter, validate_xml
 from siu.write.xsd_stream import StreamCheck
 
@@ -49,7 +49,14 @@ def _records(n: int, bad_at: int | None = None) -> list[Record]:
 
 def _write(spec, path: Path, records: list[Record], writer: XmlWriter | None = None) -> XmlWriter:
     writer = writer or XmlWriter()
-    header = DeliveryHeader(kommune="101", year=2025, area="voksen", spec_version=spec.version, created=dt.datetime(2026, 1, 5, 12), totals=Totals())
+    header = DeliveryHeader(
+        kommune="101",
+        year=2025,
+        area="voksen",
+        spec_version=spec.version,
+        created=dt.datetime(2026, 1, 5, 12),
+        totals=Totals(),
+    )
     for r in records:
         header.totals.add(r.amount)
     with path.open("wb") as out:
@@ -133,7 +140,9 @@ def test_a_conversion_checked_in_the_child_keeps_the_golden_delivery(siu, in_chi
 
 
 def test_errors_left_over_from_earlier_lxml_work_are_not_reported(spec, tmp_path):
-    broken = b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="NoSuchType"/></xs:schema>'
+    broken = (
+        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="NoSuchType"/></xs:schema>'
+    )
     from lxml import etree
 
     with pytest.raises(etree.XMLSchemaParseError):

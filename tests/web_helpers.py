@@ -29,13 +29,20 @@ def login(client: TestClient) -> None:
 
 
 def upload(client: TestClient, *files: tuple[str, bytes], origin: str = "http://testserver") -> Any:
-    return client.post("/upload", files=[("files", (name, data)) for name, data in files], headers={"Origin": origin}, follow_redirects=False)
+    return client.post(
+        "/upload",
+        files=[("files", (name, data)) for name, data in files],
+        headers={"Origin": origin},
+        follow_redirects=False,
+    )
 
 
 def start_run(client: TestClient, fields: dict[str, str], mapping: Path | None = None) -> str:
     """Post the run form; the URL of the run page."""
     files = [("mapping", (mapping.name, mapping.read_bytes()))] if mapping else [("mapping", ("", b""))]
-    response = client.post("/run", data=fields, files=files, headers={"Origin": "http://testserver"}, follow_redirects=False)
+    response = client.post(
+        "/run", data=fields, files=files, headers={"Origin": "http://testserver"}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return response.headers["location"]
 

@@ -14,13 +14,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from siu.models import Finding, Severity
-
-
 # The catalogue lives in siu.catalogue, one module per stage; importing it here makes it complete
 # on `import siu.findings`, without loading any plugin (plugins add their own codes with define).
 import siu.catalogue  # noqa: E402,F401
 from siu.catalogue._code import CATALOGUE, Code, define, get  # noqa: E402
+from siu.models import Finding, Severity
 
 __all__ = ["CATALOGUE", "Code", "FindingSink", "define", "get", "read_spool"]
 

@@ -137,7 +137,11 @@ def parse(text: str) -> Kontostreng:
     if not parts:
         raise KontostrengError(text, "tom", "empty")
     if any(not _DIGITS.match(p) for p in parts):
-        raise KontostrengError(text, "kun cifre og skilletegn (. - / mellemrum) er tilladt", "only digits and separators (. - / space) are allowed")
+        raise KontostrengError(
+            text,
+            "kun cifre og skilletegn (. - / mellemrum) er tilladt",
+            "only digits and separators (. - / space) are allowed",
+        )
     if len(parts) == 1:
         return _from_digits(parts[0], text)
     if len(parts[0]) == _BASE_DIGITS:  # packed base, art written apart
@@ -152,9 +156,7 @@ def _from_digits(digits: str, original: str, art: str | None = None) -> Kontostr
     elif n in (_BASE_DIGITS, 11):
         base, art = digits[:_BASE_DIGITS], art or digits[_BASE_DIGITS:] or None
     else:
-        raise KontostrengError(
-            original, f"{n} cifre; forventer 9, 11 eller 16", f"{n} digits; expected 9, 11 or 16"
-        )
+        raise KontostrengError(original, f"{n} cifre; forventer 9, 11 eller 16", f"{n} digits; expected 9, 11 or 16")
     return Kontostreng(base[0], base[1:3], base[3:5], base[5], base[6:9], art)
 
 
@@ -178,6 +180,8 @@ def _from_parts(parts: list[str], original: str) -> Kontostreng:
     values = []
     for (name, width), part in zip(_WIDTHS, parts):
         if len(part) > width:
-            raise KontostrengError(original, f"{name} har mere end {width} cifre", f"{name} has more than {width} digits")
+            raise KontostrengError(
+                original, f"{name} har mere end {width} cifre", f"{name} has more than {width} digits"
+            )
         values.append(part.zfill(width))
-    return Kontostreng(*values, _art_of(parts[len(_WIDTHS) :], original))
+    return Kontostreng(*values, _art_of(parts[len(_WIDTHS) :], original))  # type: ignore[call-arg]  # five parts + art

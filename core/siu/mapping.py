@@ -16,7 +16,8 @@ exact value, a ``*``/``?`` pattern, or a list of those, compared without regard 
 without ``function`` is skipped (a starter rule from ``siu mapping init`` not filled in yet).
 A posting that already carries an official kontostreng (e.g. from DST's Excel template) needs
 no rule. Rules that can match the same posting are reported when the file is loaded (SIU204,
-SIU205), and so are rules whose paragraph contradicts the year's chart (SIU206). User documentation: ``docs/mapping.md``.
+SIU205), and so are rules whose paragraph contradicts the year's chart (SIU206). User documentation:
+``docs/mapping.md``.
 
 The built-in mapping is a ``map_account`` hook implementation that answers last, so a plugin
 can replace it for a municipality with other needs.
@@ -36,23 +37,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from siu.base.errors import BilingualError
 from siu import kontostreng as ks
+from siu.base.errors import BilingualError
+from siu.catalogue.accounts import (
+    BAD_ACCOUNT,
+    CHART_CONFLICT,
+    NO_ART,
+    NO_MAPPING_FILE,
+    OVERLAP,
+    SHADOWED,
+    UNMAPPED,  # noqa: F401  (re-exported)
+)
 from siu.context import Context
 from siu.findings import Code
 from siu.hookspecs import hookimpl
 from siu.models import AccountMapping, Finding, Location, Posting
 from siu.rules import DeliveryRule, Hit
 from siu.specpack import SpecPack
-from siu.catalogue.accounts import (
-    BAD_ACCOUNT,
-    NO_ART,
-    OVERLAP,
-    SHADOWED,
-    CHART_CONFLICT,
-    NO_MAPPING_FILE,
-)
-from siu.catalogue.accounts import UNMAPPED  # noqa: F401  (re-exported)
 
 DIMENSIONS = ("psp", "cost_centre", "gl_account", "artskonto")
 DIM_LABELS = {
@@ -61,14 +62,25 @@ DIM_LABELS = {
     "gl_account": ("finanskonto", "G/L account"),
     "artskonto": ("artskonto", "artskonto"),
 }
-_RULE_FIELDS = {*DIMENSIONS, "name", "function", "dranst", "grouping", "paragraph", "art", "postings", "total", "exclude", "reason"}
+_RULE_FIELDS = {
+    *DIMENSIONS,
+    "name",
+    "function",
+    "dranst",
+    "grouping",
+    "paragraph",
+    "art",
+    "postings",
+    "total",
+    "exclude",
+    "reason",
+}
 _YES = {"true", "ja", "j", "yes", "y", "x", "1"}
 _NO = {"false", "nej", "n", "no", "0", ""}
 
 
 class MappingError(BilingualError):
     """The mapping file cannot be used; Danish and English message."""
-
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -215,14 +227,17 @@ class MappingFile:
             base = rule.base()
             entry = spec.chart_entry(base.function, base.dranst, base.gruppering)
             if rule.paragraph and entry is not None and entry.paragraph and entry.paragraph != rule.paragraph:
-                yield CHART_CONFLICT, {
-                    "rule": rule.label,
-                    "rule_en": rule.label_en,
-                    "paragraph": rule.paragraph,
-                    "chart": entry.paragraph,
-                    "account": f"{base.function}.{base.dranst}.{base.gruppering}",
-                    "year": str(spec.year),
-                }
+                yield (
+                    CHART_CONFLICT,
+                    {
+                        "rule": rule.label,
+                        "rule_en": rule.label_en,
+                        "paragraph": rule.paragraph,
+                        "chart": entry.paragraph,
+                        "account": f"{base.function}.{base.dranst}.{base.gruppering}",
+                        "year": str(spec.year),
+                    },
+                )
 
     def findings(self, spec: SpecPack | None = None) -> Iterator[Finding]:
         """The load-time warnings as findings located in the mapping file."""
@@ -350,7 +365,11 @@ def _csv_entries(path: Path) -> list[tuple[int, dict[str, Any]]]:
             cell = cell.strip()
             if name is None or not cell:
                 continue
-            values[name] = [v.strip() for v in cell.split(CSV_LIST_SEPARATOR)] if name in DIMENSIONS and CSV_LIST_SEPARATOR in cell else cell
+            values[name] = (
+                [v.strip() for v in cell.split(CSV_LIST_SEPARATOR)]
+                if name in DIMENSIONS and CSV_LIST_SEPARATOR in cell
+                else cell
+            )
         if values:
             entries.append((i, values))
     return entries
@@ -381,13 +400,16 @@ def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> Map
         return None  # a starter rule not filled in yet
     conditions = {d: m for d in DIMENSIONS if d in raw and (m := _matcher(raw[d], path, i, d))}
     if not conditions:
-        raise error("har ingen betingelse (psp, cost_centre, gl_account eller artskonto)", "has no condition (psp, cost_centre, gl_account or artskonto)")
+        raise error(
+            "har ingen betingelse (psp, cost_centre, gl_account eller artskonto)",
+            "has no condition (psp, cost_centre, gl_account or artskonto)",
+        )
     if exclude:
         reason = _text(raw, "reason")
         if reason is None:
             raise error(
-                "exclude = true kræver en begrundelse: reason = \"...\" (den vises i rapporten)",
-                "exclude = true needs a reason: reason = \"...\" (it is shown in the report)",
+                'exclude = true kræver en begrundelse: reason = "..." (den vises i rapporten)',
+                'exclude = true needs a reason: reason = "..." (it is shown in the report)',
             )
         given = sorted(k for k in ("function", "grouping", "paragraph", "art") if _text(raw, k) is not None)
         if given:
@@ -397,12 +419,18 @@ def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> Map
                 f"a rule with exclude = true leaves the postings out and cannot also give {names}",
             )
         return MappingRule(
-            number=i, name=_text(raw, "name", "") or "", conditions=conditions, function="", on_line=on_line, exclude=True, reason=reason
+            number=i,
+            name=_text(raw, "name", "") or "",
+            conditions=conditions,
+            function="",
+            on_line=on_line,
+            exclude=True,
+            reason=reason,
         )
     assert function is not None
     grouping = _text(raw, "grouping")
     if grouping is None:
-        raise error("grouping mangler (fx \"001\")", "grouping is missing (e.g. \"001\")")
+        raise error('grouping mangler (fx "001")', 'grouping is missing (e.g. "001")')
     rule = MappingRule(
         number=i,
         name=_text(raw, "name", "") or "",
@@ -427,7 +455,9 @@ def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> Map
 # --- overlap detection ---------------------------------------------------------------------
 
 
-def find_overlaps(rules: list[MappingRule]) -> tuple[list[tuple[MappingRule, MappingRule]], list[tuple[MappingRule, MappingRule]]]:
+def find_overlaps(
+    rules: list[MappingRule],
+) -> tuple[list[tuple[MappingRule, MappingRule]], list[tuple[MappingRule, MappingRule]]]:
     """Pairs of rules that can match the same posting: ``(overlaps, shadowed)``.
 
     Two rules overlap when they constrain at least one dimension in common and, for every
@@ -571,7 +601,9 @@ def describe_dims(dims: dict[str, str], lang: str = "da") -> str:
     """The local account as users read it: ``PSP XG-5385010001-0001, artskonto 40110000``."""
     k = 1 if lang == "en" else 0
     none = "(no account)" if k else "(ingen konto)"
-    shown = [d for d in DIMENSIONS if dims.get(d) and not (d == "artskonto" and dims[d] == dims.get("gl_account"))]  # SAP: one account
+    shown = [
+        d for d in DIMENSIONS if dims.get(d) and not (d == "artskonto" and dims[d] == dims.get("gl_account"))
+    ]  # SAP: one account
     return ", ".join(f"{DIM_LABELS[d][k]} {dims[d]}" for d in shown) or none
 
 
@@ -596,7 +628,14 @@ def map_account(posting: Posting, context: Context) -> _Result:
         mapping_for(context)
         cache = state["siu.mapping.cache"]
     # One answer per combination of dimensions: ledgers repeat few accounts many times.
-    key = (dims.get("kontostreng"), dims.get("paragraph"), dims.get("psp"), dims.get("cost_centre"), dims.get("gl_account"), dims.get("artskonto"))
+    key = (
+        dims.get("kontostreng"),
+        dims.get("paragraph"),
+        dims.get("psp"),
+        dims.get("cost_centre"),
+        dims.get("gl_account"),
+        dims.get("artskonto"),
+    )
     try:
         result = cache[key]
     except KeyError:

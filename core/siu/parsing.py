@@ -30,7 +30,9 @@ class ParseError(ValueError):
         self.kind = kind
         self.value = value
         self.reason = reason
-        super().__init__(f"cannot read {kind} from {shorten(mask_cpr(str(value)), 40)!r}{': ' + reason if reason else ''}")
+        super().__init__(
+            f"cannot read {kind} from {shorten(mask_cpr(str(value)), 40)!r}{': ' + reason if reason else ''}"
+        )
 
 
 # --- amounts -------------------------------------------------------------------------------
@@ -47,7 +49,7 @@ _DANISH_AMOUNT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),([0-9]+)(-?)")
 DECIMAL_SEPARATORS = (",", ".")
 
 
-def parse_amount(value: Any, decimal: DecimalSeparator = None) -> Decimal:
+def parse_amount(value: Any, decimal: str | None = None) -> Decimal:
     """Read a money amount.
 
     Accepts ``1.234,56``, ``1234,56``, ``1,234.56``, ``-1.234,56``, ``1.234,56-`` (SAP's trailing
@@ -115,7 +117,7 @@ def check_decimal_separator(value: Any) -> str:
     return text
 
 
-def _canonical_digits(text: str, decimal: DecimalSeparator, original: Any) -> str:
+def _canonical_digits(text: str, decimal: str | None, original: Any) -> str:
     if decimal is None:
         has_dot, has_comma = "." in text, "," in text
         if has_dot and has_comma:
@@ -136,7 +138,21 @@ def _canonical_digits(text: str, decimal: DecimalSeparator, original: Any) -> st
     return f"{integer}.{fraction}" if fraction else integer
 
 
-_DEBIT = {"s": 1, "soll": 1, "d": 1, "debet": 1, "debit": 1, "h": -1, "haben": -1, "k": -1, "kredit": -1, "credit": -1, "c": -1, "dr": 1, "cr": -1}
+_DEBIT = {
+    "s": 1,
+    "soll": 1,
+    "d": 1,
+    "debet": 1,
+    "debit": 1,
+    "h": -1,
+    "haben": -1,
+    "k": -1,
+    "kredit": -1,
+    "credit": -1,
+    "c": -1,
+    "dr": 1,
+    "cr": -1,
+}
 
 
 def parse_debit_credit(value: Any) -> int:

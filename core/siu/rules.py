@@ -27,16 +27,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from siu.context import Context
 from siu.base.cpr import mask_cpr
+from siu.catalogue.check import (
+    DELIVERY_RULE_FAILED,
+    LOCKED_OVERRIDE,
+    RECORD_RULE_FAILED,
+    UNKNOWN_OVERRIDE,
+)
+from siu.context import Context
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
-from siu.catalogue.check import (
-    RECORD_RULE_FAILED,
-    DELIVERY_RULE_FAILED,
-    UNKNOWN_OVERRIDE,
-    LOCKED_OVERRIDE,
-)
 
 
 class Hit:
@@ -220,15 +220,20 @@ class RuleEngine:
             except Exception as exc:
                 if out is _NO_FINDINGS:
                     out = []
-                rule = self.delivery_rules[i][0]
-                out.append(self._delivery_failed(rule, exc))
-                self.delivery_rules[i] = (rule, None)
+                failed = self.delivery_rules[i][0]
+                out.append(self._delivery_failed(failed, exc))
+                self.delivery_rules[i] = (failed, None)
                 self._observers = [(j, o) for j, o in self._observers if j != i]
         return out
 
     def _record_failed(self, rule: RecordRule, record: Record, exc: Exception) -> Finding:
         self._checks = [c for c in self._checks if c[2] is not rule]
-        return RECORD_RULE_FAILED.make(location=record.locations[0] if record.locations else None, rule=rule.name, code=rule.code.code, error=_error_text(exc))
+        return RECORD_RULE_FAILED.make(
+            location=record.locations[0] if record.locations else None,
+            rule=rule.name,
+            code=rule.code.code,
+            error=_error_text(exc),
+        )
 
     @staticmethod
     def _delivery_failed(rule: DeliveryRule, exc: Exception) -> Finding:

@@ -11,7 +11,6 @@ own XSD's enumerations) and raises :class:`SpecError` in Danish and English when
 
 from __future__ import annotations
 
-from siu.base.errors import BilingualError
 import csv
 import datetime as dt
 import hashlib
@@ -23,6 +22,8 @@ from typing import Any
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from siu.base.errors import BilingualError
 
 BUILTIN_DIR = Path(__file__).parent / "specs"
 PACK_FILES = ("manifest.toml", "paragraphs.csv", "chart.csv")
@@ -46,7 +47,6 @@ def plain_file_name(name: str) -> bool:
 
 class SpecError(BilingualError):
     """A spec pack is missing, incomplete or inconsistent; the message names the pack and file."""
-
 
 
 class XmlSpec(BaseModel):
@@ -235,13 +235,17 @@ class Manifest(BaseModel):
 class SpecPack:
     """One reporting year's specification, loaded from a folder."""
 
-    def __init__(self, root: Path, manifest: Manifest, paragraphs: dict[str, Paragraph], chart: list[ChartEntry], origin: str) -> None:
+    def __init__(
+        self, root: Path, manifest: Manifest, paragraphs: dict[str, Paragraph], chart: list[ChartEntry], origin: str
+    ) -> None:
         self.root = root
         self.manifest = manifest
         self.paragraphs = paragraphs
         self.chart = chart
         self.origin = origin
-        self._chart_index: dict[tuple[str, str, str], ChartEntry] = {(c.function, c.dranst, c.grouping): c for c in chart}
+        self._chart_index: dict[tuple[str, str, str], ChartEntry] = {
+            (c.function, c.dranst, c.grouping): c for c in chart
+        }
         self._functions = {(c.function, c.dranst) for c in chart}
 
     @classmethod
@@ -249,11 +253,16 @@ class SpecPack:
         """Load a pack from a folder; raises :class:`SpecError` naming what is wrong."""
         root = Path(root)
         if not root.is_dir():
-            raise SpecError(f"Specifikationspakken {root} findes ikke (ingen mappe)", f"The spec pack {root} does not exist (no folder)")
+            raise SpecError(
+                f"Specifikationspakken {root} findes ikke (ingen mappe)",
+                f"The spec pack {root} does not exist (no folder)",
+            )
         try:
             raw = tomllib.loads((root / "manifest.toml").read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise SpecError(f"Specifikationspakken {root} har ingen manifest.toml", f"The spec pack {root} has no manifest.toml") from None
+            raise SpecError(
+                f"Specifikationspakken {root} har ingen manifest.toml", f"The spec pack {root} has no manifest.toml"
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SpecError(
                 f"Specifikationspakken {root}: manifest.toml er ikke gyldig TOML: {exc}",
@@ -284,7 +293,7 @@ class SpecPack:
         pack._check()
         return pack
 
-    def _check(self) -> None:
+    def _check(self) -> None:  # noqa: C901  (too long; to be cut along its seams, issue 13)
         """Cross-file consistency: areas, paragraphs, chart and the XSD agree."""
         root, m = self.root, self.manifest
 
@@ -292,9 +301,15 @@ class SpecPack:
             return SpecError(f"Specifikationspakken {root}: {da}", f"The spec pack {root}: {en}")
 
         if m.valid_from > m.valid_to:
-            raise bad(f"valid_from {m.valid_from} ligger efter valid_to {m.valid_to}", f"valid_from {m.valid_from} is after valid_to {m.valid_to}")
+            raise bad(
+                f"valid_from {m.valid_from} ligger efter valid_to {m.valid_to}",
+                f"valid_from {m.valid_from} is after valid_to {m.valid_to}",
+            )
         if m.default_area not in m.areas:
-            raise bad(f"default_area '{m.default_area}' er ikke blandt areas {m.areas}", f"default_area '{m.default_area}' is not one of areas {m.areas}")
+            raise bad(
+                f"default_area '{m.default_area}' er ikke blandt areas {m.areas}",
+                f"default_area '{m.default_area}' is not one of areas {m.areas}",
+            )
         for area in m.areas:
             if area not in m.area_info:
                 raise bad(f"området '{area}' mangler [area_info.{area}]", f"the area '{area}' lacks [area_info.{area}]")
@@ -317,12 +332,16 @@ class SpecPack:
             if not v.id:
                 v.id = m.version
             if v.id in seen_versions:
-                raise bad(f"versionen {v.id} står to gange i [[versions]]", f"the version {v.id} appears twice in [[versions]]")
+                raise bad(
+                    f"versionen {v.id} står to gange i [[versions]]",
+                    f"the version {v.id} appears twice in [[versions]]",
+                )
             seen_versions.add(v.id)
             if (v.valid_from.month, v.valid_from.day) not in ((1, 1), (7, 1)):
                 raise bad(
                     f"versionen {v.id} gælder fra {v.valid_from}; bekendtgørelsen gælder fra 1. januar eller 1. juli",
-                    f"the version {v.id} is valid from {v.valid_from}; the executive order applies from 1 January or 1 July",
+                    f"the version {v.id} is valid from {v.valid_from}; the executive order applies from 1 January or "
+                    "1 July",
                 )
             if v.status not in VERSION_STATUSES:
                 raise bad(
@@ -330,7 +349,10 @@ class SpecPack:
                     f"the version {v.id} has status '{v.status}' (use {', '.join(VERSION_STATUSES)})",
                 )
         if not m.test.file_prefix and not m.test.header_field:
-            raise bad("[test] skal markere en testleverance: file_prefix eller header_field", "[test] must mark a test delivery: file_prefix or header_field")
+            raise bad(
+                "[test] skal markere en testleverance: file_prefix eller header_field",
+                "[test] must mark a test delivery: file_prefix or header_field",
+            )
         for src, sc in m.source_channels.items():
             for name in sc.channels:
                 if name not in m.channels:
@@ -349,7 +371,11 @@ class SpecPack:
             raise bad(f"XSD'en {m.xml.schema_file} mangler", f"the XSD {m.xml.schema_file} is missing")
         self.schema  # compiles now, so a broken XSD is a SpecError at load, not at write time
         x = m.xml
-        checks = ((x.area_type, set(m.areas), True), (x.paragraph_type, set(self.paragraphs), True), (x.delivery_area_type, set(m.areas), False))
+        checks = (
+            (x.area_type, set(m.areas), True),
+            (x.paragraph_type, set(self.paragraphs), True),
+            (x.delivery_area_type, set(m.areas), False),
+        )
         if any(name for name, _, _ in checks):
             enums = xsd_enumerations(xsd)
             for name, wanted, exact in checks:
@@ -462,9 +488,11 @@ class SpecPack:
 
     def _bad_file_name(self, template: str, got: str) -> SpecError:
         return SpecError(
-            f"Specifikationspakken {self.root}: [file] name = {template!r} giver ikke ét filnavn i outputmappen ({got!r}); "
+            f"Specifikationspakken {self.root}: [file] name = {template!r} giver ikke ét filnavn i outputmappen "
+            f"({got!r}); "
             "brug kun {kommune}, {year} og {area} og ingen mapper",
-            f"The spec pack {self.root}: [file] name = {template!r} does not give one file name in the output folder ({got!r}); "
+            f"The spec pack {self.root}: [file] name = {template!r} does not give one file name in the output folder "
+            f"({got!r}); "
             "use only {kommune}, {year} and {area} and no folders",
         )
 
@@ -537,7 +565,10 @@ def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
     """What changed from ``old`` to ``new``: added/removed/changed areas, paragraphs, chart rows
     (keyed by function, dranst, grouping), changed settings, XSD and provisional facts."""
     a, b = old.summary(), new.summary()
-    out: dict[str, Any] = {"from": {"year": old.year, "version": old.version}, "to": {"year": new.year, "version": new.version}}
+    out: dict[str, Any] = {
+        "from": {"year": old.year, "version": old.version},
+        "to": {"year": new.year, "version": new.version},
+    }
     out["areas"] = _keyed_diff(a["areas"], b["areas"])
     out["paragraphs"] = _keyed_diff(a["paragraphs"], b["paragraphs"])
 
@@ -546,11 +577,28 @@ def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
 
     out["chart"] = _keyed_diff({chart_key(c): c for c in a["chart"]}, {chart_key(c): c for c in b["chart"]})
     settings = {}
-    for key in ("valid_from", "valid_to", "default_area", "xml", "file_name", "amount", "kontostreng", "cpr", "dates", "excel", "channels", "source_channels", "test", "versions"):
+    for key in (
+        "valid_from",
+        "valid_to",
+        "default_area",
+        "xml",
+        "file_name",
+        "amount",
+        "kontostreng",
+        "cpr",
+        "dates",
+        "excel",
+        "channels",
+        "source_channels",
+        "test",
+        "versions",
+    ):
         for path, (x, y) in _flat_diff(a[key], b[key], key).items():
             settings[path] = {"from": x, "to": y}
     out["settings"] = settings
-    out["xsd_changed"] = (old.root / old.manifest.xml.schema_file).read_bytes() != (new.root / new.manifest.xml.schema_file).read_bytes()
+    out["xsd_changed"] = (old.root / old.manifest.xml.schema_file).read_bytes() != (
+        new.root / new.manifest.xml.schema_file
+    ).read_bytes()
     out["provisional"] = {
         "added": [p for p in b["provisional"] if p not in a["provisional"]],
         "removed": [p for p in a["provisional"] if p not in b["provisional"]],
@@ -562,7 +610,11 @@ def _keyed_diff(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return {
         "added": {k: b[k] for k in b if k not in a},
         "removed": {k: a[k] for k in a if k not in b},
-        "changed": {k: {f: {"from": x, "to": y} for f, (x, y) in _flat_diff(a[k], b[k], "").items()} for k in a if k in b and a[k] != b[k]},
+        "changed": {
+            k: {f: {"from": x, "to": y} for f, (x, y) in _flat_diff(a[k], b[k], "").items()}
+            for k in a
+            if k in b and a[k] != b[k]
+        },
     }
 
 

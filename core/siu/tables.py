@@ -30,8 +30,6 @@ _SAMPLE_BYTES = 256 * 1024
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
-
-
 @dataclass
 class TableInfo:
     """How a table was read: reported in the console header so users can check it."""
@@ -165,7 +163,9 @@ def open_table(
     return _open_csv(path, encoding, delimiter, confirm_encoding)
 
 
-def _open_csv(path: Path, encoding: str | None, delimiter: str | None, confirm: bool = True) -> tuple[TableInfo, Iterator[Row]]:
+def _open_csv(
+    path: Path, encoding: str | None, delimiter: str | None, confirm: bool = True
+) -> tuple[TableInfo, Iterator[Row]]:
     with path.open("rb") as fh:
         head = fh.read(_SAMPLE_BYTES)
     if head.startswith(_OLE2_MAGIC):
@@ -250,7 +250,8 @@ def _csv_rows(path: Path, info: TableInfo) -> Iterator[Row]:
         except UnicodeDecodeError as exc:
             raise TableError(
                 "SIU003",
-                f"{path.name} kan ikke læses med tegnsættet {info.encoding} (efter linje {last_line}); angiv --encoding",
+                f"{path.name} kan ikke læses med tegnsættet {info.encoding} (efter linje {last_line}); angiv "
+                "--encoding",
                 f"{path.name} cannot be read as {info.encoding} (after line {last_line}); use --encoding",
             ) from exc
         except csv.Error as exc:
@@ -284,7 +285,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]
 
     from openpyxl import load_workbook
 
-    from siu.read.xlsx_guard import check_workbook, check_sheet
+    from siu.read.xlsx_guard import check_sheet, check_workbook
 
     check_workbook(path)
     try:
@@ -327,8 +328,12 @@ def _open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]
                 if number > MAX_ROWS:  # a cell reference past Excel's last row: never walk the gap
                     raise TableError(
                         "SIU043",
-                        f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er ikke læst videre",
-                        f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was not read further",
+                        f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er "
+                        "ikke "
+                        "læst videre",
+                        f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was "
+                        "not "
+                        "read further",
                     )
                 for gap in range(previous + 1, number):
                     yield gap, []
@@ -493,9 +498,12 @@ class HeaderMatcher:
             if len(scanned) >= max_scan:
                 break
         if not scanned:
-            missing = [*self.required, *(g[0] for g in self.one_of)]
+            wanted = [*self.required, *(g[0] for g in self.one_of)]
             raise MissingColumns(
-                [self.label(f) for f in missing], [], {self.label(f): self.aliases.get(f, [f]) for f in missing}, {self.label(f): f for f in missing}
+                [self.label(f) for f in wanted],
+                [],
+                {self.label(f): self.aliases.get(f, [f]) for f in wanted},
+                {self.label(f): f for f in wanted},
             )
         best = max(range(len(scanned)), key=lambda i: (self.score(scanned[i][1]), -i))
         number, cells = scanned[best]
@@ -586,4 +594,3 @@ def _read_first_rows(path: Path, count: int, sheet: str | None = None) -> list[l
         return []
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on damaged files; sniffing must not
         return []
-

@@ -27,10 +27,22 @@ from typing import Any
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions, Sniff, Source
 from siu.base.caching import parsed
 from siu.base.cpr import CPR_IN_CELL
-from siu.findings import CATALOGUE
-from siu.check.ledger import TotalsCheck
-from siu.catalogue.read import AMOUNT_TOO_LARGE
 from siu.base.limits import AMOUNT_DIGITS, amount_limit
+from siu.catalogue.read import (
+    AMOUNT_TOO_LARGE,
+    ART_FROM_GL,
+    CPR_FROM_TEXT,
+    MISSING_COLUMNS,
+    NO_PERIOD_RULE,
+    PERIOD_DERIVED,
+    PERIOD_FROM_POSTING_DATE,
+    PERIOD_NOT_DERIVED,
+    SIGN_CONFLICT,
+    TABLE_ERRORS,
+    UNREADABLE_VALUE,
+)
+from siu.check.ledger import TotalsCheck
+from siu.findings import CATALOGUE
 from siu.models import Finding, Location, Posting, new_location, new_posting
 from siu.parsing import (
     ParseError,
@@ -44,27 +56,15 @@ from siu.parsing import (
     parse_debit_credit,
 )
 from siu.tables import (
+    XLSX_SUFFIXES,
     HeaderMatch,
     HeaderMatcher,
     MissingColumns,
-    XLSX_SUFFIXES,
     TableError,
     first_rows,
     normalise_header,
     open_table,
     sheet_names,
-)
-from siu.catalogue.read import (
-    TABLE_ERRORS,
-    MISSING_COLUMNS,
-    UNREADABLE_VALUE,
-    NO_PERIOD_RULE,
-    PERIOD_NOT_DERIVED,
-    SIGN_CONFLICT,
-    PERIOD_DERIVED,
-    PERIOD_FROM_POSTING_DATE,
-    CPR_FROM_TEXT,
-    ART_FROM_GL,
 )
 
 DIM_FIELDS = ("psp", "cost_centre", "gl_account", "artskonto", "kontostreng", "paragraph", "kommune", "counterpart")
@@ -72,23 +72,73 @@ _KEY_FIELDS = ("cpr", "document", "psp", "cost_centre", "gl_account", "artskonto
 _AMOUNT_FIELDS = ("amount", "amount_unsigned", "debit", "credit")
 # Fields whose content makes a row with an amount but no key a posting (with fields missing)
 # rather than an unlabelled total line.
-_CONTENT_FIELDS = ("text", "start", "end", "posting_date", "document_date", "birth_date", "anonymous", "sex", "paragraph")
+_CONTENT_FIELDS = (
+    "text",
+    "start",
+    "end",
+    "posting_date",
+    "document_date",
+    "birth_date",
+    "anonymous",
+    "sex",
+    "paragraph",
+)
 UNREADABLE_ROWS = "ulæselige rækker"
 _RULE_CHARS = set("-=_|*+ ")
-_SUM_WORDS = {"sum", "total", "i alt", "ialt", "subtotal", "sum i alt", "total i alt", "totalsum", "saldo", "totalt", "samlet",
-              "grand total", "saldo i alt", "i alt dkk", "total dkk", "sum dkk", "hovedtotal", "slutsum", "saldo ultimo"}
+_SUM_WORDS = {
+    "sum",
+    "total",
+    "i alt",
+    "ialt",
+    "subtotal",
+    "sum i alt",
+    "total i alt",
+    "totalsum",
+    "saldo",
+    "totalt",
+    "samlet",
+    "grand total",
+    "saldo i alt",
+    "i alt dkk",
+    "total dkk",
+    "sum dkk",
+    "hovedtotal",
+    "slutsum",
+    "saldo ultimo",
+}
 _SUM_INITIALS = frozenset("iItTsSgGhH")  # the first letters of every total word: a cheap filter per cell
 # A total label followed by what it totals: "I alt 2025", "Total konto 40110000", "Sum: bilag".
 _SUM_LABEL = re.compile(r"(?i)(?:i ?alt|total[t]?|sum|subtotal|saldo|hovedtotal|slutsum)(?:[ :]|$)")
 _TRUE = {"ja", "j", "x", "1", "true", "yes", "y", "sand", "anonym"}
 _FALSE = {"nej", "n", "0", "false", "no", "falsk", ""}
-_SEX = {"k": "F", "kvinde": "F", "f": "F", "female": "F", "kvinder": "F", "m": "M", "mand": "M", "male": "M", "mænd": "M"}
+_SEX = {
+    "k": "F",
+    "kvinde": "F",
+    "f": "F",
+    "female": "F",
+    "kvinder": "F",
+    "m": "M",
+    "mand": "M",
+    "male": "M",
+    "mænd": "M",
+}
 _MONTHS = {
     name: i
     for i, names in enumerate(
-        [("jan", "januar", "january"), ("feb", "februar", "february"), ("mar", "marts", "march"), ("apr", "april"),
-         ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")],
+        [
+            ("jan", "januar", "january"),
+            ("feb", "februar", "february"),
+            ("mar", "marts", "march"),
+            ("apr", "april"),
+            ("maj", "may"),
+            ("jun", "juni", "june"),
+            ("jul", "juli", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("okt", "oct", "oktober", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
@@ -96,7 +146,16 @@ _MONTHS = {
 _TEXT_MONTH = re.compile(r"(?i)\b([a-zæøå]{3,9})\.?\s*(\d{4})\b|\b(\d{1,2})[./-](\d{4})\b|\b(\d{4})-(\d{2})\b")
 
 COMMON_ALIASES: dict[str, list[str]] = {
-    "document": ["Bilagsnr", "Bilagsnummer", "Bilag", "Bilagsnr.", "Dokumentnr", "Dokumentnummer", "BELNR", "Document Number"],
+    "document": [
+        "Bilagsnr",
+        "Bilagsnummer",
+        "Bilag",
+        "Bilagsnr.",
+        "Dokumentnr",
+        "Dokumentnummer",
+        "BELNR",
+        "Document Number",
+    ],
     "posting_date": ["Bogføringsdato", "Bogf.dato", "Bogf. dato", "Posteringsdato", "BUDAT", "Posting Date"],
     "document_date": ["Bilagsdato", "BLDAT", "Document Date"],
     "psp": ["PSP-element", "PSP element", "PSP", "PSP-elementnr", "POSID", "PS_PSP_PNR", "WBS element", "WBS-element"],
@@ -105,13 +164,43 @@ COMMON_ALIASES: dict[str, list[str]] = {
     "gl_account": ["Finanskonto", "Hovedbogskonto", "Sagskonto", "HKONT", "RACCT", "SAKNR", "G/L Account", "G/L-konto"],
     "kontostreng": ["Kontostreng", "KONTOSTRENG", "Kontonummer", "Autoriseret konto"],
     "paragraph": ["Paragraf", "Paragraph", "Lovparagraf"],
-    "cpr": ["CPR", "CPR-nr", "CPR-nr.", "CPR-nummer", "CPR nummer", "Personnummer", "PsrID", "Tildeling", "ZUONR", "Assignment"],
-    "amount": ["Beløb", "Beløb i DKK", "Beløb DKK", "Beløb i lokal valuta", "Beløb (DKK)", "DMSHB", "HSL", "Amount in local currency", "Amount"],
+    "cpr": [
+        "CPR",
+        "CPR-nr",
+        "CPR-nr.",
+        "CPR-nummer",
+        "CPR nummer",
+        "Personnummer",
+        "PsrID",
+        "Tildeling",
+        "ZUONR",
+        "Assignment",
+    ],
+    "amount": [
+        "Beløb",
+        "Beløb i DKK",
+        "Beløb DKK",
+        "Beløb i lokal valuta",
+        "Beløb (DKK)",
+        "DMSHB",
+        "HSL",
+        "Amount in local currency",
+        "Amount",
+    ],
     "amount_unsigned": ["DMBTR", "Beløb uden fortegn"],
     "dc": ["SHKZG", "DRCRK", "Debet/Kredit", "D/K", "S/H", "Debet-kredit-kendetegn"],
     "debit": ["Debet", "Debetbeløb", "Debit"],
     "credit": ["Kredit", "Kreditbeløb", "Credit"],
-    "start": ["Periode fra", "Fra dato", "Fradato", "Startdato", "Start dato", "Periodestart", "Udgiftsperiode fra", "Fra"],
+    "start": [
+        "Periode fra",
+        "Fra dato",
+        "Fradato",
+        "Startdato",
+        "Start dato",
+        "Periodestart",
+        "Udgiftsperiode fra",
+        "Fra",
+    ],
     "end": ["Periode til", "Til dato", "Tildato", "Slutdato", "Slut dato", "Periodeslut", "Udgiftsperiode til", "Til"],
     "text": ["Tekst", "Posteringstekst", "Bilagstekst", "SGTXT", "Text"],
     "anonymous": ["Anonym", "Anonymt ophold", "Anonym markering"],
@@ -119,8 +208,25 @@ COMMON_ALIASES: dict[str, list[str]] = {
     "sex": ["Køn", "Sex", "Gender"],
     # The paying municipality the line belongs to (SIU403), and the other municipality of a payment
     # to or from another municipality (art 4.7/7.7, SIU446); codes or names (siu.accounts.paying).
-    "kommune": ["Kommunekode", "Kommunenr", "Kommunenr.", "Kommunenummer", "Kommune nr", "Kommune", "Betalende kommune", "Municipality"],
-    "counterpart": ["Modpart", "Modpartskommune", "Anden kommune", "Mellemkommunal modpart", "Handlekommune", "Betalingskommune", "Counterpart municipality"],
+    "kommune": [
+        "Kommunekode",
+        "Kommunenr",
+        "Kommunenr.",
+        "Kommunenummer",
+        "Kommune nr",
+        "Kommune",
+        "Betalende kommune",
+        "Municipality",
+    ],
+    "counterpart": [
+        "Modpart",
+        "Modpartskommune",
+        "Anden kommune",
+        "Mellemkommunal modpart",
+        "Handlekommune",
+        "Betalingskommune",
+        "Counterpart municipality",
+    ],
 }
 
 BAD_OPTION = TABLE_ERRORS["SIU023"]
@@ -265,7 +371,11 @@ class TabularSource(Source):
         """
         suffix = path.suffix.lower()
         if suffix not in self.file_types:
-            return Sniff(0.0, f"læser ikke {suffix or 'filer uden endelse'}", f"does not read {suffix or 'files without a suffix'}")
+            return Sniff(
+                0.0,
+                f"læser ikke {suffix or 'filer uden endelse'}",
+                f"does not read {suffix or 'files without a suffix'}",
+            )
         matcher = self.matcher(ReadOptions())
         rows = first_rows(path)
         if rows and suffix in XLSX_SUFFIXES and not _readable(matcher, rows):
@@ -309,7 +419,7 @@ class TabularSource(Source):
         return []
 
     # --- reading -------------------------------------------------------------------------
-    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
         file = path.name
         try:
             table, rows = open_table(path, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet)
@@ -340,12 +450,18 @@ class TabularSource(Source):
             return
         extra = options.settings.get("aliases")
         if extra is not None and not (
-            isinstance(extra, dict) and all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)) for v in extra.values())
+            isinstance(extra, dict)
+            and all(
+                isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+                for v in extra.values()
+            )
         ):
             yield BAD_OPTION.make(
                 location=Location(file=file),
-                detail_da=f"[source.{self.name}] aliases skal angive overskrifter som tekst, fx cpr = \"Personnr\" eller cpr = [\"A\", \"B\"]",
-                detail_en=f"[source.{self.name}] aliases must give headers as text, e.g. cpr = \"Personnr\" or cpr = [\"A\", \"B\"]",
+                detail_da=f'[source.{self.name}] aliases skal angive overskrifter som tekst, fx cpr = "Personnr" '
+                'eller cpr = ["A", "B"]',
+                detail_en=f'[source.{self.name}] aliases must give headers as text, e.g. cpr = "Personnr" or cpr = '
+                '["A", "B"]',
             )
             return
         art_from = options.settings.get("art_from", self.art_from)
@@ -362,7 +478,9 @@ class TabularSource(Source):
         except MissingColumns as exc:
             other = _other_sheet(path, matcher) if table.format == "xlsx" and options.sheet is None else None
             if other is None:
-                yield MISSING_COLUMNS.make(location=Location(file=file, sheet=sheet), detail_da=exc.message_da, detail_en=exc.message_en)
+                yield MISSING_COLUMNS.make(
+                    location=Location(file=file, sheet=sheet), detail_da=exc.message_da, detail_en=exc.message_en
+                )
                 return
             _close(rows)
             table, rows, match, pending = other
@@ -444,26 +562,40 @@ class TabularSource(Source):
         if info.skipped_rows:
             info.note("skipped", ", ".join(f"{n} {r}" for r, n in info.skipped_rows.items()))
         if art_lines:
-            yield ART_FROM_GL.make(location=Location(file=file, sheet=sheet), file=file, column=columns["gl_account"], count=art_lines)
+            yield ART_FROM_GL.make(
+                location=Location(file=file, sheet=sheet), file=file, column=columns["gl_account"], count=art_lines
+            )
         if from_text:
             yield CPR_FROM_TEXT.make(
                 location=Location(file=file, sheet=sheet, row=from_text_row, column=columns.get("cpr")),
-                file=file, column=columns.get("cpr"), count=from_text, row=from_text_row,
+                file=file,
+                column=columns.get("cpr"),
+                count=from_text,
+                row=from_text_row,
             )
         if derive and not has_period:
             da, en = PERIOD_RULES[derive]
             info.note("period", da)
             if derived and derive == "posting_month":  # a guess: said as a warning with its money
                 yield PERIOD_FROM_POSTING_DATE.make(
-                    location=Location(file=file, sheet=sheet), file=file, count=derived,
-                    expenditure=format_amount_danish(derived_money[0]), revenue=format_amount_danish(derived_money[1]),
+                    location=Location(file=file, sheet=sheet),
+                    file=file,
+                    count=derived,
+                    expenditure=format_amount_danish(derived_money[0]),
+                    revenue=format_amount_danish(derived_money[1]),
                 )
             elif derived:
-                yield PERIOD_DERIVED.make(location=Location(file=file, sheet=sheet), file=file, how=da, how_en=en, count=derived)
+                yield PERIOD_DERIVED.make(
+                    location=Location(file=file, sheet=sheet), file=file, how=da, how_en=en, count=derived
+                )
             if underived:
                 yield PERIOD_NOT_DERIVED.make(
                     location=Location(file=file, sheet=sheet, row=underived[0]),
-                    file=file, how=da, how_en=en, count=len(underived), row=underived[0],
+                    file=file,
+                    how=da,
+                    how_en=en,
+                    count=len(underived),
+                    row=underived[0],
                 )
 
     def skip_reason(self, cells: list[Any], match: HeaderMatch) -> str | None:
@@ -497,7 +629,9 @@ class TabularSource(Source):
         if all(set(t) <= _RULE_CHARS for t in texts):
             return "skillelinjer"
         headers = match.headers
-        if headers and all(str(cells[i]).strip() == headers[i] if i < len(cells) else False for i in match.index.values()):
+        if headers and all(
+            str(cells[i]).strip() == headers[i] if i < len(cells) else False for i in match.index.values()
+        ):
             return "gentagne overskrifter"
         # A word like "Saldo" in the text of a row that names a citizen is a posting, not a subtotal;
         # the cheap conditions first, as most rows name a citizen.
@@ -508,7 +642,9 @@ class TabularSource(Source):
             if (
                 star
                 or any(t[0] in _SUM_INITIALS and is_total_word(t) for t in texts)
-                or any(str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index)
+                or any(
+                    str(match.get(cells, f) or "").lstrip().startswith("*") for f in _AMOUNT_FIELDS if f in match.index
+                )
             ):
                 return TOTAL_LINES
         keys = [f for f in _KEY_FIELDS if f in match.index]
@@ -562,7 +698,13 @@ class TabularSource(Source):
         except _FieldError as exc:
             return _unreadable(exc.name, exc.error, location, columns)
         if not -_AMOUNT_LIMIT < amount < _AMOUNT_LIMIT:  # beyond 15 digits: the delivery would round it
-            name = "amount" if "amount" in match.index else "amount_unsigned" if "amount_unsigned" in match.index else "debit"
+            name = (
+                "amount"
+                if "amount" in match.index
+                else "amount_unsigned"
+                if "amount_unsigned" in match.index
+                else "debit"
+            )
             return AMOUNT_TOO_LARGE.make(
                 location=location.at_column(columns.get(name)), field=name, value=f"{amount:f}", digits=AMOUNT_DIGITS
             )
@@ -573,7 +715,9 @@ class TabularSource(Source):
                 conflict = False
             if conflict:
                 problems.append(
-                    SIGN_CONFLICT.make(location=location.at_column(columns.get("dc")), field="dc", value=dc, amount=raw_amount)
+                    SIGN_CONFLICT.make(
+                        location=location.at_column(columns.get("dc")), field="dc", value=dc, amount=raw_amount
+                    )
                 )
 
         dates = plan.dates
@@ -659,7 +803,9 @@ class TabularSource(Source):
             amount = _parse(parse_amount, "amount_unsigned", get(cells, "amount_unsigned"), dec)
             indicator = get(cells, "dc")
             if is_blank(indicator):
-                raise _FieldError("dc", ParseError("debit/credit indicator", indicator, "missing beside an unsigned amount"))
+                raise _FieldError(
+                    "dc", ParseError("debit/credit indicator", indicator, "missing beside an unsigned amount")
+                )
             return abs(amount) * _parse(parse_debit_credit, "dc", indicator), True
         if "debit" in match.index or "credit" in match.index:
             debit, credit = get(cells, "debit"), get(cells, "credit")
@@ -669,7 +815,13 @@ class TabularSource(Source):
         raise _FieldError("amount", ParseError("amount", None, "empty"))
 
     def derive_period(self, posting: Posting, how: str) -> bool:
-        day = posting.posting_date if how == "posting_month" else month_in_text(posting.text) if how == "text_month" else None
+        day = (
+            posting.posting_date
+            if how == "posting_month"
+            else month_in_text(posting.text)
+            if how == "text_month"
+            else None
+        )
         if day is None:
             return False
         posting.start, posting.end = month_period(day)
@@ -728,7 +880,9 @@ def _parse(fn: Any, name: str, value: Any, *args: Any) -> Any:
         raise _FieldError(name, exc) from None
 
 
-def _chain(first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+def _chain(
+    first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]
+) -> Iterator[tuple[int, list[Any]]]:
     yield from first
     yield from rest
 
@@ -742,7 +896,12 @@ _ROW_FIELDS = ("amount", "dc", "cpr", "document", "text", "anonymous", "sex", *_
 def _unreadable(name: str, exc: ParseError, location: Location, columns: dict[str, str]) -> Finding:
     da, en = FIELD_NAMES.get(name, (name, name))
     return UNREADABLE_VALUE.make(
-        location=location.at_column(columns.get(name)), field=name, value=exc.value, field_da=da, field_en=en, reason=exc.reason
+        location=location.at_column(columns.get(name)),
+        field=name,
+        value=exc.value,
+        field_da=da,
+        field_en=en,
+        reason=exc.reason,
     )
 
 
@@ -782,6 +941,7 @@ class _RowPlan:
     def _padded(self, cells: list[Any]) -> list[Any]:
         short = self.width - len(cells)
         return [*cells, None] if short <= 0 else [*cells, *([None] * short), None]
+
 
 def _plan(match: HeaderMatch) -> _RowPlan:
     """The plan for ``match``, made on the first row of a file and kept with the match."""

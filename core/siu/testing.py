@@ -140,19 +140,26 @@ def check_registers(plugin: Any, source_name: str, entry_point: str | None = Non
     return source
 
 
-def check_sniffs(source: Source, samples: Sequence[Sample], workdir: Path, min_confidence: float = SNIFF_THRESHOLD) -> None:
+def check_sniffs(
+    source: Source, samples: Sequence[Sample], workdir: Path, min_confidence: float = SNIFF_THRESHOLD
+) -> None:
     """Own samples are recognised (≥ ``min_confidence``, by default the 0.5 the CLI needs to pick
     the adapter by itself); empty, binary and missing files are not (< 0.5), and sniff never raises."""
     for sample in samples:
         sniff = _sniff(source, sample.path)
         if sniff.confidence < min_confidence:
-            _fail(f"{source.name} sniffs its own sample {sample.path.name} at {sniff.confidence:.2f} (< {min_confidence}): {sniff.reason('en')}")
+            _fail(
+                f"{source.name} sniffs its own sample {sample.path.name} at {sniff.confidence:.2f} (< "
+                f"{min_confidence}): {sniff.reason('en')}"
+            )
         if not sniff.reason_da:
             _fail(f"{source.name}.sniff gives no Danish reason for {sample.path.name}")
     for path in _foreign_files(samples, workdir):
         sniff = _sniff(source, path)
         if sniff.confidence >= SNIFF_THRESHOLD:
-            _fail(f"{source.name} claims {path.name} ({_describe_foreign(path)}) with confidence {sniff.confidence:.2f}")
+            _fail(
+                f"{source.name} claims {path.name} ({_describe_foreign(path)}) with confidence {sniff.confidence:.2f}"
+            )
 
 
 def _sniff(source: Source, path: Path) -> Any:
@@ -192,7 +199,10 @@ def check_conserves(source: Source, samples: Sequence[Sample]) -> None:
         if result.total != sample.total:
             _fail(f"{source.name} reads {sample.path.name} as {result.total} in all, expected {sample.total}")
         if sample.postings is not None and len(result.postings) != sample.postings:
-            _fail(f"{source.name} reads {len(result.postings)} postings from {sample.path.name}, expected {sample.postings}")
+            _fail(
+                f"{source.name} reads {len(result.postings)} postings from {sample.path.name}, expected "
+                f"{sample.postings}"
+            )
         _check_rows_accounted(source, sample.path.name, result)
 
 
@@ -214,7 +224,10 @@ def check_encodings(source: Source, samples: Sequence[Sample], workdir: Path) ->
             continue
         text = _decode(sample.path)
         if text.isascii():
-            _fail(f"{sample.path.name} is plain ASCII; put æ, ø or å in it (a header or a text) so the encoding check means something")
+            _fail(
+                f"{sample.path.name} is plain ASCII; put æ, ø or å in it (a header or a text) so the encoding check "
+                "means something"
+            )
         baseline = _read_sample(source, sample)
         for encoding in ENCODINGS:
             try:
@@ -228,7 +241,10 @@ def check_encodings(source: Source, samples: Sequence[Sample], workdir: Path) ->
             if result.error is not None:
                 _fail(f"{source.name} raised on {sample.path.name} saved as {encoding}: {result.error!r}")
             if _signature(result.postings) != _signature(baseline.postings):
-                _fail(f"{source.name} reads {sample.path.name} saved as {encoding} differently from the original ({_first_difference(baseline.postings, result.postings)})")
+                _fail(
+                    f"{source.name} reads {sample.path.name} saved as {encoding} differently from the original "
+                    f"({_first_difference(baseline.postings, result.postings)})"
+                )
         checked += 1
     return checked
 
@@ -246,7 +262,9 @@ def check_unreadable(source: Source, samples: Sequence[Sample], workdir: Path) -
     for path, what, must_find in cases:
         result = read_all(source, path, sample.options)
         if result.error is not None:
-            _fail(f"{source.name} raised on {what} input ({path.name}): {result.error.__class__.__name__}: {result.error}")
+            _fail(
+                f"{source.name} raised on {what} input ({path.name}): {result.error.__class__.__name__}: {result.error}"
+            )
         if must_find and (result.postings or not result.findings):
             _fail(f"{source.name} gives {len(result.postings)} postings and no finding for {what} input ({path.name})")
         _check_findings(source, result.findings, what)
@@ -275,10 +293,15 @@ def _check_findings(source: Source, findings: Iterable[Finding], what: str) -> N
             _fail(f"{source.name}: finding {f.code} about {what} has no location (file, and row/column where known)")
         for text in (f.message_da, f.message_en, f.value or ""):
             if _CLEAR_CPR.search(text):
-                _fail(f"{source.name}: finding {f.code} about {what} shows a CPR number in clear text; pass CPRs as `value=` so they are masked")
+                _fail(
+                    f"{source.name}: finding {f.code} about {what} shows a CPR number in clear text; pass CPRs as "
+                    "`value=` so they are masked"
+                )
 
 
-def check_adapter(plugin: Any, source_name: str, samples: Sequence[Sample], workdir: Path, entry_point: str | None = None) -> None:
+def check_adapter(
+    plugin: Any, source_name: str, samples: Sequence[Sample], workdir: Path, entry_point: str | None = None
+) -> None:
     """Every check above, in order (for use outside pytest)."""
     source = check_registers(plugin, source_name, entry_point)
     check_sniffs(source, samples, workdir / "sniff")
@@ -297,7 +320,9 @@ def _read_sample(source: Source, sample: Sample) -> ReadResult:
         _fail(f"sample not found: {sample.path}")
     result = read_all(source, sample.path, sample.options)
     if result.error is not None:
-        raise ContractFailure(f"{source.name} raised on its own sample {sample.path.name}: {result.error!r}") from result.error
+        raise ContractFailure(
+            f"{source.name} raised on its own sample {sample.path.name}: {result.error!r}"
+        ) from result.error
     return result
 
 
@@ -313,7 +338,18 @@ def _decode(path: Path) -> str:
 
 def _signature(postings: Sequence[Posting]) -> list[tuple[Any, ...]]:
     return [
-        (p.location, p.amount, p.cpr, p.start, p.end, p.posting_date, p.document, p.text, tuple(sorted(p.dims.items())), tuple(p.headers or ()))
+        (
+            p.location,
+            p.amount,
+            p.cpr,
+            p.start,
+            p.end,
+            p.posting_date,
+            p.document,
+            p.text,
+            tuple(sorted(p.dims.items())),
+            tuple(p.headers or ()),
+        )
         for p in postings
     ]
 

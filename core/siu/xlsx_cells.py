@@ -23,7 +23,9 @@ def escape_illegal(text: str) -> str:
     """``text`` with the control characters a workbook cannot hold shown as ``\\x07``-style text."""
     if _ILLEGAL.search(text) is None:
         return text
-    return _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+    return _ILLEGAL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def safe_text(value: Any) -> Any:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from siu.catalogue.accounts import FORMAT_FROM_CHANNEL, FORMAT_NOT_FOR_SOURCE
 from siu.models import Finding
 from siu.specpack import SpecPack
-from siu.catalogue.accounts import FORMAT_FROM_CHANNEL, FORMAT_NOT_FOR_SOURCE
 
 
 def allowed_channels(spec: SpecPack, sources: Iterable[str]) -> list[str]:
@@ -36,9 +36,7 @@ def _limiting(spec: SpecPack, sources: Iterable[str], channel: str | None) -> st
     return None
 
 
-def resolve_format(
-    spec: SpecPack, sources: list[str], fmt: str, explicit: bool
-) -> tuple[str, list[Finding]]:
+def resolve_format(spec: SpecPack, sources: list[str], fmt: str, explicit: bool) -> tuple[str, list[Finding]]:
     """The output format for a run reading ``sources``, and findings that explain the choice.
 
     ``fmt`` is the format from the settings; ``explicit`` says the user chose it (``--format`` or
@@ -59,7 +57,9 @@ def resolve_format(
             return fmt, [
                 FORMAT_NOT_FOR_SOURCE.make(format=fmt, channel=ch.name_da, source=src, why=sc.why_da).model_copy(
                     update={
-                        "message_en": FORMAT_NOT_FOR_SOURCE.template_en.format(format=fmt, channel=ch.name_en, source=src, why=sc.why_en)
+                        "message_en": FORMAT_NOT_FOR_SOURCE.template_en.format(
+                            format=fmt, channel=ch.name_en, source=src, why=sc.why_en
+                        )
                     }
                 )
             ]
@@ -74,6 +74,10 @@ def resolve_format(
     sc = m.source_channels[src]
     finding = FORMAT_FROM_CHANNEL.make(format=chosen, channel=channel.name_da, source=src, why=sc.why_da)
     finding = finding.model_copy(
-        update={"message_en": FORMAT_FROM_CHANNEL.template_en.format(format=chosen, channel=channel.name_en, source=src, why=sc.why_en)}
+        update={
+            "message_en": FORMAT_FROM_CHANNEL.template_en.format(
+                format=chosen, channel=channel.name_en, source=src, why=sc.why_en
+            )
+        }
     )
     return chosen, [finding]

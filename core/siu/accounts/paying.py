@@ -9,14 +9,12 @@ municipality (SIU446), so the finance officer can see whose expenditure they are
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import csv
-
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 from siu.context import Context
 from siu.models import Record
@@ -31,11 +29,22 @@ def kommuner() -> dict[str, str]:
     with path.open(encoding="utf-8", newline="") as fh:
         return {row["kommunekode"]: row["kommunenavn"] for row in csv.DictReader(fh)}
 
-ARTS = {"4.7": ("betaling til andre kommuner", "payment to other municipalities"), "7.7": ("betaling fra andre kommuner", "payment from other municipalities")}
+
+ARTS = {
+    "4.7": ("betaling til andre kommuner", "payment to other municipalities"),
+    "7.7": ("betaling fra andre kommuner", "payment from other municipalities"),
+}
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold().replace(" kommune", "").strip()
+    return (
+        unicodedata.normalize("NFKD", text)
+        .encode("ascii", "ignore")
+        .decode()
+        .casefold()
+        .replace(" kommune", "")
+        .strip()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -87,19 +96,42 @@ class OtherMunicipalities:
         entry[2] += record.amount
 
     def finish(self) -> Iterator[Hit]:
-        for (art, code), (lines, citizens, amount, loc) in sorted(self.groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        for (art, code), (lines, citizens, amount, loc) in sorted(
+            self.groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+        ):
             if code is None:
                 who_da, who_en = "ukendt (ingen modpartskolonne)", "unknown (no counterpart column)"
             else:
                 name = kommune_name(code)
                 who_da = who_en = f"{code} {name}" if name != "?" else code
             if art == "4.7":
-                meaning_da = f"Kommunen {self.kommune} betaler som betalingskommune; udgiften er kommunens egen og hører i leverancen."
-                meaning_en = f"Municipality {self.kommune} pays as paying municipality; the expenditure is its own and belongs in the delivery."
+                meaning_da = (
+                    f"Kommunen {self.kommune} betaler som betalingskommune; udgiften er kommunens egen "
+                    "og hører i leverancen."
+                )
+                meaning_en = (
+                    f"Municipality {self.kommune} pays as paying municipality; the expenditure is its "
+                    "own and belongs in the delivery."
+                )
             else:
-                meaning_da = "Modparten refunderer som betalingskommune; udgiften er modpartens, og indtægten modregnes kommunens udgift til de samme borgere."
-                meaning_en = "The counterpart reimburses as paying municipality; the expenditure is theirs, and the revenue offsets the municipality's expenditure on the same citizens."
+                meaning_da = (
+                    "Modparten refunderer som betalingskommune; udgiften er modpartens, og indtægten "
+                    "modregnes kommunens udgift til de samme borgere."
+                )
+                meaning_en = (
+                    "The counterpart reimburses as paying municipality; the expenditure is theirs, and "
+                    "the revenue offsets the municipality's expenditure on the same citizens."
+                )
             yield Hit(
-                location=loc, art=art, art_text=ARTS[art][0], art_text_en=ARTS[art][1], counterpart=who_da, counterpart_en=who_en, lines=lines,
-                citizens=len(citizens), amount=format_amount_danish(amount), meaning=meaning_da, meaning_en=meaning_en,
+                location=loc,
+                art=art,
+                art_text=ARTS[art][0],
+                art_text_en=ARTS[art][1],
+                counterpart=who_da,
+                counterpart_en=who_en,
+                lines=lines,
+                citizens=len(citizens),
+                amount=format_amount_danish(amount),
+                meaning=meaning_da,
+                meaning_en=meaning_en,
             )

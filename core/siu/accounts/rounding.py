@@ -13,12 +13,14 @@ allocates in four steps, each by the largest-remainder method:
    lines add up to the citizen's rounded total.
 
 So every total per citizen and paragraph is its exact total to within one unit, so is every
-paragraph total, the delivery's total is its exact total rounded, and no line moves by a whole unit or more. Floor and ceiling
+paragraph total, the delivery's total is its exact total rounded, and no line moves by a whole unit or more. Floor and
+ceiling
 never turn a line's sign. Where the remainders tie or a choice would leave a line at zero, the
 line that would otherwise become zero gets the unit first; a line that still ends at zero is a
 finding (SIU442), never silent.
 
-All lines of a delivery are held while they are rounded (steps 1 and 2 need every line). The IDEP channel that rounds takes an Excel sheet, which holds at most 1,048,576
+All lines of a delivery are held while they are rounded (steps 1 and 2 need every line). The IDEP channel that rounds
+takes an Excel sheet, which holds at most 1,048,576
 lines, which bounds that memory.
 """
 
@@ -28,9 +30,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
-from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 
 
 @dataclass
@@ -66,7 +68,8 @@ class RoundingSummary:
             "citizen_groups": self.citizen_groups,
             "max_citizen_difference": f"{self.max_citizen_difference.quantize(q)}",
             "paragraphs": [
-                {"paragraph": p, "exact": f"{e.quantize(q)}", "delivered": f"{d.quantize(q)}"} for p, (e, d) in sorted(self.paragraphs.items())
+                {"paragraph": p, "exact": f"{e.quantize(q)}", "delivered": f"{d.quantize(q)}"}
+                for p, (e, d) in sorted(self.paragraphs.items())
             ],
         }
 
@@ -93,7 +96,9 @@ def allocate(scaled: list[Decimal], target: int) -> list[int]:
         key=lambda i: (_priority(scaled[i], floors[i]), -(scaled[i] - floors[i]), i),
     )
     if extra < 0 or extra > len(candidates):
-        raise ValueError(f"target {target} outside the floors' {sum(floors)} .. ceilings' {sum(floors) + len(candidates)}")
+        raise ValueError(
+            f"target {target} outside the floors' {sum(floors)} .. ceilings' {sum(floors) + len(candidates)}"
+        )
     for i in candidates[:extra]:
         out[i] += 1
     return out
@@ -126,11 +131,14 @@ def round_records(
             groups.setdefault(r.paragraph or "?", {}).setdefault(r.psr_id or "", []).append(i)
         rounded = [0] * len(lines)
         citizen_exact = {
-            paragraph: [sum((scaled[i] for i in idx), Decimal(0)) for idx in citizens.values()] for paragraph, citizens in groups.items()
+            paragraph: [sum((scaled[i] for i in idx), Decimal(0)) for idx in citizens.values()]
+            for paragraph, citizens in groups.items()
         }
         paragraph_exacts = [sum(exact, Decimal(0)) for exact in citizen_exact.values()]
         per_paragraph = allocate(paragraph_exacts, _nearest(sum(paragraph_exacts, Decimal(0))))
-        for (paragraph, citizens), paragraph_exact, paragraph_total in zip(groups.items(), paragraph_exacts, per_paragraph):
+        for (paragraph, citizens), paragraph_exact, paragraph_total in zip(
+            groups.items(), paragraph_exacts, per_paragraph
+        ):
             keys = list(citizens)
             exact = citizen_exact[paragraph]
             per_citizen = allocate(exact, paragraph_total)
@@ -145,7 +153,10 @@ def round_records(
                 if diff > summary.max_citizen_difference:
                     summary.max_citizen_difference = diff
             summary.citizen_groups += len(keys)
-            summary.paragraphs[paragraph] = (paragraph_exact.scaleb(-decimals), Decimal(sum(per_citizen)).scaleb(-decimals))
+            summary.paragraphs[paragraph] = (
+                paragraph_exact.scaleb(-decimals),
+                Decimal(sum(per_citizen)).scaleb(-decimals),
+            )
         summary.max_citizen_difference = summary.max_citizen_difference.scaleb(-decimals)
         totals = Totals()
         add = totals.add
@@ -159,10 +170,21 @@ def round_records(
                 if new == 0:
                     summary.zeroed += 1
                     finding = ROUNDED_TO_ZERO.make(
-                        location=r.location, field="amount", exact=f"{exact_amount}", delivered=f"{new}", unit=unit_text, paragraph=r.paragraph or "?"
+                        location=r.location,
+                        field="amount",
+                        exact=f"{exact_amount}",
+                        delivered=f"{new}",
+                        unit=unit_text,
+                        paragraph=r.paragraph or "?",
                     )
-                    sink.add(finding.model_copy(update={"message_en": finding.message_en.replace(unit_text, _unit_en(decimals))}))
-                r.__dict__["amount"] = new  # as pydantic's setattr would (no validation on assignment), without its cost
+                    sink.add(
+                        finding.model_copy(
+                            update={"message_en": finding.message_en.replace(unit_text, _unit_en(decimals))}
+                        )
+                    )
+                r.__dict__["amount"] = (
+                    new  # as pydantic's setattr would (no validation on assignment), without its cost
+                )
             add(new)
         summary.exact = sum((e for e, _ in summary.paragraphs.values()), Decimal(0))
         summary.delivered = totals.net
@@ -170,8 +192,13 @@ def round_records(
             header.totals = totals
         en = {"unit": _unit_en(decimals)}
         params = dict(
-            changed=summary.changed, lines=summary.lines, unit=unit_text, channel=channel,
-            exact=f"{summary.exact}", delivered=f"{summary.delivered}", difference=f"{summary.difference}",
+            changed=summary.changed,
+            lines=summary.lines,
+            unit=unit_text,
+            channel=channel,
+            exact=f"{summary.exact}",
+            delivered=f"{summary.delivered}",
+            difference=f"{summary.difference}",
         )
         done = ROUNDING_DONE.make(**params)
         sink.add(done.model_copy(update={"message_en": ROUNDING_DONE.template_en.format(**{**params, **en})}))

@@ -11,10 +11,10 @@ sex is a finding, never a guess.
 from __future__ import annotations
 
 from siu.base import cpr
+from siu.catalogue.anonymise import ANONYMOUS_OUTSIDE_109, PLACEHOLDER_OUTSIDE_109, UNKNOWN_SEX
 from siu.context import Context
 from siu.hookspecs import hookimpl
 from siu.models import Finding, Posting, Record
-from siu.catalogue.anonymise import UNKNOWN_SEX, ANONYMOUS_OUTSIDE_109, PLACEHOLDER_OUTSIDE_109
 
 
 def _placeholders(context: Context) -> frozenset[str]:
@@ -51,11 +51,16 @@ def anonymise(record: Record, posting: Posting, context: Context) -> str | Findi
             return None  # unmapped: the line already has an error of its own
         if placeholder:
             return PLACEHOLDER_OUTSIDE_109.make(
-                location=posting.location.at_column(posting.column("cpr")), field="cpr", value=record.cpr_raw, paragraph=record.paragraph
+                location=posting.location.at_column(posting.column("cpr")),
+                field="cpr",
+                value=record.cpr_raw,
+                paragraph=record.paragraph,
             )
         if posting.anonymous:
             return ANONYMOUS_OUTSIDE_109.make(
-                location=posting.location.at_column(posting.column("anonymous")), field="anonymous", paragraph=record.paragraph
+                location=posting.location.at_column(posting.column("anonymous")),
+                field="anonymous",
+                paragraph=record.paragraph,
             )
         return None
     c = spec.manifest.cpr

@@ -51,18 +51,25 @@ def receipt_text(receipt: dict[str, Any], lang: str = "da") -> str:
         f"{'Channel' if en else 'Kanal'}: {r['channel']}",
         f"{'Server' if en else 'Server'}: {r['server']}",
         f"{'Remote path' if en else 'Sti på serveren'}: {r['remote_path']}",
-        f"{'Municipality' if en else 'Kommune'}: {r['kommune']}   {'Year' if en else 'År'}: {r['year']}   {'Area' if en else 'Område'}: {r['area']}",
-        f"{'Spec pack' if en else 'Specifikation'}: {r['spec_version']}   {'Verdict' if en else 'Status'}: {r['verdict']}",
+        f"{'Municipality' if en else 'Kommune'}: {r['kommune']}   {'Year' if en else 'År'}: {r['year']}   "
+        f"{'Area' if en else 'Område'}: {r['area']}",
+        f"{'Spec pack' if en else 'Specifikation'}: {r['spec_version']}   {'Verdict' if en else 'Status'}: "
+        f"{r['verdict']}",
         "",
         f"{'Paragraph':<14}{'Lines':>8}{'Citizens':>10}{'Expenditure':>16}{'Revenue':>16}{'Net':>16}"
         if en
         else f"{'Paragraf':<14}{'Linjer':>8}{'Borgere':>10}{'Udgifter':>16}{'Indtægter':>16}{'Netto':>16}",
     ]
     for code, p in r.get("paragraphs", {}).items():
-        lines.append(f"{code:<14}{p['lines']:>8}{p['citizens']:>10}{p['expenditure']:>16}{p['revenue']:>16}{p['net']:>16}")
+        lines.append(
+            f"{code:<14}{p['lines']:>8}{p['citizens']:>10}{p['expenditure']:>16}{p['revenue']:>16}{p['net']:>16}"
+        )
     t = r.get("totals", {})
     if t:
-        lines.append(f"{'Total' if en else 'I alt':<14}{t['lines']:>8}{t['citizens']:>10}{t['expenditure']:>16}{t['revenue']:>16}{t['net']:>16}")
+        lines.append(
+            f"{'Total' if en else 'I alt':<14}{t['lines']:>8}{t['citizens']:>10}"
+            f"{t['expenditure']:>16}{t['revenue']:>16}{t['net']:>16}"
+        )
     lines.append("")
     lines.append(
         "A full load: this file replaces everything delivered earlier for the year and area."
@@ -72,7 +79,9 @@ def receipt_text(receipt: dict[str, Any], lang: str = "da") -> str:
     return "\n".join(lines) + "\n"
 
 
-def store(folder: Path, delivery: Path, sidecar_file: Path, receipt: dict[str, Any], reports: list[Path], lang: str = "da") -> Path:
+def store(
+    folder: Path, delivery: Path, sidecar_file: Path, receipt: dict[str, Any], reports: list[Path], lang: str = "da"
+) -> Path:
     """Archive one delivery: copy the file, its sidecar and reports, write the receipt. Returns the entry's folder."""
     stamp = receipt["delivered"].replace(":", "").replace("-", "")[:15]
     entry = folder / f"{stamp}_{delivery.stem}"

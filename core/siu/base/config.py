@@ -35,7 +35,6 @@ class ConfigError(BilingualError):
     """``siu.toml`` cannot be read; the message says where and why (Danish and English)."""
 
 
-
 class Anonymisation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -105,7 +104,7 @@ class Settings(BaseModel):
     @classmethod
     def _known_lang(cls, v: str) -> str:
         if v not in ("da", "en"):
-            raise ValueError("lang must be \"da\" or \"en\"")
+            raise ValueError('lang must be "da" or "en"')
         return v
 
     @field_validator("kommune", mode="before")
@@ -148,5 +147,7 @@ def load_settings(path: Path | None) -> Settings:
         settings = Settings.model_validate({**data, "base_dir": path.parent.resolve()})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: ugyldige indstillinger: {problems}", f"{path}: invalid settings: {problems}") from None
+        raise ConfigError(
+            f"{path}: ugyldige indstillinger: {problems}", f"{path}: invalid settings: {problems}"
+        ) from None
     return settings

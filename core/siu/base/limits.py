@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 MAX_COLUMNS = 16_384  # Excel's limit (column XFD)
 MAX_ROWS = 1_048_576  # Excel's limit; also the highest row number a sheet may declare

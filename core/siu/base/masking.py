@@ -124,7 +124,9 @@ def mask_text(text: str) -> str:
                 rest = _after_gap(text, tail.end(), 3, 5)
                 if rest is not None:
                     out.append(text[pos:s])
-                    out.append(_masked(tail.group(1) + tail.group(2) + tail.group(3), rest - _gap_end(text, tail.end())))
+                    out.append(
+                        _masked(tail.group(1) + tail.group(2) + tail.group(3), rest - _gap_end(text, tail.end()))
+                    )
                     pos = rest
             continue
         if 5 <= n <= 6:  # six (or five) digits, a separator, three to five digits
@@ -253,7 +255,6 @@ def neutralise_stream(text: str) -> str:
     if not _STREAM_CONTROLS.search(text):
         return text
     return _STREAM_TOKENS.sub(_stream_escape, text)
-
 
 
 def _tail(text: str) -> int:

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-
 TEMP_PREFIX = ".siu-tmp-"
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from siu.base.caching import parsed
 from siu.base.masking import escape_controls, safe_text
 from siu.models import Finding, Location, Severity, safe_value
-from siu.base.caching import parsed
-
 
 _SAFE_PARAMS: dict[str, str] = {}  # parameter text → masked: the same account or file recurs on many findings
 

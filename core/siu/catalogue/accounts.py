@@ -33,7 +33,8 @@ FORMAT_NOT_FOR_SOURCE = define(
     ("Formatet passer ikke til kildens kanal", "Format does not fit the source's channel"),
     (
         "Formatet {format} hører til kanalen {channel}, som kilden '{source}' ikke kan indberette gennem: {why}",
-        "The format {format} belongs to the channel {channel}, which the source '{source}' cannot report through: {why}",
+        "The format {format} belongs to the channel {channel}, which the source '{source}' cannot report through: "
+        "{why}",
     ),
     (
         "Filen skrives, men DST kan ikke modtage den ad den kanal fra dette kildesystem. Fx har SAP ingen "
@@ -56,7 +57,9 @@ define(
     ("Betalinger til og fra andre kommuner", "Payments to and from other municipalities"),
     (
         "Art {art} ({art_text}), modpart {counterpart}: {lines} linjer, {citizens} borgere, {amount} kr. {meaning}",
-        "Art {art} ({art_text_en}), counterpart {counterpart_en}: {lines} lines, {citizens} citizens, {amount} DKK. {meaning_en}",
+        "Art {art} ({art_text_en}), counterpart {counterpart_en}: {lines} lines, {citizens} citizens, {amount} "
+        "DKK. "
+        "{meaning_en}",
     ),
     (
         "DST opgør statistikken efter betalingskommune. Art 4.7 er betalinger til andre kommuner: kommunen "
@@ -70,7 +73,8 @@ define(
         "arranged for; the expenditure is its own. Art 7.7 is payments from other municipalities: another "
         "municipality reimburses as paying municipality; the expenditure is theirs, and the revenue offsets the "
         "municipality's expenditure on the same citizens. The finding sums the lines up per counterpart (the "
-        "column Modpart, Handlekommune, Betalingskommune ...) so they can be reconciled with the other municipality.",
+        "column Modpart, Handlekommune, Betalingskommune ...) so they can be reconciled with the other "
+        "municipality.",
     ),
     group="delivery",
 )
@@ -101,8 +105,10 @@ ROUNDING_DONE = define(
     "info",
     ("Beløb afrundet for kanalen", "Amounts rounded for the channel"),
     (
-        "{changed} af {lines} beløb afrundet til {unit} for {channel}; netto {exact} → {delivered} (difference {difference})",
-        "{changed} of {lines} amounts rounded to {unit} for {channel}; net {exact} → {delivered} (difference {difference})",
+        "{changed} af {lines} beløb afrundet til {unit} for {channel}; netto {exact} → {delivered} (difference "
+        "{difference})",
+        "{changed} of {lines} amounts rounded to {unit} for {channel}; net {exact} → {delivered} (difference "
+        "{difference})",
     ),
     (
         "Kanalen tager beløb med færre decimaler end input (fx hele kroner på IDEP.web). siu afrunder med "
@@ -161,10 +167,8 @@ NO_ART = define(
         "The account has no art: the artskonto is missing or lacks two digits",
     ),
     (
-        "Arten (fx 4.0 eller 7.6) tages fra artskontoens to første cifre, medmindre tilknytningsreglen "
-        "angiver `art`.",
-        "The art (e.g. 4.0 or 7.6) is taken from the artskonto's first two digits unless the mapping "
-        "rule gives `art`.",
+        "Arten (fx 4.0 eller 7.6) tages fra artskontoens to første cifre, medmindre tilknytningsreglen angiver `art`.",
+        "The art (e.g. 4.0 or 7.6) is taken from the artskonto's first two digits unless the mapping rule gives `art`.",
     ),
     group="mapping",
 )
@@ -212,7 +216,8 @@ CHART_CONFLICT = define(
     "warning",
     ("Regel strider mod kontoplanen", "Rule contradicts the chart"),
     (
-        "{rule} angiver {paragraph}, men kontoplanen for {year} henfører {account} til {chart}; reglens paragraf bruges",
+        "{rule} angiver {paragraph}, men kontoplanen for {year} henfører {account} til {chart}; reglens paragraf "
+        "bruges",
         "{rule_en} gives {paragraph}, but the {year} chart assigns {account} to {chart}; the rule's paragraph is used",
     ),
     (
@@ -238,10 +243,10 @@ NO_MAPPING_FILE = define(
     ),
     (
         "Udtræk fra Opus og SAP har kommunens egne konti, som en tilknytningsfil oversætter til "
-        "autoriserede kontostrenge. Angiv den med `mapping = \"mapping.toml\"` i siu.toml eller med "
+        'autoriserede kontostrenge. Angiv den med `mapping = "mapping.toml"` i siu.toml eller med '
         "`--mapping`; `siu mapping init` laver et udkast ud fra udtrækket.",
         "Opus and SAP exports carry the municipality's own accounts, which a mapping file translates to "
-        "official account strings. Give it with `mapping = \"mapping.toml\"` in siu.toml or with "
+        'official account strings. Give it with `mapping = "mapping.toml"` in siu.toml or with '
         "`--mapping`; `siu mapping init` drafts one from the export.",
     ),
     group="mapping",

@@ -11,7 +11,8 @@ UNKNOWN_SEX = define(
     "error",
     ("Køn ukendt for anonymt ophold", "Sex unknown for an anonymous stay"),
     (
-        "Linjen er et anonymt § 109-ophold, men kønnet kan ikke afgøres (intet rigtigt CPR-nummer og ingen kønskolonne)",
+        "Linjen er et anonymt § 109-ophold, men kønnet kan ikke afgøres (intet rigtigt CPR-nummer og ingen "
+        "kønskolonne)",
         "The line is an anonymous § 109 stay, but the sex cannot be determined (no real CPR and no sex column)",
     ),
     (
@@ -28,8 +29,11 @@ ANONYMOUS_OUTSIDE_109 = define(
     "warning",
     ("Anonym markering uden for § 109", "Anonymous flag outside § 109"),
     (
-        "Linjen er markeret anonym, men hører under {paragraph}; anonymisering gælder kun § 109, så CPR-nummeret beholdes",
-        "The line is flagged anonymous but belongs to {paragraph}; anonymisation applies to § 109 only, so the CPR is kept",
+        "Linjen er markeret anonym, men hører under {paragraph}; anonymisering gælder kun § 109, så CPR-nummeret "
+        "beholdes",
+        "The line is flagged anonymous but belongs to {paragraph}; anonymisation applies to § 109 only, so the "
+        "CPR is "
+        "kept",
     ),
     (
         "DST tillader kun fiktive CPR-numre for anonyme ophold på krisecentre efter § 109. Andre linjer "
@@ -45,14 +49,19 @@ PLACEHOLDER_OUTSIDE_109 = define(
     "error",
     ("Pladsholder-CPR uden for § 109", "Placeholder CPR outside § 109"),
     (
-        "Linjen har et af kommunens pladsholder-CPR-numre ({value}), men hører under {paragraph}, hvor anonymisering ikke er tilladt",
-        "The line has one of the municipality's placeholder CPR numbers ({value}) but belongs to {paragraph}, where anonymisation is not allowed",
+        "Linjen har et af kommunens pladsholder-CPR-numre ({value}), men hører under {paragraph}, hvor "
+        "anonymisering "
+        "ikke er tilladt",
+        "The line has one of the municipality's placeholder CPR numbers ({value}) but belongs to {paragraph}, "
+        "where "
+        "anonymisation is not allowed",
     ),
     (
         "Pladsholder-numrene i `[anonymisation] placeholders` står for anonyme § 109-ophold og erstattes af DST's "
         "fiktive CPR-nummer. På andre paragraffer ville pladsholderen blive indberettet som en rigtig borger. "
         "Ret CPR-nummeret i kilden, eller ret kontoen, hvis linjen i virkeligheden er et § 109-ophold.",
-        "The placeholder numbers in `[anonymisation] placeholders` stand for anonymous § 109 stays and are replaced "
+        "The placeholder numbers in `[anonymisation] placeholders` stand for anonymous § 109 stays and are "
+        "replaced "
         "by DST's fictitious CPR number. On other paragraphs the placeholder would be reported as a real citizen. "
         "Fix the CPR number in the source, or the account if the line really is a § 109 stay.",
     ),

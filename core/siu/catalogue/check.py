@@ -22,10 +22,15 @@ define(
     "SIU102",
     "error",
     ("CPR-nummer kan ikke læses", "CPR number unreadable"),
-    ("'{value}' er ikke et CPR-nummer (10 cifre, DDMMÅÅ-NNNN)", "'{value}' is not a CPR number (10 digits, DDMMYY-NNNN)"),
     (
-        "Et CPR-nummer er 10 cifre, evt. med bindestreg efter de første seks. Bogstaver, for få eller for mange cifre afvises.",
-        "A CPR number is 10 digits, optionally with a hyphen after the first six. Letters, too few or too many digits are rejected.",
+        "'{value}' er ikke et CPR-nummer (10 cifre, DDMMÅÅ-NNNN)",
+        "'{value}' is not a CPR number (10 digits, DDMMYY-NNNN)",
+    ),
+    (
+        "Et CPR-nummer er 10 cifre, evt. med bindestreg efter de første seks. Bogstaver, for få eller for mange cifre "
+        "afvises.",
+        "A CPR number is 10 digits, optionally with a hyphen after the first six. Letters, too few or too many digits "
+        "are rejected.",
     ),
     group="record",
 )
@@ -213,7 +218,10 @@ define(
     "warning",
     ("Beløb er nul", "Zero amount"),
     ("Beløbet er 0", "The amount is 0"),
-    ("Linjer med beløbet 0 bidrager ikke til statistikken og bør udelades.", "Lines with amount 0 add nothing and should be left out."),
+    (
+        "Linjer med beløbet 0 bidrager ikke til statistikken og bør udelades.",
+        "Lines with amount 0 add nothing and should be left out.",
+    ),
     group="record",
 )
 
@@ -258,10 +266,14 @@ define(
     "SIU133",
     "warning",
     ("Intern postering", "Internal posting"),
-    ("Arten {art} er en intern postering (art 9), som normalt ikke indberettes", "The art {art} is an internal posting (art 9), usually not reported"),
+    (
+        "Arten {art} er en intern postering (art 9), som normalt ikke indberettes",
+        "The art {art} is an internal posting (art 9), usually not reported",
+    ),
     (
         "Art 9 (interne udgifter og indtægter) er omposteringer i kommunen og hører normalt ikke til en borger.",
-        "Art 9 (internal expenditure and revenue) are transfers inside the municipality and usually not tied to a citizen.",
+        "Art 9 (internal expenditure and revenue) are transfers inside the municipality and usually not tied to a "
+        "citizen.",
     ),
     group="record",
 )
@@ -387,7 +399,8 @@ ABOVE_CEILING = define(
     ("Årsudgift over loftet", "Annualised expenditure above the ceiling"),
     (
         "Årsudgiften for borgeren {value} under {paragraph} er {annual} kr., over loftet på {ceiling} kr.",
-        "The annualised expenditure for the citizen {value} under {paragraph} is {annual} DKK, above the ceiling of {ceiling} DKK",
+        "The annualised expenditure for the citizen {value} under {paragraph} is {annual} DKK, above the ceiling of "
+        "{ceiling} DKK",
     ),
     (
         "Kommunen kan sætte et fast loft over årsudgiften pr. borger for hver paragraf i siu.toml "
@@ -405,8 +418,10 @@ define(
     "warning",
     ("Ekstrem årsudgift", "Extreme annualised expenditure"),
     (
-        "Årsudgiften for borgeren {value} under {paragraph} er {annual} kr., uden for det normale interval {low}–{high} kr.",
-        "The annualised expenditure for the citizen {value} under {paragraph} is {annual} DKK, outside the usual range {low}–{high} DKK",
+        "Årsudgiften for borgeren {value} under {paragraph} er {annual} kr., uden for det normale interval "
+        "{low}–{high} kr.",
+        "The annualised expenditure for the citizen {value} under {paragraph} is {annual} DKK, outside the usual "
+        "range {low}–{high} DKK",
     ),
     (
         "DST beregner årsudgiften pr. borger og paragraf (udgift × 365 / dage i perioden, fra borgerens første "
@@ -436,7 +451,8 @@ define(
     (
         "{count} linjer har {paragraph} på {function} gruppering {grouping}; at {function} fordeles på {paragraphs} "
         "efter gruppering er foreløbigt (siu's antagelse, ikke DST's)",
-        "{count} lines have {paragraph} on {function} grouping {grouping}; that {function} is split between {paragraphs} "
+        "{count} lines have {paragraph} on {function} grouping {grouping}; that {function} is split between "
+        "{paragraphs} "
         "by grouping is provisional (siu's assumption, not DST's)",
     ),
     (
@@ -459,8 +475,10 @@ DROP = define(
     "warning",
     ("Meget mindre end sidste leverance", "Much less than the last delivery"),
     (
-        "{what_da} falder fra {old} til {new} ({share} mindre) i forhold til leverancen af {when} ({file}); denne fulde leverance erstatter den",
-        "{what_en} drop from {old} to {new} ({share} less) against the delivery of {when} ({file}); this full load replaces it",
+        "{what_da} falder fra {old} til {new} ({share} mindre) i forhold til leverancen af {when} ({file}); denne "
+        "fulde leverance erstatter den",
+        "{what_en} drop from {old} to {new} ({share} less) against the delivery of {when} ({file}); this full load "
+        "replaces it",
     ),
     (
         "Hver leverance er en fuld leverance: den erstatter alt, der er leveret for året og området. siu sammenligner "
@@ -483,9 +501,11 @@ define(
     ("Leverancen dækker ikke hele året", "The delivery does not cover the year"),
     (
         "Perioderne dækker kun {covered} af årets 12 måneder i {year}; der er ingen linjer for {missing_da}. "
-        "Leverancen har {lines} linjer og {expenditure} kr. i udgifter; som fuld leverance erstatter den hele året hos DST",
+        "Leverancen har {lines} linjer og {expenditure} kr. i udgifter; som fuld leverance erstatter den hele året "
+        "hos DST",
         "The periods cover only {covered} of the 12 months of {year}; there are no lines for {missing_en}. "
-        "The delivery has {lines} lines and {expenditure} DKK of expenditure; as a full load it replaces the whole year at DST",
+        "The delivery has {lines} lines and {expenditure} DKK of expenditure; as a full load it replaces the whole "
+        "year at DST",
     ),
     (
         "En leverance er en fuld leverance for året: et udtræk for januar–juni, sendt som årets leverance, sletter "
@@ -513,13 +533,13 @@ TOTAL_MISMATCH = define(
         "the whole file up to row {row}: {cumulative} DKK)",
     ),
     (
-        "Udtræk fra SAP og Opus har ofte egne sumlinjer (\"I alt\", \"Total\", \"Sum\", \"Saldo\", `*` og `**`). "
+        'Udtræk fra SAP og Opus har ofte egne sumlinjer ("I alt", "Total", "Sum", "Saldo", `*` og `**`). '
         "siu læser dem ikke som posteringer, men sammenligner deres beløb med summen af de posteringer, der er "
         "læst siden en tidligere sumlinje eller fra filens start. Stemmer ingen af dem (med mere end 1 kr.), "
         "mangler der posteringer i det, siu har læst, eller sumlinjen dækker mere end udtrækket. Sammenlign med "
         "kildesystemet; find fx de rækker, der er sprunget over (SIU010). Beløbet i fundet er det nærmeste bud "
         "(blokken siden sidste sumlinje).",
-        "SAP and Opus exports often carry their own total lines (\"I alt\", \"Total\", \"Sum\", \"Saldo\", `*` "
+        'SAP and Opus exports often carry their own total lines ("I alt", "Total", "Sum", "Saldo", `*` '
         "and `**`). siu does not read them as postings but compares their amounts with the sum of the postings "
         "read since an earlier total line or since the start of the file. When none agrees (by more than 1 DKK), "
         "postings are missing from what siu read, or the total covers more than the export. Compare with the "
@@ -550,7 +570,8 @@ SKIPPED_MONEY = define(
     "warning",
     ("Rækker med beløb sprunget over", "Rows with money skipped"),
     (
-        "{count} rækker i {file} med i alt {amount} kr. blev sprunget over ({reason}); beløbet kommer ikke med i leverancen",
+        "{count} rækker i {file} med i alt {amount} kr. blev sprunget over ({reason}); beløbet kommer ikke med i "
+        "leverancen",
         "{count} rows in {file} holding {amount} DKK in all were skipped ({reason}); the money is not in the delivery",
     ),
     (
@@ -568,7 +589,8 @@ ROWS_UNACCOUNTED = define(
     "error",
     ("Rækker uden regnskab", "Rows unaccounted for"),
     (
-        "{file}: {rows} rækker læst, men kun {accounted} er posteringer eller sprunget over; {missing} rækker er forsvundet",
+        "{file}: {rows} rækker læst, men kun {accounted} er posteringer eller sprunget over; {missing} rækker er "
+        "forsvundet",
         "{file}: {rows} rows read, but only {accounted} are postings or skipped; {missing} rows disappeared",
     ),
     (
@@ -586,7 +608,8 @@ NO_POSTINGS = define(
     "error",
     ("Ingen posteringer i input", "No postings in the input"),
     (
-        "{file} gav ingen posteringer ({rows} rækker læst); en tom fuld leverance ville erstatte hele årets data hos DST",
+        "{file} gav ingen posteringer ({rows} rækker læst); en tom fuld leverance ville erstatte hele årets data hos "
+        "DST",
         "{file} yielded no postings ({rows} rows read); an empty full load would replace the whole year's data at DST",
     ),
     (
@@ -604,8 +627,10 @@ EMPTY_DELIVERY = define(
     "error",
     ("Leverancen er tom", "The delivery is empty"),
     (
-        "Leverancen har ingen linjer ({postings} posteringer læst, {excluded} udeladt); en tom fuld leverance ville erstatte hele årets data hos DST",
-        "The delivery has no lines ({postings} postings read, {excluded} excluded); an empty full load would replace the whole year's data at DST",
+        "Leverancen har ingen linjer ({postings} posteringer læst, {excluded} udeladt); en tom fuld leverance ville "
+        "erstatte hele årets data hos DST",
+        "The delivery has no lines ({postings} postings read, {excluded} excluded); an empty full load would replace "
+        "the whole year's data at DST",
     ),
     (
         "Hver leverance er en fuld leverance, der erstatter alt tidligere leveret for året (og området). En "
@@ -623,8 +648,8 @@ SPLIT_OVERRIDES_AREA = define(
     "info",
     ("--split tilsidesætter området fra siu.toml", "--split overrides the area from siu.toml"),
     (
-        "siu.toml angiver area = \"{area}\", men --split på kommandolinjen skriver én fil pr. område; --split gælder",
-        "siu.toml sets area = \"{area}\", but --split on the command line writes one file per area; --split applies",
+        'siu.toml angiver area = "{area}", men --split på kommandolinjen skriver én fil pr. område; --split gælder',
+        'siu.toml sets area = "{area}", but --split on the command line writes one file per area; --split applies',
     ),
     (
         "Et flag på kommandolinjen går forud for siu.toml. `--split` betyder én fil pr. område (hver en fuld "
@@ -696,12 +721,12 @@ define(
         "(fx 01.03.2019–31.01.2025) er næsten altid opholdets samlede periode eller en sagsperiode, ikke "
         "udgiftens, og DST's årsudgift pr. borger bliver forkert. Grænsen er specifikationspakkens "
         "`dates.max_period_months` (13 måneder: en årlig udgift over et årsskifte er 12). Ret perioden i "
-        "kilden; er en lang periode rigtig, kan fundet gøres til en advarsel med `[severity] SIU116 = \"warning\"`.",
+        'kilden; er en lang periode rigtig, kan fundet gøres til en advarsel med `[severity] SIU116 = "warning"`.',
         "A line is one expenditure (e.g. one invoice) and its period is the one the expenditure covers. A period "
         "of several years (e.g. 2019-03-01..2025-01-31) is almost always the stay's whole period or a case period, "
         "not the expenditure's, and DST's annualised expenditure per citizen comes out wrong. The bound is the spec "
         "pack's `dates.max_period_months` (13 months: a yearly expenditure across New Year is 12). Fix the period in "
-        "the source; when a long period is right, make the finding a warning with `[severity] SIU116 = \"warning\"`.",
+        'the source; when a long period is right, make the finding a warning with `[severity] SIU116 = "warning"`.',
     ),
     group="record",
 )
@@ -757,9 +782,11 @@ define(
     "error",
     ("CPR-nummer på mange samtidige § 109-ophold", "CPR number on many simultaneous § 109 stays"),
     (
-        "CPR-nummeret {value} står på {depth} forskellige § 109-perioder, der dækker samme dag ({day}); det er sandsynligvis en "
+        "CPR-nummeret {value} står på {depth} forskellige § 109-perioder, der dækker samme dag ({day}); det er "
+        "sandsynligvis en "
         "fælles pladsholder for anonyme ophold, ikke én borger ({count} linjer i alt, første {first_da})",
-        "The CPR number {value} is on {depth} different § 109 periods covering the same day ({day}); it is probably a shared "
+        "The CPR number {value} is on {depth} different § 109 periods covering the same day ({day}); it is probably a "
+        "shared "
         "placeholder for anonymous stays, not one citizen ({count} lines in all, first {first_en})",
     ),
     (
@@ -776,7 +803,8 @@ define(
         "same day, it is almost always a number the municipality registers every anonymous resident under. Without a "
         "setting it would be reported to DST as a real citizen. List the number in `[anonymisation] placeholders` "
         "in siu.toml, and the lines are anonymised with DST's fictitious CPR numbers. Several lines with the "
-        "same period (e.g. rent and board for one month) are one stay. Anonymised lines and revenue do not count. At most 256 periods per citizen are kept at a time (those ending last), so memory is "
+        "same period (e.g. rent and board for one month) are one stay. Anonymised lines and revenue do not count. At "
+        "most 256 periods per citizen are kept at a time (those ending last), so memory is "
         "bounded.",
     ),
     group="delivery",
@@ -840,8 +868,10 @@ define(
     "warning",
     ("Afvigelse fra regnskabet", "Difference from the accounts"),
     (
-        "Funktion {function}, {kind_da}: leverancen har {delivered} kr., regnskabet {booked} kr. (forskel {difference} kr.)",
-        "Function {function}, {kind_en}: the delivery has {delivered} DKK, the accounts {booked} DKK (difference {difference} DKK)",
+        "Funktion {function}, {kind_da}: leverancen har {delivered} kr., regnskabet {booked} kr. (forskel "
+        "{difference} kr.)",
+        "Function {function}, {kind_en}: the delivery has {delivered} DKK, the accounts {booked} DKK (difference "
+        "{difference} DKK)",
     ),
     (
         "Med `--accounts FIL` sammenlignes leverancens udgifter og indtægter pr. funktion med kommunens "
@@ -905,10 +935,10 @@ UNKNOWN_OVERRIDE = define(
         "siu.toml changes the severity of {value}, but no such code exists; the change has no effect",
     ),
     (
-        "Afsnittet `[severity]` i siu.toml ændrer alvoren for fundkoder (fx `SIU130 = \"error\"`). En kode, "
+        'Afsnittet `[severity]` i siu.toml ændrer alvoren for fundkoder (fx `SIU130 = "error"`). En kode, '
         "som hverken siu eller et indlæst plugin kender, er næsten altid en stavefejl. Se `siu explain KODE` "
         "og docs/rules.md.",
-        "The `[severity]` section of siu.toml changes the severity of finding codes (e.g. `SIU130 = \"error\"`). "
+        'The `[severity]` section of siu.toml changes the severity of finding codes (e.g. `SIU130 = "error"`). '
         "A code neither siu nor a loaded plugin knows is almost always a typo. See `siu explain CODE` and "
         "docs/rules.md.",
     ),
@@ -920,8 +950,10 @@ LOCKED_OVERRIDE = define(
     "warning",
     ("Alvoren kan ikke sænkes", "Severity cannot be lowered"),
     (
-        "siu.toml sænker alvoren for {value} til {severity}, men fejl ved læsning og skrivning kan ikke sænkes; ændringen har ingen virkning",
-        "siu.toml lowers the severity of {value} to {severity}, but errors in reading and writing cannot be lowered; the change has no effect",
+        "siu.toml sænker alvoren for {value} til {severity}, men fejl ved læsning og skrivning kan ikke sænkes; "
+        "ændringen har ingen virkning",
+        "siu.toml lowers the severity of {value} to {severity}, but errors in reading and writing cannot be lowered; "
+        "the change has no effect",
     ),
     (
         "Fejl ved læsning af input (fx en række, der ikke kan læses) og ved skrivning af leverancen (fx XSD-fejl) "

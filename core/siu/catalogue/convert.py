@@ -21,7 +21,8 @@ SUMMED = define(
         "overlapper eller støder op til hinanden; linjen går fra første start- til sidste slutdato. Et hul i "
         "perioden holder linjerne adskilt, og udgifter og indtægter lægges aldrig sammen. Anonyme § 109-linjer "
         "summeres ikke, fordi det fiktive CPR-nummer deles af flere personer, og en postering, hvis periode går "
-        "hen over et årsskifte (fx en forsikring 1/7-30/6), beholder præcis sine egne datoer. Regler og dubletkontrol kører på "
+        "hen over et årsskifte (fx en forsikring 1/7-30/6), beholder præcis sine egne datoer. Regler og dubletkontrol "
+        "kører på "
         "posteringerne før summeringen, så fund peger på rækken i kilden.",
         "With --aggregate, postings of one citizen, paragraph and kontostreng are summed when their periods "
         "overlap or touch; the line runs from the first start to the last end date. A gap keeps lines apart, and "
@@ -85,8 +86,10 @@ YEAR_MISMATCH = define(
     "warning",
     ("Data passer ikke til regnskabsåret", "Data does not match the reporting year"),
     (
-        "Regnskabsåret er {year}, men de fleste perioder i data ligger i {data_year} ({share} af {total} posteringer; {in_year} i {year})",
-        "The reporting year is {year}, but most periods in the data lie in {data_year} ({share} of {total} postings; {in_year} in {year})",
+        "Regnskabsåret er {year}, men de fleste perioder i data ligger i {data_year} ({share} af {total} posteringer; "
+        "{in_year} i {year})",
+        "The reporting year is {year}, but most periods in the data lie in {data_year} ({share} of {total} postings; "
+        "{in_year} in {year})",
     ),
     (
         "Året tages fra --year, siu.toml eller data og vælger årets specifikationspakke. Hver periode tælles "

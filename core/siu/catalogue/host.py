@@ -18,14 +18,15 @@ IMPORT_FAILED = define(
     "warning",
     ("Plugin kunne ikke indlæses", "Plugin could not be loaded"),
     (
-        "Plugin {plugin} ({package} {version}) kunne ikke indlæses og springes over: {error}. Slå det fra med SIU_DISABLE_PLUGINS={plugin}",
-        "Plugin {plugin} ({package} {version}) could not be loaded and is skipped: {error}. Disable it with SIU_DISABLE_PLUGINS={plugin}",
+        "Plugin {plugin} ({package} {version}) kunne ikke indlæses og springes over: {error}. Slå det fra med "
+        "SIU_DISABLE_PLUGINS={plugin}",
+        "Plugin {plugin} ({package} {version}) could not be loaded and is skipped: {error}. Disable it with "
+        "SIU_DISABLE_PLUGINS={plugin}",
     ),
     (
         "Pluginets kode fejlede, da siu importerede den (fx en manglende afhængighed eller en fejl i "
         "pakken). " + _FIX[0],
-        "The plugin's code failed when siu imported it (e.g. a missing dependency or a bug in the "
-        "package). " + _FIX[1],
+        "The plugin's code failed when siu imported it (e.g. a missing dependency or a bug in the package). " + _FIX[1],
     ),
     group="plugin",
 )
@@ -35,8 +36,10 @@ API_REFUSED = define(
     "warning",
     ("Plugin til en anden siu-version", "Plugin for another siu version"),
     (
-        "Plugin {plugin} ({package} {version}) er skrevet til siu's plugin-API {declared}, men denne siu har API {api}; det bruges ikke",
-        "Plugin {plugin} ({package} {version}) targets siu plugin API {declared}, but this siu provides API {api}; it is not used",
+        "Plugin {plugin} ({package} {version}) er skrevet til siu's plugin-API {declared}, men denne siu har API "
+        "{api}; det bruges ikke",
+        "Plugin {plugin} ({package} {version}) targets siu plugin API {declared}, but this siu provides API {api}; it "
+        "is not used",
     ),
     (
         "Et plugin angiver med `SIU_API = N` i sit modul, hvilken udgave af siu's plugin-kontrakt det er "
@@ -54,8 +57,10 @@ REGISTRATION_FAILED = define(
     "warning",
     ("Plugin fejlede ved registrering", "Plugin failed to register"),
     (
-        "Plugin {plugin} ({package} {version}) fejlede i {hook} og springes helt over: {error}. Slå det fra med SIU_DISABLE_PLUGINS={plugin}",
-        "Plugin {plugin} ({package} {version}) failed in {hook} and is skipped entirely: {error}. Disable it with SIU_DISABLE_PLUGINS={plugin}",
+        "Plugin {plugin} ({package} {version}) fejlede i {hook} og springes helt over: {error}. Slå det fra med "
+        "SIU_DISABLE_PLUGINS={plugin}",
+        "Plugin {plugin} ({package} {version}) failed in {hook} and is skipped entirely: {error}. Disable it with "
+        "SIU_DISABLE_PLUGINS={plugin}",
     ),
     (
         "En registreringshook (`register_sources`, `register_writers`, `register_rules`, "
@@ -73,8 +78,10 @@ CONFLICT = define(
     "error",
     ("To plugins med samme navn", "Two plugins claim one name"),
     (
-        "To plugins leverer {kind_da} '{name}': {first} (pakke {first_package}) og {second} (pakke {second_package}). Slå det ene fra med SIU_DISABLE_PLUGINS={second} eller SIU_DISABLE_PLUGINS={first}",
-        "Two plugins provide the {kind_en} '{name}': {first} (package {first_package}) and {second} (package {second_package}). Disable one with SIU_DISABLE_PLUGINS={second} or SIU_DISABLE_PLUGINS={first}",
+        "To plugins leverer {kind_da} '{name}': {first} (pakke {first_package}) og {second} (pakke {second_package}). "
+        "Slå det ene fra med SIU_DISABLE_PLUGINS={second} eller SIU_DISABLE_PLUGINS={first}",
+        "Two plugins provide the {kind_en} '{name}': {first} (package {first_package}) and {second} (package "
+        "{second_package}). Disable one with SIU_DISABLE_PLUGINS={second} or SIU_DISABLE_PLUGINS={first}",
     ),
     (
         "Navnet på en kilde (`--source`) eller et format (`--format`) skal være entydigt; siu gætter ikke, "
@@ -140,8 +147,10 @@ HOOK_FAILED = define(
     "error",
     ("Plugin fejlede under kørslen", "Plugin failed during the run"),
     (
-        "Plugin {plugin} fejlede i {hook}: {error}; linjen kan ikke behandles. Slå det fra med SIU_DISABLE_PLUGINS={plugin}",
-        "Plugin {plugin} failed in {hook}: {error}; the line cannot be processed. Disable it with SIU_DISABLE_PLUGINS={plugin}",
+        "Plugin {plugin} fejlede i {hook}: {error}; linjen kan ikke behandles. Slå det fra med "
+        "SIU_DISABLE_PLUGINS={plugin}",
+        "Plugin {plugin} failed in {hook}: {error}; the line cannot be processed. Disable it with "
+        "SIU_DISABLE_PLUGINS={plugin}",
     ),
     (
         "Et plugins `map_account` eller `anonymise` rejste en fejl for en postering. siu bruger ikke et "

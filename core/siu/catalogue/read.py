@@ -9,7 +9,11 @@ from siu.catalogue._code import define
 TABLE_ERRORS = {
     code: define(code, "error", title, ("{detail_da}", "{detail_en}"), doc)
     for code, title, doc in [
-        ("SIU001", ("Filen findes ikke", "File not found"), ("Tjek stien til inputfilen.", "Check the path of the input file.")),
+        (
+            "SIU001",
+            ("Filen findes ikke", "File not found"),
+            ("Tjek stien til inputfilen.", "Check the path of the input file."),
+        ),
         (
             "SIU002",
             ("Filen kan ikke læses", "File cannot be read"),
@@ -22,11 +26,17 @@ TABLE_ERRORS = {
             "SIU003",
             ("Forkert tegnsæt", "Wrong encoding"),
             (
-                "siu genkender UTF-8 (med og uden BOM), cp1252 og ISO-8859-1. Angiv tegnsættet med --encoding, hvis gættet er forkert.",
-                "siu recognises UTF-8 (with or without BOM), cp1252 and ISO-8859-1. Give the encoding with --encoding if the guess is wrong.",
+                "siu genkender UTF-8 (med og uden BOM), cp1252 og ISO-8859-1. Angiv tegnsættet med --encoding, hvis "
+                "gættet er forkert.",
+                "siu recognises UTF-8 (with or without BOM), cp1252 and ISO-8859-1. Give the encoding with --encoding "
+                "if the guess is wrong.",
             ),
         ),
-        ("SIU004", ("Arket findes ikke", "Sheet not found"), ("Angiv et ark, der findes, med --sheet.", "Name a sheet that exists with --sheet.")),
+        (
+            "SIU004",
+            ("Arket findes ikke", "Sheet not found"),
+            ("Angiv et ark, der findes, med --sheet.", "Name a sheet that exists with --sheet."),
+        ),
         (
             "SIU023",
             ("Ugyldig indstilling for indlæsning", "Invalid reading option"),
@@ -74,9 +84,9 @@ NO_PERIOD_RULE = define(
     ("Ingen periodekolonner", "No period columns"),
     (
         "{file} har ingen kolonner for periode fra/til, og der er ingen regel for at udlede perioden; "
-        "angiv fx period = \"posting_month\" i [source.{source}] i siu.toml",
+        'angiv fx period = "posting_month" i [source.{source}] i siu.toml',
         "{file} has no period from/to columns and there is no rule to derive the period; "
-        "set e.g. period = \"posting_month\" in [source.{source}] of siu.toml",
+        'set e.g. period = "posting_month" in [source.{source}] of siu.toml',
     ),
     (
         "Hver SIU-linje skal have en udgiftsperiode. Har udtrækket ingen periodekolonner, kan siu udlede "
@@ -153,12 +163,12 @@ PERIOD_FROM_POSTING_DATE = define(
         "expenditure period was set to the posting date's month, which need not be the month the expenditure covers",
     ),
     (
-        "Med `period = \"posting_month\"` i `[source.NAVN]` får hver linje bogføringsdatoens måned som "
+        'Med `period = "posting_month"` i `[source.NAVN]` får hver linje bogføringsdatoens måned som '
         "udgiftsperiode. Det er et gæt: et ophold i januar, der bogføres i februar, indberettes som februar. "
         "Derfor er det en advarsel (en fejl med --strict), der siger hvor mange linjer og hvor mange penge det "
         "gælder. Det bedste er at tilføje periodekolonnerne (fx Periode fra/til) til udtrækkets layout; "
         "`text_month` (måneden i posteringsteksten) er et alternativ, når teksten nævner måneden.",
-        "With `period = \"posting_month\"` in `[source.NAME]` every line gets its posting date's month as the "
+        'With `period = "posting_month"` in `[source.NAME]` every line gets its posting date\'s month as the '
         "expenditure period. That is a guess: a January stay booked in February is reported as February. "
         "So it is a warning (an error with --strict) naming how many lines and how much money it concerns. "
         "Best is to add the period columns (e.g. Periode fra/til) to the export layout; `text_month` (the month "
@@ -172,7 +182,8 @@ CPR_FROM_TEXT = define(
     ("CPR-nummer læst i en tekst", "CPR number read from a text"),
     (
         "CPR-nummeret er læst inde i teksten i kolonnen {column} på {count} linjer i {file} (første: række {row})",
-        "The CPR number was read from within the text of the column {column} on {count} lines in {file} (first: row {row})",
+        "The CPR number was read from within the text of the column {column} on {count} lines in {file} (first: row "
+        "{row})",
     ),
     (
         "SAP og Opus har ofte CPR-nummeret i tildelingsfeltet (Tildeling, ZUONR, Assignment) sammen med anden "
@@ -200,12 +211,12 @@ ART_FROM_GL = define(
         "I kommunernes SAP (også KMD Opus) er finanskontoen (HKONT, Sagskonto, Hovedbogskonto, RACCT) "
         "artskontoen: dens to første cifre er ministeriets art. Har udtrækket ingen særskilt artskontokolonne, "
         "tager SAP-adapteren derfor arten fra finanskontoen. Indstillingen `art_from` i `[source.NAVN]` i "
-        "siu.toml styrer det: `\"gl_account\"` (standard for sap) eller `\"artskonto\"` (standard for de "
+        'siu.toml styrer det: `"gl_account"` (standard for sap) eller `"artskonto"` (standard for de '
         "øvrige; arten tages kun fra en artskontokolonne). En tilknytningsregels `art` går altid forud.",
         "In municipal SAP (KMD Opus included) the G/L account (HKONT, Sagskonto, Hovedbogskonto, RACCT) is the "
         "artskonto: its first two digits are the ministry's art. When the export has no separate artskonto "
         "column, the SAP adapter therefore takes the art from the G/L account. The setting `art_from` in "
-        "`[source.NAME]` of siu.toml controls it: `\"gl_account\"` (the default for sap) or `\"artskonto\"` "
+        '`[source.NAME]` of siu.toml controls it: `"gl_account"` (the default for sap) or `"artskonto"` '
         "(the default for the others; the art comes from an artskonto column only). A mapping rule's `art` always "
         "wins.",
     ),

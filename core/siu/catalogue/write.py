@@ -71,9 +71,11 @@ TEST_SUMMARY = define(
     ("Testleverance", "Test delivery"),
     (
         "Testleverance i formatet for {year}: {outside} linjer med perioder uden for {year} er accepteret "
-        "({years}); de meldes ikke enkeltvis. Filen er mærket som test ({marker}) og må ikke indberettes som den rigtige",
+        "({years}); de meldes ikke enkeltvis. Filen er mærket som test ({marker}) og må ikke indberettes som den "
+        "rigtige",
         "Test delivery in the {year} format: {outside} lines with periods outside {year} are accepted ({years}); "
-        "they are not reported one by one. The file is marked as a test ({marker}) and must not be submitted as the real one",
+        "they are not reported one by one. The file is marked as a test ({marker}) and must not be submitted as the "
+        "real one",
     ),
     (
         "DST tager gerne imod test med sidste års data. Med --test skrives leverancen i formatet for det år, "

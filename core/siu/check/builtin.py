@@ -8,24 +8,24 @@ line for every line, so each one does the least work that decides it.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 import statistics
 from array import array
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from siu.accounts.paying import kommune_code
 from siu.base import cpr
+from siu.catalogue.check import ABOVE_CEILING, ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD
 from siu.check.citizens import annualised, flag
+from siu.check.plausible import RULES as PLAUSIBILITY_RULES
+from siu.check.reconcile import reconciliation
 from siu.context import Context
 from siu.hookspecs import hookimpl
 from siu.models import Kind, Location, Record
 from siu.parsing import format_amount_danish
-from siu.check.reconcile import reconciliation
-from siu.check.plausible import RULES as PLAUSIBILITY_RULES
-from siu.accounts.paying import kommune_code
 from siu.rules import Hit, Rule, delivery_rule, record_rule
-from siu.catalogue.check import ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD, ABOVE_CEILING
 
 # --- per-run constants ------------------------------------------------------------------------
 
@@ -115,7 +115,11 @@ def fictitious_outside_109(record: Record, ctx: Context) -> Hit | None:
     if psr is None or record.paragraph is None:
         return None
     run = _run(ctx)
-    if psr.startswith(run.no_birth_date) and psr[6:] in run.suffixes and not ctx.spec.anonymous_allowed(record.paragraph):
+    if (
+        psr.startswith(run.no_birth_date)
+        and psr[6:] in run.suffixes
+        and not ctx.spec.anonymous_allowed(record.paragraph)
+    ):
         return Hit(field="cpr", value=psr, paragraph=record.paragraph)
     return None
 
@@ -178,7 +182,12 @@ def account_out_of_scope(record: Record, ctx: Context) -> Hit | None:
 
 @record_rule("SIU121")
 def no_paragraph(record: Record, ctx: Context) -> Hit | None:
-    if record.kontostreng and record.paragraph is None and record.function and ctx.spec.in_scope(record.function, record.dranst or ""):
+    if (
+        record.kontostreng
+        and record.paragraph is None
+        and record.function
+        and ctx.spec.in_scope(record.function, record.dranst or "")
+    ):
         return Hit(field="kontostreng", value=record.account_text)
     return None
 
@@ -220,7 +229,15 @@ def sign_against_art(record: Record, ctx: Context) -> Hit | None:
     if sign_kind is kind:
         return None
     (sign_da, sign_en), (kind_da, kind_en) = _KIND_NAMES[sign_kind], _KIND_NAMES[kind]
-    return Hit(field="amount", value=record.amount, art=record.art or "?", sign_da=sign_da, sign_en=sign_en, kind_da=kind_da, kind_en=kind_en)
+    return Hit(
+        field="amount",
+        value=record.amount,
+        art=record.art or "?",
+        sign_da=sign_da,
+        sign_en=sign_en,
+        kind_da=kind_da,
+        kind_en=kind_en,
+    )
 
 
 @record_rule("SIU132")
@@ -252,7 +269,11 @@ def internal_art(record: Record, ctx: Context) -> Hit | None:
 def _where(loc: Location, lang: str) -> str:
     """A location as a message names it: ``in.csv, række 2`` (``in.csv, row 2``)."""
     sheet, row = ("sheet", "row") if lang == "en" else ("ark", "række")
-    parts = [loc.file] + ([f"{sheet} {loc.sheet}"] if loc.sheet else []) + ([f"{row} {loc.row}"] if loc.row is not None else [])
+    parts = (
+        [loc.file]
+        + ([f"{sheet} {loc.sheet}"] if loc.sheet else [])
+        + ([f"{row} {loc.row}"] if loc.row is not None else [])
+    )
     return ", ".join(parts)
 
 
@@ -377,7 +398,13 @@ class RevenueWithoutExpenditure:
         for (psr, paragraph), (total, loc) in self.revenue.items():
             if (psr, paragraph) not in self.expenditure:
                 flag(self.ctx, psr, paragraph, "SIU402")  # shown in the per-citizen view
-                yield Hit(location=_narrow(loc), field="cpr", value=psr, revenue=format_amount_danish(total), paragraph=paragraph)
+                yield Hit(
+                    location=_narrow(loc),
+                    field="cpr",
+                    value=psr,
+                    revenue=format_amount_danish(total),
+                    paragraph=paragraph,
+                )
 
 
 @delivery_rule("SIU403")
@@ -442,7 +469,14 @@ class SeveralYears:
             yield Hit(location=loc, other=other, count=count, year=self.year)
         for other, count in sorted(self.period_years.items()):
             if count >= SPREAD_MIN_LINES and count >= SPREAD_MIN_SHARE * self.total:
-                yield Hit(location=self.first_in[other], code=SEVERAL_YEARS_SPREAD, other=other, count=count, total=self.total, year=self.year)
+                yield Hit(
+                    location=self.first_in[other],
+                    code=SEVERAL_YEARS_SPREAD,
+                    other=other,
+                    count=count,
+                    total=self.total,
+                    year=self.year,
+                )
 
 
 MIN_CITIZENS_FOR_BOUNDS = 5
@@ -458,7 +492,15 @@ class ExtremeValues:
 
     def observe(self, record: Record) -> None:
         amount, start, end = record.amount, record.start, record.end
-        if amount <= 0 or start is None or end is None or start > end or not record.psr_id or not record.paragraph or record.anonymised:
+        if (
+            amount <= 0
+            or start is None
+            or end is None
+            or start > end
+            or not record.psr_id
+            or not record.paragraph
+            or record.anonymised
+        ):
             return
         key = (record.psr_id, record.paragraph)
         entry = self.per.get(key)
@@ -494,10 +536,26 @@ class ExtremeValues:
             for value, psr, loc in values:
                 if ceiling is not None and value > ceiling:
                     flag(self.ctx, psr, paragraph, "SIU421")
-                    yield Hit(location=_narrow(loc), field="amount", value=psr, code=ABOVE_CEILING, paragraph=paragraph, annual=_kr(value), ceiling=_kr(ceiling))
+                    yield Hit(
+                        location=_narrow(loc),
+                        field="amount",
+                        value=psr,
+                        code=ABOVE_CEILING,
+                        paragraph=paragraph,
+                        annual=_kr(value),
+                        ceiling=_kr(ceiling),
+                    )
                 elif low is not None and high is not None and not (low <= value <= high):
                     flag(self.ctx, psr, paragraph, "SIU420")
-                    yield Hit(location=_narrow(loc), field="amount", value=psr, paragraph=paragraph, annual=_kr(value), low=_kr(max(low, 0.0)), high=_kr(high))
+                    yield Hit(
+                        location=_narrow(loc),
+                        field="amount",
+                        value=psr,
+                        paragraph=paragraph,
+                        annual=_kr(value),
+                        low=_kr(max(low, 0.0)),
+                        high=_kr(high),
+                    )
 
 
 def _kr(amount: float) -> str:

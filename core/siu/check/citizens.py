@@ -25,8 +25,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from siu.context import Context
 from siu.base.cpr import mask_cpr
+from siu.context import Context
 from siu.models import Record
 
 FLAGS_KEY = "siu.check.citizens.flags"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from siu.accounts.paying import OtherMunicipalities
 from siu.context import Context
 from siu.models import Record
-from siu.accounts.paying import OtherMunicipalities
 from siu.rules import Hit, Rule, delivery_rule
 
 
@@ -47,7 +47,9 @@ class ProvisionalChartRows:
     def finish(self) -> Iterator[Hit]:
         for (function, dranst, grouping, paragraph), (count, loc) in sorted(self.rows.items()):
             others = " / ".join(sorted(self.split[(function, dranst)]))
-            yield Hit(location=loc, count=count, paragraph=paragraph, function=function, grouping=grouping, paragraphs=others)
+            yield Hit(
+                location=loc, count=count, paragraph=paragraph, function=function, grouping=grouping, paragraphs=others
+            )
 
 
 DST_RULES: list[Rule] = [ProvisionalChartRows, OtherMunicipalities]

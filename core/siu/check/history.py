@@ -14,16 +14,42 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from siu.catalogue.check import DROP
 from siu.check.citizens import CitizenView
 from siu.context import Context
 from siu.hookspecs import hookimpl
 from siu.models import Record
 from siu.parsing import format_amount_danish
 from siu.rules import Hit, Rule, delivery_rule
-from siu.catalogue.check import DROP
 
-MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+MONTHS_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 LONG_PERIOD_DAYS = 93  # periods longer than a quarter (yearly insurance, ...) say little about an extract's months
 PROFILE_KEY = "siu.profile"
 
@@ -165,8 +191,21 @@ class DeliveryProfile:
             except (TypeError, ValueError):
                 continue
             if old_f > 0 and new_f < old_f * (1 - share):
-                shown = (f"{format_amount_danish(Decimal(str(old)))} kr.", f"{format_amount_danish(Decimal(str(new)))} kr.") if is_money else (str(old), str(new))
-                yield Hit(code=DROP, what_da=da, what_en=en, old=shown[0], new=shown[1], share=f"{(old_f - new_f) / old_f:.0%}", when=when, file=file)
+                shown = (
+                    (f"{format_amount_danish(Decimal(str(old)))} kr.", f"{format_amount_danish(Decimal(str(new)))} kr.")
+                    if is_money
+                    else (str(old), str(new))
+                )
+                yield Hit(
+                    code=DROP,
+                    what_da=da,
+                    what_en=en,
+                    old=shown[0],
+                    new=shown[1],
+                    share=f"{(old_f - new_f) / old_f:.0%}",
+                    when=when,
+                    file=file,
+                )
 
 
 def _months(short: int, long: int) -> list[int]:

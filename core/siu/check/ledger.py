@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from siu.base.cpr import mask_cpr
-from siu.models import Finding, Location
-from siu.parsing import format_amount_danish
 from siu.catalogue.check import (
     TOTAL_MISMATCH,
     TOTALS_AGREE,
-)
-from siu.catalogue.check import SKIPPED_MONEY, ROWS_UNACCOUNTED, NO_POSTINGS, EMPTY_DELIVERY, SPLIT_OVERRIDES_AREA, EXCLUDED_BY_RULE  # noqa: F401  (re-exported)
+)  # noqa: F401  (re-exported)
+from siu.models import Finding, Location
+from siu.parsing import format_amount_danish
 
 # Disagreement up to this many kroner is rounding (exports print totals rounded to whole kroner).
 ROUNDING = Decimal(1)
@@ -81,14 +80,20 @@ class TotalsCheck:
         """Findings for leading total lines, then the agreement note (info) for the file."""
         out: list[Finding] = []
         for row, amount, signed in self._leading:
-            if self.postings and (abs(self.cumulative - amount) <= ROUNDING or (not signed and abs(self.cumulative + amount) <= ROUNDING)):
+            if self.postings and (
+                abs(self.cumulative - amount) <= ROUNDING or (not signed and abs(self.cumulative + amount) <= ROUNDING)
+            ):
                 self.agreed += 1
             elif self.postings:
                 out.append(self._mismatch(row, amount, self.cumulative, signed))
             else:
                 self.checked -= 1  # no posting at all: nothing to check it against (SIU034 says why)
         if self.agreed:
-            out.append(TOTALS_AGREE.make(location=Location(file=self.file, sheet=self.sheet), count=self.agreed, file=mask_cpr(self.file)))
+            out.append(
+                TOTALS_AGREE.make(
+                    location=Location(file=self.file, sheet=self.sheet), count=self.agreed, file=mask_cpr(self.file)
+                )
+            )
         return out
 
     def _agrees(self, cumulative: Decimal, amount: Decimal, signed: bool) -> bool:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from siu.base import cpr
-
 from siu.check import periods
 from siu.context import Context
 from siu.models import Location, Record
@@ -93,7 +92,13 @@ def period_too_long(record: Record, ctx: Context) -> Hit | None:
     b = _bounds(ctx)
     if _open(start, b) or _open(end, b) or not periods.too_long(start, end, b.max_months):
         return None
-    return Hit(field="start", start=start.isoformat(), end=end.isoformat(), months=periods.months_between(start, end), max=b.max_months)
+    return Hit(
+        field="start",
+        start=start.isoformat(),
+        end=end.isoformat(),
+        months=periods.months_between(start, end),
+        max=b.max_months,
+    )
 
 
 @record_rule("SIU117")
@@ -106,7 +111,13 @@ def period_reaches_far(record: Record, ctx: Context) -> Hit | None:
         return None
     if _open(start, b) or _open(end, b) or periods.too_long(start, end, b.max_months):
         return None
-    return Hit(field="start", start=start.isoformat(), end=end.isoformat(), year=ctx.year, years=ctx.spec.manifest.dates.get("max_years_outside", 1))
+    return Hit(
+        field="start",
+        start=start.isoformat(),
+        end=end.isoformat(),
+        year=ctx.year,
+        years=ctx.spec.manifest.dates.get("max_years_outside", 1),
+    )
 
 
 # --- CPR numbers that are probably placeholders ----------------------------------------------
@@ -140,7 +151,8 @@ def implausible_age(record: Record, ctx: Context) -> Hit | None:
         if psr[6:] in b.suffixes:
             return None  # DST's fictitious form: its date part carries no century
         return Hit(
-            field="cpr", value=psr,
+            field="cpr",
+            value=psr,
             reason_da=f"fødselsdatoen {_danish(born)} ligger efter periodens slut {_danish(end)}",
             reason_en=f"the birth date {born.isoformat()} is after the period's end {end.isoformat()}",
         )
@@ -149,7 +161,8 @@ def implausible_age(record: Record, ctx: Context) -> Hit | None:
         age = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
         if age > b.max_age and psr[6:] not in b.suffixes:
             return Hit(
-                field="cpr", value=psr,
+                field="cpr",
+                value=psr,
                 reason_da=f"borgeren ville være {age} år ved periodens start (grænse {b.max_age})",
                 reason_en=f"the citizen would be {age} years old at the period's start (limit {b.max_age})",
             )
@@ -225,8 +238,14 @@ class SharedPlaceholder:
             depth, day = found
             where = loc[0].at_column(loc[1])
             yield Hit(
-                location=where, field="cpr", value=psr, depth=depth, day=_danish(dt.date.fromordinal(day)),
-                count=lines, first_da=_where(where, "da"), first_en=_where(where, "en"),
+                location=where,
+                field="cpr",
+                value=psr,
+                depth=depth,
+                day=_danish(dt.date.fromordinal(day)),
+                count=lines,
+                first_da=_where(where, "da"),
+                first_en=_where(where, "en"),
             )
 
 

@@ -30,16 +30,26 @@ from pathlib import Path
 from typing import Any
 
 from siu import kontostreng
+from siu.catalogue.check import ACCOUNTS_ROW_UNREADABLE, ACCOUNTS_UNREADABLE, RECONCILED
 from siu.context import Context
 from siu.models import Kind, Location, Record
 from siu.parsing import ParseError, clean_text, debit_minus_credit, is_blank, parse_amount
 from siu.parsing import format_amount_danish as _kr
 from siu.rules import Hit, delivery_rule
 from siu.tables import HeaderMatcher, MissingColumns, TableError, open_table
-from siu.catalogue.check import RECONCILED, ACCOUNTS_UNREADABLE, ACCOUNTS_ROW_UNREADABLE
 
 ACCOUNT_ALIASES: dict[str, list[str]] = {
-    "function": ["Funktion", "Function", "Funktionsnr", "Funktionsnummer", "Kontostreng", "Konto", "Kontonr", "Kontonummer", "Account"],
+    "function": [
+        "Funktion",
+        "Function",
+        "Funktionsnr",
+        "Funktionsnummer",
+        "Kontostreng",
+        "Konto",
+        "Kontonr",
+        "Kontonummer",
+        "Account",
+    ],
     "dranst": ["Dranst", "Dranst nr", "Dranstnr"],
     "art": ["Art", "Artskonto", "Art nr", "Artsnr", "Hovedart"],
     "amount": ["Beløb", "Saldo", "Regnskab", "Amount", "Balance", "Netto", "Bevægelse", "Forbrug", "Beløb i DKK"],
@@ -106,10 +116,15 @@ def read_accounts(path: Path) -> Iterator[AccountRow | Hit]:
             else:
                 debit, credit = get(cells, "debit"), get(cells, "credit")
                 amount = debit_minus_credit(
-                    Decimal(0) if is_blank(debit) else parse_amount(debit), Decimal(0) if is_blank(credit) else parse_amount(credit)
+                    Decimal(0) if is_blank(debit) else parse_amount(debit),
+                    Decimal(0) if is_blank(credit) else parse_amount(credit),
                 )
         except ParseError as exc:
-            yield Hit(location=location, code=ACCOUNTS_ROW_UNREADABLE, reason=f"{exc.kind} '{str(exc.value)[:40]}' ({exc.reason})")
+            yield Hit(
+                location=location,
+                code=ACCOUNTS_ROW_UNREADABLE,
+                reason=f"{exc.kind} '{str(exc.value)[:40]}' ({exc.reason})",
+            )
             continue
         yield AccountRow(function, dranst, kind, amount, location)
 
@@ -151,7 +166,11 @@ class ReconciliationCheck:
                 if isinstance(item, Hit):
                     yield item
                     continue
-                if item.kind not in _KIND_NAMES or item.function not in in_chart or (item.dranst is not None and not spec.in_scope(item.function, item.dranst)):
+                if (
+                    item.kind not in _KIND_NAMES
+                    or item.function not in in_chart
+                    or (item.dranst is not None and not spec.in_scope(item.function, item.dranst))
+                ):
                     ignored += 1
                     continue
                 key = (item.function, item.kind)

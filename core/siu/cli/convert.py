@@ -17,17 +17,51 @@ from rich.console import Console
 from rich.markup import escape
 
 from siu import __version__
-
-from siu.base import masking
-
-from siu.base import safeio
 from siu.adapters import ReadOptions
+from siu.base import masking, safeio
+from siu.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    NO_DELIVERY,
+    Accounts,
+    Aggregate,
+    Area,
+    AsJson,
+    Columns,
+    ConfigOpt,
+    DecimalOpt,
+    Delimiter,
+    Encoding,
+    Inputs,
+    Kommune,
+    Lang,
+    LangFlag,
+    MadK,
+    MappingOpt,
+    NoPlugins,
+    Quiet,
+    ReportJson,
+    ReportXlsx,
+    Sheet,
+    SourceOpt,
+    SpecDir,
+    Strict,
+    TestOpt,
+    Tolerance,
+    Year,
+    _load_host,
+    _settings,
+    _stderr,
+    fail,
+)
+from siu.cli.deliver import register_delivery_commands
+from siu.cli.mapping import mapping_app
+from siu.cli.specs import specs_app
+from siu.convert.run import UsageError, run_conversion, with_column_map
 from siu.findings import CATALOGUE
 from siu.host.plugins import load_plugins, local_plugin_files
 from siu.report.files import ReportFiles, ReportWriteError
-from siu.cli.mapping import mapping_app
-from siu.cli.specs import specs_app
-from siu.cli.deliver import register_delivery_commands
 
 app = typer.Typer(
     name="siu",
@@ -36,43 +70,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
-from siu.cli.common import (
-    Aggregate,
-    Area,
-    AsJson,
-    Columns,
-    DecimalOpt,
-    Delimiter,
-    Encoding,
-    Inputs,
-    Kommune,
-    MappingOpt,
-    Quiet,
-    Sheet,
-    SourceOpt,
-    SpecDir,
-    Strict,
-    Year,
-    EXIT_INVALID,
-    EXIT_OK,
-    EXIT_USAGE,
-    NO_DELIVERY,
-    Accounts,
-    ConfigOpt,
-    Lang,
-    LangFlag,
-    MadK,
-    NoPlugins,
-    ReportJson,
-    ReportXlsx,
-    TestOpt,
-    Tolerance,
-    _load_host,
-    _settings,
-    _stderr,
-    fail,
-)
-from siu.convert.run import UsageError, run_conversion, with_column_map
 
 
 @app.callback()
@@ -88,8 +85,12 @@ def convert(
     year: Year = None,
     kommune: Kommune = None,
     area: Area = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Outputfil eller -mappe / Output file or folder")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="xml (system til system) eller xlsx (IDEP.web)")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Outputfil eller -mappe / Output file or folder")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="xml (system til system) eller xlsx (IDEP.web)")
+    ] = None,
     mapping: MappingOpt = None,
     config: ConfigOpt = None,
     strict: Strict = False,
@@ -99,7 +100,12 @@ def convert(
     sheet: Sheet = None,
     spec_dir: SpecDir = None,
     aggregate: Aggregate = None,
-    split: Annotated[bool, typer.Option("--split", help="Én fil pr. område (medfører --area begge) / One file per area (implies --area begge)")] = False,
+    split: Annotated[
+        bool,
+        typer.Option(
+            "--split", help="Én fil pr. område (medfører --area begge) / One file per area (implies --area begge)"
+        ),
+    ] = False,
     columns: Columns = None,
     report_json: ReportJson = None,
     report_xlsx: ReportXlsx = None,
@@ -181,38 +187,62 @@ def _convert(
     lang = lang or settings.lang  # the flag wins over `lang` in siu.toml
     if accounts is not None and not accounts.is_file():
         fail(lang, UsageError(f"Regnskabsfilen findes ikke: {accounts}", f"Accounts file not found: {accounts}"))
-    settings = settings.with_validation(accounts=accounts.resolve() if accounts else None, tolerance=tolerance, mad_k=mad_k)
+    settings = settings.with_validation(
+        accounts=accounts.resolve() if accounts else None, tolerance=tolerance, mad_k=mad_k
+    )
     overridden_area = None
     if split:
         # --split means one file per area, so every area. An area on the command line beside it is a
         # contradiction; one from siu.toml yields to the flag (flags win over siu.toml), with a note.
         if area is not None and area != "begge":
-            fail(lang, UsageError(
-                f"--split skriver én fil pr. område og kan ikke bruges med --area {area}; brug --area begge, eller udelad --split for kun at levere {area}",
-                f"--split writes one file per area and cannot be used with --area {area}; use --area begge, or leave out --split to deliver {area} only",
-            ))
+            fail(
+                lang,
+                UsageError(
+                    f"--split skriver én fil pr. område og kan ikke bruges med --area {area}; brug --area begge, "
+                    f"eller udelad --split for kun at levere {area}",
+                    f"--split writes one file per area and cannot be used with --area {area}; use --area begge, or "
+                    f"leave out --split to deliver {area} only",
+                ),
+            )
         if area is None and settings.area not in (None, "begge"):
             overridden_area = settings.area
         area = "begge"
         if out is not None and out.suffix and not out.is_dir():
-            fail(lang, UsageError(
-                f"Med --split skrives én fil pr. område; --out skal være en mappe, ikke {out.name}",
-                f"With --split one file per area is written; --out must be a folder, not {out.name}",
-            ))
+            fail(
+                lang,
+                UsageError(
+                    f"Med --split skrives én fil pr. område; --out skal være en mappe, ikke {out.name}",
+                    f"With --split one file per area is written; --out must be a folder, not {out.name}",
+                ),
+            )
     if tolerance is not None and accounts is None and settings.validation.accounts is None:
-        fail(lang, UsageError(
-            "--tolerance gælder afstemningen med regnskabet og kræver --accounts (eller accounts i [validation] i siu.toml)",
-            "--tolerance applies to the reconciliation with the accounts and needs --accounts (or accounts in [validation] of siu.toml)",
-        ))
+        fail(
+            lang,
+            UsageError(
+                "--tolerance gælder afstemningen med regnskabet og kræver --accounts (eller accounts i [validation] i "
+                "siu.toml)",
+                "--tolerance applies to the reconciliation with the accounts and needs --accounts (or accounts in "
+                "[validation] of siu.toml)",
+            ),
+        )
     if columns is not None:
         if "csv" not in (source or []) and not any(text.startswith("csv:") for text in inputs):
-            fail(lang, UsageError("--columns gælder input læst med --source csv", "--columns applies to inputs read with --source csv"))
+            fail(
+                lang,
+                UsageError(
+                    "--columns gælder input læst med --source csv", "--columns applies to inputs read with --source csv"
+                ),
+            )
         try:
             settings = with_column_map(settings, columns)
         except UsageError as exc:
             fail(lang, exc)
     settings = settings.with_overrides(
-        year=year, kommune=kommune.zfill(3) if kommune else None, area=area, format=fmt, mapping=mapping.resolve() if mapping else None,
+        year=year,
+        kommune=kommune.zfill(3) if kommune else None,
+        area=area,
+        format=fmt,
+        mapping=mapping.resolve() if mapping else None,
         aggregate=aggregate,
     )
     host = _load_host(settings, no_plugins, lang)
@@ -247,7 +277,9 @@ def _convert(
 
         write_sidecars(result, lang, report_json, report_xlsx)
         for output in result.outputs or [result.output]:
-            console.print(("Delivery written: " if lang == "en" else "Leverance skrevet: ") + masking.console_text(str(output)))
+            console.print(
+                ("Delivery written: " if lang == "en" else "Leverance skrevet: ") + masking.console_text(str(output))
+            )
     elif write:
         console.print("No delivery written." if lang == "en" else "Ingen leverance skrevet.")
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
@@ -268,7 +300,14 @@ def demo(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # e.g. --out names an existing file
-        fail(lang, UsageError(f"Kan ikke bruge {out} som mappe til demoen: {exc.strerror}", f"Cannot use {out} as the demo's folder: {exc.strerror}"), no_delivery=True)
+        fail(
+            lang,
+            UsageError(
+                f"Kan ikke bruge {out} som mappe til demoen: {exc.strerror}",
+                f"Cannot use {out} as the demo's folder: {exc.strerror}",
+            ),
+            no_delivery=True,
+        )
     try:
         result = run_conversion(
             [str(DEMO_DIR / "opus-udtraek-2025.csv")],
@@ -291,14 +330,24 @@ def demo(
         from siu.cli.deliver import write_sidecars
 
         write_sidecars(result, lang, None, None)
-        console.print(("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ") + masking.console_text(str(result.output.resolve() if result.output else "")))
+        console.print(
+            ("Demo delivery written: " if lang == "en" else "Demo-leverance skrevet: ")
+            + masking.console_text(str(result.output.resolve() if result.output else ""))
+        )
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 
 @app.command()
 def web(
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port på 127.0.0.1 (0: en ledig) / Port on 127.0.0.1 (0: a free one)")] = 0,
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Skriv kun adressen / Only print the address")] = False,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, help="Port på 127.0.0.1 (0: en ledig) / Port on 127.0.0.1 (0: a free one)"
+        ),
+    ] = 0,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Skriv kun adressen / Only print the address")
+    ] = False,
     max_upload: Annotated[int, typer.Option("--max-upload", min=1, help="Største fil i MB / Largest file in MB")] = 200,
     config: ConfigOpt = None,
     lang: Lang = "da",
@@ -311,12 +360,29 @@ def web(
     console = Console(highlight=False)
 
     def announce(url: str) -> None:
-        console.print(("siu web runs at (stop with Ctrl+C): " if lang == "en" else "siu web kører på (stop med Ctrl+C): ") + url, soft_wrap=True)
+        console.print(
+            ("siu web runs at (stop with Ctrl+C): " if lang == "en" else "siu web kører på (stop med Ctrl+C): ") + url,
+            soft_wrap=True,
+        )
 
     try:
-        serve(base=settings, port=port, open_browser=not no_browser, no_plugins=no_plugins, max_upload=max_upload * 1024 * 1024, lang=lang, announce=announce)
+        serve(
+            base=settings,
+            port=port,
+            open_browser=not no_browser,
+            no_plugins=no_plugins,
+            max_upload=max_upload * 1024 * 1024,
+            lang=lang,
+            announce=announce,
+        )
     except OSError as exc:  # the port is taken
-        fail(lang, UsageError(f"Kan ikke lytte på 127.0.0.1:{port}: {exc.strerror}", f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}"))
+        fail(
+            lang,
+            UsageError(
+                f"Kan ikke lytte på 127.0.0.1:{port}: {exc.strerror}",
+                f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+            ),
+        )
 
 
 app.add_typer(specs_app, name="specs")
@@ -344,8 +410,14 @@ def plugins(
             "siu": __version__,
             "api": API_VERSION,
             "plugins": [p.as_dict() for p in host.plugins],
-            "sources": {n: {"plugin": host.provider_of("sources", n), "description": s.description} for n, s in sorted(host.sources.items())},
-            "writers": {n: {"plugin": host.provider_of("writers", n), "description": w.description} for n, w in sorted(host.writers.items())},
+            "sources": {
+                n: {"plugin": host.provider_of("sources", n), "description": s.description}
+                for n, s in sorted(host.sources.items())
+            },
+            "writers": {
+                n: {"plugin": host.provider_of("writers", n), "description": w.description}
+                for n, w in sorted(host.writers.items())
+            },
             "problems": [f.model_dump(mode="json", exclude_none=True) for f in host.warnings()],
             "conflicts": [c.finding.model_dump(mode="json", exclude_none=True) for c in host.conflicts if c.finding],
         }
@@ -354,14 +426,25 @@ def plugins(
         from rich.table import Table
 
         table = Table(title=f"siu {__version__} plugins (API {API_VERSION})")
-        heads = (("Navn (til SIU_DISABLE_PLUGINS)", "Name (for SIU_DISABLE_PLUGINS)"), ("Pakke", "Package"), ("Version", "Version"),
-                 ("API", "API"), ("Status", "Status"), ("Hooks", "Hooks"), ("Leverer", "Provides"))
+        heads = (
+            ("Navn (til SIU_DISABLE_PLUGINS)", "Name (for SIU_DISABLE_PLUGINS)"),
+            ("Pakke", "Package"),
+            ("Version", "Version"),
+            ("API", "API"),
+            ("Status", "Status"),
+            ("Hooks", "Hooks"),
+            ("Leverer", "Provides"),
+        )
         for head in heads:
             table.add_column(head[int(en)], overflow="fold")
         for p in host.plugins:
             provides = []
-            for items, da_label, en_label in ((p.sources, "kilder", "sources"), (p.writers, "formater", "writers"),
-                                              (p.rules, "regler", "rules"), (p.spec_packs, "spec-pakker", "spec packs")):
+            for items, da_label, en_label in (
+                (p.sources, "kilder", "sources"),
+                (p.writers, "formater", "writers"),
+                (p.rules, "regler", "rules"),
+                (p.spec_packs, "spec-pakker", "spec packs"),
+            ):
                 if items:
                     shown = ", ".join(items) if len(items) <= 6 else f"{len(items)}"
                     provides.append(f"{en_label if en else da_label}: {shown}")
@@ -370,14 +453,20 @@ def plugins(
             table.add_row(name, p.package, p.version, p.api or "-", status, ", ".join(p.hooks), "; ".join(provides))
         Console(highlight=False).print(table)
     for conflict in host.conflicts:
-        _stderr().print(f"[bold red]{'Error' if en else 'Fejl'}:[/] {conflict.message_en if en else conflict.message_da}", highlight=False, soft_wrap=True)
+        _stderr().print(
+            f"[bold red]{'Error' if en else 'Fejl'}:[/] {conflict.message_en if en else conflict.message_da}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if host.conflicts:
         raise typer.Exit(EXIT_USAGE)
 
 
 @app.command()
 def explain(
-    code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.g. SIU101")], config: ConfigOpt = None, lang: Lang = "da"
+    code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.g. SIU101")],
+    config: ConfigOpt = None,
+    lang: Lang = "da",
 ) -> None:
     """Forklar en fundkode / Explain a finding code."""
     # plugins (also the municipality's local ones) may define codes of their own; a conflict must not stop `explain`
@@ -387,7 +476,11 @@ def explain(
         fail(lang, UsageError(f"Ukendt kode: {code}", f"Unknown code: {code}"))
     en = lang == "en"
     console = Console(highlight=False)
-    severity = {"error": "fejl", "warning": "advarsel"}.get(entry.severity.value, entry.severity.value) if not en else entry.severity.value
+    severity = (
+        {"error": "fejl", "warning": "advarsel"}.get(entry.severity.value, entry.severity.value)
+        if not en
+        else entry.severity.value
+    )
     console.print(f"[bold]{entry.code}[/] · {severity} · {escape(entry.title_en if en else entry.title_da)}")
     console.print(escape(entry.doc_en if en else entry.doc_da))  # docs name TOML tables like [excel]
 
@@ -416,7 +509,9 @@ def main() -> None:
             safeio.cleanup()
             # console_text: the message may quote data, e.g. "[/]" that rich would read as markup
             msg = masking.console_text(f"{exc.__class__.__name__}: {exc}")
-            _stderr().print(("Internal error in siu: " if lang == "en" else "Intern fejl i siu: ") + msg, highlight=False)
+            _stderr().print(
+                ("Internal error in siu: " if lang == "en" else "Intern fejl i siu: ") + msg, highlight=False
+            )
             if os.environ.get("SIU_DEBUG") == "1":
                 import traceback
 

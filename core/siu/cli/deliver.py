@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-import siu.deliver.send  # noqa: F401  (defines SIU950–SIU966, so `siu explain` knows them)
 import siu.deliver.diff  # noqa: F401  (defines SIU970–SIU971)
+import siu.deliver.send  # noqa: F401  (defines SIU950–SIU966, so `siu explain` knows them)
 from siu.base.cpr import mask_cpr
 from siu.base.masking import console_text
 from siu.parsing import format_amount_danish
@@ -31,22 +31,34 @@ from siu.cli.common import EXIT_OK, ConfigOpt, Lang, NoPlugins, fail_finding  # 
 def write_sidecars(result: RunResult, lang: str, report_json: Path | None, report_xlsx: Path | None) -> None:
     """After a successful ``siu convert``: the sidecar beside every delivery written."""
     from siu.deliver import sidecar
-    reports = {kind: str(p.resolve()) for kind, p in (("json", report_json), ("xlsx", report_xlsx)) if p is not None and p.is_file()}
+
+    reports = {
+        kind: str(p.resolve())
+        for kind, p in (("json", report_json), ("xlsx", report_xlsx))
+        if p is not None and p.is_file()
+    }
     for output in result.outputs or ([result.output] if result.output else []):
         area = next((a for a in result.area_headers if f"_{a}" in output.name), None)
         try:
             sidecar.write(output, sidecar.build(result, output, area=area, reports=reports))
         except OSError as exc:
-            from siu.convert.run import UsageError
             from siu.cli.common import fail
+            from siu.convert.run import UsageError
 
             where = mask_cpr(str(sidecar.sidecar_path(output)))
             fail(lang, UsageError(f"Kan ikke skrive {where}: {exc.strerror}", f"Cannot write {where}: {exc.strerror}"))
 
 
 def deliver(
-    delivery: Annotated[Path, typer.Argument(help="Leverancen, skrevet af siu convert / The delivery written by siu convert")],
-    replace: Annotated[bool, typer.Option("--replace", help="Erstat en fil med samme navn på serveren / Replace a file of the same name on the server")] = False,
+    delivery: Annotated[
+        Path, typer.Argument(help="Leverancen, skrevet af siu convert / The delivery written by siu convert")
+    ],
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Erstat en fil med samme navn på serveren / Replace a file of the same name on the server"
+        ),
+    ] = False,
     config: ConfigOpt = None,
     no_plugins: NoPlugins = False,
     lang: Lang = "da",
@@ -55,10 +67,10 @@ def deliver(
 
     Exit code 0 delivered (receipt in the archive), 2 refused or failed (nothing under the final name)."""
     from siu.base import archive
-    from siu.deliver import sidecar
-    from siu.deliver import send as dl
-    from siu.convert.run import UsageError, choose_spec
     from siu.cli.common import _load_host, _settings, fail
+    from siu.convert.run import UsageError, choose_spec
+    from siu.deliver import send as dl
+    from siu.deliver import sidecar
 
     settings = _settings(config, lang)
     host = _load_host(settings, no_plugins, lang)
@@ -74,7 +86,11 @@ def deliver(
         password = dl.secret(settings, ch)
         if ch.provisional:
             console.print(
-                ("Note: the spec pack's connection facts are provisional: " if lang == "en" else "Bemærk: specifikationspakkens forbindelsesoplysninger er foreløbige: ")
+                (
+                    "Note: the spec pack's connection facts are provisional: "
+                    if lang == "en"
+                    else "Bemærk: specifikationspakkens forbindelsesoplysninger er foreløbige: "
+                )
                 + "; ".join(ch.provisional),
                 highlight=False,
             )
@@ -112,9 +128,20 @@ def deliver(
     try:
         entry = archive.store(folder, delivery, sidecar.sidecar_path(delivery), receipt, reports, lang)
     except OSError as exc:
-        fail_finding(lang, dl.NO_ARCHIVE.make(folder=str(folder), reason=exc.strerror or str(exc), receipt=json.dumps(receipt, ensure_ascii=False)))
+        fail_finding(
+            lang,
+            dl.NO_ARCHIVE.make(
+                folder=str(folder), reason=exc.strerror or str(exc), receipt=json.dumps(receipt, ensure_ascii=False)
+            ),
+        )
     console.print(archive.receipt_text(receipt, lang), highlight=False, soft_wrap=True)
-    done_msg = dl.DELIVERED.make(file=receipt["file"], server=ch.server, remote=done.remote, sha256=data["sha256"][:16] + "…", receipt=str(entry / archive.RECEIPT_TEXT))
+    done_msg = dl.DELIVERED.make(
+        file=receipt["file"],
+        server=ch.server,
+        remote=done.remote,
+        sha256=data["sha256"][:16] + "…",
+        receipt=str(entry / archive.RECEIPT_TEXT),
+    )
     console.print(escape(done_msg.message(lang)), highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_OK)
 
@@ -142,8 +169,17 @@ def history(
         console.print(escape(EMPTY_ARCHIVE.make(folder=str(folder)).message(lang)))
         raise typer.Exit(EXIT_OK)
     table = Table(title=("Deliveries in " if en else "Leverancer i ") + str(folder))
-    heads = (("Leveret", "Delivered"), ("Fil", "File"), ("Kommune", "Municipality"), ("År", "Year"), ("Område", "Area"),
-             ("Kanal", "Channel"), ("Sti på serveren", "Remote path"), ("Netto", "Net"), ("SHA-256", "SHA-256"))
+    heads = (
+        ("Leveret", "Delivered"),
+        ("Fil", "File"),
+        ("Kommune", "Municipality"),
+        ("År", "Year"),
+        ("Område", "Area"),
+        ("Kanal", "Channel"),
+        ("Sti på serveren", "Remote path"),
+        ("Netto", "Net"),
+        ("SHA-256", "SHA-256"),
+    )
     for head in heads:
         table.add_column(head[int(en)], overflow="fold", justify="right" if head[0] == "Netto" else "left")
     for _, r in items:
@@ -153,8 +189,15 @@ def history(
         except ArithmeticError:
             pass
         cells = (
-            str(r.get("delivered", ""))[:16].replace("T", " "), str(r.get("file", "")), str(r.get("kommune", "")), str(r.get("year", "")),
-            str(r.get("area", "")), f"{r.get('channel', '')} {r.get('server', '')}", str(r.get("remote_path", "")), net, str(r.get("sha256", ""))[:12],
+            str(r.get("delivered", ""))[:16].replace("T", " "),
+            str(r.get("file", "")),
+            str(r.get("kommune", "")),
+            str(r.get("year", "")),
+            str(r.get("area", "")),
+            f"{r.get('channel', '')} {r.get('server', '')}",
+            str(r.get("remote_path", "")),
+            net,
+            str(r.get("sha256", ""))[:12],
         )
         table.add_row(*(console_text(c) for c in cells))  # a receipt is a file on disk: never markup
     console.print(table)

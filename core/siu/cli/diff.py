@@ -12,9 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from siu.base.masking import console_text
-from siu.writers import atomic_output, commit
-
 from siu.cli.common import Lang  # noqa: E402
+from siu.writers import atomic_output, commit
 
 
 def _d(text: str | None) -> Decimal | None:
@@ -32,34 +31,81 @@ def _kr(text: str | None) -> str:
 def print_diff(console: Console, data: dict[str, Any], lang: str) -> None:
     en = lang == "en"
     o, n = data["old"], data["new"]
-    console.print(f"{'Old' if en else 'Gammel'}: {o['file']} ({o['year']}, {o['lines']} {'lines' if en else 'linjer'}, {'net' if en else 'netto'} {_kr(o['net'])})")
-    console.print(f"{'New' if en else 'Ny'}:     {n['file']} ({n['year']}, {n['lines']} {'lines' if en else 'linjer'}, {'net' if en else 'netto'} {_kr(n['net'])})")
-    for key, title in (("paragraphs", ("Totaler pr. paragraf", "Totals per paragraph")), ("functions", ("Totaler pr. funktion", "Totals per function"))):
+    console.print(
+        f"{'Old' if en else 'Gammel'}: {o['file']} ({o['year']}, {o['lines']} {'lines' if en else 'linjer'}, "
+        f"{'net' if en else 'netto'} {_kr(o['net'])})"
+    )
+    console.print(
+        f"{'New' if en else 'Ny'}:     {n['file']} ({n['year']}, {n['lines']} {'lines' if en else 'linjer'}, "
+        f"{'net' if en else 'netto'} {_kr(n['net'])})"
+    )
+    for key, title in (
+        ("paragraphs", ("Totaler pr. paragraf", "Totals per paragraph")),
+        ("functions", ("Totaler pr. funktion", "Totals per function")),
+    ):
         table = Table(title=title[int(en)])
         first = "paragraph" if key == "paragraphs" else "function"
-        for head in ((("Paragraf", "Paragraph") if key == "paragraphs" else ("Funktion", "Function")), ("Netto før", "Net before"),
-                     ("Netto nu", "Net now"), ("Ændring", "Change"), ("Borgere før", "Citizens before"), ("Borgere nu", "Citizens now")):
+        for head in (
+            (("Paragraf", "Paragraph") if key == "paragraphs" else ("Funktion", "Function")),
+            ("Netto før", "Net before"),
+            ("Netto nu", "Net now"),
+            ("Ændring", "Change"),
+            ("Borgere før", "Citizens before"),
+            ("Borgere nu", "Citizens now"),
+        ):
             table.add_column(head[int(en)], justify="left" if head[0] in ("Paragraf", "Funktion") else "right")
         for row in data[key]:
             old, new = row["old"] or {}, row["new"] or {}
-            table.add_row(console_text(str(row[first])), _kr(old.get("net")), _kr(new.get("net")), _kr(row["change_net"]), str(old.get("citizens", 0)), str(new.get("citizens", 0)))
+            table.add_row(
+                console_text(str(row[first])),
+                _kr(old.get("net")),
+                _kr(new.get("net")),
+                _kr(row["change_net"]),
+                str(old.get("citizens", 0)),
+                str(new.get("citizens", 0)),
+            )
         console.print(table)
     c, li = data["citizens"], data["lines"]
     if en:
-        console.print(f"Citizens: {c['added']} added, {c['removed']} removed. Lines: {li['added']} added, {li['removed']} removed, {li['changed']} changed, {li['unchanged']} unchanged.")
+        console.print(
+            f"Citizens: {c['added']} added, {c['removed']} removed. Lines: {li['added']} added, {li['removed']} "
+            f"removed, {li['changed']} changed, {li['unchanged']} unchanged."
+        )
     else:
-        console.print(f"Borgere: {c['added']} tilføjet, {c['removed']} fjernet. Linjer: {li['added']} tilføjet, {li['removed']} fjernet, {li['changed']} ændret, {li['unchanged']} uændret.")
-    for kind, da, en_word in (("added", "Tilføjede borgere", "Citizens added"), ("removed", "Fjernede borgere", "Citizens removed")):
+        console.print(
+            f"Borgere: {c['added']} tilføjet, {c['removed']} fjernet. Linjer: {li['added']} tilføjet, {li['removed']} "
+            f"fjernet, {li['changed']} ændret, {li['unchanged']} uændret."
+        )
+    for kind, da, en_word in (
+        ("added", "Tilføjede borgere", "Citizens added"),
+        ("removed", "Fjernede borgere", "Citizens removed"),
+    ):
         names = c[f"{kind}_sample"][:10]
         if names:
             more = c[kind] - len(names)
             console.print(f"{en_word if en else da}: {', '.join(names)}" + (f" (+{more})" if more > 0 else ""))
     if data["annualised"]:
-        table = Table(title="Largest changes in annualised expenditure per citizen" if en else "Største ændringer i årsudgift pr. borger")
-        for head in (("Borger", "Citizen"), ("Paragraf", "Paragraph"), ("Før", "Before"), ("Nu", "Now"), ("Ændring", "Change")):
+        table = Table(
+            title="Largest changes in annualised expenditure per citizen"
+            if en
+            else "Største ændringer i årsudgift pr. borger"
+        )
+        for head in (
+            ("Borger", "Citizen"),
+            ("Paragraf", "Paragraph"),
+            ("Før", "Before"),
+            ("Nu", "Now"),
+            ("Ændring", "Change"),
+        ):
             table.add_column(head[int(en)], justify="left" if head[0] in ("Borger", "Paragraf") else "right")
         for row in data["annualised"][:10]:
-            table.add_row(console_text(str(row["citizen"])), console_text(str(row["paragraph"])), _kr(row["old"]), _kr(row["new"]), _kr(row["change"]))
+            table.add_row(
+                console_text(str(row["citizen"])),
+                console_text(str(row["paragraph"])),
+                _kr(row["old"]),
+                _kr(row["new"]),
+                _kr(row["change"]),
+            )
         console.print(table)
 
 
@@ -78,7 +124,8 @@ def write_xlsx(path: Path, data: dict[str, Any], lang: str) -> None:
     wb = Workbook(write_only=True)
     o, n = data["old"], data["new"]
     table_sheet(
-        wb, "Summary" if en else "Oversigt",
+        wb,
+        "Summary" if en else "Oversigt",
         ["", "Old" if en else "Gammel", "New" if en else "Ny"],
         [
             ["File" if en else "Fil", o["file"], n["file"]],
@@ -98,33 +145,70 @@ def write_xlsx(path: Path, data: dict[str, Any], lang: str) -> None:
     )
     for key, first in (("paragraphs", "paragraph"), ("functions", "function")):
         head = [("Paragraph" if en else "Paragraf") if key == "paragraphs" else ("Function" if en else "Funktion")]
-        head += ["Net before", "Net now", "Change", "Lines before", "Lines now", "Citizens before", "Citizens now"] if en else [
-            "Netto før", "Netto nu", "Ændring", "Linjer før", "Linjer nu", "Borgere før", "Borgere nu"]
+        head += (
+            ["Net before", "Net now", "Change", "Lines before", "Lines now", "Citizens before", "Citizens now"]
+            if en
+            else ["Netto før", "Netto nu", "Ændring", "Linjer før", "Linjer nu", "Borgere før", "Borgere nu"]
+        )
         rows = []
         for r in data[key]:
             old, new = r["old"] or {}, r["new"] or {}
-            rows.append([r[first], _d(old.get("net", "0")), _d(new.get("net", "0")), _d(r["change_net"]), old.get("lines", 0), new.get("lines", 0),
-                         old.get("citizens", 0), new.get("citizens", 0)])
-        table_sheet(wb, (("Paragraphs" if en else "Paragraffer") if key == "paragraphs" else ("Functions" if en else "Funktioner")), head, rows)
+            rows.append(
+                [
+                    r[first],
+                    _d(old.get("net", "0")),
+                    _d(new.get("net", "0")),
+                    _d(r["change_net"]),
+                    old.get("lines", 0),
+                    new.get("lines", 0),
+                    old.get("citizens", 0),
+                    new.get("citizens", 0),
+                ]
+            )
+        table_sheet(
+            wb,
+            (("Paragraphs" if en else "Paragraffer") if key == "paragraphs" else ("Functions" if en else "Funktioner")),
+            head,
+            rows,
+        )
     c = data["citizens"]
     table_sheet(
-        wb, "Citizens" if en else "Borgere", ["Change" if en else "Ændring", "Citizen" if en else "Borger"],
-        [[("added" if en else "tilføjet"), x] for x in c["added_sample"]] + [[("removed" if en else "fjernet"), x] for x in c["removed_sample"]],
+        wb,
+        "Citizens" if en else "Borgere",
+        ["Change" if en else "Ændring", "Citizen" if en else "Borger"],
+        [[("added" if en else "tilføjet"), x] for x in c["added_sample"]]
+        + [[("removed" if en else "fjernet"), x] for x in c["removed_sample"]],
     )
     words = {"added": ("tilføjet", "added"), "removed": ("fjernet", "removed"), "changed": ("ændret", "changed")}
     rows = []
     for kind, items in data["lines"]["samples"].items():
         for e in items:
-            rows.append([words[kind][int(en)], e["citizen"], e["kontostreng"], e["paragraph"], e["start"], e["end"], _d(e.get("old_amount")), _d(e.get("new_amount"))])
+            rows.append(
+                [
+                    words[kind][int(en)],
+                    e["citizen"],
+                    e["kontostreng"],
+                    e["paragraph"],
+                    e["start"],
+                    e["end"],
+                    _d(e.get("old_amount")),
+                    _d(e.get("new_amount")),
+                ]
+            )
     table_sheet(
-        wb, "Lines" if en else "Linjer",
-        ["Change", "Citizen", "KONTOSTRENG", "Paragraph", "Start", "End", "Amount before", "Amount now"] if en else
-        ["Ændring", "Borger", "KONTOSTRENG", "Paragraf", "Start", "Slut", "Beløb før", "Beløb nu"],
+        wb,
+        "Lines" if en else "Linjer",
+        ["Change", "Citizen", "KONTOSTRENG", "Paragraph", "Start", "End", "Amount before", "Amount now"]
+        if en
+        else ["Ændring", "Borger", "KONTOSTRENG", "Paragraf", "Start", "Slut", "Beløb før", "Beløb nu"],
         rows,
     )
     table_sheet(
-        wb, "Annualised" if en else "Årsudgift",
-        ["Citizen", "Paragraph", "Annualised before", "Annualised now", "Change"] if en else ["Borger", "Paragraf", "Årsudgift før", "Årsudgift nu", "Ændring"],
+        wb,
+        "Annualised" if en else "Årsudgift",
+        ["Citizen", "Paragraph", "Annualised before", "Annualised now", "Change"]
+        if en
+        else ["Borger", "Paragraf", "Årsudgift før", "Årsudgift nu", "Ændring"],
         [[r["citizen"], r["paragraph"], _d(r["old"]), _d(r["new"]), _d(r["change"])] for r in data["annualised"]],
     )
     with atomic_output(path) as (fh, tmp):
@@ -133,17 +217,26 @@ def write_xlsx(path: Path, data: dict[str, Any], lang: str) -> None:
 
 
 def diff(
-    old: Annotated[Path, typer.Argument(help="Den forrige leverance (XML eller xlsx) / The previous delivery (XML or xlsx)")],
+    old: Annotated[
+        Path, typer.Argument(help="Den forrige leverance (XML eller xlsx) / The previous delivery (XML or xlsx)")
+    ],
     new: Annotated[Path, typer.Argument(help="Den nye leverance / The new delivery")],
-    report_json: Annotated[Path | None, typer.Option("--report-json", help="Skriv forskellen som JSON / Write the difference as JSON")] = None,
-    report_xlsx: Annotated[Path | None, typer.Option("--report-xlsx", help="Skriv forskellen som Excel-projektmappe / Write the difference as a workbook")] = None,
+    report_json: Annotated[
+        Path | None, typer.Option("--report-json", help="Skriv forskellen som JSON / Write the difference as JSON")
+    ] = None,
+    report_xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-xlsx", help="Skriv forskellen som Excel-projektmappe / Write the difference as a workbook"
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen konsoloutput / No console output")] = False,
     lang: Lang = "da",
 ) -> None:
-    """Sammenlign to leverancer (samme eller to på hinanden følgende år) / Compare two deliveries (same or consecutive years)."""
+    """Sammenlign to leverancer (samme eller to på hinanden følgende år) / Compare two deliveries (same or consecutive
+    years)."""
+    from siu.cli.common import fail, fail_finding
     from siu.convert.run import UsageError
-    from siu.cli.common import fail
-    from siu.cli.common import fail_finding
     from siu.deliver.diff import DiffError, compare
 
     try:
@@ -152,12 +245,20 @@ def diff(
         fail_finding(lang, exc.finding)
     if not quiet:
         print_diff(Console(highlight=False), data, lang)
-    for target, writer in ((report_json, lambda p: write_json(p, data)), (report_xlsx, lambda p: write_xlsx(p, data, lang))):
+    for target, writer in (
+        (report_json, lambda p: write_json(p, data)),
+        (report_xlsx, lambda p: write_xlsx(p, data, lang)),
+    ):
         if target is None:
             continue
         try:
             writer(target)
         except OSError as exc:
             reason = exc.strerror or exc.__class__.__name__
-            fail(lang, UsageError(f"Rapporten {target} kan ikke skrives: {reason}", f"The report {target} cannot be written: {reason}"))
+            fail(
+                lang,
+                UsageError(
+                    f"Rapporten {target} kan ikke skrives: {reason}", f"The report {target} cannot be written: {reason}"
+                ),
+            )
     raise typer.Exit(0)

@@ -34,16 +34,10 @@ from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
     from siu.base.config import Settings
-    from siu.report.result import InputSpec
     from siu.host.plugins import PluginHost
+    from siu.report.result import InputSpec
 
-mapping_app = typer.Typer(
-    help="Tilknytning af lokale konti til kontostrenge / Mapping of local accounts to account strings",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-)
-
-from siu.cli.common import (  # noqa: E402
+from siu.cli.common import (
     ConfigOpt,
     DecimalOpt,
     Delimiter,
@@ -56,6 +50,13 @@ from siu.cli.common import (  # noqa: E402
     SourceOpt,
 )
 
+mapping_app = typer.Typer(
+    help="Tilknytning af lokale konti til kontostrenge / Mapping of local accounts to account strings",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
 # The dimensions that name a cost carrier; the artskonto only gives the art, so it joins the
 # combination only when a posting has nothing else.
 _CARRIERS = ("psp", "cost_centre", "gl_account")
@@ -65,7 +66,9 @@ _SHOWN_ARTSKONTI = 5
 def account_key(dims: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The local account combination a starter rule is written for."""
     # A G/L account that is also the artskonto (SAP, `art_from`) gives the art, not the function.
-    key = tuple((d, dims[d]) for d in _CARRIERS if dims.get(d) and not (d == "gl_account" and dims[d] == dims.get("artskonto")))
+    key = tuple(
+        (d, dims[d]) for d in _CARRIERS if dims.get(d) and not (d == "gl_account" and dims[d] == dims.get("artskonto"))
+    )
     if not key and dims.get("artskonto"):
         key = (("artskonto", dims["artskonto"]),)
     return key
@@ -112,7 +115,9 @@ class Scan:
     files: list[str] = field(default_factory=list)
 
 
-def _input_specs(inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions) -> list[InputSpec]:
+def _input_specs(
+    inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions
+) -> list[InputSpec]:
     from siu.convert.run import UsageError, check_read_options, detect_source, parse_inputs
     from siu.report.result import InputSpec
 
@@ -124,7 +129,11 @@ def _input_specs(inputs: list[str], sources: list[str], settings: Settings, host
             raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
         name = name or detect_source(path, host, lang, quiet=True)
         options = ReadOptions(
-            encoding=read.encoding, delimiter=read.delimiter, decimal=read.decimal, sheet=read.sheet, settings=settings.source.get(name, {})
+            encoding=read.encoding,
+            delimiter=read.delimiter,
+            decimal=read.decimal,
+            sheet=read.sheet,
+            settings=settings.source.get(name, {}),
         )
         specs.append(InputSpec(source=name, path=path, options=options))
     return specs
@@ -186,8 +195,8 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
         "# Mapping file for siu — draft from `siu mapping init`",
         "#",
         f"# Input: {', '.join(scan.files)}",
-        f"# {len(combos)} lokale kontokombinationer uden regel: {postings} posteringer, i alt {format_amount_danish(total)} kr."
-        + (f" ({covered} posteringer var allerede dækket)" if covered else ""),
+        f"# {len(combos)} lokale kontokombinationer uden regel: {postings} posteringer, i alt "
+        f"{format_amount_danish(total)} kr." + (f" ({covered} posteringer var allerede dækket)" if covered else ""),
         f"# {len(combos)} local account combinations without a rule: {postings} postings, total {total:.2f} DKK",
         "#",
         "# Udfyld function, grouping og evt. dranst og paragraph i hver regel (se docs/mapping.md).",
@@ -197,9 +206,9 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
         "# A rule without function is skipped. The first matching rule wins; the art comes from the",
         "# artskonto's first two digits.",
         "#",
-        "# Konti uden for SIU (fx i et udtræk pr. omkostningssted): skriv exclude = true og reason = \"...\"",
+        '# Konti uden for SIU (fx i et udtræk pr. omkostningssted): skriv exclude = true og reason = "..."',
         "# i stedet for function; posteringerne udelades og tælles med antal og beløb i rapporten (SIU208).",
-        "# Accounts outside SIU (e.g. in an export cut by cost centre): write exclude = true and reason = \"...\"",
+        '# Accounts outside SIU (e.g. in an export cut by cost centre): write exclude = true and reason = "..."',
         "# instead of function; the postings are left out and counted with rows and money in the report (SIU208).",
     ]
     for c in combos:
@@ -207,7 +216,9 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
         lines.append("[[rule]]")
         lines.append(f"# {c.postings} posteringer, i alt {format_amount_danish(c.total)} kr.")
         if c.artskonti:
-            shown = ", ".join(f"{a} ({n})" for a, n in sorted(c.artskonti.items(), key=lambda x: (-x[1], x[0]))[:_SHOWN_ARTSKONTI])
+            shown = ", ".join(
+                f"{a} ({n})" for a, n in sorted(c.artskonti.items(), key=lambda x: (-x[1], x[0]))[:_SHOWN_ARTSKONTI]
+            )
             more = len(c.artskonti) - _SHOWN_ARTSKONTI
             lines.append(f"# artskonti: {shown}" + (f" og {more} flere" if more > 0 else ""))
         lines.append('name = ""')
@@ -223,25 +234,59 @@ def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.
 def starter_csv(combos: list[Combination]) -> str:
     """The starter mapping as CSV (``;``-separated, for a spreadsheet): one row to fill in per
     combination, with its posting count and total in the last two columns."""
-    columns = ["name", *DIMENSIONS, "function", "dranst", "grouping", "paragraph", "exclude", "reason", "postings", "total"]
+    columns = [
+        "name",
+        *DIMENSIONS,
+        "function",
+        "dranst",
+        "grouping",
+        "paragraph",
+        "exclude",
+        "reason",
+        "postings",
+        "total",
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
     for c in combos:
         dims = c.dims
-        writer.writerow(["", *(dims.get(d, "") for d in DIMENSIONS), "", "1", "", "", "", "", c.postings, format_amount_danish(c.total)])
+        writer.writerow(
+            [
+                "",
+                *(dims.get(d, "") for d in DIMENSIONS),
+                "",
+                "1",
+                "",
+                "",
+                "",
+                "",
+                c.postings,
+                format_amount_danish(c.total),
+            ]
+        )
     return buffer.getvalue()
 
 
 @mapping_app.command("init")
-def init(
+def init(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     inputs: Inputs,
     source: SourceOpt = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Filen, der skrives / The file to write")] = Path("mapping.toml"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Filen, der skrives / The file to write")] = Path(
+        "mapping.toml"
+    ),
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", "-m", help="Eksisterende tilknytningsfil: tag kun det, den ikke dækker / Existing mapping file: list only what it does not cover")
+        Path | None,
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="Eksisterende tilknytningsfil: tag kun det, den ikke dækker / Existing mapping file: list only what "
+            "it does not cover",
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overskriv en eksisterende fil / Overwrite an existing file")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overskriv en eksisterende fil / Overwrite an existing file")
+    ] = False,
     config: ConfigOpt = None,
     encoding: Encoding = None,
     delimiter: Delimiter = None,
@@ -258,12 +303,25 @@ def init(
     en = lang == "en"
     console = Console(highlight=False)
     if out.exists() and not force:
-        fail(lang, UsageError(f"{out} findes allerede; brug --force for at overskrive", f"{out} already exists; use --force to overwrite"))
+        fail(
+            lang,
+            UsageError(
+                f"{out} findes allerede; brug --force for at overskrive",
+                f"{out} already exists; use --force to overwrite",
+            ),
+        )
     settings = _settings(config, lang)
     host = _load_host(settings, no_plugins, lang)
     existing = _load(mapping.resolve(), lang) if mapping else None
     try:
-        specs = _input_specs(inputs, source or [], settings, host, lang, ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet))
+        specs = _input_specs(
+            inputs,
+            source or [],
+            settings,
+            host,
+            lang,
+            ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
+        )
     except UsageError as exc:
         fail(lang, exc)
     scan = Scan()
@@ -306,12 +364,15 @@ def init(
             else f"Skrev {out}: {len(ordered)} kontokombinationer uden regel ({n} posteringer)"
         )
     else:
-        console.print("Every posting is covered; nothing written." if en else "Alle posteringer er dækket; intet skrevet.")
+        console.print(
+            "Every posting is covered; nothing written." if en else "Alle posteringer er dækket; intet skrevet."
+        )
     if nameless is not None:
         console.print(
             f"{nameless.postings} postings have no local account at all (no PSP, cost centre, G/L account or artskonto)"
             if en
-            else f"{nameless.postings} posteringer har slet ingen lokal konto (intet PSP, omk.sted, finanskonto eller artskonto)"
+            else f"{nameless.postings} posteringer har slet ingen lokal konto (intet PSP, omk.sted, finanskonto eller "
+            "artskonto)"
         )
     if scan.unreadable:
         console.print(
@@ -326,8 +387,8 @@ def init(
 
 def _context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang: str) -> Any:
     """A run context for the hook: the reporting year's spec pack; the municipality is optional here."""
-    from siu.convert.run import _guess_year, choose_spec
     from siu.context import Context
+    from siu.convert.run import _guess_year, choose_spec
     from siu.host.specs_registry import SpecRegistry
 
     year = settings.year or _guess_year(specs, host)
@@ -336,12 +397,17 @@ def _context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang:
         year = years[-1] if years else dt.date.today().year
     spec = choose_spec(host, year, None, lang)
     return Context(
-        settings=settings, spec=spec, kommune=settings.kommune or "000", year=year, area=settings.area or spec.manifest.default_area, lang=lang
+        settings=settings,
+        spec=spec,
+        kommune=settings.kommune or "000",
+        year=year,
+        area=settings.area or spec.manifest.default_area,
+        lang=lang,
     )
 
 
 @mapping_app.command("check")
-def check(
+def check(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
     inputs: Inputs,
     source: SourceOpt = None,
     mapping: MappingOpt = None,
@@ -362,12 +428,25 @@ def check(
     settings = _settings(config, lang)
     path = _mapping_path(mapping, settings)
     if path is None:
-        fail(lang, UsageError("Ingen tilknytningsfil: angiv --mapping eller mapping = \"...\" i siu.toml", "No mapping file: give --mapping or mapping = \"...\" in siu.toml"))
+        fail(
+            lang,
+            UsageError(
+                'Ingen tilknytningsfil: angiv --mapping eller mapping = "..." i siu.toml',
+                'No mapping file: give --mapping or mapping = "..." in siu.toml',
+            ),
+        )
     settings = settings.with_overrides(mapping=path)
     host = _load_host(settings, no_plugins, lang)
     mapping_file = _load(path, lang)
     try:
-        specs = _input_specs(inputs, source or [], settings, host, lang, ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet))
+        specs = _input_specs(
+            inputs,
+            source or [],
+            settings,
+            host,
+            lang,
+            ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
+        )
         ctx = _context(settings, host, specs, lang)
     except UsageError as exc:
         fail(lang, exc)
@@ -416,8 +495,14 @@ def check(
     if scan.postings == 0 and not scan.failures:
         fail(lang, _no_postings(scan))
 
-    console.print(f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
-                  + (f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in" if en else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"))
+    console.print(
+        f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
+        + (
+            f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in"
+            if en
+            else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"
+        )
+    )
     for finding in mapping_file.findings(ctx.spec):
         console.print(f"[yellow]{finding.code}[/] {console_text(finding.message(lang))}")
     for code, count in sorted(problems.items()):
@@ -433,15 +518,37 @@ def check(
             table.add_row(console_text(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
     if ambiguous:
-        table = Table(title=("Postings several rules match (the first wins)" if en else "Posteringer, som flere regler passer på (den første vinder)"))
-        for col in (("Lokal konto", "Local account"), ("Regler", "Rules"), ("Posteringer", "Postings"), ("I alt", "Total")):
+        table = Table(
+            title=(
+                "Postings several rules match (the first wins)"
+                if en
+                else "Posteringer, som flere regler passer på (den første vinder)"
+            )
+        )
+        for col in (
+            ("Lokal konto", "Local account"),
+            ("Regler", "Rules"),
+            ("Posteringer", "Postings"),
+            ("I alt", "Total"),
+        ):
             table.add_column(col[int(en)])
         for c in _sorted(ambiguous):
-            table.add_row(console_text(describe_dims(c.dims, lang)), console_text(", ".join(c.rules)), str(c.postings), format_amount_danish(c.total))
+            table.add_row(
+                console_text(describe_dims(c.dims, lang)),
+                console_text(", ".join(c.rules)),
+                str(c.postings),
+                format_amount_danish(c.total),
+            )
         console.print(table)
 
     if excluded:
-        table = Table(title=("Postings excluded by a rule (exclude = true)" if en else "Posteringer udeladt efter regel (exclude = true)"))
+        table = Table(
+            title=(
+                "Postings excluded by a rule (exclude = true)"
+                if en
+                else "Posteringer udeladt efter regel (exclude = true)"
+            )
+        )
         for col in (("Regel", "Rule"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)], justify="left" if col[0] == "Regel" else "right")
         for label, c in excluded.items():
@@ -453,14 +560,13 @@ def check(
     n_problems = sum(problems.values())
     n_excluded = sum(c.postings for c in excluded.values())
     console.print(
-        f"{scan.postings} postings: {mapped} mapped, {n_unmapped} unmapped, {n_ambiguous} ambiguous, {n_problems} with an invalid account"
-        + (f", {n_excluded} excluded" if n_excluded else "")
+        f"{scan.postings} postings: {mapped} mapped, {n_unmapped} unmapped, {n_ambiguous} ambiguous, {n_problems} "
+        "with an invalid account" + (f", {n_excluded} excluded" if n_excluded else "")
         if en
-        else f"{scan.postings} posteringer: {mapped} med konto, {n_unmapped} uden tilknytning, {n_ambiguous} tvetydige, {n_problems} med ugyldig konto"
-        + (f", {n_excluded} udeladt" if n_excluded else "")
+        else f"{scan.postings} posteringer: {mapped} med konto, {n_unmapped} uden tilknytning, {n_ambiguous} "
+        f"tvetydige, {n_problems} med ugyldig konto" + (f", {n_excluded} udeladt" if n_excluded else "")
     )
     if scan.failures:
         raise typer.Exit(EXIT_USAGE)
     errors = n_unmapped or any(samples[c].severity == Severity.ERROR for c in problems)
     raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
-

@@ -13,16 +13,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from siu.specpack import SpecError, SpecPack, diff_packs
+from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir
 from siu.host.specs_registry import SpecRegistry
+from siu.specpack import SpecError, SpecPack, diff_packs
 
 specs_app = typer.Typer(
     help="Specifikationspakker pr. regnskabsår / Spec packs per reporting year",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-
-from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir  # noqa: E402
 
 
 def _registry(config: Path | None, spec_dir: Path | None, no_plugins: bool, lang: str) -> SpecRegistry:
@@ -61,7 +60,7 @@ def list_packs(
 ) -> None:
     """Vis de tilgængelige pakker / List the available packs."""
     reg = _registry(config, spec_dir, no_plugins, lang)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in reg.entries:
         rows.append(
             {
@@ -73,9 +72,12 @@ def list_packs(
                 "provisional": len(e.pack.provisional()) if e.pack else None,
                 "versions": [
                     {**v.model_dump(mode="json"), "in_force_today": v is in_force}
-                    for in_force in [e.pack.version_on(dt.date.today())] if e.pack
+                    for in_force in [e.pack.version_on(dt.date.today())]
+                    if e.pack
                     for v in e.pack.manifest.versions
-                ] if e.pack else [],
+                ]
+                if e.pack
+                else [],
                 "error": e.error.message(lang) if e.error else None,
             }
         )
@@ -83,8 +85,15 @@ def list_packs(
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(title=_t(lang, "Specifikationspakker", "Spec packs"))
-    for col in (("År", "Year"), ("Version", "Version"), ("Bekendtgørelser", "Executive orders"), ("Kilde", "Origin"), ("I brug", "In use"),
-                ("Foreløbige fakta", "Provisional facts"), ("Mappe", "Folder")):
+    for col in (
+        ("År", "Year"),
+        ("Version", "Version"),
+        ("Bekendtgørelser", "Executive orders"),
+        ("Kilde", "Origin"),
+        ("I brug", "In use"),
+        ("Foreløbige fakta", "Provisional facts"),
+        ("Mappe", "Folder"),
+    ):
         table.add_column(_t(lang, *col))
     for r in rows:
         status = _t(lang, "ja", "yes") if r["active"] and not r["error"] else _t(lang, "nej", "no")
@@ -92,16 +101,28 @@ def list_packs(
             status = f"[red]{_t(lang, 'fejl', 'error')}: {escape(r['error'])}[/]"
         elif not r["active"]:
             status = _t(lang, "nej (erstattet)", "no (replaced)")
-        orders = "\n".join(
-            f"{v['id']} {v['status']} {_t(lang, 'fra', 'from')} {v['valid_from']}" + (_t(lang, " (i kraft i dag)", " (in force today)") if v["in_force_today"] else "")
-            for v in r["versions"]
-        ) or "-"
-        table.add_row(str(r["year"] or "?"), r["version"] or "-", escape(orders), escape(r["origin"]), status, str(r["provisional"] if r["provisional"] is not None else "-"), escape(r["folder"]))
+        orders = (
+            "\n".join(
+                f"{v['id']} {v['status']} {_t(lang, 'fra', 'from')} {v['valid_from']}"
+                + (_t(lang, " (i kraft i dag)", " (in force today)") if v["in_force_today"] else "")
+                for v in r["versions"]
+            )
+            or "-"
+        )
+        table.add_row(
+            str(r["year"] or "?"),
+            r["version"] or "-",
+            escape(orders),
+            escape(r["origin"]),
+            status,
+            str(r["provisional"] if r["provisional"] is not None else "-"),
+            escape(r["folder"]),
+        )
     Console(highlight=False).print(table)
 
 
 @specs_app.command("show")
-def show(
+def show(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
     as_json: AsJson = False,
     spec_dir: SpecDir = None,
@@ -125,22 +146,39 @@ def show(
     for v in m.versions:
         meta.add_row(
             _t(lang, "Bekendtgørelse", "Executive order"),
-            escape(f"{v.id}: {v.order or '-'}" + (f" ({v.date})" if v.date else "") + f", {v.status}, {_t(lang, 'gælder fra', 'valid from')} {v.valid_from}"),
+            escape(
+                f"{v.id}: {v.order or '-'}"
+                + (f" ({v.date})" if v.date else "")
+                + f", {v.status}, {_t(lang, 'gælder fra', 'valid from')} {v.valid_from}"
+            ),
         )
     for name, ch in m.channels.items():
         d, r = ch.decimals, ch.rounding
         meta.add_row(
             _t(lang, "Kanal", "Channel"),
-            escape(f"{name}: {ch.name_en if lang == 'en' else ch.name_da}; {', '.join(ch.formats)}; "
-                   + _t(lang, f"{d} decimaler, afrunding {r}", f"{d} decimals, rounding {r}")),
+            escape(
+                f"{name}: {ch.name_en if lang == 'en' else ch.name_da}; {', '.join(ch.formats)}; "
+                + _t(lang, f"{d} decimaler, afrunding {r}", f"{d} decimals, rounding {r}")
+            ),
         )
     for src, sc in m.source_channels.items():
-        meta.add_row(_t(lang, "Kilde → kanal", "Source → channel"), escape(f"{src}: {', '.join(sc.channels)}. {sc.why_en if lang == 'en' else sc.why_da}"))
+        meta.add_row(
+            _t(lang, "Kilde → kanal", "Source → channel"),
+            escape(f"{src}: {', '.join(sc.channels)}. {sc.why_en if lang == 'en' else sc.why_da}"),
+        )
     t = m.test
     meta.add_row(
         _t(lang, "Testleverance", "Test delivery"),
-        escape(", ".join(x for x in (f"{_t(lang, 'filnavn', 'file name')} {t.file_prefix}…" if t.file_prefix else "",
-                                      f"<{t.header_field}>true</{t.header_field}>" if t.header_field else "") if x)),
+        escape(
+            ", ".join(
+                x
+                for x in (
+                    f"{_t(lang, 'filnavn', 'file name')} {t.file_prefix}…" if t.file_prefix else "",
+                    f"<{t.header_field}>true</{t.header_field}>" if t.header_field else "",
+                )
+                if x
+            )
+        ),
     )
     meta.add_row("SHA-256", s["digest"])
     areas = []
@@ -149,38 +187,83 @@ def show(
         if info["provisional"]:
             label += _t(lang, " [foreløbig]", " [provisional]")
         areas.append(label)
-    meta.add_row(_t(lang, "Områder", "Areas"), escape(", ".join(areas)) + _t(lang, f"; standard: {m.default_area}", f"; default: {m.default_area}"))
+    meta.add_row(
+        _t(lang, "Områder", "Areas"),
+        escape(", ".join(areas)) + _t(lang, f"; standard: {m.default_area}", f"; default: {m.default_area}"),
+    )
     a = m.amount
-    meta.add_row(_t(lang, "Beløb", "Amounts"), f"{a.unit}, {a.decimals} {_t(lang, 'decimaler', 'decimals')}, {a.sign}, {_t(lang, 'afrunding', 'rounding')}: {a.rounding}")
+    meta.add_row(
+        _t(lang, "Beløb", "Amounts"),
+        f"{a.unit}, {a.decimals} {_t(lang, 'decimaler', 'decimals')}, {a.sign}, "
+        f"{_t(lang, 'afrunding', 'rounding')}: "
+        f"{a.rounding}",
+    )
     meta.add_row("KONTOSTRENG", escape(s["kontostreng"]))
     cp = m.cpr
     born = _t(lang, "DDMMÅÅ", "DDMMYY")
     allowed = ", ".join(p.code for p in pack.paragraphs.values() if p.anonymous_allowed) or "-"
     meta.add_row(
         _t(lang, "Fiktive CPR", "Fictitious CPR"),
-        f"{born}{cp.female_suffix} / {born}{cp.male_suffix}, {cp.no_birth_date}{cp.female_suffix} / {cp.no_birth_date}{cp.male_suffix} "
-        + _t(lang, f"(kun {allowed})", f"(only {allowed})"),
+        f"{born}{cp.female_suffix} / {born}{cp.male_suffix}, {cp.no_birth_date}{cp.female_suffix} / "
+        f"{cp.no_birth_date}{cp.male_suffix} " + _t(lang, f"(kun {allowed})", f"(only {allowed})"),
     )
-    meta.add_row(_t(lang, "Datoregler", "Date rules"), escape(", ".join(f"{k} = {v}" for k, v in s["dates"].items()) or "-"))
+    meta.add_row(
+        _t(lang, "Datoregler", "Date rules"), escape(", ".join(f"{k} = {v}" for k, v in s["dates"].items()) or "-")
+    )
     x = m.xml
-    meta.add_row("XML", escape(f"{x.root} ({x.namespace or '-'}) / {x.header} / {x.records}/{x.record}" + (f" / {x.trailer}" if x.trailer else "") + f", XSD {x.schema_file}"))
+    meta.add_row(
+        "XML",
+        escape(
+            f"{x.root} ({x.namespace or '-'}) / {x.header} / {x.records}/{x.record}"
+            + (f" / {x.trailer}" if x.trailer else "")
+            + f", XSD {x.schema_file}"
+        ),
+    )
     meta.add_row(_t(lang, "Linjefelter", "Line fields"), escape(", ".join(x.record_fields.values())))
     meta.add_row(_t(lang, "Filnavn", "File name"), escape(s["file_name"] or "-"))
     meta.add_row("Excel", escape(f"{m.excel.sheet}: " + ", ".join(col.header for col in m.excel.columns)))
     c.print(meta)
 
     pt = Table(title=_t(lang, "Paragraffer", "Paragraphs"))
-    for col in (("Kode", "Code"), ("Område", "Area"), ("Lov", "Law"), ("Navn", "Name"), ("Foreløbigt", "Provisional"), ("Kilde", "Source")):
+    for col in (
+        ("Kode", "Code"),
+        ("Område", "Area"),
+        ("Lov", "Law"),
+        ("Navn", "Name"),
+        ("Foreløbigt", "Provisional"),
+        ("Kilde", "Source"),
+    ):
         pt.add_column(_t(lang, *col))
     for code, p in s["paragraphs"].items():
-        pt.add_row(code, p["area"], escape(f"{p['section']} ({p['law']})"), escape(p["name_en"] if en else p["name_da"]), escape(p["provisional"] or "-"), escape(p["source"]))
+        pt.add_row(
+            code,
+            p["area"],
+            escape(f"{p['section']} ({p['law']})"),
+            escape(p["name_en"] if en else p["name_da"]),
+            escape(p["provisional"] or "-"),
+            escape(p["source"]),
+        )
     c.print(pt)
 
     ct = Table(title=_t(lang, "Kontoplan i scope", "Chart of accounts in scope"))
-    for col in (("Funktion", "Function"), ("Dranst", "Dranst"), ("Gruppering", "Grouping"), ("Paragraf", "Paragraph"), ("Navn", "Name"), ("Foreløbig", "Provisional")):
+    for col in (
+        ("Funktion", "Function"),
+        ("Dranst", "Dranst"),
+        ("Gruppering", "Grouping"),
+        ("Paragraf", "Paragraph"),
+        ("Navn", "Name"),
+        ("Foreløbig", "Provisional"),
+    ):
         ct.add_column(_t(lang, *col))
     for e in pack.chart:
-        ct.add_row(e.function, e.dranst, e.grouping, e.paragraph or _t(lang, "(fra tilknytningen)", "(from the mapping)"), escape(e.name_da), _t(lang, "ja", "yes") if e.provisional else _t(lang, "nej", "no"))
+        ct.add_row(
+            e.function,
+            e.dranst,
+            e.grouping,
+            e.paragraph or _t(lang, "(fra tilknytningen)", "(from the mapping)"),
+            escape(e.name_da),
+            _t(lang, "ja", "yes") if e.provisional else _t(lang, "nej", "no"),
+        )
     c.print(ct)
 
     c.print(f"[bold]{_t(lang, 'Fra DST’s materiale', 'From DST’s material')}[/]")
@@ -214,8 +297,16 @@ def diff(
         return
     c = Console(highlight=False)
     c.rule(f"{d['from']['version']} → {d['to']['version']}")
-    words = {"added": ("Tilføjet", "Added", "+"), "removed": ("Fjernet", "Removed", "-"), "changed": ("Ændret", "Changed", "~")}
-    sections = (("areas", ("Områder", "Areas")), ("paragraphs", ("Paragraffer", "Paragraphs")), ("chart", ("Kontoplan", "Chart of accounts")))
+    words = {
+        "added": ("Tilføjet", "Added", "+"),
+        "removed": ("Fjernet", "Removed", "-"),
+        "changed": ("Ændret", "Changed", "~"),
+    }
+    sections = (
+        ("areas", ("Områder", "Areas")),
+        ("paragraphs", ("Paragraffer", "Paragraphs")),
+        ("chart", ("Kontoplan", "Chart of accounts")),
+    )
     for key, title in sections:
         part = d[key]
         if not any(part.values()):
@@ -245,17 +336,27 @@ def _describe(value: dict[str, Any], kind: str) -> str:
 def new(
     year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
     from_xsd: Annotated[Path, typer.Option("--from-xsd", help="DST's XSD / DST's XSD")],
-    template: Annotated[Path | None, typer.Option("--template", help="DST's Excel-skabelon / DST's Excel template")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Mappe til pakken (standard: ./siu-spec-ÅR) / Folder for the pack")] = None,
-    base: Annotated[int | None, typer.Option("--base", help="Pakke at bygge videre på (standard: året eller det seneste før) / Pack to build on")] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="DST's Excel-skabelon / DST's Excel template")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Mappe til pakken (standard: ./siu-spec-ÅR) / Folder for the pack"),
+    ] = None,
+    base: Annotated[
+        int | None,
+        typer.Option(
+            "--base", help="Pakke at bygge videre på (standard: året eller det seneste før) / Pack to build on"
+        ),
+    ] = None,
     no_plugins: NoPlugins = False,
     config: ConfigOpt = None,
     lang: Lang = "da",
 ) -> None:
     """Lav en pakke ud fra DST's egen XSD (og Excel-skabelon) / Make a pack from DST's own XSD (and Excel template)."""
-    from siu.convert.run import UsageError
     from siu.cli.common import fail
     from siu.cli.specs_new import check_pack, derive, write_pack
+    from siu.convert.run import UsageError
 
     for path in (from_xsd, template):
         if path is not None and not path.is_file():
@@ -266,7 +367,13 @@ def new(
     base_pack = _pack(reg, base_year, lang)
     folder = out if out is not None else Path.cwd() / f"siu-spec-{year}"
     if (folder / "manifest.toml").exists():
-        fail(lang, UsageError(f"{folder} har allerede en manifest.toml; vælg en anden --out", f"{folder} already has a manifest.toml; choose another --out"))
+        fail(
+            lang,
+            UsageError(
+                f"{folder} har allerede en manifest.toml; vælg en anden --out",
+                f"{folder} already has a manifest.toml; choose another --out",
+            ),
+        )
     try:
         derived = derive(year, from_xsd, base_pack, template)
         write_pack(folder, derived, from_xsd, base_pack)
@@ -277,23 +384,59 @@ def new(
     c = Console(highlight=False)
     x = derived.manifest["xml"]
     c.print(_t(lang, f"Pakke skrevet: {folder}", f"Pack written: {folder}"))
-    c.print(escape(f"XML: {x['root']} ({x['namespace'] or '-'}) / {x['header']} / {x['records']}/{x['record']}" + (f" / {x['trailer']}" if x.get("trailer") else "")))
-    c.print(escape(_t(lang, "Linjefelter", "Line fields") + ": " + ", ".join(f"{k} → {v}" for k, v in x["record_fields"].items())))
-    xml_channel = next((ch for ch in derived.manifest.get("channels", {}).values() if "xml" in ch["formats"]), derived.manifest["amount"])
-    c.print(escape(_t(lang, "Beløb i XML", "Amounts in XML") + f": {xml_channel['decimals']} {_t(lang, 'decimaler', 'decimals')}; "
-                   + _t(lang, "datoformat", "date format") + f" {x['date_format']}"))
+    c.print(
+        escape(
+            f"XML: {x['root']} ({x['namespace'] or '-'}) / {x['header']} / {x['records']}/{x['record']}"
+            + (f" / {x['trailer']}" if x.get("trailer") else "")
+        )
+    )
+    c.print(
+        escape(
+            _t(lang, "Linjefelter", "Line fields")
+            + ": "
+            + ", ".join(f"{k} → {v}" for k, v in x["record_fields"].items())
+        )
+    )
+    xml_channel = next(
+        (ch for ch in derived.manifest.get("channels", {}).values() if "xml" in ch["formats"]),
+        derived.manifest["amount"],
+    )
+    c.print(
+        escape(
+            _t(lang, "Beløb i XML", "Amounts in XML")
+            + f": {xml_channel['decimals']} {_t(lang, 'decimaler', 'decimals')}; "
+            + _t(lang, "datoformat", "date format")
+            + f" {x['date_format']}"
+        )
+    )
     if template is not None:
         ex = derived.manifest["excel"]
-        c.print(escape(f"Excel: {ex['sheet']} ({_t(lang, 'række', 'row')} {ex['header_row']}): " + ", ".join(col["header"] for col in ex["columns"])))
+        c.print(
+            escape(
+                f"Excel: {ex['sheet']} ({_t(lang, 'række', 'row')} {ex['header_row']}): "
+                + ", ".join(col["header"] for col in ex["columns"])
+            )
+        )
     for da, en in derived.notes:
         c.print(f"  · {escape(en if lang == 'en' else da)}")
     pack, problems = check_pack(folder)
     if problems:
-        c.print(f"[bold yellow]{_t(lang, 'Udfyld selv (i manifest.toml), og kør siu specs check', 'Fill in yourself (in manifest.toml), then run siu specs check')}:[/]")
+        fill_in = _t(
+            lang,
+            "Udfyld selv (i manifest.toml), og kør siu specs check",
+            "Fill in yourself (in manifest.toml), then run siu specs check",
+        )
+        c.print(f"[bold yellow]{fill_in}:[/]")
         for da, en in problems:
             c.print(f"  ? {escape(en if lang == 'en' else da)}")
         raise typer.Exit(1)
-    c.print(_t(lang, f"Pakken er gyldig. Brug den med --spec-dir {folder}", f"The pack is valid. Use it with --spec-dir {folder}"))
+    c.print(
+        _t(
+            lang,
+            f"Pakken er gyldig. Brug den med --spec-dir {folder}",
+            f"The pack is valid. Use it with --spec-dir {folder}",
+        )
+    )
 
 
 @specs_app.command("check")
@@ -301,15 +444,24 @@ def check(
     folder: Annotated[Path, typer.Argument(help="Mappe med en specifikationspakke / Spec pack folder")],
     lang: Lang = "da",
 ) -> None:
-    """Kontrollér en pakke: indlæs den og skriv en prøveleverance mod dens XSD / Check a pack: load it and write a sample delivery against its XSD."""
+    """Kontrollér en pakke: indlæs den og skriv en prøveleverance mod dens XSD / Check a pack: load it and write a
+    sample delivery against its XSD."""
     from siu.cli.specs_new import check_pack
 
     pack, problems = check_pack(folder)
     c = Console(highlight=False)
     if pack is not None:
-        c.print(escape(f"{pack.manifest.title_en if lang == 'en' else pack.manifest.title_da} · {pack.version} · {folder}"))
+        c.print(
+            escape(f"{pack.manifest.title_en if lang == 'en' else pack.manifest.title_da} · {pack.version} · {folder}")
+        )
     for da, en in problems:
         c.print(f"[red]✗[/] {escape(en if lang == 'en' else da)}")
     if problems:
         raise typer.Exit(1)
-    c.print(_t(lang, "✓ Pakken er gyldig; en prøveleverance overholder dens XSD.", "✓ The pack is valid; a sample delivery matches its XSD."))
+    c.print(
+        _t(
+            lang,
+            "✓ Pakken er gyldig; en prøveleverance overholder dens XSD.",
+            "✓ The pack is valid; a sample delivery matches its XSD.",
+        )
+    )

@@ -31,7 +31,16 @@ from lxml import etree
 from siu.specpack import SpecError, SpecPack
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
-INTEGER_TYPES = {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger"}
+INTEGER_TYPES = {
+    "integer",
+    "int",
+    "long",
+    "short",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "negativeInteger",
+    "nonPositiveInteger",
+}
 
 # siu's fields and how DST may name the element carrying each (ASCII-folded, lower case, no
 # separators); the first rule that matches an element wins.
@@ -113,10 +122,15 @@ class XsdReader:
         try:
             self.tree = etree.parse(str(path))
         except (OSError, etree.XMLSyntaxError) as exc:
-            raise SpecError(f"{path.name} kan ikke læses som XML: {exc}", f"{path.name} cannot be read as XML: {exc}") from None
+            raise SpecError(
+                f"{path.name} kan ikke læses som XML: {exc}", f"{path.name} cannot be read as XML: {exc}"
+            ) from None
         root = self.tree.getroot()
         if root.tag != f"{XS}schema":
-            raise SpecError(f"{path.name} er ikke en XSD (roden er ikke xs:schema)", f"{path.name} is not an XSD (its root is not xs:schema)")
+            raise SpecError(
+                f"{path.name} er ikke en XSD (roden er ikke xs:schema)",
+                f"{path.name} is not an XSD (its root is not xs:schema)",
+            )
         self.schema = root
         self.namespace = root.get("targetNamespace")
         self.qualified = root.get("elementFormDefault") == "qualified"
@@ -162,8 +176,11 @@ class XsdReader:
         repeated = max_occurs == "unbounded" or (max_occurs.isdigit() and int(max_occurs) > 1)
         required = node.get("minOccurs", "1") != "0"
         if complex_node is not None and depth < 10:
-            children = [self.element(child, depth + 1) for child in complex_node.iter(f"{XS}element")
-                        if child.getparent() is not None and _owner(child) is complex_node]
+            children = [
+                self.element(child, depth + 1)
+                for child in complex_node.iter(f"{XS}element")
+                if child.getparent() is not None and _owner(child) is complex_node
+            ]
             return Element(name, type_name, "complex", {}, node.get("fixed"), required, repeated, children)
         inline = node.find(f"{XS}simpleType")
         base, facets = self._simple(None if inline is not None else type_name, inline)
@@ -205,8 +222,13 @@ def _date_format(el: Element) -> str | None:
     if el.base == "date":
         return "%Y-%m-%d"
     pattern = "".join(el.facets.get("pattern", []))
-    known = {r"\d{8}": "%Y%m%d", r"[0-9]{8}": "%Y%m%d", r"\d{2}-\d{2}-\d{4}": "%d-%m-%Y", r"\d{2}\.\d{2}\.\d{4}": "%d.%m.%Y",
-             r"\d{4}-\d{2}-\d{2}": "%Y-%m-%d"}
+    known = {
+        r"\d{8}": "%Y%m%d",
+        r"[0-9]{8}": "%Y%m%d",
+        r"\d{2}-\d{2}-\d{4}": "%d-%m-%Y",
+        r"\d{2}\.\d{2}\.\d{4}": "%d.%m.%Y",
+        r"\d{4}-\d{2}-\d{2}": "%Y-%m-%d",
+    }
     return known.get(pattern)
 
 
@@ -219,7 +241,7 @@ def _decimals(el: Element) -> int | None:
     return None
 
 
-def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -> Derived:
+def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -> Derived:  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
     """The manifest of a new pack for ``year`` from DST's XSD (and template), on top of ``base``."""
     reader = XsdReader(xsd)
     bm = base.manifest
@@ -229,14 +251,26 @@ def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -
     root = reader.root()
     container, record = _find_record(root)  # type: ignore[misc]
     if container is root:
-        todo.append(("linjerne ligger direkte under roden; siu skriver dem i et samlet element", "the lines sit directly under the root; siu writes them inside one container element"))
+        todo.append(
+            (
+                "linjerne ligger direkte under roden; siu skriver dem i et samlet element",
+                "the lines sit directly under the root; siu writes them inside one container element",
+            )
+        )
     header = next((c for c in root.children if c.base == "complex" and c is not container), None)
     after = root.children[root.children.index(container) + 1 :] if container in root.children else []
     trailer = next((c for c in after if c.base == "complex"), None)
     if reader.namespace and not reader.qualified:
-        todo.append(("XSD'en har elementFormDefault=\"unqualified\"; siu skriver alle elementer i navnerummet", "the XSD has elementFormDefault=\"unqualified\"; siu writes every element in the namespace"))
+        todo.append(
+            (
+                'XSD\'en har elementFormDefault="unqualified"; siu skriver alle elementer i navnerummet',
+                'the XSD has elementFormDefault="unqualified"; siu writes every element in the namespace',
+            )
+        )
 
-    def fields(el: Element | None, rules: list[tuple[str, tuple[str, ...]]], part_da: str, part_en: str, fixed_ok: bool) -> dict[str, str]:
+    def fields(
+        el: Element | None, rules: list[tuple[str, tuple[str, ...]]], part_da: str, part_en: str, fixed_ok: bool
+    ) -> dict[str, str]:
         mapped: dict[str, str] = {}
         if el is None:
             return mapped
@@ -249,12 +283,26 @@ def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -
                 mapped[key] = child.name
             elif child.fixed is not None and fixed_ok:
                 mapped[f"fixed:{child.fixed}"] = child.name
-                notes.append((f"{part_da}: {child.name} får den faste værdi {child.fixed}", f"{part_en}: {child.name} gets the fixed value {child.fixed}"))
+                notes.append(
+                    (
+                        f"{part_da}: {child.name} får den faste værdi {child.fixed}",
+                        f"{part_en}: {child.name} gets the fixed value {child.fixed}",
+                    )
+                )
             elif child.required:
-                todo.append((f"{part_da}: det krævede element {child.name} ({child.base}) svarer ikke til noget felt i siu",
-                             f"{part_en}: the required element {child.name} ({child.base}) matches no field of siu"))
+                todo.append(
+                    (
+                        f"{part_da}: det krævede element {child.name} ({child.base}) svarer ikke til noget felt i siu",
+                        f"{part_en}: the required element {child.name} ({child.base}) matches no field of siu",
+                    )
+                )
             else:
-                notes.append((f"{part_da}: det valgfrie element {child.name} udelades", f"{part_en}: the optional element {child.name} is left out"))
+                notes.append(
+                    (
+                        f"{part_da}: det valgfrie element {child.name} udelades",
+                        f"{part_en}: the optional element {child.name} is left out",
+                    )
+                )
         return mapped
 
     header_fields = fields(header, HEADER_NAMES, "hoved", "header", True)
@@ -267,9 +315,19 @@ def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -
     by_name = {c.name: c for c in record.children}
     x = manifest["xml"]
     x.update(
-        schema=xsd.name, namespace=reader.namespace, root=root.name, header=header.name if header else "", records=container.name,
-        record=record.name, trailer=trailer.name if trailer else None, header_fields=header_fields, record_fields=record_fields,
-        trailer_fields=trailer_fields, area_type=None, delivery_area_type=None, paragraph_type=None,
+        schema=xsd.name,
+        namespace=reader.namespace,
+        root=root.name,
+        header=header.name if header else "",
+        records=container.name,
+        record=record.name,
+        trailer=trailer.name if trailer else None,
+        header_fields=header_fields,
+        record_fields=record_fields,
+        trailer_fields=trailer_fields,
+        area_type=None,
+        delivery_area_type=None,
+        paragraph_type=None,
     )
     if header is None:
         todo.append(("XSD'en har intet hoved før linjerne", "the XSD has no header before the lines"))
@@ -279,10 +337,20 @@ def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -
     if len(formats) == 1:
         x["date_format"] = formats.pop()
     elif any(k in record_fields for k in ("start", "end")):
-        todo.append(("datoformatet kan ikke aflæses af typen; sæt xml.date_format", "the date format cannot be read from the type; set xml.date_format"))
+        todo.append(
+            (
+                "datoformatet kan ikke aflæses af typen; sæt xml.date_format",
+                "the date format cannot be read from the type; set xml.date_format",
+            )
+        )
     decimals = _decimals(by_name[record_fields["amount"]]) if "amount" in record_fields else None
     if decimals is None:
-        todo.append(("beløbets type siger ikke antal decimaler; sæt [amount] og [channels.system] decimals", "the amount's type does not give its decimals; set [amount] and [channels.system] decimals"))
+        todo.append(
+            (
+                "beløbets type siger ikke antal decimaler; sæt [amount] og [channels.system] decimals",
+                "the amount's type does not give its decimals; set [amount] and [channels.system] decimals",
+            )
+        )
     else:
         # [amount] stays the input's rule (SIU132); the XML channel writes and rounds to DST's decimals
         for ch in manifest.get("channels", {}).values():
@@ -293,9 +361,11 @@ def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -
                 ch["source"] = f"{xsd.name} (DST)"
     # enumerations to check the pack's codes against
     header_by_name = {c.name: c for c in (header.children if header else [])}
-    for key, attr, el in (("paragraph", "paragraph_type", by_name.get(record_fields.get("paragraph", ""))),
-                          ("area", "area_type", by_name.get(record_fields.get("area", ""))),
-                          ("area", "delivery_area_type", header_by_name.get(header_fields.get("area", "")))):
+    for key, attr, el in (
+        ("paragraph", "paragraph_type", by_name.get(record_fields.get("paragraph", ""))),
+        ("area", "area_type", by_name.get(record_fields.get("area", ""))),
+        ("area", "delivery_area_type", header_by_name.get(header_fields.get("area", ""))),
+    ):
         if el is None or "enumeration" not in el.facets:
             continue
         values = set(el.facets["enumeration"])
@@ -303,11 +373,22 @@ def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -
         if el.type_name and (values == wanted if attr != "delivery_area_type" else wanted <= values):
             x[attr] = el.type_name
         else:
-            todo.append((f"{el.name} tillader {sorted(values)}, men grundpakken har {sorted(wanted)}; ret paragraphs.csv/areas",
-                         f"{el.name} allows {sorted(values)}, but the base pack has {sorted(wanted)}; edit paragraphs.csv/areas"))
+            todo.append(
+                (
+                    f"{el.name} tillader {sorted(values)}, men grundpakken har {sorted(wanted)}; ret "
+                    "paragraphs.csv/areas",
+                    f"{el.name} allows {sorted(values)}, but the base pack has {sorted(wanted)}; edit "
+                    "paragraphs.csv/areas",
+                )
+            )
     manifest["test"]["header_field"] = test_field
     if not test_field:
-        notes.append(("XSD'en har intet testfelt i hovedet; en testleverance mærkes kun i filnavnet", "the XSD has no test field in its header; a test delivery is marked in its file name only"))
+        notes.append(
+            (
+                "XSD'en har intet testfelt i hovedet; en testleverance mærkes kun i filnavnet",
+                "the XSD has no test field in its header; a test delivery is marked in its file name only",
+            )
+        )
     if template is not None:
         manifest["excel"] = template_spec(template, todo)
     manifest["year"] = year
@@ -317,10 +398,16 @@ def derive(year: int, xsd: Path, base: SpecPack, template: Path | None = None) -
     manifest["versions"] = []
     digest = hashlib.sha256(xsd.read_bytes()).hexdigest()[:16]
     provenance = manifest.setdefault("provenance", {})
-    derived_from = f"XML envelope, element names and order, namespace, amount decimals and date format derived from DST's XSD {xsd.name} (sha256 {digest}…) by siu specs new."
+    derived_from = (
+        "XML envelope, element names and order, namespace, amount decimals and date format derived "
+        f"from DST's XSD {xsd.name} (sha256 {digest}…) by siu specs new."
+    )
     provenance["verified"] = [*provenance.get("verified", []), derived_from]
     if template is not None:
-        provenance["verified"].append(f"Excel template (sheet, headers, order, types) derived from DST's template {template.name} by siu specs new.")
+        provenance["verified"].append(
+            f"Excel template (sheet, headers, order, types) derived from DST's template {template.name} by siu specs "
+            "new."
+        )
     dropped = ("XML envelope", "Amount representation") + (("Excel template",) if template is not None else ())
     kept = [p for p in provenance.get("provisional", []) if not p.startswith(dropped)]
     provenance["provisional"] = kept + [f"To fill in: {en}" for _, en in todo]
@@ -335,7 +422,9 @@ def template_spec(path: Path, todo: list[tuple[str, str]]) -> dict[str, Any]:
     try:
         wb = load_workbook(path, read_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise SpecError(f"{path.name} kan ikke læses som xlsx: {exc}", f"{path.name} cannot be read as xlsx: {exc}") from None
+        raise SpecError(
+            f"{path.name} kan ikke læses som xlsx: {exc}", f"{path.name} cannot be read as xlsx: {exc}"
+        ) from None
     for ws in wb.worksheets:
         for r, row in enumerate(ws.iter_rows(min_row=1, max_row=10, values_only=True), start=1):
             texts = [c for c in row if isinstance(c, str) and c.strip()]
@@ -348,15 +437,31 @@ def template_spec(path: Path, todo: list[tuple[str, str]]) -> dict[str, Any]:
                     continue
                 key = match(cell, RECORD_NAMES, taken)
                 if key is None:
-                    todo.append((f"skabelonens kolonne '{cell}' svarer ikke til noget felt i siu", f"the template's column '{cell}' matches no field of siu"))
+                    todo.append(
+                        (
+                            f"skabelonens kolonne '{cell}' svarer ikke til noget felt i siu",
+                            f"the template's column '{cell}' matches no field of siu",
+                        )
+                    )
                     continue
                 taken.add(key)
                 letter = ws.cell(row=r, column=i + 1).column_letter
                 width = ws.column_dimensions[letter].width if letter in ws.column_dimensions else None
-                columns.append({"field": key, "header": cell.strip(), "type": COLUMN_TYPES.get(key, "text"), "width": width or None})
+                columns.append(
+                    {
+                        "field": key,
+                        "header": cell.strip(),
+                        "type": COLUMN_TYPES.get(key, "text"),
+                        "width": width or None,
+                    }
+                )
             return {"sheet": ws.title, "header_row": r, "columns": columns}
-    todo.append(("skabelonen har ingen overskriftsrække (tre eller flere tekster i en af de første 10 rækker)",
-                 "the template has no header row (three or more texts in one of the first 10 rows)"))
+    todo.append(
+        (
+            "skabelonen har ingen overskriftsrække (tre eller flere tekster i en af de første 10 rækker)",
+            "the template has no header row (three or more texts in one of the first 10 rows)",
+        )
+    )
     return {"sheet": "Indberetning", "header_row": 1, "columns": []}
 
 
@@ -458,15 +563,28 @@ def check_pack(folder: Path) -> tuple[SpecPack | None, list[tuple[str, str]]]:
     for i, code in enumerate(sorted(pack.paragraphs)):
         p = pack.paragraphs[code]
         records.append(
-            Record(psr_id="0101601234", kontostreng="53850100140", paragraph=code, area=p.area,
-                   amount=Decimal("1000") if i % 2 == 0 else Decimal("-250"), start=day, end=day + dt.timedelta(days=27))
+            Record(
+                psr_id="0101601234",
+                kontostreng="53850100140",
+                paragraph=code,
+                area=p.area,
+                amount=Decimal("1000") if i % 2 == 0 else Decimal("-250"),
+                start=day,
+                end=day + dt.timedelta(days=27),
+            )
         )
     totals = Totals()
     for r in records:
         totals.add(r.amount)
     areas = pack.areas
-    header = DeliveryHeader(kommune="101", year=pack.year, area=areas[0] if len(areas) == 1 else ("begge" if pack.manifest.xml.delivery_area_type else areas[0]),
-                            spec_version=pack.version, created=dt.datetime(pack.year + 1, 3, 1, 12, 0), totals=totals)
+    header = DeliveryHeader(
+        kommune="101",
+        year=pack.year,
+        area=areas[0] if len(areas) == 1 else ("begge" if pack.manifest.xml.delivery_area_type else areas[0]),
+        spec_version=pack.version,
+        created=dt.datetime(pack.year + 1, 3, 1, 12, 0),
+        totals=totals,
+    )
     if len(areas) > 1 and header.area != "begge":
         records = [r for r in records if r.area == header.area]
     with tempfile.TemporaryDirectory() as tmp:
@@ -474,6 +592,10 @@ def check_pack(folder: Path) -> tuple[SpecPack | None, list[tuple[str, str]]]:
         with target.open("wb") as fh:
             XmlWriter().write(iter(records), header, pack, fh)
         for finding in validate_xml(target, pack):
-            problems.append((f"en prøveleverance overholder ikke {pack.manifest.xml.schema_file}: {finding.message_da}",
-                             f"a sample delivery does not match {pack.manifest.xml.schema_file}: {finding.message_en}"))
+            problems.append(
+                (
+                    f"en prøveleverance overholder ikke {pack.manifest.xml.schema_file}: {finding.message_da}",
+                    f"a sample delivery does not match {pack.manifest.xml.schema_file}: {finding.message_en}",
+                )
+            )
     return pack, problems

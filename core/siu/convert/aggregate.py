@@ -32,9 +32,8 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from decimal import Decimal
 
-from siu.models import Finding, Location, Record
 from siu.catalogue.convert import SUMMED
-
+from siu.models import Finding, Location, Record
 
 GroupKey = tuple[str, str | None, str, bool]
 

@@ -16,26 +16,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from siu.base import cpr
-
-from siu.base import safeio
 from siu.adapters import TOTAL_LINES, ReadInfo
-from siu.convert.aggregate import Aggregator
+from siu.base import cpr, safeio
 from siu.base.caching import MISSING, remember
+from siu.base.stamp import creation_time, file_digest
+from siu.catalogue.check import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY
+from siu.catalogue.convert import ADAPTER_FAILED, SKIPPED_ROWS, WRITER_STOPPED, YEAR_MISMATCH
+from siu.check.ledger import kr
+from siu.check.periods import is_open_date, too_long
 from siu.context import Context
+from siu.convert.aggregate import Aggregator
 from siu.findings import FindingSink
+from siu.host.plugins import PluginHost
 from siu.kontostreng import Kontostreng
-from siu.check.ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY, kr
 from siu.mapping import DIMENSIONS, NO_ART, UNMAPPED, MappingRule, describe_dims, mapping_for
 from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals, new_record
-from siu.check.periods import is_open_date, too_long
-from siu.host.plugins import PluginHost
+from siu.report.result import Exclusion, InputReport, InputSpec, ParagraphTotals, RunResult
 from siu.rules import RuleEngine
 from siu.write.split import commit_all, write_per_area
 from siu.writers import Writer, atomic_output, commit
-from siu.base.stamp import creation_time, file_digest
-from siu.report.result import Exclusion, InputReport, InputSpec, ParagraphTotals, RunResult
-from siu.catalogue.convert import SKIPPED_ROWS, ADAPTER_FAILED, WRITER_STOPPED, YEAR_MISMATCH
 
 
 class Converter:
@@ -87,7 +86,14 @@ class Converter:
         elif isinstance(mapped, Finding):
             sink.add(mapped)
         else:
-            sink.add(UNMAPPED.make(location=posting.location, field="account", dims=describe_dims(posting.dims), dims_en=describe_dims(posting.dims, "en")))
+            sink.add(
+                UNMAPPED.make(
+                    location=posting.location,
+                    field="account",
+                    dims=describe_dims(posting.dims),
+                    dims_en=describe_dims(posting.dims, "en"),
+                )
+            )
         if account is not None:
             facts = self._account_facts.get(account)
             if facts is None:
@@ -176,14 +182,22 @@ class Converter:
                 if reason != TOTAL_LINES and money:
                     self.sink.add(
                         SKIPPED_MONEY.make(
-                            location=Location(file=name), count=info.skipped_rows.get(reason, 0), file=name, amount=kr(money), reason=reason
+                            location=Location(file=name),
+                            count=info.skipped_rows.get(reason, 0),
+                            file=name,
+                            amount=kr(money),
+                            reason=reason,
                         )
                     )
             accounted = info.postings + info.rows_skipped
             if info.rows_read > accounted:  # an adapter that lost rows (adapters that count no rows are not checked)
                 self.sink.add(
                     ROWS_UNACCOUNTED.make(
-                        location=Location(file=name), file=name, rows=info.rows_read, accounted=accounted, missing=info.rows_read - accounted
+                        location=Location(file=name),
+                        file=name,
+                        rows=info.rows_read,
+                        accounted=accounted,
+                        missing=info.rows_read - accounted,
                     )
                 )
             if info.postings == 0 and self.sink.errors == errors_before:  # an input that failed says why already
@@ -210,7 +224,9 @@ class Converter:
         report.excluded_amount += posting.amount
         entry = result.excluded.get(rule.label)
         if entry is None:
-            entry = result.excluded[rule.label] = Exclusion(rule=rule.label, rule_en=rule.label_en, reason=rule.reason or "")
+            entry = result.excluded[rule.label] = Exclusion(
+                rule=rule.label, rule_en=rule.label_en, reason=rule.reason or ""
+            )
         entry.rows += 1
         entry.amount += posting.amount
 
@@ -287,10 +303,16 @@ class Converter:
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
         mapping = mapping_for(self.ctx) if result.excluded else None
         for entry in result.excluded.values():
-            add(EXCLUDED_BY_RULE.make(
-                location=mapping.location if mapping else None, count=entry.rows, amount=kr(entry.amount),
-                rule=entry.rule, rule_en=entry.rule_en, reason=cpr.mask_cpr(entry.reason),
-            ))
+            add(
+                EXCLUDED_BY_RULE.make(
+                    location=mapping.location if mapping else None,
+                    count=entry.rows,
+                    amount=kr(entry.amount),
+                    rule=entry.rule,
+                    rule_en=entry.rule_en,
+                    reason=cpr.mask_cpr(entry.reason),
+                )
+            )
         if totals.records == 0 and not self.sink.count(NO_POSTINGS.code):
             excluded = sum(r.excluded_rows for r in result.inputs)
             add(EMPTY_DELIVERY.make(postings=result.postings, excluded=excluded))
@@ -349,7 +371,10 @@ class Converter:
 
     @staticmethod
     def _publish(
-        result: RunResult, outputs: list[Path], rename: Callable[[], object], before_commit: Callable[[RunResult], None] | None
+        result: RunResult,
+        outputs: list[Path],
+        rename: Callable[[], object],
+        before_commit: Callable[[RunResult], None] | None,
     ) -> None:
         """Run ``before_commit`` and the renames in one transaction; on failure nothing counts as written."""
         result.output, result.written, result.outputs = outputs[0], True, list(outputs)
@@ -362,7 +387,9 @@ class Converter:
             result.output, result.written, result.outputs = None, False, []
             raise
 
-    def _channel_amounts(self, records: Iterator[Record], writer: Writer, result: RunResult) -> tuple[Iterator[Record], DeliveryHeader]:
+    def _channel_amounts(
+        self, records: Iterator[Record], writer: Writer, result: RunResult
+    ) -> tuple[Iterator[Record], DeliveryHeader]:
         """Records as the writer's channel takes amounts (rounded where the pack says so), and the
         header for the writer: with the rounded totals, while ``result.header`` keeps the exact ones."""
         spec = self.ctx.spec
@@ -373,7 +400,9 @@ class Converter:
 
         found = spec.channel_of(writer.name)
         out_header = result.header.model_copy(deep=True)
-        rounded, result.rounding = round_records(records, decimals, found[0] if found else writer.name, self.sink, out_header)
+        rounded, result.rounding = round_records(
+            records, decimals, found[0] if found else writer.name, self.sink, out_header
+        )
         return rounded, out_header
 
     def _run_split(

@@ -13,33 +13,30 @@ from typing import Any
 
 from rich.console import Console
 
-
-from siu.base.errors import BilingualError
-from siu.base import masking
-
-from siu.base import safeio
-from siu.adapters import ReadOptions, Sniff
 from siu.accounts.channels import resolve_format
-from siu.write.testdelivery import TestDeliverySink, test_path
-from siu.base.config import Settings
-from siu.context import Context
-from siu.base.cpr import mask_cpr
-from siu.findings import FindingSink
-from siu.check.ledger import SPLIT_OVERRIDES_AREA
-from siu.models import Location
-from siu.mapping import MappingError
-from siu.convert.pipeline import Converter
-from siu.report.result import InputSpec, RunResult
-from siu.base.stamp import creation_time
 from siu.accounts.paying import kommuner
+from siu.adapters import ReadOptions, Sniff
+from siu.base import masking, safeio
+from siu.base.config import Settings
+from siu.base.cpr import mask_cpr
+from siu.base.errors import BilingualError
+from siu.base.stamp import creation_time
+from siu.catalogue.check import SPLIT_OVERRIDES_AREA
+from siu.catalogue.write import STALE_REMOVED
+from siu.context import Context
+from siu.convert.pipeline import Converter
+from siu.findings import FindingSink
 from siu.host.plugins import PluginHost
-from siu.report.progress import conversion_progress
+from siu.host.specs_registry import SpecRegistry
+from siu.mapping import MappingError
+from siu.models import Location
 from siu.report.console import print_report
 from siu.report.files import ReportFiles
+from siu.report.progress import conversion_progress
+from siu.report.result import InputSpec, RunResult
 from siu.specpack import SpecError, SpecPack
-from siu.host.specs_registry import SpecRegistry
 from siu.tables import XLSX_SUFFIXES
-from siu.catalogue.write import STALE_REMOVED
+from siu.write.testdelivery import TestDeliverySink, test_path
 
 
 def _stderr() -> Console:
@@ -53,8 +50,9 @@ class UsageError(BilingualError):
     """A problem with how siu was called or with its settings: exit code 2, message in both languages."""
 
 
-
-def parse_inputs(inputs: list[str], sources: list[str], available: dict[str, Any], lang: str) -> list[tuple[str | None, Path]]:
+def parse_inputs(
+    inputs: list[str], sources: list[str], available: dict[str, Any], lang: str
+) -> list[tuple[str | None, Path]]:
     """Pair inputs with sources: ``NAME:PATH`` prefixes, one ``--source`` for all, or one per input."""
     pairs: list[tuple[str | None, Path]] = []
     for text in inputs:
@@ -83,7 +81,10 @@ def parse_inputs(inputs: list[str], sources: list[str], available: dict[str, Any
     for name, _ in pairs:
         if name is not None and name not in available:
             names = ", ".join(sorted(available)) or "-"
-            raise UsageError(f"Ukendt kilde '{name}'. Tilgængelige kilder: {names}", f"Unknown source '{name}'. Available sources: {names}")
+            raise UsageError(
+                f"Ukendt kilde '{name}'. Tilgængelige kilder: {names}",
+                f"Unknown source '{name}'. Available sources: {names}",
+            )
     return pairs
 
 
@@ -106,7 +107,11 @@ def detect_source(path: Path, host: PluginHost, lang: str, quiet: bool) -> str:
         )
     confidence, name, sniff = scores[0]
     if not quiet:
-        said = f"{path.name}: " + (f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}" if lang == "en" else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}")
+        said = f"{path.name}: " + (
+            f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}"
+            if lang == "en"
+            else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}"
+        )
         _stderr().print(masking.console_text(said), highlight=False)
     return name
 
@@ -125,15 +130,20 @@ def build_context(
     kommune = settings.kommune
     if not kommune:
         raise UsageError(
-            "Kommunekoden mangler: angiv --kommune eller kommune = \"...\" i siu.toml",
-            "The municipality code is missing: give --kommune or kommune = \"...\" in siu.toml",
+            'Kommunekoden mangler: angiv --kommune eller kommune = "..." i siu.toml',
+            'The municipality code is missing: give --kommune or kommune = "..." in siu.toml',
         )
     kommune = kommune.strip().zfill(3)
     if kommune not in kommuner():
-        raise UsageError(f"Ukendt kommunekode: {kommune} (DST's tre-cifrede koder, fx 101)", f"Unknown municipality code: {kommune} (DST's three-digit codes, e.g. 101)")
+        raise UsageError(
+            f"Ukendt kommunekode: {kommune} (DST's tre-cifrede koder, fx 101)",
+            f"Unknown municipality code: {kommune} (DST's three-digit codes, e.g. 101)",
+        )
     year = settings.year or data_year
     if year is None:
-        raise UsageError("Regnskabsåret kan ikke afgøres: angiv --year", "The reporting year cannot be determined: give --year")
+        raise UsageError(
+            "Regnskabsåret kan ikke afgøres: angiv --year", "The reporting year cannot be determined: give --year"
+        )
     spec = choose_spec(host, year, spec_dir, lang)
     try:
         spec.select_version(creation_time().date())  # the executive order in force on the delivery date
@@ -141,7 +151,10 @@ def build_context(
         raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
     area = settings.area or spec.manifest.default_area
     if area not in AREAS:
-        raise UsageError(f"Ukendt område '{area}'; brug voksen, boern eller begge", f"Unknown area '{area}'; use voksen, boern or begge")
+        raise UsageError(
+            f"Ukendt område '{area}'; brug voksen, boern eller begge",
+            f"Unknown area '{area}'; use voksen, boern or begge",
+        )
     if area != "begge" and area not in spec.areas:
         raise UsageError(
             f"Området '{area}' findes ikke i specifikationen for {year} (kun {', '.join(spec.areas)})",
@@ -227,8 +240,8 @@ def with_column_map(settings: Settings, path: Path) -> Settings:
         raise UsageError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
     if not isinstance(data.get("columns"), dict):
         raise UsageError(
-            f"{path} skal have en tabel [columns] med felt = \"Overskrift\"",
-            f"{path} must have a [columns] table with field = \"Header\"",
+            f'{path} skal have en tabel [columns] med felt = "Overskrift"',
+            f'{path} must have a [columns] table with field = "Header"',
         )
     source = dict(settings.source)
     source["csv"] = {**source.get("csv", {}), **data}
@@ -237,8 +250,8 @@ def with_column_map(settings: Settings, path: Path) -> Settings:
 
 def _guess_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
     from siu.adapters import ReadInfo
-    from siu.models import Posting
     from siu.convert.pipeline import guess_year
+    from siu.models import Posting
 
     def postings() -> Any:
         for spec in pairs:
@@ -257,7 +270,7 @@ def _guess_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
     return year
 
 
-def run_conversion(
+def run_conversion(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
     inputs: list[str],
     sources: list[str],
     *,
@@ -297,7 +310,11 @@ def run_conversion(
             raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
         name = name or detect_source(path, host, lang, quiet)
         options = ReadOptions(
-            encoding=read.encoding, delimiter=read.delimiter, decimal=read.decimal, sheet=read.sheet, settings=settings.source.get(name, {})
+            encoding=read.encoding,
+            delimiter=read.delimiter,
+            decimal=read.decimal,
+            sheet=read.sheet,
+            settings=settings.source.get(name, {}),
         )
         specs.append(InputSpec(source=name, path=path, options=options))
     data_year = None if settings.year else _guess_year(specs, host)
@@ -309,11 +326,15 @@ def run_conversion(
     channel_notes: list[Any] = []
     if write:
         # The pack says which channels each source system can use (SAP: IDEP.web only).
-        fmt, channel_notes = resolve_format(ctx.spec, [s.source for s in specs], fmt, explicit="format" in settings.model_fields_set)
+        fmt, channel_notes = resolve_format(
+            ctx.spec, [s.source for s in specs], fmt, explicit="format" in settings.model_fields_set
+        )
         writer = host.writers.get(fmt)
         if writer is None:
             names = ", ".join(sorted(host.writers))
-            raise UsageError(f"Ukendt format '{fmt}'. Tilgængelige: {names}", f"Unknown format '{fmt}'. Available: {names}")
+            raise UsageError(
+                f"Ukendt format '{fmt}'. Tilgængelige: {names}", f"Unknown format '{fmt}'. Available: {names}"
+            )
         try:
             name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
             if out is None:

@@ -28,10 +28,10 @@ from typing import Any
 
 from lxml import etree
 
-from siu.check.citizens import annualised
 from siu.base.cpr import mask_cpr
+from siu.catalogue.deliver import FAR_YEARS, UNREADABLE
+from siu.check.citizens import annualised
 from siu.specpack import SpecError, SpecPack, builtin_pack_dirs
-from siu.catalogue.deliver import UNREADABLE, FAR_YEARS
 
 SCHEMA = "siu-diff/1"
 SAMPLE = 1000  # lines and citizens listed by name in the JSON report, per kind
@@ -69,7 +69,14 @@ class Side:
     years: dict[int, int] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
-        return {"file": mask_cpr(self.path.name), "format": self.kind, "year": self.year, "kommune": self.kommune, "area": self.area, "lines": self.lines}
+        return {
+            "file": mask_cpr(self.path.name),
+            "format": self.kind,
+            "year": self.year,
+            "kommune": self.kommune,
+            "area": self.area,
+            "lines": self.lines,
+        }
 
 
 def _cents(text: str | None) -> int:
@@ -77,7 +84,12 @@ def _cents(text: str | None) -> int:
     t = (text or "0").strip()
     whole, dot, frac = t.partition(".")
     digits = whole.lstrip("-")
-    if digits.isdigit() and (not dot or (frac.isdigit() and len(frac) <= 2)) and whole.count("-") <= 1 and (whole[0] != "-" or len(whole) > 1):
+    if (
+        digits.isdigit()
+        and (not dot or (frac.isdigit() and len(frac) <= 2))
+        and whole.count("-") <= 1
+        and (whole[0] != "-" or len(whole) > 1)
+    ):
         value = int(digits) * 100 + (int(frac.ljust(2, "0")) if dot else 0)
         return -value if whole.startswith("-") else value
     return int((Decimal(t) * 100).to_integral_value())
@@ -110,10 +122,20 @@ def read_xml(path: Path, side: Side) -> Iterator[Line]:
     x = pack.manifest.xml
     prefix = f"{{{ns}}}" if ns else ""
     record_tag, header_tag = prefix + x.record, prefix + x.header
-    slot = {prefix + x.record_fields[f]: i for i, f in enumerate(("psr_id", "kontostreng", "paragraph", "amount", "start", "end"))}
+    slot = {
+        prefix + x.record_fields[f]: i
+        for i, f in enumerate(("psr_id", "kontostreng", "paragraph", "amount", "start", "end"))
+    }
     header_fields = {prefix + v: k for k, v in x.header_fields.items()}
     side.kind = "xml"
-    context = etree.iterparse(str(path), events=("end",), tag=(record_tag, header_tag), huge_tree=True, resolve_entities=False, no_network=True)
+    context = etree.iterparse(
+        str(path),
+        events=("end",),
+        tag=(record_tag, header_tag),
+        huge_tree=True,
+        resolve_entities=False,
+        no_network=True,
+    )
     for _, elem in context:
         if elem.tag == record_tag:
             values = ["", "", "", "0", "", ""]
@@ -121,7 +143,14 @@ def read_xml(path: Path, side: Side) -> Iterator[Line]:
                 i = slot.get(child.tag)
                 if i is not None:
                     values[i] = child.text or ""
-            yield Line(psr=values[0], konto=values[1], paragraph=values[2], cents=_cents(values[3]), start=values[4], end=values[5])
+            yield Line(
+                psr=values[0],
+                konto=values[1],
+                paragraph=values[2],
+                cents=_cents(values[3]),
+                start=values[4],
+                end=values[5],
+            )
         else:
             text = {header_fields[c.tag]: (c.text or "").strip() for c in elem if c.tag in header_fields}
             side.kommune = text.get("kommune")
@@ -137,8 +166,8 @@ def read_xlsx(path: Path, side: Side) -> Iterator[Line]:
     """Stream the lines of DST's Excel template through the ``excel`` source (the same reader
     ``siu convert --source excel`` uses)."""
     from siu.adapters import ReadInfo, ReadOptions
-    from siu.models import Posting
     from siu.host.plugins import load_plugins
+    from siu.models import Posting
 
     source = load_plugins(no_plugins=True).sources.get("excel")
     if source is None:  # pragma: no cover - the excel adapter ships with siu
@@ -190,7 +219,9 @@ def _load(db: sqlite3.Connection, side_no: int, path: Path) -> Side:
                 y = None
             if y is not None:
                 years[y] = years.get(y, 0) + 1
-            batch.append((side_no, line.psr, line.konto, line.paragraph, _function(line.konto), line.start, line.end, line.cents))
+            batch.append(
+                (side_no, line.psr, line.konto, line.paragraph, _function(line.konto), line.start, line.end, line.cents)
+            )
             if len(batch) >= 10_000:
                 db.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?,?)", batch)
                 batch.clear()
@@ -215,7 +246,13 @@ def _totals(db: sqlite3.Connection, column: str) -> list[dict[str, Any]]:
     by: dict[str, dict[str, Any]] = {}
     for key, side, n, citizens, exp, rev in rows:
         entry = by.setdefault(key or "?", {"key": key or "?", "old": None, "new": None})
-        entry["old" if side == 0 else "new"] = {"lines": n, "citizens": citizens, "expenditure": _money(exp), "revenue": _money(rev), "net": _money(exp + rev)}
+        entry["old" if side == 0 else "new"] = {
+            "lines": n,
+            "citizens": citizens,
+            "expenditure": _money(exp),
+            "revenue": _money(rev),
+            "net": _money(exp + rev),
+        }
     out = []
     for key, e in by.items():
         old_net = Decimal(e["old"]["net"]) if e["old"] else Decimal(0)
@@ -232,11 +269,18 @@ def compare(old: Path, new: Path, sample: int = SAMPLE, top: int = TOP) -> dict[
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             db.execute("PRAGMA cache_size = -16000")  # 16 MB page cache: memory stays flat
-            db.execute("CREATE TABLE lines (side INT, psr TEXT, konto TEXT, paragraph TEXT, function TEXT, start TEXT, end_ TEXT, cents INT)")
+            db.execute(
+                "CREATE TABLE lines (side INT, psr TEXT, konto TEXT, paragraph TEXT, function TEXT, start TEXT, end_ "
+                "TEXT, cents INT)"
+            )
             a = _load(db, 0, old)
             b = _load(db, 1, new)
             if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
-                raise DiffError(FAR_YEARS.make(old_file=mask_cpr(old.name), new_file=mask_cpr(new.name), old_year=a.year, new_year=b.year))
+                raise DiffError(
+                    FAR_YEARS.make(
+                        old_file=mask_cpr(old.name), new_file=mask_cpr(new.name), old_year=a.year, new_year=b.year
+                    )
+                )
             return _report(db, a, b, sample, top)
         finally:
             db.close()
@@ -247,21 +291,36 @@ def _report(db: sqlite3.Connection, a: Side, b: Side, sample: int, top: int) -> 
     for key, side in (("old", 0), ("new", 1)):
         n, citizens, exp, rev = db.execute(
             "SELECT COUNT(*), COUNT(DISTINCT psr), SUM(CASE WHEN cents >= 0 THEN cents ELSE 0 END), "
-            "SUM(CASE WHEN cents < 0 THEN cents ELSE 0 END) FROM lines WHERE side = ?", (side,)
+            "SUM(CASE WHEN cents < 0 THEN cents ELSE 0 END) FROM lines WHERE side = ?",
+            (side,),
         ).fetchone()
-        out[key].update({"citizens": citizens, "expenditure": _money(exp), "revenue": _money(rev), "net": _money((exp or 0) + (rev or 0))})
+        out[key].update(
+            {
+                "citizens": citizens,
+                "expenditure": _money(exp),
+                "revenue": _money(rev),
+                "net": _money((exp or 0) + (rev or 0)),
+            }
+        )
     out["paragraphs"] = [{"paragraph": t.pop("key"), **t} for t in _totals(db, "paragraph")]
     out["functions"] = [{"function": t.pop("key"), **t} for t in _totals(db, "function")]
     db.execute("CREATE INDEX by_citizen ON lines (psr, paragraph, side)")
     added: list[str] = []
     removed: list[str] = []
     counts = {"added": 0, "removed": 0}
-    for psr, lo, hi in db.execute("SELECT psr, MIN(side), MAX(side) FROM lines GROUP BY psr HAVING MIN(side) = MAX(side)"):
+    for psr, lo, hi in db.execute(
+        "SELECT psr, MIN(side), MAX(side) FROM lines GROUP BY psr HAVING MIN(side) = MAX(side)"
+    ):
         kind, names = ("added", added) if lo == 1 else ("removed", removed)
         counts[kind] += 1
         if len(names) < sample:
             names.append(mask_cpr(psr))
-    out["citizens"] = {"added": counts["added"], "removed": counts["removed"], "added_sample": added, "removed_sample": removed}
+    out["citizens"] = {
+        "added": counts["added"],
+        "removed": counts["removed"],
+        "added_sample": added,
+        "removed_sample": removed,
+    }
     lines = {"added": 0, "removed": 0, "changed": 0, "unchanged": 0}
     samples: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": []}
     query = (
@@ -330,11 +389,13 @@ def _largest_changes(db: sqlite3.Connection, top: int) -> list[dict[str, Any]]:
     push()
     out = []
     for size, psr, par, old, new in sorted(heap, reverse=True):
-        out.append({
-            "citizen": mask_cpr(psr),
-            "paragraph": par,
-            "old": f"{old:.2f}" if old is not None else None,
-            "new": f"{new:.2f}" if new is not None else None,
-            "change": f"{(new or 0.0) - (old or 0.0):.2f}",
-        })
+        out.append(
+            {
+                "citizen": mask_cpr(psr),
+                "paragraph": par,
+                "old": f"{old:.2f}" if old is not None else None,
+                "new": f"{new:.2f}" if new is not None else None,
+                "change": f"{(new or 0.0) - (old or 0.0):.2f}",
+            }
+        )
     return out

@@ -36,27 +36,29 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from siu.base.config import Settings
+from siu.catalogue.deliver import (  # noqa: F401  (re-exported)
+    DELIVERED,
+    EDITED,
+    EMPTY_ARCHIVE,
+    EXISTS,
+    LOGIN,
+    MISMATCH,
+    NO_ARCHIVE,
+    NO_CHANNEL,
+    NO_KEYRING,
+    NO_SECRET,
+    NO_SIDECAR,
+    NOT_FOUND,
+    NOT_READY,
+    OLD_SPEC,
+    REFUSED,
+    TEST_DELIVERY,
+    UNREACHABLE,
+    UNTRUSTED,
+)
 from siu.findings import Code
 from siu.models import Finding, Location
 from siu.specpack import SpecPack
-from siu.catalogue.deliver import (
-    NOT_FOUND,
-    NO_SIDECAR,
-    EDITED,
-    TEST_DELIVERY,
-    NOT_READY,
-    OLD_SPEC,
-    NO_CHANNEL,
-    NO_SECRET,
-    NO_KEYRING,
-    LOGIN,
-    UNREACHABLE,
-    EXISTS,
-    MISMATCH,
-    UNTRUSTED,
-    REFUSED,
-)
-from siu.catalogue.deliver import DELIVERED, NO_ARCHIVE, EMPTY_ARCHIVE  # noqa: F401  (re-exported)
 
 # --- finding codes (SIU950–SIU969: delivering) ----------------------------------------------
 
@@ -112,7 +114,7 @@ def channel(settings: Settings, spec: SpecPack) -> Channel:
     protocol = (d.protocol or pack.protocol or "").lower()
     missing = []
     if protocol not in ("sftp", "ftps"):
-        missing.append("protocol = \"sftp\" | \"ftps\"")
+        missing.append('protocol = "sftp" | "ftps"')
     host = d.host or pack.host
     if not host:
         missing.append("host")
@@ -128,9 +130,19 @@ def channel(settings: Settings, spec: SpecPack) -> Channel:
         port = 22 if protocol == "sftp" else 21
     provisional = [] if (d.host and d.folder is not None) else list(pack.provisional)
     return Channel(
-        protocol=protocol, host=str(host), port=int(port), user=str(d.user), folder=d.folder if d.folder is not None else pack.folder,
-        temp_suffix=pack.temp_suffix, timeout=d.timeout, attempts=d.attempts, backoff=d.backoff, max_seconds=d.max_seconds,
-        ca_file=settings.resolve(d.ca_file), known_hosts=settings.resolve(d.known_hosts), provisional=provisional,
+        protocol=protocol,
+        host=str(host),
+        port=int(port),
+        user=str(d.user),
+        folder=d.folder if d.folder is not None else pack.folder,
+        temp_suffix=pack.temp_suffix,
+        timeout=d.timeout,
+        attempts=d.attempts,
+        backoff=d.backoff,
+        max_seconds=d.max_seconds,
+        ca_file=settings.resolve(d.ca_file),
+        known_hosts=settings.resolve(d.known_hosts),
+        provisional=provisional,
     )
 
 
@@ -145,14 +157,21 @@ def secret(settings: Settings, ch: Channel, environ: dict[str, str] | None = Non
         if value:
             return value
         if not d.keyring:
-            raise _fail(NO_SECRET, where_da=f"miljøvariablen {d.secret_env} er ikke sat", where_en=f"the environment variable {d.secret_env} is not set")
+            raise _fail(
+                NO_SECRET,
+                where_da=f"miljøvariablen {d.secret_env} er ikke sat",
+                where_en=f"the environment variable {d.secret_env} is not set",
+            )
     if d.keyring:
         try:
             import keyring  # optional: pip install siu[keyring]
             import keyring.errors
         except ImportError:
-            raise _fail(NO_KEYRING, reason_da="pakken keyring er ikke installeret (pip install siu[keyring])",
-                        reason_en="the keyring package is not installed (pip install siu[keyring])") from None
+            raise _fail(
+                NO_KEYRING,
+                reason_da="pakken keyring er ikke installeret (pip install siu[keyring])",
+                reason_en="the keyring package is not installed (pip install siu[keyring])",
+            ) from None
         try:
             value = keyring.get_password("siu", f"{ch.user}@{ch.host}")
         except keyring.errors.KeyringError as exc:  # e.g. NoKeyringError: no backend on this machine
@@ -161,8 +180,16 @@ def secret(settings: Settings, ch: Channel, environ: dict[str, str] | None = Non
         if value:
             return value
         who = f"{ch.user}@{ch.host}"
-        raise _fail(NO_SECRET, where_da=f"nøgleringen har intet for tjenesten 'siu', brugeren '{who}'", where_en=f"the keyring has nothing for service 'siu', user '{who}'")
-    raise _fail(NO_SECRET, where_da="[delivery] har hverken secret_env eller keyring = true", where_en="[delivery] has neither secret_env nor keyring = true")
+        raise _fail(
+            NO_SECRET,
+            where_da=f"nøgleringen har intet for tjenesten 'siu', brugeren '{who}'",
+            where_en=f"the keyring has nothing for service 'siu', user '{who}'",
+        )
+    raise _fail(
+        NO_SECRET,
+        where_da="[delivery] har hverken secret_env eller keyring = true",
+        where_en="[delivery] has neither secret_env nor keyring = true",
+    )
 
 
 # --- transports ----------------------------------------------------------------------------
@@ -289,8 +316,15 @@ class SftpTransport:
         self.client.set_missing_host_key_policy(Refuse())
         try:
             self.client.connect(
-                ch.host, port=ch.port, username=ch.user, password=password, timeout=ch.timeout, banner_timeout=ch.timeout,
-                auth_timeout=ch.timeout, allow_agent=False, look_for_keys=False,
+                ch.host,
+                port=ch.port,
+                username=ch.user,
+                password=password,
+                timeout=ch.timeout,
+                banner_timeout=ch.timeout,
+                auth_timeout=ch.timeout,
+                allow_agent=False,
+                look_for_keys=False,
             )
         except paramiko.AuthenticationException:
             self.client.close()
@@ -381,7 +415,16 @@ class Upload:
     replaced: bool
 
 
-TRANSIENT = (_Transient, socket.timeout, TimeoutError, ConnectionError, EOFError, ftplib.error_temp, ftplib.error_reply, ssl.SSLError)
+TRANSIENT = (
+    _Transient,
+    socket.timeout,
+    TimeoutError,
+    ConnectionError,
+    EOFError,
+    ftplib.error_temp,
+    ftplib.error_reply,
+    ssl.SSLError,
+)
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -397,7 +440,7 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and not isinstance(exc, (FileNotFoundError, PermissionError))
 
 
-def upload(
+def upload(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     local: Path,
     ch: Channel,
     password: str,
@@ -427,14 +470,38 @@ def upload(
             remote_size = transport.size(temp)
             if remote_size != size:
                 transport.delete(temp)
-                raise _Transient(MISMATCH.make(remote=temp, what_da="størrelsen", what_en="the size", remote_value=remote_size, local_value=size).message_en)
+                raise _Transient(
+                    MISMATCH.make(
+                        remote=temp,
+                        what_da="størrelsen",
+                        what_en="the size",
+                        remote_value=remote_size,
+                        local_value=size,
+                    ).message_en
+                )
             remote_digest = transport.sha256(temp)
             if remote_digest is not None and remote_digest != digest:
                 transport.delete(temp)
-                raise _Transient(MISMATCH.make(remote=temp, what_da="SHA-256", what_en="SHA-256", remote_value=remote_digest, local_value=digest).message_en)
+                raise _Transient(
+                    MISMATCH.make(
+                        remote=temp,
+                        what_da="SHA-256",
+                        what_en="SHA-256",
+                        remote_value=remote_digest,
+                        local_value=digest,
+                    ).message_en
+                )
             transport.rename(temp, final, replace)
             if transport.size(final) != size:
-                raise _fail(MISMATCH, file=local.name, remote=final, what_da="størrelsen", what_en="the size", remote_value=transport.size(final), local_value=size)
+                raise _fail(
+                    MISMATCH,
+                    file=local.name,
+                    remote=final,
+                    what_da="størrelsen",
+                    what_en="the size",
+                    remote_value=transport.size(final),
+                    local_value=size,
+                )
             return Upload(remote=final, attempts=attempt, checksum_verified=remote_digest is not None, replaced=existed)
         except DeliveryError:
             raise
@@ -445,7 +512,9 @@ def upload(
         except _Refused as exc:
             if transport is not None:
                 transport.delete(temp)
-            raise _fail(REFUSED, file=local.name, server=ch.server, operation=exc.operation, error=exc.error[:300]) from None
+            raise _fail(
+                REFUSED, file=local.name, server=ch.server, operation=exc.operation, error=exc.error[:300]
+            ) from None
         except Exception as exc:
             if not _is_transient(exc):
                 raise
@@ -455,7 +524,14 @@ def upload(
             pause = ch.backoff * (2 ** (attempt - 1))
             if attempt >= ch.attempts or elapsed + pause > ch.max_seconds:
                 error = f"{exc.__class__.__name__}: {exc}"[:300]
-                raise _fail(UNREACHABLE, file=local.name, server=ch.server, attempts=attempt, seconds=f"{elapsed:.1f}", error=error) from None
+                raise _fail(
+                    UNREACHABLE,
+                    file=local.name,
+                    server=ch.server,
+                    attempts=attempt,
+                    seconds=f"{elapsed:.1f}",
+                    error=error,
+                ) from None
             sleep(pause)
         finally:
             if transport is not None:
@@ -466,8 +542,8 @@ def check_validated(delivery: Path, current_version: Callable[[int], str]) -> di
     """The delivery's sidecar when siu validated this very file as KLAR with the current spec pack;
     raises :class:`DeliveryError` (SIU950–SIU954) otherwise. ``current_version(year)`` is the
     version of siu's spec pack for that year now."""
-    from siu.deliver import sidecar
     from siu.base.cpr import mask_cpr
+    from siu.deliver import sidecar
 
     name = mask_cpr(delivery.name)
     if not delivery.is_file():

@@ -33,7 +33,9 @@ def _money(amount: Any) -> str:
     return f"{amount:.2f}"
 
 
-def build(result: RunResult, delivery: Path, area: str | None = None, reports: dict[str, str] | None = None) -> dict[str, Any]:
+def build(
+    result: RunResult, delivery: Path, area: str | None = None, reports: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The sidecar's content for one written delivery (one area's file with ``--split``)."""
     from siu.base.stamp import file_digest
 

@@ -34,25 +34,25 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from siu.base.errors import BilingualError
 from siu import SIU_API, hookspecs
 from siu.adapters import Source
 from siu.base.cpr import mask_cpr
+from siu.base.errors import BilingualError
+from siu.catalogue.host import (
+    API_REFUSED,
+    CONFLICT,
+    HOOK_FAILED,
+    IMPORT_FAILED,
+    LOCAL_MISSING,
+    NAME_TAKEN,
+    REGISTRATION_FAILED,
+    UNKNOWN_DISABLED,
+    UNKNOWN_HOOK,
+)
 from siu.findings import Code
 from siu.models import Finding, Location
 from siu.rules import DeliveryRule, RecordRule, Rule
 from siu.writers import Writer
-from siu.catalogue.host import (
-    IMPORT_FAILED,
-    API_REFUSED,
-    REGISTRATION_FAILED,
-    CONFLICT,
-    UNKNOWN_HOOK,
-    LOCAL_MISSING,
-    UNKNOWN_DISABLED,
-    HOOK_FAILED,
-    NAME_TAKEN,
-)
 
 if TYPE_CHECKING:
     from siu.base.config import Settings
@@ -65,14 +65,12 @@ REGISTRATION_HOOKS = ("register_sources", "register_writers", "register_rules", 
 PIPELINE_HOOKS = ("map_account", "anonymise")
 
 
-
 class PluginError(BilingualError):
     """A plugin problem that stops siu (two plugins claim one source or writer name)."""
 
     def __init__(self, message_da: str, message_en: str, finding: Finding | None = None) -> None:
         self.finding = finding
         super().__init__(message_da, message_en)
-
 
 
 @dataclass
@@ -248,18 +246,24 @@ def check_api(plugin: Any) -> tuple[str | None, str | None]:
 def _core_modules() -> list[tuple[str, ModuleType]]:
     from siu import mapping
     from siu.anonymise import hook as anonymise
-    from siu.check import history as history_rules
     from siu.check import builtin as rules_builtin
+    from siu.check import history as history_rules
     from siu.write import xml as xml_writer
-    return [("siu.xml", xml_writer), ("siu.mapping", mapping), ("siu.anonymise.hook", anonymise), ("siu.rules", rules_builtin),
-            ("siu.history", history_rules)]
+
+    return [
+        ("siu.xml", xml_writer),
+        ("siu.mapping", mapping),
+        ("siu.anonymise.hook", anonymise),
+        ("siu.rules", rules_builtin),
+        ("siu.history", history_rules),
+    ]
 
 
 def _error_text(exc: BaseException) -> str:
     return mask_cpr(f"{exc.__class__.__name__}: {exc}")
 
 
-def load_plugins(
+def load_plugins(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     *,
     no_plugins: bool = False,
     disable: set[str] | None = None,
@@ -289,7 +293,9 @@ def load_plugins(
     owners: dict[str, str] = {}
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name) if discover else []:
         package, version = _dist_of(ep)
-        info = PluginInfo(name=ep.name, package=package, version=version, kind="builtin" if package == SIU_DIST else "installed")
+        info = PluginInfo(
+            name=ep.name, package=package, version=version, kind="builtin" if package == SIU_DIST else "installed"
+        )
         if ep.name in owners:
             # the same name from a second package: the first one stays, this one is reported
             if owners[ep.name] != package:
@@ -552,8 +558,14 @@ def hook_reference() -> str:
         fn = getattr(hookspecs, name)
         opts = getattr(fn, "siu_spec", None) or {}
         signature = str(inspect.signature(fn)).replace("'", "")
-        answer = "the first answer that is not None wins" if opts.get("firstresult") else "every plugin's answer is used"
-        stage = "Pipeline hook, called for every posting" if name in PIPELINE_HOOKS else "Registration hook, called once at start"
+        answer = (
+            "the first answer that is not None wins" if opts.get("firstresult") else "every plugin's answer is used"
+        )
+        stage = (
+            "Pipeline hook, called for every posting"
+            if name in PIPELINE_HOOKS
+            else "Registration hook, called once at start"
+        )
         lines += [f"### `{name}`", "", "```python", f"def {name}{signature}", "```", "", f"*{stage}; {answer}.*", ""]
         lines += [_markdown(inspect.cleandoc(fn.__doc__ or "")), ""]
     return "\n".join(lines).rstrip() + "\n"

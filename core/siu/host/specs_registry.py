@@ -90,9 +90,11 @@ class SpecRegistry:
         explicit = self.explicit
         if explicit is not None and explicit.pack is not None and explicit.pack.year != year:
             raise SpecError(
-                f"Specifikationspakken i {explicit.folder} (--spec-dir) er for {explicit.pack.year}, men regnskabsåret er {year}; "
+                f"Specifikationspakken i {explicit.folder} (--spec-dir) er for {explicit.pack.year}, men "
+                f"regnskabsåret er {year}; "
                 f"angiv --year {explicit.pack.year} eller en pakke for {year}",
-                f"The spec pack in {explicit.folder} (--spec-dir) is for {explicit.pack.year}, but the reporting year is {year}; "
+                f"The spec pack in {explicit.folder} (--spec-dir) is for {explicit.pack.year}, but the reporting year "
+                f"is {year}; "
                 f"give --year {explicit.pack.year} or a pack for {year}",
             )
         entry = self._active.get(year)

@@ -67,14 +67,18 @@ def check_workbook(path: Path) -> None:
         if info.file_size > MIN_RATIO_SIZE and ratio > MAX_XLSX_RATIO:
             raise _error(
                 "SIU042",
-                f"{path.name}: delen {info.filename[:60]} er pakket {ratio:.0f} gange (højst {MAX_XLSX_RATIO}); regnearket er ikke læst",
-                f"{path.name}: the part {info.filename[:60]} is packed {ratio:.0f} times (at most {MAX_XLSX_RATIO}); the workbook was not read",
+                f"{path.name}: delen {info.filename[:60]} er pakket {ratio:.0f} gange (højst {MAX_XLSX_RATIO}); "
+                "regnearket er ikke læst",
+                f"{path.name}: the part {info.filename[:60]} is packed {ratio:.0f} times (at most {MAX_XLSX_RATIO}); "
+                "the workbook was not read",
             )
     if total > MAX_XLSX_UNCOMPRESSED:
         raise _error(
             "SIU042",
-            f"{path.name} fylder {total / 2**20:.0f} MiB udpakket (højst {MAX_XLSX_UNCOMPRESSED / 2**20:.0f} MiB); regnearket er ikke læst",
-            f"{path.name} unpacks to {total / 2**20:.0f} MiB (at most {MAX_XLSX_UNCOMPRESSED / 2**20:.0f} MiB); the workbook was not read",
+            f"{path.name} fylder {total / 2**20:.0f} MiB udpakket (højst {MAX_XLSX_UNCOMPRESSED / 2**20:.0f} MiB); "
+            "regnearket er ikke læst",
+            f"{path.name} unpacks to {total / 2**20:.0f} MiB (at most {MAX_XLSX_UNCOMPRESSED / 2**20:.0f} MiB); the "
+            "workbook was not read",
         )
 
 
@@ -138,8 +142,10 @@ def scan_sheet(stream: Any, name: str, declared_size: int | None = None) -> tupl
                 if len(letters) >= 3 and column_number(letters.decode("ascii")) > MAX_COLUMNS:
                     raise _error(
                         "SIU041",
-                        f"{name}: en celle i kolonne {letters.decode('ascii')[:16]} ligger efter Excels sidste kolonne (XFD); regnearket er ikke læst",
-                        f"{name}: a cell in column {letters.decode('ascii')[:16]} lies past Excel's last column (XFD); the workbook was not read",
+                        f"{name}: en celle i kolonne {letters.decode('ascii')[:16]} ligger efter Excels sidste "
+                        "kolonne (XFD); regnearket er ikke læst",
+                        f"{name}: a cell in column {letters.decode('ascii')[:16]} lies past Excel's last column "
+                        "(XFD); the workbook was not read",
                     )
                 if len(ref) > len(letters):
                     highest = max(highest, int(ref[len(letters) :]))
@@ -149,7 +155,8 @@ def scan_sheet(stream: Any, name: str, declared_size: int | None = None) -> tupl
                 raise _error(
                     "SIU043",
                     f"{name}: arket har {what_da} eller flere (Excel har højst {MAX_ROWS}); regnearket er ikke læst",
-                    f"{name}: the sheet has {what_en} or more (Excel holds at most {MAX_ROWS}); the workbook was not read",
+                    f"{name}: the sheet has {what_en} or more (Excel holds at most {MAX_ROWS}); the workbook was not "
+                    "read",
                 )
             tail = data[-_OVERLAP:]
     return rows, highest

@@ -16,15 +16,15 @@ from rich.text import Text
 
 from siu import __version__
 from siu.base.cpr import mask_cpr
-from siu.findings import CATALOGUE
 from siu.base.masking import console_text
+from siu.check.verdict import verdict as verdict_text
+from siu.findings import CATALOGUE
 from siu.models import Finding, Severity
 from siu.parsing import format_amount_danish
-from siu.check.verdict import verdict as verdict_text
 
 if TYPE_CHECKING:
-    from siu.report.result import InputReport, RunResult
     from siu.host.plugins import PluginHost
+    from siu.report.result import InputReport, RunResult
 
 SEVERITY_LABEL = {
     Severity.ERROR: ("fejl", "error"),
@@ -55,7 +55,7 @@ def location_text(finding: Finding, lang: str) -> str:
     return ", ".join(parts)
 
 
-def print_report(
+def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     console: Console,
     result: RunResult,
     host: PluginHost,
@@ -71,7 +71,9 @@ def print_report(
 
     h = result.header
     spec = result.spec
-    console.rule(f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}")
+    console.rule(
+        f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}"
+    )
     meta = Table.grid(padding=(0, 2))
     meta.add_row(t("Kommune", "Municipality"), f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
     meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
@@ -109,7 +111,9 @@ def print_report(
             sev = sink.severity_of[code]
             entry = CATALOGUE.get(code)
             title = (entry.title_en if en else entry.title_da) if entry else ""
-            summary.add_row(code, Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]), str(sink.by_code[code]), title)
+            summary.add_row(
+                code, Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]), str(sink.by_code[code]), title
+            )
         console.print(summary)
 
         grouped: dict[str, list[Finding]] = defaultdict(list)
@@ -120,32 +124,57 @@ def print_report(
             console.print(Text(f"{code} · {SEVERITY_LABEL[sev][int(en)]}", style=SEVERITY_STYLE[sev]))
             for f in grouped[code][:per_code]:
                 where = location_text(f, lang)
-                console.print(f"  {console_text(where)}: {console_text(f.message(lang))}" if where else f"  {console_text(f.message(lang))}")
+                console.print(
+                    f"  {console_text(where)}: {console_text(f.message(lang))}"
+                    if where
+                    else f"  {console_text(f.message(lang))}"
+                )
             more = sink.by_code[code] - min(per_code, len(grouped[code]))
             if more > 0:
-                console.print(Text(t(f"  … og {more} flere (se --report-json eller --report-xlsx)", f"  … and {more} more (see --report-json or --report-xlsx)"), style="dim"))
+                console.print(
+                    Text(
+                        t(
+                            f"  … og {more} flere (se --report-json eller --report-xlsx)",
+                            f"  … and {more} more (see --report-json or --report-xlsx)",
+                        ),
+                        style="dim",
+                    )
+                )
     else:
         console.print(t("Ingen fund.", "No findings."))
 
     totals = Table(title=t("Totaler pr. paragraf", "Totals per paragraph"), title_justify="left")
-    for col in (t("Paragraf", "Paragraph"), t("Borgere", "Citizens"), t("Linjer", "Lines"), t("Udgifter", "Expenditure"), t("Indtægter", "Revenue"), "Netto" if not en else "Net"):
+    for col in (
+        t("Paragraf", "Paragraph"),
+        t("Borgere", "Citizens"),
+        t("Linjer", "Lines"),
+        t("Udgifter", "Expenditure"),
+        t("Indtægter", "Revenue"),
+        "Netto" if not en else "Net",
+    ):
         totals.add_column(col, justify="right" if col not in ("Paragraf", "Paragraph") else "left")
     for code in sorted(result.paragraphs):
         pt = result.paragraphs[code]
-        totals.add_row(console_text(code), str(len(pt.citizens)), str(pt.lines), kr(pt.expenditure), kr(pt.revenue), kr(pt.net))
+        totals.add_row(
+            console_text(code), str(len(pt.citizens)), str(pt.lines), kr(pt.expenditure), kr(pt.revenue), kr(pt.net)
+        )
     ht = h.totals
-    totals.add_row(Text(t("I alt", "Total"), style="bold"), "", str(ht.records), kr(ht.expenditure), kr(ht.revenue), kr(ht.net))
+    totals.add_row(
+        Text(t("I alt", "Total"), style="bold"), "", str(ht.records), kr(ht.expenditure), kr(ht.revenue), kr(ht.net)
+    )
     console.print(totals)
     if result.anonymised:
-        console.print(t(f"Anonymiserede § 109-linjer: {result.anonymised}", f"Anonymised § 109 lines: {result.anonymised}"))
+        console.print(
+            t(f"Anonymiserede § 109-linjer: {result.anonymised}", f"Anonymised § 109 lines: {result.anonymised}")
+        )
     console.print(money_line(result, lang))
-    for entry in result.excluded.values():
+    for excl in result.excluded.values():
         console.print(
             "  "
             + console_text(
                 t(
-                    f"udeladt efter {entry.rule}: {entry.rows} posteringer, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
-                    f"excluded by {entry.rule_en}: {entry.rows} postings, {kr(entry.amount)} ({mask_cpr(entry.reason)})",
+                    f"udeladt efter {excl.rule}: {excl.rows} posteringer, {kr(excl.amount)} ({mask_cpr(excl.reason)})",
+                    f"excluded by {excl.rule_en}: {excl.rows} postings, {kr(excl.amount)} ({mask_cpr(excl.reason)})",
                 )
             )
         )
@@ -183,19 +212,29 @@ def money_line(result: RunResult, lang: str) -> str:
     if not result.balanced:
         delivered = result.read_amount - result.excluded_amount - result.skipped_amount
         return (
-            f"Money does NOT balance: input {kr(result.read_amount)}{parts}, delivery {kr(net)} (expected {kr(delivered)})"
+            f"Money does NOT balance: input {kr(result.read_amount)}{parts}, delivery {kr(net)} (expected "
+            f"{kr(delivered)})"
             if en
-            else f"Pengene stemmer IKKE: input {kr(result.read_amount)}{parts}, leverance {kr(net)} (forventet {kr(delivered)})"
+            else f"Pengene stemmer IKKE: input {kr(result.read_amount)}{parts}, leverance {kr(net)} (forventet "
+            f"{kr(delivered)})"
         )
     if en:
-        return f"Money conserved: input {kr(result.read_amount)} = delivery {kr(net)}{parts}; {skipped} rows skipped (see SIU010)."
-    return f"Pengene stemmer: input {kr(result.read_amount)} = leverance {kr(net)}{parts}; {skipped} rækker sprunget over (se SIU010)."
+        return (
+            f"Money conserved: input {kr(result.read_amount)} = delivery {kr(net)}{parts}; {skipped} rows "
+            "skipped (see SIU010)."
+        )
+    return (
+        f"Pengene stemmer: input {kr(result.read_amount)} = leverance {kr(net)}{parts}; {skipped} rækker "
+        "sprunget over (se SIU010)."
+    )
 
 
 def print_verdict(console: Console, result: RunResult, lang: str) -> None:
     en = lang == "en"
     sink = result.sink
-    counts = f"{sink.errors} " + ("errors" if en else "fejl") + f", {sink.warnings} " + ("warnings" if en else "advarsler")
+    counts = (
+        f"{sink.errors} " + ("errors" if en else "fejl") + f", {sink.warnings} " + ("warnings" if en else "advarsler")
+    )
     provisional = len(result.spec.provisional())
     test = bool(getattr(result.header, "test", False))
     text = verdict_text(sink.ok, bool(provisional), test)[int(en)]
@@ -215,19 +254,39 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
         return
     en = lang == "en"
     table = Table(title="Input pr. fil og kilde" if not en else "Input per file and source", title_justify="left")
-    for col in ("Input", "Kilde" if not en else "Source", "Posteringer" if not en else "Postings",
-                "Udgifter" if not en else "Expenditure", "Indtægter" if not en else "Revenue", "Netto" if not en else "Net"):
+    for col in (
+        "Input",
+        "Kilde" if not en else "Source",
+        "Posteringer" if not en else "Postings",
+        "Udgifter" if not en else "Expenditure",
+        "Indtægter" if not en else "Revenue",
+        "Netto" if not en else "Net",
+    ):
         table.add_column(col, justify="left" if col in ("Input", "Kilde", "Source") else "right")
     per_source: dict[str, list[Decimal | int]] = {}
     for n, r in enumerate(result.inputs, start=1):
-        table.add_row(f"{n}: {console_text(r.path.name)}", r.source, str(r.info.postings), kr(r.expenditure), kr(r.revenue), kr(r.amount))
+        table.add_row(
+            f"{n}: {console_text(r.path.name)}",
+            r.source,
+            str(r.info.postings),
+            kr(r.expenditure),
+            kr(r.revenue),
+            kr(r.amount),
+        )
         acc = per_source.setdefault(r.source, [0, Decimal(0), Decimal(0), Decimal(0)])
         for i, value in enumerate((r.info.postings, r.expenditure, r.revenue, r.amount)):
             acc[i] += value  # type: ignore[operator]
     table.add_section()
     for source, (postings, expenditure, revenue, net) in per_source.items():
         label = f"{source} i alt" if not en else f"{source} total"
-        table.add_row(Text(label, style="bold"), source, str(postings), kr(Decimal(expenditure)), kr(Decimal(revenue)), kr(Decimal(net)))
+        table.add_row(
+            Text(label, style="bold"),
+            source,
+            str(postings),
+            kr(Decimal(expenditure)),
+            kr(Decimal(revenue)),
+            kr(Decimal(net)),
+        )
     console.print(table)
 
 
@@ -237,13 +296,28 @@ def print_areas(console: Console, result: RunResult, lang: str) -> None:
         return
     en = lang == "en"
     table = Table(title="Filer pr. område" if not en else "Files per area", title_justify="left")
-    for col in ("Område" if not en else "Area", "Linjer" if not en else "Lines", "Udgifter" if not en else "Expenditure",
-                "Indtægter" if not en else "Revenue", "Netto" if not en else "Net", "Fil" if not en else "File"):
+    for col in (
+        "Område" if not en else "Area",
+        "Linjer" if not en else "Lines",
+        "Udgifter" if not en else "Expenditure",
+        "Indtægter" if not en else "Revenue",
+        "Netto" if not en else "Net",
+        "Fil" if not en else "File",
+    ):
         table.add_column(col, justify="left" if col in ("Område", "Area", "Fil", "File") else "right")
-    names = {area: path.name for area, path in zip(result.area_headers, result.outputs)}  # same order; [] when nothing written
+    names = {
+        area: path.name for area, path in zip(result.area_headers, result.outputs)
+    }  # same order; [] when nothing written
     for area, head in result.area_headers.items():
         tot = head.totals
-        table.add_row(console_text(area), str(tot.records), kr(tot.expenditure), kr(tot.revenue), kr(tot.net), console_text(names.get(area, "-")))
+        table.add_row(
+            console_text(area),
+            str(tot.records),
+            kr(tot.expenditure),
+            kr(tot.revenue),
+            kr(tot.net),
+            console_text(names.get(area, "-")),
+        )
     console.print(table)
 
 
@@ -253,9 +327,14 @@ def print_rounding(console: Console, result: RunResult, lang: str) -> None:
     if r is None or not r.lines:
         return
     en = lang == "en"
-    unit = ("whole kroner" if en else "hele kroner") if r.decimals == 0 else f"{r.decimals} {'decimals' if en else 'decimaler'}"
+    unit = (
+        ("whole kroner" if en else "hele kroner")
+        if r.decimals == 0
+        else f"{r.decimals} {'decimals' if en else 'decimaler'}"
+    )
     table = Table(
-        title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"), title_justify="left"
+        title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"),
+        title_justify="left",
     )
     for col in (("Paragraf", "Paragraph"), ("Eksakt", "Exact"), ("Leveret", "Delivered"), ("Difference", "Difference")):
         table.add_column(col[int(en)], justify="left" if col[0] == "Paragraf" else "right")
@@ -264,9 +343,12 @@ def print_rounding(console: Console, result: RunResult, lang: str) -> None:
     table.add_row(Text("I alt" if not en else "Total", style="bold"), kr(r.exact), kr(r.delivered), kr(r.difference))
     console.print(table)
     console.print(
-        f"{r.changed} of {r.lines} lines changed, {r.zeroed} rounded to zero (SIU442); each citizen's total per paragraph "
+        f"{r.changed} of {r.lines} lines changed, {r.zeroed} rounded to zero (SIU442); each citizen's total per "
+        "paragraph "
         f"is within {kr(r.max_citizen_difference)} of the exact one ({r.citizen_groups} citizen/paragraph totals)."
         if en
-        else f"{r.changed} af {r.lines} linjer ændret, {r.zeroed} afrundet til nul (SIU442); hver borgers sum pr. paragraf "
-        f"afviger højst {kr(r.max_citizen_difference)} fra den eksakte ({r.citizen_groups} summer pr. borger og paragraf)."
+        else f"{r.changed} af {r.lines} linjer ændret, {r.zeroed} afrundet til nul (SIU442); hver borgers sum pr. "
+        "paragraf "
+        f"afviger højst {kr(r.max_citizen_difference)} fra den eksakte ({r.citizen_groups} summer pr. borger og "
+        "paragraf)."
     )

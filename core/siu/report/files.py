@@ -17,8 +17,8 @@ from siu.base.errors import BilingualError
 from siu.findings import read_spool
 
 if TYPE_CHECKING:
-    from siu.report.result import RunResult
     from siu.host.plugins import PluginHost
+    from siu.report.result import RunResult
 
 
 class ReportWriteError(BilingualError):
@@ -26,8 +26,9 @@ class ReportWriteError(BilingualError):
 
     def __init__(self, path: Path, exc: OSError) -> None:
         reason = exc.strerror or exc.__class__.__name__
-        super().__init__(f"Rapporten {path} kan ikke skrives: {reason}", f"The report {path} cannot be written: {reason}")
-
+        super().__init__(
+            f"Rapporten {path} kan ikke skrives: {reason}", f"The report {path} cannot be written: {reason}"
+        )
 
 
 @dataclass
@@ -59,9 +60,9 @@ class ReportFiles:
 
     def write(self, result: RunResult, host: PluginHost | None, lang: str, kommune_name: str | None = None) -> None:
         """Write the requested reports, then drop the spool."""
+        from siu.base.safeio import private_tempdir
         from siu.report.json_report import write_json_report
         from siu.report.xlsx import write_xlsx_report
-        from siu.base.safeio import private_tempdir
 
         try:
             if self.json_path is not None:

@@ -20,16 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from siu import __version__
 from siu.base.cpr import mask_cpr
-from siu.findings import CATALOGUE
 from siu.base.masking import mask_data
-from siu.models import Severity
 from siu.base.stamp import creation_time
-from siu.check.verdict import spec_label, verdict as verdict_text
+from siu.check.verdict import spec_label
+from siu.check.verdict import verdict as verdict_text
+from siu.findings import CATALOGUE
+from siu.models import Severity
 from siu.writers import atomic_output, commit
 
 if TYPE_CHECKING:
-    from siu.report.result import RunResult
     from siu.host.plugins import PluginHost
+    from siu.report.result import RunResult
 
 SCHEMA = "siu-report/1"
 # siu's own figures, not data from the input: left as they are by the masking filter
@@ -127,7 +128,11 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
                     "rows_excluded": r.excluded_rows,
                     "rows_skipped": r.info.rows_skipped,
                     "skipped": [
-                        {"reason": reason, "rows": rows, "amount": money(r.info.skipped_money[reason]) if reason in r.info.skipped_money else None}
+                        {
+                            "reason": reason,
+                            "rows": rows,
+                            "amount": money(r.info.skipped_money[reason]) if reason in r.info.skipped_money else None,
+                        }
                         for reason, rows in r.info.skipped_rows.items()
                     ],
                     "amount_read": money(r.read_amount),
@@ -139,7 +144,13 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             for r in result.inputs
         ],
         "plugins": [
-            {"name": p.name, "package": p.package, "version": p.version, "status": p.status, "error": mask_cpr(p.error) if p.error else None}
+            {
+                "name": p.name,
+                "package": p.package,
+                "version": p.version,
+                "status": p.status,
+                "error": mask_cpr(p.error) if p.error else None,
+            }
             for p in (host.plugins if host else [])
         ],
         "verdict": {
@@ -164,7 +175,13 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             "balanced": result.balanced,
         },
         "excluded": [
-            {"rule": e.rule, "rule_en": e.rule_en, "reason": mask_cpr(e.reason), "rows": e.rows, "amount": money(e.amount)}
+            {
+                "rule": e.rule,
+                "rule_en": e.rule_en,
+                "reason": mask_cpr(e.reason),
+                "rows": e.rows,
+                "amount": money(e.amount),
+            }
             for e in result.excluded.values()
         ],
         "paragraphs": [
@@ -204,7 +221,9 @@ def write_json_report(
         fh.write(head[: head.rindex("}")].rstrip() + ',\n  "findings": [')
         first = True
         for data in findings:
-            fh.write(("\n    " if first else ",\n    ") + json.dumps(mask_data(finding_entry(data)), ensure_ascii=False))
+            fh.write(
+                ("\n    " if first else ",\n    ") + json.dumps(mask_data(finding_entry(data)), ensure_ascii=False)
+            )
             first = False
         fh.write("\n  ]\n}\n" if not first else "]\n}\n")
         fh.flush()

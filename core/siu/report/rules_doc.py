@@ -56,7 +56,8 @@ def _entry(c: Code) -> list[str]:
     lines = [
         f"### {c.code} · {c.title_da} / {c.title_en}",
         "",
-        f"Alvor / severity: **{SEVERITY.get(c.severity.value, c.severity.value)}** (kan ændres i `[severity]` i siu.toml)",
+        f"Alvor / severity: **{SEVERITY.get(c.severity.value, c.severity.value)}** (kan ændres i `[severity]` i "
+        "siu.toml)",
         "",
     ]
     if not _WHOLE_PLACEHOLDER.match(c.template_da):  # a template that is one placeholder says nothing

@@ -25,12 +25,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from siu.base.cpr import mask_cpr
+from siu.base.limits import MAX_ROWS
 from siu.base.masking import mask_text, masked_sheet
+from siu.check.verdict import spec_label
+from siu.check.verdict import verdict as verdict_text
 from siu.findings import CATALOGUE
-from siu.check.verdict import spec_label, verdict as verdict_text
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
-from siu.base.limits import MAX_ROWS
 from siu.xlsx_cells import escape_illegal, needs_neutralising, safe_text, text_cell
 from siu.xlsx_save import save_workbook
 
@@ -114,7 +115,17 @@ def _findings_sheet(wb: Workbook, findings: Iterable[dict[str, Any]], lang: str)
         rows += 1
     ws.auto_filter.ref = f"A1:H{rows}"
     if left_out:
-        ws.append([None, None, (f"{left_out} more findings are in the JSON report" if en else f"{left_out} fund mere står i JSON-rapporten")])
+        ws.append(
+            [
+                None,
+                None,
+                (
+                    f"{left_out} more findings are in the JSON report"
+                    if en
+                    else f"{left_out} fund mere står i JSON-rapporten"
+                ),
+            ]
+        )
 
 
 def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
@@ -133,15 +144,67 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
     ws.append(["Specifikation" if not en else "Specification", spec_label(result.spec.version, provisional, lang)])
     ws.append([])
     # The ledger per input: rows and money, each in exactly one place (see siu.check.ledger).
-    ws.append(_bold(ws, ["Input", "Rækker", "Leveret", "Udeladt", "Sprunget over", "Beløb læst", "Beløb leveret", "Beløb udeladt", "Beløb sprunget over"]
-                    if not en else ["Input", "Rows", "Delivered", "Excluded", "Skipped", "Amount read", "Amount delivered", "Amount excluded", "Amount skipped"]))
+    ws.append(
+        _bold(
+            ws,
+            [
+                "Input",
+                "Rækker",
+                "Leveret",
+                "Udeladt",
+                "Sprunget over",
+                "Beløb læst",
+                "Beløb leveret",
+                "Beløb udeladt",
+                "Beløb sprunget over",
+            ]
+            if not en
+            else [
+                "Input",
+                "Rows",
+                "Delivered",
+                "Excluded",
+                "Skipped",
+                "Amount read",
+                "Amount delivered",
+                "Amount excluded",
+                "Amount skipped",
+            ],
+        )
+    )
     for r in result.inputs:
-        ws.append([_safe(ws, mask_cpr(r.path.name)), r.info.rows_read, r.delivered_postings, r.excluded_rows, r.info.rows_skipped,
-                   r.read_amount, r.delivered_amount, r.excluded_amount, r.skipped_amount])
+        ws.append(
+            [
+                _safe(ws, mask_cpr(r.path.name)),
+                r.info.rows_read,
+                r.delivered_postings,
+                r.excluded_rows,
+                r.info.rows_skipped,
+                r.read_amount,
+                r.delivered_amount,
+                r.excluded_amount,
+                r.skipped_amount,
+            ]
+        )
     for e in result.excluded.values():
-        ws.append([_safe(ws, e.rule_en if en else e.rule), None, None, e.rows, None, None, None, e.amount, None, _safe(ws, mask_cpr(e.reason))])
+        ws.append(
+            [
+                _safe(ws, e.rule_en if en else e.rule),
+                None,
+                None,
+                e.rows,
+                None,
+                None,
+                None,
+                e.amount,
+                None,
+                _safe(ws, mask_cpr(e.reason)),
+            ]
+        )
     ws.append([])
-    ws.append(_bold(ws, ["Kode", "Alvor", "Antal", "Beskrivelse"] if not en else ["Code", "Severity", "Count", "Description"]))
+    ws.append(
+        _bold(ws, ["Kode", "Alvor", "Antal", "Beskrivelse"] if not en else ["Code", "Severity", "Count", "Description"])
+    )
     for code in sorted(sink.by_code, key=lambda c: (sink.severity_of[c].rank, c)):
         entry = CATALOGUE.get(code)
         title = (entry.title_en if en else entry.title_da) if entry else ""
@@ -158,12 +221,52 @@ def _citizens_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
     from siu.report.xlsx_tables import table_sheet
 
     en = lang == "en"
-    head = (["Citizen", "Paragraph", "Lines", "Expenditure", "Revenue", "Net", "First start", "Last end", "Days", "Annualised", "Anonymised", "Flags"]
-            if en else ["Borger", "Paragraf", "Linjer", "Udgifter", "Indtægter", "Netto", "Første start", "Sidste slut", "Dage", "Årsudgift", "Anonymiseret", "Markeringer"])
+    head = (
+        [
+            "Citizen",
+            "Paragraph",
+            "Lines",
+            "Expenditure",
+            "Revenue",
+            "Net",
+            "First start",
+            "Last end",
+            "Days",
+            "Annualised",
+            "Anonymised",
+            "Flags",
+        ]
+        if en
+        else [
+            "Borger",
+            "Paragraf",
+            "Linjer",
+            "Udgifter",
+            "Indtægter",
+            "Netto",
+            "Første start",
+            "Sidste slut",
+            "Dage",
+            "Årsudgift",
+            "Anonymiseret",
+            "Markeringer",
+        ]
+    )
     rows = (
-        [r["citizen"], r["paragraph"], r["lines"], Decimal(r["expenditure"]), Decimal(r["revenue"]), Decimal(r["net"]), r["first_start"], r["last_end"],
-         r["days"], Decimal(r["annualised"]) if r["annualised"] else None, ("yes" if en else "ja") if r["anonymised"] else None,
-         ", ".join(flag_text(f, lang) for f in r["flags"]) or None]
+        [
+            r["citizen"],
+            r["paragraph"],
+            r["lines"],
+            Decimal(r["expenditure"]),
+            Decimal(r["revenue"]),
+            Decimal(r["net"]),
+            r["first_start"],
+            r["last_end"],
+            r["days"],
+            Decimal(r["annualised"]) if r["annualised"] else None,
+            ("yes" if en else "ja") if r["anonymised"] else None,
+            ", ".join(flag_text(f, lang) for f in r["flags"]) or None,
+        ]
         for r in citizen_rows(result)
     )
     table_sheet(wb, "Citizens" if en else "Borgere", head, rows, widths=(13, 14, 7, 13, 13, 13, 12, 12, 6, 13, 12, 40))
@@ -186,9 +289,14 @@ def _marks(findings: Iterable[dict[str, Any]], files: set[str], lang: str) -> tu
                 continue
             kept += 1
             sev = f.get("severity", "info")
-            note = f"{f.get('code')} ({SEVERITY_WORD.get(sev, (sev, sev))[int(lang == 'en')]}): {f.get('message_en' if lang == 'en' else 'message_da')}"
+            note = (
+                f"{f.get('code')} ({SEVERITY_WORD.get(sev, (sev, sev))[int(lang == 'en')]}): "
+                f"{f.get('message_en' if lang == 'en' else 'message_da')}"
+            )
             by_sheet = marks.setdefault(file, {})
-            by_sheet.setdefault(loc.get("sheet"), defaultdict(list))[row].append((loc.get("column"), f.get("severity", "info"), note))
+            by_sheet.setdefault(loc.get("sheet"), defaultdict(list))[row].append(
+                (loc.get("column"), f.get("severity", "info"), note)
+            )
     return marks, left_out
 
 
@@ -206,7 +314,7 @@ def _column_index(label: str | None, header: dict[str, int]) -> int:
     return 0
 
 
-def _copy_input(
+def _copy_input(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     wb: Workbook,
     number: int,
     path: Path,
@@ -248,11 +356,17 @@ def _copy_input(
             for i in range(width):
                 value = mask_cell(values[i]) if i < len(values) else None
                 if i in marked:
-                    cell = text_cell(ws, value) if isinstance(value, str) and needs_neutralising(value) else WriteOnlyCell(ws, value=value)
+                    cell = (
+                        text_cell(ws, value)
+                        if isinstance(value, str) and needs_neutralising(value)
+                        else WriteOnlyCell(ws, value=value)
+                    )
                     worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
                     cell.fill = FILL.get(worst, FILL["info"])
                     text = "\n".join(n for _, n in marked[i])
-                    cell.comment = Comment(escape_illegal(mask_text(text)[:MAX_COMMENT_CHARS]), "siu", width=400, height=160)
+                    cell.comment = Comment(
+                        escape_illegal(mask_text(text)[:MAX_COMMENT_CHARS]), "siu", width=400, height=160
+                    )
                     cells.append(cell)
                 else:
                     src_cell = row[i] if i < len(row) else None
@@ -267,7 +381,13 @@ def _copy_input(
             next_row += 1
         if left_out:
             ws.append([])
-            ws.append([f"{left_out} more findings are not marked here; see the Findings sheet" if lang == "en" else f"{left_out} fund mere er ikke markeret her; se arket Fejl"])
+            ws.append(
+                [
+                    f"{left_out} more findings are not marked here; see the Findings sheet"
+                    if lang == "en"
+                    else f"{left_out} fund mere er ikke markeret her; se arket Fejl"
+                ]
+            )
     finally:
         src.close()
 

@@ -22,7 +22,9 @@ def _cell(ws: Any, value: Any) -> Any:
     return value
 
 
-def table_sheet(wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float] = ()) -> Any:
+def table_sheet(
+    wb: Any, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float] = ()
+) -> Any:
     """Add a sheet ``title`` to a write-only workbook with ``header`` and ``rows``; money columns
     given as :class:`~decimal.Decimal` become numbers. The sheet passes the masking filter."""
     ws = masked_sheet(wb, title)

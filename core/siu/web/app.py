@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from markupsafe import Markup
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -33,10 +33,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from siu import __version__
 from siu.base.config import Settings
 from siu.base.cpr import mask_cpr
+from siu.catalogue.web import FOREIGN_ORIGIN, NO_TOKEN, UNKNOWN
 from siu.findings import CATALOGUE
 from siu.web import report_view
 from siu.web.jobs import RunRequest, Session, Sessions, Upload
-from siu.web.messages import FOREIGN_ORIGIN, NO_TOKEN, UNKNOWN, say
+from siu.web.messages import say
 from siu.web.uploads import UploadRefused, keep, receive
 
 HERE = Path(__file__).parent
@@ -46,8 +47,11 @@ LANG_COOKIE = "siu_lang"
 MAX_UPLOAD = 200 * 1024 * 1024  # bytes per file
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                 b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),  # "no-referrer" would make form posts send "Origin: null"
     (b"x-frame-options", b"DENY"),
@@ -94,7 +98,11 @@ class Guard:
                 return
         given = request.query_params.get("token")
         cookie = request.cookies.get(TOKEN_COOKIE, "")
-        if given is not None and request.method in SAFE_METHODS and hmac.compare_digest(given.encode(), self.token.encode()):
+        if (
+            given is not None
+            and request.method in SAFE_METHODS
+            and hmac.compare_digest(given.encode(), self.token.encode())
+        ):
             # the token moves from the URL to a cookie; the address bar (and history) lose it
             rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
             response = RedirectResponse(request.url.path + (f"?{rest}" if rest else ""), status_code=303)
@@ -149,7 +157,7 @@ class WebState:
             return None
 
 
-def create_app(
+def create_app(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
     *,
     token: str,
     hosts: set[str],
@@ -213,16 +221,26 @@ def create_app(
         notices, session.notices = session.notices, []
         base = state.base
         return render(
-            request, "index.html", status,
-            session=session, notices=notices, uploads=list(session.uploads.values()),
-            sources=sorted(state.host.sources), formats=sorted(state.host.writers), kommuner=sorted(kommuner().items()),
-            base=base, jobs=list(reversed(session.jobs.values())), max_mb=state.max_upload // (1024 * 1024),
+            request,
+            "index.html",
+            status,
+            session=session,
+            notices=notices,
+            uploads=list(session.uploads.values()),
+            sources=sorted(state.host.sources),
+            formats=sorted(state.host.writers),
+            kommuner=sorted(kommuner().items()),
+            base=base,
+            jobs=list(reversed(session.jobs.values())),
+            max_mb=state.max_upload // (1024 * 1024),
         )
 
     async def upload(request: Request, session: Session) -> Response:
         """Exports dropped or picked in the page: stream them in, keep the spreadsheets."""
         try:
-            got = await receive(request.headers.get("content-type", ""), request.stream(), session.folder, state.max_upload)
+            got = await receive(
+                request.headers.get("content-type", ""), request.stream(), session.folder, state.max_upload
+            )
         except UploadRefused as exc:
             session.notices.append((exc.code, exc.message_da, exc.message_en))
             return index_page(request, session, exc.status)
@@ -234,7 +252,9 @@ def create_app(
                 refused = True
                 continue
             assert path is not None
-            session.uploads[path.name] = Upload(name=path.name, path=path, size=path.stat().st_size, detected=state.detect(path))
+            session.uploads[path.name] = Upload(
+                name=path.name, path=path, size=path.stat().st_size, detected=state.detect(path)
+            )
         if refused:
             return index_page(request, session, 415)
         return RedirectResponse("/", status_code=303)
@@ -248,7 +268,9 @@ def create_app(
     async def run(request: Request, session: Session) -> Response:
         """Start a run with the form's settings (mapping file and siu.toml may come with it)."""
         try:
-            got = await receive(request.headers.get("content-type", ""), request.stream(), session.folder, state.max_upload)
+            got = await receive(
+                request.headers.get("content-type", ""), request.stream(), session.folder, state.max_upload
+            )
         except UploadRefused as exc:
             session.notices.append((exc.code, exc.message_da, exc.message_en))
             return index_page(request, session, exc.status)
@@ -300,8 +322,16 @@ def create_app(
         extra = {k: v for k, v in head.items() if k not in report_view.KNOWN}
         skipped = sum(int(i.get("rows_skipped") or 0) for i in head.get("inputs", []))
         return render(
-            request, "results.html", job=job, head=head, query=query, page=page, extra=extra, skipped=skipped,
-            downloads=sorted(job.downloads()), delivery=[p.name for p in job.outputs],
+            request,
+            "results.html",
+            job=job,
+            head=head,
+            query=query,
+            page=page,
+            extra=extra,
+            skipped=skipped,
+            downloads=sorted(job.downloads()),
+            delivery=[p.name for p in job.outputs],
         )
 
     async def status(request: Request, session: Session) -> Response:
@@ -388,7 +418,13 @@ def serve(
     sock = free_socket(port)
     port = sock.getsockname()[1]
     token = secrets.token_urlsafe(32)
-    app = create_app(token=token, hosts={f"127.0.0.1:{port}", f"localhost:{port}"}, base=base, no_plugins=no_plugins, max_upload=max_upload)
+    app = create_app(
+        token=token,
+        hosts={f"127.0.0.1:{port}", f"localhost:{port}"},
+        base=base,
+        no_plugins=no_plugins,
+        max_upload=max_upload,
+    )
     state: WebState = app.state.web
     atexit.register(state.sessions.close)  # also when the server ends some other way
     url = f"http://127.0.0.1:{port}/?token={token}" + ("&lang=en" if lang == "en" else "")

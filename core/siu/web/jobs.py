@@ -22,7 +22,7 @@ from rich.console import Console
 
 from siu.base.config import ConfigError, Settings, load_settings
 from siu.base.cpr import mask_cpr
-from siu.web.messages import CANCELLED, INTERNAL, RUN_FAILED
+from siu.catalogue.web import CANCELLED, INTERNAL, RUN_FAILED
 
 SESSION_IDLE = 12 * 3600  # seconds: a session untouched this long is ended (its files removed)
 
@@ -130,9 +130,21 @@ def execute(job: Job, request: RunRequest, base: Settings, no_plugins: bool = Fa
         host = load_plugins(no_plugins=no_plugins, local_files=local_plugin_files(settings))
         inputs = [f"{source}:{path}" if source else str(path) for source, path in request.inputs]
         result = run_conversion(
-            inputs, [], settings=settings, host=host, lang=request.lang, write=True, out=job.folder / "out",
-            fmt=settings.format, strict=request.strict, spec_dir=None, read=ReadOptions(), quiet=True,
-            console=Console(file=io.StringIO()), reports=reports, progress=job.progress,
+            inputs,
+            [],
+            settings=settings,
+            host=host,
+            lang=request.lang,
+            write=True,
+            out=job.folder / "out",
+            fmt=settings.format,
+            strict=request.strict,
+            spec_dir=None,
+            read=ReadOptions(),
+            quiet=True,
+            console=Console(file=io.StringIO()),
+            reports=reports,
+            progress=job.progress,
         )
         job.ready = result.ok
         job.outputs = list(result.outputs or ([result.output] if result.output else [])) if result.written else []
@@ -179,7 +191,9 @@ class Session:
         folder = self.folder / "runs" / job_id
         folder.mkdir(parents=True, mode=0o700)
         job = Job(id=job_id, folder=folder, lang=request.lang)
-        job.thread = threading.Thread(target=execute, args=(job, request, base, no_plugins), name=f"siu-run-{job_id}", daemon=True)
+        job.thread = threading.Thread(
+            target=execute, args=(job, request, base, no_plugins), name=f"siu-run-{job_id}", daemon=True
+        )
         self.jobs[job_id] = job
         job.thread.start()
         return job
@@ -226,7 +240,11 @@ class Sessions:
 
     def _expire(self) -> None:
         now = time.monotonic()
-        for sid in [s for s, v in self._sessions.items() if now - v.touched > SESSION_IDLE and not any(j.state == "running" for j in v.jobs.values())]:
+        for sid in [
+            s
+            for s, v in self._sessions.items()
+            if now - v.touched > SESSION_IDLE and not any(j.state == "running" for j in v.jobs.values())
+        ]:
             self._sessions.pop(sid).close()
 
     def close(self) -> None:

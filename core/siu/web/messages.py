@@ -3,11 +3,12 @@ that did not finish. Shown in the page in the user's language and by ``siu expla
 
 from __future__ import annotations
 
+from typing import Any
+
 from siu.findings import Code
-from siu.catalogue.web import NOT_SPREADSHEET, TOO_LARGE, CANCELLED, NO_TOKEN, FOREIGN_ORIGIN, RUN_FAILED, NOT_TOML, UNKNOWN, INTERNAL  # noqa: F401  (re-exported)
 
 
-def say(code: Code, lang: str, **params: object) -> str:
+def say(code: Code, lang: str, **params: Any) -> str:
     """The message of ``code`` in ``lang``, prefixed with the code."""
     finding = code.make(**params)
     return f"{code.code}: {finding.message(lang)}"

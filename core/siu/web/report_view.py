@@ -21,8 +21,20 @@ SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 SORT_KEYS = ("code", "severity", "paragraph", "file", "sheet", "row", "column", "message")
 PAGE = 200
 # Sections the page shows in a form of its own; any other top-level section is shown generically.
-KNOWN = {"schema", "siu_version", "created", "delivery", "inputs", "plugins", "verdict", "summary", "totals",
-         "paragraphs", "findings_complete", "findings"}
+KNOWN = {
+    "schema",
+    "siu_version",
+    "created",
+    "delivery",
+    "inputs",
+    "plugins",
+    "verdict",
+    "summary",
+    "totals",
+    "paragraphs",
+    "findings_complete",
+    "findings",
+}
 
 
 def read_head(path: Path) -> dict[str, Any]:
@@ -153,7 +165,7 @@ def select(path: Path, query: Query, lang: str = "da", limit_choices: int = 200)
         chosen = list(itertools.islice(found, end))
         for _ in found:  # count the rest (and collect the filter choices)
             pass
-    rows = [f for _, f in chosen[end - PAGE:end]]
+    rows = [f for _, f in chosen[end - PAGE : end]]
     return Page(rows=rows, matching=next(counter), total=total, files=sorted(files), paragraphs=sorted(paragraphs))
 
 

@@ -15,11 +15,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
+from siu.catalogue.write import EMPTY_AREA, NO_AREA
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
 from siu.specpack import SpecPack
 from siu.writers import Writer, atomic_output, commit
-from siu.catalogue.write import NO_AREA, EMPTY_AREA
 
 BATCH = 512
 
@@ -62,7 +62,9 @@ class _Lane(threading.Thread):
             self.writer.write(self._records(), self.header, self.spec, self.out)
             self.out.flush()
             if not self.finished:  # lines would be missing from the file: never keep it
-                self.error = RuntimeError(f"writer '{self.writer.name}' stopped before the last line of area {self.header.area}")
+                self.error = RuntimeError(
+                    f"writer '{self.writer.name}' stopped before the last line of area {self.header.area}"
+                )
         except BaseException as exc:  # handed to the caller's thread after join()
             self.error = exc
         finally:

@@ -14,11 +14,10 @@ from typing import Any
 
 from lxml import etree
 
+from siu.catalogue.write import TEST_SUMMARY
 from siu.findings import FindingSink
 from siu.models import Finding
 from siu.specpack import SpecPack
-from siu.catalogue.write import TEST_SUMMARY
-
 
 # Findings that a test with another year's data is expected to raise, once per line or per run.
 EXPECTED_IN_TEST = frozenset({"SIU113", "SIU011", "SIU405"})

@@ -25,7 +25,9 @@ from lxml import etree
 XsdError = tuple[int | None, str]
 
 
-def xsd_errors(source: str | IO[bytes], schema: etree.XMLSchema, record_tag: str, max_errors: int = 20) -> list[XsdError]:
+def xsd_errors(
+    source: str | IO[bytes], schema: etree.XMLSchema, record_tag: str, max_errors: int = 20
+) -> list[XsdError]:
     """The XSD errors (line, message) of the XML in ``source`` (a path or a binary stream), in
     one streaming pass whose memory stays flat; an empty list when it is valid. Messages are
     raw: they may quote a value, so mask them before they reach a user."""

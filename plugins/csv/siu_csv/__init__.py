@@ -13,7 +13,8 @@ This is how a case-system extract or a home-made spreadsheet gets in. The column
     kontostreng = ["Konto", "Kontonr."]
 
 Beside the map, ``encoding``, ``delimiter``, ``decimal`` and ``sheet`` may say how to read the
-file (the command-line options of the same names win). What is mapped is what is read: a mapped column that the file lacks is an error (SIU005), and
+file (the command-line options of the same names win). What is mapped is what is read: a mapped column that the file
+lacks is an error (SIU005), and
 so is a field siu does not know (SIU601). Fields siu needs but the map leaves out (``cpr`` and an
 amount) are looked for under their usual Danish names. Values are read with the core toolkit
 (Danish numbers, dates, debit/credit); see docs/excel-and-csv.md for the fields.
@@ -51,10 +52,10 @@ BAD_COLUMN_MAP = define(
     ("Kolonnekortet for {file} er ugyldigt: {detail_da}", "The column map for {file} is invalid: {detail_en}"),
     (
         "Kolonnekortet (`[source.csv.columns]` i siu.toml eller filen givet med `--columns`) knytter siu's "
-        "felter til overskrifter i filen: `felt = \"Overskrift\"` eller `felt = [\"Overskrift 1\", \"Overskrift 2\"]`. "
+        'felter til overskrifter i filen: `felt = "Overskrift"` eller `felt = ["Overskrift 1", "Overskrift 2"]`. '
         "Felterne er: " + ", ".join(FIELDS) + ". Ret stavningen af feltet, eller fjern linjen.",
         "The column map (`[source.csv.columns]` in siu.toml or the file given with `--columns`) ties siu's "
-        "fields to headers in the file: `field = \"Header\"` or `field = [\"Header 1\", \"Header 2\"]`. "
+        'fields to headers in the file: `field = "Header"` or `field = ["Header 1", "Header 2"]`. '
         "The fields are: " + ", ".join(FIELDS) + ". Fix the field's spelling, or remove the line.",
     ),
 )
@@ -63,7 +64,9 @@ BAD_COLUMN_MAP = define(
 def column_map_problems(columns: Any) -> list[tuple[str, str]]:
     """(Danish, English) descriptions of what is wrong with a column map; [] when it is fine."""
     if not isinstance(columns, dict):
-        return [("kolonnekortet skal være en tabel felt = \"Overskrift\"", "the column map must be a table field = \"Header\"")]
+        return [
+            ('kolonnekortet skal være en tabel felt = "Overskrift"', 'the column map must be a table field = "Header"')
+        ]
     problems = []
     owner: dict[str, str] = {}
     for name, value in columns.items():
@@ -71,13 +74,23 @@ def column_map_problems(columns: Any) -> list[tuple[str, str]]:
             problems.append((f"ukendt felt '{name}'", f"unknown field '{name}'"))
         headers = [value] if isinstance(value, str) else value
         if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and h.strip() for h in headers):
-            problems.append((f"'{name}' skal være en overskrift eller en liste af overskrifter", f"'{name}' must be a header or a list of headers"))
+            problems.append(
+                (
+                    f"'{name}' skal være en overskrift eller en liste af overskrifter",
+                    f"'{name}' must be a header or a list of headers",
+                )
+            )
             continue
         for header in headers:
             # headers are matched folded (case, accents, punctuation), so compare them folded
             other = owner.setdefault(normalise_header(header), name)
             if other != name:
-                problems.append((f"overskriften '{header}' er knyttet til både {other} og {name}", f"the header '{header}' is mapped to both {other} and {name}"))
+                problems.append(
+                    (
+                        f"overskriften '{header}' er knyttet til både {other} og {name}",
+                        f"the header '{header}' is mapped to both {other} and {name}",
+                    )
+                )
     return problems
 
 

@@ -23,7 +23,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-
 from siu.findings import define
 from siu.models import DeliveryHeader, Finding, Location, Record
 from siu.specpack import ExcelSpec, SpecPack

@@ -34,7 +34,11 @@ class OpusSource(TabularSource):
     file_types = (".csv", ".txt", ".xlsx", ".xls")
     aliases = ALIASES
     required = ("cpr",)
-    one_of = (("amount", "amount_unsigned", "debit"), ("psp", "cost_centre", "kontostreng"), ("artskonto", "kontostreng"))
+    one_of = (
+        ("amount", "amount_unsigned", "debit"),
+        ("psp", "cost_centre", "kontostreng"),
+        ("artskonto", "kontostreng"),
+    )
     # What sets an Opus export apart: the artskonto/omkostningsart beside a PSP element or cost
     # centre, a CPR column of its own and the expenditure period.
     signature = (

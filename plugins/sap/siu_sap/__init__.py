@@ -35,9 +35,31 @@ ALIASES = {
 
 # Technical field names and FBL3N labels that only SAP line-item lists carry.
 SIGNATURE = (
-    "HKONT", "RACCT", "BUDAT", "BELNR", "SHKZG", "DRCRK", "ZUONR", "SGTXT", "DMBTR", "DMSHB", "HSL",
-    "RBUKRS", "BUKRS", "GJAHR", "RLDNR", "DOCLN", "BUZEI", "Finanskonto", "Hovedbogskonto", "Sagskonto",
-    "Tildeling", "Assignment", "G/L Account", "Beløb i lokal valuta", "Amount in local currency",
+    "HKONT",
+    "RACCT",
+    "BUDAT",
+    "BELNR",
+    "SHKZG",
+    "DRCRK",
+    "ZUONR",
+    "SGTXT",
+    "DMBTR",
+    "DMSHB",
+    "HSL",
+    "RBUKRS",
+    "BUKRS",
+    "GJAHR",
+    "RLDNR",
+    "DOCLN",
+    "BUZEI",
+    "Finanskonto",
+    "Hovedbogskonto",
+    "Sagskonto",
+    "Tildeling",
+    "Assignment",
+    "G/L Account",
+    "Beløb i lokal valuta",
+    "Amount in local currency",
 )
 
 
@@ -59,11 +81,18 @@ class SapSource(TabularSource):
             found.append(("titellinjer over overskriften (ALV-liste)", "title lines above the header (ALV list)"))
         head = rows[header]
         dashes = any(
-            cells and all(set(str(c).strip()) <= set("-|") for c in cells if not is_blank(c)) and not all(is_blank(c) for c in cells)
+            cells
+            and all(set(str(c).strip()) <= set("-|") for c in cells if not is_blank(c))
+            and not all(is_blank(c) for c in cells)
             for cells in rows
         )
         if dashes and len(head) > 2 and is_blank(head[0]) and is_blank(head[-1]):
-            found.append(("|-opdelt liste med ---linjer (SAP 'uformateret')", "|-separated list with --- lines (SAP 'unconverted')"))
+            found.append(
+                (
+                    "|-opdelt liste med ---linjer (SAP 'uformateret')",
+                    "|-separated list with --- lines (SAP 'unconverted')",
+                )
+            )
         return found
 
 
