@@ -25,7 +25,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -145,6 +145,7 @@ class PluginHost:
     spec_pack_dirs: list[tuple[Path, str]]
     notices: list[Finding] = field(default_factory=list)  # problems not tied to one loaded plugin
     conflicts: list[PluginError] = field(default_factory=list)
+    tracing: bool = False  # hook calls go through pluggy's dispatch, so its monitoring sees them
 
     @property
     def hook(self) -> Any:
@@ -174,7 +175,7 @@ class PluginHost:
         hook = getattr(self.pm.hook, hook_name)
         spec_names = tuple(hook.spec.argnames)
         impls = list(reversed(hook.get_hookimpls()))
-        if any(i.hookwrapper or i.wrapper for i in impls):
+        if self.tracing or any(i.hookwrapper or i.wrapper for i in impls):
             return lambda *args: hook(**dict(zip(spec_names, args)))
         calls = []
         for impl in impls:
@@ -253,7 +254,7 @@ def _core_modules() -> list[tuple[str, ModuleType]]:
     return [
         ("siu.xml", xml_writer),
         ("siu.mapping", mapping),
-        ("siu.anonymise.hook", anonymise),
+        ("siu.anonymise", anonymise),
         ("siu.rules", rules_builtin),
         ("siu.history", history_rules),
     ]
@@ -348,7 +349,7 @@ def load_plugins(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
 
     tracing = trace if trace is not None else os.environ.get("SIU_TRACE_PLUGINS") == "1"
     _wrap_impls(pm, infos, tracing)
-    host = _collect(pm, infos)
+    host = _collect(pm, infos, tracing)
     host.notices.extend(notices)
     if host.conflicts and raise_conflicts:
         raise host.conflicts[0]
@@ -420,7 +421,7 @@ def _registered(info: PluginInfo, hook_name: str, result: Any) -> list[Any]:
     return items
 
 
-def _collect(pm: pluggy.PluginManager, infos: list[PluginInfo]) -> PluginHost:
+def _collect(pm: pluggy.PluginManager, infos: list[PluginInfo], tracing: bool = False) -> PluginHost:
     """Call every loaded plugin's registration hooks, one plugin at a time, then merge.
 
     A plugin whose hook fails contributes nothing at all (not half its sources)."""
@@ -437,7 +438,7 @@ def _collect(pm: pluggy.PluginManager, infos: list[PluginInfo]) -> PluginHost:
                 continue
             impl = next(i for i in hc.get_hookimpls() if i.plugin_name == info.name)
             try:
-                results[hc.name] = _registered(info, hc.name, impl.function())
+                results[hc.name] = _registered(info, hc.name, _call_one(pm, hc.name, plugin, impl, tracing))
             except (Exception, SystemExit) as exc:
                 if info.kind == "core":
                     raise  # siu without its own rules or writer must not run: a bug, not a plugin problem
@@ -448,7 +449,7 @@ def _collect(pm: pluggy.PluginManager, infos: list[PluginInfo]) -> PluginHost:
         else:
             provided.append((info, results))
 
-    host = PluginHost(pm=pm, plugins=infos, sources={}, writers={}, rules=[], spec_pack_dirs=[])
+    host = PluginHost(pm=pm, plugins=infos, sources={}, writers={}, rules=[], spec_pack_dirs=[], tracing=tracing)
     owner: dict[tuple[str, str], PluginInfo] = {}
     for info, results in provided:
         for kind, hook_name, target, names in (
@@ -489,17 +490,16 @@ def _conflict(kind: str, name: str, first: PluginInfo, second: PluginInfo) -> Pl
 
 def _wrap_impls(pm: pluggy.PluginManager, infos: list[PluginInfo], tracing: bool) -> None:
     """Guard third-party pipeline hooks (an exception becomes an SIU808 finding) and, when
-    tracing, time every hook implementation. Done by replacing ``HookImpl.function``, which is
-    what pluggy calls, so the hooks' behaviour (firstresult, ordering) is pluggy's own."""
+    tracing, log every hook call through pluggy's own monitoring API. The guard replaces
+    ``HookImpl.function``, which is what pluggy calls, so the hooks' behaviour (firstresult,
+    ordering) is pluggy's own."""
     kinds = {i.name: i.kind for i in infos}
-    for name in (*REGISTRATION_HOOKS, *PIPELINE_HOOKS):
+    for name in PIPELINE_HOOKS:
         for impl in getattr(pm.hook, name).get_hookimpls():
-            fn = impl.function
-            if name in PIPELINE_HOOKS and kinds.get(impl.plugin_name) != "core":
-                fn = _guarded(fn, name, impl.plugin_name, impl.argnames)
-            if tracing:
-                fn = _traced(fn, name, impl.plugin_name)
-            impl.function = fn
+            if kinds.get(impl.plugin_name) != "core":
+                impl.function = _guarded(impl.function, name, impl.plugin_name, impl.argnames)
+    if tracing:
+        _trace_calls(pm)
 
 
 def _guarded(fn: Callable[..., Any], hook_name: str, plugin: str, argnames: Sequence[str]) -> Callable[..., Any]:
@@ -521,20 +521,32 @@ def _guarded(fn: Callable[..., Any], hook_name: str, plugin: str, argnames: Sequ
     return guarded
 
 
-def _traced(fn: Callable[..., Any], hook_name: str, plugin: str) -> Callable[..., Any]:
-    def traced(*args: Any) -> Any:
-        start = time.perf_counter()
-        outcome = "raised"
-        try:
-            result = fn(*args)
-            outcome = _describe(result)
-            return result
-        finally:
-            elapsed = (time.perf_counter() - start) * 1000
-            # never the arguments or values: they may hold CPR numbers
-            sys.stderr.write(f"siu-trace: {hook_name} · {plugin} · {elapsed:.3f} ms · {outcome}\n")
+def _call_one(pm: pluggy.PluginManager, hook_name: str, plugin: Any, impl: Any, tracing: bool) -> Any:
+    """One plugin's answer to a registration hook. Called directly, except when tracing: then
+    through pluggy's dispatch (a caller for this plugin alone), which its monitoring sees."""
+    if not tracing:
+        return impl.function()
+    others = [p for p in pm.get_plugins() if p is not plugin]
+    answers = pm.subset_hook_caller(hook_name, remove_plugins=others)()
+    return answers[0] if answers else None
 
-    return traced
+
+def _trace_calls(pm: pluggy.PluginManager) -> Callable[[], None]:
+    """One stderr line per hook call: the hook, the plugins implementing it in the order pluggy
+    calls them, the duration and the kind of answer. Returns pluggy's undo."""
+    started: list[float] = []  # a stack: a hook may be called while another runs
+
+    def before(hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+        started.append(time.perf_counter())
+
+    def after(outcome: Any, hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+        elapsed = (time.perf_counter() - started.pop()) * 1000
+        plugins = "+".join(impl.plugin_name for impl in reversed(hook_impls)) or "-"
+        answer = "raised" if outcome.exception is not None else _describe(outcome.get_result())
+        # never the arguments or values: they may hold CPR numbers
+        sys.stderr.write(f"siu-trace: {hook_name} · {plugins} · {elapsed:.3f} ms · {answer}\n")
+
+    return pm.add_hookcall_monitoring(before, after)
 
 
 def _describe(result: Any) -> str:
