@@ -57,15 +57,23 @@ class Location(BaseModel):
             return self
         return new_location(file=self.file, sheet=self.sheet, row=self.row, column=column)
 
-    def __str__(self) -> str:
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"ark {self.sheet}")
+    def describe(self, lang: str = "da", *, sheet: bool = True, column: bool = True, mask: bool = True) -> str:
+        """The location as messages name it, the one way siu writes it: ``in.xlsx, ark Data,
+        række 2, kolonne C`` (``sheet``, ``row``, ``column`` with ``lang="en"``). ``mask`` masks
+        CPR numbers in the file and sheet names."""
+        words = ("sheet", "row", "column") if lang == "en" else ("ark", "række", "kolonne")
+        shown = mask_cpr if mask else str
+        parts = [shown(self.file)]
+        if sheet and self.sheet:
+            parts.append(f"{words[0]} {shown(self.sheet)}")
         if self.row is not None:
-            parts.append(f"række {self.row}")
-        if self.column:
-            parts.append(f"kolonne {self.column}")
+            parts.append(f"{words[1]} {self.row}")
+        if column and self.column:
+            parts.append(f"{words[2]} {self.column}")
         return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return self.describe(mask=False)
 
 
 class Posting(BaseModel):

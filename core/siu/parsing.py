@@ -169,10 +169,20 @@ def debit_minus_credit(debit: Decimal, credit: Decimal) -> Decimal:
     return debit - abs(credit)
 
 
+_DANISH_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+def group_digits(value: float | Decimal | int, decimals: int = 0, lang: str = "da") -> str:
+    """``value`` with its thousands grouped, the one way siu writes numbers for people:
+    ``1.234,50`` in Danish, ``1,234.50`` in English (``lang="en"``)."""
+    text = f"{value:,.{decimals}f}"
+    return text if lang == "en" else text.translate(_DANISH_MARKS)
+
+
 def format_amount_danish(amount: Decimal, trailing_minus: bool = False) -> str:
     """Format like a Danish export: ``1.234,56`` (``1.234,56-`` with ``trailing_minus``)."""
     sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    text = group_digits(abs(amount), 2)
     return f"{text}{sign}" if trailing_minus else f"{sign}{text}"
 
 

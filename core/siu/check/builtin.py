@@ -24,7 +24,7 @@ from siu.check.reconcile import reconciliation
 from siu.context import Context
 from siu.hookspecs import hookimpl
 from siu.models import Kind, Location, Record
-from siu.parsing import format_amount_danish
+from siu.parsing import format_amount_danish, group_digits
 from siu.rules import Hit, Rule, delivery_rule, record_rule
 
 # --- per-run constants ------------------------------------------------------------------------
@@ -268,13 +268,7 @@ def internal_art(record: Record, ctx: Context) -> Hit | None:
 
 def _where(loc: Location, lang: str) -> str:
     """A location as a message names it: ``in.csv, række 2`` (``in.csv, row 2``)."""
-    sheet, row = ("sheet", "row") if lang == "en" else ("ark", "række")
-    parts = (
-        [loc.file]
-        + ([f"{sheet} {loc.sheet}"] if loc.sheet else [])
-        + ([f"{row} {loc.row}"] if loc.row is not None else [])
-    )
-    return ", ".join(parts)
+    return loc.describe(lang, column=False)
 
 
 def _at(record: Record, field: str) -> tuple[Location, str | None]:
@@ -560,7 +554,7 @@ class ExtremeValues:
 
 def _kr(amount: float) -> str:
     """Whole kroner with Danish thousands separators: 1.234.567."""
-    return f"{amount:,.0f}".replace(",", ".")
+    return group_digits(amount)
 
 
 RULES: list[Rule] = [

@@ -170,8 +170,7 @@ def implausible_age(record: Record, ctx: Context) -> Hit | None:
 
 
 def _where(loc: Location, lang: str) -> str:
-    row = "row" if lang == "en" else "række"
-    return f"{loc.file}, {row} {loc.row}" if loc.row is not None else loc.file
+    return loc.describe(lang, sheet=False, column=False)
 
 
 @delivery_rule("SIU407")

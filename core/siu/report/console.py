@@ -20,7 +20,7 @@ from siu.base.masking import console_text
 from siu.check.verdict import verdict as verdict_text
 from siu.findings import CATALOGUE
 from siu.models import Finding, Severity
-from siu.parsing import format_amount_danish
+from siu.parsing import format_amount_danish, group_digits
 
 if TYPE_CHECKING:
     from siu.host.plugins import PluginHost
@@ -40,19 +40,7 @@ def kr(amount: Decimal) -> str:
 
 
 def location_text(finding: Finding, lang: str) -> str:
-    loc = finding.location
-    if loc is None:
-        return ""
-    words = {"sheet": ("ark", "sheet"), "row": ("række", "row"), "column": ("kolonne", "column")}
-    i = 1 if lang == "en" else 0
-    parts = [mask_cpr(loc.file)]
-    if loc.sheet:
-        parts.append(f"{words['sheet'][i]} {mask_cpr(loc.sheet)}")
-    if loc.row is not None:
-        parts.append(f"{words['row'][i]} {loc.row}")
-    if loc.column:
-        parts.append(f"{words['column'][i]} {loc.column}")
-    return ", ".join(parts)
+    return finding.location.describe(lang) if finding.location is not None else ""
 
 
 def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
@@ -92,7 +80,7 @@ def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
         details = mask_cpr(", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped"))
         console.print(
             f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({r.source}) · "
-            f"{f'{r.size:,}'.replace(',', '.')} bytes · SHA-256 {r.sha256}"
+            f"{group_digits(r.size)} bytes · SHA-256 {r.sha256}"
         )
         console.print(
             f"  {t('læst som', 'read as')}: {console_text(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "

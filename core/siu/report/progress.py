@@ -17,12 +17,13 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
 from rich.text import Text
 
+from siu.parsing import group_digits
+
 _LABELS = {"da": ("Læser", "rækker", "rækker/s"), "en": ("Reading", "rows", "rows/s")}
 
 
 def _number(n: float, lang: str) -> str:
-    text = f"{n:,.0f}"
-    return text.replace(",", ".") if lang == "da" else text
+    return group_digits(n, 0, "en" if lang == "en" else "da")
 
 
 class _Column(ProgressColumn):

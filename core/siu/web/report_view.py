@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from siu.parsing import group_digits
+
 FINDINGS_MARK = '  "findings": ['
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 SORT_KEYS = ("code", "severity", "paragraph", "file", "sheet", "row", "column", "message")
@@ -175,13 +177,11 @@ def amount(text: Any, lang: str) -> str:
         value = Decimal(str(text))
     except (InvalidOperation, ValueError):
         return str(text)
-    shown = f"{value:,.2f}"
-    return shown.replace(",", "#").replace(".", ",").replace("#", ".") if lang != "en" else shown
+    return group_digits(value, 2, lang)
 
 
 def number(n: Any, lang: str) -> str:
     try:
-        shown = f"{int(n):,}"
+        return group_digits(int(n), 0, lang)
     except (TypeError, ValueError):
         return str(n)
-    return shown.replace(",", ".") if lang != "en" else shown
