@@ -30,7 +30,6 @@ import csv
 import fnmatch
 import io
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +38,7 @@ from typing import Any
 
 from siu import kontostreng as ks
 from siu.base.errors import BilingualError
+from siu.base.tomlfile import read_toml
 from siu.catalogue.accounts import (
     BAD_ACCOUNT,
     CHART_CONFLICT,
@@ -292,12 +292,7 @@ def _not_found(path: Path) -> MappingError:
 
 
 def _toml_entries(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise _not_found(path) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
+    data = read_toml(path, MappingError, ("Tilknytningsfilen findes ikke: {path}", "Mapping file not found: {path}"))
     extra = set(data) - {"rule"}
     if extra:
         raise MappingError(

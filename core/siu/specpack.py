@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import hashlib
 import string
-import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from siu.base.errors import BilingualError
+from siu.base.tomlfile import read_toml
 
 BUILTIN_DIR = Path(__file__).parent / "specs"
 PACK_FILES = ("manifest.toml", "paragraphs.csv", "chart.csv")
@@ -257,17 +257,15 @@ class SpecPack:
                 f"Specifikationspakken {root} findes ikke (ingen mappe)",
                 f"The spec pack {root} does not exist (no folder)",
             )
-        try:
-            raw = tomllib.loads((root / "manifest.toml").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SpecError(
-                f"Specifikationspakken {root} har ingen manifest.toml", f"The spec pack {root} has no manifest.toml"
-            ) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SpecError(
-                f"Specifikationspakken {root}: manifest.toml er ikke gyldig TOML: {exc}",
-                f"The spec pack {root}: manifest.toml is not valid TOML: {exc}",
-            ) from None
+        raw = read_toml(
+            root / "manifest.toml",
+            SpecError,
+            (f"Specifikationspakken {root} har ingen manifest.toml", f"The spec pack {root} has no manifest.toml"),
+            (
+                f"Specifikationspakken {root}: manifest.toml er ikke gyldig TOML: {{exc}}",
+                f"The spec pack {root}: manifest.toml is not valid TOML: {{exc}}",
+            ),
+        )
         try:
             manifest = Manifest.model_validate(raw)
         except ValidationError as exc:

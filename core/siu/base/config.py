@@ -21,13 +21,13 @@ Example ``siu.toml``::
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from siu.base.errors import BilingualError
+from siu.base.tomlfile import read_toml
 from siu.models import Severity
 
 
@@ -137,12 +137,9 @@ def load_settings(path: Path | None) -> Settings:
         if not default.exists():
             return Settings()
         path = default
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"Konfigurationsfilen findes ikke: {path}", f"Configuration file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
+    data = read_toml(
+        path, ConfigError, ("Konfigurationsfilen findes ikke: {path}", "Configuration file not found: {path}")
+    )
     try:
         settings = Settings.model_validate({**data, "base_dir": path.parent.resolve()})
     except ValidationError as exc:

@@ -21,6 +21,7 @@ from siu.base.config import Settings
 from siu.base.cpr import mask_cpr
 from siu.base.errors import BilingualError
 from siu.base.stamp import creation_time
+from siu.base.tomlfile import read_toml
 from siu.catalogue.check import SPLIT_OVERRIDES_AREA
 from siu.catalogue.write import STALE_REMOVED
 from siu.context import Context
@@ -230,14 +231,7 @@ def check_outputs(outputs: list[Path], inputs: list[Path]) -> None:
 def with_column_map(settings: Settings, path: Path) -> Settings:
     """Settings with ``--columns FILE`` as the ``[source.csv]`` section (a ``[columns]`` table and,
     optionally, other keys of that section); the file wins over siu.toml."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"Kolonnekortet findes ikke: {path}", f"Column map not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} er ikke gyldig TOML: {exc}", f"{path} is not valid TOML: {exc}") from None
+    data = read_toml(path, UsageError, ("Kolonnekortet findes ikke: {path}", "Column map not found: {path}"))
     if not isinstance(data.get("columns"), dict):
         raise UsageError(
             f'{path} skal have en tabel [columns] med felt = "Overskrift"',
