@@ -118,25 +118,11 @@ class Scan:
 def _input_specs(
     inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions
 ) -> list[InputSpec]:
-    from siu.convert.run import UsageError, check_read_options, detect_source, parse_inputs
-    from siu.report.result import InputSpec
+    from siu.convert.run import check_read_options, input_specs, parse_inputs
 
-    specs = []
     pairs = parse_inputs(inputs, sources, host.sources, lang)
     check_read_options(read, [path for _, path in pairs])
-    for name, path in pairs:
-        if not path.exists() or path.is_dir():
-            raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
-        name = name or detect_source(path, host, lang, quiet=True)
-        options = ReadOptions(
-            encoding=read.encoding,
-            delimiter=read.delimiter,
-            decimal=read.decimal,
-            sheet=read.sheet,
-            settings=settings.source.get(name, {}),
-        )
-        specs.append(InputSpec(source=name, path=path, options=options))
-    return specs
+    return input_specs(pairs, settings, host, read, lang, quiet=True)
 
 
 def _postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[Posting]:

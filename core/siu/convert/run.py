@@ -264,6 +264,32 @@ def _guess_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
     return year
 
 
+def input_specs(
+    pairs: list[tuple[str | None, Path]],
+    settings: Settings,
+    host: PluginHost,
+    read: ReadOptions,
+    lang: str,
+    quiet: bool,
+) -> list[InputSpec]:
+    """Each input file with the source that reads it (sniffed when not named) and its read options
+    (the command line's, plus the source's section of siu.toml)."""
+    specs: list[InputSpec] = []
+    for name, path in pairs:
+        if not path.exists() or path.is_dir():
+            raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
+        name = name or detect_source(path, host, lang, quiet)
+        options = ReadOptions(
+            encoding=read.encoding,
+            delimiter=read.delimiter,
+            decimal=read.decimal,
+            sheet=read.sheet,
+            settings=settings.source.get(name, {}),
+        )
+        specs.append(InputSpec(source=name, path=path, options=options))
+    return specs
+
+
 def run_conversion(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
     inputs: list[str],
     sources: list[str],
@@ -298,19 +324,7 @@ def run_conversion(  # noqa: C901, PLR0915  (too long; to be cut along its seams
     check_read_options(read, [path for _, path in pairs])
     reports_to = [p for p in (reports.json_path, reports.xlsx_path) if p is not None] if reports else []
     check_outputs(reports_to, [path for _, path in pairs])
-    specs: list[InputSpec] = []
-    for name, path in pairs:
-        if not path.exists() or path.is_dir():
-            raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
-        name = name or detect_source(path, host, lang, quiet)
-        options = ReadOptions(
-            encoding=read.encoding,
-            delimiter=read.delimiter,
-            decimal=read.decimal,
-            sheet=read.sheet,
-            settings=settings.source.get(name, {}),
-        )
-        specs.append(InputSpec(source=name, path=path, options=options))
+    specs = input_specs(pairs, settings, host, read, lang, quiet)
     data_year = None if settings.year else _guess_year(specs, host)
     ctx = build_context(settings, host, spec_dir, lang, data_year)
     ctx.test = test
