@@ -392,69 +392,38 @@ def _context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang:
     )
 
 
-@mapping_app.command("check")
-def check(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
-    inputs: Inputs,
-    source: SourceOpt = None,
-    mapping: MappingOpt = None,
-    config: ConfigOpt = None,
-    encoding: Encoding = None,
-    delimiter: Delimiter = None,
-    decimal: DecimalOpt = None,
-    sheet: Sheet = None,
-    lang: Lang = "da",
-    no_plugins: NoPlugins = False,
-) -> None:
-    """Vis posteringer uden tilknytning og med flere mulige regler / Show unmapped and ambiguous postings."""
-    from siu.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, _load_host, _settings, fail
-    from siu.convert.run import UsageError
+@dataclass
+class _Tally:
+    """What ``siu mapping check`` found: postings by outcome."""
 
-    en = lang == "en"
-    console = Console(highlight=False)
-    settings = _settings(config, lang)
-    path = _mapping_path(mapping, settings)
-    if path is None:
-        fail(
-            lang,
-            UsageError(
-                'Ingen tilknytningsfil: angiv --mapping eller mapping = "..." i siu.toml',
-                'No mapping file: give --mapping or mapping = "..." in siu.toml',
-            ),
-        )
-    settings = settings.with_overrides(mapping=path)
-    host = _load_host(settings, no_plugins, lang)
-    mapping_file = _load(path, lang)
-    try:
-        specs = _input_specs(
-            inputs,
-            source or [],
-            settings,
-            host,
-            lang,
-            ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
-        )
-        ctx = _context(settings, host, specs, lang)
-    except UsageError as exc:
-        fail(lang, exc)
+    unmapped: dict[tuple[tuple[str, str], ...], Combination] = field(default_factory=dict)
+    ambiguous: dict[tuple[tuple[str, str], ...], Combination] = field(default_factory=dict)
+    problems: Counter[str] = field(default_factory=Counter)
+    samples: dict[str, Finding] = field(default_factory=dict)
+    excluded: dict[str, Combination] = field(default_factory=dict)  # rule label → what exclude = true leaves out
+    mapped: int = 0
 
-    scan = Scan()
-    unmapped: dict[tuple[tuple[str, str], ...], Combination] = {}
-    ambiguous: dict[tuple[tuple[str, str], ...], Combination] = {}
-    problems: Counter[str] = Counter()
-    samples: dict[str, Finding] = {}
-    mapped = 0
+
+def _tally(
+    specs: list[InputSpec], host: PluginHost, scan: Scan, mapping_file: MappingFile, ctx: Any, en: bool
+) -> _Tally:
+    """Every posting through the mapping hooks, counted by outcome."""
+    tally = _Tally()
+    unmapped, ambiguous, problems, samples, excluded = (
+        tally.unmapped,
+        tally.ambiguous,
+        tally.problems,
+        tally.samples,
+        tally.excluded,
+    )
     matches_cache: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-    excluded: dict[str, Combination] = {}  # rule label → the postings its exclude = true leaves out
     for posting in _postings(specs, host, scan):
         rule = mapping_file.find(posting.dims) if mapping_file.excludes else None
         if rule is not None and rule.exclude:
             label = f"{rule.label_en if en else rule.label}: {rule.reason}"
             excluded.setdefault(label, Combination(())).add(posting)
             continue
-        try:
-            result = host.hook.map_account(posting=posting, context=ctx)
-        except MappingError as exc:
-            fail(lang, exc)
+        result = host.hook.map_account(posting=posting, context=ctx)  # a MappingError goes to check()
         dims = posting.dims
         if isinstance(result, Finding):
             problems[result.code] += 1
@@ -464,7 +433,7 @@ def check(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 1
             key = account_key(dims)
             unmapped.setdefault(key, Combination(key)).add(posting)
             continue
-        mapped += 1
+        tally.mapped += 1
         dim_key = tuple(dims.get(d) for d in DIMENSIONS)
         labels = matches_cache.get(dim_key)
         if labels is None:
@@ -476,26 +445,13 @@ def check(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 1
             key = tuple((d, dims[d]) for d in DIMENSIONS if dims.get(d))
             combo = ambiguous.setdefault(key, Combination(key, rules=labels))
             combo.add(posting)
-    for failure in scan.failures:
-        console.print(("Error: " if en else "Fejl: ") + console_text(failure))
-    if scan.postings == 0 and not scan.failures:
-        fail(lang, _no_postings(scan))
+    return tally
 
-    console.print(
-        f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
-        + (
-            f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in"
-            if en
-            else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"
-        )
-    )
-    for finding in mapping_file.findings(ctx.spec):
-        console.print(f"[yellow]{finding.code}[/] {console_text(finding.message(lang))}")
-    for code, count in sorted(problems.items()):
-        sample = samples[code]
-        where = f" ({sample.location})" if sample.location else ""
-        console.print(f"[red]{code}[/] × {count}: {console_text(sample.message(lang))}{console_text(where)}")
 
+def _print_tables(console: Console, tally: _Tally, lang: str) -> None:
+    """The unmapped, ambiguous and excluded postings, one table each."""
+    en = lang == "en"
+    unmapped, ambiguous, excluded = tally.unmapped, tally.ambiguous, tally.excluded
     if unmapped:
         table = Table(title=("Postings without a mapping (SIU201)" if en else "Posteringer uden tilknytning (SIU201)"))
         for col in (("Lokal konto", "Local account"), ("Posteringer", "Postings"), ("I alt", "Total")):
@@ -541,6 +497,86 @@ def check(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 1
             table.add_row(console_text(label), str(c.postings), format_amount_danish(c.total))
         console.print(table)
 
+
+@mapping_app.command("check")
+def check(
+    inputs: Inputs,
+    source: SourceOpt = None,
+    mapping: MappingOpt = None,
+    config: ConfigOpt = None,
+    encoding: Encoding = None,
+    delimiter: Delimiter = None,
+    decimal: DecimalOpt = None,
+    sheet: Sheet = None,
+    lang: Lang = "da",
+    no_plugins: NoPlugins = False,
+) -> None:
+    """Vis posteringer uden tilknytning og med flere mulige regler / Show unmapped and ambiguous postings."""
+    from siu.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, _load_host, _settings, fail
+    from siu.convert.run import UsageError
+
+    en = lang == "en"
+    console = Console(highlight=False)
+    settings = _settings(config, lang)
+    path = _mapping_path(mapping, settings)
+    if path is None:
+        fail(
+            lang,
+            UsageError(
+                'Ingen tilknytningsfil: angiv --mapping eller mapping = "..." i siu.toml',
+                'No mapping file: give --mapping or mapping = "..." in siu.toml',
+            ),
+        )
+    settings = settings.with_overrides(mapping=path)
+    host = _load_host(settings, no_plugins, lang)
+    mapping_file = _load(path, lang)
+    try:
+        specs = _input_specs(
+            inputs,
+            source or [],
+            settings,
+            host,
+            lang,
+            ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
+        )
+        ctx = _context(settings, host, specs, lang)
+    except UsageError as exc:
+        fail(lang, exc)
+
+    scan = Scan()
+    try:
+        tally = _tally(specs, host, scan, mapping_file, ctx, en)
+    except MappingError as exc:
+        fail(lang, exc)
+    unmapped, ambiguous, problems, samples, excluded, mapped = (
+        tally.unmapped,
+        tally.ambiguous,
+        tally.problems,
+        tally.samples,
+        tally.excluded,
+        tally.mapped,
+    )
+    for failure in scan.failures:
+        console.print(("Error: " if en else "Fejl: ") + console_text(failure))
+    if scan.postings == 0 and not scan.failures:
+        fail(lang, _no_postings(scan))
+
+    console.print(
+        f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
+        + (
+            f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in"
+            if en
+            else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"
+        )
+    )
+    for finding in mapping_file.findings(ctx.spec):
+        console.print(f"[yellow]{finding.code}[/] {console_text(finding.message(lang))}")
+    for code, count in sorted(problems.items()):
+        sample = samples[code]
+        where = f" ({sample.location})" if sample.location else ""
+        console.print(f"[red]{code}[/] × {count}: {console_text(sample.message(lang))}{console_text(where)}")
+
+    _print_tables(console, tally, lang)
     n_unmapped = sum(c.postings for c in unmapped.values())
     n_ambiguous = sum(c.postings for c in ambiguous.values())
     n_problems = sum(problems.values())
