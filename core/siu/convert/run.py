@@ -38,6 +38,7 @@ from siu.report.result import InputSpec, RunResult
 from siu.specpack import SpecError, SpecPack
 from siu.tables import XLSX_SUFFIXES
 from siu.write.testdelivery import TestDeliverySink, test_path
+from siu.writers import Writer
 
 
 def _stderr() -> Console:
@@ -290,7 +291,78 @@ def input_specs(
     return specs
 
 
-def run_conversion(  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
+def _writer_and_targets(
+    ctx: Context,
+    specs: list[InputSpec],
+    settings: Settings,
+    host: PluginHost,
+    fmt: str,
+    out: Path | None,
+    split: bool,
+) -> tuple[Writer, Path, dict[str, Path] | None, list[Any]]:
+    """The writer for the format (the pack says which channels each source system can use; SAP:
+    IDEP.web only), the delivery's target and, with ``--split``, one target per area; named as a
+    test delivery when the run is one (the pack's ``[test]``, whatever ``--out`` says)."""
+    fmt, channel_notes = resolve_format(
+        ctx.spec, [s.source for s in specs], fmt, explicit="format" in settings.model_fields_set
+    )
+    writer = host.writers.get(fmt)
+    if writer is None:
+        names = ", ".join(sorted(host.writers))
+        raise UsageError(f"Ukendt format '{fmt}'. Tilgængelige: {names}", f"Unknown format '{fmt}'. Available: {names}")
+    split_targets: dict[str, Path] | None = None
+    try:
+        name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
+        if out is None:
+            target = Path.cwd() / name
+        elif out.is_dir() or (not out.exists() and not out.suffix):  # a folder (made when missing)
+            target = out / name
+        else:
+            target = out
+        if split and ctx.area == "begge":
+            split_targets = area_targets(ctx, writer.suffix, out)
+    except SpecError as exc:
+        raise UsageError(exc.message_da, exc.message_en) from None
+    if ctx.test:
+        target = test_path(target, ctx.spec)
+        if split_targets:
+            split_targets = {a: test_path(p, ctx.spec) for a, p in split_targets.items()}
+    return writer, target, split_targets, channel_notes
+
+
+def _sink(
+    settings: Settings,
+    strict: bool,
+    test: bool,
+    reports: ReportFiles | None,
+    notes: list[Any],
+    outputs: list[Path | None],
+) -> FindingSink:
+    """The run's finding sink (a test delivery's own with ``--test``), spooling for the report
+    files, with the channel notes and what killed runs left in the output folders (SIU903)."""
+    sink_type = TestDeliverySink if test else FindingSink
+    sink = sink_type(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
+    sink.extend(notes)
+    _remove_stale(sink, outputs)
+    return sink
+
+
+def _checked_inputs(
+    inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, read: ReadOptions, lang: str
+) -> list[tuple[str | None, Path]]:
+    """The inputs paired with their sources, after the checks a run makes before it reads
+    anything (SOURCE_DATE_EPOCH, the [source.*] sections, the read options)."""
+    try:
+        creation_time()
+    except ValueError as exc:
+        raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
+    pairs = parse_inputs(inputs, sources, host.sources, lang)
+    check_source_sections(settings, host)
+    check_read_options(read, [path for _, path in pairs])
+    return pairs
+
+
+def run_conversion(
     inputs: list[str],
     sources: list[str],
     *,
@@ -315,56 +387,23 @@ def run_conversion(  # noqa: C901, PLR0915  (too long; to be cut along its seams
     ``write``) deliver. ``overridden_area`` is an area from siu.toml that ``--split`` replaced
     (noted in the report). ``progress``, when given, is called with the rows done so far instead
     of drawing the terminal progress line (``siu web`` polls it, and stops a run by raising from it)."""
-    try:
-        creation_time()
-    except ValueError as exc:
-        raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
-    pairs = parse_inputs(inputs, sources, host.sources, lang)
-    check_source_sections(settings, host)
-    check_read_options(read, [path for _, path in pairs])
+    pairs = _checked_inputs(inputs, sources, settings, host, read, lang)
     reports_to = [p for p in (reports.json_path, reports.xlsx_path) if p is not None] if reports else []
     check_outputs(reports_to, [path for _, path in pairs])
     specs = input_specs(pairs, settings, host, read, lang, quiet)
     data_year = None if settings.year else _guess_year(specs, host)
     ctx = build_context(settings, host, spec_dir, lang, data_year)
     ctx.test = test
-    writer = None
-    target = None
+    writer: Writer | None = None
+    target: Path | None = None
     split_targets: dict[str, Path] | None = None
     channel_notes: list[Any] = []
     if write:
-        # The pack says which channels each source system can use (SAP: IDEP.web only).
-        fmt, channel_notes = resolve_format(
-            ctx.spec, [s.source for s in specs], fmt, explicit="format" in settings.model_fields_set
-        )
-        writer = host.writers.get(fmt)
-        if writer is None:
-            names = ", ".join(sorted(host.writers))
-            raise UsageError(
-                f"Ukendt format '{fmt}'. Tilgængelige: {names}", f"Unknown format '{fmt}'. Available: {names}"
-            )
-        try:
-            name = ctx.spec.file_name(ctx.kommune, ctx.area, writer.suffix)
-            if out is None:
-                target = Path.cwd() / name
-            elif out.is_dir() or (not out.exists() and not out.suffix):  # a folder (made when missing)
-                target = out / name
-            else:
-                target = out
-            if split and ctx.area == "begge":
-                split_targets = area_targets(ctx, writer.suffix, out)
-        except SpecError as exc:
-            raise UsageError(exc.message_da, exc.message_en) from None
-        if test:  # a test delivery is named as one, whatever --out says (the pack's [test])
-            target = test_path(target, ctx.spec)
-            if split_targets:
-                split_targets = {a: test_path(p, ctx.spec) for a, p in split_targets.items()}
+        writer, target, split_targets, channel_notes = _writer_and_targets(ctx, specs, settings, host, fmt, out, split)
         delivered = list(split_targets.values()) if split_targets else [target] if target else []
         check_outputs([*reports_to, *delivered], [path for _, path in pairs])
-    sink_type = TestDeliverySink if test else FindingSink
-    sink = sink_type(overrides=settings.severity, strict=strict, spool=reports.open_spool() if reports else None)
-    sink.extend(channel_notes)
-    _remove_stale(sink, [target, *(split_targets or {}).values(), *(reports.paths() if reports else [])])
+    outputs = [target, *(split_targets or {}).values(), *(reports.paths() if reports else [])]
+    sink = _sink(settings, strict, test, reports, channel_notes, outputs)
     if overridden_area is not None and split_targets:
         sink.add(SPLIT_OVERRIDES_AREA.make(area=overridden_area))
     kommune_name = kommuner().get(ctx.kommune)
