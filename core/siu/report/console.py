@@ -43,7 +43,7 @@ def location_text(finding: Finding, lang: str) -> str:
     return finding.location.describe(lang) if finding.location is not None else ""
 
 
-def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
+def print_report(
     console: Console,
     result: RunResult,
     host: PluginHost,
@@ -52,6 +52,17 @@ def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
     kommune_name: str | None = None,
 ) -> None:
     """Print the whole report: header, summary, details, totals, verdict."""
+    _print_header(console, result, host, lang, kommune_name)
+    _print_inputs(console, result, lang)
+    _print_findings(console, result, lang, per_code)
+    _print_totals(console, result, lang)
+    print_rounding(console, result, lang)
+    print_areas(console, result, lang)
+    print_verdict(console, result, lang)
+
+
+def _print_header(console: Console, result: RunResult, host: PluginHost, lang: str, kommune_name: str | None) -> None:
+    """The run's header: municipality, year, area, spec pack, plugins."""
     en = lang == "en"
 
     def t(da: str, e: str) -> str:
@@ -76,6 +87,14 @@ def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
         meta.add_row("", Text(mask_cpr(f"{p.name} {p.version}: {p.status}: {p.error}"), style="yellow"))
     console.print(meta)
 
+
+def _print_inputs(console: Console, result: RunResult, lang: str) -> None:
+    """Each input as it was read, with its ledger, and the sources' notes."""
+    en = lang == "en"
+
+    def t(da: str, e: str) -> str:
+        return e if en else da
+
     for n, r in enumerate(result.inputs, start=1):
         details = mask_cpr(", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped"))
         console.print(
@@ -88,6 +107,14 @@ def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
         )
         console.print(f"  {console_text(ledger_line(r, lang))}")
     print_sources(console, result, lang)
+
+
+def _print_findings(console: Console, result: RunResult, lang: str, per_code: int) -> None:
+    """The findings: a summary per code, then up to ``per_code`` of each."""
+    en = lang == "en"
+
+    def t(da: str, e: str) -> str:
+        return e if en else da
 
     sink = result.sink
     if sink.by_code:
@@ -131,6 +158,15 @@ def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
     else:
         console.print(t("Ingen fund.", "No findings."))
 
+
+def _print_totals(console: Console, result: RunResult, lang: str) -> None:
+    """Totals per paragraph, the money line and what mapping rules left out."""
+    en = lang == "en"
+
+    def t(da: str, e: str) -> str:
+        return e if en else da
+
+    h = result.header
     totals = Table(title=t("Totaler pr. paragraf", "Totals per paragraph"), title_justify="left")
     for col in (
         t("Paragraf", "Paragraph"),
@@ -166,9 +202,6 @@ def print_report(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
                 )
             )
         )
-    print_rounding(console, result, lang)
-    print_areas(console, result, lang)
-    print_verdict(console, result, lang)
 
 
 def ledger_line(r: InputReport, lang: str) -> str:
