@@ -264,7 +264,7 @@ def _error_text(exc: BaseException) -> str:
     return mask_cpr(f"{exc.__class__.__name__}: {exc}")
 
 
-def load_plugins(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
+def load_plugins(
     *,
     no_plugins: bool = False,
     disable: set[str] | None = None,
@@ -291,8 +291,31 @@ def load_plugins(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
         infos.append(PluginInfo(name=name, package=SIU_DIST, version=__version__, kind="core", api=str(API_VERSION)))
 
     disabled = disabled_names(disable)
+    if discover:
+        _load_entry_points(pm, infos, disabled, no_plugins)
+    _load_local_files(pm, infos, local_files, disabled, no_plugins)
+    for name, plugin in extra:
+        info = PluginInfo(name=name, package=getattr(plugin, "__name__", name), version="?", kind="installed")
+        infos.append(info)
+        if no_plugins or name in disabled:
+            info.status = "disabled"
+            continue
+        _register(pm, plugin, info)
+
+    notices = _unknown_disabled(infos, disabled)
+    tracing = trace if trace is not None else os.environ.get("SIU_TRACE_PLUGINS") == "1"
+    _wrap_impls(pm, infos, tracing)
+    host = _collect(pm, infos, tracing)
+    host.notices.extend(notices)
+    if host.conflicts and raise_conflicts:
+        raise host.conflicts[0]
+    return host
+
+
+def _load_entry_points(pm: pluggy.PluginManager, infos: list[PluginInfo], disabled: set[str], no_plugins: bool) -> None:
+    """The plugins of the ``siu`` entry-point group, one at a time: a broken one is reported."""
     owners: dict[str, str] = {}
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name) if discover else []:
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         package, version = _dist_of(ep)
         info = PluginInfo(
             name=ep.name, package=package, version=version, kind="builtin" if package == SIU_DIST else "installed"
@@ -316,6 +339,11 @@ def load_plugins(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
             continue
         _register(pm, plugin, info)
 
+
+def _load_local_files(
+    pm: pluggy.PluginManager, infos: list[PluginInfo], local_files: Sequence[Path], disabled: set[str], no_plugins: bool
+) -> None:
+    """The local plugin files named in siu.toml, one at a time."""
     for path in local_files:
         info = PluginInfo(name=f"local:{path.name}", package=str(path), version="local", kind="local")
         infos.append(info)
@@ -333,27 +361,16 @@ def load_plugins(  # noqa: PLR0915  (too long; to be cut along its seams, issue 
             continue
         _register(pm, plugin, info)
 
-    for name, plugin in extra:
-        info = PluginInfo(name=name, package=getattr(plugin, "__name__", name), version="?", kind="installed")
-        infos.append(info)
-        if no_plugins or name in disabled:
-            info.status = "disabled"
-            continue
-        _register(pm, plugin, info)
 
+def _unknown_disabled(infos: list[PluginInfo], disabled: set[str]) -> list[Finding]:
+    """SIU807 for every name in SIU_DISABLE_PLUGINS that names no plugin."""
     notices = []
     known = sorted(i.name for i in infos if i.disable_as)
     for name in sorted(disabled):
         if not any(name in (i.name, Path(i.package).name, Path(i.package).stem) for i in infos if i.disable_as):
             notices.append(UNKNOWN_DISABLED.make(name=name, known=", ".join(known) or "-"))
 
-    tracing = trace if trace is not None else os.environ.get("SIU_TRACE_PLUGINS") == "1"
-    _wrap_impls(pm, infos, tracing)
-    host = _collect(pm, infos, tracing)
-    host.notices.extend(notices)
-    if host.conflicts and raise_conflicts:
-        raise host.conflicts[0]
-    return host
+    return notices
 
 
 def _import_file(path: Path) -> ModuleType:
