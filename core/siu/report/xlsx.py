@@ -314,7 +314,37 @@ def _column_index(label: str | None, header: dict[str, int]) -> int:
     return 0
 
 
-def _copy_input(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
+def _row_cells(ws: Any, row: Any, values: list[Any], marked: dict[int, list[tuple[str, str]]]) -> list[Any]:
+    """One input row's cells for the copy: masked, a marked cell coloured by its worst finding
+    with the findings as its comment, number formats kept."""
+    cells: list[Any] = []
+    width = max(len(values), (max(marked) + 1) if marked else 0)
+    for i in range(width):
+        value = mask_cell(values[i]) if i < len(values) else None
+        if i in marked:
+            cell = (
+                text_cell(ws, value)
+                if isinstance(value, str) and needs_neutralising(value)
+                else WriteOnlyCell(ws, value=value)
+            )
+            worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
+            cell.fill = FILL.get(worst, FILL["info"])
+            text = "\n".join(n for _, n in marked[i])
+            cell.comment = Comment(escape_illegal(mask_text(text)[:MAX_COMMENT_CHARS]), "siu", width=400, height=160)
+            cells.append(cell)
+        else:
+            src_cell = row[i] if i < len(row) else None
+            fmt = getattr(src_cell, "number_format", "General") if src_cell is not None else "General"
+            if fmt != "General" and value is not None and not isinstance(value, str):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = fmt
+                cells.append(cell)
+            else:
+                cells.append(_safe(ws, value))
+    return cells
+
+
+def _copy_input(
     wb: Workbook,
     number: int,
     path: Path,
@@ -348,35 +378,10 @@ def _copy_input(  # noqa: PLR0915  (too long; to be cut along its seams, issue 1
             values = [c.value for c in row]
             if number_ == header_row:
                 header = {("" if v is None else str(v).strip()): i for i, v in enumerate(values) if v is not None}
-            cells: list[Any] = []
             marked: dict[int, list[tuple[str, str]]] = defaultdict(list)
             for label, severity, note in rows.get(number_, ()):
                 marked[_column_index(label, header)].append((severity, note))
-            width = max(len(values), (max(marked) + 1) if marked else 0)
-            for i in range(width):
-                value = mask_cell(values[i]) if i < len(values) else None
-                if i in marked:
-                    cell = (
-                        text_cell(ws, value)
-                        if isinstance(value, str) and needs_neutralising(value)
-                        else WriteOnlyCell(ws, value=value)
-                    )
-                    worst = min((s for s, _ in marked[i]), key=lambda s: RANK.get(s, 2))
-                    cell.fill = FILL.get(worst, FILL["info"])
-                    text = "\n".join(n for _, n in marked[i])
-                    cell.comment = Comment(
-                        escape_illegal(mask_text(text)[:MAX_COMMENT_CHARS]), "siu", width=400, height=160
-                    )
-                    cells.append(cell)
-                else:
-                    src_cell = row[i] if i < len(row) else None
-                    fmt = getattr(src_cell, "number_format", "General") if src_cell is not None else "General"
-                    if fmt != "General" and value is not None and not isinstance(value, str):
-                        cell = WriteOnlyCell(ws, value=value)
-                        cell.number_format = fmt
-                        cells.append(cell)
-                    else:
-                        cells.append(_safe(ws, value))
+            cells = _row_cells(ws, row, values, marked)
             ws.append(cells)
             next_row += 1
         if left_out:
