@@ -121,28 +121,8 @@ def list_packs(
     Console(highlight=False).print(table)
 
 
-@specs_app.command("show")
-def show(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
-    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
-    as_json: AsJson = False,
-    spec_dir: SpecDir = None,
-    no_plugins: NoPlugins = False,
-    config: ConfigOpt = None,
-    lang: Lang = "da",
-) -> None:
-    """Vis hvad en pakke indeholder, og hvad der er foreløbigt / Show what a pack holds and what is provisional."""
-    pack = _pack(_registry(config, spec_dir, no_plugins, lang), year, lang)
-    s = pack.summary()
-    if as_json:
-        typer.echo(json.dumps(s, indent=2, ensure_ascii=False, default=str))
-        return
-    en = lang == "en"
-    c = Console(highlight=False)
-    c.rule(f"[bold]{escape(s['title']['en' if en else 'da'])}[/] · {s['version']}")
-    meta = Table.grid(padding=(0, 2))
-    m = pack.manifest
-    meta.add_row(_t(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
-    meta.add_row(_t(lang, "Gælder", "Valid"), f"{s['valid_from']} – {s['valid_to']}")
+def _channel_rows(meta: Table, m: Any, lang: str) -> None:
+    """The pack's executive orders, reporting channels and which source may use which channel."""
     for v in m.versions:
         meta.add_row(
             _t(lang, "Bekendtgørelse", "Executive order"),
@@ -166,6 +146,10 @@ def show(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
             _t(lang, "Kilde → kanal", "Source → channel"),
             escape(f"{src}: {', '.join(sc.channels)}. {sc.why_en if lang == 'en' else sc.why_da}"),
         )
+
+
+def _test_row(meta: Table, m: Any, lang: str) -> None:
+    """How the pack marks a test delivery (file name prefix, header field)."""
     t = m.test
     meta.add_row(
         _t(lang, "Testleverance", "Test delivery"),
@@ -180,13 +164,42 @@ def show(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
             )
         ),
     )
+
+
+def _area_label(name: str, info: dict[str, Any], lang: str) -> str:
+    """An area as ``siu specs show`` names it, marked when provisional."""
+    label = f"{name} ({info['name_en'] if lang == 'en' else info['name_da']})"
+    if info["provisional"]:
+        label += _t(lang, " [foreløbig]", " [provisional]")
+    return label
+
+
+@specs_app.command("show")
+def show(
+    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
+    as_json: AsJson = False,
+    spec_dir: SpecDir = None,
+    no_plugins: NoPlugins = False,
+    config: ConfigOpt = None,
+    lang: Lang = "da",
+) -> None:
+    """Vis hvad en pakke indeholder, og hvad der er foreløbigt / Show what a pack holds and what is provisional."""
+    pack = _pack(_registry(config, spec_dir, no_plugins, lang), year, lang)
+    s = pack.summary()
+    if as_json:
+        typer.echo(json.dumps(s, indent=2, ensure_ascii=False, default=str))
+        return
+    en = lang == "en"
+    c = Console(highlight=False)
+    c.rule(f"[bold]{escape(s['title']['en' if en else 'da'])}[/] · {s['version']}")
+    meta = Table.grid(padding=(0, 2))
+    m = pack.manifest
+    meta.add_row(_t(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
+    meta.add_row(_t(lang, "Gælder", "Valid"), f"{s['valid_from']} – {s['valid_to']}")
+    _channel_rows(meta, m, lang)
+    _test_row(meta, m, lang)
     meta.add_row("SHA-256", s["digest"])
-    areas = []
-    for name, info in s["areas"].items():
-        label = f"{name} ({info['name_en'] if en else info['name_da']})"
-        if info["provisional"]:
-            label += _t(lang, " [foreløbig]", " [provisional]")
-        areas.append(label)
+    areas = [_area_label(name, info, lang) for name, info in s["areas"].items()]
     meta.add_row(
         _t(lang, "Områder", "Areas"),
         escape(", ".join(areas)) + _t(lang, f"; standard: {m.default_area}", f"; default: {m.default_area}"),
