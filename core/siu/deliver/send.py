@@ -440,7 +440,37 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and not isinstance(exc, (FileNotFoundError, PermissionError))
 
 
-def upload(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
+def _check_temp(transport: Transport, temp: str, size: int, digest: str) -> str | None:
+    """The uploaded temporary file against the local one: its size, and its SHA-256 where the
+    server can tell it (returned; None when it cannot). A difference is a transient failure."""
+    remote_size = transport.size(temp)
+    if remote_size != size:
+        transport.delete(temp)
+        raise _Transient(
+            MISMATCH.make(
+                remote=temp,
+                what_da="størrelsen",
+                what_en="the size",
+                remote_value=remote_size,
+                local_value=size,
+            ).message_en
+        )
+    remote_digest = transport.sha256(temp)
+    if remote_digest is not None and remote_digest != digest:
+        transport.delete(temp)
+        raise _Transient(
+            MISMATCH.make(
+                remote=temp,
+                what_da="SHA-256",
+                what_en="SHA-256",
+                remote_value=remote_digest,
+                local_value=digest,
+            ).message_en
+        )
+    return remote_digest
+
+
+def upload(
     local: Path,
     ch: Channel,
     password: str,
@@ -467,30 +497,7 @@ def upload(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
                 raise _fail(EXISTS, file=local.name, remote=final, server=ch.server)
             transport.delete(temp)  # a temporary file left by a dropped try
             transport.put(local, temp)
-            remote_size = transport.size(temp)
-            if remote_size != size:
-                transport.delete(temp)
-                raise _Transient(
-                    MISMATCH.make(
-                        remote=temp,
-                        what_da="størrelsen",
-                        what_en="the size",
-                        remote_value=remote_size,
-                        local_value=size,
-                    ).message_en
-                )
-            remote_digest = transport.sha256(temp)
-            if remote_digest is not None and remote_digest != digest:
-                transport.delete(temp)
-                raise _Transient(
-                    MISMATCH.make(
-                        remote=temp,
-                        what_da="SHA-256",
-                        what_en="SHA-256",
-                        remote_value=remote_digest,
-                        local_value=digest,
-                    ).message_en
-                )
+            remote_digest = _check_temp(transport, temp, size, digest)
             transport.rename(temp, final, replace)
             if transport.size(final) != size:
                 raise _fail(
