@@ -254,8 +254,28 @@ def starter_csv(combos: list[Combination]) -> str:
     return buffer.getvalue()
 
 
+def _uncovered(
+    postings: Iterator[Posting], existing: MappingFile | None
+) -> tuple[dict[tuple[tuple[str, str], ...], Combination], int]:
+    """The local account combinations no kontostreng and no rule of ``existing`` covers, and how
+    many postings were covered."""
+    combos: dict[tuple[tuple[str, str], ...], Combination] = {}
+    covered = 0
+    for posting in postings:
+        dims = posting.dims
+        if dims.get("kontostreng") or (existing is not None and existing.find(dims) is not None):
+            covered += 1
+            continue
+        key = account_key(dims)
+        combo = combos.get(key)
+        if combo is None:
+            combo = combos[key] = Combination(key)
+        combo.add(posting)
+    return combos, covered
+
+
 @mapping_app.command("init")
-def init(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
+def init(
     inputs: Inputs,
     source: SourceOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Filen, der skrives / The file to write")] = Path(
@@ -311,18 +331,7 @@ def init(  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
     except UsageError as exc:
         fail(lang, exc)
     scan = Scan()
-    combos: dict[tuple[tuple[str, str], ...], Combination] = {}
-    covered = 0
-    for posting in _postings(specs, host, scan):
-        dims = posting.dims
-        if dims.get("kontostreng") or (existing is not None and existing.find(dims) is not None):
-            covered += 1
-            continue
-        key = account_key(dims)
-        combo = combos.get(key)
-        if combo is None:
-            combo = combos[key] = Combination(key)
-        combo.add(posting)
+    combos, covered = _uncovered(_postings(specs, host, scan), existing)
     if scan.failures:
         for failure in scan.failures:
             console.print(("Error: " if en else "Fejl: ") + console_text(failure))
