@@ -198,3 +198,14 @@ def test_a_near_cpr_quoted_in_a_finding_is_masked_in_the_cell_comment_of_the_inp
     book = workbook_text(tmp_path / "r.xlsx")
     assert "SIU020 (fejl): Startdatoen '50575-xxxx'" in book  # the comment is there, masked
     assert_no_cpr(book, "the workbook report's cell comments")
+
+
+def test_an_amount_that_looks_like_a_cpr_stays_money_in_the_workbook(siu, tmp_path):
+    """siu's own figures are money, not quoted data: a 505.751.234 kr. total stays a number in the
+    money format (the filter leaves such cells alone), while the same digits as data are masked."""
+    source = _template(tmp_path / "skabelon.xlsx", [["1503722468", "53850100140", "SEL108", 505751234, *JAN]])
+    run = siu("validate", "--source", "excel", source, "--kommune", "101", "--year", "2025", "--report-xlsx", tmp_path / "r.xlsx")
+    assert run.exception is None, run.output
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    money = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value == 505751234]
+    assert money and all(c.data_type == "n" and c.number_format == "#,##0.00" for c in money)

@@ -31,7 +31,7 @@ from siu.verdict import spec_label, verdict as verdict_text
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
 from siu.limits import MAX_ROWS
-from siu.xlsx_cells import escape_illegal, needs_neutralising, safe_text, text_cell
+from siu.xlsx_cells import escape_illegal, money_cell, needs_neutralising, safe_text, text_cell
 from siu.xlsx_save import save_workbook
 
 if TYPE_CHECKING:
@@ -137,9 +137,9 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
                     if not en else ["Input", "Rows", "Delivered", "Excluded", "Skipped", "Amount read", "Amount delivered", "Amount excluded", "Amount skipped"]))
     for r in result.inputs:
         ws.append([_safe(ws, mask_cpr(r.path.name)), r.info.rows_read, r.delivered_postings, r.excluded_rows, r.info.rows_skipped,
-                   r.read_amount, r.delivered_amount, r.excluded_amount, r.skipped_amount])
+                   *(money_cell(ws, a) for a in (r.read_amount, r.delivered_amount, r.excluded_amount, r.skipped_amount))])
     for e in result.excluded.values():
-        ws.append([_safe(ws, e.rule_en if en else e.rule), None, None, e.rows, None, None, None, e.amount, None, _safe(ws, mask_cpr(e.reason))])
+        ws.append([_safe(ws, e.rule_en if en else e.rule), None, None, e.rows, None, None, None, money_cell(ws, e.amount), None, _safe(ws, mask_cpr(e.reason))])
     ws.append([])
     ws.append(_bold(ws, ["Kode", "Alvor", "Antal", "Beskrivelse"] if not en else ["Code", "Severity", "Count", "Description"]))
     for code in sorted(sink.by_code, key=lambda c: (sink.severity_of[c].rank, c)):
