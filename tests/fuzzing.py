@@ -752,13 +752,15 @@ def xlsx_text(path: Path) -> str:
     """Every cell value, comment and sheet name of a workbook siu wrote, as text."""
     import openpyxl
 
+    from siu.xlsx_cells import MONEY_FORMAT
+
     wb = openpyxl.load_workbook(path)
     parts = []
     for ws in wb.worksheets:
         parts.append(ws.title)
         for row in ws.iter_rows():
             for c in row:
-                if c.value is not None:
+                if c.value is not None and not (c.data_type == "n" and c.number_format == MONEY_FORMAT):  # siu's money
                     parts.append(
                         str(c.value)
                         if not isinstance(c.value, float) or not c.value.is_integer()

@@ -236,3 +236,64 @@ def test_a_near_cpr_quoted_in_a_finding_is_masked_in_the_cell_comment_of_the_inp
     book = workbook_text(tmp_path / "r.xlsx")
     assert "SIU020 (fejl): Startdatoen '50575-xxxx'" in book  # the comment is there, masked
     assert_no_cpr(book, "the workbook report's cell comments")
+
+
+def test_an_amount_that_looks_like_a_cpr_stays_money_in_the_workbook(siu, tmp_path):
+    """siu's own figures are money, not quoted data: a 505.751.234 kr. total stays a number in the
+    money format (the filter leaves such cells alone), while the same digits as data are masked."""
+    source = _template(tmp_path / "skabelon.xlsx", [["1503722468", "53850100140", "SEL108", 505751234, *JAN]])
+    run = siu(
+        "validate",
+        "--source",
+        "excel",
+        source,
+        "--kommune",
+        "101",
+        "--year",
+        "2025",
+        "--report-xlsx",
+        tmp_path / "r.xlsx",
+    )
+    assert run.exception is None, run.output
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    money = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value == 505751234]
+    assert money and all(c.data_type == "n" and c.number_format == "#,##0.00" for c in money)
+
+
+def test_every_amount_in_the_json_report_is_kept_as_money(siu, tmp_path):
+    """The JSON filter keeps siu's own figures by key (report_json.OWN_FIGURES): every key that
+    holds an amount must be there, or a CPR-like total (found by the long fuzzing run in the
+    rounding section: 505.781.xxxx) is masked into nonsense."""
+    from siu.report.json_report import OWN_FIGURES
+
+    run = siu(
+        "convert",
+        "--source",
+        "opus",
+        DEMO_DIR / "opus-udtraek-2025.csv",
+        "--config",
+        DEMO_DIR / "siu.toml",
+        "--format",
+        "xlsx",
+        "--out",
+        tmp_path / "o",
+        "--report-json",
+        tmp_path / "r.json",
+    )
+    assert run.exit_code == 0, run.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    money_keys: set[str] = set()
+
+    def walk(node: object, key: str | None = None) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and key is not None and re.fullmatch(r"-?\d+\.\d\d", node):
+            money_keys.add(key)
+
+    walk({k: v for k, v in report.items() if k != "findings"})
+    assert {"exact_net", "read_amount", "annualised"} <= money_keys  # the walk sees the sections
+    assert money_keys <= OWN_FIGURES, money_keys - OWN_FIGURES

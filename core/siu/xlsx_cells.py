@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from siu.base.masking import MONEY_FORMAT  # siu's own amounts: money it computed, left alone by the filter
+
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
 
@@ -49,4 +51,16 @@ def text_cell(ws: Any, text: str) -> WriteOnlyCell:
     cell.number_format = TEXT_FORMAT
     if needs_neutralising(text):
         cell.quotePrefix = True
+    return cell
+
+
+def money_cell(ws: Any, amount: Any) -> Any:
+    """An amount of kroner as a number cell in the money format, or None for no amount. The
+    masking filter leaves such a cell alone: it is a figure siu computed, not data it quotes."""
+    if amount is None:
+        return None
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=amount)
+    cell.number_format = MONEY_FORMAT
     return cell

@@ -38,6 +38,8 @@ import sys
 import unicodedata
 from typing import Any, TextIO
 
+MONEY_FORMAT = "#,##0.00"  # the format of siu's own amounts in a workbook (siu.xlsx_cells)
+
 _RUNS = re.compile(r"\d{2,}")
 _LONG_RUNS = re.compile(r"\d{5,}")
 _DIGITS_AT = re.compile(r"\d+")
@@ -382,6 +384,8 @@ class MaskedSheet:
     @staticmethod
     def _cell(value: Any) -> Any:
         if hasattr(value, "data_type") and hasattr(value, "value"):  # an openpyxl cell
+            if value.data_type == "n" and getattr(value, "number_format", None) == MONEY_FORMAT:
+                return value  # siu's own amount (siu.xlsx_cells.money_cell), not data it quotes
             safe = mask_cell(value.value)
             if safe is not value.value and safe != value.value:
                 kind = value.data_type

@@ -32,7 +32,7 @@ from siu.check.verdict import verdict as verdict_text
 from siu.findings import CATALOGUE
 from siu.tables import XLSX_SUFFIXES, column_letter
 from siu.writers import atomic_output, commit
-from siu.xlsx_cells import escape_illegal, needs_neutralising, safe_text, text_cell
+from siu.xlsx_cells import escape_illegal, money_cell, needs_neutralising, safe_text, text_cell
 from siu.xlsx_save import save_workbook
 
 if TYPE_CHECKING:
@@ -180,10 +180,7 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
                 r.delivered_postings,
                 r.excluded_rows,
                 r.info.rows_skipped,
-                r.read_amount,
-                r.delivered_amount,
-                r.excluded_amount,
-                r.skipped_amount,
+                *(money_cell(ws, a) for a in (r.read_amount, r.delivered_amount, r.excluded_amount, r.skipped_amount)),
             ]
         )
     for e in result.excluded.values():
@@ -196,7 +193,7 @@ def _summary_sheet(wb: Workbook, result: RunResult, lang: str) -> None:
                 None,
                 None,
                 None,
-                e.amount,
+                money_cell(ws, e.amount),
                 None,
                 _safe(ws, mask_cpr(e.reason)),
             ]

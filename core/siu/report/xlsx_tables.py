@@ -11,14 +11,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from siu.base.masking import masked_sheet
-from siu.xlsx_cells import text_cell
+from siu.xlsx_cells import money_cell, text_cell
 
 
 def _cell(ws: Any, value: Any) -> Any:
     if isinstance(value, str):
         return text_cell(ws, value)
     if isinstance(value, Decimal):
-        return float(value)
+        return money_cell(ws, value)  # siu's own figure, in the money format (the masking filter leaves it)
     return value
 
 
