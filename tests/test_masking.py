@@ -157,3 +157,11 @@ def test_logging_and_warnings_on_stderr_pass_the_filter():
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stderr
     assert "010160-xxxx" in err and "50575-xxxx" in err
     assert "0101601235" not in err and "505751234" not in err
+
+
+def test_a_typed_cpr_glued_to_digits_before_it_is_masked():
+    """Found by the long fuzzing run: a dashed near-CPR (050575-12345) glued to the digits of an
+    amount before it reached SIU201's message in full. Account codes stay readable."""
+    assert mask_text("PSP 12.345.678.901.234,56050575-12345") == "PSP 12.345.678.901.234,56050575-xxxxx"
+    assert mask_text("ab 99050575-1234 cd") == "ab 99050575-xxxx cd"
+    assert mask_text("XG-5385010001-0001") == "XG-5385010001-0001"  # 010001 is no date: a PSP element

@@ -138,6 +138,13 @@ def mask_text(text: str) -> str:
                 out.append(_masked(text[s:e], rest - _gap_end(text, e)))
                 pos = rest
                 continue
+        if n > 6:  # the same glued to digits before it: the run's last six digits, when they are a date
+            rest = _after_gap(text, e, 3, 5)
+            if rest is not None and _DAY_MONTH.match(_ascii(text[e - 6 : e])):
+                out.append(text[pos : e - 6])
+                out.append(_masked(text[e - 6 : e], rest - _gap_end(text, e)))
+                pos = rest
+                continue
         if n >= 9 and could_be_cpr(text[s:e]) and not _hash_token(text, s, e):
             keep = 5 if n == 9 else 6
             out.append(text[pos:s])
