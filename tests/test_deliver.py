@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from servers import PASSWORD, Server, start_ftps, start_sftp
+from siu.base.stamp import file_digest
 from siu.deliver import send as dl
 
 SECRET_ENV = "SIU_TEST_DELIVERY_SECRET"
@@ -74,7 +75,7 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_sidecar_holds_verdict_spec_hash_and_totals(delivery: Path) -> None:
     data = json.loads((delivery.parent / (delivery.name + ".siu.json")).read_text(encoding="utf-8"))
-    size, digest = dl.file_sha256(delivery)
+    size, digest = file_digest(delivery)
     assert (data["size"], data["sha256"], data["verdict"]) == (size, digest, "KLAR")
     assert data["spec"]["version"] == "2025.1" and data["spec"]["year"] == 2025
     assert data["totals"]["net"] == "311040.25" and data["totals"]["lines"] == 19
@@ -105,7 +106,7 @@ def test_clean_upload_leaves_the_file_a_receipt_and_an_archive_entry(
     assert srv.files() == {delivery.name: delivery.read_bytes()}, "the file under its final name, nothing else"
     [entry] = (tmp_path / "arkiv").iterdir()
     receipt = json.loads((entry / "kvittering.json").read_text(encoding="utf-8"))
-    assert receipt["sha256"] == dl.file_sha256(delivery)[1]
+    assert receipt["sha256"] == file_digest(delivery)[1]
     assert receipt["channel"] == protocol and receipt["server"] == f"127.0.0.1:{srv.port}"
     assert (
         receipt["remote_path"] == f"/{delivery.name}"

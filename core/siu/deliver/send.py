@@ -26,7 +26,6 @@ Overwriting it is a decision a person makes, not a default.
 from __future__ import annotations
 
 import ftplib
-import hashlib
 import socket
 import ssl
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from siu.base.config import Settings
+from siu.base.stamp import file_digest
 from siu.catalogue.deliver import (  # noqa: F401  (re-exported)
     DELIVERED,
     EDITED,
@@ -395,16 +395,6 @@ def open_transport(ch: Channel, password: str) -> Transport:
 # --- one delivery --------------------------------------------------------------------------
 
 
-def file_sha256(path: Path) -> tuple[int, str]:
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
-
-
 @dataclass
 class Upload:
     """What an upload did: where the file is, how many tries it took, whether a checksum was compared."""
@@ -482,7 +472,7 @@ def upload(
 ) -> Upload:
     """Upload ``local`` to the channel's folder: temporary name, size (and checksum) check, rename.
     Retries transient failures; raises :class:`DeliveryError` with the reason."""
-    size, digest = file_sha256(local)
+    size, digest = file_digest(local)
     final = ch.remote(local.name)
     temp = final + ch.temp_suffix
     began = clock()
@@ -558,7 +548,7 @@ def check_validated(delivery: Path, current_version: Callable[[int], str]) -> di
     data = sidecar.read(delivery)
     if data is None:
         raise _fail(NO_SIDECAR, file=name, sidecar=mask_cpr(sidecar.sidecar_path(delivery).name))
-    size, digest = file_sha256(delivery)
+    size, digest = file_digest(delivery)
     if size != data.get("size") or digest != data.get("sha256"):
         raise _fail(EDITED, file=name)
     if data.get("test"):
