@@ -192,11 +192,40 @@ def safe_text(text: str) -> str:
     return escape_controls(mask_text(text))
 
 
+def escape_markup(text: str) -> str:
+    """``text`` that rich shows as it is, never as markup, also when markup follows it. A ``[`` that
+    opens a tag is escaped with the backslashes before it doubled (as ``rich.markup.escape`` does);
+    a backslash before any other ``[`` or at the end is doubled too, since rich takes ``\\[`` for
+    ``[`` and halves backslashes before a tag. Linear, unlike ``rich.markup.escape``, whose pattern
+    took 35 s on a fuzzed cell quoted in a message."""
+    if "[" not in text and not text.endswith("\\"):
+        return text
+    out = []
+    pos = 0
+    for m in _TAG.finditer(text):  # each scan stops at the next "[": linear
+        start = m.start()
+        out.append(_backslash_before_brackets(text[pos:start]))
+        run = len(text[pos:start]) - len(text[pos:start].rstrip("\\"))
+        out.append("\\" * run + "\\" + m.group(0))
+        pos = m.end()
+    rest = _backslash_before_brackets(text[pos:])
+    body = rest.rstrip("\\")
+    out.append(body + "\\" * (2 * (len(rest) - len(body))))  # backslashes at the end stay backslashes
+    return "".join(out)
+
+
+_TAG = re.compile(r"\[[a-z#/@][^[]*?]")
+
+
+def _backslash_before_brackets(text: str) -> str:
+    """A ``[`` that opens no tag, after backslashes: one more backslash, which rich's plain-text
+    unescape (``\\[`` → ``[``) takes away again."""
+    return text.replace("\\[", "\\\\[") if "\\[" in text else text
+
+
 def console_text(text: str, keep_newlines: bool = False) -> str:
     """Data for a rich console: masked, control characters escaped, never read as markup."""
-    from rich.markup import escape
-
-    return escape(escape_controls(mask_text(text), keep_newlines))
+    return escape_markup(escape_controls(mask_text(text), keep_newlines))
 
 
 def mask_number(value: Any) -> Any:

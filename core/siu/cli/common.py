@@ -9,11 +9,9 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from siu.base import masking
 from siu.base.config import ConfigError, Settings, load_settings
-from siu.base.cpr import mask_cpr
 from siu.convert.run import UsageError
 from siu.host.plugins import PluginError, PluginHost, load_plugins, local_plugin_files
 from siu.models import Finding
@@ -137,7 +135,7 @@ def fail_finding(lang: str, finding: Finding, code: int = EXIT_USAGE) -> NoRetur
     """Print a finding as the command's error and stop with ``code``."""
     word = "Error" if lang == "en" else "Fejl"
     _stderr().print(
-        f"[bold red]{word}:[/] {finding.code} {escape(mask_cpr(finding.message(lang)))}",
+        f"[bold red]{word}:[/] {finding.code} {masking.console_text(finding.message(lang))}",
         highlight=False,
         soft_wrap=True,
     )
