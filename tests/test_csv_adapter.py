@@ -64,7 +64,7 @@ def test_worked_example_gives_the_expected_delivery(siu, tmp_path, monkeypatch):
     assert run.exit_code == 0, run.output
     written = tmp_path / "ud" / "SIU_101_2025_voksen.xml"
     assert written.read_bytes() == (EXAMPLE / "forventet" / "SIU_101_2025_voksen.xml").read_bytes()
-    assert "2 rækker i opholdsliste.csv blev sprunget over (1 tomme rækker, 1 sumlinjer)" in run.stdout
+    assert "2 rækker i opholdsliste.csv blev sprunget over (1 tom række, 1 sumlinje)" in run.stdout
     assert "Pengene stemmer" in run.stdout
 
 

@@ -72,7 +72,7 @@ def test_a_foreign_municipality_column_fires_siu403(siu, demo_dir, tmp_path) -> 
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     [hit] = [f for f in doc["findings"] if f["code"] == "SIU403"]
     # 0101 and "København" are the municipality's own code; only the 147 line is foreign
-    assert "147" in hit["message_da"] and "1 linjer" in hit["message_da"] and hit["location"]["row"] == 7
+    assert "147" in hit["message_da"] and "1 linje;" in hit["message_da"] and hit["location"]["row"] == 7
 
 
 def test_payments_to_and_from_other_municipalities_per_counterpart(siu, demo_dir, tmp_path) -> None:

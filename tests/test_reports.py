@@ -118,7 +118,7 @@ def test_console_report_order_caps_and_verdict(siu, tmp_path):
     assert run.exit_code == 0, run.output
     out = run.stdout
     sha = re.search(r"SHA-256 ([0-9a-f]{64})", out)
-    assert sha and "encoding=utf-8" in out and "delimiter=;" in out and "2025.1" in out
+    assert sha and "tegnsæt=utf-8" in out and "skilletegn=;" in out and "2025.1" in out
     positions = [
         out.index(s)
         for s in (

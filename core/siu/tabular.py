@@ -27,6 +27,7 @@ from typing import Any
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions, Sniff, Source
 from siu.base.caching import parsed
 from siu.base.cpr import CPR_IN_CELL
+from siu.base.i18n import parse_reason
 from siu.base.limits import AMOUNT_DIGITS, amount_limit
 from siu.catalogue.read import (
     AMOUNT_TOO_LARGE,
@@ -901,7 +902,7 @@ def _unreadable(name: str, exc: ParseError, location: Location, columns: dict[st
         value=exc.value,
         field_da=da,
         field_en=en,
-        reason=exc.reason,
+        reason=parse_reason(exc.reason),
     )
 
 

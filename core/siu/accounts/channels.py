@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from siu.base.i18n import Text
 from siu.catalogue.accounts import FORMAT_FROM_CHANNEL, FORMAT_NOT_FOR_SOURCE
 from siu.models import Finding
 from siu.specpack import SpecPack
@@ -55,12 +56,8 @@ def resolve_format(spec: SpecPack, sources: list[str], fmt: str, explicit: bool)
             sc = m.source_channels[src]
             ch = found[1]
             return fmt, [
-                FORMAT_NOT_FOR_SOURCE.make(format=fmt, channel=ch.name_da, source=src, why=sc.why_da).model_copy(
-                    update={
-                        "message_en": FORMAT_NOT_FOR_SOURCE.template_en.format(
-                            format=fmt, channel=ch.name_en, source=src, why=sc.why_en
-                        )
-                    }
+                FORMAT_NOT_FOR_SOURCE.make(
+                    format=fmt, channel=Text(ch.name_da, ch.name_en), source=src, why=Text(sc.why_da, sc.why_en)
                 )
             ]
         return fmt, []
@@ -72,12 +69,7 @@ def resolve_format(spec: SpecPack, sources: list[str], fmt: str, explicit: bool)
     chosen = channel.formats[0]
     src = _limiting(spec, sources, None) or "?"
     sc = m.source_channels[src]
-    finding = FORMAT_FROM_CHANNEL.make(format=chosen, channel=channel.name_da, source=src, why=sc.why_da)
-    finding = finding.model_copy(
-        update={
-            "message_en": FORMAT_FROM_CHANNEL.template_en.format(
-                format=chosen, channel=channel.name_en, source=src, why=sc.why_en
-            )
-        }
+    finding = FORMAT_FROM_CHANNEL.make(
+        format=chosen, channel=Text(channel.name_da, channel.name_en), source=src, why=Text(sc.why_da, sc.why_en)
     )
     return chosen, [finding]

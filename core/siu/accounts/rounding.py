@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from siu.base.i18n import Text
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
@@ -190,18 +191,16 @@ def round_records(
         summary.delivered = totals.net
         if header is not None:
             header.totals = totals
-        en = {"unit": _unit_en(decimals)}
         params = dict(
             changed=summary.changed,
             lines=summary.lines,
-            unit=unit_text,
+            unit=Text(unit_text, _unit_en(decimals)),
             channel=channel,
             exact=f"{summary.exact}",
             delivered=f"{summary.delivered}",
             difference=f"{summary.difference}",
         )
-        done = ROUNDING_DONE.make(**params)
-        sink.add(done.model_copy(update={"message_en": ROUNDING_DONE.template_en.format(**{**params, **en})}))
+        sink.add(ROUNDING_DONE.make(**params))
         yield from lines
 
     return run(), summary

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from siu.base.caching import parsed
+from siu.base.i18n import Text, apply_plurals, has_plurals
 from siu.base.masking import escape_controls, safe_text
 from siu.models import Finding, Location, Severity, safe_value
 
@@ -31,6 +33,13 @@ class Code:
     doc_en: str = ""
     group: str = "input"  # input | record | delivery | mapping | output
 
+    # Templates that make a word agree with a count ({count|linje|linjer}) are rare: only they pay
+    # for the substitution in make().
+    plurals: bool = dc_field(init=False, repr=False, compare=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plurals", has_plurals(self.template_da) or has_plurals(self.template_en))
+
     @property
     def locked(self) -> bool:
         """Errors about reading the input or writing the output cannot be made milder in
@@ -55,17 +64,31 @@ class Code:
             masked = parsed(_SAFE_PARAMS, masked, safe_text)
         # parameters quote data too (a local account, a paragraph code, a file name): masked and
         # with control characters escaped, so no message can carry a CPR or a terminal escape
-        safe = {k: parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v for k, v in params.items()}
-        fill = _SafeDict(safe, value=escape_controls(masked) if masked is not None else "")
+        safe = {k: _safe_param(v) for k, v in params.items()}
+        shown = escape_controls(masked) if masked is not None else ""
+        template_da, template_en = self.template_da, self.template_en
+        if self.plurals:
+            template_da, template_en = apply_plurals(template_da, safe), apply_plurals(template_en, safe)
+        if any(type(v) is Text for v in safe.values()):  # a parameter worded per language
+            fill_da = _SafeDict({k: v.da if type(v) is Text else v for k, v in safe.items()}, value=shown)
+            fill_en = _SafeDict({k: v.en if type(v) is Text else v for k, v in safe.items()}, value=shown)
+        else:
+            fill_da = fill_en = _SafeDict(safe, value=shown)
         return Finding.model_construct(
             code=self.code,
             severity=self.severity,
-            message_da=self.template_da.format_map(fill),
-            message_en=self.template_en.format_map(fill),
+            message_da=template_da.format_map(fill_da),
+            message_en=template_en.format_map(fill_en),
             location=location,
             field=field,
             value=escape_controls(masked) if masked is not None else None,
         )
+
+
+def _safe_param(v: Any) -> Any:
+    if isinstance(v, Text):
+        return Text(parsed(_SAFE_PARAMS, v.da, safe_text) or "", parsed(_SAFE_PARAMS, v.en, safe_text) or "")
+    return parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v
 
 
 CATALOGUE: dict[str, Code] = {}

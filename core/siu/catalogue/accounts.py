@@ -56,10 +56,10 @@ define(
     "info",
     ("Betalinger til og fra andre kommuner", "Payments to and from other municipalities"),
     (
-        "Art {art} ({art_text}), modpart {counterpart}: {lines} linjer, {citizens} borgere, {amount} kr. {meaning}",
-        "Art {art} ({art_text_en}), counterpart {counterpart_en}: {lines} lines, {citizens} citizens, {amount} "
-        "DKK. "
-        "{meaning_en}",
+        "Art {art} ({art_text}), modpart {counterpart}: {lines} {lines|linje|linjer}, {citizens} "
+        "{citizens|borger|borgere}, {amount} kr. {meaning}",
+        "Art {art} ({art_text_en}), counterpart {counterpart_en}: {lines} {lines|line|lines}, {citizens} "
+        "{citizens|citizen|citizens}, {amount} DKK. {meaning_en}",
     ),
     (
         "DST opgør statistikken efter betalingskommune. Art 4.7 er betalinger til andre kommuner: kommunen "
@@ -105,10 +105,10 @@ ROUNDING_DONE = define(
     "info",
     ("Beløb afrundet for kanalen", "Amounts rounded for the channel"),
     (
-        "{changed} af {lines} beløb afrundet til {unit} for {channel}; netto {exact} → {delivered} (difference "
+        "{changed} af {lines} beløb afrundet til {unit} for {channel}; netto {exact} → {delivered} (forskel "
         "{difference})",
-        "{changed} of {lines} amounts rounded to {unit} for {channel}; net {exact} → {delivered} (difference "
-        "{difference})",
+        "{changed} of {lines} {lines|amount|amounts} rounded to {unit} for {channel}; net {exact} → {delivered} "
+        "(difference {difference})",
     ),
     (
         "Kanalen tager beløb med færre decimaler end input (fx hele kroner på IDEP.web). siu afrunder med "
@@ -238,8 +238,8 @@ NO_MAPPING_FILE = define(
     "warning",
     ("Ingen tilknytningsfil", "No mapping file"),
     (
-        "{count} linjer har ingen kontostreng, og der er ikke angivet en tilknytningsfil",
-        "{count} lines have no account string, and no mapping file was given",
+        "{count} {count|linje|linjer} har ingen kontostreng, og der er ikke angivet en tilknytningsfil",
+        "{count} {count|line has|lines have} no account string, and no mapping file was given",
     ),
     (
         "Udtræk fra Opus og SAP har kommunens egne konti, som en tilknytningsfil oversætter til "

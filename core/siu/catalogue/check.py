@@ -303,8 +303,8 @@ define(
     "error",
     ("Dublet", "Duplicate line"),
     (
-        "Linjen er en nøjagtig dublet ({count} ens linjer i alt; første forekomst {first_da})",
-        "The line is an exact duplicate ({count} identical lines; first occurrence {first_en})",
+        "Linjen er en nøjagtig dublet ({count} ens {count|linje|linjer} i alt; første forekomst {first_da})",
+        "The line is an exact duplicate ({count} identical {count|line|lines}; first occurrence {first_en})",
     ),
     (
         "To linjer med samme PsrID, kontostreng, paragraf, beløb, start- og slutdato er næsten altid den samme "
@@ -341,8 +341,9 @@ define(
     "error",
     ("Flere kommuner i én leverance", "Several municipalities in one delivery"),
     (
-        "Input nævner kommunekoden {other} på {count} linjer; leverancen er for kommune {kommune}",
-        "The inputs name the municipality code {other} on {count} lines; the delivery is for municipality {kommune}",
+        "Input nævner kommunekoden {other} på {count} {count|linje|linjer}; leverancen er for kommune {kommune}",
+        "The inputs name the municipality code {other} on {count} {count|line|lines}; the delivery is for "
+        "municipality {kommune}",
     ),
     (
         "Hver leverance dækker én kommune og ét regnskabsår. Kommunen er den, der er angivet med --kommune "
@@ -361,8 +362,9 @@ SEVERAL_YEARS_SPREAD = define(
     "warning",
     ("Perioder samlet i et andet år", "Periods concentrated in another year"),
     (
-        "{count} af {total} linjer har en periode helt i {other}, ikke i regnskabsåret {year}",
-        "{count} of {total} lines have a period wholly in {other}, not in the reporting year {year}",
+        "{count} af {total} {total|linje|linjer} har en periode helt i {other}, ikke i regnskabsåret {year}",
+        "{count} of {total} {total|line|lines} {count|has|have} a period wholly in {other}, not in the reporting "
+        "year {year}",
     ),
     (
         "Når mindst 10 linjer og mindst 10 % af leverancen har perioder, der ligger helt i ét andet kalenderår, "
@@ -380,8 +382,8 @@ define(
     "error",
     ("Flere regnskabsår i én leverance", "Several reporting years in one delivery"),
     (
-        "Kilden angiver regnskabsåret {other} på {count} linjer; leverancen er for {year}",
-        "The source states the reporting year {other} on {count} lines; the delivery is for {year}",
+        "Kilden angiver regnskabsåret {other} på {count} {count|linje|linjer}; leverancen er for {year}",
+        "The source states the reporting year {other} on {count} {count|line|lines}; the delivery is for {year}",
     ),
     (
         "Hver leverance dækker ét regnskabsår. Kilder, der oplyser regnskabsåret for hver postering "
@@ -449,11 +451,11 @@ define(
     "info",
     ("Paragraf ud fra en foreløbig kontoplanrække", "Paragraph from a provisional chart row"),
     (
-        "{count} linjer har {paragraph} på {function} gruppering {grouping}; at {function} fordeles på {paragraphs} "
-        "efter gruppering er foreløbigt (siu's antagelse, ikke DST's)",
-        "{count} lines have {paragraph} on {function} grouping {grouping}; that {function} is split between "
+        "{count} {count|linje|linjer} har {paragraph} på {function} gruppering {grouping}; at {function} fordeles på "
         "{paragraphs} "
-        "by grouping is provisional (siu's assumption, not DST's)",
+        "efter gruppering er foreløbigt (siu's antagelse, ikke DST's)",
+        "{count} {count|line has|lines have} {paragraph} on {function} grouping {grouping}; that {function} is split "
+        "between {paragraphs} by grouping is provisional (siu's assumption, not DST's)",
     ),
     (
         "Nogle funktioner i kontoplanen dækker flere paragraffer (fx §§ 109 og 110 på 5.38.42), og "
@@ -501,11 +503,11 @@ define(
     ("Leverancen dækker ikke hele året", "The delivery does not cover the year"),
     (
         "Perioderne dækker kun {covered} af årets 12 måneder i {year}; der er ingen linjer for {missing_da}. "
-        "Leverancen har {lines} linjer og {expenditure} kr. i udgifter; som fuld leverance erstatter den hele året "
-        "hos DST",
+        "Leverancen har {lines} {lines|linje|linjer} og {expenditure} kr. i udgifter; som fuld leverance erstatter "
+        "den hele året hos DST",
         "The periods cover only {covered} of the 12 months of {year}; there are no lines for {missing_en}. "
-        "The delivery has {lines} lines and {expenditure} DKK of expenditure; as a full load it replaces the whole "
-        "year at DST",
+        "The delivery has {lines} {lines|line|lines} and {expenditure} DKK of expenditure; as a full load it "
+        "replaces the whole year at DST",
     ),
     (
         "En leverance er en fuld leverance for året: et udtræk for januar–juni, sendt som årets leverance, sletter "
@@ -554,8 +556,8 @@ TOTALS_AGREE = define(
     "info",
     ("Sumlinjer stemmer", "Total lines agree"),
     (
-        "{count} sumlinjer i {file} stemmer med de læste posteringer (inden for 1 kr.)",
-        "{count} total lines in {file} agree with the postings read (within 1 DKK)",
+        "{count} {count|sumlinje|sumlinjer} i {file} stemmer med de læste posteringer (inden for 1 kr.)",
+        "{count} {count|total line|total lines} in {file} {count|agrees|agree} with the postings read (within 1 DKK)",
     ),
     (
         "Udtrækkets egne sumlinjer er sammenlignet med summen af de læste posteringer, og de stemmer. Det "
@@ -570,9 +572,10 @@ SKIPPED_MONEY = define(
     "warning",
     ("Rækker med beløb sprunget over", "Rows with money skipped"),
     (
-        "{count} rækker i {file} med i alt {amount} kr. blev sprunget over ({reason}); beløbet kommer ikke med i "
-        "leverancen",
-        "{count} rows in {file} holding {amount} DKK in all were skipped ({reason}); the money is not in the delivery",
+        "{count} {count|række|rækker} i {file} med i alt {amount} kr. blev sprunget over ({reason}); beløbet kommer "
+        "ikke med i leverancen",
+        "{count} {count|row|rows} in {file} holding {amount} DKK in all {count|was|were} skipped ({reason}); the "
+        "money is not in the delivery",
     ),
     (
         "En række med et beløb, som ikke er en postering (og ikke en sumlinje), indgår ikke i leverancen. Så "
@@ -589,9 +592,10 @@ ROWS_UNACCOUNTED = define(
     "error",
     ("Rækker uden regnskab", "Rows unaccounted for"),
     (
-        "{file}: {rows} rækker læst, men kun {accounted} er posteringer eller sprunget over; {missing} rækker er "
-        "forsvundet",
-        "{file}: {rows} rows read, but only {accounted} are postings or skipped; {missing} rows disappeared",
+        "{file}: {rows} {rows|række|rækker} læst, men kun {accounted} {accounted|er en postering|er posteringer} eller "
+        "sprunget over; {missing} {missing|række|rækker} er forsvundet",
+        "{file}: {rows} {rows|row|rows} read, but only {accounted} {accounted|is a posting|are postings} or skipped; "
+        "{missing} {missing|row|rows} disappeared",
     ),
     (
         "Hver række i et input skal ende ét sted: som postering eller som sprunget over med en årsag. Her har "
@@ -608,9 +612,10 @@ NO_POSTINGS = define(
     "error",
     ("Ingen posteringer i input", "No postings in the input"),
     (
-        "{file} gav ingen posteringer ({rows} rækker læst); en tom fuld leverance ville erstatte hele årets data hos "
-        "DST",
-        "{file} yielded no postings ({rows} rows read); an empty full load would replace the whole year's data at DST",
+        "{file} gav ingen posteringer ({rows} {rows|række|rækker} læst); en tom fuld leverance ville erstatte hele "
+        "årets data hos DST",
+        "{file} yielded no postings ({rows} {rows|row|rows} read); an empty full load would replace the whole year's "
+        "data at DST",
     ),
     (
         "Et input uden posteringer (en tom fil, et udtræk med kun overskriftsrækken, eller et, hvor alle rækker "
@@ -627,10 +632,10 @@ EMPTY_DELIVERY = define(
     "error",
     ("Leverancen er tom", "The delivery is empty"),
     (
-        "Leverancen har ingen linjer ({postings} posteringer læst, {excluded} udeladt); en tom fuld leverance ville "
-        "erstatte hele årets data hos DST",
-        "The delivery has no lines ({postings} postings read, {excluded} excluded); an empty full load would replace "
-        "the whole year's data at DST",
+        "Leverancen har ingen linjer ({postings} {postings|postering|posteringer} læst, {excluded} udeladt); en tom "
+        "fuld leverance ville erstatte hele årets data hos DST",
+        "The delivery has no lines ({postings} {postings|posting|postings} read, {excluded} excluded); an empty full "
+        "load would replace the whole year's data at DST",
     ),
     (
         "Hver leverance er en fuld leverance, der erstatter alt tidligere leveret for året (og området). En "
@@ -669,8 +674,8 @@ EXCLUDED_BY_RULE = define(
     "info",
     ("Posteringer udeladt efter regel", "Postings excluded by a rule"),
     (
-        "{count} posteringer med i alt {amount} kr. er udeladt efter {rule}: {reason}",
-        "{count} postings holding {amount} DKK in all were excluded by {rule_en}: {reason}",
+        "{count} {count|postering|posteringer} med i alt {amount} kr. er udeladt efter {rule}: {reason}",
+        "{count} {count|posting|postings} holding {amount} DKK in all {count|was|were} excluded by {rule_en}: {reason}",
     ),
     (
         "En regel i tilknytningsfilen med `exclude = true` udelader posteringer på konti, der ikke hører til SIU "
@@ -713,8 +718,9 @@ define(
     "error",
     ("Periode for lang til én udgift", "Period too long for one expenditure"),
     (
-        "Perioden {start}–{end} er {months} måneder; én udgift dækker højst {max} måneder",
-        "The period {start}–{end} is {months} months; one expenditure covers at most {max} months",
+        "Perioden {start}–{end} er {months} {months|måned|måneder}; én udgift dækker højst {max} {max|måned|måneder}",
+        "The period {start}–{end} is {months} {months|month|months}; one expenditure covers at most {max} "
+        "{max|month|months}",
     ),
     (
         "En linje er én udgift (fx én regning), og dens periode er den, udgiften dækker. En periode på flere år "
@@ -737,7 +743,8 @@ define(
     ("Periode rækker langt uden for regnskabsåret", "Period reaches far outside the reporting year"),
     (
         "Perioden {start}–{end} berører regnskabsåret {year}, men rækker mere end {years} år ud over det",
-        "The period {start}–{end} touches the reporting year {year} but reaches more than {years} year(s) beyond it",
+        "The period {start}–{end} touches the reporting year {year} but reaches more than {years} {years|year|years} "
+        "beyond it",
     ),
     (
         "SIU113 og SIU114 ser på perioder, der ligger helt uden for regnskabsåret. En periode, der berører året, "
@@ -784,10 +791,9 @@ define(
     (
         "CPR-nummeret {value} står på {depth} forskellige § 109-perioder, der dækker samme dag ({day}); det er "
         "sandsynligvis en "
-        "fælles pladsholder for anonyme ophold, ikke én borger ({count} linjer i alt, første {first_da})",
+        "fælles pladsholder for anonyme ophold, ikke én borger ({count} {count|linje|linjer} i alt, første {first_da})",
         "The CPR number {value} is on {depth} different § 109 periods covering the same day ({day}); it is probably a "
-        "shared "
-        "placeholder for anonymous stays, not one citizen ({count} lines in all, first {first_en})",
+        "shared placeholder for anonymous stays, not one citizen ({count} {count|line|lines} in all, first {first_en})",
     ),
     (
         "Én borger kan ikke bo på flere krisecentre ad gangen. Når ét CPR-nummer står på mindst "
@@ -817,10 +823,11 @@ RECONCILED = define(
     "info",
     ("Afstemt med regnskabet", "Reconciled with the accounts"),
     (
-        "Afstemt med {file}: {functions} funktioner sammenlignet, {differences} afvigelser over {tolerance} kr.; "
-        "{ignored} rækker uden for SIU ignoreret",
-        "Reconciled with {file}: {functions} functions compared, {differences} differences above {tolerance} DKK; "
-        "{ignored} rows outside SIU ignored",
+        "Afstemt med {file}: {functions} {functions|funktion|funktioner} sammenlignet, {differences} "
+        "{differences|afvigelse|afvigelser} over {tolerance} kr.; "
+        "{ignored} {ignored|række|rækker} uden for SIU ignoreret",
+        "Reconciled with {file}: {functions} {functions|function|functions} compared, {differences} "
+        "{differences|difference|differences} above {tolerance} DKK; {ignored} {ignored|row|rows} outside SIU ignored",
     ),
     (
         "Vises, når --accounts er givet, så det fremgår af rapporten, at afstemningen er foretaget og mod hvilken fil. "

@@ -11,10 +11,12 @@ SUMMED = define(
     "info",
     ("Fakturaer summeret", "Invoices summed"),
     (
-        "{postings} posteringer blev til {lines} linjer (--aggregate); {single} posteringer står på egen linje "
+        "{postings} {postings|postering|posteringer} blev til {lines} {lines|linje|linjer} (--aggregate); {single} "
+        "{single|postering|posteringer} står på egen linje "
         "(mangler CPR, kontostreng eller dato, periode hen over et årsskifte, eller anonymt § 109-ophold)",
-        "{postings} postings became {lines} lines (--aggregate); {single} postings stand on their own line "
-        "(no CPR, kontostreng or date, a period crossing New Year, or an anonymous § 109 stay)",
+        "{postings} {postings|posting|postings} became {lines} {lines|line|lines} (--aggregate); {single} "
+        "{single|posting stands on its|postings stand on their} own line "
+        "(no CPR, account string or date, a period crossing New Year, or an anonymous § 109 stay)",
     ),
     (
         "Med --aggregate summeres posteringer for samme borger, paragraf og kontostreng, hvis perioderne "
@@ -39,7 +41,10 @@ SKIPPED_ROWS = define(
     "SIU010",
     "info",
     ("Rækker sprunget over", "Rows skipped"),
-    ("{count} rækker i {file} blev sprunget over ({reason})", "{count} rows in {file} were skipped ({reason})"),
+    (
+        "{count} {count|række|rækker} i {file} blev sprunget over ({reason})",
+        "{count} {count|row|rows} in {file} {count|was|were} skipped ({reason})",
+    ),
     (
         "Tomme rækker, sumlinjer og overskrifter, som SAP og Opus skriver i udtræk, indgår ikke i "
         "leverancen. De tælles og vises, så ingen række forsvinder i stilhed.",
@@ -53,8 +58,8 @@ ADAPTER_FAILED = define(
     "error",
     ("Kilden kunne ikke læses færdig", "Input could not be read to the end"),
     (
-        "Adapteren '{source}' stoppede i {file} efter {rows} rækker: {error}",
-        "The adapter '{source}' stopped in {file} after {rows} rows: {error}",
+        "Adapteren '{source}' stoppede i {file} efter {rows} {rows|række|rækker}: {error}",
+        "The adapter '{source}' stopped in {file} after {rows} {rows|row|rows}: {error}",
     ),
     (
         "En adapter fejlede uventet. Rækkerne efter fejlen er ikke læst, så leverancen skrives ikke. "
@@ -86,10 +91,10 @@ YEAR_MISMATCH = define(
     "warning",
     ("Data passer ikke til regnskabsåret", "Data does not match the reporting year"),
     (
-        "Regnskabsåret er {year}, men de fleste perioder i data ligger i {data_year} ({share} af {total} posteringer; "
-        "{in_year} i {year})",
-        "The reporting year is {year}, but most periods in the data lie in {data_year} ({share} of {total} postings; "
-        "{in_year} in {year})",
+        "Regnskabsåret er {year}, men de fleste perioder i data ligger i {data_year} ({share} af {total} "
+        "{total|postering|posteringer}; {in_year} i {year})",
+        "The reporting year is {year}, but most periods in the data lie in {data_year} ({share} of {total} "
+        "{total|posting|postings}; {in_year} in {year})",
     ),
     (
         "Året tages fra --year, siu.toml eller data og vælger årets specifikationspakke. Hver periode tælles "

@@ -204,8 +204,8 @@ UNREACHABLE = _code(
         "Leveringen til {server} mislykkedes efter {attempts} forsøg på {seconds} s: {error}. Intet er lagt under "
         "det "
         "endelige navn",
-        "The delivery to {server} failed after {attempts} attempts in {seconds} s: {error}. Nothing is under the "
-        "final name",
+        "The delivery to {server} failed after {attempts} {attempts|attempt|attempts} in {seconds} s: {error}. "
+        "Nothing is under the final name",
     ),
     (
         "Forbindelsen faldt ud eller serveren svarede ikke. siu prøver igen med stigende pause (`attempts`, "

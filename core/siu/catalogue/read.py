@@ -103,8 +103,8 @@ PERIOD_NOT_DERIVED = define(
     "warning",
     ("Periode kan ikke udledes", "Period cannot be derived"),
     (
-        "Perioden kunne ikke udledes af {how} på {count} linjer i {file} (første: række {row})",
-        "The period could not be derived from {how_en} on {count} lines in {file} (first: row {row})",
+        "Perioden kunne ikke udledes af {how} på {count} {count|linje|linjer} i {file} (første: række {row})",
+        "The period could not be derived from {how_en} on {count} {count|line|lines} in {file} (first: row {row})",
     ),
     (
         "Reglen for at udlede perioden (`period` i siu.toml) fandt ingen måned: bogføringsdatoen mangler, "
@@ -139,8 +139,8 @@ PERIOD_DERIVED = define(
     "info",
     ("Periode udledt", "Period derived"),
     (
-        "{file} har ingen periodekolonner; udgiftsperioden er udledt af {how} på {count} linjer",
-        "{file} has no period columns; the expenditure period was derived from {how_en} on {count} lines",
+        "{file} har ingen periodekolonner; udgiftsperioden er udledt af {how} på {count} {count|linje|linjer}",
+        "{file} has no period columns; the expenditure period was derived from {how_en} on {count} {count|line|lines}",
     ),
     (
         "Når udtrækket ikke har kolonner for periode fra/til, kan perioden udledes efter indstillingen "
@@ -157,9 +157,11 @@ PERIOD_FROM_POSTING_DATE = define(
     "warning",
     ("Periode gættet ud fra bogføringsdatoen", "Period guessed from the posting date"),
     (
-        "{file} har ingen periodekolonner; på {count} linjer (udgifter {expenditure} kr., indtægter {revenue} kr.) "
+        "{file} har ingen periodekolonner; på {count} {count|linje|linjer} (udgifter {expenditure} kr., indtægter "
+        "{revenue} kr.) "
         "er udgiftsperioden sat til bogføringsdatoens måned, som ikke behøver at være den måned, udgiften dækker",
-        "{file} has no period columns; on {count} lines (expenditure {expenditure} DKK, revenue {revenue} DKK) the "
+        "{file} has no period columns; on {count} {count|line|lines} (expenditure {expenditure} DKK, revenue "
+        "{revenue} DKK) the "
         "expenditure period was set to the posting date's month, which need not be the month the expenditure covers",
     ),
     (
@@ -181,9 +183,10 @@ CPR_FROM_TEXT = define(
     "info",
     ("CPR-nummer læst i en tekst", "CPR number read from a text"),
     (
-        "CPR-nummeret er læst inde i teksten i kolonnen {column} på {count} linjer i {file} (første: række {row})",
-        "The CPR number was read from within the text of the column {column} on {count} lines in {file} (first: row "
-        "{row})",
+        "CPR-nummeret er læst inde i teksten i kolonnen {column} på {count} {count|linje|linjer} i {file} (første: "
+        "række {row})",
+        "The CPR number was read from within the text of the column {column} on {count} {count|line|lines} in {file} "
+        "(first: row {row})",
     ),
     (
         "SAP og Opus har ofte CPR-nummeret i tildelingsfeltet (Tildeling, ZUONR, Assignment) sammen med anden "
@@ -204,8 +207,10 @@ ART_FROM_GL = define(
     "info",
     ("Arten taget fra finanskontoen", "Art taken from the G/L account"),
     (
-        "{file} har ingen artskontokolonne; arten er taget fra finanskontoen ({column}) på {count} linjer",
-        "{file} has no artskonto column; the art was taken from the G/L account ({column}) on {count} lines",
+        "{file} har ingen artskontokolonne; arten er taget fra finanskontoen ({column}) på {count} "
+        "{count|linje|linjer}",
+        "{file} has no artskonto column; the art was taken from the G/L account ({column}) on {count} "
+        "{count|line|lines}",
     ),
     (
         "I kommunernes SAP (også KMD Opus) er finanskontoen (HKONT, Sagskonto, Hovedbogskonto, RACCT) "
@@ -278,9 +283,10 @@ AMOUNT_TOO_LARGE = define(
     "error",
     ("Beløbet kan ikke leveres præcist", "Amount cannot be delivered exactly"),
     (
-        "Beløbet '{value}' har flere end {digits} cifre og kan ikke skrives præcist i leverancen; rækken er ikke læst",
-        "The amount '{value}' has more than {digits} digits and cannot be written exactly in the delivery; "
-        "the row was not read",
+        "Beløbet '{value}' har flere end {digits} {digits|ciffer|cifre} og kan ikke skrives præcist i leverancen; "
+        "rækken er ikke læst",
+        "The amount '{value}' has more than {digits} {digits|digit|digits} and cannot be written exactly in the "
+        "delivery; the row was not read",
     ),
     (
         "Leverancen holder beløb med højst 15 cifre i alt (XSD'ens totalDigits, og hvad et tal i Excel "

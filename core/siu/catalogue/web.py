@@ -45,8 +45,8 @@ CANCELLED = define(
     "warning",
     ("Kørslen blev afbrudt", "The run was cancelled"),
     (
-        "Kørslen blev afbrudt efter {rows} linjer; der er ikke skrevet nogen leverance",
-        "The run was cancelled after {rows} lines; no delivery was written",
+        "Kørslen blev afbrudt efter {rows} {rows|linje|linjer}; der er ikke skrevet nogen leverance",
+        "The run was cancelled after {rows} {rows|line|lines}; no delivery was written",
     ),
     (
         "Du trykkede Afbryd. En afbrudt kørsel efterlader ingen leverance og ingen rapport.",

@@ -11,8 +11,10 @@ STALE_REMOVED = define(
     "info",
     ("Rester fra en afbrudt kørsel fjernet", "Leftovers of an interrupted run removed"),
     (
-        "{count} midlertidige filer fra en tidligere, afbrudt kørsel af siu er fjernet fra {folder}",
-        "{count} temporary files of an earlier, interrupted siu run were removed from {folder}",
+        "{count} {count|midlertidig fil|midlertidige filer} fra en tidligere, afbrudt kørsel af siu er fjernet fra "
+        "{folder}",
+        "{count} {count|temporary file|temporary files} of an earlier, interrupted siu run {count|was|were} removed "
+        "from {folder}",
     ),
     (
         "En kørsel, der blev stoppet hårdt (fx SIGKILL eller strømsvigt), kan efterlade midlertidige filer "
@@ -70,12 +72,14 @@ TEST_SUMMARY = define(
     "info",
     ("Testleverance", "Test delivery"),
     (
-        "Testleverance i formatet for {year}: {outside} linjer med perioder uden for {year} er accepteret "
+        "Testleverance i formatet for {year}: {outside} {outside|linje|linjer} med perioder uden for {year} er "
+        "accepteret "
         "({years}); de meldes ikke enkeltvis. Filen er mærket som test ({marker}) og må ikke indberettes som den "
         "rigtige",
-        "Test delivery in the {year} format: {outside} lines with periods outside {year} are accepted ({years}); "
-        "they are not reported one by one. The file is marked as a test ({marker}) and must not be submitted as the "
-        "real one",
+        "Test delivery in the {year} format: {outside} {outside|line|lines} with periods outside {year} "
+        "{outside|is|are} accepted ({years}); "
+        "{outside|it is|they are} not reported one by one. The file is marked as a test ({marker}) and must not be "
+        "submitted as the real one",
     ),
     (
         "DST tager gerne imod test med sidste års data. Med --test skrives leverancen i formatet for det år, "

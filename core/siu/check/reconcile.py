@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from siu import kontostreng
+from siu.base.i18n import parse_problem
 from siu.catalogue.check import ACCOUNTS_ROW_UNREADABLE, ACCOUNTS_UNREADABLE, RECONCILED
 from siu.context import Context
 from siu.models import Kind, Location, Record
@@ -123,7 +124,7 @@ def read_accounts(path: Path) -> Iterator[AccountRow | Hit]:
             yield Hit(
                 location=location,
                 code=ACCOUNTS_ROW_UNREADABLE,
-                reason=f"{exc.kind} '{str(exc.value)[:40]}' ({exc.reason})",
+                reason=parse_problem(exc.kind, str(exc.value)[:40], exc.reason),
             )
             continue
         yield AccountRow(function, dranst, kind, amount, location)

@@ -19,6 +19,7 @@ from typing import Any
 from siu.adapters import TOTAL_LINES, ReadInfo
 from siu.base import cpr, safeio
 from siu.base.caching import MISSING, remember
+from siu.base.i18n import SKIPPED_UNKNOWN, skip_reasons, skipped_summary
 from siu.base.stamp import creation_time, file_digest
 from siu.catalogue.check import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY
 from siu.catalogue.convert import ADAPTER_FAILED, SKIPPED_ROWS, WRITER_STOPPED, YEAR_MISMATCH
@@ -174,7 +175,7 @@ class Converter:
                     )
                 )
             if info.rows_skipped:
-                reasons = info.details.get("skipped", "tomme rækker/sumlinjer")
+                reasons = skipped_summary(info.skipped_rows) if info.skipped_rows else SKIPPED_UNKNOWN
                 self.sink.add(
                     SKIPPED_ROWS.make(location=Location(file=name), count=info.rows_skipped, file=name, reason=reasons)
                 )
@@ -186,7 +187,7 @@ class Converter:
                             count=info.skipped_rows.get(reason, 0),
                             file=name,
                             amount=kr(money),
-                            reason=reason,
+                            reason=skip_reasons(reason, info.skipped_rows.get(reason, 0)),
                         )
                     )
             accounted = info.postings + info.rows_skipped

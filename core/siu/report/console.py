@@ -16,6 +16,7 @@ from rich.text import Text
 
 from siu import __version__
 from siu.base.cpr import mask_cpr
+from siu.base.i18n import details_text, text
 from siu.base.masking import console_text
 from siu.check.verdict import verdict as verdict_text
 from siu.findings import CATALOGUE
@@ -96,15 +97,13 @@ def _print_inputs(console: Console, result: RunResult, lang: str) -> None:
         return e if en else da
 
     for n, r in enumerate(result.inputs, start=1):
-        details = mask_cpr(", ".join(f"{k}={v}" for k, v in r.info.details.items() if k != "skipped"))
+        details = mask_cpr(details_text(r.info.details, lang))
         console.print(
             f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({r.source}) · "
             f"{group_digits(r.size)} bytes · SHA-256 {r.sha256}"
         )
-        console.print(
-            f"  {t('læst som', 'read as')}: {console_text(details)} · {r.info.rows_read} {t('rækker', 'rows')}, "
-            f"{r.info.postings} {t('posteringer', 'postings')}, {t('beløb', 'amount')} {kr(r.amount)}"
-        )
+        counts = text("report.read_counts", lang, rows=r.info.rows_read, postings=r.info.postings, amount=kr(r.amount))
+        console.print(f"  {text('report.read_as', lang)}: {console_text(details)} · {counts}")
         console.print(f"  {console_text(ledger_line(r, lang))}")
     print_sources(console, result, lang)
 
@@ -188,35 +187,27 @@ def _print_totals(console: Console, result: RunResult, lang: str) -> None:
     )
     console.print(totals)
     if result.anonymised:
-        console.print(
-            t(f"Anonymiserede § 109-linjer: {result.anonymised}", f"Anonymised § 109 lines: {result.anonymised}")
-        )
+        console.print(text("report.anonymised", lang, count=result.anonymised))
     console.print(money_line(result, lang))
     for excl in result.excluded.values():
-        console.print(
-            "  "
-            + console_text(
-                t(
-                    f"udeladt efter {excl.rule}: {excl.rows} posteringer, {kr(excl.amount)} ({mask_cpr(excl.reason)})",
-                    f"excluded by {excl.rule_en}: {excl.rows} postings, {kr(excl.amount)} ({mask_cpr(excl.reason)})",
-                )
-            )
-        )
+        rule = t(excl.rule, excl.rule_en)
+        line = text("report.excluded", lang, rule=rule, rows=excl.rows, amount=kr(excl.amount), reason=excl.reason)
+        console.print("  " + console_text(mask_cpr(line)))
 
 
 def ledger_line(r: InputReport, lang: str) -> str:
     """One input's ledger: its rows and money, each in exactly one place."""
-    i = r.info
-    if lang == "en":
-        return (
-            f"ledger: {i.rows_read} rows = {r.delivered_postings} to the delivery + {r.excluded_rows} excluded + "
-            f"{i.rows_skipped} skipped · {kr(r.read_amount)} = {kr(r.delivered_amount)} to the delivery + "
-            f"{kr(r.excluded_amount)} excluded + {kr(r.skipped_amount)} skipped"
-        )
-    return (
-        f"regnskab: {i.rows_read} rækker = {r.delivered_postings} til leverancen + {r.excluded_rows} udeladt + "
-        f"{i.rows_skipped} sprunget over · {kr(r.read_amount)} = {kr(r.delivered_amount)} til leverancen + "
-        f"{kr(r.excluded_amount)} udeladt + {kr(r.skipped_amount)} sprunget over"
+    return text(
+        "report.ledger",
+        lang,
+        rows=r.info.rows_read,
+        delivered=r.delivered_postings,
+        excluded=r.excluded_rows,
+        skipped=r.info.rows_skipped,
+        amount=kr(r.read_amount),
+        amount_delivered=kr(r.delivered_amount),
+        amount_excluded=kr(r.excluded_amount),
+        amount_skipped=kr(r.skipped_amount),
     )
 
 
@@ -239,34 +230,23 @@ def money_line(result: RunResult, lang: str) -> str:
             else f"Pengene stemmer IKKE: input {kr(result.read_amount)}{parts}, leverance {kr(net)} (forventet "
             f"{kr(delivered)})"
         )
+    rows = text("report.skipped_rows", lang, skipped=skipped)
     if en:
-        return (
-            f"Money conserved: input {kr(result.read_amount)} = delivery {kr(net)}{parts}; {skipped} rows "
-            "skipped (see SIU010)."
-        )
-    return (
-        f"Pengene stemmer: input {kr(result.read_amount)} = leverance {kr(net)}{parts}; {skipped} rækker "
-        "sprunget over (se SIU010)."
-    )
+        return f"Money conserved: input {kr(result.read_amount)} = delivery {kr(net)}{parts}; {rows} (see SIU010)."
+    return f"Pengene stemmer: input {kr(result.read_amount)} = leverance {kr(net)}{parts}; {rows} (se SIU010)."
 
 
 def print_verdict(console: Console, result: RunResult, lang: str) -> None:
     en = lang == "en"
     sink = result.sink
-    counts = (
-        f"{sink.errors} " + ("errors" if en else "fejl") + f", {sink.warnings} " + ("warnings" if en else "advarsler")
-    )
+    counts = text("verdict.counts", lang, errors=sink.errors, warnings=sink.warnings)
     provisional = len(result.spec.provisional())
     test = bool(getattr(result.header, "test", False))
-    text = verdict_text(sink.ok, bool(provisional), test)[int(en)]
+    said = verdict_text(sink.ok, bool(provisional), test)[int(en)]
     if sink.ok and provisional:
-        counts += (
-            f"; {provisional} provisional format facts, see siu specs show {result.spec.year}"
-            if en
-            else f"; {provisional} foreløbige fakta om formatet, se siu specs show {result.spec.year}"
-        )
+        counts += "; " + text("verdict.provisional", lang, count=provisional, year=str(result.spec.year))
     style = "bold red" if not sink.ok else ("bold yellow" if provisional or test else "bold green")
-    console.print(Text(f"{text} ({counts})", style=style))
+    console.print(Text(f"{said} ({counts})", style=style))
 
 
 def print_sources(console: Console, result: RunResult, lang: str) -> None:

@@ -17,6 +17,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from siu.base.i18n import as_plural
 from siu.findings import CATALOGUE, Code
 
 SIU_CODE = re.compile(r"^SIU\d{3}$")
@@ -61,7 +62,7 @@ def _entry(c: Code) -> list[str]:
         "",
     ]
     if not _WHOLE_PLACEHOLDER.match(c.template_da):  # a template that is one placeholder says nothing
-        lines += [f"- Meddelelse: {c.template_da}", f"- Message: {c.template_en}", ""]
+        lines += [f"- Meddelelse: {as_plural(c.template_da)}", f"- Message: {as_plural(c.template_en)}", ""]
     if c.doc_da:
         lines += [c.doc_da, ""]
     if c.doc_en:

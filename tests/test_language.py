@@ -1,0 +1,316 @@
+"""One language at a time (issue 19, point 3).
+
+Every message of the finding catalogue and every text of siu's bilingual table (siu.base.i18n)
+is rendered in Danish and in English, with counts of 1 and 2; a Danish text holding English words,
+an English text holding Danish words, or a count whose noun does not agree with it (``1 rækker``,
+``2 række``, ``1 warnings``) fails. Real runs through the CLI are checked the same way, in their
+console report and their JSON report.
+
+The check is a word list per language, not a language model: it catches the words siu's texts
+actually mix up. :func:`check_pairs` takes any (Danish, English) pairs, so other tables of texts
+(the CLI's help texts, when they come) can be added with one test.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import string
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import siu.parsing
+from siu.base import i18n
+from siu.cli import app
+from siu.findings import CATALOGUE
+
+DEMO = Path(siu.parsing.__file__).parent / "demo"
+
+# English words that must not occur in a Danish text (words that are the same in Danish, such as
+# "for", "under", "to" or "i", are left out).
+ENGLISH = set(
+    """the not no row rows file files number numbers expected cannot empty line lines and is are was were
+    with which such unknown date dates amount amounts found missing read does has have this that or of
+    warning warnings error errors skipped excluded delivery postings posting citizen citizens month months
+    year years total column columns sheet value values separator indicator loaded failed disabled
+    provisional bundled folder ledger conserved ready difference""".split()
+)
+# Danish words that must not occur in an English text; and any æ, ø or å.
+DANISH = set(
+    """og ikke fil filen filer beløb beløbet række rækker linje linjer kan er har til af med ingen ukendt
+    eller fejl advarsel advarsler sumlinje sumlinjer posteringer postering borger borgere forventede
+    kolonne kolonner mangler findes udeladt sprunget over leverancen leverance på ved det den som skal
+    tom tomme dato datoen tal forkert plads læst regnskab indlæst fejlede foreløbig kontostreng""".split()
+)
+DANISH_LETTERS = re.compile(r"[æøåÆØÅ]")
+
+# Words that may appear in the other language, each with its reason.
+ALLOWED_IN_ENGLISH = {
+    "Debet/Kredit": "a debit/credit indicator as Danish exports write it (a value, quoted)",
+    "Art": "the Danish chart's 'art' (kind of expenditure), a term DST's own documents use in English",
+    "§": "the paragraph sign of Danish law references",
+    "København": "a municipality's name (the demo's)",
+    "voksen": "an area code in siu.toml (voksen | boern | begge), a value the user typed",
+}
+ALLOWED_IN_DANISH = {
+    "SHA-256": "the name of a hash function",
+    "format=csv": "reading options as the user writes them on the command line (--encoding, --delimiter)",
+}
+
+# Nouns whose singular and plural differ: (singular, plural) per language.
+NOUNS_DA = [
+    ("række", "rækker"),
+    ("linje", "linjer"),
+    ("postering", "posteringer"),
+    ("advarsel", "advarsler"),
+    ("borger", "borgere"),
+    ("måned", "måneder"),
+    ("funktion", "funktioner"),
+    ("afvigelse", "afvigelser"),
+    ("fil", "filer"),
+    ("sumlinje", "sumlinjer"),
+    ("ciffer", "cifre"),
+    ("kode", "koder"),
+    ("forekomst", "forekomster"),
+    ("gang", "gange"),
+]
+NOUNS_EN = [
+    ("row", "rows"),
+    ("line", "lines"),
+    ("posting", "postings"),
+    ("warning", "warnings"),
+    ("error", "errors"),
+    ("citizen", "citizens"),
+    ("month", "months"),
+    ("year", "years"),
+    ("function", "functions"),
+    ("difference", "differences"),
+    ("file", "files"),
+    ("amount", "amounts"),
+    ("digit", "digits"),
+    ("attempt", "attempts"),
+    ("code", "codes"),
+    ("occurrence", "occurrences"),
+    ("time", "times"),
+]
+
+
+def _strip_data(text: str) -> str:
+    """``text`` without what it quotes (values, file names, headers, settings in backquotes)."""
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`|«[^»]*»", " ", text)
+    return re.sub(r"\[[a-z_.]+\]", " ", text)  # siu.toml's tables ([delivery], [source.opus]) are names
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+(?:[-/][^\W\d_]+)*", _strip_data(text))
+
+
+def _mispluralised(text: str, nouns: list[tuple[str, str]]) -> list[str]:
+    """Counts of exactly one with a plural noun, and counts above one with a singular noun
+    (an adjective may stand between: ``1 tomme rækker``)."""
+    found = []
+    for one, many in nouns:
+        if one == many:
+            continue
+        for m in re.finditer(rf"(?<![\d.,])1 (?:[^\W\d]+ )?{many}\b", text):
+            found.append(m.group(0))
+        for m in re.finditer(rf"(?<![\d.,])(?:[02-9]|\d\d+) (?:[^\W\d]+ )?{one}\b(?!-)", text):
+            found.append(m.group(0))
+    return found
+
+
+def problems(text: str, lang: str) -> list[str]:
+    """What is wrong with ``text`` as a text in ``lang``: words of the other language and
+    counts that do not agree with their noun."""
+    found: list[str] = []
+    if lang == "da":
+        for allowed in ALLOWED_IN_DANISH:
+            text = text.replace(allowed, " ")
+        found += [f"English word {w!r}" for w in _words(text) if w.lower() in ENGLISH]
+        found += [f"not plural-agreeing {m!r}" for m in _mispluralised(text, NOUNS_DA)]
+    else:
+        for allowed in ALLOWED_IN_ENGLISH:
+            text = text.replace(allowed, " ")
+        stripped = _strip_data(text)
+        found += [f"Danish letter in {w!r}" for w in _words(stripped) if DANISH_LETTERS.search(w)]
+        found += [f"Danish word {w!r}" for w in _words(stripped) if w.lower() in DANISH]
+        found += [f"not plural-agreeing {m!r}" for m in _mispluralised(text, NOUNS_EN)]
+    return found
+
+
+def check_pairs(pairs: Iterable[tuple[str, str, str]]) -> list[str]:
+    """Every problem in (where, Danish, English) texts, one line each. The hook for other tables
+    of texts: ``assert not check_pairs((key, da, en) for key, (da, en) in TABLE.items())``."""
+    out = []
+    for where, da, en in pairs:
+        out += [f"{where} [da] {p}: {da}" for p in problems(da, "da")]
+        out += [f"{where} [en] {p}: {en}" for p in problems(en, "en")]
+    return out
+
+
+# --- the catalogue -----------------------------------------------------------------------------
+
+
+def _fields(template: str) -> set[str]:
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(i18n.apply_plurals(template, {})):
+        if name:
+            names.add(name.split(".")[0].split("[")[0])
+    return names | {m.group(1) for m in re.finditer(r"\{(\w+)\|", template)}
+
+
+def _sample(name: str, n: int) -> object:
+    """A neutral sample for a placeholder: a number for counts (every placeholder may be one),
+    a word in the template's own language for the ``_da``/``_en`` texts callers pass."""
+    if name.endswith("_da"):
+        return "værdien"
+    if name.endswith("_en"):
+        return "the value"
+    return n
+
+
+def catalogue_texts() -> list[tuple[str, str, str]]:
+    pairs = []
+    for code in CATALOGUE.values():
+        pairs.append((f"{code.code} title", code.title_da, code.title_en))
+        names = _fields(code.template_da) | _fields(code.template_en)
+        for n in (1, 2):
+            params = {name: _sample(name, n) for name in names if name != "value"}
+            found = code.make(value="X1" if "value" in names else None, **params)
+            pairs.append((f"{code.code} message ({n})", found.message_da, found.message_en))
+    return pairs
+
+
+def test_catalogue_speaks_one_language_at_a_time() -> None:
+    assert not check_pairs(catalogue_texts())
+
+
+# --- the table of texts ------------------------------------------------------------------------
+
+
+def table_texts() -> list[tuple[str, str, str]]:
+    pairs = []
+    for key in i18n.TEXTS:
+        names = _fields(i18n.TEXTS[key][0]) | _fields(i18n.TEXTS[key][1])
+        for n in (1, 2):
+            params = {name: n for name in names}
+            pairs.append((f"{key} ({n})", i18n.text(key, "da", **params), i18n.text(key, "en", **params)))
+    for reason, da in i18n.PARSE_REASONS.items():
+        pairs.append((f"parse reason {reason!r}", da, reason))
+    for kind, da in i18n.PARSE_KINDS.items():
+        pairs.append((f"parse kind {kind!r}", da, kind))
+    for noun in i18n.NOUNS:
+        for n in (1, 2):
+            pairs.append((f"noun {noun} ({n})", i18n.count(n, noun, "da"), i18n.count(n, noun, "en")))
+    for n in (1, 2):
+        rows = {reason: n for reason in i18n.SKIP_REASONS}
+        da, en = i18n.skipped_summary(rows)
+        pairs.append((f"skip reasons ({n})", da, en))
+    return pairs
+
+
+def test_table_speaks_one_language_at_a_time() -> None:
+    assert not check_pairs(table_texts())
+
+
+def test_counts_agree_and_are_grouped() -> None:
+    assert i18n.count(1, "row") == "1 række"
+    assert i18n.count(2, "row") == "2 rækker"
+    assert i18n.count(1, "warning", "en") == "1 warning"
+    assert i18n.count(1234, "row", "en") == "1,234 rows"
+    assert i18n.count(1234, "row") == "1.234 rækker"
+    assert i18n.count(0, "warning") == "0 advarsler"
+    assert i18n.text("verdict.counts", "da", errors=1, warnings=1) == "1 fejl, 1 advarsel"
+    assert i18n.text("verdict.counts", "en", errors=1, warnings=2) == "1 error, 2 warnings"
+
+
+def test_every_parse_reason_has_a_translation() -> None:
+    """The reasons and kinds siu.parsing raises are keys of the table: a new one without a
+    Danish text fails here."""
+    tree = ast.parse(Path(siu.parsing.__file__).read_text(encoding="utf-8"))
+    raised = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ParseError"
+    ]
+    assert len(raised) > 10
+    for call in raised:
+        kind, reason = call.args[0], call.args[2] if len(call.args) > 2 else None
+        assert isinstance(kind, ast.Constant) and kind.value in i18n.PARSE_KINDS, ast.unparse(call)
+        if isinstance(reason, ast.JoinedStr):  # a reason with a number in it: rendered with 12
+            example = "".join(v.value if isinstance(v, ast.Constant) else "12" for v in reason.values)
+            da, en = i18n.parse_reason(example)
+            assert en == example and da != example and "12" in da, ast.unparse(call)
+        elif reason is not None:
+            assert isinstance(reason, ast.Constant) and reason.value in i18n.PARSE_REASONS, ast.unparse(call)
+
+
+def test_checker_catches_mixed_and_mispluralised_texts() -> None:
+    """The checks themselves: each kind of fault found today on main is caught."""
+    assert problems("Beløbet 'abc' kan ikke læses: not a number", "da")
+    assert problems("4 rows in x.csv were skipped (1 ulæselige rækker, 2 tomme rækker)", "en")
+    assert problems("IKKE KLAR (9 fejl, 1 advarsler)", "da")
+    assert problems("NOT READY (9 errors, 1 warnings)", "en")
+    assert problems("2 række", "da")
+    assert not problems("Beløbet 'not a number' kan ikke læses: ikke et tal", "da")
+    assert not problems("1 tom række, 2 sumlinjer", "da")
+
+
+# --- real runs ---------------------------------------------------------------------------------
+
+
+def _broken_export(folder: Path) -> Path:
+    """The demo export with rows that cannot be read (an amount, a date that does not exist, a
+    date in no known form), a blank row and a total line that does not agree."""
+    raw = (DEMO / "opus-udtraek-2025.csv").read_bytes()
+    nl = b"\r\n" if b"\r\n" in raw else b"\n"
+    lines = raw.split(nl)
+    cells = lines[1].split(b";")
+
+    def row(**change: bytes) -> bytes:
+        out = list(cells)
+        for index, value in change.items():
+            out[int(index[1:])] = value
+        return b";".join(out)
+
+    total = [b""] * len(cells)
+    total[0], total[6] = b"I alt", b"1,00"
+    extra = [row(c0=b"999001", c6=b"abc"), row(c0=b"999002", c1=b"31.02.2025"), row(c0=b"999003", c7=b"xx.01.2025")]
+    path = folder / "broken.csv"
+    path.write_bytes(nl.join([*lines[:2], *extra, b"", b";".join(total), *lines[2:]]))
+    return path
+
+
+def _headers() -> set[str]:
+    """The demo export's headers: data the English report quotes as locations."""
+    first = (DEMO / "opus-udtraek-2025.csv").read_bytes().split(b"\n")[0].decode("cp1252").strip()
+    return set(first.split(";"))
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_runs_report_in_one_language(lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("siu.toml", "mapping.toml"):
+        (tmp_path / name).write_bytes((DEMO / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "300")
+    broken = _broken_export(tmp_path)
+    runner = CliRunner()
+    out = []
+    for args, code in (
+        (["validate", "--source", "opus", str(DEMO / "opus-udtraek-2025.csv")], 0),
+        (["validate", "--source", "opus", str(broken)], 1),
+    ):
+        result = runner.invoke(app, [*args, "--lang", lang, "--report-json", "r.json"])
+        assert result.exit_code == code, result.output
+        report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+        out.append(result.output)
+        out += [f["message_" + lang] for f in report["findings"]]
+    text = "\n".join(out)
+    assert "SIU020" in text and "SIU010" in text  # parse reasons and the ledger of skipped rows
+    for header in sorted(_headers(), key=len, reverse=True):  # data, not words of the report
+        text = text.replace(header, " ")
+    assert not [f"[{lang}] {p}" for p in problems(text, lang)]
