@@ -58,8 +58,8 @@ TOO_MANY_ROWS = define(
     "error",
     ("For mange linjer til Excel", "Too many lines for Excel"),
     (
-        "Leverancen fylder {rows} rækker; et Excel-ark kan højst have {max_rows}",
-        "The delivery fills {rows} rows; an Excel sheet holds at most {max_rows}",
+        "Leverancen fylder {rows} {rows|række|rækker}; et Excel-ark kan højst have {max_rows}",
+        "The delivery fills {rows} {rows|row|rows}; an Excel sheet holds at most {max_rows}",
     ),
     (
         "Et Excel-ark har højst 1.048.576 rækker, så en meget stor leverance kan ikke være i én skabelon. "
