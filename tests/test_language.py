@@ -36,14 +36,14 @@ ENGLISH = set(
     """the not no row rows file files number numbers expected cannot empty line lines and is are was were
     with which such unknown date dates amount amounts found missing read does has this that or of
     warning warnings error errors skipped excluded delivery postings posting citizen citizens month months
-    year years total column columns sheet value values separator indicator loaded failed disabled
+    year years column columns sheet value values separator indicator loaded failed disabled
     provisional bundled folder ledger conserved ready difference""".split()
 )
 # Danish words that must not occur in an English text; and any æ, ø or å.
 DANISH = set(
     """og ikke fil filen filer beløb beløbet række rækker linje linjer kan er har til af med ingen ukendt
     eller fejl advarsel advarsler sumlinje sumlinjer posteringer postering borger borgere forventede
-    kolonne kolonner mangler findes udeladt sprunget over leverancen leverance på ved det den som skal
+    kolonne kolonner mangler findes udeladt sprunget leverancen leverance på ved det den som skal
     tom tomme dato datoen tal forkert plads læst regnskab indlæst fejlede foreløbig kontostreng""".split()
 )
 DANISH_LETTERS = re.compile(r"[æøåÆØÅ]")
@@ -55,8 +55,21 @@ ALLOWED_IN_ENGLISH = {
     "§": "the paragraph sign of Danish law references",
     "København": "a municipality's name (the demo's)",
     "voksen": "an area code in siu.toml (voksen | boern | begge), a value the user typed",
+    "øre": "the Danish currency's hundredth, as amounts in kroner and øre are named",
+    "Funktion, Art and Beløb": "the column headers a trial balance must have (SIU501, SIU502), as the file writes them",
+    "Funktion, optionally Dranst, Art and Beløb": "the same headers, with the optional one",
 }
+# Names as the user writes them in siu.toml or a spec pack's manifest.toml: identifiers, not words.
+_FIELDS = (
+    "document, posting_date, psp, cost_centre, artskonto, gl_account, kontostreng, paragraph, cpr, amount, "
+    "amount_unsigned, dc, debit, credit, start, end, text, anonymous, birth_date, sex, kommune, counterpart"
+)
+_LINE_FIELDS = "(psr_id, kontostreng, paragraph, area, amount, start, end)"
+ALLOWED_IN_ENGLISH[_LINE_FIELDS] = "the delivery line's field names in manifest.toml (SIU610)"
 ALLOWED_IN_DANISH = {
+    _FIELDS: "the field names of a column map in siu.toml (SIU601)",
+    _LINE_FIELDS: "the delivery line's field names in manifest.toml (SIU610)",
+    "(text, date, number)": "the cell types of manifest.toml (SIU610)",
     "SHA-256": "the name of a hash function",
     "format=csv": "reading options as the user writes them on the command line (--encoding, --delimiter)",
 }
@@ -102,7 +115,8 @@ NOUNS_EN = [
 def _strip_data(text: str) -> str:
     """``text`` without what it quotes (values, file names, headers, settings in backquotes)."""
     text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`|«[^»]*»", " ", text)
-    return re.sub(r"\[[a-z_.]+\]", " ", text)  # siu.toml's tables ([delivery], [source.opus]) are names
+    text = re.sub(r"\[[a-z_.]+\]", " ", text)  # siu.toml's tables ([delivery], [source.opus]) are names
+    return re.sub(r"--[a-z][a-z-]*", " ", text)  # and options (--year, --sheet) are what the user types
 
 
 def _words(text: str) -> list[str]:
@@ -128,12 +142,12 @@ def problems(text: str, lang: str) -> list[str]:
     counts that do not agree with their noun."""
     found: list[str] = []
     if lang == "da":
-        for allowed in ALLOWED_IN_DANISH:
+        for allowed in sorted(ALLOWED_IN_DANISH, key=len, reverse=True):
             text = text.replace(allowed, " ")
         found += [f"English word {w!r}" for w in _words(text) if w.lower() in ENGLISH]
         found += [f"not plural-agreeing {m!r}" for m in _mispluralised(text, NOUNS_DA)]
     else:
-        for allowed in ALLOWED_IN_ENGLISH:
+        for allowed in sorted(ALLOWED_IN_ENGLISH, key=len, reverse=True):
             text = text.replace(allowed, " ")
         stripped = _strip_data(text)
         found += [f"Danish letter in {w!r}" for w in _words(stripped) if DANISH_LETTERS.search(w)]
@@ -181,6 +195,7 @@ def catalogue_texts() -> list[tuple[str, str, str]]:
     pairs = []
     for code in [c for c in CATALOGUE.values() if c.code.startswith("SIU")]:
         pairs.append((f"{code.code} title", code.title_da, code.title_en))
+        pairs.append((f"{code.code} doc", code.doc_da, code.doc_en))
         names = _fields(code.template_da) | _fields(code.template_en)
         for n in (1, 2):
             params = {name: _sample(name, n) for name in names if name != "value"}
@@ -319,4 +334,20 @@ def test_runs_report_in_one_language(lang: str, tmp_path: Path, monkeypatch: pyt
     assert "SIU020" in text and "SIU010" in text  # parse reasons and the ledger of skipped rows
     for header in sorted(_headers(), key=len, reverse=True):  # data, not words of the report
         text = text.replace(header, " ")
+    assert not [f"[{lang}] {p}" for p in problems(text, lang)]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_plugins_and_spec_packs_are_listed_in_one_language(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`siu plugins` (a plugin's status) and `siu specs list` (an executive order's status)."""
+    monkeypatch.setenv("COLUMNS", "300")
+    runner = CliRunner()
+    out = []
+    for args in (["plugins"], ["specs", "list"]):
+        result = runner.invoke(app, [*args, "--lang", lang])
+        assert result.exit_code == 0, result.output
+        out.append(result.output)
+    text = "\n".join(out)
+    assert ("indlæst" if lang == "da" else "loaded") in text
+    assert ("gældende" if lang == "da" else "in force") in text
     assert not [f"[{lang}] {p}" for p in problems(text, lang)]

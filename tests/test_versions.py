@@ -84,4 +84,4 @@ def test_specs_list_shows_the_versions(siu, tmp_path) -> None:
         ("2026.2", "varslet", "2026-07-01"),
     ]
     table = siu("specs", "list", "--spec-dir", tmp_path / "pack", "--lang", "en")
-    assert "2026.2 varslet from 2026-07-01" in table.stdout
+    assert "2026.2 announced from 2026-07-01" in table.stdout

@@ -236,15 +236,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{changed} af {lines} {lines|linje|linjer} ændret, {zeroed} afrundet til nul",
         "{changed} of {lines} {lines|line|lines} changed, {zeroed} rounded to zero",
     ),
+    # a plugin's status (siu.host.plugins.PluginInfo.status), as `siu plugins` shows it
     "plugin.status.loaded": ("indlæst", "loaded"),
     "plugin.status.failed": ("fejlede", "failed"),
     "plugin.status.disabled": ("slået fra", "disabled"),
-    "plugin.status.skipped": ("sprunget over", "skipped"),
-    "spec.provisional": ("foreløbig", "provisional"),
-    "spec.origin.siu": ("medfølger siu", "bundled with siu"),
-    "spec.origin.plugin": ("fra plugin", "from a plugin"),
-    "spec.origin.folder": ("fra mappe", "from a folder"),
+    "plugin.status.refused": ("afvist", "refused"),
+    # an executive order's status in a spec pack (siu.specpack.VERSION_STATUSES)
+    "order.status.varslet": ("varslet", "announced"),
+    "order.status.gældende": ("gældende", "in force"),
+    "order.status.historisk": ("historisk", "superseded"),
 }
+
+
+def status(kind: str, value: str, lang: str = "da") -> str:
+    """A status word (``kind`` ``plugin`` or ``order``) in ``lang``; one siu does not know as given."""
+    key = f"{kind}.status.{value}"
+    return text(key, lang) if key in TEXTS else value
 
 
 # The notes of ReadInfo.details (the "read as" line): key → (Danish, English) label.

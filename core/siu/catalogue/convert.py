@@ -26,7 +26,7 @@ SUMMED = define(
         "hen over et årsskifte (fx en forsikring 1/7-30/6), beholder præcis sine egne datoer. Regler og dubletkontrol "
         "kører på "
         "posteringerne før summeringen, så fund peger på rækken i kilden.",
-        "With --aggregate, postings of one citizen, paragraph and kontostreng are summed when their periods "
+        "With --aggregate, postings of one citizen, paragraph and account string are summed when their periods "
         "overlap or touch; the line runs from the first start to the last end date. A gap keeps lines apart, and "
         "expenditure and revenue are never netted. Anonymous § 109 lines are not summed because the fictitious "
         "CPR number is shared by several people, and a posting whose period crosses New Year (e.g. an insurance "

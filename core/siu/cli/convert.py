@@ -18,7 +18,7 @@ from rich.markup import escape
 
 from siu import __version__
 from siu.adapters import ReadOptions
-from siu.base import masking, safeio
+from siu.base import i18n, masking, safeio
 from siu.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -449,7 +449,7 @@ def plugins(
                     shown = ", ".join(items) if len(items) <= 6 else f"{len(items)}"
                     provides.append(f"{en_label if en else da_label}: {shown}")
             name = p.disable_as or (f"{p.name} (core)" if en else f"{p.name} (kerne)")
-            status = p.status if not p.problem else f"{p.status}: {p.problem.code}"
+            status = i18n.status("plugin", p.status, lang) + (f": {p.problem.code}" if p.problem else "")
             table.add_row(name, p.package, p.version, p.api or "-", status, ", ".join(p.hooks), "; ".join(provides))
         Console(highlight=False).print(table)
     for conflict in host.conflicts:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from siu.base import i18n
 from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir
 from siu.host.specs_registry import SpecRegistry
 from siu.specpack import SpecError, SpecPack, diff_packs
@@ -103,7 +104,7 @@ def list_packs(
             status = _t(lang, "nej (erstattet)", "no (replaced)")
         orders = (
             "\n".join(
-                f"{v['id']} {v['status']} {_t(lang, 'fra', 'from')} {v['valid_from']}"
+                f"{v['id']} {i18n.status('order', v['status'], lang)} {_t(lang, 'fra', 'from')} {v['valid_from']}"
                 + (_t(lang, " (i kraft i dag)", " (in force today)") if v["in_force_today"] else "")
                 for v in r["versions"]
             )
@@ -129,7 +130,7 @@ def _channel_rows(meta: Table, m: Any, lang: str) -> None:
             escape(
                 f"{v.id}: {v.order or '-'}"
                 + (f" ({v.date})" if v.date else "")
-                + f", {v.status}, {_t(lang, 'gælder fra', 'valid from')} {v.valid_from}"
+                + f", {i18n.status('order', v.status, lang)}, {_t(lang, 'gælder fra', 'valid from')} {v.valid_from}"
             ),
         )
     for name, ch in m.channels.items():
