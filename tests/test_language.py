@@ -132,7 +132,7 @@ def _mispluralised(text: str, nouns: list[tuple[str, str]]) -> list[str]:
             continue
         for m in re.finditer(rf"(?<![\d.,])1 (?:[^\W\d]+ )?{many}\b", text):
             found.append(m.group(0))
-        for m in re.finditer(rf"(?<![\d.,])(?:[02-9]|\d\d+) (?:[^\W\d]+ )?{one}\b(?!-)", text):
+        for m in re.finditer(rf"(?<![\d.,])(?:[02-9]|\d\d+) (?:[^\W\d]+ )?{one}\b(?![-/])", text):
             found.append(m.group(0))
     return found
 
@@ -330,6 +330,9 @@ def test_runs_report_in_one_language(lang: str, tmp_path: Path, monkeypatch: pyt
         report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
         out.append(result.output)
         out += [f["message_" + lang] for f in report["findings"]]
+    mapping = runner.invoke(app, ["mapping", "check", "--source", "opus", str(broken), "--lang", lang])
+    assert mapping.exit_code == 1 and "SIU201" in mapping.output, mapping.output
+    out.append(mapping.output)
     text = "\n".join(out)
     assert "SIU020" in text and "SIU010" in text  # parse reasons and the ledger of skipped rows
     for header in sorted(_headers(), key=len, reverse=True):  # data, not words of the report

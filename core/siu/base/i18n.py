@@ -233,9 +233,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{skipped} {skipped|row|rows} skipped",
     ),
     "report.rounding": (
-        "{changed} af {lines} {lines|linje|linjer} ændret, {zeroed} afrundet til nul",
-        "{changed} of {lines} {lines|line|lines} changed, {zeroed} rounded to zero",
+        "{changed} af {lines} {lines|linje|linjer} ændret, {zeroed} afrundet til nul (SIU442); hver borgers sum pr. "
+        "paragraf afviger højst {most} fra den eksakte ({groups} {groups|sum|summer} pr. borger og paragraf).",
+        "{changed} of {lines} {lines|line|lines} changed, {zeroed} rounded to zero (SIU442); each citizen's total per "
+        "paragraph is within {most} of the exact one ({groups} citizen/paragraph {groups|total|totals}).",
     ),
+    # siu mapping init / check
+    "mapping.wrote": (
+        "Skrev {out}: {combos} {combos|kontokombination|kontokombinationer} uden regel "
+        "({postings} {postings|postering|posteringer})",
+        "Wrote {out}: {combos} account {combos|combination|combinations} without a rule "
+        "({postings} {postings|posting|postings})",
+    ),
+    "mapping.nameless": (
+        "{postings} {postings|postering|posteringer} har slet ingen lokal konto (intet PSP, omk.sted, finanskonto "
+        "eller artskonto)",
+        "{postings} {postings|posting has|postings have} no local account at all (no PSP, cost centre, G/L account "
+        "or artskonto)",
+    ),
+    "mapping.rules": (
+        "{rules} {rules|regel|regler}, {skipped} ikke udfyldt",
+        "{rules} {rules|rule|rules}, {skipped} not filled in",
+    ),
+    "mapping.summary": (
+        "{postings} {postings|postering|posteringer}: {mapped} med konto, {unmapped} uden tilknytning, "
+        "{ambiguous} tvetydige, {problems} med ugyldig konto",
+        "{postings} {postings|posting|postings}: {mapped} mapped, {unmapped} unmapped, {ambiguous} ambiguous, "
+        "{problems} with an invalid account",
+    ),
+    "mapping.excluded": (", {excluded} udeladt", ", {excluded} excluded"),
     # a plugin's status (siu.host.plugins.PluginInfo.status), as `siu plugins` shows it
     "plugin.status.loaded": ("indlæst", "loaded"),
     "plugin.status.failed": ("fejlede", "failed"),

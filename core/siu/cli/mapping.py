@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from siu.adapters import ReadInfo, ReadOptions
+from siu.base import i18n
 from siu.base.cpr import mask_cpr
 from siu.base.masking import console_text, mask_text
 from siu.mapping import DIMENSIONS, MappingError, MappingFile, describe_dims, load_mapping
@@ -353,22 +354,13 @@ def init(
         except OSError as exc:  # a read-only or full folder, a path through a file
             fail(lang, UsageError(f"Kan ikke skrive {out}: {exc.strerror}", f"Cannot write {out}: {exc.strerror}"))
         n = sum(c.postings for c in ordered)
-        console.print(
-            f"Wrote {out}: {len(ordered)} account combinations without a rule ({n} postings)"
-            if en
-            else f"Skrev {out}: {len(ordered)} kontokombinationer uden regel ({n} posteringer)"
-        )
+        console.print(i18n.text("mapping.wrote", lang, out=str(out), combos=len(ordered), postings=n))
     else:
         console.print(
             "Every posting is covered; nothing written." if en else "Alle posteringer er dækket; intet skrevet."
         )
     if nameless is not None:
-        console.print(
-            f"{nameless.postings} postings have no local account at all (no PSP, cost centre, G/L account or artskonto)"
-            if en
-            else f"{nameless.postings} posteringer har slet ingen lokal konto (intet PSP, omk.sted, finanskonto eller "
-            "artskonto)"
-        )
+        console.print(i18n.text("mapping.nameless", lang, postings=nameless.postings))
     if scan.unreadable:
         console.print(
             f"{scan.unreadable} findings while reading the inputs; `siu validate` shows them"
@@ -572,11 +564,7 @@ def check(
 
     console.print(
         f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
-        + (
-            f"{len(mapping_file.rules)} rules, {mapping_file.skipped} not filled in"
-            if en
-            else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"
-        )
+        + i18n.text("mapping.rules", lang, rules=len(mapping_file.rules), skipped=mapping_file.skipped)
     )
     for finding in mapping_file.findings(ctx.spec):
         console.print(f"[yellow]{finding.code}[/] {console_text(finding.message(lang))}")
@@ -590,12 +578,12 @@ def check(
     n_ambiguous = sum(c.postings for c in ambiguous.values())
     n_problems = sum(problems.values())
     n_excluded = sum(c.postings for c in excluded.values())
+    summary = dict(
+        postings=scan.postings, mapped=mapped, unmapped=n_unmapped, ambiguous=n_ambiguous, problems=n_problems
+    )
     console.print(
-        f"{scan.postings} postings: {mapped} mapped, {n_unmapped} unmapped, {n_ambiguous} ambiguous, {n_problems} "
-        "with an invalid account" + (f", {n_excluded} excluded" if n_excluded else "")
-        if en
-        else f"{scan.postings} posteringer: {mapped} med konto, {n_unmapped} uden tilknytning, {n_ambiguous} "
-        f"tvetydige, {n_problems} med ugyldig konto" + (f", {n_excluded} udeladt" if n_excluded else "")
+        i18n.text("mapping.summary", lang, **summary)
+        + (i18n.text("mapping.excluded", lang, excluded=n_excluded) if n_excluded else "")
     )
     if scan.failures:
         raise typer.Exit(EXIT_USAGE)

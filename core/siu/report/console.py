@@ -343,13 +343,15 @@ def print_rounding(console: Console, result: RunResult, lang: str) -> None:
         table.add_row(console_text(code), kr(exact), kr(delivered), kr(delivered - exact))
     table.add_row(Text("I alt" if not en else "Total", style="bold"), kr(r.exact), kr(r.delivered), kr(r.difference))
     console.print(table)
+    most = kr(r.max_citizen_difference)
     console.print(
-        f"{r.changed} of {r.lines} lines changed, {r.zeroed} rounded to zero (SIU442); each citizen's total per "
-        "paragraph "
-        f"is within {kr(r.max_citizen_difference)} of the exact one ({r.citizen_groups} citizen/paragraph totals)."
-        if en
-        else f"{r.changed} af {r.lines} linjer ændret, {r.zeroed} afrundet til nul (SIU442); hver borgers sum pr. "
-        "paragraf "
-        f"afviger højst {kr(r.max_citizen_difference)} fra den eksakte ({r.citizen_groups} summer pr. borger og "
-        "paragraf)."
+        text(
+            "report.rounding",
+            lang,
+            changed=r.changed,
+            lines=r.lines,
+            zeroed=r.zeroed,
+            most=most,
+            groups=r.citizen_groups,
+        )
     )
