@@ -232,6 +232,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{skipped} {skipped|række|rækker} sprunget over",
         "{skipped} {skipped|row|rows} skipped",
     ),
+    "report.more": (
+        "… og {more} {more|mere|flere} (se --report-json eller --report-xlsx)",
+        "… and {more} more (see --report-json or --report-xlsx)",
+    ),
+    "xlsx.more_in_json": (
+        "{more} fund mere står i JSON-rapporten",
+        "{more} more {more|finding is|findings are} in the JSON report",
+    ),
+    "xlsx.more_not_marked": (
+        "{more} fund mere er ikke markeret her; se arket Fejl",
+        "{more} more {more|finding is|findings are} not marked here; see the Findings sheet",
+    ),
     "report.rounding": (
         "{changed} af {lines} {lines|linje|linjer} ændret, {zeroed} afrundet til nul (SIU442); hver borgers sum pr. "
         "paragraf afviger højst {most} fra den eksakte ({groups} {groups|sum|summer} pr. borger og paragraf).",

@@ -145,15 +145,7 @@ def _print_findings(console: Console, result: RunResult, lang: str, per_code: in
                 )
             more = sink.by_code[code] - min(per_code, len(grouped[code]))
             if more > 0:
-                console.print(
-                    Text(
-                        t(
-                            f"  … og {more} flere (se --report-json eller --report-xlsx)",
-                            f"  … and {more} more (see --report-json or --report-xlsx)",
-                        ),
-                        style="dim",
-                    )
-                )
+                console.print(Text("  " + text("report.more", lang, more=more), style="dim"))
     else:
         console.print(t("Ingen fund.", "No findings."))
 

@@ -25,6 +25,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from siu.base.cpr import mask_cpr
+from siu.base.i18n import text
 from siu.base.limits import MAX_ROWS
 from siu.base.masking import mask_text, masked_sheet
 from siu.check.verdict import spec_label
@@ -119,11 +120,7 @@ def _findings_sheet(wb: Workbook, findings: Iterable[dict[str, Any]], lang: str)
             [
                 None,
                 None,
-                (
-                    f"{left_out} more findings are in the JSON report"
-                    if en
-                    else f"{left_out} fund mere står i JSON-rapporten"
-                ),
+                text("xlsx.more_in_json", lang, more=left_out),
             ]
         )
 
@@ -383,13 +380,7 @@ def _copy_input(
             next_row += 1
         if left_out:
             ws.append([])
-            ws.append(
-                [
-                    f"{left_out} more findings are not marked here; see the Findings sheet"
-                    if lang == "en"
-                    else f"{left_out} fund mere er ikke markeret her; se arket Fejl"
-                ]
-            )
+            ws.append([text("xlsx.more_not_marked", lang, more=left_out)])
     finally:
         src.close()
 
