@@ -236,6 +236,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "… og {more} {more|mere|flere} (se --report-json eller --report-xlsx)",
         "… and {more} more (see --report-json or --report-xlsx)",
     ),
+    "web.more": ("… og {more} {more|mere|flere} (se JSON-rapporten)", "… and {more} more (see the JSON report)"),
     "xlsx.more_in_json": (
         "{more} fund mere står i JSON-rapporten",
         "{more} more {more|finding is|findings are} in the JSON report",

@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from siu import __version__
+from siu.base import i18n
 from siu.base.config import Settings
 from siu.base.cpr import mask_cpr
 from siu.catalogue.web import FOREIGN_ORIGIN, NO_TOKEN, UNKNOWN
@@ -186,8 +187,11 @@ def create_app(  # noqa: C901, PLR0915  (too long; to be cut along its seams, is
             given = {k: v for k, v in params.items() if v not in (None, "", False)}
             return path + ("?" + urlencode(given) if given else "")
 
+        def tx(key: str, **params: Any) -> str:  # a text of siu's bilingual table, counts agreeing
+            return i18n.text(key, lang, **params)
+
         html = env.get_template(name).render(
-            t=t, lang=lang, url=url, version=__version__, request=request, catalogue=CATALOGUE, **context
+            t=t, tx=tx, lang=lang, url=url, version=__version__, request=request, catalogue=CATALOGUE, **context
         )
         return HTMLResponse(html, status_code=status)
 
