@@ -21,12 +21,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import siu.parsing
 from siu.base import i18n
 from siu.cli import app
-from siu.findings import CATALOGUE
+from siu.findings import CATALOGUE, define
 
 DEMO = Path(siu.parsing.__file__).parent / "demo"
 
@@ -247,6 +249,38 @@ def test_counts_agree_and_are_grouped() -> None:
     assert i18n.count(0, "warning") == "0 advarsler"
     assert i18n.text("verdict.counts", "da", errors=1, warnings=1) == "1 fejl, 1 advarsel"
     assert i18n.text("verdict.counts", "en", errors=1, warnings=2) == "1 error, 2 warnings"
+
+
+def test_plural_templates_pick_the_form_that_agrees() -> None:
+    code = define(
+        "TEST950",
+        "info",
+        ("Prøve", "Sample"),
+        ("{n} {n|række|rækker} i {file}", "{n} {n|row was|rows were} read from {file}"),
+    )
+    one, two = code.make(n=1, file="a.csv"), code.make(n=2, file="a.csv")
+    assert (one.message_da, one.message_en) == ("1 række i a.csv", "1 row was read from a.csv")
+    assert (two.message_da, two.message_en) == ("2 rækker i a.csv", "2 rows were read from a.csv")
+    assert code.make(n=0, file="a.csv").message_en == "0 rows were read from a.csv"
+    assert code.make(n="1,00", file="a.csv").message_da == "1,00 række i a.csv"  # counts as reports write them
+    # a parameter's text cannot add a plural form: only the template's are read
+    assert code.make(n=2, file="{n|x|y}").message_da == "2 rækker i {n|x|y}"
+    # without the count the form is left as written, like any missing parameter
+    assert code.make(file="a.csv").message_da == "{n} {n|række|rækker} i a.csv"
+
+
+def test_a_text_parameter_fills_each_language_and_is_masked() -> None:
+    code = define("TEST951", "info", ("Prøve", "Sample"), ("kan ikke læses: {reason}", "cannot be read: {reason}"))
+    found = code.make(reason=i18n.parse_reason("not a number"))
+    assert (found.message_da, found.message_en) == ("kan ikke læses: ikke et tal", "cannot be read: not a number")
+    leaky = code.make(reason=i18n.Text("CPR 010160-1235\x1b[2J", "CPR 010160-1235"))
+    assert "1235" not in leaky.message_da + leaky.message_en and "\x1b" not in leaky.message_da
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="{}|"), max_size=40), st.integers(-3, 3))
+def test_templates_without_forms_pass_unchanged(text: str, n: int) -> None:
+    assert i18n.apply_plurals(text, {"n": n}) == text
+    assert i18n.apply_plurals(f"{text}{{n|a|b}}", {"n": n}) == text + ("a" if abs(n) == 1 else "b")
 
 
 def test_every_parse_reason_has_a_translation() -> None:

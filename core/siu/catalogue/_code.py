@@ -58,7 +58,9 @@ class Code:
         **params: Any,
     ) -> Finding:
         """A finding of this code. ``value`` is masked; ``params`` fill the templates and must
-        not hold personal data (pass CPRs only as ``value``)."""
+        not hold personal data (pass CPRs only as ``value``). A ``Text`` parameter fills the
+        Danish template with its Danish and the English with its English; ``{name|one|many}``
+        becomes the form agreeing with ``params[name]``."""
         masked = safe_value(value)
         if masked is not None:  # the sink's filter too: near-CPRs (9 or 11 digits) that mask_cpr leaves
             masked = parsed(_SAFE_PARAMS, masked, safe_text)
@@ -102,7 +104,11 @@ def define(
     doc: tuple[str, str] = ("", ""),
     group: str = "input",
 ) -> Code:
-    """Add a code to the catalogue (plugins use this for their own codes, e.g. ``PRISME001``)."""
+    """Add a code to the catalogue (plugins use this for their own codes, e.g. ``PRISME001``).
+
+    A template prints a count with the word that agrees with it: ``{count} {count|linje|linjer}``
+    (``1 linje``, ``2 linjer``); a parameter worded per language is passed as
+    ``siu.base.i18n.Text(da, en)``."""
     if code in CATALOGUE:
         existing = CATALOGUE[code]
         if (existing.title_da, existing.template_da) != (title[0], template[0]):
