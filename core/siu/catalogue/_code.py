@@ -66,12 +66,17 @@ class Code:
             masked = parsed(_SAFE_PARAMS, masked, safe_text)
         # parameters quote data too (a local account, a paragraph code, a file name): masked and
         # with control characters escaped, so no message can carry a CPR or a terminal escape
-        safe = {k: _safe_param(v) for k, v in params.items()}
+        safe = {k: parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v for k, v in params.items()}
+        worded = False  # a parameter worded per language (rare: checked only when one is given)
+        for k, v in safe.items():
+            if type(v) is Text:
+                safe[k] = Text(parsed(_SAFE_PARAMS, v.da, safe_text) or "", parsed(_SAFE_PARAMS, v.en, safe_text) or "")
+                worded = True
         shown = escape_controls(masked) if masked is not None else ""
         template_da, template_en = self.template_da, self.template_en
         if self.plurals:
             template_da, template_en = apply_plurals(template_da, safe), apply_plurals(template_en, safe)
-        if any(type(v) is Text for v in safe.values()):  # a parameter worded per language
+        if worded:
             fill_da = _SafeDict({k: v.da if type(v) is Text else v for k, v in safe.items()}, value=shown)
             fill_en = _SafeDict({k: v.en if type(v) is Text else v for k, v in safe.items()}, value=shown)
         else:
@@ -85,12 +90,6 @@ class Code:
             field=field,
             value=escape_controls(masked) if masked is not None else None,
         )
-
-
-def _safe_param(v: Any) -> Any:
-    if isinstance(v, Text):
-        return Text(parsed(_SAFE_PARAMS, v.da, safe_text) or "", parsed(_SAFE_PARAMS, v.en, safe_text) or "")
-    return parsed(_SAFE_PARAMS, v, safe_text) if isinstance(v, str) else v
 
 
 CATALOGUE: dict[str, Code] = {}
