@@ -34,11 +34,6 @@ class Text(NamedTuple):
         return self.en if lang == "en" else self.da
 
 
-def pick(lang: str, da: str, en: str) -> str:
-    """``en`` when the run's language is English, else ``da``."""
-    return en if lang == "en" else da
-
-
 # --- plurals ---------------------------------------------------------------------------------
 
 # Nouns that report lines count, per language as (singular, plural).
@@ -341,8 +336,3 @@ def text(key: str, lang: str = "da", **params: Any) -> str:
         shown = {k: group_digits(v, 0, lang) if type(v) is int else v for k, v in params.items()}
         return template.format_map(shown)
     return template
-
-
-def both(key: str, **params: Any) -> Text:
-    """The text ``key`` in both languages."""
-    return Text(text(key, "da", **params), text(key, "en", **params))
