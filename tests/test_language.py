@@ -6,9 +6,9 @@ an English text holding Danish words, or a count whose noun does not agree with 
 ``2 række``, ``1 warnings``) fails. Real runs through the CLI are checked the same way, in their
 console report and their JSON report.
 
-The check is a word list per language, not a language model: it catches the words siu's texts
-actually mix up. :func:`check_pairs` takes any (Danish, English) pairs, so other tables of texts
-(the CLI's help texts, when they come) can be added with one test.
+The check (tests/language_check.py) is a word list per language; its :func:`check_pairs` takes
+any (where, Danish, English) texts, so other tables of texts (the CLI's help texts, when they
+come) are added with one test.
 """
 
 from __future__ import annotations
@@ -26,147 +26,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import siu.parsing
-from siu.base import i18n
+from language_check import check_pairs, problems
+from siu.base import i18n, i18n_specs
 from siu.cli import app
 from siu.findings import CATALOGUE, define
+from siu.specpack import SpecPack
 
 DEMO = Path(siu.parsing.__file__).parent / "demo"
-
-# English words that must not occur in a Danish text (words that are the same in Danish, such as
-# "for", "under", "to" or "i", are left out).
-ENGLISH = set(
-    """the not no row rows file files number numbers expected cannot empty line lines and is are was were
-    with which such unknown date dates amount amounts found missing read does has this that or of
-    warning warnings error errors skipped excluded delivery postings posting citizen citizens month months
-    year years column columns sheet value values separator indicator loaded failed disabled
-    provisional bundled folder ledger conserved ready difference""".split()
-)
-# Danish words that must not occur in an English text; and any æ, ø or å.
-DANISH = set(
-    """og ikke fil filen filer beløb beløbet række rækker linje linjer kan er har til af med ingen ukendt
-    eller fejl advarsel advarsler sumlinje sumlinjer posteringer postering borger borgere forventede
-    kolonne kolonner mangler findes udeladt sprunget leverancen leverance på ved det den som skal
-    tom tomme dato datoen tal forkert plads læst regnskab indlæst fejlede foreløbig kontostreng""".split()
-)
-DANISH_LETTERS = re.compile(r"[æøåÆØÅ]")
-
-# Words that may appear in the other language, each with its reason.
-ALLOWED_IN_ENGLISH = {
-    "Debet/Kredit": "a debit/credit indicator as Danish exports write it (a value, quoted)",
-    "Art": "the Danish chart's 'art' (kind of expenditure), a term DST's own documents use in English",
-    "§": "the paragraph sign of Danish law references",
-    "København": "a municipality's name (the demo's)",
-    "voksen": "an area code in siu.toml (voksen | boern | begge), a value the user typed",
-    "øre": "the Danish currency's hundredth, as amounts in kroner and øre are named",
-    "Funktion, Art and Beløb": "the column headers a trial balance must have (SIU501, SIU502), as the file writes them",
-    "Funktion, optionally Dranst, Art and Beløb": "the same headers, with the optional one",
-}
-# Names as the user writes them in siu.toml or a spec pack's manifest.toml: identifiers, not words.
-_FIELDS = (
-    "document, posting_date, psp, cost_centre, artskonto, gl_account, kontostreng, paragraph, cpr, amount, "
-    "amount_unsigned, dc, debit, credit, start, end, text, anonymous, birth_date, sex, kommune, counterpart"
-)
-_LINE_FIELDS = "(psr_id, kontostreng, paragraph, area, amount, start, end)"
-ALLOWED_IN_ENGLISH[_LINE_FIELDS] = "the delivery line's field names in manifest.toml (SIU610)"
-ALLOWED_IN_DANISH = {
-    _FIELDS: "the field names of a column map in siu.toml (SIU601)",
-    _LINE_FIELDS: "the delivery line's field names in manifest.toml (SIU610)",
-    "(text, date, number)": "the cell types of manifest.toml (SIU610)",
-    "SHA-256": "the name of a hash function",
-    "format=csv": "reading options as the user writes them on the command line (--encoding, --delimiter)",
-}
-
-# Nouns whose singular and plural differ: (singular, plural) per language.
-NOUNS_DA = [
-    ("række", "rækker"),
-    ("linje", "linjer"),
-    ("postering", "posteringer"),
-    ("advarsel", "advarsler"),
-    ("borger", "borgere"),
-    ("måned", "måneder"),
-    ("funktion", "funktioner"),
-    ("afvigelse", "afvigelser"),
-    ("fil", "filer"),
-    ("sumlinje", "sumlinjer"),
-    ("ciffer", "cifre"),
-    ("kode", "koder"),
-    ("forekomst", "forekomster"),
-    ("gang", "gange"),
-]
-NOUNS_EN = [
-    ("row", "rows"),
-    ("line", "lines"),
-    ("posting", "postings"),
-    ("warning", "warnings"),
-    ("error", "errors"),
-    ("citizen", "citizens"),
-    ("month", "months"),
-    ("year", "years"),
-    ("function", "functions"),
-    ("difference", "differences"),
-    ("file", "files"),
-    ("amount", "amounts"),
-    ("digit", "digits"),
-    ("attempt", "attempts"),
-    ("code", "codes"),
-    ("occurrence", "occurrences"),
-    ("time", "times"),
-]
-
-
-def _strip_data(text: str) -> str:
-    """``text`` without what it quotes (values, file names, headers, settings in backquotes)."""
-    text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`|«[^»]*»", " ", text)
-    text = re.sub(r"\[[a-z_.]+\]", " ", text)  # siu.toml's tables ([delivery], [source.opus]) are names
-    return re.sub(r"--[a-z][a-z-]*", " ", text)  # and options (--year, --sheet) are what the user types
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+(?:[-/][^\W\d_]+)*", _strip_data(text))
-
-
-def _mispluralised(text: str, nouns: list[tuple[str, str]]) -> list[str]:
-    """Counts of exactly one with a plural noun, and counts above one with a singular noun
-    (an adjective may stand between: ``1 tomme rækker``)."""
-    found = []
-    for one, many in nouns:
-        if one == many:
-            continue
-        for m in re.finditer(rf"(?<![\d.,])1 (?:[^\W\d]+ )?{many}\b", text):
-            found.append(m.group(0))
-        for m in re.finditer(rf"(?<![\d.,])(?:[02-9]|\d\d+) (?:[^\W\d]+ )?{one}\b(?![-/])", text):
-            found.append(m.group(0))
-    return found
-
-
-def problems(text: str, lang: str) -> list[str]:
-    """What is wrong with ``text`` as a text in ``lang``: words of the other language and
-    counts that do not agree with their noun."""
-    found: list[str] = []
-    if lang == "da":
-        for allowed in sorted(ALLOWED_IN_DANISH, key=len, reverse=True):
-            text = text.replace(allowed, " ")
-        found += [f"English word {w!r}" for w in _words(text) if w.lower() in ENGLISH]
-        found += [f"not plural-agreeing {m!r}" for m in _mispluralised(text, NOUNS_DA)]
-    else:
-        for allowed in sorted(ALLOWED_IN_ENGLISH, key=len, reverse=True):
-            text = text.replace(allowed, " ")
-        stripped = _strip_data(text)
-        found += [f"Danish letter in {w!r}" for w in _words(stripped) if DANISH_LETTERS.search(w)]
-        found += [f"Danish word {w!r}" for w in _words(stripped) if w.lower() in DANISH]
-        found += [f"not plural-agreeing {m!r}" for m in _mispluralised(text, NOUNS_EN)]
-    return found
-
-
-def check_pairs(pairs: Iterable[tuple[str, str, str]]) -> list[str]:
-    """Every problem in (where, Danish, English) texts, one line each. The hook for other tables
-    of texts: ``assert not check_pairs((key, da, en) for key, (da, en) in TABLE.items())``."""
-    out = []
-    for where, da, en in pairs:
-        out += [f"{where} [da] {p}: {da}" for p in problems(da, "da")]
-        out += [f"{where} [en] {p}: {en}" for p in problems(en, "en")]
-    return out
-
 
 # --- the catalogue -----------------------------------------------------------------------------
 
@@ -388,3 +254,51 @@ def test_plugins_and_spec_packs_are_listed_in_one_language(lang: str, monkeypatc
     assert ("indlæst" if lang == "da" else "loaded") in text
     assert ("gældende" if lang == "da" else "in force") in text
     assert not [f"[{lang}] {p}" for p in problems(text, lang)]
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _pack_data(year: int) -> set[str]:
+    """What a bundled spec pack quotes rather than says: DST's Danish names (the chart's, the
+    executive order's, the Excel template's headers), XML element names, the law's words, the file
+    name pattern and the sources it cites."""
+    summary = SpecPack.load(DEMO.parent / "specs" / str(year)).summary()
+    data = {row["name_da"] for row in summary["chart"]} | {v["order"] for v in summary["versions"]}
+    data |= set(_strings(summary["xml"])) | set(_strings(summary["excel"]))
+    data |= {f"{p['section']} ({p['law']})" for p in summary["paragraphs"].values()}
+    data |= {p["name_da"] for p in summary["paragraphs"].values()} | {summary["kontostreng"], summary["file_name"]}
+    data |= set(summary["provenance"].get("links", []))  # sources cited as they are titled
+    return {d for d in data if d}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_spec_packs_are_shown_in_one_language(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`siu specs show`: the packs' provenance (written in English in manifest.toml) in Danish too."""
+    monkeypatch.setenv("COLUMNS", "400")
+    runner = CliRunner()
+    for year in (2025, 2026):
+        result = runner.invoke(app, ["specs", "show", str(year), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        text = result.output
+        for quoted in sorted(_pack_data(year), key=len, reverse=True):
+            text = re.sub(rf"(?<!\w){re.escape(quoted)}(?!\w)", " ", text)
+        assert not [f"[{lang}] {year} {p}" for p in problems(text, lang)]
+
+
+def test_every_fact_of_the_bundled_packs_has_its_danish() -> None:
+    for year in (2025, 2026):
+        pack = SpecPack.load(DEMO.parent / "specs" / str(year))
+        facts = [*pack.manifest.provenance.get("verified", []), *pack.provisional()]
+        facts += [p.source for p in pack.paragraphs.values()]
+        for fact in facts:
+            assert i18n_specs.fact(fact, "da") != fact, fact
+    assert i18n_specs.fact("A sentence of a pack siu does not know.", "da") == "A sentence of a pack siu does not know."

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from siu.base import i18n
+from siu.base import i18n, i18n_specs
 from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir
 from siu.host.specs_registry import SpecRegistry
 from siu.specpack import SpecError, SpecPack, diff_packs
@@ -254,8 +254,8 @@ def show(
             p["area"],
             escape(f"{p['section']} ({p['law']})"),
             escape(p["name_en"] if en else p["name_da"]),
-            escape(p["provisional"] or "-"),
-            escape(p["source"]),
+            escape(i18n_specs.paragraph_flags(p["provisional"], lang) or "-"),
+            escape(i18n_specs.fact(p["source"], lang)),
         )
     c.print(pt)
 
@@ -282,10 +282,10 @@ def show(
 
     c.print(f"[bold]{_t(lang, 'Fra DST’s materiale', 'From DST’s material')}[/]")
     for fact in m.provenance.get("verified", []):
-        c.print(f"  ✓ {escape(fact)}")
+        c.print(f"  ✓ {escape(i18n_specs.fact(fact, lang))}")
     c.print(f"[bold yellow]{_t(lang, 'Foreløbigt (siu’s antagelser)', 'Provisional (siu’s assumptions)')}[/]")
     for fact in s["provisional"]:
-        c.print(f"  ? {escape(fact)}")
+        c.print(f"  ? {escape(i18n_specs.fact(fact, lang))}")
     links = m.provenance.get("links", [])
     if links:
         c.print(f"[bold]{_t(lang, 'Kilder', 'Sources')}[/]")
@@ -337,7 +337,7 @@ def diff(
     for kind in ("added", "removed"):
         for fact in d["provisional"][kind]:
             label = _t(lang, "foreløbigt", "provisional")
-            c.print(f"  {words[kind][2]} {label}: {escape(fact)}")
+            c.print(f"  {words[kind][2]} {label}: {escape(i18n_specs.fact(fact, lang))}")
 
 
 def _describe(value: dict[str, Any], kind: str) -> str:
