@@ -131,7 +131,8 @@ def test_template_problems_name_unknown_fields_and_types(spec):
     broken.columns[1].type = "currency"
     problems = list(template_problems(broken))
     assert [h for h, _ in problems] == [broken.columns[0].header, broken.columns[1].header]
-    assert "cpr_number" in problems[0][1] and "currency" in problems[1][1]
+    assert "cpr_number" in problems[0][1].en and "currency" in problems[1][1].en
+    assert problems[0][1].da == "ukendt felt 'cpr_number'"  # one language at a time
     assert list(template_problems(spec.manifest.excel)) == []
 
 

@@ -4,6 +4,9 @@ Every message siu shows about the input or the delivery has a stable code (``SIU
 default severity, a Danish and an English template and a paragraph of documentation. Rules
 (see :mod:`siu.rules`) are codes with a check attached; adapters and the pipeline use codes
 directly. ``docs/rules.md`` and ``siu explain`` are generated from this catalogue.
+
+A template prints a count with the word agreeing with it (``{count} {count|linje|linjer}``); a
+parameter worded per language is passed as ``Text(da, en)``.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from typing import IO, Any
 # The catalogue lives in siu.catalogue, one module per stage; importing it here makes it complete
 # on `import siu.findings`, without loading any plugin (plugins add their own codes with define).
 import siu.catalogue  # noqa: E402,F401
+from siu.base.i18n import Text
 from siu.catalogue._code import CATALOGUE, Code, define, get  # noqa: E402
 from siu.models import Finding, Severity
 
-__all__ = ["CATALOGUE", "Code", "FindingSink", "define", "get", "read_spool"]
+__all__ = ["CATALOGUE", "Code", "FindingSink", "Text", "define", "get", "read_spool"]
 
 
 class FindingSink:

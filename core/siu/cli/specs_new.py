@@ -554,7 +554,7 @@ def check_pack(folder: Path) -> tuple[SpecPack | None, list[tuple[str, str]]]:
     from siu_excel.writer import template_problems
 
     for header, reason in template_problems(pack.manifest.excel):
-        problems.append((f"[excel] kolonnen {header}: {reason}", f"[excel] column {header}: {reason}"))
+        problems.append((f"[excel] kolonnen {header}: {reason.da}", f"[excel] column {header}: {reason.en}"))
     for fact in pack.provisional():
         if fact.startswith("To fill in: "):
             problems.append((f"mangler stadig: {fact[12:]}", f"still to fill in: {fact[12:]}"))

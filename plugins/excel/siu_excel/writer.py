@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from siu.findings import define
+from siu.findings import Text, define
 from siu.models import DeliveryHeader, Finding, Location, Record
 from siu.specpack import ExcelSpec, SpecPack
 from siu.tables import column_letter
@@ -84,15 +84,15 @@ def last_row(path: Path) -> int:
     return int(rows[-1]) if rows else 0
 
 
-def template_problems(template: ExcelSpec) -> Iterator[tuple[str, str]]:
-    """(header, reason) for every column of a template siu cannot write."""
+def template_problems(template: ExcelSpec) -> Iterator[tuple[str, Text]]:
+    """(header, reason in Danish and English) for every column of a template siu cannot write."""
     if not template.columns:
-        yield "-", "ingen kolonner / no columns"
+        yield "-", Text("ingen kolonner", "no columns")
     for col in template.columns:
         if col.field not in Record.model_fields:
-            yield col.header, f"ukendt felt / unknown field '{col.field}'"
+            yield col.header, Text(f"ukendt felt '{col.field}'", f"unknown field '{col.field}'")
         if col.type not in CELL_TYPES:
-            yield col.header, f"ukendt celletype / unknown cell type '{col.type}'"
+            yield col.header, Text(f"ukendt celletype '{col.type}'", f"unknown cell type '{col.type}'")
 
 
 MAX_ROW = 1_048_576  # Excel's rows per sheet (openpyxl.xml.constants.MAX_ROW)
