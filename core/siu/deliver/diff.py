@@ -29,6 +29,7 @@ from typing import Any
 from lxml import etree
 
 from siu.base.cpr import mask_cpr
+from siu.base.i18n import Text
 from siu.catalogue.deliver import FAR_YEARS, UNREADABLE
 from siu.check.citizens import annualised
 from siu.specpack import SpecError, SpecPack, builtin_pack_dirs
@@ -171,7 +172,12 @@ def read_xlsx(path: Path, side: Side) -> Iterator[Line]:
 
     source = load_plugins(no_plugins=True).sources.get("excel")
     if source is None:  # pragma: no cover - the excel adapter ships with siu
-        raise DiffError(UNREADABLE.make(file=mask_cpr(path.name), reason="the excel source is not installed"))
+        raise DiffError(
+            UNREADABLE.make(
+                file=mask_cpr(path.name),
+                reason=Text("excel-kilden er ikke installeret", "the excel source is not installed"),
+            )
+        )
     side.kind = "xlsx"
     for item in source.read(path, ReadOptions(), ReadInfo()):
         if not isinstance(item, Posting):
@@ -204,10 +210,10 @@ def _load(db: sqlite3.Connection, side_no: int, path: Path) -> Side:
     name = mask_cpr(path.name)
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise DiffError(UNREADABLE.make(file=name, reason="filen findes ikke / the file does not exist"))
+        raise DiffError(UNREADABLE.make(file=name, reason=Text("filen findes ikke", "the file does not exist")))
     reader = read_xml if suffix == ".xml" else read_xlsx if suffix in (".xlsx", ".xlsm") else None
     if reader is None:
-        raise DiffError(UNREADABLE.make(file=name, reason="kun .xml og .xlsx / only .xml and .xlsx"))
+        raise DiffError(UNREADABLE.make(file=name, reason=Text("kun .xml og .xlsx", "only .xml and .xlsx")))
     years: dict[int, int] = {}
     batch: list[tuple[Any, ...]] = []
     try:
@@ -231,7 +237,7 @@ def _load(db: sqlite3.Connection, side_no: int, path: Path) -> Side:
         raise DiffError(UNREADABLE.make(file=name, reason=mask_cpr(f"{exc.__class__.__name__}: {exc}")[:200])) from None
     db.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,?,?)", batch)
     if side.lines == 0:
-        raise DiffError(UNREADABLE.make(file=name, reason="ingen leverancelinjer / no delivery lines"))
+        raise DiffError(UNREADABLE.make(file=name, reason=Text("ingen leverancelinjer", "no delivery lines")))
     side.years = years
     if side.year is None and years:  # xlsx: no header; the year most periods end in
         side.year = max(years.items(), key=lambda kv: kv[1])[0]
