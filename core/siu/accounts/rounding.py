@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from siu.base.i18n import Text
+from siu.base.i18n import Text, plural
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
@@ -161,7 +161,10 @@ def round_records(
         summary.max_citizen_difference = summary.max_citizen_difference.scaleb(-decimals)
         totals = Totals()
         add = totals.add
-        unit_text = "hele kroner" if decimals == 0 else f"{decimals} decimaler"
+        unit_words = Text(
+            "hele kroner" if decimals == 0 else f"{decimals} {plural(decimals, 'decimal', 'decimaler')}",
+            _unit_en(decimals),
+        )
         summary.lines = len(lines)
         for r, whole in zip(lines, rounded):
             exact_amount = r.amount
@@ -175,14 +178,10 @@ def round_records(
                         field="amount",
                         exact=f"{exact_amount}",
                         delivered=f"{new}",
-                        unit=unit_text,
+                        unit=unit_words,
                         paragraph=r.paragraph or "?",
                     )
-                    sink.add(
-                        finding.model_copy(
-                            update={"message_en": finding.message_en.replace(unit_text, _unit_en(decimals))}
-                        )
-                    )
+                    sink.add(finding)
                 r.__dict__["amount"] = (
                     new  # as pydantic's setattr would (no validation on assignment), without its cost
                 )
@@ -194,7 +193,7 @@ def round_records(
         params = dict(
             changed=summary.changed,
             lines=summary.lines,
-            unit=Text(unit_text, _unit_en(decimals)),
+            unit=unit_words,
             channel=channel,
             exact=f"{summary.exact}",
             delivered=f"{summary.delivered}",
@@ -207,4 +206,4 @@ def round_records(
 
 
 def _unit_en(decimals: int) -> str:
-    return "whole kroner" if decimals == 0 else f"{decimals} decimals"
+    return "whole kroner" if decimals == 0 else f"{decimals} {plural(decimals, 'decimal', 'decimals')}"

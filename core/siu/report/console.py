@@ -16,7 +16,7 @@ from rich.text import Text
 
 from siu import __version__
 from siu.base.cpr import mask_cpr
-from siu.base.i18n import details_text, text
+from siu.base.i18n import details_text, plural, text
 from siu.base.masking import console_text
 from siu.check.verdict import verdict as verdict_text
 from siu.findings import CATALOGUE
@@ -323,7 +323,7 @@ def print_rounding(console: Console, result: RunResult, lang: str) -> None:
     unit = (
         ("whole kroner" if en else "hele kroner")
         if r.decimals == 0
-        else f"{r.decimals} {'decimals' if en else 'decimaler'}"
+        else f"{r.decimals} {plural(r.decimals, 'decimal', 'decimals' if en else 'decimaler')}"
     )
     table = Table(
         title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"),
