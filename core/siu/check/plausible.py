@@ -173,8 +173,7 @@ def _where(loc: Location, lang: str) -> str:
     return loc.describe(lang, sheet=False, column=False)
 
 
-@delivery_rule("SIU407")
-class SharedPlaceholder:
+class SharedPlaceholderCheck:
     """Per citizen with § 109 expenditure: the distinct periods as day numbers (at most
     :attr:`KEEP`), the line count and the first line; a citizen found is kept as found.
 
@@ -246,6 +245,9 @@ class SharedPlaceholder:
                 first_da=_where(where, "da"),
                 first_en=_where(where, "en"),
             )
+
+
+SharedPlaceholder = delivery_rule("SIU407")(SharedPlaceholderCheck)
 
 
 RULES: list[Rule] = [open_ended_date, period_too_long, period_reaches_far, implausible_age, SharedPlaceholder]

@@ -80,12 +80,12 @@ def parse_inputs(
             f"Angiv én --source for alle filer eller én pr. fil ({len(plain)} filer, {len(sources)} --source)",
             f"Give one --source for all files or one per file ({len(plain)} files, {len(sources)} --source)",
         )
-    for name, _ in pairs:
-        if name is not None and name not in available:
+    for chosen, _ in pairs:
+        if chosen is not None and chosen not in available:
             names = ", ".join(sorted(available)) or "-"
             raise UsageError(
-                f"Ukendt kilde '{name}'. Tilgængelige kilder: {names}",
-                f"Unknown source '{name}'. Available sources: {names}",
+                f"Ukendt kilde '{chosen}'. Tilgængelige kilder: {names}",
+                f"Unknown source '{chosen}'. Available sources: {names}",
             )
     return pairs
 

@@ -213,7 +213,8 @@ def keep(tmp: Path, folder: Path, name: str, kind: str) -> tuple[Path | None, tu
     kept path, or None and the refusal as (code, Danish, English)."""
     if kind == "export":
         bad = spreadsheet_problem(tmp, name)
-        code, params = NOT_SPREADSHEET, {"file": mask_cpr(name)}
+        code = NOT_SPREADSHEET
+        params: dict[str, Any] = {"file": mask_cpr(name)}
     else:
         bad = toml_problem(tmp)
         what = ("tilknytningsfil", "mapping file") if kind == "mapping" else ("siu.toml", "siu.toml")
