@@ -164,7 +164,7 @@ def with_column_map(settings: Settings, path: Path) -> Settings:
 def guess_input_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
     """The year most of the inputs' lines fall in; None when it cannot be told."""
     from siu.adapters import ReadInfo
-    from siu.convert.pipeline import guess_year
+    from siu.convert.years import guess_year
     from siu.models import Posting
 
     def postings() -> Any:
