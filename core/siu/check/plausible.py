@@ -77,10 +77,10 @@ def open_ended_date(record: Record, ctx: Context) -> Hit | None:
     if start is not None and end is not None and start.year == end.year == ctx.year:
         return None  # most lines: a period within the year holds no marker
     b = _bounds(ctx)
-    if _open(end, b):
-        return Hit(field="end", date=_danish(end), field_da="Slutdatoen", field_en="The end date")  # type: ignore[arg-type]
-    if _open(start, b):
-        return Hit(field="start", date=_danish(start), field_da="Startdatoen", field_en="The start date")  # type: ignore[arg-type]
+    if end is not None and _open(end, b):
+        return Hit(field="end", date=_danish(end), field_da="Slutdatoen", field_en="The end date")
+    if start is not None and _open(start, b):
+        return Hit(field="start", date=_danish(start), field_da="Startdatoen", field_en="The start date")
     return None
 
 

@@ -39,7 +39,9 @@ __all__ = ["Converter", "guess_year", "line_year", "period_year"]
 class Converter:
     """One conversion run. Build it, then call :meth:`run`."""
 
-    def __init__(self, host: PluginHost, ctx: Context, sink: FindingSink, progress: object | None = None) -> None:
+    def __init__(
+        self, host: PluginHost, ctx: Context, sink: FindingSink, progress: Callable[[int], object] | None = None
+    ) -> None:
         self.host = host
         self.ctx = ctx
         self.sink = sink
@@ -191,7 +193,7 @@ class Converter:
         if rule is MISSING:
             found = mapping.find(dims)
             rule = remember(self._exclusions, key, found if found is not None and found.exclude else None)
-        return rule  # type: ignore[return-value]
+        return rule
 
     def _exclude(self, posting: Posting, rule: MappingRule, result: RunResult) -> None:
         report = self._report
@@ -257,7 +259,7 @@ class Converter:
             else:
                 pt.revenue += record.amount
             if progress is not None and totals.records % 4096 == 0:
-                progress(totals.records)  # type: ignore[operator]
+                progress(totals.records)
             yield record
         for finding in self.engine.finish():
             add(finding)
