@@ -75,8 +75,9 @@ class BotilbudSource(Source):
             data = path.read_bytes()
             text, encoding = _decode(data, options.encoding)
         except (OSError, UnicodeDecodeError, LookupError) as exc:
-            why = "filen findes ikke eller er ikke tekst" if not isinstance(exc, LookupError) else "ukendt tegnsæt"
-            yield UNREADABLE_FILE.make(location=Location(file=file), file=file, why_da=why, why_en=str(exc))
+            why = ("ukendt tegnsæt", "unknown encoding") if isinstance(exc, LookupError) else (
+                "filen findes ikke eller er ikke tekst", "the file does not exist or is not text")
+            yield UNREADABLE_FILE.make(location=Location(file=file), file=file, why_da=why[0], why_en=why[1])
             return
         info.note("encoding", encoding)
         if not text.strip():
