@@ -83,12 +83,12 @@ def pin_xlsx(path: Path) -> None:
     with zipfile.ZipFile(path) as zin:
         entries = [(info.filename, zin.read(info)) for info in zin.infolist()]
     stamp = b"2026-01-15T00:00:00Z"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zout:
         for name, data in entries:
             if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o600 << 16
             zout.writestr(info, data)
 

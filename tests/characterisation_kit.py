@@ -89,6 +89,7 @@ def case(doc: str) -> Callable[[Callable[[Path], list[str]]], Callable[[Path], l
 def all_cases() -> dict[str, Case]:
     """Every case, in a fixed order (importing the case modules registers them)."""
     import characterisation_cases  # noqa: F401
+    import characterisation_reading  # noqa: F401
     import characterisation_rules  # noqa: F401
 
     return CASES

@@ -215,6 +215,7 @@ def anonymise_defects(folder: Path) -> list[str]:
         ["0101010000", "9.000,00", *month(5), SEL108, "pladsholder på § 108", "", "M"],
         ["0101010000", "9.000,00", *month(5), SEL109, "pladsholder på § 109", "", "M"],
         [people[2], "9.000,00", *month(6), SEL109, "anonym kvinde", "Ja", "K"],
+        ["", "9.000,00", *month(7), SEL109, "anonym uden CPR og køn", "Ja", ""],
     ]
     return _csv(folder, rows, header=header)
 
