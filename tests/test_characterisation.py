@@ -70,3 +70,20 @@ def test_the_corpus_covers_adapters_and_options() -> None:
     for option in ("--aggregate", "--split", "--format xlsx", "--accounts", "--lang en", "--test", "siu validate"):
         assert option in commands
     assert 30 <= len(CASES) <= 60
+
+
+def test_a_difference_is_shown_as_a_unified_diff(produced: Path) -> None:
+    name = "format-xlsx"  # text files and a workbook
+    outcome = produced_files(produced, name)
+    assert not differences(name, outcome)
+    console = outcome.files["console.txt"].decode("utf-8").splitlines(keepends=True)
+    console[3] = "Område         boern\n"
+    outcome.files["console.txt"] = "".join(console).encode("utf-8")
+    outcome.files["out/SIU_101_2025_voksen.xlsx"] += b"\0"
+    del outcome.files["report.json"]
+    problems = differences(name, outcome)
+    assert len(problems) == 3
+    diff = next(p for p in problems if p.startswith("--- golden/format-xlsx/console.txt"))
+    assert "+Område         boern\n" in diff and "\n-Område         voksen" in diff
+    assert any("workbook bytes differ" in p for p in problems)
+    assert f"{name}/report.json: missing" in problems
