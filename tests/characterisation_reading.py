@@ -125,10 +125,39 @@ def split_defects_2026(folder: Path) -> list[str]:
     return ["convert", "--source", "csv", name, "-k", "101", "-y", "2026", "--no-plugins", "--split", *OUT, *REPORT]
 
 
-@case("2026 --split, adults only, clean: the children's file is an empty full load (SIU621)")
-def split_empty_area_2026(folder: Path) -> list[str]:
-    rows = [
-        [c, a, s.replace("2025", "2026"), e.replace("2025", "2026"), k, t] for c, a, s, e, k, t in year_of_stays(90)
+@case("--accounts with an unreadable row (SIU503), a revenue difference and an xlsx trial balance")
+def accounts_defects(folder: Path) -> list[str]:
+    rows = year_of_stays(91, citizens=2)
+    rows += [[rows[0][0], "-6.000,00", *month(3), "5.38.50.1.001.7.7", "refusion"]]
+    name = table(folder, "ophold.csv", CSV_HEADER, rows)
+    balance = [
+        ["Funktion", "Art", "Regnskab"],
+        ["5.38.50", "4.0", 700_000],
+        ["5.38.50", "7.7", -5_000],
+        ["5.38.50", "4.0", "mange penge"],
+        ["6.45.51", "4.0", 1_000],
     ]
-    name = table(folder, "voksen.csv", CSV_HEADER, rows)
-    return ["convert", "--source", "csv", name, "-k", "101", "-y", "2026", "--no-plugins", "--split", *OUT, *REPORT]
+    accounts = workbook(folder, "regnskab.xlsx", {"Saldobalance": balance})
+    return ["convert", "--source", "csv", name, *BASE, "--accounts", accounts, *OUT, *REPORT]
+
+
+@case("--accounts naming a file that is no trial balance (SIU502)")
+def accounts_unreadable(folder: Path) -> list[str]:
+    name = table(folder, "ophold.csv", CSV_HEADER, year_of_stays(92, citizens=1))
+    accounts = table(folder, "noter.csv", ["Note", "Dato"], [["husk at afstemme", "01.02.2026"]])
+    return ["convert", "--source", "csv", name, *BASE, "--accounts", accounts, *OUT, *REPORT]
+
+
+@case("Hostile inputs: a cell past Excel's limit (SIU040), a corrupt xlsx (SIU002)")
+def read_hostile(folder: Path) -> list[str]:
+    rows = year_of_stays(93, citizens=1)
+    rows[2][5] = "x" * 40_000
+    long_cell = table(folder, "lang.csv", CSV_HEADER, rows)
+    broken = write(folder, "itu.xlsx", "PK\x03\x04 ikke en projektmappe")
+    return ["validate", f"csv:{long_cell}", f"csv:{broken}", *BASE, *REPORT]
+
+
+@case("An unknown --decimal: the reading option is refused (SIU023)")
+def read_bad_option(folder: Path) -> list[str]:
+    name = table(folder, "ophold.csv", CSV_HEADER, year_of_stays(94, citizens=1))
+    return ["validate", "--source", "csv", name, "--decimal", ";", *BASE, *REPORT]

@@ -53,7 +53,8 @@ def rules_cpr(folder: Path) -> list[str]:
         ["3102601235", "1.000,00", *jan, SEL108, "31. februar"],
         ["1234569998", "1.000,00", *jan, SEL108, "fiktivt uden for § 109"],
         ["0101010000", "1.000,00", *jan, SEL108, "pladsholder, født 1901"],
-        ["0101301234", "1.000,00", "01.01.2025", "31.01.2025", SEL108, "født efter perioden? nej: 1930"],
+        ["0101301234", "1.000,00", *jan, SEL108, "født 1930: ingen pladsholder"],
+        ["0101304321", "1.000,00", *jan, SEL108, "født 2030, efter perioden"],
     ]
     return _csv(folder, rows)
 
