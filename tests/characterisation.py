@@ -1,9 +1,11 @@
 """Characterisation goldens: what today's engine makes of a broad set of inputs, byte for byte.
 
-Issue 14 point 6. Every case (registered in :mod:`characterisation_kit` by :mod:`characterisation_cases` and
-:mod:`characterisation_rules`) writes its inputs by code (fixed
-seeds, no clock), runs ``siu ARGS`` in-process with ``SOURCE_DATE_EPOCH`` fixed, a fixed console
-width and ``--lang da`` unless the case says otherwise, and records under
+Issue 14 point 6: the columnar engine must reproduce these. Every case (registered in
+:mod:`characterisation_kit` by :mod:`characterisation_cases` for adapters and options,
+:mod:`characterisation_reading` for reading, :mod:`characterisation_rules` for rule defects)
+writes its inputs by code (fixed seeds, no clock), runs ``siu ARGS`` in-process through typer's
+CliRunner (as ``tests/conftest.py`` does) with ``SOURCE_DATE_EPOCH`` fixed, a console 120 columns
+wide, ``--no-plugins`` and ``--lang da`` unless the case says otherwise, and records under
 ``tests/golden/characterisation/<case>/``:
 
 - ``command.txt``: the command line (paths relative to the case's working folder) and the exit code;
@@ -20,7 +22,11 @@ reports is stable too.
 
 The cases run in one fresh interpreter with ``PYTHONHASHSEED=0`` and ``TZ=UTC``
 (:data:`PINNED`): today's duplicate check (``siu.check.delivery_rules.DuplicateLines``) reports
-SIU401 in the order of ``hash()`` of each line, which changes with the hash seed.
+SIU401 in the order of ``hash()`` of each line, which changes with the hash seed; where the line's
+key holds ``None`` (no period, no CPR) it changes from process to process even so (CPython 3.11
+hashes ``None`` by address), so no case has duplicates of such lines. Nothing here depends on the
+time zone (checked with several). An xlsx delivery is compared as bytes: siu deflates it with the
+machine's zlib, so another zlib may change the bytes while the ``.cells.txt`` dump stays the same.
 
 ``tests/test_characterisation.py`` runs every case and compares byte for byte, printing a unified
 diff on a mismatch. After an intended change, regenerate and review the diff::
@@ -64,7 +70,7 @@ ENV: dict[str, str | None] = {
     "TTY_INTERACTIVE": None,
     "JUPYTER_COLUMNS": None,
 }
-# Pinned for the interpreter that runs the cases (it is started with them): siu orders the
+# Pinned for the interpreter that runs the cases (re-started with them): siu orders the
 # duplicate findings (SIU401) by hash() of the line, which varies with PYTHONHASHSEED.
 PINNED = {"PYTHONHASHSEED": "0", "TZ": "UTC"}
 ZIP_TIME = (2026, 1, 15, 0, 0, 0)  # every input workbook's entries and document times

@@ -3,9 +3,11 @@ mapping (SIU2xx), anonymisation (SIU3xx), the delivery rules (SIU4xx) and some o
 findings (SIU0xx). Each case is a clean year (:func:`year_of_stays`) plus the defect rows, so a
 golden shows the defect's findings and little else.
 
-Codes no case reaches, and why (see also ``test_characterisation.py``):
-SIU123 is reached in ``area-adult-2026`` (part 1); SIU190/SIU490 need a rule that raises (a
-plugin); SIU404 needs a source that states the year per posting (no built-in adapter reads one).
+Codes of SIU1xx/2xx/4xx no case reaches, and why (``UNREACHABLE`` in test_characterisation.py):
+SIU190 and SIU490 need a rule that raises (a plugin's), though ``rules-dates`` reaches SIU490
+through a bug of today's SIU430 rule (OverflowError on an end date of 9999-12-31); SIU404 needs a
+source that states the reporting year per posting, which no built-in adapter reads. SIU123 is
+reached in ``area-adult-2026`` (part 1).
 """
 
 from __future__ import annotations
