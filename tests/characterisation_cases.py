@@ -340,3 +340,23 @@ def anonymise_all_109(folder: Path) -> list[str]:
     name = table(folder, "ophold.csv", header, rows)
     config(folder, "[anonymisation]\nanonymise_all_109 = true\n")
     return ["convert", "--source", "csv", name, *BASE, *OUT, *REPORT]
+
+
+@case("Three inputs, three sources: Opus CSV, Opus xlsx and DST's template; a line in two inputs (SIU401)")
+def multi_input_three(folder: Path) -> list[str]:
+    lines = exports.make_lines(30, 57)
+    first = exports.opus_danish(folder / "opus-a.csv", lines[:18])
+    second = exports.opus_xlsx(folder / "opus-b.xlsx", [lines[17], *lines[18:]])  # lines[17] twice
+    pin_xlsx(second.path)
+    template = workbook(folder, "salg.xlsx", {"Indberetning": _template_rows(58)[:4]})
+    write(folder, "mapping.toml", OPUS_MAPPING)
+    inputs = [f"opus:{first.path.name}", f"opus:{second.path.name}", f"excel:{template}"]
+    return ["convert", *inputs, *BASE, "-m", "mapping.toml", *OUT, *REPORT]
+
+
+@case("--strict: warnings stop the delivery (exit 1, no file)")
+def strict_warnings(folder: Path) -> list[str]:
+    rows = year_of_stays(59, citizens=2)
+    rows.append([rows[0][0], "0,00", *month(3), SEL108, "nul"])  # SIU130, a warning
+    name = table(folder, "ophold.csv", CSV_HEADER, rows)
+    return ["convert", "--source", "csv", name, *BASE, "--strict", *OUT, *REPORT]

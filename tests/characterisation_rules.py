@@ -61,7 +61,10 @@ def rules_cpr(folder: Path) -> list[str]:
     return _csv(folder, rows)
 
 
-@case("Date defects: missing, swapped, outside the year, open-ended, too long, unreadable (SIU110-117, SIU020)")
+@case(
+    "Date defects: missing, swapped, outside the year, open-ended, too long, unreadable (SIU110-117, SIU020),"
+    " with --report-xlsx"
+)
 def rules_dates(folder: Path) -> list[str]:
     rows = year_of_stays(62)
     cpr = cprs(1, 620)[0]
@@ -79,7 +82,7 @@ def rules_dates(folder: Path) -> list[str]:
         [cpr, "1.010,00", "32.13.2025", "31.05.2025", SEL108, "ulæselig dato"],
         [cpr, "1.011,00", "01.06.2025", "30.06.2025", SEL108, "i orden"],
     ]
-    return _csv(folder, rows)
+    return _csv(folder, rows, "--report-xlsx", "report.xlsx")
 
 
 @case("Account defects: outside the statistic, no paragraph, unknown paragraph, internal art (SIU120-133)")
