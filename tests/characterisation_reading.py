@@ -69,7 +69,7 @@ def read_no_period(folder: Path) -> list[str]:
     return ["convert", "--source", "opus", name, *BASE, "-m", "mapping.toml", *OUT, *REPORT]
 
 
-@case("Opus, period from the text's month where half the texts name none (SIU022, SIU025)")
+@case("Opus, period from the text's month where half the texts name none (SIU025)")
 def read_period_from_text(folder: Path) -> list[str]:
     name = table(folder, "opus.csv", OPUS_NO_PERIOD, _opus_no_period(84))
     write(folder, "mapping.toml", '[[rule]]\npsp = "XG-5385010001-*"\nfunction = "5.38.50"\ngrouping = "001"\n')

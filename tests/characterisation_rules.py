@@ -292,7 +292,7 @@ def rules_rounding(folder: Path) -> list[str]:
 # --- reading ------------------------------------------------------------------------------------
 
 
-@case("Reading defects in an Opus export: total line off, unreadable amount, money in a skipped row")
+@case("Reading defects in an Opus export: unreadable amount, a lone amount and a sum line that disagree (SIU030)")
 def read_defects(folder: Path) -> list[str]:
     people = cprs(2, 76)
     rows = _opus_rows("XG-5385010001-0001", "40110000", people[0], 30_000, range(1, 13), "Bakkehuset")
