@@ -21,12 +21,10 @@ Input workbooks are re-zipped with fixed times (:func:`pin_xlsx`), so their SHA-
 reports is stable too.
 
 The cases run in one fresh interpreter with ``PYTHONHASHSEED=0`` and ``TZ=UTC``
-(:data:`PINNED`): today's duplicate check (``siu.check.delivery_rules.DuplicateLines``) reports
-SIU401 in the order of ``hash()`` of each line, which changes with the hash seed; where the line's
-key holds ``None`` (no period, no CPR) it changes from process to process even so (CPython 3.11
-hashes ``None`` by address), so no case has duplicates of such lines. Nothing here depends on the
-time zone (checked with several). An xlsx delivery is compared as bytes: siu deflates it with the
-machine's zlib, so another zlib may change the bytes while the ``.cells.txt`` dump stays the same.
+(:data:`PINNED`), so that an order that depends on ``hash()`` would show as a stable golden rather
+than a flaky one (the duplicate check once reported SIU401 in hash order; it now reports in reading
+order). Nothing here depends on the time zone (checked with several).
+An xlsx delivery is compared as bytes: siu deflates it with the machine's zlib, so another zlib may change the bytes while the ``.cells.txt`` dump stays the same.
 
 ``tests/test_characterisation.py`` runs every case and compares byte for byte, printing a unified
 diff on a mismatch. After an intended change, regenerate and review the diff::
@@ -70,8 +68,7 @@ ENV: dict[str, str | None] = {
     "TTY_INTERACTIVE": None,
     "JUPYTER_COLUMNS": None,
 }
-# Pinned for the interpreter that runs the cases (re-started with them): siu orders the
-# duplicate findings (SIU401) by hash() of the line, which varies with PYTHONHASHSEED.
+# Pinned for the interpreter that runs the cases (re-started with them): see the module docstring.
 PINNED = {"PYTHONHASHSEED": "0", "TZ": "UTC"}
 ZIP_TIME = (2026, 1, 15, 0, 0, 0)  # every input workbook's entries and document times
 
@@ -232,8 +229,7 @@ def produced_files(root: Path, name: str) -> Outcome:
 
 
 def emit_in_subprocess(root: Path, names: list[str] = []) -> None:
-    """:func:`emit` in a fresh interpreter with ``PYTHONHASHSEED=0`` and ``TZ=UTC``: siu orders
-    some findings by ``hash()`` of a line (SIU401, see the module docstring)."""
+    """:func:`emit` in a fresh interpreter with ``PYTHONHASHSEED=0`` and ``TZ=UTC`` (see the module docstring)."""
     import subprocess
 
     env = {**os.environ, **PINNED}

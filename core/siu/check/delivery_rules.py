@@ -94,10 +94,15 @@ class DuplicateLinesCheck:
         return Location(file=file, sheet=sheet, row=packed & 0xFFFFFFFF or None)
 
     def finish(self) -> Iterator[Hit]:
-        for bucket in range(self.BUCKETS):
-            yield from self._finish_bucket(self.hashes[bucket], self.positions[bucket])
+        # Buckets follow hash values, which differ between processes (str hashing is salted, and
+        # None hashes by address): the hits are put back in reading order so each run reports alike.
+        hits = [hit for bucket in range(self.BUCKETS) for hit in self._finish_bucket(bucket)]
+        hits.sort(key=lambda pair: pair[0])
+        for _, hit in hits:
+            yield hit
 
-    def _finish_bucket(self, hashes: array, positions: array) -> Iterator[Hit]:
+    def _finish_bucket(self, bucket: int) -> Iterator[tuple[int, Hit]]:
+        hashes, positions = self.hashes[bucket], self.positions[bucket]
         # Equal lines share a hash, hence a bucket; within a bucket lines keep their reading order.
         flag = self._ANONYMISED
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
@@ -114,17 +119,23 @@ class DuplicateLinesCheck:
                 if all(positions[k] & flag for k in group):
                     for k in group[1:]:
                         loc = self._loc(self._packed(positions[k] & ~flag))
-                        yield Hit(
-                            location=loc,
-                            code=ANONYMOUS_DUPLICATE,
-                            count_other=len(group) - 1,
-                            first_da=first_da,
-                            first_en=first_en,
+                        yield (
+                            positions[k] & ~flag,
+                            Hit(
+                                location=loc,
+                                code=ANONYMOUS_DUPLICATE,
+                                count_other=len(group) - 1,
+                                first_da=first_da,
+                                first_en=first_en,
+                            ),
                         )
                 else:
                     for k in group[1:]:
                         loc = self._loc(self._packed(positions[k] & ~flag))
-                        yield Hit(location=loc, count=len(group), first_da=first_da, first_en=first_en)
+                        yield (
+                            positions[k] & ~flag,
+                            Hit(location=loc, count=len(group), first_da=first_da, first_en=first_en),
+                        )
             i = j + 1
 
 
