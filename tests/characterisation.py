@@ -24,7 +24,8 @@ The cases run in one fresh interpreter with ``PYTHONHASHSEED=0`` and ``TZ=UTC``
 (:data:`PINNED`), so that an order that depends on ``hash()`` would show as a stable golden rather
 than a flaky one (the duplicate check once reported SIU401 in hash order; it now reports in reading
 order). Nothing here depends on the time zone (checked with several).
-An xlsx delivery is compared as bytes: siu deflates it with the machine's zlib, so another zlib may change the bytes while the ``.cells.txt`` dump stays the same.
+An xlsx delivery is compared as bytes: siu deflates it with the machine's zlib, so another zlib
+may change the bytes while the ``.cells.txt`` dump stays the same.
 
 ``tests/test_characterisation.py`` runs every case and compares byte for byte, printing a unified
 diff on a mismatch. After an intended change, regenerate and review the diff::
