@@ -122,8 +122,8 @@ class CsvSource(TabularSource):
                 one_of.append(group)
         return HeaderMatcher(aliases, required, one_of)
 
-    def sniff(self, path: Path) -> Sniff:
-        found = super().sniff(path)
+    def sniff_with(self, path: Path, options: ReadOptions) -> Sniff:
+        found = super().sniff_with(path, options)
         return Sniff(
             min(found.confidence, MAX_SNIFF),
             f"generisk adapter, vælges med --source csv ({found.reason_da})",
