@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 from siu.findings import FindingSink
@@ -191,15 +192,15 @@ def round_records(
         if header is not None:
             header.totals = totals
         en = {"unit": _unit_en(decimals)}
-        params = dict(
-            changed=summary.changed,
-            lines=summary.lines,
-            unit=unit_text,
-            channel=channel,
-            exact=f"{summary.exact}",
-            delivered=f"{summary.delivered}",
-            difference=f"{summary.difference}",
-        )
+        params: dict[str, Any] = {
+            "changed": summary.changed,
+            "lines": summary.lines,
+            "unit": unit_text,
+            "channel": channel,
+            "exact": f"{summary.exact}",
+            "delivered": f"{summary.delivered}",
+            "difference": f"{summary.difference}",
+        }
         done = ROUNDING_DONE.make(**params)
         sink.add(done.model_copy(update={"message_en": ROUNDING_DONE.template_en.format(**{**params, **en})}))
         yield from lines

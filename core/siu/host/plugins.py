@@ -433,7 +433,7 @@ def _registered(info: PluginInfo, hook_name: str, result: Any) -> list[Any]:
             raise ValueError(f"returned an item of type {type(item).__name__}, expected {described}")
         if hook_name in ("register_sources", "register_writers") and not getattr(item, "name", ""):
             raise ValueError(f"{type(item).__name__} has no name")
-        if hook_name == "register_spec_packs" and not (Path(item) / "manifest.toml").is_file():
+        if hook_name == "register_spec_packs" and not (Path(str(item)) / "manifest.toml").is_file():  # str or Path
             raise ValueError(f"{item} is not a spec pack folder (no manifest.toml)")
     return items
 
