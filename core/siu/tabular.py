@@ -45,6 +45,7 @@ from siu.read.rows import (
     UNREADABLE_ROWS,
     FieldError,
     read_dates,
+    read_dims,
     read_flags,
     row_plan,
     signed_amount,
@@ -327,13 +328,7 @@ class TabularSource(Source):
                 )
         start, end, posting_date, birth_date = read_dates(plan, raw_dates, location, columns, problems, invalid)
         anonymous, sex = read_flags(plan, raw_anon, raw_sex, location, columns, problems)
-        dims = {}
-        texts = plan.texts
-        for name, value in zip(plan.dim_fields, plan.pick_dims(cells)):
-            if value is not None:
-                clean = parsed(texts, value, clean_text)
-                if clean is not None:
-                    dims[name] = clean
+        dims = read_dims(plan, cells)
         cpr = parsed(plan.cprs, raw_cpr, cpr_from_cell if plan.cpr_in_text else cpr_alone)
         posting = new_posting(
             source=self.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -180,28 +181,7 @@ def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> Map
             "has no condition (psp, cost_centre, gl_account or artskonto)",
         )
     if exclude:
-        reason = _text(raw, "reason")
-        if reason is None:
-            raise error(
-                'exclude = true kræver en begrundelse: reason = "..." (den vises i rapporten)',
-                'exclude = true needs a reason: reason = "..." (it is shown in the report)',
-            )
-        given = sorted(k for k in ("function", "grouping", "paragraph", "art") if _text(raw, k) is not None)
-        if given:
-            names = ", ".join(given)
-            raise error(
-                f"en regel med exclude = true udelader posteringerne og kan ikke også angive {names}",
-                f"a rule with exclude = true leaves the postings out and cannot also give {names}",
-            )
-        return MappingRule(
-            number=i,
-            name=_text(raw, "name", "") or "",
-            conditions=conditions,
-            function="",
-            on_line=on_line,
-            exclude=True,
-            reason=reason,
-        )
+        return _exclusion(raw, i, conditions, on_line, error)
     assert function is not None
     grouping = _text(raw, "grouping")
     if grouping is None:
@@ -225,3 +205,35 @@ def _rule(raw: dict[str, Any], i: int, path: Path, on_line: bool = False) -> Map
     except ks.KontostrengError as exc:
         raise error(f"ugyldig konto: {exc.reason_da}", f"invalid account: {exc.reason}")
     return rule
+
+
+def _exclusion(
+    raw: dict[str, Any],
+    i: int,
+    conditions: dict[str, tuple[str, ...]],
+    on_line: bool,
+    error: Callable[[str, str], MappingError],
+) -> MappingRule:
+    """A rule with ``exclude = true``: it needs a reason and gives no account."""
+    reason = _text(raw, "reason")
+    if reason is None:
+        raise error(
+            'exclude = true kræver en begrundelse: reason = "..." (den vises i rapporten)',
+            'exclude = true needs a reason: reason = "..." (it is shown in the report)',
+        )
+    given = sorted(k for k in ("function", "grouping", "paragraph", "art") if _text(raw, k) is not None)
+    if given:
+        names = ", ".join(given)
+        raise error(
+            f"en regel med exclude = true udelader posteringerne og kan ikke også angive {names}",
+            f"a rule with exclude = true leaves the postings out and cannot also give {names}",
+        )
+    return MappingRule(
+        number=i,
+        name=_text(raw, "name", "") or "",
+        conditions=conditions,
+        function="",
+        on_line=on_line,
+        exclude=True,
+        reason=reason,
+    )

@@ -14,7 +14,15 @@ from siu.base.cpr import CPR_IN_CELL
 from siu.base.limits import AMOUNT_DIGITS, amount_limit
 from siu.catalogue.read import AMOUNT_TOO_LARGE, UNREADABLE_VALUE
 from siu.models import Finding, Location
-from siu.parsing import ParseError, debit_minus_credit, is_blank, parse_amount, parse_date, parse_debit_credit
+from siu.parsing import (
+    ParseError,
+    clean_text,
+    debit_minus_credit,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_debit_credit,
+)
 from siu.read.cells import RULE_CHARS, SUM_INITIALS, is_total_word, no_key, parse_flag, parse_sex
 from siu.tables import HeaderMatch
 
@@ -274,3 +282,16 @@ def read_flags(
         except ParseError as exc:
             problems.append(unreadable("sex", exc, location, columns))
     return anonymous, sex
+
+
+def read_dims(plan: RowPlan, cells: list[Any]) -> dict[str, str]:
+    """The row's account dimensions (PSP, cost centre, accounts, paragraph, municipalities) that
+    are not blank, as clean text."""
+    dims = {}
+    texts = plan.texts
+    for name, value in zip(plan.dim_fields, plan.pick_dims(cells)):
+        if value is not None:
+            clean = parsed(texts, value, clean_text)
+            if clean is not None:
+                dims[name] = clean
+    return dims

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from siu.base.errors import TableError
 from siu.base.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
@@ -12,6 +13,7 @@ from siu.read.table_info import TableInfo, cell_too_long, too_many_columns
 
 
 def open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]:
+    """Open a workbook's sheet (the first when ``sheet`` is None), checked before openpyxl reads it."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -47,36 +49,38 @@ def open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]:
         ws.reset_dimensions()
     info = TableInfo(path=path, format="xlsx", encoding=None, delimiter=None, sheet=ws.title)
 
-    def rows() -> Iterator[Row]:
-        # Read-only mode leaves out rows without cells; yield them as empty rows so that blank
-        # rows between the data are counted like blank lines in a CSV file.
-        previous = 0
-        try:
-            for row in ws.iter_rows():
-                number = next((c.row for c in row if getattr(c, "row", None)), None)
-                if number is None:
-                    continue
-                if number > MAX_ROWS:  # a cell reference past Excel's last row: never walk the gap
-                    raise TableError(
-                        "SIU043",
-                        f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er "
-                        "ikke "
-                        "læst videre",
-                        f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was "
-                        "not "
-                        "read further",
-                    )
-                for gap in range(previous + 1, number):
-                    yield gap, []
-                previous = number
-                values = [c.value for c in row]
-                if len(values) > MAX_COLUMNS:
-                    raise too_many_columns(path, number, len(values))
-                for value in values:
-                    if type(value) is str and len(value) > MAX_CELL_CHARS:
-                        raise cell_too_long(path, number)
-                yield number, values
-        finally:
-            wb.close()
+    return info, _rows(path, wb, ws)
 
-    return info, rows()
+
+def _rows(path: Path, wb: Any, ws: Any) -> Iterator[Row]:
+    """The sheet's rows with Excel's row numbers; closes the workbook when done."""
+    # Read-only mode leaves out rows without cells; yield them as empty rows so that blank
+    # rows between the data are counted like blank lines in a CSV file.
+    previous = 0
+    try:
+        for row in ws.iter_rows():
+            number = next((c.row for c in row if getattr(c, "row", None)), None)
+            if number is None:
+                continue
+            if number > MAX_ROWS:  # a cell reference past Excel's last row: never walk the gap
+                raise TableError(
+                    "SIU043",
+                    f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er "
+                    "ikke "
+                    "læst videre",
+                    f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was "
+                    "not "
+                    "read further",
+                )
+            for gap in range(previous + 1, number):
+                yield gap, []
+            previous = number
+            values = [c.value for c in row]
+            if len(values) > MAX_COLUMNS:
+                raise too_many_columns(path, number, len(values))
+            for value in values:
+                if type(value) is str and len(value) > MAX_CELL_CHARS:
+                    raise cell_too_long(path, number)
+            yield number, values
+    finally:
+        wb.close()
