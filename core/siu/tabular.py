@@ -37,7 +37,15 @@ from siu.read.cells import (
     parse_flag,
     parse_sex,
 )
-from siu.read.options import ART_SOURCES, BAD_OPTION, PERIOD_RULES, TableSettings, table_settings, valid_aliases
+from siu.read.options import (
+    ART_SOURCES,
+    BAD_OPTION,
+    PERIOD_RULES,
+    TableSettings,
+    missing_columns_detail,
+    table_settings,
+    valid_aliases,
+)
 from siu.read.rows import (
     AMOUNT_LIMIT,
     DIM_FIELDS,
@@ -178,8 +186,11 @@ class TabularSource(Source):
         yield from self._read_rows(_chain(pending, rows), match, options, settings, info, file, sheet)
 
     def missing_columns(self, exc: MissingColumns, options: ReadOptions, location: Location) -> Finding:
-        """The finding for a file without the columns this adapter needs (SIU010)."""
-        return MISSING_COLUMNS.make(location=location, detail_da=exc.message_da, detail_en=exc.message_en)
+        """The finding for a file without the columns this adapter needs (SIU005): what is missing,
+        the headers found, the closest of them, and the ``aliases`` line for siu.toml that makes
+        siu read the closest as the missing column."""
+        da, en = missing_columns_detail(exc, self.name, options.settings.get("aliases"))
+        return MISSING_COLUMNS.make(location=location, detail_da=da, detail_en=en)
 
     def _read_rows(
         self,

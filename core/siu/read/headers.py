@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -46,6 +47,9 @@ class MissingColumns(Exception):
         found: Sequence[str],
         aliases: Mapping[str, Sequence[str]],
         fields: Mapping[str, str] | None = None,
+        *,
+        candidates: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+        spare: Sequence[str] | None = None,
     ) -> None:
         self.missing = list(missing)
         # masked: without a header row, the "headers" found are a data row that may hold a CPR;
@@ -56,7 +60,30 @@ class MissingColumns(Exception):
             self.found.append(f"… (+{len(shown) - 30})")
         self.aliases = aliases
         self.fields = dict(fields or {})  # missing label -> the field name(s) (for column maps)
+        # missing label -> field -> its aliases, and the headers no field claimed: for :attr:`closest`
+        self._candidates = candidates or {}
+        self._spare = [str(h).strip() for h in (found if spare is None else spare) if h not in (None, "")]
+        self._closest: dict[str, list[tuple[str, str]]] | None = None
         super().__init__(self.message_en)
+
+    @property
+    def closest(self) -> dict[str, list[tuple[str, str]]]:
+        """Missing label → the headers found that come closest to one of its aliases, best first,
+        each with the field it would be (``"Beløb (kr.)"``, ``"amount"``); labels with none left out."""
+        if self._closest is None:
+            self._closest = {}
+            for label in self.missing:
+                near = closest_headers(self._spare, self._candidates.get(label, {}))
+                if near:
+                    self._closest[label] = near
+        return self._closest
+
+    def _near(self, word: str) -> str:
+        parts = [
+            f"{label} → {', '.join(repr(shorten(mask_cpr(h), 40)) for h, _ in near)}"
+            for label, near in self.closest.items()
+        ]
+        return f". {word}: {'; '.join(parts)}" if parts else ""
 
     def _wanted(self, eg: str) -> str:
         parts = []
@@ -71,11 +98,13 @@ class MissingColumns(Exception):
 
     @property
     def message_da(self) -> str:
-        return f"Mangler kolonne(r): {self._wanted('fx')}. Fundne overskrifter: {', '.join(self.found) or '(ingen)'}"
+        found = ", ".join(self.found) or "(ingen)"
+        return f"Mangler kolonne(r): {self._wanted('fx')}. Fundne overskrifter: {found}{self._near('Nærmeste')}"
 
     @property
     def message_en(self) -> str:
-        return f"Missing column(s): {self._wanted('e.g.')}. Headers found: {', '.join(self.found) or '(none)'}"
+        found = ", ".join(self.found) or "(none)"
+        return f"Missing column(s): {self._wanted('e.g.')}. Headers found: {found}{self._near('Closest')}"
 
 
 @dataclass
@@ -173,20 +202,55 @@ class HeaderMatcher:
         missing: list[str] = []
         aliases: dict[str, list[str]] = {}
         fields: dict[str, str] = {}
+        candidates: dict[str, dict[str, list[str]]] = {}
         for f in self.required:
             if f not in index:
                 missing.append(self.label(f))
                 aliases[self.label(f)] = self.aliases.get(f, [f])
                 fields[self.label(f)] = f
+                candidates[self.label(f)] = {f: self.aliases.get(f, [])}
         for g in self.one_of:
             if not any(f in index for f in g):
                 label = " / ".join(self.label(f) for f in g)
                 missing.append(label)
                 aliases[label] = []
                 fields[label] = " / ".join(g)
+                candidates[label] = {f: self.aliases.get(f, []) for f in g}
         if missing:
             found = [str(c).strip() for c in cells if not (c is None or str(c).strip() == "")]
-            raise MissingColumns(missing, found, aliases, fields)
+            claimed = set(index.values())
+            spare = [str(c) for i, c in enumerate(cells) if i not in claimed and c is not None]
+            raise MissingColumns(missing, found, aliases, fields, candidates=candidates, spare=spare)
         headers = ["" if c is None else str(c).strip() for c in cells]
         labels = {name: headers[i] or column_letter(i) for name, i in index.items()}
         return HeaderMatch(row=number, index=index, labels=labels, headers=headers), scanned[best + 1 :]
+
+
+_MAX_SPARE = 200  # headers compared with the aliases: a hostile file may have thousands of columns
+_MAX_HEADER = 80  # longer "headers" are data or notes, never a column's name
+
+
+def closest_headers(
+    headers: Sequence[str], aliases: Mapping[str, Sequence[str]], count: int = 3, cutoff: float = 0.6
+) -> list[tuple[str, str]]:
+    """The (at most ``count``) headers most like an alias of one of the fields, best first, each
+    with that field: compared as :func:`normalise_header` leaves them (``Beløb (kr.)`` is close to
+    ``Beløb``), by difflib's ratio of at least ``cutoff``."""
+    keys: dict[str, str] = {}
+    for header in headers[:_MAX_SPARE]:
+        text = str(header).strip()
+        key = normalise_header(text)
+        if key and len(text) <= _MAX_HEADER:
+            keys.setdefault(key, text)
+    best: dict[str, tuple[float, str]] = {}
+    for field_name, names in aliases.items():
+        for alias in [*names, field_name]:
+            wanted = normalise_header(alias)
+            if not wanted:
+                continue
+            for key in difflib.get_close_matches(wanted, keys, n=count, cutoff=cutoff):
+                ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
+                if ratio > best.get(key, (0.0, ""))[0]:
+                    best[key] = (ratio, field_name)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:count]
+    return [(keys[key], field_name) for key, (_, field_name) in ranked]

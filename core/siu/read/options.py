@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from siu.adapters import ReadInfo, ReadOptions
 from siu.catalogue.read import TABLE_ERRORS
 from siu.models import Finding, Location
 from siu.parsing import ParseError, check_decimal_separator
+from siu.read.headers import MissingColumns
 
 BAD_OPTION = TABLE_ERRORS["SIU023"]
 PERIOD_RULES = {
@@ -74,3 +76,39 @@ def table_settings(
             detail_en=f"Unknown source of the art: art_from = {art_from!r}; use {' or '.join(ART_SOURCES)}",
         )
     return TableSettings(decimal=decimal, derive=derive, art_from=art_from)
+
+
+def aliases_line(extra: dict[str, str], configured: Any) -> str:
+    """The ``aliases`` line of ``[source.NAME]`` in siu.toml that adds ``extra`` (field → header)
+    to what is ``configured`` there already, e.g. ``aliases = { amount = ["Beløb (kr.)"] }``."""
+    merged: dict[str, list[str]] = {}
+    if valid_aliases(configured):
+        for name, value in configured.items():
+            merged[name] = [value] if isinstance(value, str) else list(value)
+    for name, header in extra.items():
+        if header not in merged.setdefault(name, []):
+            merged[name].append(header)
+    # a JSON string is a valid TOML basic string: quotes, backslashes and controls escaped
+    fields = ", ".join(
+        f"{name} = [{', '.join(json.dumps(h, ensure_ascii=False) for h in hs)}]" for name, hs in merged.items()
+    )
+    return f"aliases = {{ {fields} }}"
+
+
+def missing_columns_detail(exc: MissingColumns, source: str, configured: Any) -> tuple[str, str]:
+    """What SIU005 says (Danish, English): the columns missing, the headers found, the closest
+    of them, and the ``aliases`` line for ``[source.NAME]`` in siu.toml that reads the closest as
+    the missing columns (merged with the aliases ``configured`` there already)."""
+    da, en = exc.message_da, exc.message_en
+    extra = {near[0][1]: near[0][0] for near in exc.closest.values()}
+    if not extra:
+        return da, en
+    line = aliases_line(extra, configured)
+    section = f"[source.{source}]"
+    if configured:
+        da += f". Er det de rette kolonner, så ret aliases-linjen under {section} i siu.toml til: {line}"
+        en += f". If these are the right columns, change the aliases line under {section} in siu.toml to: {line}"
+    else:
+        da += f". Er det de rette kolonner, så tilføj i siu.toml under {section}: {line}"
+        en += f". If these are the right columns, add to siu.toml under {section}: {line}"
+    return da, en
