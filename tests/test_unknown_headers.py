@@ -17,7 +17,7 @@ from exports import Export, generate
 from siu.adapters import ReadOptions
 from siu.host.plugins import load_plugins
 from siu.read.headers import closest_headers
-from siu.read.options import aliases_line
+from siu.read.options import aliases_line, missing_columns_detail
 from siu.tables import HeaderMatcher, MissingColumns
 
 DEMO_MAPPING = Path(siu.__file__).parent / "demo" / "mapping.toml"
@@ -87,6 +87,16 @@ def test_the_aliases_line_is_toml_and_keeps_what_is_configured() -> None:
     assert aliases_line({"amount": HEADER}, None) == ALIASES_LINE
     line = aliases_line({"amount": 'Beløb "netto"'}, {"cpr": "Borger", "amount": ["Udgift"]})
     assert tomllib.loads(line)["aliases"] == {"cpr": ["Borger"], "amount": ["Udgift", 'Beløb "netto"']}
+
+
+def test_with_aliases_configured_the_advice_is_to_change_that_line() -> None:
+    matcher = HeaderMatcher({"cpr": ["CPR-nr", "Borger"], "amount": ["Beløb"]}, ["cpr"], [["amount"]])
+    with pytest.raises(MissingColumns) as caught:
+        matcher.find(iter([(1, ["Borger", HEADER])]))
+    da, en = missing_columns_detail(caught.value, "opus", {"cpr": "Borger"})
+    line = 'aliases = { cpr = ["Borger"], amount = ["Beløb (kr.)"] }'
+    assert da.endswith(f"ret aliases-linjen under [source.opus] i siu.toml til: {line}")
+    assert en.endswith(f"change the aliases line under [source.opus] in siu.toml to: {line}")
 
 
 def test_detection_counts_the_configured_aliases(tmp_path: Path) -> None:
