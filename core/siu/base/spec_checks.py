@@ -4,18 +4,14 @@ the XSD agree (private; run by :meth:`siu.specpack.SpecPack.load`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from siu.base.spec_files import xsd_enumerations
-from siu.base.spec_models import ROUNDING_MODES, VERSION_STATUSES, Manifest, SpecError
-
-if TYPE_CHECKING:
-    from siu.specpack import SpecPack
+from siu.base.spec_models import ROUNDING_MODES, VERSION_STATUSES, Manifest, PackView, SpecError
 
 Bad = Callable[[str, str], SpecError]
 
 
-def check_pack(pack: SpecPack) -> None:
+def check_pack(pack: PackView) -> None:
     """Raise a :class:`SpecError` naming the pack for the first inconsistency found."""
     root = pack.root
 
@@ -36,7 +32,7 @@ def check_pack(pack: SpecPack) -> None:
     _check_xsd(pack, bad)
 
 
-def _check_areas(pack: SpecPack, bad: Bad) -> None:
+def _check_areas(pack: PackView, bad: Bad) -> None:
     """Validity, the default area, each area's info, and the paragraphs and chart rows that name them."""
     m = pack.manifest
     if m.valid_from > m.valid_to:
@@ -109,7 +105,7 @@ def _check_channels(m: Manifest, bad: Bad) -> None:
             )
 
 
-def _check_xsd(pack: SpecPack, bad: Bad) -> None:
+def _check_xsd(pack: PackView, bad: Bad) -> None:
     """The XSD is there and compiles, and its enumerations of areas and paragraphs match the pack."""
     m = pack.manifest
     xsd = pack.root / m.xml.schema_file

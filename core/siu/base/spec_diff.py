@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from siu.specpack import SpecPack
+from siu.base.spec_models import PackView
 
 
-def diff_packs(old: SpecPack, new: SpecPack) -> dict[str, Any]:
+def diff_packs(old: PackView, new: PackView) -> dict[str, Any]:
     """What changed from ``old`` to ``new``: added/removed/changed areas, paragraphs, chart rows
     (keyed by function, dranst, grouping), changed settings, XSD and provisional facts."""
     a, b = old.summary(), new.summary()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -210,3 +212,26 @@ class Manifest(BaseModel):
     source_channels: dict[str, SourceChannels] = Field(default_factory=dict)
     test: TestSpec = Field(default_factory=TestSpec)
     versions: list[VersionSpec] = Field(default_factory=list)
+
+
+class PackView(Protocol):
+    """What the checks and the diff read of a :class:`siu.specpack.SpecPack` (a protocol, so that
+    the modules behind siu.specpack do not import it back)."""
+
+    root: Path
+    manifest: Manifest
+    paragraphs: dict[str, Paragraph]
+    chart: list[ChartEntry]
+
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def schema(self) -> Any: ...
+
+    def file_name(self, kommune: str, area: str, suffix: str) -> str: ...
+
+    def summary(self) -> dict[str, Any]: ...
