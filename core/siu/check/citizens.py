@@ -107,9 +107,9 @@ class CitizenView:
             entry.start, entry.end = start, end
             periods.append([start, end])
             return
-        if start < entry.start:
+        if entry.start is None or start < entry.start:  # set together with the first period
             entry.start = start
-        if end > entry.end:
+        if entry.end is None or end > entry.end:
             entry.end = end
         last = periods[-1]
         if last[0] <= start <= last[1] + _ONE_DAY:  # the usual case: the next invoice in order
@@ -147,7 +147,7 @@ class CitizenView:
         """One row per citizen and paragraph, CPR masked, by paragraph then annualised (highest first)."""
         flags: dict[tuple[str, str], set[str]] = self.ctx.state.get(FLAGS_KEY, {})
         overlaps = self._overlaps()
-        out = []
+        out: list[dict[str, Any]] = []
         for (psr, paragraph), e in self.per.items():
             annual = None
             days = None
