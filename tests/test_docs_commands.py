@@ -273,7 +273,6 @@ def test_the_guides_aliases_line_reads_an_unknown_header(guide, tmp_path, monkey
     assert after.exit_code == 0, after.output
 
 
-@pytest.mark.xfail(strict=True, reason="detection with configured aliases lands with branch lay-read")
 def test_with_the_aliases_line_the_file_is_recognised_without_source(tmp_path, monkeypatch):
     text = (ROOT / "docs/user-guide.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- aliases-example -->\n```toml\n(.*?)```", text, re.S)

@@ -68,12 +68,15 @@ def parse_inputs(
     return pairs
 
 
-def detect_source(path: Path, host: PluginHost, lang: str, quiet: bool) -> str:
-    """Pick the adapter most confident about ``path``; ask for --source when unsure."""
+def detect_source(
+    path: Path, host: PluginHost, lang: str, quiet: bool, configured: dict[str, dict[str, Any]] | None = None
+) -> str:
+    """Pick the adapter most confident about ``path``, each sniffing with its ``[source.NAME]``
+    settings from siu.toml (``configured``: extra header aliases count); ask for --source when unsure."""
     scores = []
     for name, src in host.sources.items():
         try:
-            sniff = src.sniff(path)
+            sniff = src.sniff_with(path, ReadOptions(settings=(configured or {}).get(name, {})))
             if isinstance(sniff, Sniff):
                 scores.append((float(sniff.confidence), name, sniff))
         except Exception:  # a sniffer must never stop siu, nor one that answers something else
@@ -198,7 +201,7 @@ def input_specs(
     for name, path in pairs:
         if not path.exists() or path.is_dir():
             raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
-        name = name or detect_source(path, host, lang, quiet)
+        name = name or detect_source(path, host, lang, quiet, settings.source)
         options = ReadOptions(
             encoding=read.encoding,
             delimiter=read.delimiter,
