@@ -58,7 +58,7 @@ class WebState:
         from siu.convert.run import UsageError, detect_source
 
         try:
-            return detect_source(path, self.host, "da", quiet=True)
+            return detect_source(path, self.host, "da", quiet=True, configured=self.base.source)
         except UsageError:
             return None
 
