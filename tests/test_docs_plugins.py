@@ -123,7 +123,7 @@ def test_the_tutorial_package_builds_installs_and_converts_from_the_page(package
         outputs[line.split()[0] + (" " + line.split()[1] if line.startswith("siu") else "")] = done.stdout
     name = package.removeprefix("siu-")
     plugins = outputs["siu plugins"]
-    assert re.search(rf"\b{name}\W+{package}\W+0.1.0\W+1\W+loaded", plugins), plugins
+    assert re.search(rf"\b{name}\W+{package}\W+0.1.0\W+1\W+indlæst", plugins), plugins
     assert "KLAR" in outputs["siu convert"] and "Leverance skrevet" in outputs["siu convert"], outputs["siu convert"]
     assert (cwd / "SIU_461_2025_voksen.xml").is_file()
     passed = re.search(r"(\d+) passed", outputs["pytest"])

@@ -100,7 +100,7 @@ def _print_inputs(console: Console, result: RunResult, lang: str) -> None:
         details = mask_cpr(details_text(r.info.details, lang))
         console.print(
             f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({r.source}) · "
-            f"{group_digits(r.size, 0, lang)} bytes · SHA-256 {r.sha256}"
+            f"{group_digits(r.size)} bytes · SHA-256 {r.sha256}"
         )
         counts = text("report.read_counts", lang, rows=r.info.rows_read, postings=r.info.postings, amount=kr(r.amount))
         console.print(f"  {text('report.read_as', lang)}: {console_text(details)} · {counts}")
