@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from siu.cli.convert import app
+from siu.cli import app
 from siu.demo import DEMO_DIR
 
 

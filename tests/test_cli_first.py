@@ -1,0 +1,90 @@
+"""The first hour with the command line (issue 19): full-width reports to a pipe, ``siu init``,
+help in one language at a time, ``siu --version``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from siu.findings import CATALOGUE
+
+
+def test_report_to_a_pipe_is_not_wrapped_or_cut(siu, demo_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    # CliRunner's stdout is not a terminal; an 80-column COLUMNS must not narrow the report either
+    monkeypatch.setenv("COLUMNS", "80")
+    long_name = "opus-udtraek-2025-" + "meget-langt-filnavn-" * 6 + ".csv"
+    export = tmp_path / long_name
+    shutil.copyfile(demo_dir / "opus-udtraek-2025.csv", export)
+    run = siu("validate", "--source", "opus", "--config", demo_dir / "siu.toml", export)
+    assert run.exit_code in (0, 1), run.output
+    lines = run.stdout.splitlines()
+    input_line = next(line for line in lines if "SHA-256" in line)
+    assert long_name in input_line  # the whole name and the whole SHA-256 on one line
+    assert re.search(r"SHA-256 [0-9a-f]{64}\b", input_line)
+    assert "…" not in run.stdout.replace("… og", "").replace("… and", "")  # no cell cut with an ellipsis
+    rows = [line.split("│") for line in lines if line.startswith("│ SIU")]
+    assert rows
+    for row in rows:  # each row of the findings table on one line, its description whole
+        assert row[4].strip() == CATALOGUE[row[1].strip()].title_da
+    assert max(len(line) for line in lines) > 80
+
+
+def test_init_writes_a_commented_siu_toml_with_only_safe_settings(siu, tmp_path: Path) -> None:
+    import tomllib
+
+    run = siu("init", "--kommune", "7", "--year", "2026")
+    assert run.exit_code == 0, run.output
+    text = (tmp_path / "siu.toml").read_text(encoding="utf-8")
+    settings = tomllib.loads(text)
+    assert settings["kommune"] == "007" and settings["year"] == 2026
+    assert "Kommunekoden" in text and "municipality" not in text  # Danish comments by default
+    active = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert not any(line.startswith(("area", "period", "[severity]", "[source")) for line in active)
+    assert "mapping" not in settings  # the user has no mapping yet: commented out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["siu.toml"]
+    # siu reads what it wrote
+    from siu.base.config import load_settings
+
+    assert load_settings(tmp_path / "siu.toml").kommune == "007"
+
+
+def test_init_in_english_and_the_refusal_to_overwrite(siu, tmp_path: Path) -> None:
+    assert siu("init", "--kommune", "101", "--year", "2025", "--lang", "en").exit_code == 0
+    text = (tmp_path / "siu.toml").read_text(encoding="utf-8")
+    assert "municipality code" in text and "Kommunekoden" not in text
+    (tmp_path / "siu.toml").write_text("# mine\n", encoding="utf-8")
+    again = siu("init", "--kommune", "101", "--year", "2025")
+    assert again.exit_code == 2
+    assert "--force" in again.stderr and "siu.toml" in again.stderr
+    assert (tmp_path / "siu.toml").read_text(encoding="utf-8") == "# mine\n"  # untouched
+    assert siu("init", "--kommune", "101", "--year", "2025", "--force").exit_code == 0
+    assert "kommune = \"101\"" in (tmp_path / "siu.toml").read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".siu-tmp")]  # no temporary file left
+
+
+def test_init_needs_a_municipality_and_a_year(siu, tmp_path: Path) -> None:
+    assert siu("init").exit_code == 2
+    assert siu("init", "--kommune", "12345", "--year", "2025").exit_code == 2
+    assert not (tmp_path / "siu.toml").exists()
+
+
+def test_init_demo_makes_the_guides_commands_run_as_printed(siu, tmp_path: Path, demo_dir: Path) -> None:
+    run = siu("init", "--demo")
+    assert run.exit_code == 0, run.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["mapping.toml", "saldobalance.csv", "siu.toml", "udtraek.csv"]
+    assert (tmp_path / "udtraek.csv").read_bytes() == (demo_dir / "opus-udtraek-2025.csv").read_bytes()
+    checked = siu("validate", "--source", "opus", "udtraek.csv", "--accounts", "saldobalance.csv")
+    assert checked.exit_code == 0, checked.output
+    assert "SIU500" in checked.stdout and "SIU501" not in checked.stdout  # the trial balance agrees
+    assert siu("mapping", "check", "--source", "opus", "udtraek.csv").exit_code == 0
+    converted = siu("convert", "--source", "opus", "udtraek.csv")
+    assert converted.exit_code == 0, converted.output
+    assert (tmp_path / "SIU_101_2025_voksen.xml").is_file()
+
+
+def test_demo_says_where_its_files_are(siu, demo_dir: Path) -> None:
+    run = siu("demo", "--lang", "en")
+    assert run.exit_code == 0, run.output
+    assert str(demo_dir) in run.stdout and "siu init --demo" in run.stdout
