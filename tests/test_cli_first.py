@@ -59,7 +59,7 @@ def test_init_in_english_and_the_refusal_to_overwrite(siu, tmp_path: Path) -> No
     assert "--force" in again.stderr and "siu.toml" in again.stderr
     assert (tmp_path / "siu.toml").read_text(encoding="utf-8") == "# mine\n"  # untouched
     assert siu("init", "--kommune", "101", "--year", "2025", "--force").exit_code == 0
-    assert "kommune = \"101\"" in (tmp_path / "siu.toml").read_text(encoding="utf-8")
+    assert 'kommune = "101"' in (tmp_path / "siu.toml").read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".siu-tmp")]  # no temporary file left
 
 
