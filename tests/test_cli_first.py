@@ -88,3 +88,107 @@ def test_demo_says_where_its_files_are(siu, demo_dir: Path) -> None:
     run = siu("demo", "--lang", "en")
     assert run.exit_code == 0, run.output
     assert str(demo_dir) in run.stdout and "siu init --demo" in run.stdout
+
+
+# --- help in one language at a time --------------------------------------------------------------
+
+
+def _commands() -> list[tuple[str, object]]:
+    import typer
+
+    from siu.cli import app
+    from siu.cli.language import walk
+
+    return list(walk(typer.main.get_command(app)))
+
+
+def test_every_option_of_every_command_has_help_in_both_languages() -> None:
+    from siu.cli.language import localise, lookup, param_name, params_of
+    from siu.cli.texts import COMMAND_HELP, OPTION_HELP
+
+    commands = _commands()
+    assert len(commands) > 15  # the walk reaches the groups' commands too
+    for lang in ("da", "en"):
+        root = commands[0][1]
+        localise(root, lang)
+        for path, command in _commands_after(root):
+            assert COMMAND_HELP[path][int(lang == "en")].strip(), path
+            for param in params_of(command):
+                name = param_name(param)
+                texts = lookup(OPTION_HELP, path, name)
+                assert texts is not None and all(t.strip() for t in texts), f"{path} {name}"
+                assert param.help == texts[int(lang == "en")]
+                placeholder = param.metavar or ""
+                for word in ("<", "bool", "list[", "range", "str", "int", "float", "path"):
+                    assert word not in placeholder.lower(), f"{path} {name}: {placeholder}"
+
+
+def _commands_after(root: object) -> list[tuple[str, object]]:
+    from siu.cli.language import walk
+
+    return list(walk(root))
+
+
+def test_the_tables_hold_no_text_no_command_uses() -> None:
+    from siu.cli.language import param_name, params_of
+    from siu.cli.texts import COMMAND_HELP, OPTION_HELP
+
+    used = set()
+    for path, command in _commands():
+        used.add(path)
+        for param in params_of(command):
+            used.update({param_name(param), f"{path}|{param_name(param)}"})
+    assert set(COMMAND_HELP) <= used
+    assert set(OPTION_HELP) <= used
+
+
+def test_help_reads_in_danish_by_default_and_in_english_with_lang_en(siu) -> None:
+    for path, _ in _commands():
+        args = [*path.split(), "--help"] if path else ["--help"]
+        da = siu(*args)
+        en = siu(*args, "--lang", "en")
+        assert da.exit_code == 0 and en.exit_code == 0, (path, da.output, en.output)
+        assert "Brug:" in da.stdout and "Tilvalg" in da.stdout
+        for english in ("Usage", "Options", "Show this message", "[default", "[required"):
+            assert english not in da.stdout, (path, english)
+        assert "Usage:" in en.stdout and "Brug:" not in en.stdout and "Tilvalg" not in en.stdout
+        for text in (da.stdout, en.stdout):
+            for word in ("<", "list[", "range]", "x>="):
+                assert word not in text, (path, word)
+
+
+def test_help_language_from_siu_lang_and_siu_toml(siu, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SIU_LANG", "en")
+    assert "Usage:" in siu("validate", "--help").stdout
+    monkeypatch.delenv("SIU_LANG")
+    (tmp_path / "siu.toml").write_text('lang = "en"\n', encoding="utf-8")
+    assert "Usage:" in siu("validate", "--help").stdout
+    assert "Brug:" in siu("validate", "--help", "--lang", "da").stdout  # the flag wins
+
+
+def test_click_errors_in_danish(siu) -> None:
+    unknown = siu("validate", "--strick", "x.csv")
+    assert unknown.exit_code == 2
+    assert "Ukendt tilvalg: --strick" in unknown.stderr and "No such option" not in unknown.stderr
+    assert "Prøv 'siu validate --help' for hjælp" in unknown.stderr
+    assert "Mangler argumentet 'FIL'" in siu("validate").stderr
+    assert "Mente du 'validate'?" in siu("valdate").stderr
+    negative = siu("validate", "--tolerance", "-1", "x.csv")
+    assert negative.exit_code == 2 and "skal være mindst 0" in negative.stderr
+    english = siu("validate", "--tolerance", "-1", "x.csv", "--lang", "en")
+    assert "must be at least 0" in english.stderr and "Ugyldig" not in english.stderr
+
+
+def test_flags_take_no_value(siu) -> None:
+    text = siu("validate", "--help", "--lang", "en").stdout
+    strict = next(line for line in text.splitlines() if "--strict" in line)
+    assert "BOOL" not in strict.upper().replace("BOOLEAN", "")
+
+
+def test_version(siu) -> None:
+    from siu import __version__
+
+    for flag in ("--version", "-V"):
+        run = siu(flag)
+        assert run.exit_code == 0
+        assert run.stdout.strip() == f"siu {__version__}"

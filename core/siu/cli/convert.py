@@ -58,12 +58,8 @@ def convert(
     year: Year = None,
     kommune: Kommune = None,
     area: Area = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Outputfil eller -mappe / Output file or folder")
-    ] = None,
-    fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="xml (system til system) eller xlsx (IDEP.web)")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f")] = None,
     mapping: MappingOpt = None,
     config: ConfigOpt = None,
     strict: Strict = False,
@@ -73,12 +69,7 @@ def convert(
     sheet: Sheet = None,
     spec_dir: SpecDir = None,
     aggregate: Aggregate = None,
-    split: Annotated[
-        bool,
-        typer.Option(
-            "--split", help="Én fil pr. område (medfører --area begge) / One file per area (implies --area begge)"
-        ),
-    ] = False,
+    split: Annotated[bool, typer.Option("--split")] = False,
     columns: Columns = None,
     report_json: ReportJson = None,
     report_xlsx: ReportXlsx = None,

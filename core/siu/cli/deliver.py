@@ -50,15 +50,8 @@ def write_sidecars(result: RunResult, lang: str, report_json: Path | None, repor
 
 
 def deliver(
-    delivery: Annotated[
-        Path, typer.Argument(help="Leverancen, skrevet af siu convert / The delivery written by siu convert")
-    ],
-    replace: Annotated[
-        bool,
-        typer.Option(
-            "--replace", help="Erstat en fil med samme navn på serveren / Replace a file of the same name on the server"
-        ),
-    ] = False,
+    delivery: Annotated[Path, typer.Argument()],
+    replace: Annotated[bool, typer.Option("--replace")] = False,
     config: ConfigOpt = None,
     no_plugins: NoPlugins = False,
     lang: Lang = "da",
@@ -147,9 +140,7 @@ def deliver(
 
 
 def history(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON-output")] = False,
-    config: ConfigOpt = None,
-    lang: Lang = "da",
+    as_json: Annotated[bool, typer.Option("--json")] = False, config: ConfigOpt = None, lang: Lang = "da"
 ) -> None:
     """Vis arkivet af leverancer / List the archive of deliveries."""
     from siu.base import archive

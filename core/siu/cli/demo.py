@@ -16,8 +16,8 @@ from siu.report.files import ReportWriteError
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Mappe til leverancen / Output folder")] = Path("siu-demo"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="xml eller xlsx")] = "xml",
+    out: Annotated[Path, typer.Option("--out", "-o")] = Path("siu-demo"),
+    fmt: Annotated[str, typer.Option("--format", "-f")] = "xml",
     lang: Lang = "da",
 ) -> None:
     """Kør en konvertering på medfølgende eksempeldata / Run a conversion on bundled example data."""

@@ -217,20 +217,11 @@ def write_xlsx(path: Path, data: dict[str, Any], lang: str) -> None:
 
 
 def diff(
-    old: Annotated[
-        Path, typer.Argument(help="Den forrige leverance (XML eller xlsx) / The previous delivery (XML or xlsx)")
-    ],
-    new: Annotated[Path, typer.Argument(help="Den nye leverance / The new delivery")],
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="Skriv forskellen som JSON / Write the difference as JSON")
-    ] = None,
-    report_xlsx: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-xlsx", help="Skriv forskellen som Excel-projektmappe / Write the difference as a workbook"
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen konsoloutput / No console output")] = False,
+    old: Annotated[Path, typer.Argument()],
+    new: Annotated[Path, typer.Argument()],
+    report_json: Annotated[Path | None, typer.Option("--report-json")] = None,
+    report_xlsx: Annotated[Path | None, typer.Option("--report-xlsx")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     lang: Lang = "da",
 ) -> None:
     """Sammenlign to leverancer (samme eller to på hinanden følgende år) / Compare two deliveries (same or consecutive

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
+from siu import __version__
 from siu.base import masking, safeio
 from siu.cli.common import NO_DELIVERY, _stderr
 from siu.cli.convert import convert, validate
@@ -19,11 +21,13 @@ from siu.cli.deliver import register_delivery_commands
 from siu.cli.demo import demo
 from siu.cli.info import explain, plugins, web
 from siu.cli.init import init
+from siu.cli.language import SiuGroup
 from siu.cli.mapping import mapping_app
 from siu.cli.specs import specs_app
 
 app = typer.Typer(
     name="siu",
+    cls=SiuGroup,
     help="siu: indberetning af individhenførbare udgifter (SIU) til Danmarks Statistik.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -31,8 +35,16 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"siu {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _sink() -> None:
+def _sink(
+    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_show_version)] = False,
+) -> None:
     # Every command's output passes the masking filter (siu.base.masking), whoever writes it.
     masking.install_streams()
 

@@ -12,23 +12,27 @@ from rich.console import Console
 from rich.markup import escape
 
 from siu import __version__
-from siu.cli.common import EXIT_USAGE, AsJson, ConfigOpt, Lang, NoPlugins, _load_host, _settings, _stderr, fail
+from siu.cli.common import (
+    EXIT_USAGE,
+    AsJson,
+    ConfigOpt,
+    Lang,
+    NoPlugins,
+    _load_host,
+    _settings,
+    _stderr,
+    fail,
+    in_range,
+)
 from siu.convert.run import UsageError
 from siu.findings import CATALOGUE
 from siu.host.plugins import load_plugins, local_plugin_files
 
 
 def web(
-    port: Annotated[
-        int,
-        typer.Option(
-            "--port", min=0, max=65535, help="Port på 127.0.0.1 (0: en ledig) / Port on 127.0.0.1 (0: a free one)"
-        ),
-    ] = 0,
-    no_browser: Annotated[
-        bool, typer.Option("--no-browser", help="Skriv kun adressen / Only print the address")
-    ] = False,
-    max_upload: Annotated[int, typer.Option("--max-upload", min=1, help="Største fil i MB / Largest file in MB")] = 200,
+    port: Annotated[int, typer.Option("--port", callback=in_range(0, 65535))] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser")] = False,
+    max_upload: Annotated[int, typer.Option("--max-upload", callback=in_range(1))] = 200,
     config: ConfigOpt = None,
     lang: Lang = "da",
     no_plugins: NoPlugins = False,
@@ -66,10 +70,7 @@ def web(
 
 
 def plugins(
-    as_json: AsJson = False,
-    no_plugins: NoPlugins = False,
-    config: ConfigOpt = None,
-    lang: Lang = "da",
+    as_json: AsJson = False, no_plugins: NoPlugins = False, config: ConfigOpt = None, lang: Lang = "da"
 ) -> None:
     """Vis plugins, deres version og hvad de leverer / Show plugins, versions and what they provide.
 
@@ -136,11 +137,7 @@ def plugins(
         raise typer.Exit(EXIT_USAGE)
 
 
-def explain(
-    code: Annotated[str, typer.Argument(help="Kode, fx SIU101 / Code, e.g. SIU101")],
-    config: ConfigOpt = None,
-    lang: Lang = "da",
-) -> None:
+def explain(code: Annotated[str, typer.Argument()], config: ConfigOpt = None, lang: Lang = "da") -> None:
     """Forklar en fundkode / Explain a finding code."""
     # plugins (also the municipality's local ones) may define codes of their own; a conflict must not stop `explain`
     load_plugins(raise_conflicts=False, local_files=local_plugin_files(_settings(config, lang)))

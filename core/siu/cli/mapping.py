@@ -278,21 +278,9 @@ def _uncovered(
 def init(
     inputs: Inputs,
     source: SourceOpt = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Filen, der skrives / The file to write")] = Path(
-        "mapping.toml"
-    ),
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping",
-            "-m",
-            help="Eksisterende tilknytningsfil: tag kun det, den ikke dækker / Existing mapping file: list only what "
-            "it does not cover",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overskriv en eksisterende fil / Overwrite an existing file")
-    ] = False,
+    out: Annotated[Path, typer.Option("--out", "-o")] = Path("mapping.toml"),
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m")] = None,
+    force: Annotated[bool, typer.Option("--force")] = False,
     config: ConfigOpt = None,
     encoding: Encoding = None,
     delimiter: Delimiter = None,

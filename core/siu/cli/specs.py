@@ -176,7 +176,7 @@ def _area_label(name: str, info: dict[str, Any], lang: str) -> str:
 
 @specs_app.command("show")
 def show(
-    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
+    year: Annotated[int, typer.Argument()],
     as_json: AsJson = False,
     spec_dir: SpecDir = None,
     no_plugins: NoPlugins = False,
@@ -294,8 +294,8 @@ def show(
 
 @specs_app.command("diff")
 def diff(
-    old: Annotated[int, typer.Argument(help="Fra år / From year")],
-    new: Annotated[int, typer.Argument(help="Til år / To year")],
+    old: Annotated[int, typer.Argument()],
+    new: Annotated[int, typer.Argument()],
     as_json: AsJson = False,
     spec_dir: SpecDir = None,
     no_plugins: NoPlugins = False,
@@ -347,21 +347,11 @@ def _describe(value: dict[str, Any], kind: str) -> str:
 
 @specs_app.command("new")
 def new(
-    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
-    from_xsd: Annotated[Path, typer.Option("--from-xsd", help="DST's XSD / DST's XSD")],
-    template: Annotated[
-        Path | None, typer.Option("--template", help="DST's Excel-skabelon / DST's Excel template")
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Mappe til pakken (standard: ./siu-spec-ÅR) / Folder for the pack"),
-    ] = None,
-    base: Annotated[
-        int | None,
-        typer.Option(
-            "--base", help="Pakke at bygge videre på (standard: året eller det seneste før) / Pack to build on"
-        ),
-    ] = None,
+    year: Annotated[int, typer.Argument()],
+    from_xsd: Annotated[Path, typer.Option("--from-xsd")],
+    template: Annotated[Path | None, typer.Option("--template")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    base: Annotated[int | None, typer.Option("--base")] = None,
     no_plugins: NoPlugins = False,
     config: ConfigOpt = None,
     lang: Lang = "da",
@@ -453,10 +443,7 @@ def new(
 
 
 @specs_app.command("check")
-def check(
-    folder: Annotated[Path, typer.Argument(help="Mappe med en specifikationspakke / Spec pack folder")],
-    lang: Lang = "da",
-) -> None:
+def check(folder: Annotated[Path, typer.Argument()], lang: Lang = "da") -> None:
     """Kontrollér en pakke: indlæs den og skriv en prøveleverance mod dens XSD / Check a pack: load it and write a
     sample delivery against its XSD."""
     from siu.cli.specs_new import check_pack
