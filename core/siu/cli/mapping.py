@@ -10,14 +10,9 @@ as ``convert`` would and lists the unmapped and the ambiguous ones.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,11 +20,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from siu.adapters import ReadInfo, ReadOptions
-from siu.base.cpr import mask_cpr
+from siu.adapters import ReadOptions
 from siu.base.masking import console_text, mask_text
-from siu.mapping import DIMENSIONS, MappingError, MappingFile, describe_dims, load_mapping
-from siu.models import AccountMapping, Finding, Posting, Severity
+from siu.mapping import DIMENSIONS, MappingError, MappingFile, describe_dims
+from siu.models import AccountMapping, Finding, Severity
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
@@ -49,229 +43,26 @@ from siu.cli.common import (
     Sheet,
     SourceOpt,
 )
+from siu.cli.mapping_scan import (
+    Combination,
+    Scan,
+    account_key,
+    by_size,
+    input_specs_of,
+    load_file,
+    mapping_path,
+    no_postings_error,
+    read_postings,
+    starter_csv,
+    starter_toml,
+    uncovered,
+)
 
 mapping_app = typer.Typer(
     help="Tilknytning af lokale konti til kontostrenge / Mapping of local accounts to account strings",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-
-
-# The dimensions that name a cost carrier; the artskonto only gives the art, so it joins the
-# combination only when a posting has nothing else.
-_CARRIERS = ("psp", "cost_centre", "gl_account")
-_SHOWN_ARTSKONTI = 5
-
-
-def account_key(dims: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The local account combination a starter rule is written for."""
-    # A G/L account that is also the artskonto (SAP, `art_from`) gives the art, not the function.
-    key = tuple(
-        (d, dims[d]) for d in _CARRIERS if dims.get(d) and not (d == "gl_account" and dims[d] == dims.get("artskonto"))
-    )
-    if not key and dims.get("artskonto"):
-        key = (("artskonto", dims["artskonto"]),)
-    return key
-
-
-@dataclass
-class Combination:
-    """Postings of one local account combination: how many, how much, which artskonti."""
-
-    key: tuple[tuple[str, str], ...]
-    postings: int = 0
-    total: Decimal = Decimal(0)
-    gross: Decimal = Decimal(0)
-    artskonti: Counter[str] = field(default_factory=Counter)
-    rules: tuple[str, ...] = ()  # for ambiguous combinations: the rules that match, winner first
-
-    def add(self, posting: Posting) -> None:
-        self.postings += 1
-        self.total += posting.amount
-        self.gross += abs(posting.amount)
-        if posting.dims.get("artskonto"):
-            self.artskonti[posting.dims["artskonto"]] += 1
-
-    @property
-    def dims(self) -> dict[str, str]:
-        return dict(self.key)
-
-
-def _sorted(combos: dict[Any, Combination]) -> list[Combination]:
-    """Largest amounts first (by gross amount, so revenue counts as much as expenditure)."""
-    return sorted(combos.values(), key=lambda c: (-c.gross, -c.postings, c.key))
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-@dataclass
-class Scan:
-    """What reading the inputs gave besides postings."""
-
-    postings: int = 0
-    unreadable: int = 0  # rows the adapters reported as findings
-    failures: list[str] = field(default_factory=list)  # adapters that stopped (masked messages)
-    files: list[str] = field(default_factory=list)
-
-
-def _input_specs(
-    inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions
-) -> list[InputSpec]:
-    from siu.convert.run import check_read_options, input_specs, parse_inputs
-
-    pairs = parse_inputs(inputs, sources, host.sources, lang)
-    check_read_options(read, [path for _, path in pairs])
-    return input_specs(pairs, settings, host, read, lang, quiet=True)
-
-
-def _postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[Posting]:
-    for spec in specs:
-        scan.files.append(f"{spec.path.name} ({spec.source})")
-        info = ReadInfo()
-        try:
-            for item in host.sources[spec.source].read(spec.path, spec.options, info):
-                if isinstance(item, Finding):
-                    scan.unreadable += 1
-                    continue
-                scan.postings += 1
-                yield item
-        except Exception as exc:  # an adapter bug must not become a traceback with personal data
-            scan.failures.append(mask_cpr(f"{spec.path.name}: {exc.__class__.__name__}: {exc}"))
-
-
-def _no_postings(scan: Scan) -> Any:
-    """The usage error for inputs without a single posting (nothing to draft or check)."""
-    from siu.convert.run import UsageError
-
-    files = ", ".join(scan.files)
-    return UsageError(
-        f"Ingen posteringer i {files}: tomt udtræk eller kun overskrifter? (`siu validate` viser fundene)",
-        f"No postings in {files}: an empty export or only headers? (`siu validate` shows the findings)",
-    )
-
-
-def _mapping_path(mapping: Path | None, settings: Settings) -> Path | None:
-    return mapping.resolve() if mapping else settings.resolve(settings.mapping)
-
-
-def _load(path: Path, lang: str) -> MappingFile:
-    from siu.cli.common import fail
-
-    try:
-        return load_mapping(path)
-    except MappingError as exc:
-        fail(lang, exc)
-
-
-# --- the starter file ----------------------------------------------------------------------
-
-
-def _toml_string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's, except that DEL must be escaped too)."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.date) -> str:
-    """The starter mapping file: one rule to fill in per combination, with count and total."""
-    postings = sum(c.postings for c in combos)
-    total = sum((c.total for c in combos), Decimal(0))
-    lines = [
-        f"# Tilknytningsfil til siu — udkast fra `siu mapping init` {today.isoformat()}",
-        "# Mapping file for siu — draft from `siu mapping init`",
-        "#",
-        f"# Input: {', '.join(scan.files)}",
-        f"# {len(combos)} lokale kontokombinationer uden regel: {postings} posteringer, i alt "
-        f"{format_amount_danish(total)} kr." + (f" ({covered} posteringer var allerede dækket)" if covered else ""),
-        f"# {len(combos)} local account combinations without a rule: {postings} postings, total {total:.2f} DKK",
-        "#",
-        "# Udfyld function, grouping og evt. dranst og paragraph i hver regel (se docs/mapping.md).",
-        "# En regel uden function springes over, så filen kan bruges, mens den udfyldes.",
-        "# Den første regel, der passer, vinder. Arten tages fra artskontoens to første cifre.",
-        "# Fill in function, grouping and, where needed, dranst and paragraph in each rule.",
-        "# A rule without function is skipped. The first matching rule wins; the art comes from the",
-        "# artskonto's first two digits.",
-        "#",
-        '# Konti uden for SIU (fx i et udtræk pr. omkostningssted): skriv exclude = true og reason = "..."',
-        "# i stedet for function; posteringerne udelades og tælles med antal og beløb i rapporten (SIU208).",
-        '# Accounts outside SIU (e.g. in an export cut by cost centre): write exclude = true and reason = "..."',
-        "# instead of function; the postings are left out and counted with rows and money in the report (SIU208).",
-    ]
-    for c in combos:
-        lines.append("")
-        lines.append("[[rule]]")
-        lines.append(f"# {c.postings} posteringer, i alt {format_amount_danish(c.total)} kr.")
-        if c.artskonti:
-            shown = ", ".join(
-                f"{a} ({n})" for a, n in sorted(c.artskonti.items(), key=lambda x: (-x[1], x[0]))[:_SHOWN_ARTSKONTI]
-            )
-            more = len(c.artskonti) - _SHOWN_ARTSKONTI
-            lines.append(f"# artskonti: {shown}" + (f" og {more} flere" if more > 0 else ""))
-        lines.append('name = ""')
-        for dim, value in c.key:
-            lines.append(f"{dim} = {_toml_string(value)}")
-        lines.append('function = ""     # fx "5.38.50"')
-        lines.append('dranst = "1"      # 1 drift')
-        lines.append('grouping = ""     # fx "001"')
-        lines.append('paragraph = ""    # kun hvis kontoplanen ikke afgør paragraffen, fx "SEL109"')
-    return "\n".join(lines) + "\n"
-
-
-def starter_csv(combos: list[Combination]) -> str:
-    """The starter mapping as CSV (``;``-separated, for a spreadsheet): one row to fill in per
-    combination, with its posting count and total in the last two columns."""
-    columns = [
-        "name",
-        *DIMENSIONS,
-        "function",
-        "dranst",
-        "grouping",
-        "paragraph",
-        "exclude",
-        "reason",
-        "postings",
-        "total",
-    ]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
-    for c in combos:
-        dims = c.dims
-        writer.writerow(
-            [
-                "",
-                *(dims.get(d, "") for d in DIMENSIONS),
-                "",
-                "1",
-                "",
-                "",
-                "",
-                "",
-                c.postings,
-                format_amount_danish(c.total),
-            ]
-        )
-    return buffer.getvalue()
-
-
-def _uncovered(
-    postings: Iterator[Posting], existing: MappingFile | None
-) -> tuple[dict[tuple[tuple[str, str], ...], Combination], int]:
-    """The local account combinations no kontostreng and no rule of ``existing`` covers, and how
-    many postings were covered."""
-    combos: dict[tuple[tuple[str, str], ...], Combination] = {}
-    covered = 0
-    for posting in postings:
-        dims = posting.dims
-        if dims.get("kontostreng") or (existing is not None and existing.find(dims) is not None):
-            covered += 1
-            continue
-        key = account_key(dims)
-        combo = combos.get(key)
-        if combo is None:
-            combo = combos[key] = Combination(key)
-        combo.add(posting)
-    return combos, covered
 
 
 @mapping_app.command("init")
@@ -306,9 +97,9 @@ def init(
         )
     settings = _settings(config, lang)
     host = _load_host(settings, no_plugins, lang)
-    existing = _load(mapping.resolve(), lang) if mapping else None
+    existing = load_file(mapping.resolve(), lang) if mapping else None
     try:
-        specs = _input_specs(
+        specs = input_specs_of(
             inputs,
             source or [],
             settings,
@@ -319,15 +110,15 @@ def init(
     except UsageError as exc:
         fail(lang, exc)
     scan = Scan()
-    combos, covered = _uncovered(_postings(specs, host, scan), existing)
+    combos, covered = uncovered(read_postings(specs, host, scan), existing)
     if scan.failures:
         for failure in scan.failures:
             console.print(("Error: " if en else "Fejl: ") + console_text(failure))
         raise typer.Exit(EXIT_USAGE)
     if scan.postings == 0:
-        fail(lang, _no_postings(scan))
+        fail(lang, no_postings_error(scan))
     nameless = combos.pop((), None)
-    ordered = _sorted(combos)
+    ordered = by_size(combos)
     if ordered:
         # the draft is output too: a local account value that could be a CPR is masked (siu.base.masking)
         if out.suffix.lower() == ".csv":
@@ -414,7 +205,7 @@ def _tally(
         tally.excluded,
     )
     matches_cache: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-    for posting in _postings(specs, host, scan):
+    for posting in read_postings(specs, host, scan):
         rule = mapping_file.find(posting.dims) if mapping_file.excludes else None
         if rule is not None and rule.exclude:
             label = f"{rule.label_en if en else rule.label}: {rule.reason}"
@@ -453,7 +244,7 @@ def _print_tables(console: Console, tally: _Tally, lang: str) -> None:
         table = Table(title=("Postings without a mapping (SIU201)" if en else "Posteringer uden tilknytning (SIU201)"))
         for col in (("Lokal konto", "Local account"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)], justify="left" if col[0] == "Lokal konto" else "right")
-        for c in _sorted(unmapped):
+        for c in by_size(unmapped):
             table.add_row(console_text(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
         console.print(table)
     if ambiguous:
@@ -471,7 +262,7 @@ def _print_tables(console: Console, tally: _Tally, lang: str) -> None:
             ("I alt", "Total"),
         ):
             table.add_column(col[int(en)])
-        for c in _sorted(ambiguous):
+        for c in by_size(ambiguous):
             table.add_row(
                 console_text(describe_dims(c.dims, lang)),
                 console_text(", ".join(c.rules)),
@@ -515,7 +306,7 @@ def check(
     en = lang == "en"
     console = Console(highlight=False)
     settings = _settings(config, lang)
-    path = _mapping_path(mapping, settings)
+    path = mapping_path(mapping, settings)
     if path is None:
         fail(
             lang,
@@ -526,9 +317,9 @@ def check(
         )
     settings = settings.with_overrides(mapping=path)
     host = _load_host(settings, no_plugins, lang)
-    mapping_file = _load(path, lang)
+    mapping_file = load_file(path, lang)
     try:
-        specs = _input_specs(
+        specs = input_specs_of(
             inputs,
             source or [],
             settings,
@@ -556,7 +347,7 @@ def check(
     for failure in scan.failures:
         console.print(("Error: " if en else "Fejl: ") + console_text(failure))
     if scan.postings == 0 and not scan.failures:
-        fail(lang, _no_postings(scan))
+        fail(lang, no_postings_error(scan))
 
     console.print(
         f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
