@@ -57,6 +57,7 @@ from siu.cli.mapping_scan import (
     starter_toml,
     uncovered,
 )
+from siu.report.console import report_console
 
 mapping_app = typer.Typer(
     help="Tilknytning af lokale konti til kontostrenge / Mapping of local accounts to account strings",
@@ -83,7 +84,6 @@ def init(
     """Lav et udkast til en tilknytningsfil ud fra udtræk / Draft a mapping file from exports."""
     from siu.cli.common import EXIT_USAGE, _load_host, _settings, fail
     from siu.convert.run import UsageError
-    from siu.writers import atomic_output, commit
 
     en = lang == "en"
     console = Console(highlight=False)
@@ -120,27 +120,41 @@ def init(
     nameless = combos.pop((), None)
     ordered = by_size(combos)
     if ordered:
-        # the draft is output too: a local account value that could be a CPR is masked (siu.base.masking)
-        if out.suffix.lower() == ".csv":
-            data = mask_text(starter_csv(ordered)).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-        else:
-            data = mask_text(starter_toml(ordered, scan, covered, dt.date.today())).encode("utf-8")
-        try:
-            with atomic_output(out.resolve()) as (fh, tmp):
-                fh.write(data)
-            commit(tmp, out.resolve())
-        except OSError as exc:  # a read-only or full folder, a path through a file
-            fail(lang, UsageError(f"Kan ikke skrive {out}: {exc.strerror}", f"Cannot write {out}: {exc.strerror}"))
-        n = sum(c.postings for c in ordered)
-        console.print(
-            f"Wrote {out}: {len(ordered)} account combinations without a rule ({n} postings)"
-            if en
-            else f"Skrev {out}: {len(ordered)} kontokombinationer uden regel ({n} posteringer)"
-        )
+        _write_draft(out, ordered, scan, covered, lang, console)
     else:
         console.print(
             "Every posting is covered; nothing written." if en else "Alle posteringer er dækket; intet skrevet."
         )
+    _print_leftovers(console, nameless, scan, en)
+
+
+def _write_draft(out: Path, ordered: list[Combination], scan: Scan, covered: int, lang: str, console: Console) -> None:
+    """Write the starter file (TOML, or CSV for ``-o NAME.csv``) and say what it holds."""
+    from siu.cli.common import fail
+    from siu.convert.run import UsageError
+    from siu.writers import atomic_output, commit
+
+    # the draft is output too: a local account value that could be a CPR is masked (siu.base.masking)
+    if out.suffix.lower() == ".csv":
+        data = mask_text(starter_csv(ordered)).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    else:
+        data = mask_text(starter_toml(ordered, scan, covered, dt.date.today())).encode("utf-8")
+    try:
+        with atomic_output(out.resolve()) as (fh, tmp):
+            fh.write(data)
+        commit(tmp, out.resolve())
+    except OSError as exc:  # a read-only or full folder, a path through a file
+        fail(lang, UsageError(f"Kan ikke skrive {out}: {exc.strerror}", f"Cannot write {out}: {exc.strerror}"))
+    n = sum(c.postings for c in ordered)
+    console.print(
+        f"Wrote {out}: {len(ordered)} account combinations without a rule ({n} postings)"
+        if lang == "en"
+        else f"Skrev {out}: {len(ordered)} kontokombinationer uden regel ({n} posteringer)"
+    )
+
+
+def _print_leftovers(console: Console, nameless: Combination | None, scan: Scan, en: bool) -> None:
+    """Postings without any local account, and how many rows the adapters could not read."""
     if nameless is not None:
         console.print(
             f"{nameless.postings} postings have no local account at all (no PSP, cost centre, G/L account or artskonto)"
@@ -304,7 +318,7 @@ def check(
     from siu.convert.run import UsageError
 
     en = lang == "en"
-    console = Console(highlight=False)
+    console = report_console()  # to a file or pipe: tables whole, not cut at 80 columns
     settings = _settings(config, lang)
     path = mapping_path(mapping, settings)
     if path is None:
@@ -336,19 +350,27 @@ def check(
         tally = _tally(specs, host, scan, mapping_file, ctx, en)
     except MappingError as exc:
         fail(lang, exc)
-    unmapped, ambiguous, problems, samples, excluded, mapped = (
-        tally.unmapped,
-        tally.ambiguous,
-        tally.problems,
-        tally.samples,
-        tally.excluded,
-        tally.mapped,
-    )
     for failure in scan.failures:
         console.print(("Error: " if en else "Fejl: ") + console_text(failure))
     if scan.postings == 0 and not scan.failures:
         fail(lang, no_postings_error(scan))
 
+    _print_file_and_problems(console, path, mapping_file, ctx.spec, tally, lang)
+    _print_tables(console, tally, lang)
+    _print_summary(console, scan, tally, en)
+    if scan.failures:
+        raise typer.Exit(EXIT_USAGE)
+    n_unmapped = sum(c.postings for c in tally.unmapped.values())
+    errors = n_unmapped or any(tally.samples[c].severity == Severity.ERROR for c in tally.problems)
+    raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
+
+
+def _print_file_and_problems(
+    console: Console, path: Path, mapping_file: MappingFile, spec: Any, tally: _Tally, lang: str
+) -> None:
+    """The mapping file's rules, its own findings, and the postings with an invalid account."""
+    en = lang == "en"
+    problems, samples = tally.problems, tally.samples
     console.print(
         f"[bold]{'Mapping file' if en else 'Tilknytningsfil'}:[/] {console_text(str(path))} · "
         + (
@@ -357,14 +379,23 @@ def check(
             else f"{len(mapping_file.rules)} regler, {mapping_file.skipped} ikke udfyldt"
         )
     )
-    for finding in mapping_file.findings(ctx.spec):
+    for finding in mapping_file.findings(spec):
         console.print(f"[yellow]{finding.code}[/] {console_text(finding.message(lang))}")
     for code, count in sorted(problems.items()):
         sample = samples[code]
         where = f" ({sample.location})" if sample.location else ""
         console.print(f"[red]{code}[/] × {count}: {console_text(sample.message(lang))}{console_text(where)}")
 
-    _print_tables(console, tally, lang)
+
+def _print_summary(console: Console, scan: Scan, tally: _Tally, en: bool) -> None:
+    """One line: the postings by outcome."""
+    unmapped, ambiguous, problems, excluded, mapped = (
+        tally.unmapped,
+        tally.ambiguous,
+        tally.problems,
+        tally.excluded,
+        tally.mapped,
+    )
     n_unmapped = sum(c.postings for c in unmapped.values())
     n_ambiguous = sum(c.postings for c in ambiguous.values())
     n_problems = sum(problems.values())
@@ -376,7 +407,3 @@ def check(
         else f"{scan.postings} posteringer: {mapped} med konto, {n_unmapped} uden tilknytning, {n_ambiguous} "
         f"tvetydige, {n_problems} med ugyldig konto" + (f", {n_excluded} udeladt" if n_excluded else "")
     )
-    if scan.failures:
-        raise typer.Exit(EXIT_USAGE)
-    errors = n_unmapped or any(samples[c].severity == Severity.ERROR for c in problems)
-    raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir
 from siu.cli.specs_make import check, new, spec_pack, spec_registry, text_in
-from siu.specpack import diff_packs
+from siu.specpack import SpecPack, diff_packs
 
 specs_app = typer.Typer(
     help="Specifikationspakker pr. regnskabsår / Spec packs per reporting year",
@@ -165,6 +165,14 @@ def show(
     en = lang == "en"
     c = Console(highlight=False)
     c.rule(f"[bold]{escape(s['title']['en' if en else 'da'])}[/] · {s['version']}")
+    c.print(_meta_table(pack, s, lang))
+    c.print(_paragraph_table(s, lang))
+    c.print(_chart_table(pack, lang))
+    _print_provenance(c, pack, s, lang)
+
+
+def _meta_table(pack: SpecPack, s: dict[str, Any], lang: str) -> Table:
+    """The pack's facts, one per row: origin, validity, channels, areas, amounts, CPR, XML, Excel."""
     meta = Table.grid(padding=(0, 2))
     m = pack.manifest
     meta.add_row(text_in(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
@@ -208,8 +216,11 @@ def show(
     meta.add_row(text_in(lang, "Linjefelter", "Line fields"), escape(", ".join(x.record_fields.values())))
     meta.add_row(text_in(lang, "Filnavn", "File name"), escape(s["file_name"] or "-"))
     meta.add_row("Excel", escape(f"{m.excel.sheet}: " + ", ".join(col.header for col in m.excel.columns)))
-    c.print(meta)
+    return meta
 
+
+def _paragraph_table(s: dict[str, Any], lang: str) -> Table:
+    en = lang == "en"
     pt = Table(title=text_in(lang, "Paragraffer", "Paragraphs"))
     for col in (
         ("Kode", "Code"),
@@ -229,8 +240,10 @@ def show(
             escape(p["provisional"] or "-"),
             escape(p["source"]),
         )
-    c.print(pt)
+    return pt
 
+
+def _chart_table(pack: SpecPack, lang: str) -> Table:
     ct = Table(title=text_in(lang, "Kontoplan i scope", "Chart of accounts in scope"))
     for col in (
         ("Funktion", "Function"),
@@ -250,8 +263,12 @@ def show(
             escape(e.name_da),
             text_in(lang, "ja", "yes") if e.provisional else text_in(lang, "nej", "no"),
         )
-    c.print(ct)
+    return ct
 
+
+def _print_provenance(c: Console, pack: SpecPack, s: dict[str, Any], lang: str) -> None:
+    """What comes from DST's material, what is siu's assumption, and the sources."""
+    m = pack.manifest
     c.print(f"[bold]{text_in(lang, 'Fra DST’s materiale', 'From DST’s material')}[/]")
     for fact in m.provenance.get("verified", []):
         c.print(f"  ✓ {escape(fact)}")
