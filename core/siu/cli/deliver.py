@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -92,7 +92,35 @@ def deliver(
         fail_finding(lang, exc.finding)
     except UsageError as exc:
         fail(lang, exc)
-    receipt = {
+    receipt = _receipt(delivery, data, ch, done)
+    folder = archive.archive_dir(settings)
+    reports = [Path(p) for p in (data.get("reports") or {}).values()]
+    try:
+        entry = archive.store(folder, delivery, sidecar.sidecar_path(delivery), receipt, reports, lang)
+    except OSError as exc:
+        fail_finding(
+            lang,
+            dl.NO_ARCHIVE.make(
+                folder=str(folder), reason=exc.strerror or str(exc), receipt=json.dumps(receipt, ensure_ascii=False)
+            ),
+        )
+    console.print(archive.receipt_text(receipt, lang), highlight=False, soft_wrap=True)
+    done_msg = dl.DELIVERED.make(
+        file=receipt["file"],
+        server=ch.server,
+        remote=done.remote,
+        sha256=data["sha256"][:16] + "…",
+        receipt=str(entry / archive.RECEIPT_TEXT),
+    )
+    console.print(escape(done_msg.message(lang)), highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
+def _receipt(delivery: Path, data: dict[str, Any], ch: Any, done: Any) -> dict[str, Any]:
+    """The receipt archived beside a delivered file: what was sent where, and the delivery's facts."""
+    from siu.base import archive
+
+    return {
         "schema": archive.RECEIPT_SCHEMA,
         "file": mask_cpr(delivery.name),
         "sha256": data["sha256"],
@@ -116,27 +144,6 @@ def deliver(
         "months": data.get("months", []),
         "provisional": ch.provisional,
     }
-    folder = archive.archive_dir(settings)
-    reports = [Path(p) for p in (data.get("reports") or {}).values()]
-    try:
-        entry = archive.store(folder, delivery, sidecar.sidecar_path(delivery), receipt, reports, lang)
-    except OSError as exc:
-        fail_finding(
-            lang,
-            dl.NO_ARCHIVE.make(
-                folder=str(folder), reason=exc.strerror or str(exc), receipt=json.dumps(receipt, ensure_ascii=False)
-            ),
-        )
-    console.print(archive.receipt_text(receipt, lang), highlight=False, soft_wrap=True)
-    done_msg = dl.DELIVERED.make(
-        file=receipt["file"],
-        server=ch.server,
-        remote=done.remote,
-        sha256=data["sha256"][:16] + "…",
-        receipt=str(entry / archive.RECEIPT_TEXT),
-    )
-    console.print(escape(done_msg.message(lang)), highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_OK)
 
 
 def history(
