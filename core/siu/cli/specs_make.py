@@ -79,7 +79,7 @@ def new(
         )
     try:
         derived = derive(year, from_xsd, base_pack, template)
-        write_pack(folder, derived, from_xsd, base_pack)
+        write_pack(folder, derived.manifest, from_xsd, base_pack)
     except SpecError as exc:
         fail(lang, exc)
     except OSError as exc:

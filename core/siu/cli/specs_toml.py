@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from siu.specpack import SpecError, SpecPack
 
 if TYPE_CHECKING:
-    from siu.cli.specs_new import Derived
     from siu.models import DeliveryHeader, Record
 
 # --- writing the pack ------------------------------------------------------------------------
@@ -74,16 +73,17 @@ def to_toml(data: dict[str, Any], prefix: str = "") -> str:
     return out.strip("\n") + "\n"
 
 
-def write_pack(folder: Path, derived: Derived, xsd: Path, base: SpecPack) -> None:
-    """Write the pack: manifest.toml, DST's XSD, and the base pack's paragraphs.csv and chart.csv."""
+def write_pack(folder: Path, manifest: dict[str, Any], xsd: Path, base: SpecPack) -> None:
+    """Write the pack (``manifest`` as derived by ``siu specs new``): manifest.toml, DST's XSD, and the
+    base pack's paragraphs.csv and chart.csv."""
     folder.mkdir(parents=True, exist_ok=True)
     head = (
-        f"# Spec pack made by `siu specs new {derived.manifest['year']} --from-xsd {xsd.name}` from DST's own files,\n"
+        f"# Spec pack made by `siu specs new {manifest['year']} --from-xsd {xsd.name}` from DST's own files,\n"
         f"# on top of the pack {base.year} ({base.version}). Check the provenance below; every 'To fill in' is\n"
         "# something siu could not derive. `siu specs check` validates the pack.\n\n"
     )
     tmp = folder / "manifest.toml.tmp"
-    tmp.write_text(head + to_toml(derived.manifest), encoding="utf-8")
+    tmp.write_text(head + to_toml(manifest), encoding="utf-8")
     tomllib.loads(tmp.read_text(encoding="utf-8"))  # what siu writes must read back
     tmp.replace(folder / "manifest.toml")
     if xsd.resolve() != (folder / xsd.name).resolve():
