@@ -50,9 +50,12 @@ def test_init_writes_a_commented_siu_toml_with_only_safe_settings(siu, tmp_path:
 
 
 def test_init_in_english_and_the_refusal_to_overwrite(siu, tmp_path: Path) -> None:
+    import tomllib
+
     assert siu("init", "--kommune", "101", "--year", "2025", "--lang", "en").exit_code == 0
     text = (tmp_path / "siu.toml").read_text(encoding="utf-8")
     assert "municipality code" in text and "Kommunekoden" not in text
+    assert tomllib.loads(text)["lang"] == "en"  # chosen in English: siu answers in English from now on
     (tmp_path / "siu.toml").write_text("# mine\n", encoding="utf-8")
     again = siu("init", "--kommune", "101", "--year", "2025")
     assert again.exit_code == 2
@@ -192,3 +195,13 @@ def test_version(siu) -> None:
         run = siu(flag)
         assert run.exit_code == 0
         assert run.stdout.strip() == f"siu {__version__}"
+
+
+def test_siu_lang_sets_the_language_of_commands_too(siu, monkeypatch) -> None:
+    english = siu("explain", "SIU101", "--lang", "en").stdout
+    assert english != siu("explain", "SIU101").stdout
+    monkeypatch.setenv("SIU_LANG", "en")
+    assert siu("explain", "SIU101").stdout == english
+    assert siu("explain", "SIU101", "--lang", "da").stdout != english  # the flag wins
+    monkeypatch.setenv("SIU_LANG", "fr")
+    assert siu("explain", "SIU101").exit_code == 2

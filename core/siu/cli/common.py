@@ -82,9 +82,10 @@ def in_range(minimum: float, maximum: float | None = None) -> Callable[[Any], An
     return check
 
 
-Lang = Annotated[str, typer.Option("--lang", callback=_check_lang)]
+# SIU_LANG sets the language for every command (and its help); --lang on the command line wins
+Lang = Annotated[str, typer.Option("--lang", envvar="SIU_LANG", callback=_check_lang)]
 # convert and validate: without the flag, `lang` from siu.toml applies (default da)
-LangFlag = Annotated[str | None, typer.Option("--lang", callback=_check_lang)]
+LangFlag = Annotated[str | None, typer.Option("--lang", envvar="SIU_LANG", callback=_check_lang)]
 NoPlugins = Annotated[bool, typer.Option("--no-plugins")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c")]
 ReportJson = Annotated[Path | None, typer.Option("--report-json")]

@@ -21,7 +21,7 @@ from siu.cli.deliver import register_delivery_commands
 from siu.cli.demo import demo
 from siu.cli.info import explain, plugins, web
 from siu.cli.init import init
-from siu.cli.language import SiuGroup
+from siu.cli.language import SiuGroup, help_language
 from siu.cli.mapping import mapping_app
 from siu.cli.specs import specs_app
 
@@ -69,7 +69,7 @@ def main() -> None:
     if os.environ.get("SIU_DEBUG") != "1":
         # errors Python can only report (a library's generator collected half-way): never a traceback
         sys.unraisablehook = lambda unraisable: None
-    lang = "en" if "--lang" in sys.argv and "en" in sys.argv else "da"
+    lang = help_language(sys.argv[1:])  # for the messages of an interruption or an internal error
     with safeio.signal_handlers(until_exit=True):  # around the clean-up too: a second Ctrl-C is only noted
         try:
             app()

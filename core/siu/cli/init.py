@@ -43,7 +43,7 @@ year = {year}
 # Lav den med `siu mapping init`, og kontrollér den med `siu mapping check`.
 {mapping_line}
 
-# Sprog i meddelelser og rapporter: "da" (dansk) eller "en" (engelsk).
+# Sprog i meddelelser, rapporter og hjælp: "da" (dansk) eller "en" (engelsk).
 # lang = "da"
 
 # Leveranceformat: "xml" (system til system) eller "xlsx" (Excel-skabelonen til IDEP.web).
@@ -73,8 +73,8 @@ year = {year}
 # Make it with `siu mapping init` and check it with `siu mapping check`.
 {mapping_line}
 
-# Language of messages and reports: "da" (Danish) or "en" (English).
-# lang = "en"
+# Language of messages, reports and help: "da" (Danish) or "en" (English).
+lang = "en"
 
 # Delivery format: "xml" (system to system) or "xlsx" (the Excel template for IDEP.web).
 # format = "xml"
