@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from siu import __version__
 from siu.cli.common import (
@@ -26,7 +27,8 @@ from siu.cli.common import (
 )
 from siu.convert.run import UsageError
 from siu.findings import CATALOGUE
-from siu.host.plugins import load_plugins, local_plugin_files
+from siu.host.plugins import PluginHost, load_plugins, local_plugin_files
+from siu.report.console import report_console
 
 
 def web(
@@ -98,35 +100,7 @@ def plugins(
         }
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        from rich.table import Table
-
-        table = Table(title=f"siu {__version__} plugins (API {API_VERSION})")
-        heads = (
-            ("Navn (til SIU_DISABLE_PLUGINS)", "Name (for SIU_DISABLE_PLUGINS)"),
-            ("Pakke", "Package"),
-            ("Version", "Version"),
-            ("API", "API"),
-            ("Status", "Status"),
-            ("Hooks", "Hooks"),
-            ("Leverer", "Provides"),
-        )
-        for head in heads:
-            table.add_column(head[int(en)], overflow="fold")
-        for p in host.plugins:
-            provides = []
-            for items, da_label, en_label in (
-                (p.sources, "kilder", "sources"),
-                (p.writers, "formater", "writers"),
-                (p.rules, "regler", "rules"),
-                (p.spec_packs, "spec-pakker", "spec packs"),
-            ):
-                if items:
-                    shown = ", ".join(items) if len(items) <= 6 else f"{len(items)}"
-                    provides.append(f"{en_label if en else da_label}: {shown}")
-            name = p.disable_as or (f"{p.name} (core)" if en else f"{p.name} (kerne)")
-            status = p.status if not p.problem else f"{p.status}: {p.problem.code}"
-            table.add_row(name, p.package, p.version, p.api or "-", status, ", ".join(p.hooks), "; ".join(provides))
-        Console(highlight=False).print(table)
+        report_console().print(_plugins_table(host, en))  # names whole, to copy into SIU_DISABLE_PLUGINS
     for conflict in host.conflicts:
         _stderr().print(
             f"[bold red]{'Error' if en else 'Fejl'}:[/] {conflict.message_en if en else conflict.message_da}",
@@ -135,6 +109,39 @@ def plugins(
         )
     if host.conflicts:
         raise typer.Exit(EXIT_USAGE)
+
+
+def _plugins_table(host: PluginHost, en: bool) -> Table:
+    """One row per plugin: the name to disable it by, package, version, API, status, hooks, what it provides."""
+    from siu.host.plugins import API_VERSION
+
+    table = Table(title=f"siu {__version__} plugins (API {API_VERSION})")
+    heads = (
+        ("Navn (til SIU_DISABLE_PLUGINS)", "Name (for SIU_DISABLE_PLUGINS)"),
+        ("Pakke", "Package"),
+        ("Version", "Version"),
+        ("API", "API"),
+        ("Status", "Status"),
+        ("Hooks", "Hooks"),
+        ("Leverer", "Provides"),
+    )
+    for head in heads:
+        table.add_column(head[int(en)], overflow="fold")
+    for p in host.plugins:
+        provides = []
+        for items, da_label, en_label in (
+            (p.sources, "kilder", "sources"),
+            (p.writers, "formater", "writers"),
+            (p.rules, "regler", "rules"),
+            (p.spec_packs, "spec-pakker", "spec packs"),
+        ):
+            if items:
+                shown = ", ".join(items) if len(items) <= 6 else f"{len(items)}"
+                provides.append(f"{en_label if en else da_label}: {shown}")
+        name = p.disable_as or (f"{p.name} (core)" if en else f"{p.name} (kerne)")
+        status = p.status if not p.problem else f"{p.status}: {p.problem.code}"
+        table.add_row(name, p.package, p.version, p.api or "-", status, ", ".join(p.hooks), "; ".join(provides))
+    return table
 
 
 def explain(code: Annotated[str, typer.Argument()], config: ConfigOpt = None, lang: Lang = "da") -> None:

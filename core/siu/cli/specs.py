@@ -14,6 +14,7 @@ from rich.table import Table
 
 from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir
 from siu.cli.specs_make import check, new, spec_pack, spec_registry, text_in
+from siu.host.specs_registry import SpecRegistry
 from siu.specpack import SpecPack, diff_packs
 
 specs_app = typer.Typer(
@@ -33,6 +34,15 @@ def list_packs(
 ) -> None:
     """Vis de tilgængelige pakker / List the available packs."""
     reg = spec_registry(config, spec_dir, no_plugins, lang)
+    rows = _pack_rows(reg, lang)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    Console(highlight=False).print(_packs_table(rows, lang))
+
+
+def _pack_rows(reg: SpecRegistry, lang: str) -> list[dict[str, Any]]:
+    """One row per pack siu knows: year, version, origin, whether in use, its executive orders."""
     rows: list[dict[str, Any]] = []
     for e in reg.entries:
         rows.append(
@@ -54,9 +64,10 @@ def list_packs(
                 "error": e.error.message(lang) if e.error else None,
             }
         )
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
+    return rows
+
+
+def _packs_table(rows: list[dict[str, Any]], lang: str) -> Table:
     table = Table(title=text_in(lang, "Specifikationspakker", "Spec packs"))
     for col in (
         ("År", "Year"),
@@ -91,7 +102,7 @@ def list_packs(
             str(r["provisional"] if r["provisional"] is not None else "-"),
             escape(r["folder"]),
         )
-    Console(highlight=False).print(table)
+    return table
 
 
 def _channel_rows(meta: Table, m: Any, lang: str) -> None:
