@@ -11,25 +11,19 @@ as ``convert`` would and lists the unmapped and the ambiguous ones.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from siu.adapters import ReadOptions
 from siu.base.masking import console_text, mask_text
-from siu.mapping import DIMENSIONS, MappingError, MappingFile, describe_dims
-from siu.models import AccountMapping, Finding, Severity
-from siu.parsing import format_amount_danish
+from siu.mapping import MappingError, MappingFile
+from siu.models import Severity
 
 if TYPE_CHECKING:
-    from siu.base.config import Settings
-    from siu.host.plugins import PluginHost
-    from siu.report.result import InputSpec
+    pass
 
 from siu.cli.common import (
     ConfigOpt,
@@ -46,7 +40,6 @@ from siu.cli.common import (
 from siu.cli.mapping_scan import (
     Combination,
     Scan,
-    account_key,
     by_size,
     input_specs_of,
     load_file,
@@ -57,6 +50,7 @@ from siu.cli.mapping_scan import (
     starter_toml,
     uncovered,
 )
+from siu.cli.mapping_tally import Tally, print_tables, run_context, tally_postings
 from siu.report.console import report_console
 
 mapping_app = typer.Typer(
@@ -173,133 +167,6 @@ def _print_leftovers(console: Console, nameless: Combination | None, scan: Scan,
 # --- check ---------------------------------------------------------------------------------
 
 
-def _context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang: str) -> Any:
-    """A run context for the hook: the reporting year's spec pack; the municipality is optional here."""
-    from siu.context import Context
-    from siu.convert.run import _guess_year, choose_spec
-    from siu.host.specs_registry import SpecRegistry
-
-    year = settings.year or _guess_year(specs, host)
-    if year is None:
-        years = SpecRegistry.from_host(host).years()
-        year = years[-1] if years else dt.date.today().year
-    spec = choose_spec(host, year, None, lang)
-    return Context(
-        settings=settings,
-        spec=spec,
-        kommune=settings.kommune or "000",
-        year=year,
-        area=settings.area or spec.manifest.default_area,
-        lang=lang,
-    )
-
-
-@dataclass
-class _Tally:
-    """What ``siu mapping check`` found: postings by outcome."""
-
-    unmapped: dict[tuple[tuple[str, str], ...], Combination] = field(default_factory=dict)
-    ambiguous: dict[tuple[tuple[str, str], ...], Combination] = field(default_factory=dict)
-    problems: Counter[str] = field(default_factory=Counter)
-    samples: dict[str, Finding] = field(default_factory=dict)
-    excluded: dict[str, Combination] = field(default_factory=dict)  # rule label → what exclude = true leaves out
-    mapped: int = 0
-
-
-def _tally(
-    specs: list[InputSpec], host: PluginHost, scan: Scan, mapping_file: MappingFile, ctx: Any, en: bool
-) -> _Tally:
-    """Every posting through the mapping hooks, counted by outcome."""
-    tally = _Tally()
-    unmapped, ambiguous, problems, samples, excluded = (
-        tally.unmapped,
-        tally.ambiguous,
-        tally.problems,
-        tally.samples,
-        tally.excluded,
-    )
-    matches_cache: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-    for posting in read_postings(specs, host, scan):
-        rule = mapping_file.find(posting.dims) if mapping_file.excludes else None
-        if rule is not None and rule.exclude:
-            label = f"{rule.label_en if en else rule.label}: {rule.reason}"
-            excluded.setdefault(label, Combination(())).add(posting)
-            continue
-        result = host.hook.map_account(posting=posting, context=ctx)  # a MappingError goes to check()
-        dims = posting.dims
-        if isinstance(result, Finding):
-            problems[result.code] += 1
-            samples.setdefault(result.code, result)
-            continue
-        if not isinstance(result, AccountMapping):
-            key = account_key(dims)
-            unmapped.setdefault(key, Combination(key)).add(posting)
-            continue
-        tally.mapped += 1
-        dim_key = tuple(dims.get(d) for d in DIMENSIONS)
-        labels = matches_cache.get(dim_key)
-        if labels is None:
-            rules = mapping_file.find_all(dims)
-            # only where the file's first rule made the answer (not a given kontostreng or a plugin)
-            decided = bool(rules) and result.rule == rules[0].label and not dims.get("kontostreng")
-            labels = matches_cache[dim_key] = tuple(r.label_en if en else r.label for r in rules) if decided else ()
-        if len(labels) > 1:
-            key = tuple((d, dims[d]) for d in DIMENSIONS if dims.get(d))
-            combo = ambiguous.setdefault(key, Combination(key, rules=labels))
-            combo.add(posting)
-    return tally
-
-
-def _print_tables(console: Console, tally: _Tally, lang: str) -> None:
-    """The unmapped, ambiguous and excluded postings, one table each."""
-    en = lang == "en"
-    unmapped, ambiguous, excluded = tally.unmapped, tally.ambiguous, tally.excluded
-    if unmapped:
-        table = Table(title=("Postings without a mapping (SIU201)" if en else "Posteringer uden tilknytning (SIU201)"))
-        for col in (("Lokal konto", "Local account"), ("Posteringer", "Postings"), ("I alt", "Total")):
-            table.add_column(col[int(en)], justify="left" if col[0] == "Lokal konto" else "right")
-        for c in by_size(unmapped):
-            table.add_row(console_text(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
-        console.print(table)
-    if ambiguous:
-        table = Table(
-            title=(
-                "Postings several rules match (the first wins)"
-                if en
-                else "Posteringer, som flere regler passer på (den første vinder)"
-            )
-        )
-        for col in (
-            ("Lokal konto", "Local account"),
-            ("Regler", "Rules"),
-            ("Posteringer", "Postings"),
-            ("I alt", "Total"),
-        ):
-            table.add_column(col[int(en)])
-        for c in by_size(ambiguous):
-            table.add_row(
-                console_text(describe_dims(c.dims, lang)),
-                console_text(", ".join(c.rules)),
-                str(c.postings),
-                format_amount_danish(c.total),
-            )
-        console.print(table)
-
-    if excluded:
-        table = Table(
-            title=(
-                "Postings excluded by a rule (exclude = true)"
-                if en
-                else "Posteringer udeladt efter regel (exclude = true)"
-            )
-        )
-        for col in (("Regel", "Rule"), ("Posteringer", "Postings"), ("I alt", "Total")):
-            table.add_column(col[int(en)], justify="left" if col[0] == "Regel" else "right")
-        for label, c in excluded.items():
-            table.add_row(console_text(label), str(c.postings), format_amount_danish(c.total))
-        console.print(table)
-
-
 @mapping_app.command("check")
 def check(
     inputs: Inputs,
@@ -341,13 +208,13 @@ def check(
             lang,
             ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
         )
-        ctx = _context(settings, host, specs, lang)
+        ctx = run_context(settings, host, specs, lang)
     except UsageError as exc:
         fail(lang, exc)
 
     scan = Scan()
     try:
-        tally = _tally(specs, host, scan, mapping_file, ctx, en)
+        tally = tally_postings(specs, host, scan, mapping_file, ctx, en)
     except MappingError as exc:
         fail(lang, exc)
     for failure in scan.failures:
@@ -356,7 +223,7 @@ def check(
         fail(lang, no_postings_error(scan))
 
     _print_file_and_problems(console, path, mapping_file, ctx.spec, tally, lang)
-    _print_tables(console, tally, lang)
+    print_tables(console, tally, lang)
     _print_summary(console, scan, tally, en)
     if scan.failures:
         raise typer.Exit(EXIT_USAGE)
@@ -366,7 +233,7 @@ def check(
 
 
 def _print_file_and_problems(
-    console: Console, path: Path, mapping_file: MappingFile, spec: Any, tally: _Tally, lang: str
+    console: Console, path: Path, mapping_file: MappingFile, spec: Any, tally: Tally, lang: str
 ) -> None:
     """The mapping file's rules, its own findings, and the postings with an invalid account."""
     en = lang == "en"
@@ -387,7 +254,7 @@ def _print_file_and_problems(
         console.print(f"[red]{code}[/] × {count}: {console_text(sample.message(lang))}{console_text(where)}")
 
 
-def _print_summary(console: Console, scan: Scan, tally: _Tally, en: bool) -> None:
+def _print_summary(console: Console, scan: Scan, tally: Tally, en: bool) -> None:
     """One line: the postings by outcome."""
     unmapped, ambiguous, problems, excluded, mapped = (
         tally.unmapped,
