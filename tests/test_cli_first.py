@@ -183,6 +183,8 @@ def test_click_errors_in_danish(siu) -> None:
 
 
 def test_flags_take_no_value(siu) -> None:
+    wrong = siu("validate", "--strict", "true", "x.csv")
+    assert wrong.exit_code == 2 and "skriv --strict, ikke --strict true" in wrong.stderr
     text = siu("validate", "--help", "--lang", "en").stdout
     strict = next(line for line in text.splitlines() if "--strict" in line)
     assert "BOOL" not in strict.upper().replace("BOOLEAN", "")

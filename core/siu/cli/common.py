@@ -114,6 +114,24 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q")]
 AsJson = Annotated[bool, typer.Option("--json")]
 
 
+_FLAG_WORDS = {"true", "false", "yes", "no", "ja", "nej", "on", "off"}
+
+
+def no_flag_values(inputs: list[str], lang: str) -> None:
+    """``--strict true`` makes ``true`` an input: say that flags take no value, not that a file is missing."""
+    for text in inputs:
+        if text.lower() in _FLAG_WORDS and not Path(text).exists():
+            fail(
+                lang,
+                UsageError(
+                    f"'{text}' er ikke en fil. Flag som --strict tager ingen værdi: skriv --strict, "
+                    f"ikke --strict {text}",
+                    f"'{text}' is not a file. Flags such as --strict take no value: write --strict, "
+                    f"not --strict {text}",
+                ),
+            )
+
+
 def fail_finding(lang: str, finding: Finding, code: int = EXIT_USAGE) -> NoReturn:
     """Print a finding as the command's error and stop with ``code``."""
     word = "Error" if lang == "en" else "Fejl"

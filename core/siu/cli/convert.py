@@ -43,6 +43,7 @@ from siu.cli.common import (
     _load_host,
     _settings,
     fail,
+    no_flag_values,
 )
 from siu.convert.run import UsageError, run_conversion, with_column_map
 from siu.report.console import report_console
@@ -148,6 +149,7 @@ def _convert(
 ) -> None:
     settings = _settings(config, lang or "da")
     lang = lang or settings.lang  # the flag wins over `lang` in siu.toml
+    no_flag_values(inputs, lang)
     if accounts is not None and not accounts.is_file():
         fail(lang, UsageError(f"Regnskabsfilen findes ikke: {accounts}", f"Accounts file not found: {accounts}"))
     settings = settings.with_validation(
