@@ -146,3 +146,13 @@ def test_a_whole_year_gets_no_warning_and_a_yearly_insurance_does_not_fill_the_g
     run = siu("validate", write(tmp_path / "in2.csv", rows), *BASE, "--lang", "en")
     out = " ".join(run.stdout.split())
     assert "cover only 3 of the 12 months" in out and "April–December" in out
+
+
+def test_an_open_end_of_31_12_9999_joins_periods_without_overflow() -> None:
+    # 31.12.9999 is how some systems write "no end"; the day after it does not exist (found by
+    # the characterisation goldens: SIU430 failed as SIU490 with OverflowError)
+    periods: list[list[dt.date]] = []
+    _merge(periods, dt.date(2025, 3, 1), dt.date.max)
+    _merge(periods, dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    _merge(periods, dt.date(2025, 2, 1), dt.date(2025, 2, 28))
+    assert periods == [[dt.date(2025, 1, 1), dt.date.max]]

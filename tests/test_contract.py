@@ -20,6 +20,7 @@ import siu_excel
 import siu_opus
 import siu_sap
 from siu.adapters import ReadOptions
+from siu.models import Finding
 from siu.testing import AdapterContract, ContractFailure, Sample, check_conserves, check_registers, check_unreadable
 
 CPRS = ["010160-1235", "150372-2468", "241290-1112", "030303-0303"]
@@ -199,3 +200,21 @@ def test_the_kit_catches_an_adapter_that_raises_on_bad_input(tmp_path):
 def test_the_kit_refuses_a_plugin_without_the_source(tmp_path):
     with pytest.raises(ContractFailure, match="not one source named 'nosuch'"):
         check_registers(siu_opus, "nosuch")
+
+
+def test_the_kit_catches_an_adapter_that_counts_its_postings_itself(tmp_path):
+    """siu adds one to ReadInfo.postings per Posting an adapter yields; an adapter that counts
+    them too doubles the number in the report, though the money and rows still add up."""
+    from siu_opus import OpusSource
+
+    class DoubleCounting(OpusSource):
+        def read(self, path, options, info):
+            for item in super().read(path, options, info):
+                if not isinstance(item, Finding):
+                    info.postings += 1  # the mistake: the host counts postings
+                yield item
+
+    sample = TestOpusContract().make_samples(tmp_path)[0]
+    check_conserves(OpusSource(), [sample])  # the real adapter passes the same check
+    with pytest.raises(ContractFailure, match=r"sets ReadInfo.postings to 12; siu counts the postings"):
+        check_conserves(DoubleCounting(), [sample])

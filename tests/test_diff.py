@@ -187,7 +187,7 @@ def test_a_delivery_compared_with_itself_has_no_changes(tmp_path: Path, lines: l
 
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_amount_text_is_read_as_exact_ore(amount: Decimal) -> None:
-    from siu.deliver.diff import _cents
+    from siu.deliver.diff_read import cents as _cents
 
     for text in (f"{amount:.2f}", f"{amount:.1f}" if amount == round(amount, 1) else f"{amount:.2f}", str(amount)):
         assert _cents(text) == int(Decimal(text) * 100)

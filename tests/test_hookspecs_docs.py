@@ -90,23 +90,23 @@ def test_the_guides_hook_reference_is_generated_from_the_hookspecs():
     )
 
 
-def guide_files() -> list[tuple[str, str]]:
-    """(path, code) of every block in the guide marked ``<!-- file: path -->``."""
+def guide_files() -> list[tuple[str, str, str]]:
+    """(package, path, code) of every block in the guide marked ``<!-- file: package/path -->``."""
     text = GUIDE.read_text(encoding="utf-8")
-    return re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)\n```", text, flags=re.S)
+    return re.findall(r"<!-- file: ([\w.-]+)/(\S+) -->\n```\w*\n(.*?)\n```", text, flags=re.S)
 
 
-def test_the_tutorial_shows_every_file_of_the_example_package_exactly():
-    shown = dict(guide_files())
+@pytest.mark.parametrize("package", ["siu-prisme", "siu-botilbud"])
+def test_the_tutorial_shows_every_file_of_the_example_package_exactly(package):
+    example = EXAMPLE.parent / package
+    shown = {path: code for pkg, path, code in guide_files() if pkg == package}
     files = {
-        p.relative_to(EXAMPLE).as_posix()
-        for p in EXAMPLE.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.name != "README.md"
+        p.relative_to(example).as_posix() for p in example.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     }
-    assert set(shown) == files, "the tutorial must show every file of docs/examples/siu-prisme (and only those)"
+    assert set(shown) == files, f"the tutorial must show every file of docs/examples/{package} (and only those)"
     for rel, code in shown.items():
-        actual = (EXAMPLE / rel).read_bytes().decode("utf-8-sig").replace("\r\n", "\n").rstrip()
-        assert code == actual, f"docs/plugins.md shows {rel} differently from docs/examples/siu-prisme/{rel}"
+        actual = (example / rel).read_bytes().decode("utf-8-sig").replace("\r\n", "\n").rstrip()
+        assert code == actual, f"docs/plugins.md shows {rel} differently from docs/examples/{package}/{rel}"
 
 
 def guide_snippets() -> list[str]:

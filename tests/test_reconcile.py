@@ -3,6 +3,7 @@ balance in CSV or xlsx, with a tolerance."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -223,3 +224,95 @@ def test_accounts_and_tolerance_from_siu_toml(siu, tmp_path):
             "validate", tmp_path / "in.csv", "-s", "csv", "--config", tmp_path / "siu.toml", "--tolerance", "99"
         ).stdout
     )
+
+
+# --- the columns a trial balance needs (issue 19) ------------------------------------------------
+
+from siu.check.reconcile import ACCOUNT_COLUMNS, AMOUNT, OPTIONAL, account_columns  # noqa: E402
+
+COMPLETE = {"Funktion": ["5.38.50", "5.38.50", "5.38.52"], "Dranst": ["1"] * 3, "Art": ["4.0", "7.7", "4.0"]}
+COMPLETE["Beløb"] = ["3.000,00", "-500,00", "700,00"]
+
+
+def balance(tmp_path: Path, columns: dict[str, list[str]]) -> Path:
+    """A trial balance generated from columns (header → cells), written as CSV."""
+    rows = [";".join(cells) for cells in zip(*columns.values())]
+    return write_csv(tmp_path / "saldobalance.csv", rows, header=";".join(columns))
+
+
+def test_a_trial_balance_without_art_is_siu502_naming_art_and_claims_no_reconciliation(tmp_path):
+    without_art = {k: v for k, v in COMPLETE.items() if k != "Art"}
+    found = run(delivery(), context(accounts=balance(tmp_path, without_art)))
+    assert by_code(found) == {"SIU502": 1}, [f.message_en for f in found]
+    (unreadable,) = found
+    assert "Art" in unreadable.message_da and "Art" in unreadable.message_en
+    assert "Funktion, Dranst, Beløb" in unreadable.message_da  # the headers that were found
+    assert by_code(run(delivery(), context(accounts=balance(tmp_path, COMPLETE)))) == {"SIU500": 1}
+
+
+def test_every_needed_column_missing_is_siu502_naming_it(tmp_path):
+    """The needed columns come from ACCOUNT_COLUMNS: leaving out any of them (the amount with
+    Debet/Kredit) is SIU502 naming it; leaving out an optional one still reconciles."""
+    for column in ACCOUNT_COLUMNS:
+        if column.headers[0] not in COMPLETE:
+            continue
+        kept = {k: v for k, v in COMPLETE.items() if k != column.headers[0]}
+        found = run(delivery(), context(accounts=balance(tmp_path, kept)))
+        if column.need == OPTIONAL:
+            assert by_code(found) == {"SIU500": 1}, column
+        else:
+            assert by_code(found) == {"SIU502": 1}, column
+            assert column.headers[0] in found[0].message_da, (column, found[0].message_da)
+    needed = [c.headers[0] for c in ACCOUNT_COLUMNS if c.need != OPTIONAL]
+    assert needed == ["Funktion", "Art", "Beløb", "Debet", "Kredit"]
+    assert [c.key for c in ACCOUNT_COLUMNS if c.need == AMOUNT] == ["amount", "debit", "credit"]
+
+
+def test_account_strings_need_no_art_column(tmp_path):
+    strings = {"Kontostreng": ["5.38.50.1.001.4.0", "5.38.50.1.001.7.7", "5.38.52.1.001.4.0"]}
+    strings["Beløb"] = COMPLETE["Beløb"]
+    assert by_code(run(delivery(), context(accounts=balance(tmp_path, strings)))) == {"SIU500": 1}
+    mixed = {"Kontostreng": ["5.38.50.1.001.4.0", "5.38.50", "5.38.52.1.001.4.0"], "Beløb": COMPLETE["Beløb"]}
+    found = run(delivery(), context(accounts=balance(tmp_path, mixed)))
+    assert by_code(found) == {"SIU502": 1} and "Art" in found[0].message_en
+
+
+def test_no_readable_row_is_siu502_not_a_reconciliation(tmp_path):
+    unreadable = {**COMPLETE, "Beløb": ["mange", "penge", "?"]}
+    found = run(delivery(), context(accounts=balance(tmp_path, unreadable)))
+    assert by_code(found) == {"SIU503": 3, "SIU502": 1}
+    (summary,) = [f for f in found if f.code == "SIU502"]
+    assert "no reconciliation was made" in summary.message_en and "ikke foretaget" in summary.message_da
+    header_only = write_csv(tmp_path / "tom.csv", [])
+    assert by_code(run(delivery(), context(accounts=header_only))) == {"SIU502": 1}
+
+
+def test_account_columns_list_every_column_in_both_languages():
+    da, en = account_columns("da"), account_columns("en")
+    assert len(da) == len(en) == len(ACCOUNT_COLUMNS)
+    for line_da, line_en, column in zip(da, en, ACCOUNT_COLUMNS):
+        assert line_da.startswith(column.headers[0]) and line_en.startswith(column.headers[0])
+        assert all(h in line_da for h in column.headers)
+    assert "medmindre" in da[1] and "unless" in en[1]
+
+
+def test_cli_without_art_claims_no_reconciliation_in_console_or_json(siu, tmp_path):
+    (tmp_path / "in.csv").write_text(
+        "CPR;Beløb;Fra;Til;Kontostreng\n0101601235;1000,00;01.01.2025;31.01.2025;5.38.50.1.001.4.0\n", encoding="utf-8"
+    )
+    report = tmp_path / "r.json"
+    args = ["validate", str(tmp_path / "in.csv"), "-s", "csv", "-k", "101", "-y", "2025", "--report-json", str(report)]
+    write_csv(tmp_path / "sb.csv", ["5.38.50;1.000,00"], header="Funktion;Beløb")
+    for lang in ("da", "en"):
+        out = siu(*args, "--accounts", str(tmp_path / "sb.csv"), "--lang", lang)
+        assert out.exit_code == 1, out.output
+        assert "SIU502" in out.stdout and "Art" in out.stdout
+        assert "SIU500" not in out.stdout and "fstemt" not in out.stdout and "Reconciled" not in out.stdout
+        data = json.loads(report.read_text(encoding="utf-8"))
+        codes = [f["code"] for f in data["findings"]]
+        assert "SIU502" in codes and "SIU500" not in codes and "SIU501" not in codes
+        assert "fstemt" not in report.read_text(encoding="utf-8") and "Reconciled" not in report.read_text("utf-8")
+    write_csv(tmp_path / "sb.csv", ["5.38.50;4.0;1.000,00"], header="Funktion;Art;Beløb")
+    out = siu(*args, "--accounts", str(tmp_path / "sb.csv"))
+    assert out.exit_code == 0 and "SIU500" in out.stdout and "Afstemt med sb.csv" in out.stdout
+    assert "SIU500" in [f["code"] for f in json.loads(report.read_text(encoding="utf-8"))["findings"]]

@@ -339,7 +339,7 @@ def test_no_full_cpr_in_reports_of_generated_exports(siu, tmp_path, demo_dir, so
 
 
 def test_input_copy_marks_are_capped_with_a_note(siu, tmp_path, monkeypatch):
-    import siu.report.xlsx as report_xlsx
+    import siu.report.xlsx_marks as report_xlsx
 
     monkeypatch.setattr(report_xlsx, "MAX_MARKS", 2)
     src = write_xlsx(

@@ -88,6 +88,11 @@ class Source(ABC):
     def sniff(self, path: Path) -> Sniff:
         """How likely ``path`` is this adapter's format; must be cheap and never raise."""
 
+    def sniff_with(self, path: Path, options: ReadOptions) -> Sniff:
+        """:meth:`sniff` with the adapter's settings from siu.toml (``options.settings``, e.g. extra
+        header ``aliases``); what ``siu convert`` calls to pick an adapter. By default: :meth:`sniff`."""
+        return self.sniff(path)
+
     @abstractmethod
     def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
         """Yield the file's postings (and findings for what could not be read)."""

@@ -13,7 +13,11 @@ English message templates and a paragraph of documentation::
 A record check returns ``None`` (nothing wrong), one :class:`Hit`, or an iterable of hits (so a
 generator that ``yield``s hits works too). Returning is cheaper than yielding, which matters
 because every check runs once per line. A delivery rule is a class with ``observe(record)``
-(called for each record) and ``finish()`` returning hits; it keeps only the state it needs.
+(called for each record) and ``finish()`` returning hits; it keeps only the state it needs; its
+factory may return ``None`` to stay out of a run (a check that needs a setting not given).
+Type checkers do not see a class decorator change a name's type, so siu's own code writes
+``DuplicateLines = delivery_rule("SIU401")(DuplicateLinesCheck)``; ``@delivery_rule`` on the class
+does the same at run time.
 Plugins return rules from the ``register_rules`` hook; severities are overridden per code in
 ``siu.toml`` (``[severity]``) by :class:`siu.findings.FindingSink`.
 
@@ -84,7 +88,7 @@ class RecordRule:
 @dataclass
 class DeliveryRule:
     code: Code
-    factory: Callable[[Context], DeliveryCheck]
+    factory: Callable[[Context], DeliveryCheck | None]
     scope: str = "delivery"
 
     @property
@@ -137,11 +141,11 @@ def delivery_rule(
     title: tuple[str, str] | None = None,
     template: tuple[str, str] | None = None,
     doc: tuple[str, str] = ("", ""),
-) -> Callable[[Callable[[Context], DeliveryCheck]], DeliveryRule]:
+) -> Callable[[Callable[[Context], DeliveryCheck | None]], DeliveryRule]:
     """Decorator: make a delivery rule from a class (or factory) taking the context (see
     :func:`record_rule` for the code)."""
 
-    def wrap(factory: Callable[[Context], DeliveryCheck]) -> DeliveryRule:
+    def wrap(factory: Callable[[Context], DeliveryCheck | None]) -> DeliveryRule:
         return DeliveryRule(_code_of(code, severity, title, template, doc, "delivery"), factory)
 
     return wrap

@@ -24,7 +24,8 @@ The checks (each also a plain function raising :class:`ContractFailure`, for use
 - every posting has a location (the sample's file name and a row), the adapter's name as
   ``source``, a Decimal amount, and text or ``None`` in its fields;
 - the sum of amounts (and the number of postings) is the sample's, and every row read is a
-  posting or counted as skipped (``ReadInfo.rows_read == postings + rows_skipped``);
+  posting or counted as skipped (``ReadInfo.rows_read == postings + rows_skipped``); the adapter
+  leaves ``ReadInfo.postings`` alone (siu counts what it yields; counting too doubles the count);
 - text samples give the same postings when saved as UTF-8, UTF-8 with BOM and cp1252;
 - unreadable input (empty, binary, truncated, a missing file, a garbage row) gives findings with
   a code, Danish and English messages and a location, never an exception, and findings never
@@ -35,7 +36,6 @@ Needs pytest only for :class:`AdapterContract`; the functions need nothing but s
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,10 +45,10 @@ from typing import Any
 
 from siu.adapters import ReadInfo, ReadOptions, Source
 from siu.models import Finding, Posting
+from siu.testing_kit import files as kit
 
 SNIFF_THRESHOLD = 0.5  # the confidence the CLI needs to pick an adapter by itself
-TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat", ".prn")
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+TEXT_SUFFIXES, ENCODINGS = kit.TEXT_SUFFIXES, kit.ENCODINGS  # which samples are re-encoded, and as what
 _CLEAR_CPR = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 
 
@@ -154,11 +154,12 @@ def check_sniffs(
             )
         if not sniff.reason_da:
             _fail(f"{source.name}.sniff gives no Danish reason for {sample.path.name}")
-    for path in _foreign_files(samples, workdir):
+    for path in kit.foreign_files([s.path.suffix for s in samples], workdir):
         sniff = _sniff(source, path)
         if sniff.confidence >= SNIFF_THRESHOLD:
             _fail(
-                f"{source.name} claims {path.name} ({_describe_foreign(path)}) with confidence {sniff.confidence:.2f}"
+                f"{source.name} claims {path.name} ({kit.describe_foreign(path)}) with confidence "
+                f"{sniff.confidence:.2f}"
             )
 
 
@@ -208,6 +209,11 @@ def check_conserves(source: Source, samples: Sequence[Sample]) -> None:
 
 def _check_rows_accounted(source: Source, name: str, result: ReadResult) -> None:
     info = result.info
+    if info.postings:  # the host adds one per Posting yielded; an adapter that counts too doubles it
+        _fail(
+            f"{source.name} on {name} sets ReadInfo.postings to {info.postings}; siu counts the postings an adapter "
+            "yields itself, so the report would show them twice. Count only rows_read and info.skip(...)"
+        )
     if info.rows_read != len(result.postings) + info.rows_skipped:
         _fail(
             f"{source.name} on {name}: {info.rows_read} rows read, but {len(result.postings)} postings + "
@@ -220,16 +226,16 @@ def check_encodings(source: Source, samples: Sequence[Sample], workdir: Path) ->
     samples were checked (binary samples such as .xlsx are not re-encoded)."""
     checked = 0
     for sample in samples:
-        if sample.path.suffix.lower() not in TEXT_SUFFIXES:
+        if sample.path.suffix.lower() not in kit.TEXT_SUFFIXES:
             continue
-        text = _decode(sample.path)
+        text = kit.decode(sample.path)
         if text.isascii():
             _fail(
                 f"{sample.path.name} is plain ASCII; put æ, ø or å in it (a header or a text) so the encoding check "
                 "means something"
             )
         baseline = _read_sample(source, sample)
-        for encoding in ENCODINGS:
+        for encoding in kit.ENCODINGS:
             try:
                 data = text.encode(encoding)
             except UnicodeEncodeError:
@@ -240,10 +246,10 @@ def check_encodings(source: Source, samples: Sequence[Sample], workdir: Path) ->
             result = read_all(source, copy, sample.options)
             if result.error is not None:
                 _fail(f"{source.name} raised on {sample.path.name} saved as {encoding}: {result.error!r}")
-            if _signature(result.postings) != _signature(baseline.postings):
+            if kit.signature(result.postings) != kit.signature(baseline.postings):
                 _fail(
                     f"{source.name} reads {sample.path.name} saved as {encoding} differently from the original "
-                    f"({_first_difference(baseline.postings, result.postings)})"
+                    f"({kit.first_difference(baseline.postings, result.postings)})"
                 )
         checked += 1
     return checked
@@ -252,13 +258,16 @@ def check_encodings(source: Source, samples: Sequence[Sample], workdir: Path) ->
 def check_unreadable(source: Source, samples: Sequence[Sample], workdir: Path) -> None:
     """Bad input gives findings (code, both languages, a location), never an exception."""
     sample = samples[0]
-    cases = [(path, _describe_foreign(path), True) for path in _foreign_files(samples, workdir)]
+    cases = [
+        (path, kit.describe_foreign(path), True)
+        for path in kit.foreign_files([s.path.suffix for s in samples], workdir)
+    ]
     truncated = workdir / "truncated" / sample.path.name
     truncated.parent.mkdir(parents=True, exist_ok=True)
     data = sample.path.read_bytes()
     truncated.write_bytes(data[: max(len(data) // 2, 1)])
     cases.append((truncated, "cut off halfway", False))
-    garbage = _with_garbage_row(sample.path, workdir / "garbage-row" / sample.path.name)
+    garbage = kit.with_garbage_row(sample.path, workdir / "garbage-row" / sample.path.name)
     for path, what, must_find in cases:
         result = read_all(source, path, sample.options)
         if result.error is not None:
@@ -326,88 +335,6 @@ def _read_sample(source: Source, sample: Sample) -> ReadResult:
     return result
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _signature(postings: Sequence[Posting]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            p.location,
-            p.amount,
-            p.cpr,
-            p.start,
-            p.end,
-            p.posting_date,
-            p.document,
-            p.text,
-            tuple(sorted(p.dims.items())),
-            tuple(p.headers or ()),
-        )
-        for p in postings
-    ]
-
-
-def _first_difference(a: Sequence[Posting], b: Sequence[Posting]) -> str:
-    if len(a) != len(b):
-        return f"{len(a)} postings against {len(b)}"
-    for x, y in zip(_signature(a), _signature(b)):
-        if x != y:
-            return f"first differing posting at {x[0]}"
-    return "same postings"
-
-
-def _foreign_files(samples: Sequence[Sample], workdir: Path) -> list[Path]:
-    """Files that are not the adapter's format: empty, binary noise, missing (same suffixes as the samples)."""
-    out = []
-    for suffix in sorted({s.path.suffix or ".csv" for s in samples}):
-        folder = workdir / f"foreign{suffix.replace('.', '-')}"
-        folder.mkdir(parents=True, exist_ok=True)
-        empty = folder / f"empty{suffix}"
-        empty.write_bytes(b"")
-        noise = folder / f"binary{suffix}"
-        noise.write_bytes(bytes(random.Random(8).randrange(256) for _ in range(4096)))
-        out += [empty, noise, folder / f"missing{suffix}"]
-    return out
-
-
-def _describe_foreign(path: Path) -> str:
-    return "missing" if not path.exists() else "empty" if path.stat().st_size == 0 else "binary"
-
-
-def _with_garbage_row(sample: Path, target: Path) -> Path:
-    """A copy of ``sample`` with one row of nonsense appended (a text file, or an xlsx sheet)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if sample.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        wb = load_workbook(sample)
-        ws = wb.worksheets[0]
-        ws.append(["###"] * max(ws.max_column, 1))
-        wb.save(target)
-        return target
-    text = _decode(sample)
-    from siu.tables import detect_delimiter
-
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = detect_delimiter(text)
-    cells = max(header.count(delimiter) + 1, 2)
-    row = delimiter.join(["###"] * cells)
-    encoding = "utf-8-sig" if sample.read_bytes().startswith(b"\xef\xbb\xbf") else "utf-8"
-    try:
-        sample.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    target.write_text(text.rstrip("\r\n") + "\n" + row + "\n", encoding=encoding)
-    return target
-
-
 # --- pytest -------------------------------------------------------------------------------------
 
 
@@ -456,7 +383,7 @@ class AdapterContract:
         check_conserves(source, samples)
 
     def test_survives_utf8_bom_and_cp1252(self, tmp_path: Path) -> None:
-        import pytest
+        import pytest  # only here: the check functions need nothing but siu
 
         source, samples = self._setup(tmp_path)
         if not check_encodings(source, samples, tmp_path / "encodings"):

@@ -73,8 +73,7 @@ def kommune_name(code: str) -> str:
     return kommuner().get(code, "?")
 
 
-@delivery_rule("SIU446")
-class OtherMunicipalities:
+class OtherMunicipalitiesCheck:
     """Lines, citizens and money per (art 4.7/7.7, counterpart municipality)."""
 
     def __init__(self, ctx: Context) -> None:
@@ -135,3 +134,6 @@ class OtherMunicipalities:
                 meaning=meaning_da,
                 meaning_en=meaning_en,
             )
+
+
+OtherMunicipalities = delivery_rule("SIU446")(OtherMunicipalitiesCheck)

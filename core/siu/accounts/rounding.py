@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 from siu.findings import FindingSink
@@ -124,87 +125,102 @@ def round_records(
         lines = list(records)
         if not lines:
             return
-        unit = Decimal(1).scaleb(-decimals)
-        scaled = [r.amount.scaleb(decimals) for r in lines]
-        groups: dict[str, dict[str, list[int]]] = {}
-        for i, r in enumerate(lines):
-            groups.setdefault(r.paragraph or "?", {}).setdefault(r.psr_id or "", []).append(i)
-        rounded = [0] * len(lines)
-        citizen_exact = {
-            paragraph: [sum((scaled[i] for i in idx), Decimal(0)) for idx in citizens.values()]
-            for paragraph, citizens in groups.items()
-        }
-        paragraph_exacts = [sum(exact, Decimal(0)) for exact in citizen_exact.values()]
-        per_paragraph = allocate(paragraph_exacts, _nearest(sum(paragraph_exacts, Decimal(0))))
-        for (paragraph, citizens), paragraph_exact, paragraph_total in zip(
-            groups.items(), paragraph_exacts, per_paragraph
-        ):
-            keys = list(citizens)
-            exact = citizen_exact[paragraph]
-            per_citizen = allocate(exact, paragraph_total)
-            for k, total, ex in zip(keys, per_citizen, exact):
-                idx = citizens[k]
-                if len(idx) == 1:
-                    rounded[idx[0]] = total
-                else:
-                    for i, value in zip(idx, allocate([scaled[i] for i in idx], total)):
-                        rounded[i] = value
-                diff = abs(total - ex)
-                if diff > summary.max_citizen_difference:
-                    summary.max_citizen_difference = diff
-            summary.citizen_groups += len(keys)
-            summary.paragraphs[paragraph] = (
-                paragraph_exact.scaleb(-decimals),
-                Decimal(sum(per_citizen)).scaleb(-decimals),
-            )
-        summary.max_citizen_difference = summary.max_citizen_difference.scaleb(-decimals)
-        totals = Totals()
-        add = totals.add
-        unit_text = "hele kroner" if decimals == 0 else f"{decimals} decimaler"
-        summary.lines = len(lines)
-        for r, whole in zip(lines, rounded):
-            exact_amount = r.amount
-            new = Decimal(whole).scaleb(-decimals).quantize(unit)
-            if new != exact_amount:
-                summary.changed += 1
-                if new == 0:
-                    summary.zeroed += 1
-                    finding = ROUNDED_TO_ZERO.make(
-                        location=r.location,
-                        field="amount",
-                        exact=f"{exact_amount}",
-                        delivered=f"{new}",
-                        unit=unit_text,
-                        paragraph=r.paragraph or "?",
-                    )
-                    sink.add(
-                        finding.model_copy(
-                            update={"message_en": finding.message_en.replace(unit_text, _unit_en(decimals))}
-                        )
-                    )
-                r.__dict__["amount"] = (
-                    new  # as pydantic's setattr would (no validation on assignment), without its cost
-                )
-            add(new)
+        rounded = _allocate_lines(lines, decimals, summary)
+        totals = _apply(lines, rounded, decimals, sink, summary)
         summary.exact = sum((e for e, _ in summary.paragraphs.values()), Decimal(0))
         summary.delivered = totals.net
         if header is not None:
             header.totals = totals
-        en = {"unit": _unit_en(decimals)}
-        params = dict(
-            changed=summary.changed,
-            lines=summary.lines,
-            unit=unit_text,
-            channel=channel,
-            exact=f"{summary.exact}",
-            delivered=f"{summary.delivered}",
-            difference=f"{summary.difference}",
-        )
+        params: dict[str, Any] = {
+            "changed": summary.changed,
+            "lines": summary.lines,
+            "unit": _unit_da(decimals),
+            "channel": channel,
+            "exact": f"{summary.exact}",
+            "delivered": f"{summary.delivered}",
+            "difference": f"{summary.difference}",
+        }
         done = ROUNDING_DONE.make(**params)
+        en = {"unit": _unit_en(decimals)}
         sink.add(done.model_copy(update={"message_en": ROUNDING_DONE.template_en.format(**{**params, **en})}))
         yield from lines
 
     return run(), summary
+
+
+def _allocate_lines(lines: list[Record], decimals: int, summary: RoundingSummary) -> list[int]:
+    """Each line's amount in units of ``decimals``: paragraph totals first, then each citizen's
+    total within the paragraph, then the lines of a citizen (the module's doc). Fills in the
+    summary's paragraphs, citizen groups and largest citizen difference."""
+    scaled = [r.amount.scaleb(decimals) for r in lines]
+    groups: dict[str, dict[str, list[int]]] = {}
+    for i, r in enumerate(lines):
+        groups.setdefault(r.paragraph or "?", {}).setdefault(r.psr_id or "", []).append(i)
+    rounded = [0] * len(lines)
+    citizen_exact = {
+        paragraph: [sum((scaled[i] for i in idx), Decimal(0)) for idx in citizens.values()]
+        for paragraph, citizens in groups.items()
+    }
+    paragraph_exacts = [sum(exact, Decimal(0)) for exact in citizen_exact.values()]
+    per_paragraph = allocate(paragraph_exacts, _nearest(sum(paragraph_exacts, Decimal(0))))
+    for (paragraph, citizens), paragraph_exact, paragraph_total in zip(groups.items(), paragraph_exacts, per_paragraph):
+        keys = list(citizens)
+        exact = citizen_exact[paragraph]
+        per_citizen = allocate(exact, paragraph_total)
+        for k, total, ex in zip(keys, per_citizen, exact):
+            idx = citizens[k]
+            if len(idx) == 1:
+                rounded[idx[0]] = total
+            else:
+                for i, value in zip(idx, allocate([scaled[i] for i in idx], total)):
+                    rounded[i] = value
+            diff = abs(total - ex)
+            if diff > summary.max_citizen_difference:
+                summary.max_citizen_difference = diff
+        summary.citizen_groups += len(keys)
+        summary.paragraphs[paragraph] = (
+            paragraph_exact.scaleb(-decimals),
+            Decimal(sum(per_citizen)).scaleb(-decimals),
+        )
+    summary.max_citizen_difference = summary.max_citizen_difference.scaleb(-decimals)
+    return rounded
+
+
+def _apply(
+    lines: list[Record], rounded: list[int], decimals: int, sink: FindingSink, summary: RoundingSummary
+) -> Totals:
+    """Set each line's rounded amount, say each line rounded to zero (SIU442), count the changes,
+    and return the rounded lines' totals."""
+    unit = Decimal(1).scaleb(-decimals)
+    totals = Totals()
+    add = totals.add
+    unit_text = _unit_da(decimals)
+    summary.lines = len(lines)
+    for r, whole in zip(lines, rounded):
+        exact_amount = r.amount
+        new = Decimal(whole).scaleb(-decimals).quantize(unit)
+        if new != exact_amount:
+            summary.changed += 1
+            if new == 0:
+                summary.zeroed += 1
+                finding = ROUNDED_TO_ZERO.make(
+                    location=r.location,
+                    field="amount",
+                    exact=f"{exact_amount}",
+                    delivered=f"{new}",
+                    unit=unit_text,
+                    paragraph=r.paragraph or "?",
+                )
+                sink.add(
+                    finding.model_copy(update={"message_en": finding.message_en.replace(unit_text, _unit_en(decimals))})
+                )
+            r.__dict__["amount"] = new  # as pydantic's setattr would (no validation on assignment), without its cost
+        add(new)
+    return totals
+
+
+def _unit_da(decimals: int) -> str:
+    return "hele kroner" if decimals == 0 else f"{decimals} decimaler"
 
 
 def _unit_en(decimals: int) -> str:

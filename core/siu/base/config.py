@@ -45,12 +45,12 @@ class Anonymisation(BaseModel):
 class Validation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mad_k: float = Field(5.0, gt=0)  # extreme values: median ± k·MAD of annualised expenditure per paragraph
+    mad_k: float = Field(default=5.0, gt=0)  # extreme values: median ± k·MAD of annualised expenditure per paragraph
     ceilings: dict[str, float] = Field(default_factory=dict)  # paragraph → annualised ceiling (kr.)
-    tolerance: float = Field(1.0, ge=0)  # reconciliation: allowed difference in kroner per function/kind
+    tolerance: float = Field(default=1.0, ge=0)  # reconciliation: allowed difference in kroner per function/kind
     accounts: Path | None = None  # reconciliation: trial balance (CSV/xlsx), relative to siu.toml
-    max_age: int = Field(110, gt=0)  # SIU106: an older citizen's CPR is probably a placeholder
-    placeholder_overlaps: int = Field(5, ge=2)  # SIU407: § 109 lines on one CPR covering the same day
+    max_age: int = Field(default=110, gt=0)  # SIU106: an older citizen's CPR is probably a placeholder
+    placeholder_overlaps: int = Field(default=5, ge=2)  # SIU407: § 109 lines on one CPR covering the same day
 
 
 class DeliverySettings(BaseModel):
@@ -64,20 +64,20 @@ class DeliverySettings(BaseModel):
 
     protocol: str | None = None  # sftp | ftps
     host: str | None = None
-    port: int | None = Field(None, gt=0, lt=65536)
+    port: int | None = Field(default=None, gt=0, lt=65536)
     user: str | None = None
     folder: str | None = None
     secret_env: str | None = None  # name of the environment variable holding the password
     keyring: bool = False  # read the password from the OS keyring (service "siu", the user name)
     ca_file: Path | None = None  # FTPS: certificate authority to trust besides the system's
     known_hosts: Path | None = None  # SFTP: known_hosts file (default ~/.ssh/known_hosts)
-    attempts: int = Field(4, ge=1, le=20)  # tries per delivery for transient failures
-    backoff: float = Field(2.0, ge=0)  # seconds before the second try; doubles per try
-    max_seconds: float = Field(300.0, gt=0)  # give up retrying after this long
-    timeout: float = Field(30.0, gt=0)  # seconds per network operation
+    attempts: int = Field(default=4, ge=1, le=20)  # tries per delivery for transient failures
+    backoff: float = Field(default=2.0, ge=0)  # seconds before the second try; doubles per try
+    max_seconds: float = Field(default=300.0, gt=0)  # give up retrying after this long
+    timeout: float = Field(default=30.0, gt=0)  # seconds per network operation
     archive: Path | None = None  # archive folder (default: siu-arkiv beside siu.toml)
     compare: bool = True  # siu convert compares with the last archived delivery
-    drop_share: float = Field(0.2, gt=0, lt=1)  # warn when money/citizens/months drop by this share
+    drop_share: float = Field(default=0.2, gt=0, lt=1)  # warn when money/citizens/months drop by this share
 
 
 class Settings(BaseModel):

@@ -34,6 +34,15 @@ OVERLAP = "overlap"
 _ONE_DAY = dt.timedelta(days=1)
 
 
+def _day_after(day: dt.date) -> dt.date:
+    """The next day; 31.12.9999 (an open end some systems write) has none and stays itself."""
+    return day if day == dt.date.max else day + _ONE_DAY
+
+
+def _day_before(day: dt.date) -> dt.date:
+    return day if day == dt.date.min else day - _ONE_DAY
+
+
 def annualised(expenditure: Decimal | float, start: dt.date, end: dt.date) -> float:
     """Expenditure over ``start``..``end`` (both included) converted to 365 days."""
     days = (end - start).days + 1
@@ -60,9 +69,8 @@ class _Entry:
 
 def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
     """Add ``start..end`` to a sorted union of periods; touching periods join (monthly invoices)."""
-    one = _ONE_DAY
     for p in periods:
-        if start <= p[1] + one and end >= p[0] - one:
+        if start <= _day_after(p[1]) and end >= _day_before(p[0]):
             p[0], p[1] = min(p[0], start), max(p[1], end)
             break
     else:
@@ -71,7 +79,7 @@ def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
     i = 0
     while i + 1 < len(periods):  # an extended period may now touch the next one
         a, b = periods[i], periods[i + 1]
-        if b[0] <= a[1] + one:
+        if b[0] <= _day_after(a[1]):
             a[1] = max(a[1], b[1])
             del periods[i + 1]
         else:
@@ -107,12 +115,12 @@ class CitizenView:
             entry.start, entry.end = start, end
             periods.append([start, end])
             return
-        if start < entry.start:
+        if entry.start is None or start < entry.start:  # set together with the first period
             entry.start = start
-        if end > entry.end:
+        if entry.end is None or end > entry.end:
             entry.end = end
         last = periods[-1]
-        if last[0] <= start <= last[1] + _ONE_DAY:  # the usual case: the next invoice in order
+        if last[0] <= start <= _day_after(last[1]):  # the usual case: the next invoice in order
             if end > last[1]:
                 last[1] = end
         else:
@@ -147,7 +155,7 @@ class CitizenView:
         """One row per citizen and paragraph, CPR masked, by paragraph then annualised (highest first)."""
         flags: dict[tuple[str, str], set[str]] = self.ctx.state.get(FLAGS_KEY, {})
         overlaps = self._overlaps()
-        out = []
+        out: list[dict[str, Any]] = []
         for (psr, paragraph), e in self.per.items():
             annual = None
             days = None

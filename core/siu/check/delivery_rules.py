@@ -38,8 +38,7 @@ def _narrow(where: tuple[Location, str | None]) -> Location:
     return where[0].at_column(where[1])
 
 
-@delivery_rule("SIU401")
-class DuplicateLines:
+class DuplicateLinesCheck:
     """Keeps 12 bytes per line (a 64-bit hash of the line and its reading position), not the lines.
 
     Lines are kept in 256 buckets by hash, so that finish() sorts one bucket at a time: sorting
@@ -95,10 +94,15 @@ class DuplicateLines:
         return Location(file=file, sheet=sheet, row=packed & 0xFFFFFFFF or None)
 
     def finish(self) -> Iterator[Hit]:
-        for bucket in range(self.BUCKETS):
-            yield from self._finish_bucket(self.hashes[bucket], self.positions[bucket])
+        # Buckets follow hash values, which differ between processes (str hashing is salted, and
+        # None hashes by address): the hits are put back in reading order so each run reports alike.
+        hits = [hit for bucket in range(self.BUCKETS) for hit in self._finish_bucket(bucket)]
+        hits.sort(key=lambda pair: pair[0])
+        for _, hit in hits:
+            yield hit
 
-    def _finish_bucket(self, hashes: array, positions: array) -> Iterator[Hit]:
+    def _finish_bucket(self, bucket: int) -> Iterator[tuple[int, Hit]]:
+        hashes, positions = self.hashes[bucket], self.positions[bucket]
         # Equal lines share a hash, hence a bucket; within a bucket lines keep their reading order.
         flag = self._ANONYMISED
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
@@ -111,19 +115,34 @@ class DuplicateLines:
             if j > i:
                 group = sorted(order[i : j + 1])
                 first = self._loc(self._packed(positions[group[0]] & ~flag))
-                where = {"first_da": _where(first, "da"), "first_en": _where(first, "en")}
+                first_da, first_en = _where(first, "da"), _where(first, "en")
                 if all(positions[k] & flag for k in group):
                     for k in group[1:]:
                         loc = self._loc(self._packed(positions[k] & ~flag))
-                        yield Hit(location=loc, code=ANONYMOUS_DUPLICATE, count_other=len(group) - 1, **where)
+                        yield (
+                            positions[k] & ~flag,
+                            Hit(
+                                location=loc,
+                                code=ANONYMOUS_DUPLICATE,
+                                count_other=len(group) - 1,
+                                first_da=first_da,
+                                first_en=first_en,
+                            ),
+                        )
                 else:
                     for k in group[1:]:
-                        yield Hit(location=self._loc(self._packed(positions[k] & ~flag)), count=len(group), **where)
+                        loc = self._loc(self._packed(positions[k] & ~flag))
+                        yield (
+                            positions[k] & ~flag,
+                            Hit(location=loc, count=len(group), first_da=first_da, first_en=first_en),
+                        )
             i = j + 1
 
 
-@delivery_rule("SIU402")
-class RevenueWithoutExpenditure:
+DuplicateLines = delivery_rule("SIU401")(DuplicateLinesCheck)
+
+
+class RevenueWithoutExpenditureCheck:
     """Keeps one set entry per citizen and paragraph with expenditure, and a total per pair with revenue."""
 
     def __init__(self, ctx: Context) -> None:
@@ -158,8 +177,10 @@ class RevenueWithoutExpenditure:
                 )
 
 
-@delivery_rule("SIU403")
-class SeveralMunicipalities:
+RevenueWithoutExpenditure = delivery_rule("SIU402")(RevenueWithoutExpenditureCheck)
+
+
+class SeveralMunicipalitiesCheck:
     def __init__(self, ctx: Context) -> None:
         self.kommune = ctx.kommune
         self.other: dict[str, list] = {}
@@ -185,11 +206,13 @@ class SeveralMunicipalities:
             yield Hit(location=loc, other=code, count=count, kommune=self.kommune)
 
 
+SeveralMunicipalities = delivery_rule("SIU403")(SeveralMunicipalitiesCheck)
+
+
 SPREAD_MIN_LINES, SPREAD_MIN_SHARE = 10, 0.10
 
 
-@delivery_rule("SIU404")
-class SeveralYears:
+class SeveralYearsCheck:
     def __init__(self, ctx: Context) -> None:
         self.year = ctx.year
         self.stated: dict[str, list] = {}
@@ -218,23 +241,25 @@ class SeveralYears:
     def finish(self) -> Iterator[Hit]:
         for other, (count, loc) in sorted(self.stated.items()):
             yield Hit(location=loc, other=other, count=count, year=self.year)
-        for other, count in sorted(self.period_years.items()):
+        for period_year, count in sorted(self.period_years.items()):
             if count >= SPREAD_MIN_LINES and count >= SPREAD_MIN_SHARE * self.total:
                 yield Hit(
-                    location=self.first_in[other],
+                    location=self.first_in[period_year],
                     code=SEVERAL_YEARS_SPREAD,
-                    other=other,
+                    other=period_year,
                     count=count,
                     total=self.total,
                     year=self.year,
                 )
 
 
+SeveralYears = delivery_rule("SIU404")(SeveralYearsCheck)
+
+
 MIN_CITIZENS_FOR_BOUNDS = 5
 
 
-@delivery_rule("SIU420")
-class ExtremeValues:
+class ExtremeValuesCheck:
     """Keeps one small list per citizen and paragraph: expenditure, first start, last end, first line."""
 
     def __init__(self, ctx: Context) -> None:
@@ -307,6 +332,9 @@ class ExtremeValues:
                         low=_kr(max(low, 0.0)),
                         high=_kr(high),
                     )
+
+
+ExtremeValues = delivery_rule("SIU420")(ExtremeValuesCheck)
 
 
 def _kr(amount: float) -> str:

@@ -15,8 +15,7 @@ from siu.models import Record
 from siu.rules import Hit, Rule, delivery_rule
 
 
-@delivery_rule("SIU444")
-class ProvisionalChartRows:
+class ProvisionalChartRowsCheck:
     """Counts lines per provisional chart row that splits a function by grouping."""
 
     def __init__(self, ctx: Context) -> None:
@@ -50,6 +49,9 @@ class ProvisionalChartRows:
             yield Hit(
                 location=loc, count=count, paragraph=paragraph, function=function, grouping=grouping, paragraphs=others
             )
+
+
+ProvisionalChartRows = delivery_rule("SIU444")(ProvisionalChartRowsCheck)
 
 
 DST_RULES: list[Rule] = [ProvisionalChartRows, OtherMunicipalities]

@@ -68,8 +68,7 @@ def _month_list(months: list[int], names: tuple[str, ...]) -> str:
     return ", ".join(out)
 
 
-@delivery_rule("SIU430")
-class DeliveryProfile:
+class DeliveryProfileCheck:
     """Months covered (two 12-bit masks), totals and the per-citizen view (one entry per citizen and paragraph)."""
 
     def __init__(self, ctx: Context) -> None:
@@ -206,6 +205,9 @@ class DeliveryProfile:
                     when=when,
                     file=file,
                 )
+
+
+DeliveryProfile = delivery_rule("SIU430")(DeliveryProfileCheck)
 
 
 def _months(short: int, long: int) -> list[int]:

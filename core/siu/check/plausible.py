@@ -77,10 +77,10 @@ def open_ended_date(record: Record, ctx: Context) -> Hit | None:
     if start is not None and end is not None and start.year == end.year == ctx.year:
         return None  # most lines: a period within the year holds no marker
     b = _bounds(ctx)
-    if _open(end, b):
-        return Hit(field="end", date=_danish(end), field_da="Slutdatoen", field_en="The end date")  # type: ignore[arg-type]
-    if _open(start, b):
-        return Hit(field="start", date=_danish(start), field_da="Startdatoen", field_en="The start date")  # type: ignore[arg-type]
+    if end is not None and _open(end, b):
+        return Hit(field="end", date=_danish(end), field_da="Slutdatoen", field_en="The end date")
+    if start is not None and _open(start, b):
+        return Hit(field="start", date=_danish(start), field_da="Startdatoen", field_en="The start date")
     return None
 
 
@@ -173,8 +173,7 @@ def _where(loc: Location, lang: str) -> str:
     return loc.describe(lang, sheet=False, column=False)
 
 
-@delivery_rule("SIU407")
-class SharedPlaceholder:
+class SharedPlaceholderCheck:
     """Per citizen with § 109 expenditure: the distinct periods as day numbers (at most
     :attr:`KEEP`), the line count and the first line; a citizen found is kept as found.
 
@@ -246,6 +245,9 @@ class SharedPlaceholder:
                 first_da=_where(where, "da"),
                 first_en=_where(where, "en"),
             )
+
+
+SharedPlaceholder = delivery_rule("SIU407")(SharedPlaceholderCheck)
 
 
 RULES: list[Rule] = [open_ended_date, period_too_long, period_reaches_far, implausible_age, SharedPlaceholder]

@@ -9,23 +9,20 @@ check passed and no rule found an error.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from siu.adapters import TOTAL_LINES, ReadInfo
+from siu.adapters import ReadInfo
 from siu.base import cpr, safeio
 from siu.base.caching import MISSING, remember
 from siu.base.stamp import creation_time, file_digest
-from siu.catalogue.check import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY
-from siu.catalogue.convert import ADAPTER_FAILED, SKIPPED_ROWS, WRITER_STOPPED, YEAR_MISMATCH
-from siu.check.ledger import kr
-from siu.check.periods import is_open_date, too_long
+from siu.catalogue.convert import ADAPTER_FAILED, WRITER_STOPPED
 from siu.context import Context
 from siu.convert.aggregate import Aggregator
+from siu.convert.bookkeeping import report_closing, report_input
+from siu.convert.years import guess_year, line_year, period_year
 from siu.findings import FindingSink
 from siu.host.plugins import PluginHost
 from siu.kontostreng import Kontostreng
@@ -36,11 +33,15 @@ from siu.rules import RuleEngine
 from siu.write.split import commit_all, write_per_area
 from siu.writers import Writer, atomic_output, commit
 
+__all__ = ["Converter", "guess_year", "line_year", "period_year"]
+
 
 class Converter:
     """One conversion run. Build it, then call :meth:`run`."""
 
-    def __init__(self, host: PluginHost, ctx: Context, sink: FindingSink, progress: object | None = None) -> None:
+    def __init__(
+        self, host: PluginHost, ctx: Context, sink: FindingSink, progress: Callable[[int], object] | None = None
+    ) -> None:
         self.host = host
         self.ctx = ctx
         self.sink = sink
@@ -73,20 +74,20 @@ class Converter:
             entry.paragraph if entry else None,
         )
 
-    def to_record(self, posting: Posting) -> Record:
-        ctx, sink, spec = self.ctx, self.sink, self.ctx.spec
-        mapped = self._map_account(posting, ctx)
-        account: Kontostreng | None = None
+    def _account(self, posting: Posting) -> tuple[Kontostreng | None, str | None]:
+        """The posting's account (the ``map_account`` hook) and paragraph; a posting that cannot be
+        mapped is a finding, and its record has no account."""
+        mapped = self._map_account(posting, self.ctx)
         paragraph: str | None = posting.dims.get("paragraph") or None
-        if isinstance(mapped, AccountMapping) and mapped.kontostreng.art is None:  # a plugin's answer without art
-            sink.add(NO_ART.make(location=posting.location, field="art"))
-        elif isinstance(mapped, AccountMapping):
-            account = mapped.kontostreng
-            paragraph = mapped.paragraph or paragraph
-        elif isinstance(mapped, Finding):
-            sink.add(mapped)
+        if isinstance(mapped, AccountMapping):
+            if mapped.kontostreng.art is None:  # a plugin's answer without art
+                self.sink.add(NO_ART.make(location=posting.location, field="art"))
+                return None, paragraph
+            return mapped.kontostreng, mapped.paragraph or paragraph
+        if isinstance(mapped, Finding):
+            self.sink.add(mapped)
         else:
-            sink.add(
+            self.sink.add(
                 UNMAPPED.make(
                     location=posting.location,
                     field="account",
@@ -94,6 +95,11 @@ class Converter:
                     dims_en=describe_dims(posting.dims, "en"),
                 )
             )
+        return None, paragraph
+
+    def to_record(self, posting: Posting) -> Record:
+        ctx, sink, spec = self.ctx, self.sink, self.ctx.spec
+        account, paragraph = self._account(posting)
         if account is not None:
             facts = self._account_facts.get(account)
             if facts is None:
@@ -173,35 +179,7 @@ class Converter:
                         error=cpr.mask_cpr(f"{exc.__class__.__name__}: {exc}"),
                     )
                 )
-            if info.rows_skipped:
-                reasons = info.details.get("skipped", "tomme rækker/sumlinjer")
-                self.sink.add(
-                    SKIPPED_ROWS.make(location=Location(file=name), count=info.rows_skipped, file=name, reason=reasons)
-                )
-            for reason, money in info.skipped_money.items():
-                if reason != TOTAL_LINES and money:
-                    self.sink.add(
-                        SKIPPED_MONEY.make(
-                            location=Location(file=name),
-                            count=info.skipped_rows.get(reason, 0),
-                            file=name,
-                            amount=kr(money),
-                            reason=reason,
-                        )
-                    )
-            accounted = info.postings + info.rows_skipped
-            if info.rows_read > accounted:  # an adapter that lost rows (adapters that count no rows are not checked)
-                self.sink.add(
-                    ROWS_UNACCOUNTED.make(
-                        location=Location(file=name),
-                        file=name,
-                        rows=info.rows_read,
-                        accounted=accounted,
-                        missing=info.rows_read - accounted,
-                    )
-                )
-            if info.postings == 0 and self.sink.errors == errors_before:  # an input that failed says why already
-                self.sink.add(NO_POSTINGS.make(location=Location(file=name), file=name, rows=info.rows_read))
+            report_input(self.sink, info, name, errors_before)
 
     def _excluded_by(self, posting: Posting) -> MappingRule | None:
         """The mapping rule with ``exclude = true`` that decides ``posting``, if any (first match wins,
@@ -215,7 +193,7 @@ class Converter:
         if rule is MISSING:
             found = mapping.find(dims)
             rule = remember(self._exclusions, key, found if found is not None and found.exclude else None)
-        return rule  # type: ignore[return-value]
+        return rule
 
     def _exclude(self, posting: Posting, rule: MappingRule, result: RunResult) -> None:
         report = self._report
@@ -281,41 +259,14 @@ class Converter:
             else:
                 pt.revenue += record.amount
             if progress is not None and totals.records % 4096 == 0:
-                progress(totals.records)  # type: ignore[operator]
+                progress(totals.records)
             yield record
         for finding in self.engine.finish():
             add(finding)
         result.profile = self.ctx.state.get("siu.profile")
-        if result.years:
-            data_year = result.years.most_common(1)[0][0]
-            if data_year != self.ctx.year:
-                years, total = result.years, sum(result.years.values())
-                add(
-                    YEAR_MISMATCH.make(
-                        year=self.ctx.year,
-                        data_year=data_year,
-                        share=years[data_year],
-                        total=total,
-                        in_year=years[self.ctx.year],
-                    )
-                )
         result.postings = sum(r.info.postings for r in result.inputs)
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
-        mapping = mapping_for(self.ctx) if result.excluded else None
-        for entry in result.excluded.values():
-            add(
-                EXCLUDED_BY_RULE.make(
-                    location=mapping.location if mapping else None,
-                    count=entry.rows,
-                    amount=kr(entry.amount),
-                    rule=entry.rule,
-                    rule_en=entry.rule_en,
-                    reason=cpr.mask_cpr(entry.reason),
-                )
-            )
-        if totals.records == 0 and not self.sink.count(NO_POSTINGS.code):
-            excluded = sum(r.excluded_rows for r in result.inputs)
-            add(EMPTY_DELIVERY.make(postings=result.postings, excluded=excluded))
+        report_closing(self.sink, result, self.ctx)
 
     def run(
         self,
@@ -428,44 +379,3 @@ class Converter:
             for tmp, _ in files.values():
                 safeio.discard(tmp)
         return result
-
-
-def period_year(start: dt.date, end: dt.date) -> int:
-    """The year holding most of a period (the year of its middle day); a period crossing New Year
-    belongs to the year it mostly lies in."""
-    if end < start:
-        return end.year
-    return (start + (end - start) / 2).year
-
-
-def line_year(start: dt.date | None, end: dt.date | None, fallback: dt.date | None = None) -> int | None:
-    """The year a line belongs to: its period's (see :func:`period_year`), else the year of the one
-    date it has, else of ``fallback`` (e.g. the posting date, when guessing the reporting year).
-
-    Marker dates such as 31.12.9999 are not dates (:func:`siu.check.periods.is_open_date`), and a period
-    longer than one expenditure can cover says nothing about one year: neither votes, so a
-    2025 stay "until 9999" counts for 2025, not for the year 5012 in the middle."""
-    if start is not None and is_open_date(start):
-        start = None
-    if end is not None and is_open_date(end):
-        end = None
-    if start is not None and end is not None:
-        if start <= end and too_long(start, end):
-            return fallback.year if fallback is not None and not is_open_date(fallback) else None
-        return period_year(start, end)
-    day = end or start or fallback
-    return day.year if day is not None else None
-
-
-def guess_year(postings: Iterable[Posting], sample: int = 2000) -> tuple[int | None, list[Posting]]:
-    """The year most periods (or posting dates) in the first ``sample`` postings fall in.
-
-    Returns the year and the postings consumed, which the caller must still process.
-    """
-    head = list(itertools.islice(postings, sample))
-    years: Counter[int] = Counter()
-    for p in head:
-        year = line_year(p.start, p.end, p.posting_date)
-        if year is not None:
-            years[year] += 1
-    return (years.most_common(1)[0][0] if years else None), head

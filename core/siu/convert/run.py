@@ -1,5 +1,5 @@
-"""The run set-up (private): inputs paired with sources, the spec pack and context chosen, the
-writer and targets picked, the run streamed and its reports made.
+"""The run set-up (private): the inputs paired with sources (:mod:`siu.convert.inputs`), the spec
+pack and context chosen, the writer and targets picked, the run streamed and its reports made.
 
 :func:`run_conversion` is the one run behind ``siu convert``, ``validate``, ``demo`` and ``siu web``.
 It raises :class:`UsageError` (a message in both languages) for anything wrong with how it was
@@ -15,16 +15,26 @@ from rich.console import Console
 
 from siu.accounts.channels import resolve_format
 from siu.accounts.paying import kommuner
-from siu.adapters import ReadOptions, Sniff
-from siu.base import masking, safeio
+from siu.adapters import ReadOptions
+from siu.base import safeio
 from siu.base.config import Settings
 from siu.base.cpr import mask_cpr
-from siu.base.errors import BilingualError
 from siu.base.stamp import creation_time
-from siu.base.tomlfile import read_toml
 from siu.catalogue.check import SPLIT_OVERRIDES_AREA
 from siu.catalogue.write import STALE_REMOVED
 from siu.context import Context
+from siu.convert.inputs import (  # noqa: F401  (re-exported: the run's set-up, as the CLI and siu web use it)
+    UsageError,
+    check_outputs,
+    check_read_options,
+    check_source_sections,
+    checked_inputs,
+    detect_source,
+    guess_input_year,
+    input_specs,
+    parse_inputs,
+    with_column_map,
+)
 from siu.convert.pipeline import Converter
 from siu.findings import FindingSink
 from siu.host.plugins import PluginHost
@@ -33,89 +43,15 @@ from siu.mapping import MappingError
 from siu.models import Location
 from siu.report.console import print_report
 from siu.report.files import ReportFiles
-from siu.report.progress import conversion_progress
+from siu.report.progress import ConversionProgress, conversion_progress
 from siu.report.result import InputSpec, RunResult
 from siu.specpack import SpecError, SpecPack
-from siu.tables import XLSX_SUFFIXES
 from siu.write.testdelivery import TestDeliverySink, test_path
 from siu.writers import Writer
 
-
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
-
-
 AREAS = ("voksen", "boern", "begge")
 
-
-class UsageError(BilingualError):
-    """A problem with how siu was called or with its settings: exit code 2, message in both languages."""
-
-
-def parse_inputs(
-    inputs: list[str], sources: list[str], available: dict[str, Any], lang: str
-) -> list[tuple[str | None, Path]]:
-    """Pair inputs with sources: ``NAME:PATH`` prefixes, one ``--source`` for all, or one per input."""
-    pairs: list[tuple[str | None, Path]] = []
-    for text in inputs:
-        name, sep, rest = text.partition(":")
-        if sep and len(name) > 1 and name in available:
-            pairs.append((name, Path(rest)))
-        else:
-            pairs.append((None, Path(text)))
-    plain = [i for i, (n, _) in enumerate(pairs) if n is None]
-    if sources and not plain:
-        raise UsageError(
-            "--source bruges ikke: hvert input angiver selv sin kilde (KILDE:FIL); udelad --source eller præfikserne",
-            "--source is not used: every input names its source (SOURCE:FILE); leave out --source or the prefixes",
-        )
-    if len(sources) == 1:
-        for i in plain:
-            pairs[i] = (sources[0], pairs[i][1])
-    elif len(sources) == len(plain) and sources:
-        for i, src in zip(plain, sources):
-            pairs[i] = (src, pairs[i][1])
-    elif sources:
-        raise UsageError(
-            f"Angiv én --source for alle filer eller én pr. fil ({len(plain)} filer, {len(sources)} --source)",
-            f"Give one --source for all files or one per file ({len(plain)} files, {len(sources)} --source)",
-        )
-    for name, _ in pairs:
-        if name is not None and name not in available:
-            names = ", ".join(sorted(available)) or "-"
-            raise UsageError(
-                f"Ukendt kilde '{name}'. Tilgængelige kilder: {names}",
-                f"Unknown source '{name}'. Available sources: {names}",
-            )
-    return pairs
-
-
-def detect_source(path: Path, host: PluginHost, lang: str, quiet: bool) -> str:
-    """Pick the adapter most confident about ``path``; ask for --source when unsure."""
-    scores = []
-    for name, src in host.sources.items():
-        try:
-            sniff = src.sniff(path)
-            if isinstance(sniff, Sniff):
-                scores.append((float(sniff.confidence), name, sniff))
-        except Exception:  # a sniffer must never stop siu, nor one that answers something else
-            continue
-    scores.sort(reverse=True)
-    if not scores or scores[0][0] < 0.5 or (len(scores) > 1 and scores[0][0] - scores[1][0] < 0.1):
-        listing = "; ".join(f"{n}: {s.confidence:.2f} ({s.reason(lang)})" for _, n, s in scores[:4])
-        raise UsageError(
-            f"Kan ikke afgøre formatet af {path.name} sikkert; angiv --source. Bud: {listing}",
-            f"Cannot tell the format of {path.name} for sure; give --source. Candidates: {listing}",
-        )
-    confidence, name, sniff = scores[0]
-    if not quiet:
-        said = f"{path.name}: " + (
-            f"read as '{name}' ({confidence:.0%}): {sniff.reason(lang)}"
-            if lang == "en"
-            else f"læses som '{name}' ({confidence:.0%}): {sniff.reason(lang)}"
-        )
-        _stderr().print(masking.console_text(said), highlight=False)
-    return name
+_guess_year = guess_input_year  # the name siu.cli.mapping uses
 
 
 def choose_spec(host: PluginHost, year: int, spec_dir: Path | None, lang: str) -> SpecPack:
@@ -178,119 +114,6 @@ def area_targets(ctx: Context, suffix: str, out: Path | None) -> dict[str, Path]
     return {area: folder / ctx.spec.file_name(ctx.kommune, area, suffix) for area in ctx.spec.areas}
 
 
-def check_read_options(read: ReadOptions, paths: list[Path]) -> None:
-    """Refuse reading options no input can use (they would be dropped without a word): ``--sheet``
-    without a workbook among the inputs, ``--encoding`` or ``--delimiter`` with workbooks only."""
-    workbooks = [p.suffix.lower() in XLSX_SUFFIXES for p in paths]
-    if read.sheet is not None and not any(workbooks):
-        raise UsageError(
-            "--sheet gælder regneark (.xlsx), men intet input er et regneark",
-            "--sheet applies to workbooks (.xlsx), but no input is a workbook",
-        )
-    for flag, value in (("--encoding", read.encoding), ("--delimiter", read.delimiter)):
-        if value is not None and workbooks and all(workbooks):
-            raise UsageError(
-                f"{flag} gælder tekstfiler (CSV/TXT), men alle input er regneark (.xlsx)",
-                f"{flag} applies to text files (CSV/TXT), but every input is a workbook (.xlsx)",
-            )
-
-
-def check_source_sections(settings: Settings, host: PluginHost) -> None:
-    """Refuse a ``[source.NAME]`` section of siu.toml for a source that does not exist (a typo
-    would drop its settings without a word). Only when every plugin loaded: a disabled or
-    broken plugin's sources are unknown, and its section is not a typo."""
-    if any(p.status != "loaded" for p in host.plugins):
-        return
-    unknown = sorted(set(settings.source) - set(host.sources))
-    if unknown:
-        names = ", ".join(sorted(host.sources)) or "-"
-        raise UsageError(
-            f"siu.toml har [source.{unknown[0]}], men ingen kilde hedder '{unknown[0]}'; kendte kilder: {names}",
-            f"siu.toml has [source.{unknown[0]}], but no source is named '{unknown[0]}'; known sources: {names}",
-        )
-
-
-def check_outputs(outputs: list[Path], inputs: list[Path]) -> None:
-    """Refuse outputs that would overwrite an input or each other: one of them would be lost."""
-    seen: dict[Path, Path] = {}
-    sources = {p.resolve() for p in inputs}
-    for path in outputs:
-        where = path.resolve()
-        if where in sources:
-            raise UsageError(
-                f"{mask_cpr(path.name)} er både input og output; siu overskriver aldrig et input",
-                f"{mask_cpr(path.name)} is both an input and an output; siu never overwrites an input",
-            )
-        if where in seen:
-            raise UsageError(
-                f"To output skal skrives til den samme fil {mask_cpr(path.name)}; det ene ville gå tabt",
-                f"Two outputs would be written to the same file {mask_cpr(path.name)}; one would be lost",
-            )
-        seen[where] = path
-
-
-def with_column_map(settings: Settings, path: Path) -> Settings:
-    """Settings with ``--columns FILE`` as the ``[source.csv]`` section (a ``[columns]`` table and,
-    optionally, other keys of that section); the file wins over siu.toml."""
-    data = read_toml(path, UsageError, ("Kolonnekortet findes ikke: {path}", "Column map not found: {path}"))
-    if not isinstance(data.get("columns"), dict):
-        raise UsageError(
-            f'{path} skal have en tabel [columns] med felt = "Overskrift"',
-            f'{path} must have a [columns] table with field = "Header"',
-        )
-    source = dict(settings.source)
-    source["csv"] = {**source.get("csv", {}), **data}
-    return settings.model_copy(update={"source": source})
-
-
-def _guess_year(pairs: list[InputSpec], host: PluginHost) -> int | None:
-    from siu.adapters import ReadInfo
-    from siu.convert.pipeline import guess_year
-    from siu.models import Posting
-
-    def postings() -> Any:
-        for spec in pairs:
-            for item in host.sources[spec.source].read(spec.path, spec.options, ReadInfo()):
-                if isinstance(item, Posting):
-                    yield item
-
-    # A guess only: an adapter that fails here fails again in the conversion, where it is reported (SIU009).
-    items = postings()
-    try:
-        year, _ = guess_year(items)
-    except Exception:
-        return None
-    finally:
-        items.close()
-    return year
-
-
-def input_specs(
-    pairs: list[tuple[str | None, Path]],
-    settings: Settings,
-    host: PluginHost,
-    read: ReadOptions,
-    lang: str,
-    quiet: bool,
-) -> list[InputSpec]:
-    """Each input file with the source that reads it (sniffed when not named) and its read options
-    (the command line's, plus the source's section of siu.toml)."""
-    specs: list[InputSpec] = []
-    for name, path in pairs:
-        if not path.exists() or path.is_dir():
-            raise UsageError(f"Inputfilen findes ikke: {path}", f"Input file not found: {path}")
-        name = name or detect_source(path, host, lang, quiet)
-        options = ReadOptions(
-            encoding=read.encoding,
-            delimiter=read.delimiter,
-            decimal=read.decimal,
-            sheet=read.sheet,
-            settings=settings.source.get(name, {}),
-        )
-        specs.append(InputSpec(source=name, path=path, options=options))
-    return specs
-
-
 def _writer_and_targets(
     ctx: Context,
     specs: list[InputSpec],
@@ -347,21 +170,6 @@ def _sink(
     return sink
 
 
-def _checked_inputs(
-    inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, read: ReadOptions, lang: str
-) -> list[tuple[str | None, Path]]:
-    """The inputs paired with their sources, after the checks a run makes before it reads
-    anything (SOURCE_DATE_EPOCH, the [source.*] sections, the read options)."""
-    try:
-        creation_time()
-    except ValueError as exc:
-        raise UsageError(f"Ugyldig SOURCE_DATE_EPOCH: {exc}", f"Invalid SOURCE_DATE_EPOCH: {exc}") from None
-    pairs = parse_inputs(inputs, sources, host.sources, lang)
-    check_source_sections(settings, host)
-    check_read_options(read, [path for _, path in pairs])
-    return pairs
-
-
 def run_conversion(
     inputs: list[str],
     sources: list[str],
@@ -387,11 +195,12 @@ def run_conversion(
     ``write``) deliver. ``overridden_area`` is an area from siu.toml that ``--split`` replaced
     (noted in the report). ``progress``, when given, is called with the rows done so far instead
     of drawing the terminal progress line (``siu web`` polls it, and stops a run by raising from it)."""
-    pairs = _checked_inputs(inputs, sources, settings, host, read, lang)
+    pairs = checked_inputs(inputs, sources, settings, host, read, lang)
+    given = [path for _, path in pairs]
     reports_to = [p for p in (reports.json_path, reports.xlsx_path) if p is not None] if reports else []
-    check_outputs(reports_to, [path for _, path in pairs])
+    check_outputs(reports_to, given)
     specs = input_specs(pairs, settings, host, read, lang, quiet)
-    data_year = None if settings.year else _guess_year(specs, host)
+    data_year = None if settings.year else guess_input_year(specs, host)
     ctx = build_context(settings, host, spec_dir, lang, data_year)
     ctx.test = test
     writer: Writer | None = None
@@ -401,33 +210,18 @@ def run_conversion(
     if write:
         writer, target, split_targets, channel_notes = _writer_and_targets(ctx, specs, settings, host, fmt, out, split)
         delivered = list(split_targets.values()) if split_targets else [target] if target else []
-        check_outputs([*reports_to, *delivered], [path for _, path in pairs])
+        check_outputs([*reports_to, *delivered], given)
     outputs = [target, *(split_targets or {}).values(), *(reports.paths() if reports else [])]
     sink = _sink(settings, strict, test, reports, channel_notes, outputs)
     if overridden_area is not None and split_targets:
         sink.add(SPLIT_OVERRIDES_AREA.make(area=overridden_area))
-    kommune_name = kommuner().get(ctx.kommune)
-    finished = False
-
-    def finish(result: RunResult) -> None:
-        """The console report and the report files: before the delivery is published (see
-        Converter.run), so a report that cannot be written leaves no new delivery behind."""
-        nonlocal finished
-        finished = True
-        if isinstance(sink, TestDeliverySink):
-            sink.summarise(ctx.spec, ctx.year, result.years)
-        if line is not None:  # the terminal progress line ends before the report
-            line.close()
-        if not quiet:
-            print_report(console, result, host, lang=lang, kommune_name=kommune_name)
-        if reports is not None and reports.wanted:
-            reports.write(result, host, lang, kommune_name)
-
+    finish = _Finish(sink, ctx, host, lang, console if not quiet else None, reports)
     try:
         with conversion_progress(enabled=not quiet and progress is None, lang=lang) as line:
+            finish.line = line
             converter = Converter(host, ctx, sink, progress=progress or line)
             result = converter.run(specs, writer, target, split=split_targets, before_commit=finish)
-            if not finished:
+            if not finish.done:
                 finish(result)
     except MappingError as exc:
         raise UsageError(exc.message_da, exc.message_en) from None
@@ -435,6 +229,36 @@ def run_conversion(
         where = mask_cpr(str(exc.filename or target or out or ""))
         raise UsageError(f"Kan ikke skrive {where}: {exc.strerror}", f"Cannot write {where}: {exc.strerror}") from None
     return result
+
+
+class _Finish:
+    """The console report and the report files: made before the delivery is published (see
+    Converter.run), so a report that cannot be written leaves no new delivery behind."""
+
+    def __init__(
+        self,
+        sink: FindingSink,
+        ctx: Context,
+        host: PluginHost,
+        lang: str,
+        console: Console | None,
+        reports: ReportFiles | None,
+    ) -> None:
+        self.sink, self.ctx, self.host, self.lang, self.console, self.reports = sink, ctx, host, lang, console, reports
+        self.kommune_name = kommuner().get(ctx.kommune)
+        self.line: ConversionProgress | None = None  # the terminal progress line, once drawn
+        self.done = False
+
+    def __call__(self, result: RunResult) -> None:
+        self.done = True
+        if isinstance(self.sink, TestDeliverySink):
+            self.sink.summarise(self.ctx.spec, self.ctx.year, result.years)
+        if self.line is not None:  # the terminal progress line ends before the report
+            self.line.close()
+        if self.console is not None:
+            print_report(self.console, result, self.host, lang=self.lang, kommune_name=self.kommune_name)
+        if self.reports is not None and self.reports.wanted:
+            self.reports.write(result, self.host, self.lang, self.kommune_name)
 
 
 def _remove_stale(sink: FindingSink, outputs: list[Path | None]) -> None:

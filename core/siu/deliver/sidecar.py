@@ -10,6 +10,7 @@ pack version is the current one. The sidecar is written atomically, after the de
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,7 @@ def build(
     spec = result.spec
     area = area or result.header.area
     paragraphs = {}
-    expenditure = revenue = 0
+    expenditure = revenue = Decimal(0)
     lines = 0
     for code, pt in sorted(result.paragraphs.items()):
         if area not in ("begge", None) and spec.area_of(code) not in (area, None):

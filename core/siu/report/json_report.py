@@ -30,7 +30,7 @@ from siu.writers import atomic_output, commit
 
 if TYPE_CHECKING:
     from siu.host.plugins import PluginHost
-    from siu.report.result import RunResult
+    from siu.report.result import InputReport, RunResult
 
 SCHEMA = "siu-report/1"
 # siu's own figures, not data from the input: left as they are by the masking filter
@@ -118,58 +118,12 @@ def citizen_rows(result: RunResult) -> list[dict[str, Any]]:
 def document(result: RunResult, host: PluginHost | None, kommune_name: str | None = None) -> dict[str, Any]:
     """Everything in the report except the findings, as plain JSON data."""
     h = result.header
-    spec = result.spec
-    sink = result.sink
-    ready = sink.ok
     return {
         "schema": SCHEMA,
         "siu_version": __version__,
         "created": created().isoformat(),
-        "delivery": {
-            "kommune": h.kommune,
-            "kommune_name": kommune_name,
-            "year": h.year,
-            "area": h.area,
-            "spec_version": spec.version,
-            "spec_origin": spec.origin,
-            "spec_provisional": bool(spec.provisional()),
-            "spec_label": spec_label(spec.version, bool(spec.provisional()), "da"),
-            "test": bool(getattr(h, "test", False)),
-            "output": mask_cpr(result.output.name) if result.output else None,
-            "written": result.written,
-        },
-        "inputs": [
-            {
-                "file": mask_cpr(r.path.name),
-                "source": r.source,
-                "size": r.size,
-                "sha256": r.sha256,
-                "read_as": {k: mask_cpr(v) for k, v in r.info.details.items()},
-                "rows_read": r.info.rows_read,
-                "rows_skipped": r.info.rows_skipped,
-                "postings": r.info.postings,
-                "amount": money(r.amount),
-                "ledger": {
-                    "rows_read": r.info.rows_read,
-                    "rows_delivered": r.delivered_postings,
-                    "rows_excluded": r.excluded_rows,
-                    "rows_skipped": r.info.rows_skipped,
-                    "skipped": [
-                        {
-                            "reason": reason,
-                            "rows": rows,
-                            "amount": money(r.info.skipped_money[reason]) if reason in r.info.skipped_money else None,
-                        }
-                        for reason, rows in r.info.skipped_rows.items()
-                    ],
-                    "amount_read": money(r.read_amount),
-                    "amount_delivered": money(r.delivered_amount),
-                    "amount_excluded": money(r.excluded_amount),
-                    "amount_skipped": money(r.skipped_amount),
-                },
-            }
-            for r in result.inputs
-        ],
+        "delivery": _delivery(result, kommune_name),
+        "inputs": [_input(r) for r in result.inputs],
         "plugins": [
             {
                 "name": p.name,
@@ -180,14 +134,7 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
             }
             for p in (host.plugins if host else [])
         ],
-        "verdict": {
-            "ready": ready,
-            "strict": sink.strict,
-            "provisional_format": bool(spec.provisional()),
-            "test": bool(getattr(h, "test", False)),
-            "text_da": verdict_text(ready, bool(spec.provisional()), bool(getattr(h, "test", False)))[0],
-            "text_en": verdict_text(ready, bool(spec.provisional()), bool(getattr(h, "test", False)))[1],
-        },
+        "verdict": _verdict(result),
         "summary": summary(result),
         "totals": {
             "records": h.totals.records,
@@ -225,6 +172,74 @@ def document(result: RunResult, host: PluginHost | None, kommune_name: str | Non
         "citizens": citizen_rows(result),
         "rounding": result.rounding.as_dict() if getattr(result, "rounding", None) is not None else None,
         "findings_complete": True,
+    }
+
+
+def _delivery(result: RunResult, kommune_name: str | None) -> dict[str, Any]:
+    """The delivery in the report: municipality, year, area, spec pack, output."""
+    h, spec = result.header, result.spec
+    return {
+        "kommune": h.kommune,
+        "kommune_name": kommune_name,
+        "year": h.year,
+        "area": h.area,
+        "spec_version": spec.version,
+        "spec_origin": spec.origin,
+        "spec_provisional": bool(spec.provisional()),
+        "spec_label": spec_label(spec.version, bool(spec.provisional()), "da"),
+        "test": bool(getattr(h, "test", False)),
+        "output": mask_cpr(result.output.name) if result.output else None,
+        "written": result.written,
+    }
+
+
+def _verdict(result: RunResult) -> dict[str, Any]:
+    """Ready or not, in both languages, and what decided it."""
+    ready, provisional, test = (
+        result.sink.ok,
+        bool(result.spec.provisional()),
+        bool(getattr(result.header, "test", False)),
+    )
+    return {
+        "ready": ready,
+        "strict": result.sink.strict,
+        "provisional_format": provisional,
+        "test": test,
+        "text_da": verdict_text(ready, provisional, test)[0],
+        "text_en": verdict_text(ready, provisional, test)[1],
+    }
+
+
+def _input(r: InputReport) -> dict[str, Any]:
+    """One input in the report: the file, how it was read, and its ledger of rows and money."""
+    return {
+        "file": mask_cpr(r.path.name),
+        "source": r.source,
+        "size": r.size,
+        "sha256": r.sha256,
+        "read_as": {k: mask_cpr(v) for k, v in r.info.details.items()},
+        "rows_read": r.info.rows_read,
+        "rows_skipped": r.info.rows_skipped,
+        "postings": r.info.postings,
+        "amount": money(r.amount),
+        "ledger": {
+            "rows_read": r.info.rows_read,
+            "rows_delivered": r.delivered_postings,
+            "rows_excluded": r.excluded_rows,
+            "rows_skipped": r.info.rows_skipped,
+            "skipped": [
+                {
+                    "reason": reason,
+                    "rows": rows,
+                    "amount": money(r.info.skipped_money[reason]) if reason in r.info.skipped_money else None,
+                }
+                for reason, rows in r.info.skipped_rows.items()
+            ],
+            "amount_read": money(r.read_amount),
+            "amount_delivered": money(r.delivered_amount),
+            "amount_excluded": money(r.excluded_amount),
+            "amount_skipped": money(r.skipped_amount),
+        },
     }
 
 

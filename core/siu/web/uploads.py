@@ -13,9 +13,12 @@ import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 from siu.base.cpr import mask_cpr
 from siu.catalogue.web import NOT_SPREADSHEET, NOT_TOML, TOO_LARGE
@@ -100,7 +103,91 @@ class _TooLarge(Exception):
     pass
 
 
-async def receive(content_type: str, body: AsyncIterator[bytes], folder: Path, limit: int) -> Received:  # noqa: C901, PLR0915  (too long; to be cut along its seams, issue 13)
+class _Parts:
+    """The multipart parser's callbacks: each part's headers, then its bytes to a temporary file
+    in ``folder`` (a file) or to a bounded buffer (a form field)."""
+
+    def __init__(self, folder: Path, limit: int) -> None:
+        self.folder = folder
+        self.limit = limit
+        self.got = Received()
+        self.header_field: list[bytes] = []
+        self.header_value: list[bytes] = []
+        self.headers: dict[bytes, bytes] = {}
+        self.name = ""
+        self.value: bytearray | None = None  # a form field's bytes
+        self.file: BinaryIO | None = None  # an uploaded file being written
+        self.tmp: Path | None = None
+        self.filename = ""
+        self.size = 0
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {
+            "on_part_begin": self.part_begin,
+            "on_header_field": lambda d, s, e: self.header_field.append(d[s:e]),
+            "on_header_value": lambda d, s, e: self.header_value.append(d[s:e]),
+            "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_finished,
+            "on_part_data": self.part_data,
+            "on_part_end": self.part_end,
+        }
+
+    def part_begin(self) -> None:
+        self.headers.clear()
+        self.name, self.value, self.file, self.tmp, self.filename, self.size = "", None, None, None, "", 0
+
+    def header_end(self) -> None:
+        self.headers[b"".join(self.header_field).lower()] = b"".join(self.header_value)
+        self.header_field.clear()
+        self.header_value.clear()
+
+    def headers_finished(self) -> None:
+        _, disp = parse_options_header(self.headers.get(b"content-disposition", b""))
+        self.name = disp.get(b"name", b"").decode("utf-8", "replace")
+        filename = disp.get(b"filename")
+        if filename is None:
+            self.value = bytearray()
+            return
+        raw = filename.decode("utf-8", "replace")
+        if not raw:  # a file input left empty
+            return
+        self.tmp = self.folder / f".upload-{secrets.token_hex(8)}.part"
+        self.file = self.tmp.open("xb")
+        self.filename = safe_name(raw)
+
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.file is not None:
+            self.size += end - start
+            if self.size > self.limit:
+                raise _TooLarge(self.filename)
+            self.file.write(data[start:end])
+        elif self.value is not None and len(self.value) + (end - start) <= MAX_FIELD:
+            self.value.extend(data[start:end])
+
+    def part_end(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+            assert self.tmp is not None
+            self.got.files.append((self.name, self.filename, self.tmp))
+            self.tmp = None
+        elif self.value is not None:
+            self.got.fields[self.name] = bytes(self.value).decode("utf-8", "replace")
+            self.value = None
+
+    def discard(self) -> None:
+        """Remove every file of this request, the one being written included."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+        for _, _, path in self.got.files:
+            path.unlink(missing_ok=True)
+        self.got.files.clear()
+
+
+async def receive(content_type: str, body: AsyncIterator[bytes], folder: Path, limit: int) -> Received:
     """Parse a ``multipart/form-data`` body into ``folder``. Files are written under temporary
     names (the caller checks and renames them); a file over ``limit`` bytes raises
     :class:`UploadRefused` after the rest of the body has been read and dropped."""
@@ -108,70 +195,8 @@ async def receive(content_type: str, body: AsyncIterator[bytes], folder: Path, l
     boundary = params.get(b"boundary")
     if ctype != b"multipart/form-data" or not boundary:
         raise UploadRefused("SIU980", "Forventede en formular med filer", "Expected a form with files", 400)
-    got = Received()
-    state: dict[str, Any] = {}
-    header_field: list[bytes] = []
-    header_value: list[bytes] = []
-    headers: dict[bytes, bytes] = {}
-
-    def part_begin() -> None:
-        headers.clear()
-        state.clear()
-
-    def header_end() -> None:
-        headers[b"".join(header_field).lower()] = b"".join(header_value)
-        header_field.clear()
-        header_value.clear()
-
-    def headers_finished() -> None:
-        _, disp = parse_options_header(headers.get(b"content-disposition", b""))
-        state["name"] = disp.get(b"name", b"").decode("utf-8", "replace")
-        filename = disp.get(b"filename")
-        if filename is None:
-            state["value"] = bytearray()
-            return
-        raw = filename.decode("utf-8", "replace")
-        if not raw:  # a file input left empty
-            return
-        tmp = folder / f".upload-{secrets.token_hex(8)}.part"
-        state["file"] = tmp.open("xb")
-        state["tmp"] = tmp
-        state["filename"] = safe_name(raw)
-        state["size"] = 0
-
-    def part_data(data: bytes, start: int, end: int) -> None:
-        fh = state.get("file")
-        if fh is not None:
-            size = int(state["size"]) + (end - start)  # type: ignore[call-overload]
-            state["size"] = size
-            if size > limit:
-                raise _TooLarge(str(state["filename"]))
-            fh.write(data[start:end])  # type: ignore[union-attr]
-        elif isinstance(state.get("value"), bytearray):
-            value = state["value"]
-            if len(value) + (end - start) <= MAX_FIELD:  # type: ignore[arg-type]
-                value.extend(data[start:end])  # type: ignore[union-attr]
-
-    def part_end() -> None:
-        fh = state.pop("file", None)
-        if fh is not None:
-            fh.close()  # type: ignore[attr-defined]
-            got.files.append((str(state["name"]), str(state["filename"]), state["tmp"]))  # type: ignore[arg-type]
-        elif isinstance(state.get("value"), bytearray):
-            got.fields[str(state["name"])] = bytes(state["value"]).decode("utf-8", "replace")  # type: ignore[arg-type]
-
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": part_begin,
-            "on_header_field": lambda d, s, e: header_field.append(d[s:e]),
-            "on_header_value": lambda d, s, e: header_value.append(d[s:e]),
-            "on_header_end": header_end,
-            "on_headers_finished": headers_finished,
-            "on_part_data": part_data,
-            "on_part_end": part_end,
-        },
-    )
+    parts = _Parts(folder, limit)
+    parser = MultipartParser(boundary, parts.callbacks())
     too_large: str | None = None
     try:
         async for chunk in body:
@@ -184,26 +209,14 @@ async def receive(content_type: str, body: AsyncIterator[bytes], folder: Path, l
         if too_large is None:
             parser.finalize()
     except BaseException:
-        _discard(state, got)
+        parts.discard()
         raise
     if too_large is not None:
-        _discard(state, got)
+        parts.discard()
         mb = limit // (1024 * 1024)
         found = TOO_LARGE.make(file=mask_cpr(too_large), limit=mb)
         raise UploadRefused(TOO_LARGE.code, found.message_da, found.message_en, 413)
-    return got
-
-
-def _discard(state: dict[str, object], got: Received) -> None:
-    fh = state.pop("file", None)
-    if fh is not None:
-        fh.close()  # type: ignore[attr-defined]
-    tmp = state.get("tmp")
-    if isinstance(tmp, Path):
-        tmp.unlink(missing_ok=True)
-    for _, _, path in got.files:
-        path.unlink(missing_ok=True)
-    got.files.clear()
+    return parts.got
 
 
 def keep(tmp: Path, folder: Path, name: str, kind: str) -> tuple[Path | None, tuple[str, str, str] | None]:
@@ -213,7 +226,8 @@ def keep(tmp: Path, folder: Path, name: str, kind: str) -> tuple[Path | None, tu
     kept path, or None and the refusal as (code, Danish, English)."""
     if kind == "export":
         bad = spreadsheet_problem(tmp, name)
-        code, params = NOT_SPREADSHEET, {"file": mask_cpr(name)}
+        code = NOT_SPREADSHEET
+        params: dict[str, Any] = {"file": mask_cpr(name)}
     else:
         bad = toml_problem(tmp)
         what = ("tilknytningsfil", "mapping file") if kind == "mapping" else ("siu.toml", "siu.toml")

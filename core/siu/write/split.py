@@ -95,11 +95,11 @@ def write_per_area(
             lane.start()
         try:
             for record in records:
-                lane = lanes.get(record.area or "")
-                if lane is None:
+                target = lanes.get(record.area or "")
+                if target is None:
                     sink.add(NO_AREA.make(location=record.location, field="paragraph", value=record.paragraph))
                     continue
-                lane.put(record)
+                target.put(record)
         finally:
             for lane in lanes.values():
                 lane.close()

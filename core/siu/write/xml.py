@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
@@ -45,30 +45,10 @@ class XmlWriter(Writer):
         self._checks: dict[tuple[int, ...], StreamCheck] = {}
         self._lock = threading.Lock()  # --split writes its areas' files from threads of their own
 
-    def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:  # noqa: PLR0915  (too long; to be cut along its seams, issue 13)
-        x = spec.manifest.xml
+    def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
         decimals = spec.amount_for(self.name)[0]  # the system-to-system channel's amount form
-        date_fmt = x.date_format
-        ns = f' xmlns="{escape(x.namespace)}"' if x.namespace else ""
-        hf, rf, tf = x.header_fields, x.record_fields, x.trailer_fields
-
-        head = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{x.root}{ns}>\n  <{x.header}>\n']
-        values = {
-            "kommune": header.kommune,
-            "year": str(header.year),
-            "area": header.area,
-            "spec_version": header.spec_version,
-            "full_load": "true" if header.full_load else "false",
-            "created": header.created.replace(microsecond=0).isoformat(),
-        }
-        for key, tag in hf.items():
-            # "fixed:VALUE" = an element of DST's header with a fixed value siu has no field for
-            value = key[6:] if key.startswith("fixed:") else values[key]
-            head.append(f"    <{tag}>{escape(value)}</{tag}>\n")
-        if header.test and spec.manifest.test.header_field:  # a test delivery says so in its header
-            head.append(f"    <{spec.manifest.test.header_field}>true</{spec.manifest.test.header_field}>\n")
-        head.append(f"  </{x.header}>\n  <{x.records}>\n")
         stream = _stream_check(out, spec)
+        write: Callable[[bytes], object]
         if stream is None:
             write = out.write
         else:
@@ -79,63 +59,10 @@ class XmlWriter(Writer):
                 out_write(data)
                 feed(data)
 
-        write("".join(head).encode("utf-8"))
-
-        order = list(rf.items())
-
-        def render(value: object) -> str:
-            if value is None:
-                return ""
-            if type(value) is str:
-                return escape(value)
-            if isinstance(value, Decimal):
-                return format_amount(value, decimals)
-            if isinstance(value, dt.date):
-                return value.strftime(date_fmt)
-            return escape(str(value))
-
-        # What a value looks like in the file, per distinct value other than amounts: a year's
-        # lines repeat some thousand CPR numbers, a few accounts and a few hundred dates.
-        seen: dict[object, str] = {}
-        lookup = seen.get
-
-        def text_of(value: object) -> str:
-            text = lookup(value)
-            if text is None:
-                text = render(value)
-                if type(value) is str or type(value) is dt.date:  # not amounts, nor 1 == True
-                    remember(seen, value, text)
-            return text
-
-        # One format call per record: "    <Udgiftslinje><PsrID>{}</PsrID>...</Udgiftslinje>\n".
-        template = f"    <{x.record}>" + "".join(f"<{tag}>{{}}</{tag}>" for _, tag in order) + f"</{x.record}>\n"
-        fill = template.format
-        getter = attrgetter(*[key for key, _ in order]) if order else None
-        single = len(order) == 1
-        buf: list[str] = []
-        for rec in records:
-            values = getter(rec) if getter else ()
-            buf.append(fill(*map(text_of, (values,) if single else values)))
-            if len(buf) >= 2048:
-                write("".join(buf).encode("utf-8"))
-                buf.clear()
-        if buf:
-            write("".join(buf).encode("utf-8"))
-        tail = [f"  </{x.records}>\n"]
-        if x.trailer:
-            totals = header.totals
-            tvalues = {
-                "records": str(totals.records),
-                "expenditure": format_amount(totals.expenditure, decimals),
-                "revenue": format_amount(totals.revenue, decimals),
-                "net": format_amount(totals.net, decimals),
-            }
-            tail.append(f"  <{x.trailer}>\n")
-            for key, tag in tf.items():
-                tail.append(f"    <{tag}>{tvalues[key]}</{tag}>\n")
-            tail.append(f"  </{x.trailer}>\n")
-        tail.append(f"</{x.root}>\n")
-        write("".join(tail).encode("utf-8"))
+        write(_head(header, spec).encode("utf-8"))
+        for chunk in _body(records, spec, decimals):
+            write(chunk.encode("utf-8"))
+        write(_tail(header, spec, decimals).encode("utf-8"))
         if stream is not None:
             stream.close()
             if stream.started:
@@ -159,6 +86,95 @@ class XmlWriter(Writer):
             yield from validate_xml(path, spec)
             return
         yield from _findings(errors, path)
+
+
+def _head(header: DeliveryHeader, spec: SpecPack) -> str:
+    """The XML declaration, the root and the header, up to the opening of the records."""
+    x = spec.manifest.xml
+    ns = f' xmlns="{escape(x.namespace)}"' if x.namespace else ""
+    head = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{x.root}{ns}>\n  <{x.header}>\n']
+    values = {
+        "kommune": header.kommune,
+        "year": str(header.year),
+        "area": header.area,
+        "spec_version": header.spec_version,
+        "full_load": "true" if header.full_load else "false",
+        "created": header.created.replace(microsecond=0).isoformat(),
+    }
+    for key, tag in x.header_fields.items():
+        # "fixed:VALUE" = an element of DST's header with a fixed value siu has no field for
+        value = key[6:] if key.startswith("fixed:") else values[key]
+        head.append(f"    <{tag}>{escape(value)}</{tag}>\n")
+    if header.test and spec.manifest.test.header_field:  # a test delivery says so in its header
+        head.append(f"    <{spec.manifest.test.header_field}>true</{spec.manifest.test.header_field}>\n")
+    head.append(f"  </{x.header}>\n  <{x.records}>\n")
+    return "".join(head)
+
+
+def _body(records: Iterable[Record], spec: SpecPack, decimals: int) -> Iterator[str]:
+    """The records as text, in chunks of 2048 records."""
+    x = spec.manifest.xml
+    date_fmt = x.date_format
+    order = list(x.record_fields.items())
+
+    def render(value: object) -> str:
+        if value is None:
+            return ""
+        if type(value) is str:
+            return escape(value)
+        if isinstance(value, Decimal):
+            return format_amount(value, decimals)
+        if isinstance(value, dt.date):
+            return value.strftime(date_fmt)
+        return escape(str(value))
+
+    # What a value looks like in the file, per distinct value other than amounts: a year's
+    # lines repeat some thousand CPR numbers, a few accounts and a few hundred dates.
+    seen: dict[object, str] = {}
+    lookup = seen.get
+
+    def text_of(value: object) -> str:
+        text = lookup(value)
+        if text is None:
+            text = render(value)
+            if type(value) is str or type(value) is dt.date:  # not amounts, nor 1 == True
+                remember(seen, value, text)
+        return text
+
+    # One format call per record: "    <Udgiftslinje><PsrID>{}</PsrID>...</Udgiftslinje>\n".
+    template = f"    <{x.record}>" + "".join(f"<{tag}>{{}}</{tag}>" for _, tag in order) + f"</{x.record}>\n"
+    fill = template.format
+    getter = attrgetter(*[key for key, _ in order]) if order else None
+    single = len(order) == 1
+    buf: list[str] = []
+    for rec in records:
+        values = getter(rec) if getter else ()
+        buf.append(fill(*map(text_of, (values,) if single else values)))
+        if len(buf) >= 2048:
+            yield "".join(buf)
+            buf.clear()
+    if buf:
+        yield "".join(buf)
+
+
+def _tail(header: DeliveryHeader, spec: SpecPack, decimals: int) -> str:
+    """The end of the records, the trailer with the totals (when the pack has one), the root's end."""
+    x = spec.manifest.xml
+    tail = [f"  </{x.records}>\n"]
+    if x.trailer:
+        totals = header.totals
+        tvalues = {
+            "records": str(totals.records),
+            "expenditure": format_amount(totals.expenditure, decimals),
+            "revenue": format_amount(totals.revenue, decimals),
+            "net": format_amount(totals.net, decimals),
+        }
+        tail.append(f"  <{x.trailer}>\n")
+        for key, tag in x.trailer_fields.items():
+            tail.append(f"    <{tag}>{tvalues[key]}</{tag}>\n")
+        tail.append(f"  </{x.trailer}>\n")
+    tail.append(f"</{x.root}>\n")
+    return "".join(tail)
 
 
 def validate_xml(path: Path, spec: SpecPack, max_errors: int = 20) -> Iterator[Finding]:

@@ -109,16 +109,18 @@ class StreamCheck:
         self._queue.put(data)
 
     def _feed_child(self) -> None:
-        stdin = self._proc.stdin  # type: ignore[union-attr]
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None  # started with a pipe before this thread
+        stdin = proc.stdin
         while (data := self._queue.get()) is not None:
             if self._broken:
                 continue  # keep taking, so the writer is never blocked by a dead child
             try:
-                stdin.write(data)  # type: ignore[union-attr]
+                stdin.write(data)
             except OSError:  # the child died: result() says so and the file is validated in-process
                 self._broken = True
         try:
-            stdin.close()  # type: ignore[union-attr]
+            stdin.close()
         except OSError:
             self._broken = True
 

@@ -30,9 +30,9 @@ from typing import Any
 
 from siu import hookimpl
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
-from siu.findings import define
+from siu.findings import define, get
 from siu.models import Finding, Location, Posting
-from siu.tables import HeaderMatcher, normalise_header
+from siu.tables import HeaderMatcher, MissingColumns, normalise_header
 from siu.tabular import COMMON_ALIASES, TabularSource
 
 SIU_API = 1
@@ -122,8 +122,13 @@ class CsvSource(TabularSource):
                 one_of.append(group)
         return HeaderMatcher(aliases, required, one_of)
 
-    def sniff(self, path: Path) -> Sniff:
-        found = super().sniff(path)
+    def missing_columns(self, exc: MissingColumns, options: ReadOptions, location: Location) -> Finding:
+        if options.settings.get("columns"):  # the column map names the headers; aliases do not apply
+            return get("SIU005").make(location=location, detail_da=exc.message_da, detail_en=exc.message_en)
+        return super().missing_columns(exc, options, location)
+
+    def sniff_with(self, path: Path, options: ReadOptions) -> Sniff:
+        found = super().sniff_with(path, options)
         return Sniff(
             min(found.confidence, MAX_SNIFF),
             f"generisk adapter, vælges med --source csv ({found.reason_da})",

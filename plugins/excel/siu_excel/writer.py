@@ -123,9 +123,9 @@ class ExcelTemplateWriter(Writer):
         bold = Font(bold=True)
         head = []
         for col in template.columns:
-            cell = text_cell(ws, col.header)
-            cell.font = bold
-            head.append(cell)
+            title = text_cell(ws, col.header)
+            title.font = bold
+            head.append(title)
         for _ in range(template.header_row - 1):
             ws.append([])
         ws.append(head)

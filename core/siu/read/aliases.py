@@ -1,0 +1,90 @@
+"""The header texts siu knows for each field of a table (private; public as ``siu.tabular.COMMON_ALIASES``)."""
+
+from __future__ import annotations
+
+COMMON_ALIASES: dict[str, list[str]] = {
+    "document": [
+        "Bilagsnr",
+        "Bilagsnummer",
+        "Bilag",
+        "Bilagsnr.",
+        "Dokumentnr",
+        "Dokumentnummer",
+        "BELNR",
+        "Document Number",
+    ],
+    "posting_date": ["Bogføringsdato", "Bogf.dato", "Bogf. dato", "Posteringsdato", "BUDAT", "Posting Date"],
+    "document_date": ["Bilagsdato", "BLDAT", "Document Date"],
+    "psp": ["PSP-element", "PSP element", "PSP", "PSP-elementnr", "POSID", "PS_PSP_PNR", "WBS element", "WBS-element"],
+    "cost_centre": ["Omkostningssted", "Omk.sted", "Omk. sted", "Omkostningsstednr", "KOSTL", "RCNTR", "Cost Center"],
+    "artskonto": ["Artskonto", "Omkostningsart", "Art", "KSTAR", "Cost Element"],
+    "gl_account": ["Finanskonto", "Hovedbogskonto", "Sagskonto", "HKONT", "RACCT", "SAKNR", "G/L Account", "G/L-konto"],
+    "kontostreng": ["Kontostreng", "KONTOSTRENG", "Kontonummer", "Autoriseret konto"],
+    "paragraph": ["Paragraf", "Paragraph", "Lovparagraf"],
+    "cpr": [
+        "CPR",
+        "CPR-nr",
+        "CPR-nr.",
+        "CPR-nummer",
+        "CPR nummer",
+        "Personnummer",
+        "PsrID",
+        "Tildeling",
+        "ZUONR",
+        "Assignment",
+    ],
+    "amount": [
+        "Beløb",
+        "Beløb i DKK",
+        "Beløb DKK",
+        "Beløb i lokal valuta",
+        "Beløb (DKK)",
+        "DMSHB",
+        "HSL",
+        "Amount in local currency",
+        "Amount",
+    ],
+    "amount_unsigned": ["DMBTR", "Beløb uden fortegn"],
+    "dc": ["SHKZG", "DRCRK", "Debet/Kredit", "D/K", "S/H", "Debet-kredit-kendetegn"],
+    "debit": ["Debet", "Debetbeløb", "Debit"],
+    "credit": ["Kredit", "Kreditbeløb", "Credit"],
+    "start": [
+        "Periode fra",
+        "Fra dato",
+        "Fradato",
+        "Startdato",
+        "Start dato",
+        "Periodestart",
+        "Udgiftsperiode fra",
+        "Fra",
+    ],
+    "end": ["Periode til", "Til dato", "Tildato", "Slutdato", "Slut dato", "Periodeslut", "Udgiftsperiode til", "Til"],
+    "text": ["Tekst", "Posteringstekst", "Bilagstekst", "SGTXT", "Text"],
+    "anonymous": ["Anonym", "Anonymt ophold", "Anonym markering"],
+    "birth_date": ["Fødselsdato", "Fødselsdag", "Birth date"],
+    "sex": ["Køn", "Sex", "Gender"],
+    # The paying municipality the line belongs to (SIU403), and the other municipality of a payment
+    # to or from another municipality (art 4.7/7.7, SIU446); codes or names (siu.accounts.paying).
+    "kommune": [
+        "Kommunekode",
+        "Kommunenr",
+        "Kommunenr.",
+        "Kommunenummer",
+        "Kommune nr",
+        "Kommune",
+        "Betalende kommune",
+        "Municipality",
+    ],
+    "counterpart": [
+        "Modpart",
+        "Modpartskommune",
+        "Anden kommune",
+        "Mellemkommunal modpart",
+        "Handlekommune",
+        "Betalingskommune",
+        "Counterpart municipality",
+    ],
+}
+
+# Assignment fields: free text in which a CPR may stand among other words (SAP's ZUONR).
+ASSIGNMENT_HEADERS = ("Tildeling", "ZUONR", "Assignment")

@@ -1,0 +1,1 @@
+"""Private helpers of :mod:`siu.testing`, the adapter contract kit (import from ``siu.testing``)."""
