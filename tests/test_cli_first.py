@@ -76,13 +76,13 @@ def test_init_demo_makes_the_guides_commands_run_as_printed(siu, tmp_path: Path,
     run = siu("init", "--demo")
     assert run.exit_code == 0, run.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["mapping.toml", "saldobalance.csv", "siu.toml", "udtraek.csv"]
-    assert (tmp_path / "udtraek.csv").read_bytes() == (demo_dir / "opus-udtraek-2025.csv").read_bytes()
-    checked = siu("validate", "--source", "opus", "udtraek.csv", "--accounts", "saldobalance.csv")
+    assert names == ["export.csv", "mapping.toml", "saldobalance.csv", "siu.toml"]
+    assert (tmp_path / "export.csv").read_bytes() == (demo_dir / "opus-udtraek-2025.csv").read_bytes()
+    checked = siu("validate", "--source", "opus", "export.csv", "--accounts", "saldobalance.csv")
     assert checked.exit_code == 0, checked.output
     assert "SIU500" in checked.stdout and "SIU501" not in checked.stdout  # the trial balance agrees
-    assert siu("mapping", "check", "--source", "opus", "udtraek.csv").exit_code == 0
-    converted = siu("convert", "--source", "opus", "udtraek.csv")
+    assert siu("mapping", "check", "--source", "opus", "export.csv").exit_code == 0
+    converted = siu("convert", "--source", "opus", "export.csv")
     assert converted.exit_code == 0, converted.output
     assert (tmp_path / "SIU_101_2025_voksen.xml").is_file()
 

@@ -23,7 +23,7 @@ from siu.writers import atomic_output, commit
 CONFIG_NAME = "siu.toml"
 # The demo's files under the names the user guides use (source file in siu.demo → name written).
 DEMO_FILES = {
-    "opus-udtraek-2025.csv": "udtraek.csv",
+    "opus-udtraek-2025.csv": "export.csv",
     "mapping.toml": "mapping.toml",
     "saldobalance-2025.csv": "saldobalance.csv",
 }
@@ -180,10 +180,10 @@ def _next_steps(lang: str, demo: bool) -> str:
     if demo:
         return _t(
             lang,
-            "Prøv nu: siu validate --source opus udtraek.csv --accounts saldobalance.csv\n"
-            "og derefter: siu convert --source opus udtraek.csv",
-            "Now try: siu validate --source opus udtraek.csv --accounts saldobalance.csv\n"
-            "and then: siu convert --source opus udtraek.csv",
+            "Prøv nu: siu validate --source opus export.csv --accounts saldobalance.csv\n"
+            "og derefter: siu convert --source opus export.csv",
+            "Now try: siu validate --source opus export.csv --accounts saldobalance.csv\n"
+            "and then: siu convert --source opus export.csv",
         )
     return _t(
         lang,

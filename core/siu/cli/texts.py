@@ -113,10 +113,9 @@ OPTION_HELP: dict[str, Texts] = {
     "init|--kommune": ("Kommunekoden, 3 cifre (fx 101)", "The municipality code, 3 digits (e.g. 101)"),
     "init|--year": ("Regnskabsåret (fx 2025)", "The reporting year (e.g. 2025)"),
     "--demo": (
-        "Kopiér også demoens udtræk, tilknytningsfil og saldobalance hertil (udtraek.csv, mapping.toml, "
+        "Kopiér også demoens udtræk, tilknytningsfil og saldobalance hertil (export.csv, mapping.toml, "
         "saldobalance.csv)",
-        "Also copy the demo's export, mapping file and trial balance here (udtraek.csv, mapping.toml, "
-        "saldobalance.csv)",
+        "Also copy the demo's export, mapping file and trial balance here (export.csv, mapping.toml, saldobalance.csv)",
     ),
     "demo|--out": ("Mappen, demo-leverancen skrives i", "The folder the demo delivery is written to"),
     "demo|--format": ("Format: xml eller xlsx", "Format: xml or xlsx"),
