@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -32,6 +33,19 @@ SEVERITY_LABEL = {
     Severity.INFO: ("info", "info"),
 }
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+# To a file or a pipe the report is as wide as its longest line: a line is never wrapped and a
+# table cell never cut ("…"), so a SHA-256 or a path can be copied and grepped whole.
+FULL_WIDTH = 1_000_000
+RULE_WIDTH = 80  # the header's rule, which would otherwise fill the full width
+
+
+def report_console(stderr: bool = False) -> Console:
+    """The console the report is printed on: the terminal's width on a terminal, full width otherwise."""
+    console = Console(highlight=False, stderr=stderr)
+    if console.is_terminal:
+        return console
+    return Console(highlight=False, stderr=stderr, width=FULL_WIDTH)
 
 
 def kr(amount: Decimal) -> str:
@@ -70,9 +84,8 @@ def _print_header(console: Console, result: RunResult, host: PluginHost, lang: s
 
     h = result.header
     spec = result.spec
-    console.rule(
-        f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}"
-    )
+    title = f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}"
+    console.print(Rule(title), width=min(console.width, RULE_WIDTH) if not console.is_terminal else None)
     meta = Table.grid(padding=(0, 2))
     meta.add_row(t("Kommune", "Municipality"), f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
     meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
