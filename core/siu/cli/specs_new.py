@@ -151,12 +151,24 @@ def _fields(
     part_da, part_en = part
     taken: set[str] = set()
     for child in el.children:
-        # an element with a fixed value gets exactly that value, whatever its name suggests
-        key = None if (child.fixed is not None and fixed_ok) else match(child.name, rules, taken)
+        # A required element with a fixed value gets exactly that value, whatever its name suggests;
+        # an optional one is written only when it is a field of siu's (Testleverance, fixed "true",
+        # must not mark every delivery a test).
+        pinned = child.fixed is not None and fixed_ok and child.required
+        key = None if pinned else match(child.name, rules, taken)
         if key is not None:
             taken.add(key)
             mapped[key] = child.name
-        elif child.fixed is not None and fixed_ok:
+        elif pinned and f"fixed:{child.fixed}" in mapped:
+            out.todo.append(
+                (
+                    f"{part_da}: {child.name} og {mapped[f'fixed:{child.fixed}']} har begge den faste værdi "
+                    f"{child.fixed}; siu kan kun skrive det ene",
+                    f"{part_en}: {child.name} and {mapped[f'fixed:{child.fixed}']} both have the fixed value "
+                    f"{child.fixed}; siu can write only one of them",
+                )
+            )
+        elif pinned:
             mapped[f"fixed:{child.fixed}"] = child.name
             out.notes.append(
                 (
