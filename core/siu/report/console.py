@@ -91,7 +91,7 @@ def _print_header(console: Console, result: RunResult, host: PluginHost, lang: s
     meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
     meta.add_row(t("Område", "Area"), h.area)
     provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
-    meta.add_row(t("Specifikation", "Specification"), f"{spec.version}{provisional} [{spec.origin}]")
+    meta.add_row(t("Specifikation", "Specification"), console_text(f"{spec.version}{provisional} [{spec.origin}]"))
     if getattr(h, "test", False):
         meta.add_row(t("Testleverance", "Test delivery"), t("ja — ikke til indberetning", "yes — not for submission"))
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
@@ -140,7 +140,10 @@ def _print_findings(console: Console, result: RunResult, lang: str, per_code: in
             entry = CATALOGUE.get(code)
             title = (entry.title_en if en else entry.title_da) if entry else ""
             summary.add_row(
-                code, Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]), str(sink.by_code[code]), title
+                code,
+                Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]),
+                str(sink.by_code[code]),
+                console_text(title),
             )
         console.print(summary)
 
