@@ -136,7 +136,7 @@ def run_case(name: str, folder: Path) -> Outcome:
     from typer.testing import CliRunner
 
     from characterisation_kit import all_cases
-    from siu.cli.convert import app
+    from siu.cli import app
 
     case = all_cases()[name]
     with _cwd(folder):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from siu.cli.convert import app
+from siu.cli import app
 from siu.demo import DEMO_DIR
 
 # Hypothesis' per-example deadline measures how loaded the machine is, not whether a parser is

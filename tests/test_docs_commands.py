@@ -96,21 +96,11 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
 }
 
 
-def simulate_siu_init_until_first_cli_lands(folder: Path) -> None:
-    """What ``siu init --kommune 101 --year 2025 --demo`` writes (branch first-cli), for as long
-    as this branch has no ``siu init``. The coordinator removes this helper at merge."""
-    (folder / "siu.toml").write_text(
-        '# siu.toml for kommune 101, year 2025\nkommune = "101"\nyear = 2025\nmapping = "mapping.toml"\n\n'
-        '[anonymisation]\nplaceholders = ["0101010000"]\n',
-        encoding="utf-8",
-    )
-    (folder / "export.csv").write_bytes((DEMO_DIR / "opus-udtraek-2025.csv").read_bytes())
-    (folder / "mapping.toml").write_bytes((DEMO_DIR / "mapping.toml").read_bytes())
-    (folder / "saldobalance.csv").write_text(
-        "Funktion;Dranst;Art;Beløb\n5.38.42;1;4.0;76.950,00\n5.38.50;1;4.0;207.251,00\n5.38.50;1;7.7;-79.751,00\n"
-        "5.38.51;1;4.0;12.400,00\n5.38.52;1;4.0;94.190,25\n",
-        encoding="utf-8",
-    )
+def siu_init(folder: Path) -> None:
+    """The guides' first step, ``siu init --kommune 101 --year 2025 --demo``, run in ``folder``."""
+    result = CliRunner().invoke(app, ["init", "--kommune", "101", "--year", "2025", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "export.csv").is_file() and (folder / "saldobalance.csv").is_file()
 
 
 # --- reading the guides ---------------------------------------------------------------------
@@ -191,10 +181,6 @@ def test_few_commands_are_not_run_and_each_says_why():
     assert len(skipped) <= 12
 
 
-def _has_init() -> bool:
-    return CliRunner().invoke(app, ["init", "--help"]).exit_code == 0
-
-
 @pytest.mark.parametrize("guide", GUIDES)
 def test_the_guides_commands_run_as_printed(guide, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -206,9 +192,6 @@ def test_the_guides_commands_run_as_printed(guide, tmp_path, monkeypatch):
         for name, generator in step.files.items():
             GENERATORS[generator](tmp_path / name)
         if step.not_run:
-            continue
-        if step.command == INIT and not _has_init():
-            simulate_siu_init_until_first_cli_lands(tmp_path)
             continue
         result = runner.invoke(app, shlex.split(step.command)[1:], catch_exceptions=True)
         output = result.output
@@ -243,7 +226,7 @@ def test_the_guides_sample_settings_are_safe_to_copy(guide, tmp_path, monkeypatc
     for setting in ('area = "', 'period = "posting_month"', 'SIU130 = "info"'):
         assert f"# {setting}" in only_if, setting
     monkeypatch.chdir(tmp_path)
-    simulate_siu_init_until_first_cli_lands(tmp_path)
+    siu_init(tmp_path)
     (tmp_path / "siu.toml").write_text(sample, encoding="utf-8")
     result = CliRunner().invoke(app, ["convert", "export.csv"])
     assert result.exit_code == 0, result.output
@@ -263,7 +246,7 @@ def test_the_guides_aliases_line_reads_an_unknown_header(guide, tmp_path, monkey
     block = re.search(r"<!-- aliases-example -->\n```toml\n(.*?)```", text, re.S)
     assert block, f"{guide} must show the aliases line for an unknown header"
     monkeypatch.chdir(tmp_path)
-    simulate_siu_init_until_first_cli_lands(tmp_path)
+    siu_init(tmp_path)
     path = _unknown_header(tmp_path)
     before = CliRunner().invoke(app, ["validate", "--source", "opus", path.name])
     assert before.exit_code == 1 and "SIU005" in before.output and "Beløb (kr.)" in before.output
@@ -278,7 +261,7 @@ def test_with_the_aliases_line_the_file_is_recognised_without_source(tmp_path, m
     block = re.search(r"<!-- aliases-example -->\n```toml\n(.*?)```", text, re.S)
     assert block
     monkeypatch.chdir(tmp_path)
-    simulate_siu_init_until_first_cli_lands(tmp_path)
+    siu_init(tmp_path)
     path = _unknown_header(tmp_path)
     with (tmp_path / "siu.toml").open("a", encoding="utf-8") as toml:
         toml.write("\n" + block.group(1))

@@ -279,7 +279,7 @@ def demo_outputs(tmp_path_factory, demo_dir_module) -> dict[str, Path]:
     """The demo delivery as XML, as xlsx, and the XML converted back from that xlsx."""
     from typer.testing import CliRunner
 
-    from siu.cli.convert import app
+    from siu.cli import app
 
     out = tmp_path_factory.mktemp("demo")
     runner = CliRunner()

@@ -183,7 +183,7 @@ def _siu_process(*args: object, cwd: Path, env: dict[str, str] | None = None, **
 
 
 def test_the_last_resort_handler_masks_and_never_reads_markup(monkeypatch, capsys):
-    from siu.cli import convert as cli
+    from siu.cli import entry as cli
 
     def broken() -> None:
         raise RuntimeError("[/] kunne ikke læse 0101601235 \x1b[2J")

@@ -168,3 +168,17 @@ def test_any_order_and_naming_of_line_elements_is_derived(tmp_path_factory, orde
     fields = derived.manifest["xml"]["record_fields"]
     assert list(fields) == list(order) and all(fields[k] == names[k] for k in order)
     assert derived.manifest["xml"]["namespace"] == "urn:x" and derived.manifest["xml"]["records"] == "L"
+
+
+def test_siu_s_own_xsd_derives_a_pack_that_writes_full_and_test_deliveries_apart(siu, tmp_path) -> None:
+    # FuldLeverance (required) and Testleverance (optional) both have the fixed value "true": the
+    # required one is written as fixed, the optional one becomes siu's test marker, not a fixed
+    # element on every delivery (the guides' "DST's own format" steps failed on this)
+    derived = derive(2025, BUILTIN_DIR / "2025" / "siu.xsd", SpecPack.load(BUILTIN_DIR / "2025"))
+    header = derived.manifest["xml"]["header_fields"]
+    assert header.get("fixed:true") == "FuldLeverance"
+    assert "Testleverance" not in header.values()
+    made = siu("specs", "new", "2025", "--from-xsd", BUILTIN_DIR / "2025" / "siu.xsd", "--out", tmp_path / "pack")
+    assert made.exit_code == 0, made.output
+    assert siu("specs", "check", tmp_path / "pack").exit_code == 0
+    assert 'header_field = "Testleverance"' in (tmp_path / "pack" / "manifest.toml").read_text(encoding="utf-8")

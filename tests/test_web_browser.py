@@ -1,11 +1,14 @@
 """siu web end to end in a real browser: Playwright driving Debian's Chromium (/usr/bin/chromium,
 installed by .ci/run; never `playwright install`). Covers dropping and picking exports, a run
 with errors, filtering the findings, explain, a ready run whose downloads are byte-identical to
-`siu convert`'s, progress and cancel. Screenshots go to docs/img/web-*.png for the docs."""
+`siu convert`'s, progress and cancel. Screenshots are taken on every run; with SIU_SCREENSHOTS=1
+they go to docs/img/web-*.png for the docs (otherwise to a temporary folder, so a test run leaves
+the work tree as it was)."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,8 @@ from test_reports import BROKEN_ROWS, CPRS
 from web_helpers import DEMO_EXPORT, DEMO_MAPPING, EPOCH, READY_FLAGS, TOKEN, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
+DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
+IMG = DOCS_IMG if os.environ.get("SIU_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "siu-web-shots"
 ARGS = [
     "--headless",
     "--no-sandbox",

@@ -1,3 +1,3 @@
-from siu.cli.convert import main
+from siu.cli.entry import main
 
 main()

@@ -4,6 +4,6 @@ One module per command group; the console script ``siu = "siu.cli:main"`` and ``
 enter here. Nothing else in siu imports this package.
 """
 
-from siu.cli.convert import app, main
+from siu.cli.entry import app, main
 
 __all__ = ["app", "main"]

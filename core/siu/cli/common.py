@@ -4,6 +4,7 @@ exit codes, plugin and settings loading, and the options declared once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -58,77 +59,77 @@ def _check_lang(value: str | None) -> str | None:
 
 
 LANGS = ("da", "en")
-Lang = Annotated[
-    str, typer.Option("--lang", help="Sprog for meddelelser: da eller en / Language: da or en", callback=_check_lang)
-]
+
+
+def in_range(minimum: float, maximum: float | None = None) -> Callable[[Any], Any]:
+    """An option's callback refusing a number below ``minimum`` or above ``maximum``. (Not typer's
+    ``min=``, which would print ``<float range> [x>=0]`` in the help.)"""
+
+    def check(value: Any) -> Any:
+        if value is not None and (value < minimum or (maximum is not None and value > maximum)):
+            from siu.cli.language import current
+
+            low, high = (str(n).replace(".", ",") if current["lang"] == "da" else str(n) for n in (minimum, maximum))
+            if current["lang"] == "en":
+                raise typer.BadParameter(
+                    f"must be at least {low}" if maximum is None else f"must be from {low} to {high}"
+                )
+            raise typer.BadParameter(
+                f"skal være mindst {low}" if maximum is None else f"skal være fra {low} til {high}"
+            )
+        return value
+
+    return check
+
+
+# SIU_LANG sets the language for every command (and its help); --lang on the command line wins
+Lang = Annotated[str, typer.Option("--lang", envvar="SIU_LANG", callback=_check_lang)]
 # convert and validate: without the flag, `lang` from siu.toml applies (default da)
-LangFlag = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        help="Sprog for meddelelser: da eller en (standard: lang i siu.toml, ellers da) / Language: da or en",
-        callback=_check_lang,
-    ),
-]
-NoPlugins = Annotated[
-    bool, typer.Option("--no-plugins", help="Indlæs kun siu's egne plugins / Load only siu's own plugins")
-]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="siu.toml (standard: ./siu.toml)")]
-ReportJson = Annotated[
-    Path | None, typer.Option("--report-json", help="Skriv alle fund som JSON / Write every finding as JSON")
-]
-ReportXlsx = Annotated[
-    Path | None,
-    typer.Option("--report-xlsx", help="Skriv fund som Excel-projektmappe / Write findings as an Excel workbook"),
-]
-Accounts = Annotated[
-    Path | None,
-    typer.Option("--accounts", help="Saldobalance (CSV/xlsx) at afstemme med / Trial balance to reconcile with"),
-]
-Tolerance = Annotated[
-    float | None,
-    typer.Option("--tolerance", min=0, help="Tilladt afvigelse i kr. ved afstemning / Allowed difference in DKK"),
-]
-TestOpt = Annotated[
-    bool,
-    typer.Option(
-        "--test",
-        help="Testleverance (fx sidste års data), mærket som test / Test delivery (e.g. last year's data), marked as "
-        "a test",
-    ),
-]
-MadK = Annotated[
-    float | None,
-    typer.Option("--mad-k", min=0.01, help="k i median ± k·MAD for ekstreme årsudgifter / k for extreme values"),
-]
+LangFlag = Annotated[str | None, typer.Option("--lang", envvar="SIU_LANG", callback=_check_lang)]
+NoPlugins = Annotated[bool, typer.Option("--no-plugins")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c")]
+ReportJson = Annotated[Path | None, typer.Option("--report-json")]
+ReportXlsx = Annotated[Path | None, typer.Option("--report-xlsx")]
+Accounts = Annotated[Path | None, typer.Option("--accounts")]
+Tolerance = Annotated[float | None, typer.Option("--tolerance", callback=in_range(0))]
+TestOpt = Annotated[bool, typer.Option("--test")]
+MadK = Annotated[float | None, typer.Option("--mad-k", callback=in_range(0.01))]
 
 # The options of convert, validate and siu mapping, declared once (the help text is the same everywhere).
-Inputs = Annotated[list[str], typer.Argument(help="Inputfiler (evt. KILDE:FIL) / Input files (optionally SOURCE:FILE)")]
-SourceOpt = Annotated[list[str] | None, typer.Option("--source", "-s", help="Kildeformat: opus, sap, excel, csv, ...")]
-Year = Annotated[int | None, typer.Option("--year", "-y", help="Regnskabsår / Reporting year")]
-Kommune = Annotated[str | None, typer.Option("--kommune", "-k", help="Kommunekode (3 cifre) / Municipality code")]
-Area = Annotated[str | None, typer.Option("--area", help="voksen | boern | begge")]
-MappingOpt = Annotated[
-    Path | None, typer.Option("--mapping", "-m", help="Tilknytningsfil (standard: mapping i siu.toml) / Mapping file")
-]
-Strict = Annotated[bool, typer.Option("--strict", help="Advarsler stopper leverancen / Warnings fail")]
-Encoding = Annotated[str | None, typer.Option("--encoding", help="Tegnsæt (fx cp1252) / Encoding")]
-Delimiter = Annotated[str | None, typer.Option("--delimiter", help="Skilletegn: ';', tab, ',', '|' / Delimiter")]
-DecimalOpt = Annotated[str | None, typer.Option("--decimal", help="Decimaltegn: ',' eller '.' / Decimal mark")]
-Sheet = Annotated[str | None, typer.Option("--sheet", help="Ark i xlsx / Sheet in xlsx")]
-SpecDir = Annotated[Path | None, typer.Option("--spec-dir", help="Mappe med en specifikationspakke / Spec pack folder")]
-Aggregate = Annotated[
-    bool | None,
-    typer.Option(
-        "--aggregate/--no-aggregate",
-        help="Summér fakturaer med sammenhængende perioder / Sum invoices with contiguous periods",
-    ),
-]
-Columns = Annotated[
-    Path | None, typer.Option("--columns", help="Kolonnekort til --source csv (TOML) / Column map for --source csv")
-]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Ingen rapport / No report")]
-AsJson = Annotated[bool, typer.Option("--json", help="JSON-output")]
+Inputs = Annotated[list[str], typer.Argument()]
+SourceOpt = Annotated[list[str] | None, typer.Option("--source", "-s")]
+Year = Annotated[int | None, typer.Option("--year", "-y")]
+Kommune = Annotated[str | None, typer.Option("--kommune", "-k")]
+Area = Annotated[str | None, typer.Option("--area")]
+MappingOpt = Annotated[Path | None, typer.Option("--mapping", "-m")]
+Strict = Annotated[bool, typer.Option("--strict")]
+Encoding = Annotated[str | None, typer.Option("--encoding")]
+Delimiter = Annotated[str | None, typer.Option("--delimiter")]
+DecimalOpt = Annotated[str | None, typer.Option("--decimal")]
+Sheet = Annotated[str | None, typer.Option("--sheet")]
+SpecDir = Annotated[Path | None, typer.Option("--spec-dir")]
+Aggregate = Annotated[bool | None, typer.Option("--aggregate/--no-aggregate")]
+Columns = Annotated[Path | None, typer.Option("--columns")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q")]
+AsJson = Annotated[bool, typer.Option("--json")]
+
+
+_FLAG_WORDS = {"true", "false", "yes", "no", "ja", "nej", "on", "off"}
+
+
+def no_flag_values(inputs: list[str], lang: str) -> None:
+    """``--strict true`` makes ``true`` an input: say that flags take no value, not that a file is missing."""
+    for text in inputs:
+        if text.lower() in _FLAG_WORDS and not Path(text).exists():
+            fail(
+                lang,
+                UsageError(
+                    f"'{text}' er ikke en fil. Flag som --strict tager ingen værdi: skriv --strict, "
+                    f"ikke --strict {text}",
+                    f"'{text}' is not a file. Flags such as --strict take no value: write --strict, "
+                    f"not --strict {text}",
+                ),
+            )
 
 
 def fail_finding(lang: str, finding: Finding, code: int = EXIT_USAGE) -> NoReturn:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -50,15 +50,8 @@ def write_sidecars(result: RunResult, lang: str, report_json: Path | None, repor
 
 
 def deliver(
-    delivery: Annotated[
-        Path, typer.Argument(help="Leverancen, skrevet af siu convert / The delivery written by siu convert")
-    ],
-    replace: Annotated[
-        bool,
-        typer.Option(
-            "--replace", help="Erstat en fil med samme navn på serveren / Replace a file of the same name on the server"
-        ),
-    ] = False,
+    delivery: Annotated[Path, typer.Argument()],
+    replace: Annotated[bool, typer.Option("--replace")] = False,
     config: ConfigOpt = None,
     no_plugins: NoPlugins = False,
     lang: Lang = "da",
@@ -99,30 +92,7 @@ def deliver(
         fail_finding(lang, exc.finding)
     except UsageError as exc:
         fail(lang, exc)
-    receipt = {
-        "schema": archive.RECEIPT_SCHEMA,
-        "file": mask_cpr(delivery.name),
-        "sha256": data["sha256"],
-        "size": data["size"],
-        "delivered": archive.now(),
-        "channel": ch.protocol,
-        "server": ch.server,
-        "user": ch.user,
-        "remote_path": done.remote,
-        "attempts": done.attempts,
-        "checksum_verified": done.checksum_verified,
-        "replaced": done.replaced,
-        "kommune": data.get("kommune"),
-        "year": data.get("year"),
-        "area": data.get("area"),
-        "spec_version": data["spec"]["version"],
-        "verdict": data["verdict"],
-        "created": data.get("created"),
-        "totals": data.get("totals", {}),
-        "paragraphs": data.get("paragraphs", {}),
-        "months": data.get("months", []),
-        "provisional": ch.provisional,
-    }
+    receipt = _receipt(delivery, data, ch, done)
     folder = archive.archive_dir(settings)
     reports = [Path(p) for p in (data.get("reports") or {}).values()]
     try:
@@ -146,10 +116,38 @@ def deliver(
     raise typer.Exit(EXIT_OK)
 
 
+def _receipt(delivery: Path, data: dict[str, Any], ch: Any, done: Any) -> dict[str, Any]:
+    """The receipt archived beside a delivered file: what was sent where, and the delivery's facts."""
+    from siu.base import archive
+
+    return {
+        "schema": archive.RECEIPT_SCHEMA,
+        "file": mask_cpr(delivery.name),
+        "sha256": data["sha256"],
+        "size": data["size"],
+        "delivered": archive.now(),
+        "channel": ch.protocol,
+        "server": ch.server,
+        "user": ch.user,
+        "remote_path": done.remote,
+        "attempts": done.attempts,
+        "checksum_verified": done.checksum_verified,
+        "replaced": done.replaced,
+        "kommune": data.get("kommune"),
+        "year": data.get("year"),
+        "area": data.get("area"),
+        "spec_version": data["spec"]["version"],
+        "verdict": data["verdict"],
+        "created": data.get("created"),
+        "totals": data.get("totals", {}),
+        "paragraphs": data.get("paragraphs", {}),
+        "months": data.get("months", []),
+        "provisional": ch.provisional,
+    }
+
+
 def history(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON-output")] = False,
-    config: ConfigOpt = None,
-    lang: Lang = "da",
+    as_json: Annotated[bool, typer.Option("--json")] = False, config: ConfigOpt = None, lang: Lang = "da"
 ) -> None:
     """Vis arkivet af leverancer / List the archive of deliveries."""
     from siu.base import archive

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from siu.base.masking import console_text
 from siu.cli.common import Lang  # noqa: E402
+from siu.report.console import report_console
 from siu.writers import atomic_output, commit
 
 
@@ -39,6 +40,31 @@ def print_diff(console: Console, data: dict[str, Any], lang: str) -> None:
         f"{'New' if en else 'Ny'}:     {n['file']} ({n['year']}, {n['lines']} {'lines' if en else 'linjer'}, "
         f"{'net' if en else 'netto'} {_kr(n['net'])})"
     )
+    _print_totals(console, data, en)
+    c, li = data["citizens"], data["lines"]
+    if en:
+        console.print(
+            f"Citizens: {c['added']} added, {c['removed']} removed. Lines: {li['added']} added, {li['removed']} "
+            f"removed, {li['changed']} changed, {li['unchanged']} unchanged."
+        )
+    else:
+        console.print(
+            f"Borgere: {c['added']} tilføjet, {c['removed']} fjernet. Linjer: {li['added']} tilføjet, {li['removed']} "
+            f"fjernet, {li['changed']} ændret, {li['unchanged']} uændret."
+        )
+    for kind, da, en_word in (
+        ("added", "Tilføjede borgere", "Citizens added"),
+        ("removed", "Fjernede borgere", "Citizens removed"),
+    ):
+        names = c[f"{kind}_sample"][:10]
+        if names:
+            more = c[kind] - len(names)
+            console.print(f"{en_word if en else da}: {', '.join(names)}" + (f" (+{more})" if more > 0 else ""))
+    _print_annualised(console, data, en)
+
+
+def _print_totals(console: Console, data: dict[str, Any], en: bool) -> None:
+    """Net and citizens before and now, per paragraph and per function."""
     for key, title in (
         ("paragraphs", ("Totaler pr. paragraf", "Totals per paragraph")),
         ("functions", ("Totaler pr. funktion", "Totals per function")),
@@ -65,48 +91,34 @@ def print_diff(console: Console, data: dict[str, Any], lang: str) -> None:
                 str(new.get("citizens", 0)),
             )
         console.print(table)
-    c, li = data["citizens"], data["lines"]
-    if en:
-        console.print(
-            f"Citizens: {c['added']} added, {c['removed']} removed. Lines: {li['added']} added, {li['removed']} "
-            f"removed, {li['changed']} changed, {li['unchanged']} unchanged."
-        )
-    else:
-        console.print(
-            f"Borgere: {c['added']} tilføjet, {c['removed']} fjernet. Linjer: {li['added']} tilføjet, {li['removed']} "
-            f"fjernet, {li['changed']} ændret, {li['unchanged']} uændret."
-        )
-    for kind, da, en_word in (
-        ("added", "Tilføjede borgere", "Citizens added"),
-        ("removed", "Fjernede borgere", "Citizens removed"),
+
+
+def _print_annualised(console: Console, data: dict[str, Any], en: bool) -> None:
+    """The largest changes in a citizen's annualised expenditure."""
+    if not data["annualised"]:
+        return
+    table = Table(
+        title="Largest changes in annualised expenditure per citizen"
+        if en
+        else "Største ændringer i årsudgift pr. borger"
+    )
+    for head in (
+        ("Borger", "Citizen"),
+        ("Paragraf", "Paragraph"),
+        ("Før", "Before"),
+        ("Nu", "Now"),
+        ("Ændring", "Change"),
     ):
-        names = c[f"{kind}_sample"][:10]
-        if names:
-            more = c[kind] - len(names)
-            console.print(f"{en_word if en else da}: {', '.join(names)}" + (f" (+{more})" if more > 0 else ""))
-    if data["annualised"]:
-        table = Table(
-            title="Largest changes in annualised expenditure per citizen"
-            if en
-            else "Største ændringer i årsudgift pr. borger"
+        table.add_column(head[int(en)], justify="left" if head[0] in ("Borger", "Paragraf") else "right")
+    for row in data["annualised"][:10]:
+        table.add_row(
+            console_text(str(row["citizen"])),
+            console_text(str(row["paragraph"])),
+            _kr(row["old"]),
+            _kr(row["new"]),
+            _kr(row["change"]),
         )
-        for head in (
-            ("Borger", "Citizen"),
-            ("Paragraf", "Paragraph"),
-            ("Før", "Before"),
-            ("Nu", "Now"),
-            ("Ændring", "Change"),
-        ):
-            table.add_column(head[int(en)], justify="left" if head[0] in ("Borger", "Paragraf") else "right")
-        for row in data["annualised"][:10]:
-            table.add_row(
-                console_text(str(row["citizen"])),
-                console_text(str(row["paragraph"])),
-                _kr(row["old"]),
-                _kr(row["new"]),
-                _kr(row["change"]),
-            )
-        console.print(table)
+    console.print(table)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -144,33 +156,7 @@ def write_xlsx(path: Path, data: dict[str, Any], lang: str) -> None:
         widths=(22, 30, 30),
     )
     for key, first in (("paragraphs", "paragraph"), ("functions", "function")):
-        head = [("Paragraph" if en else "Paragraf") if key == "paragraphs" else ("Function" if en else "Funktion")]
-        head += (
-            ["Net before", "Net now", "Change", "Lines before", "Lines now", "Citizens before", "Citizens now"]
-            if en
-            else ["Netto før", "Netto nu", "Ændring", "Linjer før", "Linjer nu", "Borgere før", "Borgere nu"]
-        )
-        rows = []
-        for r in data[key]:
-            old, new = r["old"] or {}, r["new"] or {}
-            rows.append(
-                [
-                    r[first],
-                    _d(old.get("net", "0")),
-                    _d(new.get("net", "0")),
-                    _d(r["change_net"]),
-                    old.get("lines", 0),
-                    new.get("lines", 0),
-                    old.get("citizens", 0),
-                    new.get("citizens", 0),
-                ]
-            )
-        table_sheet(
-            wb,
-            (("Paragraphs" if en else "Paragraffer") if key == "paragraphs" else ("Functions" if en else "Funktioner")),
-            head,
-            rows,
-        )
+        _totals_sheet(wb, data, key, first, en)
     c = data["citizens"]
     table_sheet(
         wb,
@@ -179,22 +165,7 @@ def write_xlsx(path: Path, data: dict[str, Any], lang: str) -> None:
         [[("added" if en else "tilføjet"), x] for x in c["added_sample"]]
         + [[("removed" if en else "fjernet"), x] for x in c["removed_sample"]],
     )
-    words = {"added": ("tilføjet", "added"), "removed": ("fjernet", "removed"), "changed": ("ændret", "changed")}
-    rows = []
-    for kind, items in data["lines"]["samples"].items():
-        for e in items:
-            rows.append(
-                [
-                    words[kind][int(en)],
-                    e["citizen"],
-                    e["kontostreng"],
-                    e["paragraph"],
-                    e["start"],
-                    e["end"],
-                    _d(e.get("old_amount")),
-                    _d(e.get("new_amount")),
-                ]
-            )
+    rows = _line_rows(data, en)
     table_sheet(
         wb,
         "Lines" if en else "Linjer",
@@ -216,21 +187,66 @@ def write_xlsx(path: Path, data: dict[str, Any], lang: str) -> None:
     commit(tmp, path)
 
 
+def _totals_sheet(wb: Any, data: dict[str, Any], key: str, first: str, en: bool) -> None:
+    """One sheet of totals before and now: per paragraph or per function."""
+    from siu.report.xlsx_tables import table_sheet
+
+    head = [("Paragraph" if en else "Paragraf") if key == "paragraphs" else ("Function" if en else "Funktion")]
+    head += (
+        ["Net before", "Net now", "Change", "Lines before", "Lines now", "Citizens before", "Citizens now"]
+        if en
+        else ["Netto før", "Netto nu", "Ændring", "Linjer før", "Linjer nu", "Borgere før", "Borgere nu"]
+    )
+    rows = []
+    for r in data[key]:
+        old, new = r["old"] or {}, r["new"] or {}
+        rows.append(
+            [
+                r[first],
+                _d(old.get("net", "0")),
+                _d(new.get("net", "0")),
+                _d(r["change_net"]),
+                old.get("lines", 0),
+                new.get("lines", 0),
+                old.get("citizens", 0),
+                new.get("citizens", 0),
+            ]
+        )
+    table_sheet(
+        wb,
+        (("Paragraphs" if en else "Paragraffer") if key == "paragraphs" else ("Functions" if en else "Funktioner")),
+        head,
+        rows,
+    )
+
+
+def _line_rows(data: dict[str, Any], en: bool) -> list[list[Any]]:
+    """The sample of lines added, removed and changed, one row each."""
+    words = {"added": ("tilføjet", "added"), "removed": ("fjernet", "removed"), "changed": ("ændret", "changed")}
+    rows = []
+    for kind, items in data["lines"]["samples"].items():
+        for e in items:
+            rows.append(
+                [
+                    words[kind][int(en)],
+                    e["citizen"],
+                    e["kontostreng"],
+                    e["paragraph"],
+                    e["start"],
+                    e["end"],
+                    _d(e.get("old_amount")),
+                    _d(e.get("new_amount")),
+                ]
+            )
+    return rows
+
+
 def diff(
-    old: Annotated[
-        Path, typer.Argument(help="Den forrige leverance (XML eller xlsx) / The previous delivery (XML or xlsx)")
-    ],
-    new: Annotated[Path, typer.Argument(help="Den nye leverance / The new delivery")],
-    report_json: Annotated[
-        Path | None, typer.Option("--report-json", help="Skriv forskellen som JSON / Write the difference as JSON")
-    ] = None,
-    report_xlsx: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-xlsx", help="Skriv forskellen som Excel-projektmappe / Write the difference as a workbook"
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen konsoloutput / No console output")] = False,
+    old: Annotated[Path, typer.Argument()],
+    new: Annotated[Path, typer.Argument()],
+    report_json: Annotated[Path | None, typer.Option("--report-json")] = None,
+    report_xlsx: Annotated[Path | None, typer.Option("--report-xlsx")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     lang: Lang = "da",
 ) -> None:
     """Sammenlign to leverancer (samme eller to på hinanden følgende år) / Compare two deliveries (same or consecutive
@@ -244,7 +260,7 @@ def diff(
     except DiffError as exc:
         fail_finding(lang, exc.finding)
     if not quiet:
-        print_diff(Console(highlight=False), data, lang)
+        print_diff(report_console(), data, lang)
     for target, writer in (
         (report_json, lambda p: write_json(p, data)),
         (report_xlsx, lambda p: write_xlsx(p, data, lang)),

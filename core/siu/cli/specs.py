@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,40 +14,15 @@ from rich.table import Table
 
 from siu.base import i18n, i18n_specs
 from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir
+from siu.cli.specs_make import check, new, spec_pack, spec_registry, text_in
 from siu.host.specs_registry import SpecRegistry
-from siu.specpack import SpecError, SpecPack, diff_packs
+from siu.specpack import SpecPack, diff_packs
 
 specs_app = typer.Typer(
     help="Specifikationspakker pr. regnskabsår / Spec packs per reporting year",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-
-
-def _registry(config: Path | None, spec_dir: Path | None, no_plugins: bool, lang: str) -> SpecRegistry:
-    from siu.cli.common import _load_host, _settings, fail
-
-    host = _load_host(_settings(config, lang), no_plugins, lang)
-    registry = SpecRegistry.from_host(host)
-    if spec_dir is not None:  # shown beside the others, not pinned to a year as in a run
-        try:
-            registry.add(spec_dir, f"--spec-dir {spec_dir}", strict=True)
-        except SpecError as exc:
-            fail(lang, exc)
-    return registry
-
-
-def _pack(reg: SpecRegistry, year: int, lang: str) -> SpecPack:
-    from siu.cli.common import fail
-
-    try:
-        return reg.get(year)
-    except SpecError as exc:
-        fail(lang, exc)
-
-
-def _t(lang: str, da: str, en: str) -> str:
-    return en if lang == "en" else da
 
 
 @specs_app.command("list")
@@ -60,7 +34,16 @@ def list_packs(
     lang: Lang = "da",
 ) -> None:
     """Vis de tilgængelige pakker / List the available packs."""
-    reg = _registry(config, spec_dir, no_plugins, lang)
+    reg = spec_registry(config, spec_dir, no_plugins, lang)
+    rows = _pack_rows(reg, lang)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    Console(highlight=False).print(_packs_table(rows, lang))
+
+
+def _pack_rows(reg: SpecRegistry, lang: str) -> list[dict[str, Any]]:
+    """One row per pack siu knows: year, version, origin, whether in use, its executive orders."""
     rows: list[dict[str, Any]] = []
     for e in reg.entries:
         rows.append(
@@ -82,10 +65,11 @@ def list_packs(
                 "error": e.error.message(lang) if e.error else None,
             }
         )
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    table = Table(title=_t(lang, "Specifikationspakker", "Spec packs"))
+    return rows
+
+
+def _packs_table(rows: list[dict[str, Any]], lang: str) -> Table:
+    table = Table(title=text_in(lang, "Specifikationspakker", "Spec packs"))
     for col in (
         ("År", "Year"),
         ("Version", "Version"),
@@ -95,17 +79,17 @@ def list_packs(
         ("Foreløbige fakta", "Provisional facts"),
         ("Mappe", "Folder"),
     ):
-        table.add_column(_t(lang, *col))
+        table.add_column(text_in(lang, *col))
     for r in rows:
-        status = _t(lang, "ja", "yes") if r["active"] and not r["error"] else _t(lang, "nej", "no")
+        status = text_in(lang, "ja", "yes") if r["active"] and not r["error"] else text_in(lang, "nej", "no")
         if r["error"]:
-            status = f"[red]{_t(lang, 'fejl', 'error')}: {escape(r['error'])}[/]"
+            status = f"[red]{text_in(lang, 'fejl', 'error')}: {escape(r['error'])}[/]"
         elif not r["active"]:
-            status = _t(lang, "nej (erstattet)", "no (replaced)")
+            status = text_in(lang, "nej (erstattet)", "no (replaced)")
         orders = (
             "\n".join(
-                f"{v['id']} {i18n.status('order', v['status'], lang)} {_t(lang, 'fra', 'from')} {v['valid_from']}"
-                + (_t(lang, " (i kraft i dag)", " (in force today)") if v["in_force_today"] else "")
+                f"{v['id']} {i18n.status('order', v['status'], lang)} {text_in(lang, 'fra', 'from')} {v['valid_from']}"
+                + (text_in(lang, " (i kraft i dag)", " (in force today)") if v["in_force_today"] else "")
                 for v in r["versions"]
             )
             or "-"
@@ -119,32 +103,33 @@ def list_packs(
             str(r["provisional"] if r["provisional"] is not None else "-"),
             escape(r["folder"]),
         )
-    Console(highlight=False).print(table)
+    return table
 
 
 def _channel_rows(meta: Table, m: Any, lang: str) -> None:
     """The pack's executive orders, reporting channels and which source may use which channel."""
     for v in m.versions:
         meta.add_row(
-            _t(lang, "Bekendtgørelse", "Executive order"),
+            text_in(lang, "Bekendtgørelse", "Executive order"),
             escape(
                 f"{v.id}: {v.order or '-'}"
                 + (f" ({v.date})" if v.date else "")
-                + f", {i18n.status('order', v.status, lang)}, {_t(lang, 'gælder fra', 'valid from')} {v.valid_from}"
+                + f", {i18n.status('order', v.status, lang)}, "
+                + f"{text_in(lang, 'gælder fra', 'valid from')} {v.valid_from}"
             ),
         )
     for name, ch in m.channels.items():
         d, r = ch.decimals, ch.rounding
         meta.add_row(
-            _t(lang, "Kanal", "Channel"),
+            text_in(lang, "Kanal", "Channel"),
             escape(
                 f"{name}: {ch.name_en if lang == 'en' else ch.name_da}; {', '.join(ch.formats)}; "
-                + _t(lang, f"{d} decimaler, afrunding {r}", f"{d} decimals, rounding {r}")
+                + text_in(lang, f"{d} decimaler, afrunding {r}", f"{d} decimals, rounding {r}")
             ),
         )
     for src, sc in m.source_channels.items():
         meta.add_row(
-            _t(lang, "Kilde → kanal", "Source → channel"),
+            text_in(lang, "Kilde → kanal", "Source → channel"),
             escape(f"{src}: {', '.join(sc.channels)}. {sc.why_en if lang == 'en' else sc.why_da}"),
         )
 
@@ -153,12 +138,12 @@ def _test_row(meta: Table, m: Any, lang: str) -> None:
     """How the pack marks a test delivery (file name prefix, header field)."""
     t = m.test
     meta.add_row(
-        _t(lang, "Testleverance", "Test delivery"),
+        text_in(lang, "Testleverance", "Test delivery"),
         escape(
             ", ".join(
                 x
                 for x in (
-                    f"{_t(lang, 'filnavn', 'file name')} {t.file_prefix}…" if t.file_prefix else "",
+                    f"{text_in(lang, 'filnavn', 'file name')} {t.file_prefix}…" if t.file_prefix else "",
                     f"<{t.header_field}>true</{t.header_field}>" if t.header_field else "",
                 )
                 if x
@@ -171,13 +156,13 @@ def _area_label(name: str, info: dict[str, Any], lang: str) -> str:
     """An area as ``siu specs show`` names it, marked when provisional."""
     label = f"{name} ({info['name_en'] if lang == 'en' else info['name_da']})"
     if info["provisional"]:
-        label += _t(lang, " [foreløbig]", " [provisional]")
+        label += text_in(lang, " [foreløbig]", " [provisional]")
     return label
 
 
 @specs_app.command("show")
 def show(
-    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
+    year: Annotated[int, typer.Argument()],
     as_json: AsJson = False,
     spec_dir: SpecDir = None,
     no_plugins: NoPlugins = False,
@@ -185,7 +170,7 @@ def show(
     lang: Lang = "da",
 ) -> None:
     """Vis hvad en pakke indeholder, og hvad der er foreløbigt / Show what a pack holds and what is provisional."""
-    pack = _pack(_registry(config, spec_dir, no_plugins, lang), year, lang)
+    pack = spec_pack(spec_registry(config, spec_dir, no_plugins, lang), year, lang)
     s = pack.summary()
     if as_json:
         typer.echo(json.dumps(s, indent=2, ensure_ascii=False, default=str))
@@ -193,36 +178,44 @@ def show(
     en = lang == "en"
     c = Console(highlight=False)
     c.rule(f"[bold]{escape(s['title']['en' if en else 'da'])}[/] · {s['version']}")
+    c.print(_meta_table(pack, s, lang))
+    c.print(_paragraph_table(s, lang))
+    c.print(_chart_table(pack, lang))
+    _print_provenance(c, pack, s, lang)
+
+
+def _meta_table(pack: SpecPack, s: dict[str, Any], lang: str) -> Table:
+    """The pack's facts, one per row: origin, validity, channels, areas, amounts, CPR, XML, Excel."""
     meta = Table.grid(padding=(0, 2))
     m = pack.manifest
-    meta.add_row(_t(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
-    meta.add_row(_t(lang, "Gælder", "Valid"), f"{s['valid_from']} – {s['valid_to']}")
+    meta.add_row(text_in(lang, "Kilde", "Origin"), escape(f"{s['origin']} ({s['folder']})"))
+    meta.add_row(text_in(lang, "Gælder", "Valid"), f"{s['valid_from']} – {s['valid_to']}")
     _channel_rows(meta, m, lang)
     _test_row(meta, m, lang)
     meta.add_row("SHA-256", s["digest"])
     areas = [_area_label(name, info, lang) for name, info in s["areas"].items()]
     meta.add_row(
-        _t(lang, "Områder", "Areas"),
-        escape(", ".join(areas)) + _t(lang, f"; standard: {m.default_area}", f"; default: {m.default_area}"),
+        text_in(lang, "Områder", "Areas"),
+        escape(", ".join(areas)) + text_in(lang, f"; standard: {m.default_area}", f"; default: {m.default_area}"),
     )
     a = m.amount
     meta.add_row(
-        _t(lang, "Beløb", "Amounts"),
-        f"{a.unit}, {a.decimals} {_t(lang, 'decimaler', 'decimals')}, {a.sign}, "
-        f"{_t(lang, 'afrunding', 'rounding')}: "
+        text_in(lang, "Beløb", "Amounts"),
+        f"{a.unit}, {a.decimals} {text_in(lang, 'decimaler', 'decimals')}, {a.sign}, "
+        f"{text_in(lang, 'afrunding', 'rounding')}: "
         f"{a.rounding}",
     )
     meta.add_row("KONTOSTRENG", escape(s["kontostreng"]))
     cp = m.cpr
-    born = _t(lang, "DDMMÅÅ", "DDMMYY")
+    born = text_in(lang, "DDMMÅÅ", "DDMMYY")
     allowed = ", ".join(p.code for p in pack.paragraphs.values() if p.anonymous_allowed) or "-"
     meta.add_row(
-        _t(lang, "Fiktive CPR", "Fictitious CPR"),
+        text_in(lang, "Fiktive CPR", "Fictitious CPR"),
         f"{born}{cp.female_suffix} / {born}{cp.male_suffix}, {cp.no_birth_date}{cp.female_suffix} / "
-        f"{cp.no_birth_date}{cp.male_suffix} " + _t(lang, f"(kun {allowed})", f"(only {allowed})"),
+        f"{cp.no_birth_date}{cp.male_suffix} " + text_in(lang, f"(kun {allowed})", f"(only {allowed})"),
     )
     meta.add_row(
-        _t(lang, "Datoregler", "Date rules"), escape(", ".join(f"{k} = {v}" for k, v in s["dates"].items()) or "-")
+        text_in(lang, "Datoregler", "Date rules"), escape(", ".join(f"{k} = {v}" for k, v in s["dates"].items()) or "-")
     )
     x = m.xml
     meta.add_row(
@@ -233,12 +226,15 @@ def show(
             + f", XSD {x.schema_file}"
         ),
     )
-    meta.add_row(_t(lang, "Linjefelter", "Line fields"), escape(", ".join(x.record_fields.values())))
-    meta.add_row(_t(lang, "Filnavn", "File name"), escape(s["file_name"] or "-"))
+    meta.add_row(text_in(lang, "Linjefelter", "Line fields"), escape(", ".join(x.record_fields.values())))
+    meta.add_row(text_in(lang, "Filnavn", "File name"), escape(s["file_name"] or "-"))
     meta.add_row("Excel", escape(f"{m.excel.sheet}: " + ", ".join(col.header for col in m.excel.columns)))
-    c.print(meta)
+    return meta
 
-    pt = Table(title=_t(lang, "Paragraffer", "Paragraphs"))
+
+def _paragraph_table(s: dict[str, Any], lang: str) -> Table:
+    en = lang == "en"
+    pt = Table(title=text_in(lang, "Paragraffer", "Paragraphs"))
     for col in (
         ("Kode", "Code"),
         ("Område", "Area"),
@@ -247,7 +243,7 @@ def show(
         ("Foreløbigt", "Provisional"),
         ("Kilde", "Source"),
     ):
-        pt.add_column(_t(lang, *col))
+        pt.add_column(text_in(lang, *col))
     for code, p in s["paragraphs"].items():
         pt.add_row(
             code,
@@ -257,9 +253,11 @@ def show(
             escape(i18n_specs.paragraph_flags(p["provisional"], lang) or "-"),
             escape(i18n_specs.fact(p["source"], lang)),
         )
-    c.print(pt)
+    return pt
 
-    ct = Table(title=_t(lang, "Kontoplan i scope", "Chart of accounts in scope"))
+
+def _chart_table(pack: SpecPack, lang: str) -> Table:
+    ct = Table(title=text_in(lang, "Kontoplan i scope", "Chart of accounts in scope"))
     for col in (
         ("Funktion", "Function"),
         ("Dranst", "Dranst"),
@@ -268,35 +266,39 @@ def show(
         ("Navn", "Name"),
         ("Foreløbig", "Provisional"),
     ):
-        ct.add_column(_t(lang, *col))
+        ct.add_column(text_in(lang, *col))
     for e in pack.chart:
         ct.add_row(
             e.function,
             e.dranst,
             e.grouping,
-            e.paragraph or _t(lang, "(fra tilknytningen)", "(from the mapping)"),
+            e.paragraph or text_in(lang, "(fra tilknytningen)", "(from the mapping)"),
             escape(e.name_da),
-            _t(lang, "ja", "yes") if e.provisional else _t(lang, "nej", "no"),
+            text_in(lang, "ja", "yes") if e.provisional else text_in(lang, "nej", "no"),
         )
-    c.print(ct)
+    return ct
 
-    c.print(f"[bold]{_t(lang, 'Fra DST’s materiale', 'From DST’s material')}[/]")
+
+def _print_provenance(c: Console, pack: SpecPack, s: dict[str, Any], lang: str) -> None:
+    """What comes from DST's material, what is siu's assumption, and the sources."""
+    m = pack.manifest
+    c.print(f"[bold]{text_in(lang, 'Fra DST’s materiale', 'From DST’s material')}[/]")
     for fact in m.provenance.get("verified", []):
         c.print(f"  ✓ {escape(i18n_specs.fact(fact, lang))}")
-    c.print(f"[bold yellow]{_t(lang, 'Foreløbigt (siu’s antagelser)', 'Provisional (siu’s assumptions)')}[/]")
+    c.print(f"[bold yellow]{text_in(lang, 'Foreløbigt (siu’s antagelser)', 'Provisional (siu’s assumptions)')}[/]")
     for fact in s["provisional"]:
         c.print(f"  ? {escape(i18n_specs.fact(fact, lang))}")
     links = m.provenance.get("links", [])
     if links:
-        c.print(f"[bold]{_t(lang, 'Kilder', 'Sources')}[/]")
+        c.print(f"[bold]{text_in(lang, 'Kilder', 'Sources')}[/]")
         for link in links:
             c.print(f"  {escape(link)}")
 
 
 @specs_app.command("diff")
 def diff(
-    old: Annotated[int, typer.Argument(help="Fra år / From year")],
-    new: Annotated[int, typer.Argument(help="Til år / To year")],
+    old: Annotated[int, typer.Argument()],
+    new: Annotated[int, typer.Argument()],
     as_json: AsJson = False,
     spec_dir: SpecDir = None,
     no_plugins: NoPlugins = False,
@@ -304,8 +306,8 @@ def diff(
     lang: Lang = "da",
 ) -> None:
     """Vis forskellen mellem to års pakker / Show what changed between two years' packs."""
-    reg = _registry(config, spec_dir, no_plugins, lang)
-    d = diff_packs(_pack(reg, old, lang), _pack(reg, new, lang))
+    reg = spec_registry(config, spec_dir, no_plugins, lang)
+    d = diff_packs(spec_pack(reg, old, lang), spec_pack(reg, new, lang))
     if as_json:
         typer.echo(json.dumps(d, indent=2, ensure_ascii=False, default=str))
         return
@@ -325,18 +327,18 @@ def diff(
         part = d[key]
         if not any(part.values()):
             continue
-        c.print(f"[bold]{_t(lang, *title)}[/]")
+        c.print(f"[bold]{text_in(lang, *title)}[/]")
         for kind in ("added", "removed", "changed"):
             for name, value in part[kind].items():
                 c.print(f"  {words[kind][2]} {escape(name)}: {escape(_describe(value, kind))}")
     if d["settings"]:
-        c.print(f"[bold]{_t(lang, 'Indstillinger', 'Settings')}[/]")
+        c.print(f"[bold]{text_in(lang, 'Indstillinger', 'Settings')}[/]")
         for path, change in d["settings"].items():
             c.print(f"  ~ {escape(path)}: {escape(str(change['from']))} → {escape(str(change['to']))}")
-    c.print(f"XSD: {_t(lang, 'ændret', 'changed') if d['xsd_changed'] else _t(lang, 'uændret', 'unchanged')}")
+    c.print(f"XSD: {text_in(lang, 'ændret', 'changed') if d['xsd_changed'] else text_in(lang, 'uændret', 'unchanged')}")
     for kind in ("added", "removed"):
         for fact in d["provisional"][kind]:
-            label = _t(lang, "foreløbigt", "provisional")
+            label = text_in(lang, "foreløbigt", "provisional")
             c.print(f"  {words[kind][2]} {label}: {escape(i18n_specs.fact(fact, lang))}")
 
 
@@ -346,136 +348,5 @@ def _describe(value: dict[str, Any], kind: str) -> str:
     return ", ".join(f"{k}={v}" for k, v in value.items() if k not in ("source",) and v not in ("", None))
 
 
-@specs_app.command("new")
-def new(
-    year: Annotated[int, typer.Argument(help="Regnskabsår / Reporting year")],
-    from_xsd: Annotated[Path, typer.Option("--from-xsd", help="DST's XSD / DST's XSD")],
-    template: Annotated[
-        Path | None, typer.Option("--template", help="DST's Excel-skabelon / DST's Excel template")
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Mappe til pakken (standard: ./siu-spec-ÅR) / Folder for the pack"),
-    ] = None,
-    base: Annotated[
-        int | None,
-        typer.Option(
-            "--base", help="Pakke at bygge videre på (standard: året eller det seneste før) / Pack to build on"
-        ),
-    ] = None,
-    no_plugins: NoPlugins = False,
-    config: ConfigOpt = None,
-    lang: Lang = "da",
-) -> None:
-    """Lav en pakke ud fra DST's egen XSD (og Excel-skabelon) / Make a pack from DST's own XSD (and Excel template)."""
-    from siu.cli.common import fail
-    from siu.cli.specs_new import check_pack, derive, write_pack
-    from siu.convert.run import UsageError
-
-    for path in (from_xsd, template):
-        if path is not None and not path.is_file():
-            fail(lang, UsageError(f"Filen findes ikke: {path}", f"File not found: {path}"))
-    reg = _registry(config, None, no_plugins, lang)
-    years = reg.years()
-    base_year = base if base is not None else max((y for y in years if y <= year), default=max(years, default=year))
-    base_pack = _pack(reg, base_year, lang)
-    folder = out if out is not None else Path.cwd() / f"siu-spec-{year}"
-    if (folder / "manifest.toml").exists():
-        fail(
-            lang,
-            UsageError(
-                f"{folder} har allerede en manifest.toml; vælg en anden --out",
-                f"{folder} already has a manifest.toml; choose another --out",
-            ),
-        )
-    try:
-        derived = derive(year, from_xsd, base_pack, template)
-        write_pack(folder, derived, from_xsd, base_pack)
-    except SpecError as exc:
-        fail(lang, exc)
-    except OSError as exc:
-        fail(lang, UsageError(f"Kan ikke skrive {folder}: {exc.strerror}", f"Cannot write {folder}: {exc.strerror}"))
-    c = Console(highlight=False)
-    x = derived.manifest["xml"]
-    c.print(_t(lang, f"Pakke skrevet: {folder}", f"Pack written: {folder}"))
-    c.print(
-        escape(
-            f"XML: {x['root']} ({x['namespace'] or '-'}) / {x['header']} / {x['records']}/{x['record']}"
-            + (f" / {x['trailer']}" if x.get("trailer") else "")
-        )
-    )
-    c.print(
-        escape(
-            _t(lang, "Linjefelter", "Line fields")
-            + ": "
-            + ", ".join(f"{k} → {v}" for k, v in x["record_fields"].items())
-        )
-    )
-    xml_channel = next(
-        (ch for ch in derived.manifest.get("channels", {}).values() if "xml" in ch["formats"]),
-        derived.manifest["amount"],
-    )
-    c.print(
-        escape(
-            _t(lang, "Beløb i XML", "Amounts in XML")
-            + f": {xml_channel['decimals']} {_t(lang, 'decimaler', 'decimals')}; "
-            + _t(lang, "datoformat", "date format")
-            + f" {x['date_format']}"
-        )
-    )
-    if template is not None:
-        ex = derived.manifest["excel"]
-        c.print(
-            escape(
-                f"Excel: {ex['sheet']} ({_t(lang, 'række', 'row')} {ex['header_row']}): "
-                + ", ".join(col["header"] for col in ex["columns"])
-            )
-        )
-    for da, en in derived.notes:
-        c.print(f"  · {escape(en if lang == 'en' else da)}")
-    pack, problems = check_pack(folder)
-    if problems:
-        fill_in = _t(
-            lang,
-            "Udfyld selv (i manifest.toml), og kør siu specs check",
-            "Fill in yourself (in manifest.toml), then run siu specs check",
-        )
-        c.print(f"[bold yellow]{fill_in}:[/]")
-        for da, en in problems:
-            c.print(f"  ? {escape(en if lang == 'en' else da)}")
-        raise typer.Exit(1)
-    c.print(
-        _t(
-            lang,
-            f"Pakken er gyldig. Brug den med --spec-dir {folder}",
-            f"The pack is valid. Use it with --spec-dir {folder}",
-        )
-    )
-
-
-@specs_app.command("check")
-def check(
-    folder: Annotated[Path, typer.Argument(help="Mappe med en specifikationspakke / Spec pack folder")],
-    lang: Lang = "da",
-) -> None:
-    """Kontrollér en pakke: indlæs den og skriv en prøveleverance mod dens XSD / Check a pack: load it and write a
-    sample delivery against its XSD."""
-    from siu.cli.specs_new import check_pack
-
-    pack, problems = check_pack(folder)
-    c = Console(highlight=False)
-    if pack is not None:
-        c.print(
-            escape(f"{pack.manifest.title_en if lang == 'en' else pack.manifest.title_da} · {pack.version} · {folder}")
-        )
-    for da, en in problems:
-        c.print(f"[red]✗[/] {escape(en if lang == 'en' else da)}")
-    if problems:
-        raise typer.Exit(1)
-    c.print(
-        _t(
-            lang,
-            "✓ Pakken er gyldig; en prøveleverance overholder dens XSD.",
-            "✓ The pack is valid; a sample delivery matches its XSD.",
-        )
-    )
+specs_app.command("new")(new)
+specs_app.command("check")(check)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -33,6 +34,19 @@ SEVERITY_LABEL = {
     Severity.INFO: ("info", "info"),
 }
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+# To a file or a pipe the report is as wide as its longest line: a line is never wrapped and a
+# table cell never cut ("…"), so a SHA-256 or a path can be copied and grepped whole.
+FULL_WIDTH = 1_000_000
+RULE_WIDTH = 80  # the header's rule, which would otherwise fill the full width
+
+
+def report_console(stderr: bool = False) -> Console:
+    """The console the report is printed on: the terminal's width on a terminal, full width otherwise."""
+    console = Console(highlight=False, stderr=stderr)
+    if console.is_terminal:
+        return console
+    return Console(highlight=False, stderr=stderr, width=FULL_WIDTH)
 
 
 def kr(amount: Decimal) -> str:
@@ -71,15 +85,14 @@ def _print_header(console: Console, result: RunResult, host: PluginHost, lang: s
 
     h = result.header
     spec = result.spec
-    console.rule(
-        f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}"
-    )
+    title = f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}"
+    console.print(Rule(title), width=min(console.width, RULE_WIDTH) if not console.is_terminal else None)
     meta = Table.grid(padding=(0, 2))
     meta.add_row(t("Kommune", "Municipality"), f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
     meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
     meta.add_row(t("Område", "Area"), h.area)
     provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
-    meta.add_row(t("Specifikation", "Specification"), f"{spec.version}{provisional} [{spec.origin}]")
+    meta.add_row(t("Specifikation", "Specification"), console_text(f"{spec.version}{provisional} [{spec.origin}]"))
     if getattr(h, "test", False):
         meta.add_row(t("Testleverance", "Test delivery"), t("ja — ikke til indberetning", "yes — not for submission"))
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
@@ -126,7 +139,10 @@ def _print_findings(console: Console, result: RunResult, lang: str, per_code: in
             entry = CATALOGUE.get(code)
             title = (entry.title_en if en else entry.title_da) if entry else ""
             summary.add_row(
-                code, Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]), str(sink.by_code[code]), title
+                code,
+                Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]),
+                str(sink.by_code[code]),
+                console_text(title),
             )
         console.print(summary)
 

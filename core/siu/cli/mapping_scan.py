@@ -1,0 +1,245 @@
+"""What ``siu mapping init`` drafts from (private): the postings read, grouped by local account
+combination, and the starter file written from them (TOML with one ``[[rule]]`` per combination,
+or CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from siu.adapters import ReadInfo, ReadOptions
+from siu.base.cpr import mask_cpr
+from siu.mapping import DIMENSIONS, MappingError, MappingFile, load_mapping
+from siu.models import Finding, Posting
+from siu.parsing import format_amount_danish
+
+if TYPE_CHECKING:
+    from siu.base.config import Settings
+    from siu.host.plugins import PluginHost
+    from siu.report.result import InputSpec
+
+
+# The dimensions that name a cost carrier; the artskonto only gives the art, so it joins the
+# combination only when a posting has nothing else.
+_CARRIERS = ("psp", "cost_centre", "gl_account")
+_SHOWN_ARTSKONTI = 5
+
+
+def account_key(dims: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The local account combination a starter rule is written for."""
+    # A G/L account that is also the artskonto (SAP, `art_from`) gives the art, not the function.
+    key = tuple(
+        (d, dims[d]) for d in _CARRIERS if dims.get(d) and not (d == "gl_account" and dims[d] == dims.get("artskonto"))
+    )
+    if not key and dims.get("artskonto"):
+        key = (("artskonto", dims["artskonto"]),)
+    return key
+
+
+@dataclass
+class Combination:
+    """Postings of one local account combination: how many, how much, which artskonti."""
+
+    key: tuple[tuple[str, str], ...]
+    postings: int = 0
+    total: Decimal = Decimal(0)
+    gross: Decimal = Decimal(0)
+    artskonti: Counter[str] = field(default_factory=Counter)
+    rules: tuple[str, ...] = ()  # for ambiguous combinations: the rules that match, winner first
+
+    def add(self, posting: Posting) -> None:
+        self.postings += 1
+        self.total += posting.amount
+        self.gross += abs(posting.amount)
+        if posting.dims.get("artskonto"):
+            self.artskonti[posting.dims["artskonto"]] += 1
+
+    @property
+    def dims(self) -> dict[str, str]:
+        return dict(self.key)
+
+
+def by_size(combos: dict[Any, Combination]) -> list[Combination]:
+    """Largest amounts first (by gross amount, so revenue counts as much as expenditure)."""
+    return sorted(combos.values(), key=lambda c: (-c.gross, -c.postings, c.key))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class Scan:
+    """What reading the inputs gave besides postings."""
+
+    postings: int = 0
+    unreadable: int = 0  # rows the adapters reported as findings
+    failures: list[str] = field(default_factory=list)  # adapters that stopped (masked messages)
+    files: list[str] = field(default_factory=list)
+
+
+def input_specs_of(
+    inputs: list[str], sources: list[str], settings: Settings, host: PluginHost, lang: str, read: ReadOptions
+) -> list[InputSpec]:
+    from siu.convert.run import check_read_options, input_specs, parse_inputs
+
+    pairs = parse_inputs(inputs, sources, host.sources, lang)
+    check_read_options(read, [path for _, path in pairs])
+    return input_specs(pairs, settings, host, read, lang, quiet=True)
+
+
+def read_postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[Posting]:
+    for spec in specs:
+        scan.files.append(f"{spec.path.name} ({spec.source})")
+        info = ReadInfo()
+        try:
+            for item in host.sources[spec.source].read(spec.path, spec.options, info):
+                if isinstance(item, Finding):
+                    scan.unreadable += 1
+                    continue
+                scan.postings += 1
+                yield item
+        except Exception as exc:  # an adapter bug must not become a traceback with personal data
+            scan.failures.append(mask_cpr(f"{spec.path.name}: {exc.__class__.__name__}: {exc}"))
+
+
+def no_postings_error(scan: Scan) -> Any:
+    """The usage error for inputs without a single posting (nothing to draft or check)."""
+    from siu.convert.run import UsageError
+
+    files = ", ".join(scan.files)
+    return UsageError(
+        f"Ingen posteringer i {files}: tomt udtræk eller kun overskrifter? (`siu validate` viser fundene)",
+        f"No postings in {files}: an empty export or only headers? (`siu validate` shows the findings)",
+    )
+
+
+def mapping_path(mapping: Path | None, settings: Settings) -> Path | None:
+    return mapping.resolve() if mapping else settings.resolve(settings.mapping)
+
+
+def load_file(path: Path, lang: str) -> MappingFile:
+    from siu.cli.common import fail
+
+    try:
+        return load_mapping(path)
+    except MappingError as exc:
+        fail(lang, exc)
+
+
+# --- the starter file ----------------------------------------------------------------------
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, except that DEL must be escaped too)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def starter_toml(combos: list[Combination], scan: Scan, covered: int, today: dt.date) -> str:
+    """The starter mapping file: one rule to fill in per combination, with count and total."""
+    postings = sum(c.postings for c in combos)
+    total = sum((c.total for c in combos), Decimal(0))
+    lines = [
+        f"# Tilknytningsfil til siu — udkast fra `siu mapping init` {today.isoformat()}",
+        "# Mapping file for siu — draft from `siu mapping init`",
+        "#",
+        f"# Input: {', '.join(scan.files)}",
+        f"# {len(combos)} lokale kontokombinationer uden regel: {postings} posteringer, i alt "
+        f"{format_amount_danish(total)} kr." + (f" ({covered} posteringer var allerede dækket)" if covered else ""),
+        f"# {len(combos)} local account combinations without a rule: {postings} postings, total {total:.2f} DKK",
+        "#",
+        "# Udfyld function, grouping og evt. dranst og paragraph i hver regel (se docs/mapping.md).",
+        "# En regel uden function springes over, så filen kan bruges, mens den udfyldes.",
+        "# Den første regel, der passer, vinder. Arten tages fra artskontoens to første cifre.",
+        "# Fill in function, grouping and, where needed, dranst and paragraph in each rule.",
+        "# A rule without function is skipped. The first matching rule wins; the art comes from the",
+        "# artskonto's first two digits.",
+        "#",
+        '# Konti uden for SIU (fx i et udtræk pr. omkostningssted): skriv exclude = true og reason = "..."',
+        "# i stedet for function; posteringerne udelades og tælles med antal og beløb i rapporten (SIU208).",
+        '# Accounts outside SIU (e.g. in an export cut by cost centre): write exclude = true and reason = "..."',
+        "# instead of function; the postings are left out and counted with rows and money in the report (SIU208).",
+    ]
+    for c in combos:
+        lines.append("")
+        lines.append("[[rule]]")
+        lines.append(f"# {c.postings} posteringer, i alt {format_amount_danish(c.total)} kr.")
+        if c.artskonti:
+            shown = ", ".join(
+                f"{a} ({n})" for a, n in sorted(c.artskonti.items(), key=lambda x: (-x[1], x[0]))[:_SHOWN_ARTSKONTI]
+            )
+            more = len(c.artskonti) - _SHOWN_ARTSKONTI
+            lines.append(f"# artskonti: {shown}" + (f" og {more} flere" if more > 0 else ""))
+        lines.append('name = ""')
+        for dim, value in c.key:
+            lines.append(f"{dim} = {_toml_string(value)}")
+        lines.append('function = ""     # fx "5.38.50"')
+        lines.append('dranst = "1"      # 1 drift')
+        lines.append('grouping = ""     # fx "001"')
+        lines.append('paragraph = ""    # kun hvis kontoplanen ikke afgør paragraffen, fx "SEL109"')
+    return "\n".join(lines) + "\n"
+
+
+def starter_csv(combos: list[Combination]) -> str:
+    """The starter mapping as CSV (``;``-separated, for a spreadsheet): one row to fill in per
+    combination, with its posting count and total in the last two columns."""
+    columns = [
+        "name",
+        *DIMENSIONS,
+        "function",
+        "dranst",
+        "grouping",
+        "paragraph",
+        "exclude",
+        "reason",
+        "postings",
+        "total",
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for c in combos:
+        dims = c.dims
+        writer.writerow(
+            [
+                "",
+                *(dims.get(d, "") for d in DIMENSIONS),
+                "",
+                "1",
+                "",
+                "",
+                "",
+                "",
+                c.postings,
+                format_amount_danish(c.total),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def uncovered(
+    postings: Iterator[Posting], existing: MappingFile | None
+) -> tuple[dict[tuple[tuple[str, str], ...], Combination], int]:
+    """The local account combinations no kontostreng and no rule of ``existing`` covers, and how
+    many postings were covered."""
+    combos: dict[tuple[tuple[str, str], ...], Combination] = {}
+    covered = 0
+    for posting in postings:
+        dims = posting.dims
+        if dims.get("kontostreng") or (existing is not None and existing.find(dims) is not None):
+            covered += 1
+            continue
+        key = account_key(dims)
+        combo = combos.get(key)
+        if combo is None:
+            combo = combos[key] = Combination(key)
+        combo.add(posting)
+    return combos, covered
