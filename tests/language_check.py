@@ -98,6 +98,7 @@ def _strip_data(text: str) -> str:
     text = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`|«[^»]*»", " ", text)
     text = re.sub(r"\[[a-z_.]+\]", " ", text)  # siu.toml's tables ([delivery], [source.opus]) are names
     text = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", " ", text)  # as are settings (max_period_months, header_row)
+    text = re.sub(r"\b[a-z_]+(?= (?:i|in|from) siu\.toml)", " ", text)  # "year i siu.toml": a setting's name
     return re.sub(r"--[a-z][a-z-]*", " ", text)  # and options (--year, --sheet) are what the user types
 
 

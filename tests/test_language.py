@@ -7,8 +7,7 @@ an English text holding Danish words, or a count whose noun does not agree with 
 console report and their JSON report.
 
 The check (tests/language_check.py) is a word list per language; its :func:`check_pairs` takes
-any (where, Danish, English) texts, so other tables of texts (the CLI's help texts, when they
-come) are added with one test.
+any (where, Danish, English) texts: the CLI's help table (siu.cli.texts) is checked with it too.
 """
 
 from __future__ import annotations
@@ -302,3 +301,34 @@ def test_every_fact_of_the_bundled_packs_has_its_danish() -> None:
         for fact in facts:
             assert i18n_specs.fact(fact, "da") != fact, fact
     assert i18n_specs.fact("A sentence of a pack siu does not know.", "da") == "A sentence of a pack siu does not know."
+
+
+# --- the command line's help (siu.cli.texts) --------------------------------------------------
+
+
+def test_help_texts_speak_one_language_at_a_time() -> None:
+    from siu.cli import texts
+
+    pairs = [
+        (f"{table}[{key}]", da, en)
+        for table in ("OPTION_HELP", "METAVARS", "COMMAND_HELP")
+        for key, (da, en) in getattr(texts, table).items()
+    ]
+    pairs += [(f"FRAMEWORK_DA[{en!r}]", da, en) for en, da in texts.FRAMEWORK_DA.items()]
+    assert len(pairs) > 100
+    assert not check_pairs(pairs)
+    # click's errors in Danish: the replacement (the English is click's pattern)
+    assert not [(pattern, p) for pattern, da in texts.ERRORS_DA for p in problems(da, "da")]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_help_is_shown_in_one_language(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    runner = CliRunner()
+    out = []
+    for command in ([], ["convert"], ["validate"], ["init"], ["plugins"], ["specs", "show"], ["mapping", "check"]):
+        result = runner.invoke(app, [*command, "--help", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        out.append(result.output)
+    assert ("Usage:" if lang == "en" else "Brug:") in out[0]
+    assert not [f"[{lang}] {p}" for p in problems("\n".join(out), lang)]
