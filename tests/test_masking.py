@@ -167,6 +167,17 @@ def test_a_typed_cpr_glued_to_digits_before_it_is_masked():
     assert mask_text("XG-5385010001-0001") == "XG-5385010001-0001"  # 010001 is no date: a PSP element
 
 
+def test_a_typed_cpr_glued_to_digits_after_it_is_masked():
+    """Found by the long fuzzing run (seed 3, opus case 9066): a posting date cell
+    '050575-123450505751234x' was quoted as '050575-123450-xxxxxxxxxx', the CPR's first ten
+    digits in full. A dated six, a separator and any longer run of digits is masked whole."""
+    assert mask_text("050575-123450505751234x") == "050575-" + "x" * 15 + "x"  # 15 digits, then the cell's x
+    assert mask_text("dato 050575-123456789 i") == "dato 050575-xxxxxxxxx i"
+    assert mask_text("…56050575-123456789") == "…56050575-xxxxxxxxx"
+    assert mask_text("538501-1234567") == "538501-1234567"  # 5385 is no day and month: an account
+    assert mask_text("Bilag 2025-000123") == "Bilag 2025-000123"
+
+
 @given(st.text(alphabet="[]\\/ab#@ ", max_size=40))
 def test_data_escaped_for_the_console_shows_as_it_is_even_before_markup(text):
     from rich.markup import render

@@ -88,13 +88,15 @@ def mask_text(text: str) -> str:
             continue
         if 5 <= n <= 6:  # six (or five) digits, a separator, three to five digits
             rest = _after_gap(text, e, 3, 5)
-            if rest is not None and 9 <= n + rest - _gap_end(text, e) <= 11:
+            if rest is None and n == 6 and _DAY_MONTH.match(_ascii(text[s : s + 4])):
+                rest = _after_gap(text, e, 3, None)  # a dated six glued to more digits after (050575-123456…)
+            if rest is not None and (n == 6 or 9 <= n + rest - _gap_end(text, e) <= 11):
                 out.append(text[pos:s])
                 out.append(_masked(text[s:e], rest - _gap_end(text, e)))
                 pos = rest
                 continue
         if n > 6:  # the same glued to digits before it: the run's last six digits, when they are a date
-            rest = _after_gap(text, e, 3, 5)
+            rest = _after_gap(text, e, 3, None)
             if rest is not None and _DAY_MONTH.match(_ascii(text[e - 6 : e])):
                 out.append(text[pos : e - 6])
                 out.append(_masked(text[e - 6 : e], rest - _gap_end(text, e)))
@@ -119,13 +121,13 @@ def _gap_end(text: str, start: int) -> int:
     return j
 
 
-def _after_gap(text: str, start: int, shortest: int, longest: int) -> int | None:
-    """The end of a run of ``shortest``–``longest`` digits that follows a CPR separator gap at
-    ``start``, or None."""
+def _after_gap(text: str, start: int, shortest: int, longest: int | None) -> int | None:
+    """The end of a run of ``shortest``–``longest`` digits (``None``: no upper bound) that follows
+    a CPR separator gap at ``start``, or None."""
     j = _gap_end(text, start)
     if j == start or not _gap(text[start:j]):
         return None
     run = _DIGITS_AT.match(text, j)
-    if run is None or not shortest <= run.end() - j <= longest:
+    if run is None or run.end() - j < shortest or (longest is not None and run.end() - j > longest):
         return None
     return run.end()
