@@ -39,6 +39,7 @@ ALLOWED_IN_ENGLISH = {
     "øre": "the Danish currency's hundredth, as amounts in kroner and øre are named",
     "Funktion, Art and Beløb": "the column headers a trial balance must have (SIU501, SIU502), as the file writes them",
     "Funktion, optionally Dranst, Art and Beløb": "the same headers, with the optional one",
+    "Beløb or Debet/Kredit": "the same headers: the amount column or the debit and credit columns (SIU502)",
 }
 # Names as the user writes them in siu.toml or a spec pack's manifest.toml: identifiers, not words.
 _FIELDS = (

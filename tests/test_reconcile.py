@@ -316,3 +316,14 @@ def test_cli_without_art_claims_no_reconciliation_in_console_or_json(siu, tmp_pa
     out = siu(*args, "--accounts", str(tmp_path / "sb.csv"))
     assert out.exit_code == 0 and "SIU500" in out.stdout and "Afstemt med sb.csv" in out.stdout
     assert "SIU500" in [f["code"] for f in json.loads(report.read_text(encoding="utf-8"))["findings"]]
+
+
+def test_siu_explain_lists_the_trial_balances_columns_from_the_reader(siu):
+    for lang, heading in (("da", "Saldobalancens kolonner:"), ("en", "The trial balance's columns:")):
+        shown = siu("explain", "SIU502", "--lang", lang)
+        assert shown.exit_code == 0, shown.output
+        assert heading in shown.output
+        for column in ACCOUNT_COLUMNS:  # every header the reader looks for, with its aliases, on one line
+            assert f"• {column.headers[0]} (" in shown.output
+        assert all(line in shown.output for line in account_columns(lang))
+    assert "Saldobalancens kolonner" not in siu("explain", "SIU101").output

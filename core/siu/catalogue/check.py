@@ -844,12 +844,16 @@ ACCOUNTS_UNREADABLE = define(
     ("Regnskabsfilen kan ikke læses", "Accounts file unreadable"),
     ("{detail_da}", "{detail_en}"),
     (
-        "Filen givet med --accounts skal være en saldobalance som CSV eller xlsx med kolonnerne Funktion, Art og "
-        "Beløb (eller Debet/Kredit); se docs/rules.md under SIU501. Uden en læsbar fil er afstemningen ikke "
-        "foretaget, og leverancen skrives ikke.",
-        "The file given with --accounts must be a trial balance as CSV or xlsx with the columns Funktion, Art and "
-        "Beløb (or Debet/Kredit); see docs/rules.md under SIU501. Without a readable file no reconciliation was "
-        "made, and no delivery is written.",
+        "Filen givet med --accounts skal være en saldobalance som CSV eller xlsx med kolonnerne Funktion "
+        "(funktion eller hele kontostrengen), Art (kan udelades, når funktionskolonnen rummer hele "
+        "kontostrenge), Beløb eller Debet/Kredit (indtægter negative) og evt. Dranst. Mangler en kolonne, "
+        "afstemningen kræver, eller kan ingen række læses, nævner fundet kolonnen eller årsagen; afstemningen "
+        "er da ikke foretaget, og leverancen skrives ikke.",
+        "The file given with --accounts must be a trial balance as CSV or xlsx with the columns Funktion (the "
+        "function or the whole account string), Art (may be left out when the function column holds whole "
+        "account strings), Beløb or Debet/Kredit (revenue negative) and optionally Dranst. When a column the "
+        "reconciliation needs is missing, or no row can be read, the finding names the column or the reason; "
+        "no reconciliation was made then, and no delivery is written.",
     ),
     group="reconciliation",
 )

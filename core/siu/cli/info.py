@@ -153,7 +153,7 @@ def explain(code: Annotated[str, typer.Argument()], config: ConfigOpt = None, la
     if entry is None:
         fail(lang, UsageError(f"Ukendt kode: {code}", f"Unknown code: {code}"))
     en = lang == "en"
-    console = Console(highlight=False)
+    console = report_console()  # full width to a file or pipe
     severity = (
         {"error": "fejl", "warning": "advarsel"}.get(entry.severity.value, entry.severity.value)
         if not en
@@ -161,3 +161,9 @@ def explain(code: Annotated[str, typer.Argument()], config: ConfigOpt = None, la
     )
     console.print(f"[bold]{entry.code}[/] · {severity} · {escape(entry.title_en if en else entry.title_da)}")
     console.print(escape(entry.doc_en if en else entry.doc_da))  # docs name TOML tables like [excel]
+    if entry.group == "reconciliation":  # the columns come from the reader itself, so they cannot drift
+        from siu.check.reconcile import account_columns
+
+        console.print("Saldobalancens kolonner:" if not en else "The trial balance's columns:")
+        for line in account_columns(lang):
+            console.print(f"  • {escape(line)}")
