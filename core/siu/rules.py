@@ -32,12 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from siu.base.cpr import mask_cpr
-from siu.catalogue.check import (
-    DELIVERY_RULE_FAILED,
-    LOCKED_OVERRIDE,
-    RECORD_RULE_FAILED,
-    UNKNOWN_OVERRIDE,
-)
+from siu.catalogue.check_engine import DELIVERY_RULE_FAILED, LOCKED_OVERRIDE, RECORD_RULE_FAILED, UNKNOWN_OVERRIDE
 from siu.context import Context
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity

@@ -8,7 +8,12 @@ are imported. ``docs/rules.md`` (``python -m siu.report.rules_doc``) and ``siu e
 from siu.catalogue import (  # noqa: F401  (importing defines the codes)
     accounts,
     anonymise,
-    check,
+    check_delivery,
+    check_engine,
+    check_ledger,
+    check_plausible,
+    check_reconcile,
+    check_records,
     convert,
     deliver,
     host,

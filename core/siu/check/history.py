@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from siu.catalogue.check import DROP
+from siu.catalogue.check_delivery import DROP
 from siu.check.citizens import CitizenView
 from siu.context import Context
 from siu.hookspecs import hookimpl

@@ -14,10 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from siu.base.cpr import mask_cpr
-from siu.catalogue.check import (
-    TOTAL_MISMATCH,
-    TOTALS_AGREE,
-)  # noqa: F401  (re-exported)
+from siu.catalogue.check_ledger import TOTAL_MISMATCH, TOTALS_AGREE  # noqa: F401  (re-exported)
 from siu.models import Finding, Location
 from siu.parsing import format_amount_danish
 

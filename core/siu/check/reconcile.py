@@ -33,7 +33,7 @@ from typing import Any
 
 from siu import kontostreng
 from siu.base.i18n import parse_problem
-from siu.catalogue.check import ACCOUNTS_ROW_UNREADABLE, ACCOUNTS_UNREADABLE, RECONCILED
+from siu.catalogue.check_reconcile import ACCOUNTS_ROW_UNREADABLE, ACCOUNTS_UNREADABLE, RECONCILED
 from siu.context import Context
 from siu.models import Kind, Location, Record
 from siu.parsing import ParseError, clean_text, debit_minus_credit, is_blank, parse_amount

@@ -7,7 +7,7 @@ from __future__ import annotations
 from siu.adapters import TOTAL_LINES, ReadInfo
 from siu.base import cpr
 from siu.base.i18n import SKIPPED_UNKNOWN, skip_reasons, skipped_summary
-from siu.catalogue.check import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY
+from siu.catalogue.check_ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY
 from siu.catalogue.convert import SKIPPED_ROWS, YEAR_MISMATCH
 from siu.check.ledger import kr
 from siu.context import Context

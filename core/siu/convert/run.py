@@ -20,7 +20,7 @@ from siu.base import safeio
 from siu.base.config import Settings
 from siu.base.cpr import mask_cpr
 from siu.base.stamp import creation_time
-from siu.catalogue.check import SPLIT_OVERRIDES_AREA
+from siu.catalogue.check_ledger import SPLIT_OVERRIDES_AREA
 from siu.catalogue.write import STALE_REMOVED
 from siu.context import Context
 from siu.convert.inputs import (  # noqa: F401  (re-exported: the run's set-up, as the CLI and siu web use it)
