@@ -168,6 +168,7 @@ def test_a_plugin_that_raises_on_import_is_named_and_skipped(siu, site, tmp_path
     run = siu("validate", "--source", "opus", str(demo / "opus-udtraek-2025.csv"), "--config", str(demo / "siu.toml"))
     assert run.exit_code == 0, run.output
     assert "SIU801" in run.stderr and "KLAR — men formatet er foreløbigt" in run.stdout
+    assert "broken 0.9: fejlede:" in run.stdout and ": failed:" not in run.stdout  # the header, in Danish
 
     run = siu("plugins", "--json", "--lang", "en")
     data = json.loads(run.stdout)

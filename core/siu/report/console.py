@@ -17,7 +17,7 @@ from rich.text import Text
 
 from siu import __version__
 from siu.base.cpr import mask_cpr
-from siu.base.i18n import details_text, plural, text
+from siu.base.i18n import details_text, plural, status, text
 from siu.base.masking import console_text
 from siu.check.verdict import verdict as verdict_text
 from siu.findings import CATALOGUE
@@ -98,7 +98,8 @@ def _print_header(console: Console, result: RunResult, host: PluginHost, lang: s
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
     meta.add_row("Plugins", ", ".join(loaded) or "-")
     for p in host.problems:
-        meta.add_row("", Text(mask_cpr(f"{p.name} {p.version}: {p.status}: {p.error}"), style="yellow"))
+        shown = status("plugin", p.status, "en" if en else "da")
+        meta.add_row("", Text(mask_cpr(f"{p.name} {p.version}: {shown}: {p.error}"), style="yellow"))
     console.print(meta)
 
 
