@@ -4,6 +4,7 @@ then the run (:func:`siu.convert.run.run_conversion`) and the last line saying w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -83,7 +84,7 @@ def convert(
     no_plugins: NoPlugins = False,
 ) -> None:
     """Konvertér udtræk til en SIU-leverance / Convert exports into an SIU delivery."""
-    _convert(**locals(), write=True)
+    _convert(RunArgs(**locals(), write=True))
 
 
 def validate(
@@ -113,52 +114,57 @@ def validate(
     no_plugins: NoPlugins = False,
 ) -> None:
     """Kontrollér udtræk uden at skrive noget / Check inputs without writing anything."""
-    _convert(**locals(), write=False, out=None, fmt=None)
+    _convert(RunArgs(**locals(), write=False, out=None, fmt=None))
 
 
-def _convert(
-    *,
-    inputs: list[str],
-    source: list[str] | None,
-    year: int | None,
-    kommune: str | None,
-    area: str | None,
-    out: Path | None,
-    fmt: str | None,
-    mapping: Path | None,
-    config: Path | None,
-    strict: bool,
-    encoding: str | None,
-    delimiter: str | None,
-    decimal: str | None,
-    sheet: str | None,
-    spec_dir: Path | None,
-    aggregate: bool | None,
-    quiet: bool,
-    lang: str | None,
-    no_plugins: bool,
-    write: bool,
-    split: bool = False,
-    columns: Path | None = None,
-    report_json: Path | None = None,
-    report_xlsx: Path | None = None,
-    accounts: Path | None = None,
-    tolerance: float | None = None,
-    mad_k: float | None = None,
-    test: bool = False,
-) -> None:
-    settings = _settings(config, lang or "da")
-    lang = lang or settings.lang  # the flag wins over `lang` in siu.toml
-    no_flag_values(inputs, lang)
-    if accounts is not None and not accounts.is_file():
-        fail(lang, UsageError(f"Regnskabsfilen findes ikke: {accounts}", f"Accounts file not found: {accounts}"))
+@dataclass(frozen=True, kw_only=True)
+class RunArgs:
+    """What `siu convert` and `siu validate` were given, as one typed value (the commands' options)."""
+
+    inputs: list[str]
+    source: list[str] | None
+    year: int | None
+    kommune: str | None
+    area: str | None
+    out: Path | None
+    fmt: str | None
+    mapping: Path | None
+    config: Path | None
+    strict: bool
+    encoding: str | None
+    delimiter: str | None
+    decimal: str | None
+    sheet: str | None
+    spec_dir: Path | None
+    aggregate: bool | None
+    quiet: bool
+    lang: str | None
+    no_plugins: bool
+    write: bool
+    split: bool = False
+    columns: Path | None = None
+    report_json: Path | None = None
+    report_xlsx: Path | None = None
+    accounts: Path | None = None
+    tolerance: float | None = None
+    mad_k: float | None = None
+    test: bool = False
+
+
+def _convert(a: RunArgs) -> None:
+    settings = _settings(a.config, a.lang or "da")
+    lang = a.lang or settings.lang  # the flag wins over `lang` in siu.toml
+    area = a.area
+    no_flag_values(a.inputs, lang)
+    if a.accounts is not None and not a.accounts.is_file():
+        fail(lang, UsageError(f"Regnskabsfilen findes ikke: {a.accounts}", f"Accounts file not found: {a.accounts}"))
     settings = settings.with_validation(
-        accounts=accounts.resolve() if accounts else None, tolerance=tolerance, mad_k=mad_k
+        accounts=a.accounts.resolve() if a.accounts else None, tolerance=a.tolerance, mad_k=a.mad_k
     )
     overridden_area = None
-    if split:
-        area, overridden_area = _split_area(settings, lang, area, out)
-    if tolerance is not None and accounts is None and settings.validation.accounts is None:
+    if a.split:
+        area, overridden_area = _split_area(settings, lang, area, a.out)
+    if a.tolerance is not None and a.accounts is None and settings.validation.accounts is None:
         fail(
             lang,
             UsageError(
@@ -168,41 +174,41 @@ def _convert(
                 "[validation] of siu.toml)",
             ),
         )
-    if columns is not None:
-        settings = _column_map(settings, lang, columns, source, inputs)
+    if a.columns is not None:
+        settings = _column_map(settings, lang, a.columns, a.source, a.inputs)
     settings = settings.with_overrides(
-        year=year,
-        kommune=kommune.zfill(3) if kommune else None,
+        year=a.year,
+        kommune=a.kommune.zfill(3) if a.kommune else None,
         area=area,
-        format=fmt,
-        mapping=mapping.resolve() if mapping else None,
-        aggregate=aggregate,
+        format=a.fmt,
+        mapping=a.mapping.resolve() if a.mapping else None,
+        aggregate=a.aggregate,
     )
-    host = _load_host(settings, no_plugins, lang)
+    host = _load_host(settings, a.no_plugins, lang)
     console = report_console()
     try:
         result = run_conversion(
-            inputs,
-            source or [],
+            a.inputs,
+            a.source or [],
             settings=settings,
             host=host,
             lang=lang,
-            write=write,
-            out=out,
+            write=a.write,
+            out=a.out,
             fmt=settings.format,
-            strict=strict,
-            spec_dir=spec_dir,
-            read=ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, sheet=sheet),
-            quiet=quiet,
+            strict=a.strict,
+            spec_dir=a.spec_dir,
+            read=ReadOptions(encoding=a.encoding, delimiter=a.delimiter, decimal=a.decimal, sheet=a.sheet),
+            quiet=a.quiet,
             console=console,
-            split=split,
-            reports=ReportFiles(json_path=report_json, xlsx_path=report_xlsx),
+            split=a.split,
+            reports=ReportFiles(json_path=a.report_json, xlsx_path=a.report_xlsx),
             overridden_area=overridden_area,
-            test=test,
+            test=a.test,
         )
     except (UsageError, ReportWriteError) as exc:
-        fail(lang, exc, no_delivery=write)
-    _last_line(result, console, lang, write, report_json, report_xlsx)
+        fail(lang, exc, no_delivery=a.write)
+    _last_line(result, console, lang, a.write, a.report_json, a.report_xlsx)
 
 
 def _last_line(
