@@ -26,21 +26,12 @@ from decimal import Decimal
 from typing import Any
 
 from siu.base.cpr import mask_cpr
+from siu.check.periods import day_after, day_before
 from siu.context import Context
 from siu.models import Record
 
 FLAGS_KEY = "siu.check.citizens.flags"
 OVERLAP = "overlap"
-_ONE_DAY = dt.timedelta(days=1)
-
-
-def _day_after(day: dt.date) -> dt.date:
-    """The next day; 31.12.9999 (an open end some systems write) has none and stays itself."""
-    return day if day == dt.date.max else day + _ONE_DAY
-
-
-def _day_before(day: dt.date) -> dt.date:
-    return day if day == dt.date.min else day - _ONE_DAY
 
 
 def annualised(expenditure: Decimal | float, start: dt.date, end: dt.date) -> float:
@@ -70,7 +61,7 @@ class _Entry:
 def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
     """Add ``start..end`` to a sorted union of periods; touching periods join (monthly invoices)."""
     for p in periods:
-        if start <= _day_after(p[1]) and end >= _day_before(p[0]):
+        if start <= day_after(p[1]) and end >= day_before(p[0]):
             p[0], p[1] = min(p[0], start), max(p[1], end)
             break
     else:
@@ -79,7 +70,7 @@ def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
     i = 0
     while i + 1 < len(periods):  # an extended period may now touch the next one
         a, b = periods[i], periods[i + 1]
-        if b[0] <= _day_after(a[1]):
+        if b[0] <= day_after(a[1]):
             a[1] = max(a[1], b[1])
             del periods[i + 1]
         else:
@@ -120,7 +111,7 @@ class CitizenView:
         if entry.end is None or end > entry.end:
             entry.end = end
         last = periods[-1]
-        if last[0] <= start <= _day_after(last[1]):  # the usual case: the next invoice in order
+        if last[0] <= start <= day_after(last[1]):  # the usual case: the next invoice in order
             if end > last[1]:
                 last[1] = end
         else:

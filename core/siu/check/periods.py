@@ -42,8 +42,18 @@ def too_long(start: dt.date, end: dt.date, max_months: int = MAX_PERIOD_MONTHS) 
         return True
 
 
+def day_after(day: dt.date) -> dt.date:
+    """The next day; 31.12.9999 (an open end some systems write) has none and stays itself."""
+    return day if day == dt.date.max else day + dt.timedelta(days=1)
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The day before; 01.01.0001 has none and stays itself."""
+    return day if day == dt.date.min else day - dt.timedelta(days=1)
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
     """Whole calendar months from ``start`` to the day after ``end`` (for messages)."""
-    after = end + dt.timedelta(days=1) if end < dt.date.max else end
+    after = day_after(end)
     months = (after.year - start.year) * 12 + after.month - start.month
     return months - (after.day < start.day)
