@@ -34,10 +34,10 @@ from siu.cli.mapping_scan import (
 def run_context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang: str) -> Any:
     """A run context for the hook: the reporting year's spec pack; the municipality is optional here."""
     from siu.context import Context
-    from siu.convert.run import _guess_year, choose_spec
+    from siu.convert.run import choose_spec, guess_input_year
     from siu.host.specs_registry import SpecRegistry
 
-    year = settings.year or _guess_year(specs, host)
+    year = settings.year or guess_input_year(specs, host)
     if year is None:
         years = SpecRegistry.from_host(host).years()
         year = years[-1] if years else dt.date.today().year

@@ -51,8 +51,6 @@ from siu.writers import Writer
 
 AREAS = ("voksen", "boern", "begge")
 
-_guess_year = guess_input_year  # the name siu.cli.mapping uses
-
 
 def choose_spec(host: PluginHost, year: int, spec_dir: Path | None, lang: str) -> SpecPack:
     try:
