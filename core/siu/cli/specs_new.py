@@ -159,13 +159,13 @@ def _fields(
         if key is not None:
             taken.add(key)
             mapped[key] = child.name
-        elif pinned and f"fixed:{child.fixed}" in mapped:
+        elif pinned and (other := mapped.get(f"fixed:{child.fixed}")) is not None:
             out.todo.append(
                 (
-                    f"{part_da}: {child.name} og {mapped[f'fixed:{child.fixed}']} har begge den faste værdi "
-                    f"{child.fixed}; siu kan kun skrive det ene",
-                    f"{part_en}: {child.name} and {mapped[f'fixed:{child.fixed}']} both have the fixed value "
-                    f"{child.fixed}; siu can write only one of them",
+                    f"{part_da}: {child.name} og {other} har begge den faste værdi {child.fixed}; siu kan kun "
+                    "skrive det ene",
+                    f"{part_en}: {child.name} and {other} both have the fixed value {child.fixed}; siu can write "
+                    "only one of them",
                 )
             )
         elif pinned:
