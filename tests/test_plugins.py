@@ -124,7 +124,7 @@ def test_plugins_json_lists_the_builtin_adapters_and_the_xml_writer(siu):
     assert by_name["siu.xml"]["writers"] == ["xml"] and by_name["siu.xml"]["disable_as"] is None
     assert by_name["excel"]["writers"] == ["xlsx"]
     assert len(by_name["siu.rules"]["rules"]) > 5 and all(c.startswith("SIU") for c in by_name["siu.rules"]["rules"])
-    assert data["api"] == 1 and data["problems"] == [] and data["conflicts"] == []
+    assert data["api"] == 2 and data["problems"] == [] and data["conflicts"] == []
 
 
 def test_plugins_table_shows_the_name_to_disable_version_hooks_and_what_each_provides(siu):
@@ -237,14 +237,14 @@ def test_two_plugins_registering_one_source_name_is_an_error_naming_both_package
 def test_a_plugin_for_another_api_is_refused_with_a_clear_message(site, request):
     module = unique(request, "siu_future")
     make_dist(
-        site, "siu-future", {module: TOY_ADAPTER.format(source="future", api=2)}, {"future": module}, version="3.0"
+        site, "siu-future", {module: TOY_ADAPTER.format(source="future", api=3)}, {"future": module}, version="3.0"
     )
     host = load_plugins()
     info = host.get("future")
     assert info is not None and info.status == "refused" and "future" not in host.sources
     assert info.problem is not None and info.problem.code == "SIU802"
-    assert "plugin-API 2" in info.problem.message_da and "denne siu har API 1" in info.problem.message_da
-    assert "targets siu plugin API 2" in info.problem.message_en
+    assert "plugin-API 3" in info.problem.message_da and "denne siu har API 2" in info.problem.message_da
+    assert "targets siu plugin API 3" in info.problem.message_en
 
 
 def test_a_misspelt_hook_is_refused_with_a_suggestion(site, request):

@@ -8,6 +8,6 @@ toolkit in :mod:`siu.parsing` and :mod:`siu.tables`, :class:`siu.adapters.Source
 from siu.hookspecs import hookimpl
 
 __version__ = "0.1.0"
-SIU_API = 1
+SIU_API = 2  # plugins written against API 1 keep working (siu.host.loading.SUPPORTED_APIS)
 
 __all__ = ["hookimpl", "__version__", "SIU_API"]

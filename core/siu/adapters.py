@@ -1,8 +1,14 @@
 """What a source adapter is: the base class every input format implements.
 
-An adapter turns one input file into a stream of :class:`~siu.models.Posting` (and
-:class:`~siu.models.Finding` for rows it skips or cannot read). It normalises values with the
-toolkit in :mod:`siu.parsing` and :mod:`siu.tables`; it does not decide paragraphs or validity.
+An adapter turns one input file into postings (and :class:`~siu.models.Finding` for rows it
+skips or cannot read). It normalises values with the toolkit in :mod:`siu.parsing` and
+:mod:`siu.tables`; it does not decide paragraphs or validity. Two styles:
+
+- :class:`BatchSource` (plugin API 2): :meth:`BatchSource.read_batches` yields Arrow record
+  batches in the schema of :mod:`siu.batches`, whole columns at a time. This is how siu's own
+  adapters read, and the style to choose for anything large.
+- :class:`Source` (plugin API 1): :meth:`Source.read` yields one :class:`~siu.models.Posting` per
+  row; the engine gathers them into batches itself.
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
+from siu.batches import postings_of
 from siu.models import Finding, Posting
 
 
@@ -96,3 +105,33 @@ class Source(ABC):
     @abstractmethod
     def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
         """Yield the file's postings (and findings for what could not be read)."""
+
+
+class BatchSource(Source):
+    """A source adapter that reads whole columns (plugin API 2). Subclass it, set ``name`` and
+    ``description``, implement :meth:`sniff` and :meth:`read_batches`.
+
+    The same promises as :class:`Source`: bad input never raises, every row that is not a posting
+    is counted with ``info.skip``. :meth:`read` (the API 1 view) is derived from
+    :meth:`read_batches`, so tools that walk postings one by one work on a batch source too.
+    """
+
+    @abstractmethod
+    def read_batches(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[pa.RecordBatch | Finding]:
+        """Yield the file's postings as record batches with the :data:`siu.batches.POSTING_SCHEMA`
+        columns and a :class:`siu.batches.BatchInfo` (:func:`siu.batches.with_info`), and findings.
+
+        A finding about a row (its location has a ``row``) may be yielded before the batch that
+        holds the row, or the rows after it: siu reports it just before the first row of the next
+        batch whose ``row`` is not smaller, as the row's own findings. A finding without a row is
+        reported where it stands in the stream. Keep batches to some ten thousand rows or more
+        (:data:`siu.batches.BATCH_ROWS`): the per-batch work is then negligible.
+        """
+
+    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+        """The postings of :meth:`read_batches`, one at a time."""
+        for item in self.read_batches(path, options, info):
+            if isinstance(item, Finding):
+                yield item
+            else:
+                yield from postings_of(item)

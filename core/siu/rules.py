@@ -21,6 +21,14 @@ does the same at run time.
 Plugins return rules from the ``register_rules`` hook; severities are overridden per code in
 ``siu.toml`` (``[severity]``) by :class:`siu.findings.FindingSink`.
 
+Rules on columns (plugin API 2): :func:`batch_rule` makes a record rule from a function that
+takes a whole record batch (:data:`siu.batches.RECORD_SCHEMA`) and returns a boolean mask of
+the rows that fail; a finding is built only for those rows, from the rule's ``check`` (a record
+check as above, which decides each masked row and words the hit) or, without one, as a hit on
+the rule's ``field``. siu's own record rules are batch rules: a mask that selects every row the
+record check could flag, and the record check itself. A delivery rule's check object may
+implement ``observe_batch(batch)`` instead of ``observe(record)``.
+
 A rule that raises is switched off for the rest of the run and reported (SIU190/SIU490), so a
 broken plugin rule never ends the run in a traceback, and never passes silently.
 """
@@ -29,13 +37,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from siu.base.cpr import mask_cpr
 from siu.catalogue.check_engine import DELIVERY_RULE_FAILED, LOCKED_OVERRIDE, RECORD_RULE_FAILED, UNKNOWN_OVERRIDE
 from siu.context import Context
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Hit:
@@ -64,9 +75,17 @@ RecordCheck = Callable[[Record, Context], "Hit | Iterable[Hit] | None"]
 
 
 class DeliveryCheck(Protocol):
+    """What a delivery rule's factory returns: ``observe(record)`` per line (API 1) or
+    ``observe_batch(batch)`` per record batch (API 2; preferred when both exist), then ``finish()``."""
+
     def observe(self, record: Record) -> None: ...
 
     def finish(self) -> Iterable[Hit]: ...
+
+
+BatchMask = Callable[["pa.RecordBatch", Context], Any]
+"""A batch rule's test: the batch and the context in, a boolean mask (Arrow or NumPy) of the rows
+that fail (or may fail, when the rule has a ``check``) out; ``None`` when no row does."""
 
 
 @dataclass
@@ -91,7 +110,23 @@ class DeliveryRule:
         return getattr(self.factory, "__name__", self.code.code)
 
 
-Rule = RecordRule | DeliveryRule
+@dataclass
+class BatchRule:
+    """A record rule on columns: ``mask`` finds the rows; ``check`` (optional) decides each of them
+    and words its hit; without ``check`` a failing row is a hit on ``field``."""
+
+    code: Code
+    mask: BatchMask
+    check: RecordCheck | None = None
+    field: str | None = None
+    scope: str = "record"
+
+    @property
+    def name(self) -> str:
+        return getattr(self.mask, "__name__", self.code.code)
+
+
+Rule = RecordRule | DeliveryRule | BatchRule
 
 
 def _code_of(
@@ -125,6 +160,26 @@ def record_rule(
 
     def wrap(fn: RecordCheck) -> RecordRule:
         return RecordRule(_code_of(code, severity, title, template, doc, "record"), fn)
+
+    return wrap
+
+
+def batch_rule(
+    code: str,
+    severity: Severity | str | None = None,
+    *,
+    title: tuple[str, str] | None = None,
+    template: tuple[str, str] | None = None,
+    doc: tuple[str, str] = ("", ""),
+    field: str | None = None,
+    check: RecordCheck | None = None,
+) -> Callable[[BatchMask], BatchRule]:
+    """Decorator: make a record rule on columns from a mask function (plugin API 2; see the module
+    docstring). ``field`` names the column a finding points at; ``check``, when given, decides each
+    masked row as a record rule would (and gives the hit's field, value and parameters)."""
+
+    def wrap(mask: BatchMask) -> BatchRule:
+        return BatchRule(_code_of(code, severity, title, template, doc, "record"), mask, check, field)
 
     return wrap
 

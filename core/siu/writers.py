@@ -1,6 +1,8 @@
 """What a writer is, and the safe way every writer's output reaches disk.
 
-A writer streams records into a file in one of DST's formats. The pipeline hands it a
+A writer streams delivery lines into a file in one of DST's formats: as Arrow record batches
+(:meth:`Writer.write_batches`, plugin API 2; siu's own writers) or as one
+:class:`~siu.models.Record` at a time (:meth:`Writer.write`, API 1). The pipeline hands it a
 temporary file next to the target; the file is renamed into place only when the writer has
 finished, the writer's own check (e.g. the XSD) passed and no rule found an error.
 """
@@ -8,13 +10,17 @@ finished, the writer's own check (e.g. the XSD) passed and no rule found an erro
 from __future__ import annotations
 
 import os
-from abc import ABC, abstractmethod
+from abc import ABC
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+import pyarrow as pa
+
 from siu.base import safeio
+from siu.batches import BATCH_ROWS, BatchInfo, batch_of_records, records_of
 from siu.models import DeliveryHeader, Finding, Record
 from siu.specpack import SpecPack
 
@@ -27,14 +33,42 @@ class Writer(ABC):
     suffix: str = ""
     description: str = ""
 
-    @abstractmethod
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.write is Writer.write and cls.write_batches is Writer.write_batches and not getattr(
+            cls, "__abstractmethods__", None
+        ):
+            raise TypeError(f"writer {cls.__name__} must implement write_batches (API 2) or write (API 1)")
+
     def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
-        """Write the delivery. ``header.totals`` is final only after ``records`` is exhausted, so
-        totals belong at the end of the file (a trailer), or the writer must buffer."""
+        """Write the delivery from records (API 1). ``header.totals`` is final only after ``records``
+        is exhausted, so totals belong at the end of the file (a trailer), or the writer must buffer.
+        By default the records are gathered into batches for :meth:`write_batches`."""
+        self.write_batches(_batches(records), header, spec, out)
+
+    def write_batches(
+        self, batches: Iterable[pa.RecordBatch], header: DeliveryHeader, spec: SpecPack, out: BinaryIO
+    ) -> None:
+        """Write the delivery from record batches (:data:`siu.batches.RECORD_SCHEMA`); what the
+        engine calls. By default each row becomes a :class:`~siu.models.Record` for :meth:`write`;
+        a writer that works on columns overrides this. ``header.totals`` is final only after
+        ``batches`` is exhausted, as for :meth:`write`."""
+        self.write(chain.from_iterable(records_of(b) for b in batches), header, spec, out)
 
     def check(self, path: Path, spec: SpecPack) -> Iterator[Finding]:
         """Check a finished file (e.g. against the spec pack's XSD); yield findings for problems."""
         return iter(())
+
+
+def _batches(records: Iterable[Record]) -> Iterator[pa.RecordBatch]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= BATCH_ROWS:
+            yield batch_of_records(chunk, BatchInfo(source="", file=""))
+            chunk = []
+    if chunk:
+        yield batch_of_records(chunk, BatchInfo(source="", file=""))
 
 
 @contextmanager

@@ -27,10 +27,11 @@ from siu.catalogue.host import (
 )
 from siu.host.plugin_info import PIPELINE_HOOKS, REGISTRATION_HOOKS, PluginInfo, error_text
 from siu.models import Finding
-from siu.rules import DeliveryRule, RecordRule
+from siu.rules import BatchRule, DeliveryRule, RecordRule
 from siu.writers import Writer
 
 API_VERSION = SIU_API
+SUPPORTED_APIS = (1, 2)  # API 1 (per-row sources, rules and writers) works through an adapter layer
 GROUP = "siu"
 SIU_DIST = "siu"
 LOCAL_FILE = "siu_local.py"
@@ -53,8 +54,8 @@ def check_api(plugin: Any) -> tuple[str | None, str | None]:
         major = int(text.split(".")[0])
     except ValueError:
         return text, f"SIU_API = {declared!r} is not a version number"
-    if major != API_VERSION:
-        return text, f"targets siu plugin API {declared}, this siu provides API {API_VERSION}"
+    if major not in SUPPORTED_APIS:
+        return text, f"targets siu plugin API {declared}, this siu provides API {API_VERSION} (and API 1)"
     return text, None
 
 
@@ -161,7 +162,7 @@ def register(pm: pluggy.PluginManager, plugin: Any, info: PluginInfo) -> None:
 _EXPECTED: dict[str, tuple[type | tuple[type, ...], str]] = {
     "register_sources": (Source, "siu.adapters.Source"),
     "register_writers": (Writer, "siu.writers.Writer"),
-    "register_rules": ((RecordRule, DeliveryRule), "a rule made with record_rule/delivery_rule"),
+    "register_rules": ((RecordRule, DeliveryRule, BatchRule), "a rule made with record_rule/batch_rule/delivery_rule"),
     "register_spec_packs": ((str, Path), "a folder path"),
 }
 
