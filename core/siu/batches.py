@@ -17,7 +17,6 @@ convert one way and the other, as do :func:`batch_of_records` and :func:`records
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -304,4 +303,3 @@ def records_of(batch: pa.RecordBatch) -> Iterator[Record]:
             dims=_dims(row),
             sources=(info.source,),
         )
-

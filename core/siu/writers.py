@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from abc import ABC
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,8 +35,10 @@ class Writer(ABC):
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.write is Writer.write and cls.write_batches is Writer.write_batches and not getattr(
-            cls, "__abstractmethods__", None
+        if (
+            cls.write is Writer.write
+            and cls.write_batches is Writer.write_batches
+            and not getattr(cls, "__abstractmethods__", None)
         ):
             raise TypeError(f"writer {cls.__name__} must implement write_batches (API 2) or write (API 1)")
 
