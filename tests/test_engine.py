@@ -16,7 +16,8 @@ from siu.adapters import BatchSource, ReadInfo, ReadOptions, Sniff, Source
 from siu.base.config import Settings
 from siu.batches import BatchInfo, batch_of_postings
 from siu.context import Context
-from siu.convert.pipeline import Converter, money
+from siu.convert.counting import money
+from siu.convert.pipeline import Converter
 from siu.convert.stream import Chunk, _place, chunks
 from siu.findings import FindingSink
 from siu.host.plugins import load_plugins

@@ -28,37 +28,26 @@ from siu.anonymise import hook as own_anonymise
 from siu.anonymise.columns import OWN_HOOK_READS, anonymised, candidates, placeholder_mask
 from siu.base import cpr, safeio
 from siu.base.stamp import creation_time, file_digest
-from siu.batches import AMOUNT, RECORD_SCHEMA, batches_of_records, decimal_of, records_of
+from siu.batches import RECORD_SCHEMA, batches_of_records, records_of
 from siu.catalogue.convert import ADAPTER_FAILED, WRITER_STOPPED
 from siu.context import Context
 from siu.convert.aggregate import Aggregator
 from siu.convert.bookkeeping import report_closing, report_input
+from siu.convert.counting import count_lines, count_years, money, spending
 from siu.convert.stream import Chunk, chunks
 from siu.convert.years import guess_year, line_year, period_year
 from siu.findings import FindingSink
 from siu.host.plugins import PluginHost
 from siu.models import DeliveryHeader, Finding, Location, Totals
-from siu.report.result import Exclusion, InputReport, InputSpec, ParagraphTotals, RunResult
+from siu.report.result import Exclusion, InputReport, InputSpec, RunResult
 from siu.rules import RuleEngine
 from siu.write.split import commit_all, write_per_area
 from siu.writers import Writer, atomic_output, commit, write_all
 
 __all__ = ["Converter", "guess_year", "line_year", "period_year"]
 
-_ZERO = pa.scalar(Decimal(0), AMOUNT)
 # Where a finding stands among the findings of its row (reading first, record rules last).
 READING, ACCOUNT, ANONYMISATION, RULES = range(4)
-
-
-def money(batch: pa.RecordBatch, mask: pa.Array | None = None) -> Decimal:
-    """The sum of the batch's amounts (of the rows in ``mask``), with as many decimals as the most
-    precise of them, as summing their Decimals one by one gives."""
-    amounts, scales = batch.column("amount"), batch.column("amount_scale")
-    if mask is not None:
-        amounts, scales = pc.filter(amounts, mask), pc.filter(scales, mask)
-    if not len(amounts):
-        return Decimal(0)
-    return decimal_of(pc.sum(amounts).as_py(), pc.max(scales).as_py())
 
 
 def per_value(
@@ -109,7 +98,7 @@ class Converter:
                     batch = chunk.batch
                     if batch is not None:
                         info.postings += batch.num_rows
-                        spent = pc.greater_equal(batch.column("amount"), _ZERO)
+                        spent = spending(batch)
                         report.expenditure += money(batch, spent)
                         report.revenue += money(batch, pc.invert(spent))
                         report.amount = report.expenditure + report.revenue
@@ -204,16 +193,6 @@ class Converter:
         found.extend((int(kept[i]), RULES, f) for i, f in self.engine.check_batch(records))
         return records
 
-    @staticmethod
-    def _count_years(records: pa.RecordBatch, result: RunResult) -> None:
-        """Count the lines per year their period falls in (worked out once per distinct period)."""
-        periods = pa.table({"start": records.column("start"), "end": records.column("end")})
-        counted = periods.group_by(["start", "end"]).aggregate([([], "count_all")]).to_pydict()
-        for start, end, n in zip(counted["start"], counted["end"], counted["count_all"], strict=True):
-            year = line_year(start, end)
-            if year is not None:
-                result.years[year] += n
-
     def checked_batches(self, inputs: list[InputSpec], result: RunResult) -> Iterator[pa.RecordBatch]:
         """The delivery lines, checked by the record rules and seen by the delivery rules; with
         ``aggregate`` on, the summed lines instead (after the last posting). Rules see postings,
@@ -230,7 +209,7 @@ class Converter:
                 add(finding)
             if records is None:
                 continue
-            self._count_years(records, result)
+            count_years(records, result)
             if summing is None:
                 yield records
             else:
@@ -244,7 +223,7 @@ class Converter:
         """:meth:`checked_batches` with the delivery's totals, per paragraph and in all, counted."""
         totals = result.header.totals
         for records in self.checked_batches(inputs, result):
-            self._count(records, totals, result)
+            count_lines(records, totals, result)
             if self.progress is not None:
                 self.progress(totals.records)
             yield records
@@ -254,24 +233,6 @@ class Converter:
         result.postings = sum(r.info.postings for r in result.inputs)
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
         report_closing(self.sink, result, self.ctx)
-
-    @staticmethod
-    def _count(records: pa.RecordBatch, totals: Totals, result: RunResult) -> None:
-        spent = pc.greater_equal(records.column("amount"), _ZERO)
-        totals.records += records.num_rows
-        totals.expenditure += money(records, spent)
-        totals.revenue += money(records, pc.invert(spent))
-        result.anonymised += pc.sum(records.column("anonymised")).as_py() or 0
-        paragraphs = pc.fill_null(records.column("record_paragraph"), "?")
-        for key in pc.unique(paragraphs).to_pylist():
-            rows = pc.equal(paragraphs, key)
-            pt = result.paragraphs.get(key)
-            if pt is None:
-                pt = result.paragraphs[key] = ParagraphTotals()
-            pt.lines += pc.sum(rows).as_py()
-            pt.expenditure += money(records, pc.and_(rows, spent))
-            pt.revenue += money(records, pc.and_(rows, pc.invert(spent)))
-            pt.citizens.update(v for v in pc.unique(pc.filter(records.column("psr_id"), rows)).to_pylist() if v)
 
     def run(
         self,
