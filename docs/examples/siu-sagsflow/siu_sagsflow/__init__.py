@@ -100,7 +100,7 @@ class SagsflowSource(BatchSource):
             raw, rows, bad = _text_columns(data)
         except (OSError, UnicodeDecodeError) as exc:
             why = (
-                Text("filen findes ikke", "the file does not exist")
+                Text("filen kan ikke åbnes", "the file cannot be opened")
                 if isinstance(exc, OSError)
                 else Text("filen er ikke UTF-8-tekst", "the file is not UTF-8 text")
             )
@@ -111,11 +111,11 @@ class SagsflowSource(BatchSource):
             return
         info.note("format", "JSON Lines")
         info.rows_read += len(rows) + len(bad)  # the adapter counts rows; siu counts the postings
-        for number in bad:
+        for _ in bad:
             info.skip("ulæselige rækker")
-            yield BAD_LINE.make(location=Location(file=file, row=number))
         batch, problems = _postings(raw, rows, file, info)
-        yield from problems  # before the batch: siu reports each with its own row
+        problems += [BAD_LINE.make(location=Location(file=file, row=number)) for number in bad]
+        yield from sorted(problems, key=_row)  # before the batch: siu reports each at its own row
         where = BatchInfo(source=self.name, file=file, columns=COLUMNS, headers=KEYS)
         for start in range(0, batch.num_rows, BATCH_ROWS):
             yield with_info(batch.slice(start, BATCH_ROWS), where)
@@ -165,11 +165,11 @@ def _postings(raw: pa.Table, rows: pa.Array, file: str, info: ReadInfo) -> tuple
     """The postings of the text columns, and a finding for each value that cannot be read."""
     text = {key: _text(raw.column(key)) for key in KEYS}
     amount_ok = pc.fill_null(pc.match_substring_regex(text["beloeb"], AMOUNT_FORM), False)
-    problems: list[tuple[int, Finding]] = []
+    problems: list[Finding] = []
     for i in _rows_where(pc.invert(amount_ok)):  # no amount, no posting: counted, and said why
         amount = text["beloeb"][i].as_py() or ""
         info.skip("ulæselige rækker")
-        problems.append((i, _bad_value(file, rows[i].as_py(), "amount", amount)))
+        problems.append(_bad_value(file, rows[i].as_py(), "amount", amount))
     amounts = pc.cast(pc.if_else(amount_ok, text["beloeb"], "0"), AMOUNT)
     point = pc.find_substring(text["beloeb"], ".")
     scale = pc.if_else(
@@ -180,7 +180,7 @@ def _postings(raw: pa.Table, rows: pa.Array, file: str, info: ReadInfo) -> tuple
         cells = text[COLUMNS[name]]
         dates[name] = pc.cast(pc.strptime(cells, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
         for i in _rows_where(pc.and_(pc.is_valid(cells), pc.is_null(dates[name]))):
-            problems.append((i, _bad_value(file, rows[i].as_py(), name, cells[i].as_py())))
+            problems.append(_bad_value(file, rows[i].as_py(), name, cells[i].as_py()))
             invalid[i] = [*(invalid[i] or []), name]  # reported here; siu does not report it missing too
     columns = {
         "row": rows,
@@ -197,7 +197,11 @@ def _postings(raw: pa.Table, rows: pa.Array, file: str, info: ReadInfo) -> tuple
     }
     arrays = [columns.get(f.name, pa.nulls(len(rows), f.type)) for f in POSTING_SCHEMA]
     batch = pa.RecordBatch.from_arrays(arrays, schema=POSTING_SCHEMA).filter(amount_ok)
-    return batch, [finding for _, finding in sorted(problems, key=lambda p: p[0])]
+    return batch, problems
+
+
+def _row(finding: Finding) -> int:
+    return finding.location.row or 0 if finding.location else 0
 
 
 def _bad_value(file: str, row: int, field: str, value: str) -> Finding:
