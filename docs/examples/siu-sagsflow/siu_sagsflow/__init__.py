@@ -175,13 +175,14 @@ def _postings(raw: pa.Table, rows: pa.Array, file: str, info: ReadInfo) -> tuple
     scale = pc.if_else(
         pc.greater_equal(point, 0), pc.subtract(pc.subtract(pc.utf8_length(text["beloeb"]), point), 1), 0
     )
-    dates, invalid = {}, [None] * len(rows) if len(rows) else []
+    dates: dict[str, pa.Array] = {}
+    invalid: list[list[str] | None] = [None] * len(rows)  # the fields of each row that could not be read
     for name in ("start", "end"):
         cells = text[COLUMNS[name]]
         dates[name] = pc.cast(pc.strptime(cells, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
         for i in _rows_where(pc.and_(pc.is_valid(cells), pc.is_null(dates[name]))):
             problems.append(_bad_value(file, rows[i].as_py(), name, cells[i].as_py()))
-            invalid[i] = [*(invalid[i] or []), name]  # reported here; siu does not report it missing too
+            invalid[i] = [*(invalid[i] or []), name]  # reported here, so siu does not report it missing too
     columns = {
         "row": rows,
         "amount": amounts,
@@ -201,7 +202,7 @@ def _postings(raw: pa.Table, rows: pa.Array, file: str, info: ReadInfo) -> tuple
 
 
 def _row(finding: Finding) -> int:
-    return finding.location.row or 0 if finding.location else 0
+    return (finding.location.row or 0) if finding.location else 0
 
 
 def _bad_value(file: str, row: int, field: str, value: str) -> Finding:
