@@ -281,9 +281,7 @@ class PreviewWriter(Writer):
                     "Slut": batch.column("end"),
                 }
             )
-            text = pa.BufferOutputStream()
-            pcsv.write_csv(table, text, pcsv.WriteOptions(include_header=first, delimiter=";"))
-            out.write(text.getvalue().to_pybytes())
+            pcsv.write_csv(table, out, pcsv.WriteOptions(include_header=first, delimiter=";"))
             first = False
 
 
