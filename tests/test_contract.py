@@ -280,7 +280,7 @@ def test_the_kit_passes_a_batch_source_that_keeps_the_contract(tmp_path):
     ("mistake", "message"),
     [
         ("counts", r"sets ReadInfo.postings to 12; siu counts the rows of the batches itself"),
-        ("float", r"does not have siu.batches.POSTING_SCHEMA: column 'amount' is double, expected decimal128\(38, 18\) not null"),
+        ("float", r"POSTING_SCHEMA: column 'amount' is double, expected decimal128\(38, 18\) not null"),
         ("no-info", r"carries no BatchInfo"),
         ("no-row", r"every row needs its number as users see it"),
         ("raises", r"read_batches raised on empty input"),

@@ -179,7 +179,10 @@ def _postings(raw: pa.Table, rows: pa.Array, file: str, info: ReadInfo) -> tuple
     invalid: list[list[str] | None] = [None] * len(rows)  # the fields of each row that could not be read
     for name in ("start", "end"):
         cells = text[COLUMNS[name]]
-        dates[name] = pc.cast(pc.strptime(cells, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
+        parsed = pc.strptime(cells, format="%Y-%m-%d", unit="s", error_is_null=True)
+        # strptime rolls 2025-02-30 over to 2025-03-02: a date counts only if it reads back as written
+        exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), cells)
+        dates[name] = pc.cast(pc.if_else(exact, parsed, pa.scalar(None, parsed.type)), pa.date32())
         for i in _rows_where(pc.and_(pc.is_valid(cells), pc.is_null(dates[name]))):
             problems.append(_bad_value(file, rows[i].as_py(), name, cells[i].as_py()))
             invalid[i] = [*(invalid[i] or []), name]  # reported here, so siu does not report it missing too

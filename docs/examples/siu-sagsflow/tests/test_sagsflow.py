@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import re
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import siu_sagsflow
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from siu.adapters import ReadInfo, ReadOptions
-from siu.batches import BatchInfo, batch_of_records
+from siu.batches import BatchInfo, batch_of_records, postings_of
 from siu.models import Finding, Record
 from siu.testing import AdapterContract, Sample
 
@@ -92,3 +97,47 @@ def test_the_preview_writer_masks_cprs():
     lines = out.getvalue().decode("utf-8").splitlines()
     assert lines[0] == '"PsrID";"Kontostreng";"Beloeb";"Start";"Slut"' and len(lines) == 5
     assert lines[1] == '"010160-xxxx";"53850100140";42500.50;2025-01-01;2025-01-31'
+
+
+# --- the columns read as each value read by itself ------------------------------------------------
+
+AMOUNTS = st.one_of(st.decimals(-(10**12), 10**12, places=2).map(str), st.text("0123456789-.,e ", max_size=9))
+DATES = st.one_of(
+    st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)).map(str),
+    st.builds("{:04d}-{:02d}-{:02d}".format, st.integers(1990, 2030), st.integers(0, 13), st.integers(0, 32)),  # 02-30
+    st.text("0123456789-./ ", max_size=11),
+)
+
+
+def one_amount(text: str) -> Decimal | None:
+    """The amount a row holds, read by itself: None when it cannot be read (the row is skipped)."""
+    text = text.strip()
+    return Decimal(text) if re.fullmatch(r"-?\d{1,15}(\.\d{1,18})?", text) else None
+
+
+def one_date(text: str) -> dt.date | str | None:
+    """The date a cell holds, read by itself: None when empty, "invalid" when it cannot be read."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else "invalid"
+    except ValueError:
+        return "invalid"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(AMOUNTS, DATES), min_size=1, max_size=12))
+def test_reading_whole_columns_gives_what_reading_each_value_by_itself_gives(rows):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "udbetalinger.jsonl"
+        lines = [{"sag": "S-1", "cpr": "0101601235", "beloeb": a, "fra": d, "til": "2025-01-31"} for a, d in rows]
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+        batches, findings, info = read_batches(path)
+    postings = [p for b in batches for p in postings_of(b)]
+    kept = [(n, one_amount(a), one_date(d)) for n, (a, d) in enumerate(rows, 1) if one_amount(a) is not None]
+    assert [(p.location.row, p.amount) for p in postings] == [(n, amount) for n, amount, _ in kept]
+    assert [str(p.amount) for p in postings] == [str(amount) for _, amount, _ in kept]  # the decimals as written
+    assert [p.start if p.start or "start" not in p.invalid else "invalid" for p in postings] == [d for *_, d in kept]
+    assert info.rows_skipped == len(rows) - len(kept) and info.rows_read == len(rows)
+    assert all(f.code == "SAGSFLOW003" for f in findings)
