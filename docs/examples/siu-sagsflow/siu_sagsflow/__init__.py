@@ -157,6 +157,17 @@ def _text(column: pa.ChunkedArray) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
+def _iso_dates(cells: pa.Array) -> pa.Array:
+    """ISO dates, parsed once per distinct text and broadcast to the rows (an export repeats a few
+    hundred dates on a million lines); a text that is not a real date is null."""
+    encoded = pc.dictionary_encode(cells)
+    texts = encoded.dictionary
+    parsed = pc.strptime(texts, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 2025-02-30 over to 2025-03-02: a date counts only if it reads back as written
+    exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), texts)
+    return pc.take(pc.cast(pc.if_else(exact, parsed, pa.scalar(None, parsed.type)), pa.date32()), encoded.indices)
+
+
 def _rows_where(mask: pa.Array) -> list[int]:
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
 
@@ -179,10 +190,7 @@ def _postings(raw: pa.Table, rows: pa.Array, file: str, info: ReadInfo) -> tuple
     invalid: list[list[str] | None] = [None] * len(rows)  # the fields of each row that could not be read
     for name in ("start", "end"):
         cells = text[COLUMNS[name]]
-        parsed = pc.strptime(cells, format="%Y-%m-%d", unit="s", error_is_null=True)
-        # strptime rolls 2025-02-30 over to 2025-03-02: a date counts only if it reads back as written
-        exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), cells)
-        dates[name] = pc.cast(pc.if_else(exact, parsed, pa.scalar(None, parsed.type)), pa.date32())
+        dates[name] = _iso_dates(cells)
         for i in _rows_where(pc.and_(pc.is_valid(cells), pc.is_null(dates[name]))):
             problems.append(_bad_value(file, rows[i].as_py(), name, cells[i].as_py()))
             invalid[i] = [*(invalid[i] or []), name]  # reported here, so siu does not report it missing too
