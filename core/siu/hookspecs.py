@@ -12,8 +12,8 @@ the same way. A plugin declares the plugin API it targets with a module-level ``
 - ``SIU_API = 2`` (this siu's): postings move as Apache Arrow record batches in the schema of
   :mod:`siu.batches`; a plugin may provide batch sources (:class:`siu.adapters.BatchSource`),
   batch rules (:func:`siu.rules.batch_rule`) and batch writers (:meth:`siu.writers.Writer.write_batches`).
-- ``SIU_API = 1``: per-posting sources, ``record_rule``, ``delivery_rule`` and per-record
-  writers keep working; siu adapts them to batches in core (each row becomes a ``Posting`` or a
+- ``SIU_API = 1``: per-posting sources, ``record_rule``, delivery rules that ``observe`` one
+  record at a time and per-record writers keep working; siu adapts them to batches in core (each row becomes a ``Posting`` or a
   ``Record`` for them, which costs time per row, not correctness).
 
 Another major version is refused with a clear message (SIU802).
@@ -25,7 +25,8 @@ broadcasts the answer to every row that shares it, so an implementation must dep
 arguments (and the run's settings), never on how often or in which order it is called. The first
 plugin that answers (not ``None``) wins, and siu's own implementation answers last.
 
-``docs/plugins.md`` builds a complete adapter package step by step and holds the reference
+``docs/plugins.md`` builds complete plugin packages step by step (batch style first), gives the
+batch schema and holds the reference
 generated from the docstrings below; :mod:`siu.testing` is the contract test kit for adapters.
 """
 
