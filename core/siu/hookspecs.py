@@ -13,8 +13,9 @@ the same way. A plugin declares the plugin API it targets with a module-level ``
   :mod:`siu.batches`; a plugin may provide batch sources (:class:`siu.adapters.BatchSource`),
   batch rules (:func:`siu.rules.batch_rule`) and batch writers (:meth:`siu.writers.Writer.write_batches`).
 - ``SIU_API = 1``: per-posting sources, ``record_rule``, delivery rules that ``observe`` one
-  record at a time and per-record writers keep working; siu adapts them to batches in core (each row becomes a ``Posting`` or a
-  ``Record`` for them, which costs time per row, not correctness).
+  record at a time and per-record writers keep working; siu adapts them to batches in core
+  (each row becomes a ``Posting`` or a ``Record`` for them, which costs time per row, not
+  correctness).
 
 Another major version is refused with a clear message (SIU802).
 
