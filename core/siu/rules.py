@@ -35,18 +35,19 @@ broken plugin rule never ends the run in a traceback, and never passes silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from siu.base.cpr import mask_cpr
+from siu.batches import BatchInfo, batch_of_records, records_of
 from siu.catalogue.check_engine import DELIVERY_RULE_FAILED, LOCKED_OVERRIDE, RECORD_RULE_FAILED, UNKNOWN_OVERRIDE
 from siu.context import Context
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 
 class Hit:
@@ -217,17 +218,62 @@ def _error_text(exc: BaseException) -> str:
     return mask_cpr(f"{exc.__class__.__name__}: {exc}")[:200]
 
 
-_NO_FINDINGS: list[Finding] = []
+class _Rows:
+    """A batch's rows as records, built only when a rule asks for them: every row for API 1
+    rules, the masked rows for batch rules. Rules share the record of a row, as they did."""
+
+    def __init__(self, batch: pa.RecordBatch, records: Sequence[Record] | None) -> None:
+        self.batch = batch
+        self._all = list(records) if records is not None else None
+        self._some: dict[int, Record] = {}
+
+    def all(self) -> list[Record]:
+        if self._all is None:
+            self._all = list(records_of(self.batch))
+        return self._all
+
+    def at(self, rows: list[int]) -> list[Record]:
+        if self._all is not None:
+            return [self._all[i] for i in rows]
+        missing = [i for i in rows if i not in self._some]
+        if missing:
+            self._some.update(zip(missing, records_of(self.batch.take(missing)), strict=True))
+        return [self._some[i] for i in rows]
+
+
+def _masked_rows(mask: Any, rows: int) -> list[int]:
+    """The rows a batch rule's mask selects (Arrow or anything ``pa.array`` takes; null is false)."""
+    if mask is None:
+        return []
+    if isinstance(mask, pa.ChunkedArray):
+        mask = mask.combine_chunks()
+    if not isinstance(mask, pa.Array):
+        mask = pa.array(mask, pa.bool_())
+    if len(mask) != rows or mask.type != pa.bool_():
+        raise ValueError(f"the mask has {len(mask)} values of type {mask.type}, the batch {rows} rows")
+    if not pc.any(mask).as_py():
+        return []
+    return pc.indices_nonzero(mask).to_pylist()
+
+
+def _one_row_info(record: Record) -> BatchInfo:
+    location = record.location
+    return BatchInfo(
+        source=record.sources[0] if record.sources else "",
+        file=location.file,
+        sheet=location.sheet,
+        columns=record.columns,
+    )
 
 
 class RuleEngine:
-    """Runs a set of rules over a stream of records."""
+    """Runs a set of rules over a stream of record batches (or of records, one at a time)."""
 
     def __init__(self, rules: Iterable[Rule], ctx: Context) -> None:
         self.ctx = ctx
         rules = list(rules)
-        self.record_rules = [r for r in rules if isinstance(r, RecordRule)]
-        self._checks = [(r.code, r.check, r) for r in self.record_rules]
+        self.record_rules: list[RecordRule | BatchRule] = [r for r in rules if isinstance(r, RecordRule | BatchRule)]
+        self._off: set[int] = set()  # record rules switched off (by their place in record_rules)
         self.delivery_rules: list[tuple[DeliveryRule, DeliveryCheck | None]] = []
         self._pending: list[Finding] = []
         for r in rules:
@@ -236,52 +282,123 @@ class RuleEngine:
                     self.delivery_rules.append((r, r.factory(ctx)))
                 except Exception as exc:
                     self._pending.append(self._delivery_failed(r, exc))
-        self._observers = [(i, check.observe) for i, (_, check) in enumerate(self.delivery_rules) if check is not None]
         for code in sorted(ctx.settings.severity):
             if code not in CATALOGUE:
                 self._pending.append(UNKNOWN_OVERRIDE.make(value=code))
             elif not CATALOGUE[code].allows(ctx.settings.severity[code]):
                 self._pending.append(LOCKED_OVERRIDE.make(value=code, severity=ctx.settings.severity[code].value))
 
+    def check_batch(self, batch: pa.RecordBatch, records: Sequence[Record] | None = None) -> list[tuple[int, Finding]]:
+        """The findings of every record rule on a :data:`~siu.batches.RECORD_SCHEMA` batch, each
+        with its row in the batch; also feeds the delivery rules. Ordered by row and, within a
+        row, by rule, then the engine's own findings (with the run's first row), then delivery
+        rules that failed. ``records``: the batch's rows as records, where the caller has them."""
+        if batch.num_rows == 0:
+            return []
+        rows = _Rows(batch, records)
+        found: list[tuple[int, int, Finding]] = []  # (row, slot, finding): sorted stably below
+        for slot, rule in enumerate(self.record_rules):
+            if slot not in self._off:
+                self._run_rule(slot, rule, batch, rows, found)
+        engine_slot = len(self.record_rules)
+        found.extend((0, engine_slot, f) for f in self._pending)
+        self._pending.clear()
+        self._observe(batch, rows, engine_slot + 1, found)
+        found.sort(key=lambda t: (t[0], t[1]))
+        return [(row, finding) for row, _, finding in found]
+
     def check_record(self, record: Record) -> list[Finding]:
-        """The findings of every record rule on ``record``; also feeds the delivery rules."""
-        ctx = self.ctx
-        out = _NO_FINDINGS
-        for code, check, rule in self._checks:
+        """The findings of every record rule on ``record`` (a batch of one row); also feeds the
+        delivery rules."""
+        try:
+            batch = batch_of_records([record], _one_row_info(record))
+        except (pa.ArrowException, ValueError, TypeError, OverflowError):
+            # Values the batch schema cannot hold (an amount beyond decimal128(38, 18)): the
+            # record's checks decide alone (a mask only preselects for them).
+            return self._check_unbatched(record)
+        return [finding for _, finding in self.check_batch(batch, [record])]
+
+    def _run_rule(
+        self, slot: int, rule: RecordRule | BatchRule, batch: pa.RecordBatch, rows: _Rows, found: list[Any]
+    ) -> None:
+        if isinstance(rule, RecordRule):
+            self._run_check(slot, rule, rule.check, range(batch.num_rows), rows.all(), found)
+            return
+        try:
+            masked = _masked_rows(rule.mask(batch, self.ctx), batch.num_rows)
+        except Exception as exc:
+            found.append((0, slot, self._record_failed(slot, rule, rows.at([0])[0], exc)))
+            return
+        if not masked:
+            return
+        records = rows.at(masked)
+        if rule.check is not None:
+            self._run_check(slot, rule, rule.check, masked, records, found)
+            return
+        hit = Hit(field=rule.field)
+        found.extend(
+            (row, slot, to_finding(rule.code, hit, record)) for row, record in zip(masked, records, strict=True)
+        )
+
+    def _run_check(
+        self,
+        slot: int,
+        rule: RecordRule | BatchRule,
+        check: RecordCheck,
+        row_numbers: Iterable[int],
+        records: list[Record],
+        found: list[Any],
+    ) -> None:
+        ctx, code = self.ctx, rule.code
+        for row, record in zip(row_numbers, records, strict=True):
             try:
                 res = check(record, ctx)
                 if res is None:
                     continue
-                if out is _NO_FINDINGS:
-                    out = []
-                if isinstance(res, Hit):
-                    out.append(to_finding(code, res, record))
-                else:
-                    for hit in res:
-                        out.append(to_finding(code, hit, record))
+                hits = (res,) if isinstance(res, Hit) else res
+                found.extend((row, slot, to_finding(code, hit, record)) for hit in hits)
             except Exception as exc:
-                if out is _NO_FINDINGS:
-                    out = []
-                out.append(self._record_failed(rule, record, exc))
-        if self._pending:
-            if out is _NO_FINDINGS:
-                out = []
-            out.extend(self._pending)
-            self._pending.clear()
-        for i, observe in self._observers:
+                found.append((row, slot, self._record_failed(slot, rule, record, exc)))
+                return
+
+    def _observe(self, batch: pa.RecordBatch, rows: _Rows, slot: int, found: list[Any]) -> None:
+        """Feeds the batch to the delivery rules: ``observe_batch`` where a rule has it, else
+        ``observe`` per record (API 1). A rule that raises is reported and switched off."""
+        for i, (rule, check) in enumerate(self.delivery_rules):
+            if check is None:
+                continue
+            observe_batch = getattr(check, "observe_batch", None)
+            row = 0
             try:
-                observe(record)
+                if observe_batch is not None:
+                    observe_batch(batch)
+                else:
+                    for row, record in enumerate(rows.all()):
+                        check.observe(record)
             except Exception as exc:
-                if out is _NO_FINDINGS:
-                    out = []
-                failed = self.delivery_rules[i][0]
-                out.append(self._delivery_failed(failed, exc))
-                self.delivery_rules[i] = (failed, None)
-                self._observers = [(j, o) for j, o in self._observers if j != i]
+                found.append((row, slot, self._delivery_failed(rule, exc)))
+                self.delivery_rules[i] = (rule, None)
+
+    def _check_unbatched(self, record: Record) -> list[Finding]:
+        """``record`` through the record checks and ``observe`` alone (no mask, no batch)."""
+        found: list[tuple[int, int, Finding]] = []
+        for slot, rule in enumerate(self.record_rules):
+            check = rule.check
+            if slot not in self._off and check is not None:
+                self._run_check(slot, rule, check, [0], [record], found)
+        out = [f for _, _, f in found] + self._pending
+        self._pending = []
+        for i, (rule, delivery) in enumerate(self.delivery_rules):
+            if delivery is not None and hasattr(delivery, "observe"):
+                try:
+                    delivery.observe(record)
+                except Exception as exc:
+                    out.append(self._delivery_failed(rule, exc))
+                    self.delivery_rules[i] = (rule, None)
         return out
 
-    def _record_failed(self, rule: RecordRule, record: Record, exc: Exception) -> Finding:
-        self._checks = [c for c in self._checks if c[2] is not rule]
+    def _record_failed(self, slot: int, rule: RecordRule | BatchRule, record: Record, exc: Exception) -> Finding:
+        self._off.add(slot)
         return RECORD_RULE_FAILED.make(
             location=record.locations[0] if record.locations else None,
             rule=rule.name,
