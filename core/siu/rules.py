@@ -388,13 +388,13 @@ class RuleEngine:
                 self._run_check(slot, rule, check, [0], [record], found)
         out = [f for _, _, f in found] + self._pending
         self._pending = []
-        for i, (rule, delivery) in enumerate(self.delivery_rules):
+        for i, (failed, delivery) in enumerate(self.delivery_rules):
             if delivery is not None and hasattr(delivery, "observe"):
                 try:
                     delivery.observe(record)
                 except Exception as exc:
-                    out.append(self._delivery_failed(rule, exc))
-                    self.delivery_rules[i] = (rule, None)
+                    out.append(self._delivery_failed(failed, exc))
+                    self.delivery_rules[i] = (failed, None)
         return out
 
     def _record_failed(self, slot: int, rule: RecordRule | BatchRule, record: Record, exc: Exception) -> Finding:
