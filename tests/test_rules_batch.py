@@ -315,3 +315,31 @@ def test_a_raising_delivery_observer_is_siu490_once_at_its_row():
     ]
     assert "0101601235" not in found[3][1].message_en
     assert list(engine.finish()) == []  # a rule that failed part-way reports nothing of its own
+
+
+# --- the column kernels ---------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="0123456789", min_size=10, max_size=10)
+        | st.from_regex(r"\A(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{6}\Z")
+        | st.from_regex(r"\A290200[0-9]{4}\Z")
+        | st.text(max_size=12)
+        | st.none(),
+        max_size=50,
+    )
+)
+def test_the_birth_date_kernel_says_what_cpr_birth_date_says(cprs):
+    from siu.base import cpr
+    from siu.check.masks import birth_date_real
+
+    got = birth_date_real(pa.array(cprs, pa.string())).to_pylist()
+    for text, real in zip(cprs, got, strict=True):
+        if text is None:
+            assert real is False
+        elif len(text) == 10 and text.isascii() and text.isdigit():
+            assert real == (cpr.birth_date(text) is not None), text
+        else:  # other texts the record check decides: the kernel may only say "not sure"
+            assert not real or cpr.birth_date(text) is not None, text

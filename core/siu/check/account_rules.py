@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.check.masks import joined, per_distinct, truthy
+from siu.check.masks import per_distinct_pair, truthy
 from siu.context import Context
 from siu.models import Record
 from siu.rules import Hit, batch_rule
@@ -20,12 +20,7 @@ from siu.rules import Hit, batch_rule
 
 def _in_scope(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
     """Per row: the function and drift type are in the year's scope (false without a function)."""
-
-    def decide(key: str) -> bool:
-        function, dranst = key.split("\x1f")
-        return ctx.spec.in_scope(function, dranst)
-
-    return per_distinct(joined(batch["function"], batch["dranst"]), decide)
+    return per_distinct_pair(batch["function"], batch["dranst"], ctx.spec.in_scope)
 
 
 def _account_out_of_scope(record: Record, ctx: Context) -> Hit | None:

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from siu.base import cpr
 from siu.check._run import _run
-from siu.check.masks import birth_date_real, per_distinct, truthy
+from siu.check.masks import birth_date_real, truthy
 from siu.context import Context
 from siu.models import Record
 from siu.rules import Hit, batch_rule
@@ -55,20 +55,29 @@ def _impossible_cpr_date(record: Record, ctx: Context) -> Hit | None:
     return Hit(field="cpr", value=psr)
 
 
-def _no_birth_date_form(psr: pa.Array, ctx: Context) -> pa.Array:
-    """True where the CPR is DST's fictitious form without a birth date (``123456`` + suffix)."""
+def _no_birth_date_form(psr: pa.Array, ctx: Context) -> pa.Array | None:
+    """True where the CPR is DST's fictitious form without a birth date (``123456`` + suffix);
+    None where no row is."""
     run = _run(ctx)
-    suffix = pc.is_in(pc.utf8_slice_codeunits(psr, 6), pa.array(run.suffixes, pa.string()))
-    return pc.fill_null(pc.and_(pc.starts_with(psr, run.no_birth_date), suffix), False)
+    prefix = pc.fill_null(pc.starts_with(psr, run.no_birth_date), False)
+    if not pc.any(prefix).as_py():
+        return None
+    female, male = run.suffixes
+    suffix = pc.or_(pc.ends_with(psr, female), pc.ends_with(psr, male))
+    form = pc.and_(pc.and_(prefix, suffix), pc.equal(pc.binary_length(psr), 6 + len(female)))
+    return pc.fill_null(form, False)
 
 
 @batch_rule("SIU103", check=_impossible_cpr_date)
-def impossible_cpr_date(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
+def impossible_cpr_date(batch: pa.RecordBatch, ctx: Context) -> pa.Array | None:
     # Rows whose birth date is real pass; so does DST's form without one. What is left (a
     # fictitious number on § 109 among them) the check decides.
     psr = batch["psr_id"]
     not_real = pc.and_(pc.is_valid(psr), pc.invert(birth_date_real(psr)))
-    return pc.and_(not_real, pc.invert(_no_birth_date_form(psr, ctx)))
+    if not pc.any(not_real).as_py():
+        return None
+    form = _no_birth_date_form(psr, ctx)
+    return not_real if form is None else pc.and_(not_real, pc.invert(form))
 
 
 def _fictitious_outside_109(record: Record, ctx: Context) -> Hit | None:
@@ -86,7 +95,11 @@ def _fictitious_outside_109(record: Record, ctx: Context) -> Hit | None:
 
 
 @batch_rule("SIU104", check=_fictitious_outside_109)
-def fictitious_outside_109(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
+def fictitious_outside_109(batch: pa.RecordBatch, ctx: Context) -> pa.Array | None:
+    form = _no_birth_date_form(batch["psr_id"], ctx)
+    if form is None:
+        return None
+    # the paragraphs that allow it: asked of the spec pack per paragraph it has (none other does)
+    allowed = pa.array([p for p in ctx.spec.paragraphs if ctx.spec.anonymous_allowed(p)], pa.string())
     paragraph = batch["record_paragraph"]
-    not_allowed = per_distinct(paragraph, lambda p: not ctx.spec.anonymous_allowed(p))
-    return pc.and_(_no_birth_date_form(batch["psr_id"], ctx), not_allowed)
+    return pc.and_(pc.and_(form, pc.is_valid(paragraph)), pc.invert(pc.is_in(paragraph, allowed)))
