@@ -237,7 +237,8 @@ class _Rows:
             return [self._all[i] for i in rows]
         missing = [i for i in rows if i not in self._some]
         if missing:
-            self._some.update(zip(missing, records_of(self.batch.take(missing)), strict=True))
+            taken = self.batch.take(pa.array(missing, pa.int64()))
+            self._some.update(zip(missing, records_of(taken), strict=True))
         return [self._some[i] for i in rows]
 
 
@@ -248,7 +249,7 @@ def _masked_rows(mask: Any, rows: int) -> list[int]:
     if isinstance(mask, pa.ChunkedArray):
         mask = mask.combine_chunks()
     if not isinstance(mask, pa.Array):
-        mask = pa.array(mask, pa.bool_())
+        mask = pa.array(mask, pa.bool_())  # typed: see siu.check.masks on untyped values
     if len(mask) != rows or mask.type != pa.bool_():
         raise ValueError(f"the mask has {len(mask)} values of type {mask.type}, the batch {rows} rows")
     if not pc.any(mask).as_py():

@@ -7,15 +7,21 @@ could flag.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from siu.batches import AMOUNT
 from siu.check._run import _run
+from siu.check.masks import text
 from siu.context import Context
 from siu.models import Kind, Record
 from siu.rules import Hit, batch_rule
 
 # --- amounts -------------------------------------------------------------------------------
+
+_ZERO = pa.scalar(Decimal(0), AMOUNT)
 
 
 def _zero_amount(record: Record, ctx: Context) -> Hit | None:
@@ -26,7 +32,7 @@ def _zero_amount(record: Record, ctx: Context) -> Hit | None:
 
 @batch_rule("SIU130", check=_zero_amount)
 def zero_amount(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
-    return pc.equal(batch["amount"], 0)
+    return pc.equal(batch["amount"], _ZERO)
 
 
 _INTERNAL = Kind.INTERNAL
@@ -55,8 +61,8 @@ def _sign_against_art(record: Record, ctx: Context) -> Hit | None:
 @batch_rule("SIU131", check=_sign_against_art)
 def sign_against_art(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
     amount, kind = batch["amount"], batch["kind"]
-    expenditure = pc.and_(pc.equal(kind, Kind.EXPENDITURE.value), pc.less(amount, 0))
-    revenue = pc.and_(pc.equal(kind, Kind.REVENUE.value), pc.greater(amount, 0))
+    expenditure = pc.and_(pc.equal(kind, text(Kind.EXPENDITURE.value)), pc.less(amount, _ZERO))
+    revenue = pc.and_(pc.equal(kind, text(Kind.REVENUE.value)), pc.greater(amount, _ZERO))
     return pc.and_(batch["sign_explicit"], pc.or_(expenditure, revenue))
 
 
@@ -80,7 +86,7 @@ def amount_unit(batch: pa.RecordBatch, ctx: Context) -> pa.Array | None:
     # Only amounts written with more decimals than the unit can break it (the scale is cheap to
     # compare; rounding only where it says so).
     decimals = _run(ctx).decimals
-    wider = pc.greater(batch["amount_scale"], decimals)
+    wider = pc.greater(batch["amount_scale"], pa.scalar(decimals, pa.int8()))
     if not pc.any(wider).as_py():
         return None
     amount = batch["amount"]
@@ -95,4 +101,4 @@ def _internal_art(record: Record, ctx: Context) -> Hit | None:
 
 @batch_rule("SIU133", check=_internal_art)
 def internal_art(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
-    return pc.equal(batch["kind"], _INTERNAL.value)
+    return pc.equal(batch["kind"], text(_INTERNAL.value))

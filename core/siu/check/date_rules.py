@@ -7,6 +7,8 @@ could flag.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -51,9 +53,9 @@ def start_after_end(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
     return pc.greater(batch["start"], batch["end"])
 
 
-def _outside_year(start: pa.Array, end: pa.Array, first: object, last: object) -> pa.Array:
+def _outside_year(start: pa.Array, end: pa.Array, first: dt.date, last: dt.date) -> pa.Array:
     """Periods (start ≤ end) ending before ``first`` or starting after ``last``."""
-    outside = pc.or_(pc.less(end, first), pc.greater(start, last))
+    outside = pc.or_(pc.less(end, pa.scalar(first, pa.date32())), pc.greater(start, pa.scalar(last, pa.date32())))
     return pc.and_(pc.less_equal(start, end), outside)
 
 
