@@ -343,3 +343,23 @@ def test_the_birth_date_kernel_says_what_cpr_birth_date_says(cprs):
             assert real == (cpr.birth_date(text) is not None), text
         else:  # other texts the record check decides: the kernel may only say "not sure"
             assert not real or cpr.birth_date(text) is not None, text
+
+
+@delivery_rule("TEST916", "info", title=("Kun batch", "Batch only"), template=("{n} rækker", "{n} rows"))
+class _BatchOnly:
+    def __init__(self, ctx):
+        self.n = 0
+
+    def observe_batch(self, batch):
+        self.n += batch.num_rows
+
+    def finish(self):
+        return [Hit(n=self.n)]
+
+
+def test_check_record_runs_plugin_rules_of_both_versions():
+    records = [record(2, amount=Decimal(200000)), record(3, amount=Decimal(5)), record(4, amount=Decimal(-5))]
+    engine = RuleEngine([_large, _small, _maybe_negative, _Counter, _BatchOnly], context())
+    found = [(i, f.code) for i, r in enumerate(records) for f in engine.check_record(r)]
+    assert found == [(0, "TEST911"), (1, "TEST912"), (2, "TEST912"), (2, "TEST913")]
+    assert [f.message_en for f in engine.finish()] == ["3 lines", "3 rows"]

@@ -257,14 +257,31 @@ def _masked_rows(mask: Any, rows: int) -> list[int]:
     return pc.indices_nonzero(mask).to_pylist()
 
 
-def _one_row_info(record: Record) -> BatchInfo:
-    location = record.location
-    return BatchInfo(
-        source=record.sources[0] if record.sources else "",
-        file=location.file,
-        sheet=location.sheet,
-        columns=record.columns,
-    )
+class _OneRow:
+    """A record as a batch of one row, built when first asked for."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self._batch: pa.RecordBatch | None = None
+        self._tried = False
+
+    def batch(self) -> pa.RecordBatch | None:
+        """The batch; None for values the batch schema cannot hold (an amount beyond
+        decimal128(38, 18)): only record checks judge such a line."""
+        if not self._tried:
+            self._tried = True
+            record, location = self.record, self.record.location
+            info = BatchInfo(
+                source=record.sources[0] if record.sources else "",
+                file=location.file,
+                sheet=location.sheet,
+                columns=record.columns,
+            )
+            try:
+                self._batch = batch_of_records([record], info)
+            except (pa.ArrowException, ValueError, TypeError, OverflowError):
+                self._batch = None
+        return self._batch
 
 
 class RuleEngine:
@@ -309,15 +326,43 @@ class RuleEngine:
         return [(row, finding) for row, _, finding in found]
 
     def check_record(self, record: Record) -> list[Finding]:
-        """The findings of every record rule on ``record`` (a batch of one row); also feeds the
-        delivery rules."""
-        try:
-            batch = batch_of_records([record], _one_row_info(record))
-        except (pa.ArrowException, ValueError, TypeError, OverflowError):
-            # Values the batch schema cannot hold (an amount beyond decimal128(38, 18)): the
-            # record's checks decide alone (a mask only preselects for them).
-            return self._check_unbatched(record)
-        return [finding for _, finding in self.check_batch(batch, [record])]
+        """The findings of every record rule on ``record``, as :meth:`check_batch` gives them for
+        a batch of this one row; also feeds the delivery rules. A rule's record check runs on the
+        record directly (a mask only preselects rows for its check, so the findings are the
+        same); a batch of one row is built only for a rule that needs one."""
+        ctx, one_row = self.ctx, _OneRow(record)
+        out: list[Finding] = []
+        for slot, rule in enumerate(self.record_rules):
+            check = rule.check
+            if slot in self._off:
+                continue
+            if check is None:
+                if (batch := one_row.batch()) is not None:
+                    found: list[tuple[int, int, Finding]] = []
+                    self._run_rule(slot, rule, batch, _Rows(batch, [record]), found)
+                    out.extend(finding for _, _, finding in found)
+                continue
+            try:  # the loop of _run_check, inline: this runs once per rule per line
+                res = check(record, ctx)
+                if res is not None:
+                    hits = (res,) if isinstance(res, Hit) else res
+                    out.extend(to_finding(rule.code, hit, record) for hit in hits)
+            except Exception as exc:
+                out.append(self._record_failed(slot, rule, record, exc))
+        out.extend(self._pending)
+        self._pending.clear()
+        for i, (delivery, observer) in enumerate(self.delivery_rules):
+            if observer is None:
+                continue
+            try:
+                if hasattr(observer, "observe"):
+                    observer.observe(record)
+                elif (batch := one_row.batch()) is not None:
+                    observer.observe_batch(batch)  # type: ignore[attr-defined]
+            except Exception as exc:
+                out.append(self._delivery_failed(delivery, exc))
+                self.delivery_rules[i] = (delivery, None)
+        return out
 
     def _run_rule(
         self, slot: int, rule: RecordRule | BatchRule, batch: pa.RecordBatch, rows: _Rows, found: list[Any]
@@ -379,24 +424,6 @@ class RuleEngine:
             except Exception as exc:
                 found.append((row, slot, self._delivery_failed(rule, exc)))
                 self.delivery_rules[i] = (rule, None)
-
-    def _check_unbatched(self, record: Record) -> list[Finding]:
-        """``record`` through the record checks and ``observe`` alone (no mask, no batch)."""
-        found: list[tuple[int, int, Finding]] = []
-        for slot, rule in enumerate(self.record_rules):
-            check = rule.check
-            if slot not in self._off and check is not None:
-                self._run_check(slot, rule, check, [0], [record], found)
-        out = [f for _, _, f in found] + self._pending
-        self._pending = []
-        for i, (failed, delivery) in enumerate(self.delivery_rules):
-            if delivery is not None and hasattr(delivery, "observe"):
-                try:
-                    delivery.observe(record)
-                except Exception as exc:
-                    out.append(self._delivery_failed(failed, exc))
-                    self.delivery_rules[i] = (failed, None)
-        return out
 
     def _record_failed(self, slot: int, rule: RecordRule | BatchRule, record: Record, exc: Exception) -> Finding:
         self._off.add(slot)
