@@ -11,8 +11,7 @@ English message templates and a paragraph of documentation::
             return Hit(field="cpr")
 
 A record check returns ``None`` (nothing wrong), one :class:`Hit`, or an iterable of hits (so a
-generator that ``yield``s hits works too). Returning is cheaper than yielding, which matters
-because every check runs once per line. A delivery rule is a class with ``observe(record)``
+generator that ``yield``s hits works too). A delivery rule is a class with ``observe(record)``
 (called for each record) and ``finish()`` returning hits; it keeps only the state it needs; its
 factory may return ``None`` to stay out of a run (a check that needs a setting not given).
 Type checkers do not see a class decorator change a name's type, so siu's own code writes
@@ -29,6 +28,9 @@ the rule's ``field``. siu's own record rules are batch rules: a mask that select
 record check could flag, and the record check itself. A delivery rule's check object may
 implement ``observe_batch(batch)`` instead of ``observe(record)``.
 
+:meth:`RuleEngine.check_batch` runs them on a batch: a record rule (API 1) on every row, as a
+record; a batch rule's mask on the columns, then its check on the masked rows only.
+
 A rule that raises is switched off for the rest of the run and reported (SIU190/SIU490), so a
 broken plugin rule never ends the run in a traceback, and never passes silently.
 """
@@ -40,14 +42,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from siu.base.cpr import mask_cpr
-from siu.batches import BatchInfo, batch_of_records, records_of
 from siu.catalogue.check_engine import DELIVERY_RULE_FAILED, LOCKED_OVERRIDE, RECORD_RULE_FAILED, UNKNOWN_OVERRIDE
 from siu.context import Context
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
+from siu.rule_rows import OneRow, Rows, masked_rows
 
 
 class Hit:
@@ -218,72 +219,6 @@ def _error_text(exc: BaseException) -> str:
     return mask_cpr(f"{exc.__class__.__name__}: {exc}")[:200]
 
 
-class _Rows:
-    """A batch's rows as records, built only when a rule asks for them: every row for API 1
-    rules, the masked rows for batch rules. Rules share the record of a row, as they did."""
-
-    def __init__(self, batch: pa.RecordBatch, records: Sequence[Record] | None) -> None:
-        self.batch = batch
-        self._all = list(records) if records is not None else None
-        self._some: dict[int, Record] = {}
-
-    def all(self) -> list[Record]:
-        if self._all is None:
-            self._all = list(records_of(self.batch))
-        return self._all
-
-    def at(self, rows: list[int]) -> list[Record]:
-        if self._all is not None:
-            return [self._all[i] for i in rows]
-        missing = [i for i in rows if i not in self._some]
-        if missing:
-            taken = self.batch.take(pa.array(missing, pa.int64()))
-            self._some.update(zip(missing, records_of(taken), strict=True))
-        return [self._some[i] for i in rows]
-
-
-def _masked_rows(mask: Any, rows: int) -> list[int]:
-    """The rows a batch rule's mask selects (Arrow or anything ``pa.array`` takes; null is false)."""
-    if mask is None:
-        return []
-    if isinstance(mask, pa.ChunkedArray):
-        mask = mask.combine_chunks()
-    if not isinstance(mask, pa.Array):
-        mask = pa.array(mask, pa.bool_())  # typed: see siu.check.masks on untyped values
-    if len(mask) != rows or mask.type != pa.bool_():
-        raise ValueError(f"the mask has {len(mask)} values of type {mask.type}, the batch {rows} rows")
-    if not pc.any(mask).as_py():
-        return []
-    return pc.indices_nonzero(mask).to_pylist()
-
-
-class _OneRow:
-    """A record as a batch of one row, built when first asked for."""
-
-    def __init__(self, record: Record) -> None:
-        self.record = record
-        self._batch: pa.RecordBatch | None = None
-        self._tried = False
-
-    def batch(self) -> pa.RecordBatch | None:
-        """The batch; None for values the batch schema cannot hold (an amount beyond
-        decimal128(38, 18)): only record checks judge such a line."""
-        if not self._tried:
-            self._tried = True
-            record, location = self.record, self.record.location
-            info = BatchInfo(
-                source=record.sources[0] if record.sources else "",
-                file=location.file,
-                sheet=location.sheet,
-                columns=record.columns,
-            )
-            try:
-                self._batch = batch_of_records([record], info)
-            except (pa.ArrowException, ValueError, TypeError, OverflowError):
-                self._batch = None
-        return self._batch
-
-
 class RuleEngine:
     """Runs a set of rules over a stream of record batches (or of records, one at a time)."""
 
@@ -313,7 +248,7 @@ class RuleEngine:
         rules that failed. ``records``: the batch's rows as records, where the caller has them."""
         if batch.num_rows == 0:
             return []
-        rows = _Rows(batch, records)
+        rows = Rows(batch, records)
         found: list[tuple[int, int, Finding]] = []  # (row, slot, finding): sorted stably below
         for slot, rule in enumerate(self.record_rules):
             if slot not in self._off:
@@ -330,7 +265,7 @@ class RuleEngine:
         a batch of this one row; also feeds the delivery rules. A rule's record check runs on the
         record directly (a mask only preselects rows for its check, so the findings are the
         same); a batch of one row is built only for a rule that needs one."""
-        ctx, one_row = self.ctx, _OneRow(record)
+        ctx, one_row = self.ctx, OneRow(record)
         out: list[Finding] = []
         for slot, rule in enumerate(self.record_rules):
             check = rule.check
@@ -339,7 +274,7 @@ class RuleEngine:
             if check is None:
                 if (batch := one_row.batch()) is not None:
                     found: list[tuple[int, int, Finding]] = []
-                    self._run_rule(slot, rule, batch, _Rows(batch, [record]), found)
+                    self._run_rule(slot, rule, batch, Rows(batch, [record]), found)
                     out.extend(finding for _, _, finding in found)
                 continue
             try:  # the loop of _run_check, inline: this runs once per rule per line
@@ -365,13 +300,13 @@ class RuleEngine:
         return out
 
     def _run_rule(
-        self, slot: int, rule: RecordRule | BatchRule, batch: pa.RecordBatch, rows: _Rows, found: list[Any]
+        self, slot: int, rule: RecordRule | BatchRule, batch: pa.RecordBatch, rows: Rows, found: list[Any]
     ) -> None:
         if isinstance(rule, RecordRule):
             self._run_check(slot, rule, rule.check, range(batch.num_rows), rows.all(), found)
             return
         try:
-            masked = _masked_rows(rule.mask(batch, self.ctx), batch.num_rows)
+            masked = masked_rows(rule.mask(batch, self.ctx), batch.num_rows)
         except Exception as exc:
             found.append((0, slot, self._record_failed(slot, rule, rows.at([0])[0], exc)))
             return
@@ -407,7 +342,7 @@ class RuleEngine:
                 found.append((row, slot, self._record_failed(slot, rule, record, exc)))
                 return
 
-    def _observe(self, batch: pa.RecordBatch, rows: _Rows, slot: int, found: list[Any]) -> None:
+    def _observe(self, batch: pa.RecordBatch, rows: Rows, slot: int, found: list[Any]) -> None:
         """Feeds the batch to the delivery rules: ``observe_batch`` where a rule has it, else
         ``observe`` per record (API 1). A rule that raises is reported and switched off."""
         for i, (rule, check) in enumerate(self.delivery_rules):
