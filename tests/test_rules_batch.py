@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import siu.rules
+import siu.rule_rows
 from siu.base.config import Settings
 from siu.batches import BatchInfo, batch_of_records
 from siu.check.builtin import RULES
@@ -147,7 +147,7 @@ def test_clean_lines_materialise_no_record(monkeypatch):
     def refuse(batch):
         raise AssertionError("a clean batch was turned into records")
 
-    monkeypatch.setattr(siu.rules, "records_of", refuse)
+    monkeypatch.setattr(siu.rule_rows, "records_of", refuse)
     clean = [record(2), record(3, psr_id="1234569998", paragraph="SEL109", function="5.38.42")]
     clean.append(record(4, amount=Decimal("-12.5"), kind=Kind.REVENUE, art="7.1", sign_explicit=True))
     assert RuleEngine(OWN, context()).check_batch(batch_of_records(clean, INFO)) == []
