@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.check.masks import FALSE, per_distinct_pair, text, truthy
+from siu.check.masks import false, per_distinct_pair, text, truthy
 from siu.context import Context
 from siu.models import Record
 from siu.rules import Hit, batch_rule
@@ -76,4 +76,4 @@ def paragraph_outside_area(batch: pa.RecordBatch, ctx: Context) -> pa.Array | No
     if ctx.area == "begge":
         return None
     area = batch["area"]
-    return pc.and_(truthy(area), pc.fill_null(pc.not_equal(area, text(ctx.area)), FALSE))
+    return pc.and_(truthy(area), pc.fill_null(pc.not_equal(area, text(ctx.area)), false()))

@@ -21,7 +21,9 @@ from siu.rules import Hit, batch_rule
 
 # --- amounts -------------------------------------------------------------------------------
 
-_ZERO = pa.scalar(Decimal(0), AMOUNT)
+
+def _zero() -> pa.Scalar:
+    return pa.scalar(Decimal(0), AMOUNT)
 
 
 def _zero_amount(record: Record, ctx: Context) -> Hit | None:
@@ -32,7 +34,7 @@ def _zero_amount(record: Record, ctx: Context) -> Hit | None:
 
 @batch_rule("SIU130", check=_zero_amount)
 def zero_amount(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
-    return pc.equal(batch["amount"], _ZERO)
+    return pc.equal(batch["amount"], _zero())
 
 
 _INTERNAL = Kind.INTERNAL
@@ -61,8 +63,8 @@ def _sign_against_art(record: Record, ctx: Context) -> Hit | None:
 @batch_rule("SIU131", check=_sign_against_art)
 def sign_against_art(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
     amount, kind = batch["amount"], batch["kind"]
-    expenditure = pc.and_(pc.equal(kind, text(Kind.EXPENDITURE.value)), pc.less(amount, _ZERO))
-    revenue = pc.and_(pc.equal(kind, text(Kind.REVENUE.value)), pc.greater(amount, _ZERO))
+    expenditure = pc.and_(pc.equal(kind, text(Kind.EXPENDITURE.value)), pc.less(amount, _zero()))
+    revenue = pc.and_(pc.equal(kind, text(Kind.REVENUE.value)), pc.greater(amount, _zero()))
     return pc.and_(batch["sign_explicit"], pc.or_(expenditure, revenue))
 
 

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from siu.base import cpr
 from siu.check._run import _run
-from siu.check.masks import FALSE, birth_date_real, int64, truthy
+from siu.check.masks import birth_date_real, false, int64, truthy
 from siu.context import Context
 from siu.models import Record
 from siu.rules import Hit, batch_rule
@@ -59,13 +59,13 @@ def _no_birth_date_form(psr: pa.Array, ctx: Context) -> pa.Array | None:
     """True where the CPR is DST's fictitious form without a birth date (``123456`` + suffix);
     None where no row is."""
     run = _run(ctx)
-    prefix = pc.fill_null(pc.starts_with(psr, run.no_birth_date), FALSE)
+    prefix = pc.fill_null(pc.starts_with(psr, run.no_birth_date), false())
     if not pc.any(prefix).as_py():
         return None
     female, male = run.suffixes
     suffix = pc.or_(pc.ends_with(psr, female), pc.ends_with(psr, male))
     form = pc.and_(pc.and_(prefix, suffix), pc.equal(pc.binary_length(psr), int64(6 + len(female))))
-    return pc.fill_null(form, FALSE)
+    return pc.fill_null(form, false())
 
 
 @batch_rule("SIU103", check=_impossible_cpr_date)

@@ -8,14 +8,20 @@ scope, is this CPR's birth date real) is done once per distinct value and broadc
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 # Constants go to the kernels as typed scalars: for an untyped Python value pyarrow tries to
-# import dateutil on every call, some 70 µs each where it is not installed.
-FALSE = pa.scalar(False, pa.bool_())
-EMPTY = pa.scalar("", pa.string())
+# import dateutil on every call, some 70 µs each where it is not installed. They are made when
+# used, not at import: the first Arrow value starts Arrow's allocator (some 5 MB), which a run
+# that never checks a batch (the per-line engine) need not pay.
+
+
+def false() -> pa.Scalar:
+    """``False`` as a typed scalar for a kernel (``fill_null``)."""
+    return pa.scalar(False, pa.bool_())
 
 
 def int64(value: int) -> pa.Scalar:
@@ -30,22 +36,23 @@ def text(value: str) -> pa.Scalar:
 
 def truthy(column: pa.Array) -> pa.Array:
     """True where a text is neither null nor empty (Python's ``bool`` of the value), never null."""
-    return pc.fill_null(pc.greater(pc.binary_length(column), int64(0)), FALSE)
+    return pc.fill_null(pc.greater(pc.binary_length(column), int64(0)), false())
 
 
 def per_distinct_pair(first: pa.Array, second: pa.Array, decide: Callable[[str, str], bool]) -> pa.Array:
     """``decide(first, second or "")`` per row, called once per distinct pair; rows whose
     ``first`` is null are false. The pair is keyed by its two dictionary indices (integers hash
     far faster than joined texts)."""
-    one, two = pc.dictionary_encode(first), pc.dictionary_encode(pc.fill_null(second, EMPTY))
+    one, two = pc.dictionary_encode(first), pc.dictionary_encode(pc.fill_null(second, text("")))
     width = max(len(two.dictionary), 1)
     keys = pc.add(pc.multiply(pc.cast(one.indices, pa.int64()), int64(width)), pc.cast(two.indices, pa.int64()))
     firsts, seconds = one.dictionary.to_pylist(), two.dictionary.to_pylist()
     distinct = pc.unique(pc.drop_null(keys)).to_pylist()
     yes = [k for k in distinct if decide(firsts[k // width], seconds[k % width])]
-    return pc.fill_null(pc.is_in(keys, pa.array(yes, pa.int64())), FALSE)
+    return pc.fill_null(pc.is_in(keys, pa.array(yes, pa.int64())), false())
 
 
+@cache
 def _real_ddmm() -> pa.Array:
     """Indexed by DDMM (0-3112): whether it is a day of some year (29 February included)."""
     days = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -56,7 +63,6 @@ def _real_ddmm() -> pa.Array:
     return pa.array(real, pa.bool_())
 
 
-_REAL_DDMM = _real_ddmm()
 _LEAP_DAY = 2902
 
 
@@ -81,12 +87,12 @@ def birth_date_real(cprs: pa.Array) -> pa.Array:
 
     Integer arithmetic on the column, the day and month by table: cheaper than hashing each CPR
     to work once per distinct one (a run may have a new CPR on every line)."""
-    shaped = pc.fill_null(pc.and_(pc.equal(pc.binary_length(cprs), int64(10)), pc.ascii_is_decimal(cprs)), FALSE)
+    shaped = pc.fill_null(pc.and_(pc.equal(pc.binary_length(cprs), int64(10)), pc.ascii_is_decimal(cprs)), false())
     if not pc.all(shaped).as_py():
         cprs = pc.if_else(shaped, cprs, text("0101000000"))  # a placeholder keeps the cast total
     number = pc.cast(cprs, pa.int64())
     ddmm = pc.divide(number, int64(1_000_000))
-    real = pc.and_(shaped, pc.take(_REAL_DDMM, pc.if_else(pc.less(ddmm, int64(3200)), ddmm, int64(0))))
+    real = pc.and_(shaped, pc.take(_real_ddmm(), pc.if_else(pc.less(ddmm, int64(3200)), ddmm, int64(0))))
     leap_day = pc.equal(ddmm, int64(_LEAP_DAY))
     if pc.any(leap_day).as_py():  # 29 February: only in a leap year
         real = pc.and_(real, pc.or_(pc.invert(leap_day), _leap_year(number)))
