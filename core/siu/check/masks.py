@@ -1,8 +1,9 @@
 """Column kernels siu's record rules build their masks from (private).
 
 A mask selects every row a rule's record check could flag, and as few others as the columns
-allow: clean data materialises no record. Work that depends on a value (is this paragraph in
-scope, is this CPR's birth date real) is done once per distinct value and broadcast.
+allow: clean data materialises no record. What the spec pack decides about a value (is this
+function in scope) is asked once per distinct value and broadcast; what arithmetic decides (is
+this CPR's birth date real) is computed on the whole column.
 """
 
 from __future__ import annotations
