@@ -18,8 +18,8 @@ from siu.host.specs_registry import SpecRegistry
 from siu.models import DeliveryHeader, Finding, Location, Record, Totals
 from siu.specpack import SpecPack
 from siu.write.split import write_per_area, write_per_area_batches
-from siu.write.totals import add_totals
 from siu.write.xml import XmlWriter
+from siu.writers import add_totals
 
 INFO = BatchInfo(source="test", file="in.csv")
 

@@ -26,10 +26,12 @@ lines, which bounds that memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
+
+import pyarrow as pa
 
 from siu.base.i18n import Text, plural
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
@@ -127,24 +129,42 @@ def round_records(
         if not lines:
             return
         rounded = _allocate_lines(lines, decimals, summary)
-        totals = _apply(lines, rounded, decimals, sink, summary)
-        summary.exact = sum((e for e, _ in summary.paragraphs.values()), Decimal(0))
-        summary.delivered = totals.net
-        if header is not None:
-            header.totals = totals
-        params: dict[str, Any] = {
-            "changed": summary.changed,
-            "lines": summary.lines,
-            "unit": Text(_unit_da(decimals), _unit_en(decimals)),
-            "channel": channel,
-            "exact": f"{summary.exact}",
-            "delivered": f"{summary.delivered}",
-            "difference": f"{summary.difference}",
-        }
-        sink.add(ROUNDING_DONE.make(**params))
+        _done(_apply(lines, rounded, decimals, sink, summary), summary, sink, header)
         yield from lines
 
     return run(), summary
+
+
+def _done(totals: Totals, summary: RoundingSummary, sink: FindingSink, header: DeliveryHeader | None) -> None:
+    """The summary's totals, the header's (the rounded lines'), and the note saying what was done."""
+    summary.exact = sum((e for e, _ in summary.paragraphs.values()), Decimal(0))
+    summary.delivered = totals.net
+    if header is not None:
+        header.totals = totals
+    params: dict[str, Any] = {
+        "changed": summary.changed,
+        "lines": summary.lines,
+        "unit": Text(_unit_da(summary.decimals), _unit_en(summary.decimals)),
+        "channel": summary.channel,
+        "exact": f"{summary.exact}",
+        "delivered": f"{summary.delivered}",
+        "difference": f"{summary.difference}",
+    }
+    sink.add(ROUNDING_DONE.make(**params))
+
+
+def round_batches(
+    batches: Iterable[pa.RecordBatch],
+    decimals: int,
+    channel: str,
+    sink: FindingSink,
+    header: DeliveryHeader | None = None,
+) -> tuple[Iterator[pa.RecordBatch], RoundingSummary]:
+    """:func:`round_records` for record batches: the same amounts, findings and summary. Every
+    line is held while rounding (as there); the batches come back with their amounts rounded."""
+    from siu.accounts.rounding_columns import round_batches as columnar  # it builds on this module
+
+    return columnar(batches, decimals, channel, sink, header)
 
 
 def _allocate_lines(lines: list[Record], decimals: int, summary: RoundingSummary) -> list[int]:

@@ -25,8 +25,7 @@ from siu.catalogue.write import EMPTY_AREA, NO_AREA
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
 from siu.specpack import SpecPack
-from siu.write.totals import add_totals
-from siu.writers import Writer, atomic_output, commit
+from siu.writers import Writer, add_totals, atomic_output, commit
 
 BATCH = 512
 BATCHES_WAITING = 2  # record batches queued per area: each may hold 65,536 lines
