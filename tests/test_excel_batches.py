@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -132,8 +133,6 @@ def test_rows_follow_the_header_and_keep_their_styles(spec):
         start=dt.date(2025, 1, 1),
         end=None,
     )
-    import zipfile
-
     sheet = zipfile.ZipFile(io.BytesIO(_written([rec], [], spec))).read("xl/worksheets/sheet1.xml")
     assert b'<row r="2"><c r="A2" s="2" t="inlineStr"><is><t>=SUM(A1)</t></is></c>' in sheet
     assert b'<t xml:space="preserve"> x</t>' in sheet
