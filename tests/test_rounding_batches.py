@@ -9,7 +9,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siu.accounts.rounding import round_batches, round_records
+from siu.accounts.rounding import round_records
+from siu.accounts.rounding_columns import round_batches
 from siu.batches import BatchInfo, amounts_of, batch_of_records
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Finding, Location, Record

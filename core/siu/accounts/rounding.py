@@ -26,12 +26,10 @@ lines, which bounds that memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
-
-import pyarrow as pa
 
 from siu.base.i18n import Text, plural
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
@@ -151,20 +149,6 @@ def _done(totals: Totals, summary: RoundingSummary, sink: FindingSink, header: D
         "difference": f"{summary.difference}",
     }
     sink.add(ROUNDING_DONE.make(**params))
-
-
-def round_batches(
-    batches: Iterable[pa.RecordBatch],
-    decimals: int,
-    channel: str,
-    sink: FindingSink,
-    header: DeliveryHeader | None = None,
-) -> tuple[Iterator[pa.RecordBatch], RoundingSummary]:
-    """:func:`round_records` for record batches: the same amounts, findings and summary. Every
-    line is held while rounding (as there); the batches come back with their amounts rounded."""
-    from siu.accounts.rounding_columns import round_batches as columnar  # it builds on this module
-
-    return columnar(batches, decimals, channel, sink, header)
 
 
 def _allocate_lines(lines: list[Record], decimals: int, summary: RoundingSummary) -> list[int]:
