@@ -280,6 +280,12 @@ class RuleEngine:
                 self._observers = [(j, o) for j, o in self._observers if j != i]
         return out
 
+    def check_batch(self, batch: pa.RecordBatch) -> list[tuple[int, Finding]]:
+        """The findings of every rule on the rows of a record batch, each with its row index."""
+        from siu.batches import records_of
+
+        return [(i, f) for i, record in enumerate(records_of(batch)) for f in self.check_record(record)]
+
     def _record_failed(self, rule: RecordRule, record: Record, exc: Exception) -> Finding:
         self._checks = [c for c in self._checks if c[2] is not rule]
         return RECORD_RULE_FAILED.make(
