@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from siu.base import safeio
-from siu.batches import batches_of_records, records_of
-from siu.models import DeliveryHeader, Finding, Record
+from siu.batches import batches_of_records, decimal_of, records_of
+from siu.models import DeliveryHeader, Finding, Record, Totals
 from siu.specpack import SpecPack
 
 
@@ -73,6 +74,25 @@ def write_all(
         return next(records, None) is None
     writer.write_batches(batches, header, spec, out)
     return next(batches, None) is None
+
+
+def add_totals(totals: Totals, batch: pa.RecordBatch) -> None:
+    """Add the batch's lines to ``totals``: what :meth:`Totals.add` per line gives, to the digit.
+
+    A sum of Decimals keeps the most decimals of its terms, so each sum is stated with the
+    largest ``amount_scale`` of its lines (``12.5 + 0.25`` is ``12.75``, ``12.50 + 1`` is ``12.50``).
+    """
+    if batch.num_rows == 0:
+        return
+    amount, scale = batch.column("amount"), batch.column("amount_scale")
+    revenue = pc.less(amount, pa.scalar(0, amount.type))
+    totals.records += batch.num_rows
+    for mask, name in ((pc.invert(revenue), "expenditure"), (revenue, "revenue")):
+        if not pc.any(mask).as_py():
+            continue
+        total = pc.sum(pc.filter(amount, mask)).as_py()
+        decimals = pc.max(pc.filter(scale, mask)).as_py()
+        setattr(totals, name, getattr(totals, name) + decimal_of(total, decimals))
 
 
 @contextmanager

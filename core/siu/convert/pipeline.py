@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,7 @@ from siu.anonymise import hook as own_anonymise
 from siu.anonymise.columns import OWN_HOOK_READS, anonymised, candidates, placeholder_mask
 from siu.base import cpr, safeio
 from siu.base.stamp import creation_time, file_digest
-from siu.batches import RECORD_SCHEMA, batches_of_records, records_of
+from siu.batches import RECORD_SCHEMA
 from siu.catalogue.convert import ADAPTER_FAILED, WRITER_STOPPED
 from siu.context import Context
 from siu.convert.aggregate import Aggregator
@@ -41,7 +40,7 @@ from siu.host.plugins import PluginHost
 from siu.models import DeliveryHeader, Finding, Location, Totals
 from siu.report.result import Exclusion, InputReport, InputSpec, RunResult
 from siu.rules import RuleEngine
-from siu.write.split import commit_all, write_per_area
+from siu.write.split import commit_all, write_per_area_batches
 from siu.writers import Writer, atomic_output, commit, write_all
 
 __all__ = ["Converter", "guess_year", "line_year", "period_year"]
@@ -213,10 +212,9 @@ class Converter:
             if summing is None:
                 yield records
             else:
-                for record in records_of(records):
-                    summing.add(record)
+                summing.add_batch(records)
         if summing is not None:
-            yield from batches_of_records(summing.lines())
+            yield from summing.batches()
             add(summing.summary())
 
     def batches(self, inputs: list[InputSpec], result: RunResult) -> Iterator[pa.RecordBatch]:
@@ -313,15 +311,14 @@ class Converter:
         decimals, mode = spec.amount_for(writer.name)
         if mode != "largest_remainder":
             return batches, result.header
-        from siu.accounts.rounding import round_records
+        from siu.accounts.rounding_columns import round_batches
 
         found = spec.channel_of(writer.name)
         out_header = result.header.model_copy(deep=True)
-        records = chain.from_iterable(records_of(b) for b in batches)
-        rounded, result.rounding = round_records(
-            records, decimals, found[0] if found else writer.name, self.sink, out_header
+        rounded, result.rounding = round_batches(
+            batches, decimals, found[0] if found else writer.name, self.sink, out_header
         )
-        return batches_of_records(rounded), out_header
+        return rounded, out_header
 
     def _run_split(
         self,
@@ -333,8 +330,7 @@ class Converter:
     ) -> RunResult:
         """One file per area, each checked; all renamed into place only when the delivery has no errors."""
         with safeio.private_tempdir(next(iter(targets.values())).parent):
-            records = chain.from_iterable(records_of(b) for b in batches)
-            files = write_per_area(records, writer, result.header, self.ctx.spec, targets, self.sink)
+            files = write_per_area_batches(batches, writer, result.header, self.ctx.spec, targets, self.sink)
         result.area_headers = {area: head for area, (_, head) in files.items()}
         try:
             for tmp, _ in files.values():
