@@ -25,6 +25,7 @@ import pyarrow as pa
 from siu.adapters import BatchSource, ReadInfo, ReadOptions, Sniff
 from siu.base.caching import parsed
 from siu.catalogue.read import MISSING_COLUMNS, SIGN_CONFLICT
+from siu.check.ledger import TotalsCheck
 from siu.models import Finding, Location, Posting, new_posting
 from siu.parsing import ParseError, clean_text, is_blank, parse_amount
 from siu.read.aliases import ASSIGNMENT_HEADERS, COMMON_ALIASES
@@ -163,7 +164,10 @@ class TabularSource(BatchSource):
             return
         table, rows, reader = opened
         yield from reader.start()
-        plan = columnar_plan(self, table, reader)
+        standard = all(
+            getattr(type(self), m) is getattr(TabularSource, m) for m in ("posting", "amount", "skip_reason")
+        )
+        plan = columnar_plan(table, reader, standard)
         if plan is None:
             yield from gather(reader.rows(rows), reader.batch_info())
         else:
@@ -219,7 +223,9 @@ class TabularSource(BatchSource):
         has_period = "start" in match.index or "end" in match.index
         derive = None if has_period else settings.derive
         tally = self._tally(match, options, settings, info, dict(match.labels), derive, file, sheet)
-        return RowReader(self, match, options, settings, info, tally, file, sheet, has_period)
+        column = tally.columns.get("amount") or tally.columns.get("amount_unsigned")
+        totals = TotalsCheck(file=file, sheet=sheet, column=column)
+        return RowReader(self, match, options, settings, info, tally, totals, file, sheet, has_period)
 
     def _tally(
         self,

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
 from siu.batches import BATCH_ROWS, BatchInfo, batch_of_postings
 from siu.catalogue.read import NO_PERIOD_RULE, TABLE_ERRORS
-from siu.check.ledger import TotalsCheck
 from siu.findings import CATALOGUE
 from siu.models import Finding, Location, Posting, new_location
 from siu.read.options import PERIOD_RULES, TableSettings
@@ -27,7 +26,39 @@ from siu.tables import HeaderMatch, TableError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from siu.tabular import TabularSource
+
+class RowSource(Protocol):
+    """What the per-row reader asks of its adapter (:class:`siu.tabular.TabularSource`)."""
+
+    name: str
+    explicit_sign: bool
+
+    def skip_reason(self, cells: list[Any], match: HeaderMatch) -> str | None: ...
+    def total_amount(self, cells: list[Any], match: HeaderMatch, decimal: str | None) -> Any: ...
+    def readable_amount(self, cells: list[Any], match: HeaderMatch, decimal: str | None) -> Decimal | None: ...
+    def posting(
+        self,
+        cells: list[Any],
+        match: HeaderMatch,
+        location: Location,
+        columns: dict[str, str],
+        decimal: str | None,
+        options: ReadOptions,
+    ) -> Any: ...
+    def derive_period(self, posting: Posting, how: str) -> bool: ...
+
+
+class Totals(Protocol):
+    """The check of an export's own total lines (:class:`siu.check.ledger.TotalsCheck`)."""
+
+    cumulative: Decimal
+    postings: int
+    checked: int
+    agreed: int
+
+    def posting(self, amount: Decimal) -> None: ...
+    def total(self, row: int, amount: Decimal, signed: bool = True) -> Finding | None: ...
+    def finish(self) -> list[Finding]: ...
 
 
 def table_error(exc: TableError, location: Location) -> Finding:
@@ -42,12 +73,13 @@ class RowReader:
 
     def __init__(
         self,
-        source: TabularSource,
+        source: RowSource,
         match: HeaderMatch,
         options: ReadOptions,
         settings: TableSettings,
         info: ReadInfo,
         tally: ReadTally,
+        totals: Totals,
         file: str,
         sheet: str | None,
         has_period: bool,
@@ -58,8 +90,7 @@ class RowReader:
         self.tally = tally
         self.file, self.sheet = file, sheet
         self.columns = tally.columns
-        column = self.columns.get("amount") or self.columns.get("amount_unsigned")
-        self.totals = TotalsCheck(file=file, sheet=sheet, column=column)
+        self.totals = totals
 
     def start(self) -> Iterator[Finding]:
         """What is said before the first row: that the file has no period and no rule for one."""
