@@ -75,7 +75,8 @@ def test_a_plain_opus_export_is_read_column_wise(tmp_path: Path, spy: list[int])
 def test_rows_across_many_blocks_keep_their_line_numbers(
     tmp_path: Path, spy: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(columnar, "BLOCK_BYTES", 2048)  # many batches, odd rows in several of them
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 2048)  # many blocks, odd rows in several of them
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 7)  # and several batches a block
     export = generate("opus", "danish", tmp_path, count=300, seed=5)
     text = export.path.read_text("cp1252").splitlines()
     text[40:40] = ["", "* Subtotal;;;;;;1,00;;;", "kort;linje"]

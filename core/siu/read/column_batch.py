@@ -11,16 +11,26 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.batches import DIM_COLUMNS, POSTING_FIELDS, POSTING_SCHEMA, BatchInfo, batch_of_postings, decimal_of, with_info
-from siu.parsing import clean_text
-from siu.read.cells import cpr_alone, parse_flag, parse_sex
-from siu.read.column_cells import amounts, blank_to_none, dates, per_distinct, posting_rows
+from siu.batches import (
+    AMOUNT,
+    DIM_COLUMNS,
+    POSTING_FIELDS,
+    POSTING_SCHEMA,
+    BatchInfo,
+    batch_of_postings,
+    decimal_of,
+    with_info,
+)
+from siu.read.cells import parse_flag, parse_sex
+from siu.read.column_cells import amounts, blank_to_none, clean_texts, dates, per_distinct, posting_rows
 from siu.read.rows import AMOUNT_LIMIT, DATE_FIELDS, DIM_FIELDS
 
 if TYPE_CHECKING:
     from siu.models import Posting
     from siu.read.scalar import RowReader
 
+_LIMIT = pa.scalar(AMOUNT_LIMIT, AMOUNT)
+_SIGNS = {True: pa.scalar(True), False: pa.scalar(False)}
 _TEXT_FIELDS = ("cpr", "document", "text", *DIM_FIELDS)
 
 
@@ -46,15 +56,17 @@ def read_columns(columns: Sequence[pa.Array], reader: RowReader) -> Columns:
     """Every field the row reader would read, read whole columns at a time; ``plain`` marks the
     rows that are postings and whose cells all read."""
     index = reader.match.index
-    amount, scale, plain = amounts(columns[index["amount"]], AMOUNT_LIMIT)
+    amount, scale, plain = amounts(columns[index["amount"]], _LIMIT)
     plain = pc.and_(plain, posting_rows(columns, index, reader.match.headers))
     values: dict[str, pa.Array] = {"amount": amount}
     for name in DATE_FIELDS:
         if name in index:
             read = dates(columns[index[name]])
             values[name], plain = read.values, pc.and_(plain, read.ok)
-    readers: dict[str, tuple[Any, pa.DataType]] = {name: (clean_text, pa.string()) for name in _TEXT_FIELDS}
-    readers["cpr"] = (cpr_alone, pa.string())  # the CPR column holds the number alone (columnar_plan)
+    for name in _TEXT_FIELDS:  # the CPR column holds the number alone (columnar_plan): cpr_alone is clean_text
+        if name in index:
+            values[name] = clean_texts(columns[index[name]])
+    readers: dict[str, tuple[Any, pa.DataType]] = {}
     readers["anonymous"] = (parse_flag, pa.bool_())
     readers["sex"] = (blank_to_none(parse_sex), pa.string())
     for name, (fn, type_) in readers.items():
@@ -72,7 +84,7 @@ def posting_batch(
     arrays: dict[str, pa.Array] = {f.name: pa.nulls(n, f.type) for f in POSTING_FIELDS}
     arrays["row"] = numbers
     arrays["amount_scale"] = read.scale
-    arrays["sign_explicit"] = pa.repeat(pa.scalar(reader.source.explicit_sign), n)
+    arrays["sign_explicit"] = pa.repeat(_SIGNS[bool(reader.source.explicit_sign)], n)
     for name, values in read.values.items():
         key = f"dim_{name}" if name in DIM_FIELDS else name
         if key in arrays:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -30,6 +29,25 @@ _DATE_FORMS = (
 )
 
 
+# What Python's str.strip takes away (Arrow's own trim knows a different set of spaces).
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+# Scalars made once: pyarrow makes one from a Python value slowly (it looks for numpy each time).
+_NO_TEXT = pa.scalar(None, pa.string())
+_EMPTY = pa.scalar("", pa.string())
+_ZERO_TEXT = pa.scalar("0", pa.string())
+_ZERO = pa.scalar(0, pa.int32())
+_ONE = pa.scalar(1, pa.int32())
+_FALSE = pa.scalar(False)
+
+
+def clean_texts(cells: pa.Array) -> pa.Array:
+    """:func:`siu.parsing.clean_text` of every cell: stripped, None where blank."""
+    stripped = pc.utf8_trim(cells, characters=_WHITESPACE)
+    return pc.if_else(pc.equal(stripped, _EMPTY), _NO_TEXT, stripped)
+
+
 @dataclass
 class Read:
     """A column read: its values, and which rows it could read (``ok``)."""
@@ -38,27 +56,35 @@ class Read:
     ok: pa.Array
 
 
-def amounts(cells: pa.Array, limit: Decimal) -> tuple[pa.Array, pa.Array, pa.Array]:
+def amounts(cells: pa.Array, limit: pa.Scalar) -> tuple[pa.Array, pa.Array, pa.Array]:
     """Signed amounts, the decimals each cell wrote, and which cells are in a common form and
     below ``limit`` in absolute value."""
     ok = pc.match_substring_regex(cells, AMOUNT_FORM)
-    digits = pc.replace_substring(pc.if_else(ok, cells, "0"), ".", "")
-    digits = pc.replace_substring(digits, ",", ".")
-    digits = pc.replace_substring_regex(digits, r"^(.*)-$", r"-\1")  # SAP's trailing minus
+    trailing = pc.ends_with(cells, "-")  # SAP's trailing minus
+    digits = pc.replace_substring(pc.if_else(ok, cells, _ZERO_TEXT), ".", "")
+    digits = pc.replace_substring(pc.ascii_rtrim(digits, characters="-"), ",", ".")
     values = pc.cast(digits, AMOUNT)
+    values = pc.if_else(trailing, pc.negate(values), values)
     point = pc.find_substring(digits, ".")
-    scale = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(digits), point), 1))
-    ok = pc.and_(ok, pc.less(pc.abs(values), pa.scalar(limit, AMOUNT)))
+    scale = pc.if_else(pc.less(point, _ZERO), _ZERO, pc.subtract(pc.subtract(pc.utf8_length(digits), point), _ONE))
+    ok = pc.and_(ok, pc.less(pc.abs(values), limit))
     return values, pc.cast(scale, pa.int8()), ok
 
 
 def dates(cells: pa.Array) -> Read:
-    """Dates in the two forms nearly every export uses; a blank cell is no date (and read)."""
+    """Dates in the two forms nearly every export uses; a blank cell is no date (and read).
+    An export repeats a few hundred dates: each distinct one is read once."""
+    encoded = pc.dictionary_encode(cells)
+    read = _distinct_dates(encoded.dictionary)
+    return Read(read.values.take(encoded.indices), read.ok.take(encoded.indices))
+
+
+def _distinct_dates(cells: pa.Array) -> Read:
     values = pa.nulls(len(cells), pa.date32())
-    ok = pc.equal(cells, "")
+    ok = pc.equal(cells, _EMPTY)
     for form, fmt, (d, m, y) in _DATE_FORMS:
         matches = pc.match_substring_regex(cells, form)
-        text = pc.if_else(matches, cells, pa.scalar(None, pa.string()))
+        text = pc.if_else(matches, cells, _NO_TEXT)
         parsed = pc.cast(pc.strptime(text, format=fmt, unit="s", error_is_null=True), pa.date32())
         # strptime rolls 31.02 over into March and takes year 0: the parts must read back.
         day = pc.cast(pc.utf8_slice_codeunits(text, d, d + 2), pa.int32())
@@ -66,7 +92,7 @@ def dates(cells: pa.Array) -> Read:
         year = pc.cast(pc.utf8_slice_codeunits(text, y, y + 4), pa.int32())
         exact = pc.and_(
             pc.and_(pc.equal(pc.day(parsed), day), pc.equal(pc.month(parsed), month)),
-            pc.and_(pc.equal(pc.year(parsed), year), pc.greater(year, 0)),
+            pc.and_(pc.equal(pc.year(parsed), year), pc.greater(year, _ZERO)),
         )
         good = pc.fill_null(pc.and_(matches, exact), False)
         values = pc.if_else(good, parsed, values)
@@ -96,14 +122,16 @@ def posting_rows(columns: Sequence[pa.Array], index: dict[str, int], headers: Se
     that starts with a letter or digit and is not the header again; or a CPR alone in its cell
     and no ``*`` anywhere in the row (no subtotal mark)."""
     n = len(columns[0])
-    sure = pa.repeat(False, n)
+    sure = pa.repeat(_FALSE, n)
     doc = index.get("document")
     if doc is not None:
         cells = columns[doc]
         header = headers[doc] if doc < len(headers) else None
         sure = pc.match_substring_regex(cells, r"^[0-9A-Za-z]")
         if header:
-            sure = pc.and_(sure, pc.not_equal(pc.utf8_trim_whitespace(cells), header))
+            sure = pc.and_(sure, pc.not_equal(pc.utf8_trim(cells, characters=_WHITESPACE), header))
+        if pc.all(sure).as_py():
+            return sure  # every row has a document number: the common case
     cpr = index.get("cpr")
     if cpr is not None:
         alone = pc.match_substring_regex(columns[cpr], r"^[0-9]{6}-?[0-9]{4}$")

@@ -34,7 +34,8 @@ from siu.read.column_batch import Columns, posting_batch, read_columns
 from siu.read.scalar import RowReader, gather
 from siu.tables import TableInfo, open_table
 
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 20  # some 9,000 rows of a typical export: per-batch work stays small, and memory too
+_ONE = pa.scalar(1, pa.int64())
 
 
 @dataclass
@@ -86,14 +87,16 @@ def read_columnar(plan: ColumnarPlan, reader: RowReader) -> Iterator[pa.RecordBa
         stream = _open(plan, odd)
         while True:
             try:
-                batch = stream.read_next_batch()
+                block = stream.read_next_batch()
             except StopIteration:
                 break
-            numbers, events, end = _numbers(line, batch.num_rows, odd, plan.delimiter)
-            if _too_wide(batch, events):
-                raise _Stop
-            yield from _batch(batch, numbers, events, reader, info)
-            line = end
+            for start in range(0, max(block.num_rows, 1), BATCH_ROWS):  # short lines: many rows a block
+                batch = block.slice(start, BATCH_ROWS)
+                numbers, events, end = _numbers(line, batch.num_rows, odd, plan.delimiter)
+                if _too_wide(batch, events):
+                    raise _Stop
+                yield from _batch(batch, numbers, events, reader, info)
+                line = end
         _, events, _ = _numbers(line, 0, odd, plan.delimiter, rest=True)
         if any(len(cells) > MAX_COLUMNS or max(map(len, cells), default=0) > MAX_CELL_CHARS for _, cells in events):
             raise _Stop
@@ -142,7 +145,8 @@ def _numbers(
         skipped = len(inside)
         end = line + count + skipped
     taken = set(inside)
-    numbers = pa.array(range(line, end), pa.int64())
+    ones = pa.repeat(_ONE, end - line)
+    numbers = pc.cumulative_sum(ones, start=pa.scalar(line - 1, pa.int64()))
     if inside:
         numbers = numbers.filter(pc.invert(pc.is_in(numbers, value_set=pa.array(inside, pa.int64()))))
     events = sorted((n, _split(text, delimiter)) for n, text in odd if n in taken)
@@ -158,7 +162,10 @@ def _too_wide(batch: pa.RecordBatch, events: list[tuple[int, list[Any]]]) -> boo
     """A row or cell beyond what siu reads: the per-row reader says so, at its line."""
     if any(len(cells) > MAX_COLUMNS or max(map(len, cells), default=0) > MAX_CELL_CHARS for _, cells in events):
         return True
-    return any((pc.max(pc.utf8_length(col)).as_py() or 0) > MAX_CELL_CHARS for col in batch.columns)
+    longest = max((pc.max(pc.binary_length(col)).as_py() or 0) for col in batch.columns)  # bytes ≥ characters
+    return longest > MAX_CELL_CHARS and any(
+        (pc.max(pc.utf8_length(col)).as_py() or 0) > MAX_CELL_CHARS for col in batch.columns
+    )
 
 
 def _rows_of(reader: RowReader, events: list[tuple[int, list[Any]]]) -> Iterator[Posting | Finding]:
@@ -188,9 +195,11 @@ def _batch(
         columns = [col.take(slow).to_pylist() for col in batch.columns]
         rows = [list(cells) for cells in zip(*columns, strict=True)]
         events = sorted([*events, *zip(numbers.take(slow).to_pylist(), rows, strict=True)], key=lambda e: e[0])
-    fast = pc.indices_nonzero(read.plain)
-    fast_numbers = numbers.take(fast)
-    plain_read = read.take(fast)
+    if len(slow):
+        fast = pc.indices_nonzero(read.plain)
+        fast_numbers, plain_read = numbers.take(fast), read.take(fast)
+    else:  # every row plain: the common case
+        fast_numbers, plain_read = numbers, read
     before = fast_numbers.to_pylist() if events else []  # to place the other rows among the plain ones
     postings: list[Posting] = []
     done = 0
@@ -203,8 +212,8 @@ def _batch(
                 postings.append(item)
             else:
                 yield item
-    _count(reader, plain_read, done, len(fast))
-    reader.info.rows_read += len(fast)
+    _count(reader, plain_read, done, len(fast_numbers))
+    reader.info.rows_read += len(fast_numbers)
     out = posting_batch(plain_read, fast_numbers, reader, postings, info)
     if out.num_rows:
         yield out
@@ -216,4 +225,4 @@ def _count(reader: RowReader, read: Columns, start: int, stop: int) -> None:
         reader.postings_read(read.total(start, stop), stop - start)
 
 
-__all__ = ["BATCH_ROWS", "ColumnarPlan", "columnar_plan", "read_columnar"]
+__all__ = ["ColumnarPlan", "columnar_plan", "read_columnar"]
