@@ -23,7 +23,6 @@ from typing import Any
 import pyarrow as pa
 
 from siu.adapters import BatchSource, ReadInfo, ReadOptions, Sniff
-from siu.base.caching import parsed
 from siu.catalogue.read import MISSING_COLUMNS, SIGN_CONFLICT
 from siu.check.ledger import TotalsCheck
 from siu.models import Finding, Location, Posting, new_posting
@@ -57,7 +56,6 @@ from siu.read.rows import (
     read_dates,
     read_dims,
     read_flags,
-    row_plan,
     signed_amount,
     skip_reason,
     too_large,
@@ -98,6 +96,7 @@ __all__ = [
 ]
 
 Rows = Iterator[Row]
+_ASSIGNMENT = frozenset(normalise_header(h) for h in ASSIGNMENT_HEADERS)
 
 
 class TabularSource(BatchSource):
@@ -118,7 +117,7 @@ class TabularSource(BatchSource):
         """Whether the CPR column is an assignment field, where a CPR may stand among other
         words (``Tildeling``/ZUONR); a proper CPR column must hold the number alone."""
         label = match.labels.get("cpr")
-        return label is not None and normalise_header(label) in {normalise_header(h) for h in ASSIGNMENT_HEADERS}
+        return label is not None and normalise_header(label) in _ASSIGNMENT
 
     def matcher(self, options: ReadOptions) -> HeaderMatcher:
         aliases = {k: list(v) for k, v in self.aliases.items()}
@@ -247,9 +246,8 @@ class TabularSource(BatchSource):
         if art_from_gl:
             columns["artskonto"] = columns["gl_account"]
             info.note("art_from", columns["gl_account"])
-        plan = row_plan(match)
-        plan.cpr_in_text = self.cpr_in_text(match, options)
-        return ReadTally(file, sheet, columns, derive, art_from_gl, match.index.get("cpr"), plan.cpr_in_text)
+        in_text = self.cpr_in_text(match, options)
+        return ReadTally(file, sheet, columns, derive, art_from_gl, match.index.get("cpr"), in_text)
 
     def skip_reason(self, cells: list[Any], match: HeaderMatch) -> str | None:
         """Why a row is not a posting, or None when it is one (see :func:`siu.read.rows.skip_reason`):
@@ -290,8 +288,7 @@ class TabularSource(BatchSource):
         options: ReadOptions,
     ) -> tuple[Posting, list[Finding]] | Finding:
         """Build one posting from a row; a row whose amount cannot be read becomes a Finding."""
-        plan = row_plan(match)
-        raw_amount, dc, raw_cpr, document, text, raw_anon, raw_sex, *raw_dates = plan.pick(cells)
+        raw_amount, dc = match.get(cells, "amount"), match.get(cells, "dc")
         problems: list[Finding] = []
         invalid: list[str] = []
         try:
@@ -311,10 +308,11 @@ class TabularSource(BatchSource):
                         location=location.at_column(columns.get("dc")), field="dc", value=dc, amount=raw_amount
                     )
                 )
-        start, end, posting_date, birth_date = read_dates(plan, raw_dates, location, columns, problems, invalid)
-        anonymous, sex = read_flags(plan, raw_anon, raw_sex, location, columns, problems)
-        dims = read_dims(plan, cells)
-        cpr = parsed(plan.cprs, raw_cpr, cpr_from_cell if plan.cpr_in_text else cpr_alone)
+        start, end, posting_date, birth_date = read_dates(match, cells, location, columns, problems, invalid)
+        anonymous, sex = read_flags(match.get(cells, "anonymous"), match.get(cells, "sex"), location, columns, problems)
+        dims = read_dims(match, cells)
+        raw_cpr = match.get(cells, "cpr")
+        cpr = cpr_from_cell(raw_cpr) if self.cpr_in_text(match, options) else cpr_alone(raw_cpr)
         posting = new_posting(
             source=self.name,
             location=location,
@@ -323,8 +321,8 @@ class TabularSource(BatchSource):
             start=start,
             end=end,
             posting_date=posting_date,
-            document=clean_text(document),
-            text=clean_text(text),
+            document=clean_text(match.get(cells, "document")),
+            text=clean_text(match.get(cells, "text")),
             dims=dims,
             anonymous=anonymous,
             birth_date=birth_date,
