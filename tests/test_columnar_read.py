@@ -141,3 +141,46 @@ def test_a_byte_the_encoding_lacks_is_said_as_the_per_row_reader_says_it(tmp_pat
     export.path.write_bytes(data + b"1;01.02.2025;XG;4011;010190-1234;1,00;01.02.2025;28.02.2025;\x81\r\n")
     items = assert_same(SOURCES["opus"], export.path, ReadOptions(encoding="cp1252"))
     assert any(getattr(i, "code", None) == "SIU003" for i in items)
+
+
+def _openpyxl_rows(path: Path) -> list[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    from siu.read import xlsx_table
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    ws = wb.worksheets[0]
+    ws.reset_dimensions()
+    rows = []
+    for number, cells in xlsx_table._rows(wb, ws):
+        while cells and cells[-1] is None:
+            cells = cells[:-1]
+        rows.append((number, cells))
+    return rows
+
+
+@pytest.mark.parametrize(("source", "layout"), [("opus", "xlsx"), ("sap", "fbl3n_xlsx")])
+def test_calamine_reads_a_workbook_as_openpyxl_does(tmp_path: Path, source: str, layout: str) -> None:
+    from siu.tables import open_table
+
+    export = generate(source, layout, tmp_path, count=120, seed=4)
+    _, rows = open_table(export.path)
+    assert list(rows) == _openpyxl_rows(export.path)
+
+
+def test_calamine_gives_cells_as_openpyxl_does(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from siu.tables import open_table
+
+    wb = Workbook()
+    ws = wb.active
+    ws["C3"], ws["D3"], ws["E3"] = "Hej", 5, 5.5
+    ws["C5"], ws["D5"], ws["E5"] = dt.datetime(2025, 1, 2), dt.datetime(2025, 1, 2, 13, 5), True
+    ws["D7"] = "  "
+    path = tmp_path / "cells.xlsx"
+    wb.save(path)
+    _, rows = open_table(path)
+    assert list(rows) == _openpyxl_rows(path)

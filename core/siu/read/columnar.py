@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ from siu.read.column_batch import Columns, posting_batch, read_columns
 from siu.read.scalar import RowReader, gather
 from siu.tables import TableInfo, open_table
 
+_UTF8 = ("utf-8", "utf8", "utf-8-sig")
+_BARE_CR = re.compile(rb"\r(?!\n)")
 BLOCK_BYTES = 1 << 20  # some 9,000 rows of a typical export: per-batch work stays small, and memory too
 _ONE = pa.scalar(1, pa.int64())
 
@@ -63,15 +66,22 @@ def columnar_plan(table: TableInfo, reader: RowReader, standard_rows: bool) -> C
     if not standard_rows:
         return None
     width = len(match.headers)
-    if not width or max(match.index.values()) >= width or _has_quotes(table.path):
+    if not width or max(match.index.values()) >= width or not _plain_lines(table.path):
         return None
     encoding, delimiter = table.encoding or "utf-8", table.delimiter or ";"
     return ColumnarPlan(table.path, encoding, delimiter, match.row + 1, width, BLOCK_BYTES)
 
 
-def _has_quotes(path: Path) -> bool:
+def _plain_lines(path: Path) -> bool:
+    """Whether every line of the file is a row as the csv module splits it: no quote, no NUL
+    (which the csv module refuses) and no line that ends in a bare CR."""
     with path.open("rb") as fh:
-        return any(b'"' in chunk for chunk in iter(lambda: fh.read(BLOCK_BYTES), b""))
+        while chunk := fh.read(BLOCK_BYTES):
+            if chunk.endswith(b"\r"):
+                chunk += fh.read(1)
+            if b'"' in chunk or b"\x00" in chunk or _BARE_CR.search(chunk):
+                return False
+    return True
 
 
 class _Stop(Exception):
@@ -81,77 +91,77 @@ class _Stop(Exception):
 def read_columnar(plan: ColumnarPlan, reader: RowReader) -> Iterator[pa.RecordBatch | Finding]:
     """The batches and findings of the table's data rows (see the module docstring)."""
     info = reader.batch_info()
-    odd: list[tuple[int, str]] = []  # rows of another width than the header's: (line, text)
-    line = plan.first_line
+    line = plan.first_line  # the first line not yet read
     try:
-        stream = _open(plan, odd)
-        while True:
-            try:
-                block = stream.read_next_batch()
-            except StopIteration:
-                break
-            for start in range(0, max(block.num_rows, 1), BATCH_ROWS):  # short lines: many rows a block
-                batch = block.slice(start, BATCH_ROWS)
-                numbers, events, end = _numbers(line, batch.num_rows, odd, plan.delimiter)
-                if _too_wide(batch, events):
-                    raise _Stop
+        for start, end, block, odd in _blocks(plan):
+            slices = list(_slices(start, block, odd, plan.delimiter))
+            if any(_too_wide(batch, events) for batch, _, events in slices):
+                raise _Stop
+            for batch, numbers, events in slices:
                 yield from _batch(batch, numbers, events, reader, info)
-                line = end
-        _, events, _ = _numbers(line, 0, odd, plan.delimiter, rest=True)
-        if any(len(cells) > MAX_COLUMNS or max(map(len, cells), default=0) > MAX_CELL_CHARS for _, cells in events):
-            raise _Stop
-        yield from gather(_rows_of(reader, events), info)
+            line = end
     except (_Stop, pa.ArrowException, UnicodeError, OSError):
         yield from gather(reader.rows(_rows_from(plan, line)), info)
 
 
-def _open(plan: ColumnarPlan, odd: list[tuple[int, str]]) -> pcsv.CSVStreamingReader:
+def _blocks(plan: ColumnarPlan) -> Iterator[tuple[int, int, pa.RecordBatch, list[tuple[int, str]]]]:
+    """The data rows in blocks of whole lines: each block's first line and the line after it,
+    its rows of the header's width, and the others (line, text). One block is read at a time
+    (pyarrow's own streaming reader reads many ahead), so memory stays one block."""
     names = [f"c{i}" for i in range(plan.width)]
-
-    def other_width(row: Any) -> str:
-        if row.number is None:
-            raise _Stop
-        odd.append((row.number, row.text))
-        return "skip"
-
-    return pcsv.open_csv(
-        plan.path,
-        read_options=pcsv.ReadOptions(
-            column_names=names,
-            skip_rows=plan.first_line - 1,
-            encoding=plan.encoding,
-            block_size=plan.block_bytes,
-            use_threads=False,
-        ),
-        parse_options=pcsv.ParseOptions(
-            delimiter=plan.delimiter, quote_char=False, ignore_empty_lines=False, invalid_row_handler=other_width
-        ),
-        convert_options=pcsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
+    read_options = pcsv.ReadOptions(column_names=names, use_threads=False, block_size=2 * plan.block_bytes + (1 << 20))
+    convert = pcsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
     )
+    line = plan.first_line
+    with plan.path.open("rb") as fh:
+        for _ in range(plan.first_line - 1):
+            fh.readline()
+        while data := fh.read(plan.block_bytes):
+            data += fh.readline()  # whole lines: a line ends with LF (columnar_plan refuses a lone CR)
+            odd: list[tuple[int, str]] = []
+
+            def other_width(row: Any, first: int = line, odd: list[tuple[int, str]] = odd) -> str:
+                if row.number is None:
+                    raise _Stop
+                odd.append((first + row.number - 1, row.text))
+                return "skip"
+
+            parse = pcsv.ParseOptions(
+                delimiter=plan.delimiter, quote_char=False, ignore_empty_lines=False, invalid_row_handler=other_width
+            )
+            text = data if plan.encoding in _UTF8 else data.decode(plan.encoding).encode("utf-8")
+            table = pcsv.read_csv(
+                pa.py_buffer(text), read_options=read_options, parse_options=parse, convert_options=convert
+            )
+            block = table.combine_chunks().to_batches()[0] if table.num_rows else _empty(names)
+            end = line + data.count(b"\n") + (not data.endswith(b"\n"))
+            yield line, end, block, odd
+            line = end
 
 
-def _numbers(
-    line: int, count: int, odd: list[tuple[int, str]], delimiter: str, rest: bool = False
-) -> tuple[pa.Array, list[tuple[int, list[Any]]], int]:
-    """The line numbers of a batch of ``count`` rows that starts at ``line``, and the rows of
-    another width among them (``rest``: all that are left), as the csv module splits them."""
-    end, skipped = line + count, 0
-    while True:
-        inside = [n for n, _ in odd if line <= n < end] if not rest else [n for n, _ in odd if n >= line]
-        if rest or len(inside) == skipped:
-            break
-        skipped = len(inside)
-        end = line + count + skipped
-    taken = set(inside)
-    ones = pa.repeat(_ONE, end - line)
-    numbers = pc.cumulative_sum(ones, start=pa.scalar(line - 1, pa.int64()))
-    if inside:
-        numbers = numbers.filter(pc.invert(pc.is_in(numbers, value_set=pa.array(inside, pa.int64()))))
-    events = sorted((n, _split(text, delimiter)) for n, text in odd if n in taken)
-    odd[:] = [(n, t) for n, t in odd if n not in taken]
-    return numbers, events, end
+def _empty(names: list[str]) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in names], names=names)
+
+
+def _slices(
+    start: int, block: pa.RecordBatch, odd: list[tuple[int, str]], delimiter: str
+) -> Iterator[tuple[pa.RecordBatch, pa.Array, list[tuple[int, list[Any]]]]]:
+    """A block in batches of at most BATCH_ROWS: each with its rows' line numbers and the rows
+    of another width that come before its end (the last: all that are left)."""
+    events = sorted((n, _split(text, delimiter)) for n, text in odd)
+    rows = block.num_rows
+    count = rows + len(events)
+    numbers = pc.cumulative_sum(pa.repeat(_ONE, count), start=pa.scalar(start - 1, pa.int64()))
+    if events:
+        numbers = numbers.filter(pc.invert(pc.is_in(numbers, value_set=pa.array([n for n, _ in events], pa.int64()))))
+    for first in range(0, max(rows, 1), BATCH_ROWS):
+        last = first + BATCH_ROWS >= rows
+        batch, lines = block.slice(first, BATCH_ROWS), numbers.slice(first, BATCH_ROWS)
+        end = lines[-1].as_py() if len(lines) and not last else None
+        here = [e for e in events if last or e[0] < end]
+        events = events[len(here) :]
+        yield batch, lines, here
 
 
 def _split(text: str, delimiter: str) -> list[str]:
@@ -166,11 +176,6 @@ def _too_wide(batch: pa.RecordBatch, events: list[tuple[int, list[Any]]]) -> boo
     return longest > MAX_CELL_CHARS and any(
         (pc.max(pc.utf8_length(col)).as_py() or 0) > MAX_CELL_CHARS for col in batch.columns
     )
-
-
-def _rows_of(reader: RowReader, events: list[tuple[int, list[Any]]]) -> Iterator[Posting | Finding]:
-    for number, cells in events:
-        yield from reader.row(number, cells)
 
 
 def _rows_from(plan: ColumnarPlan, line: int) -> Iterator[tuple[int, list[Any]]]:
