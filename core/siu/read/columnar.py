@@ -158,8 +158,7 @@ def _slices(
     for first in range(0, max(rows, 1), BATCH_ROWS):
         last = first + BATCH_ROWS >= rows
         batch, lines = block.slice(first, BATCH_ROWS), numbers.slice(first, BATCH_ROWS)
-        end = lines[-1].as_py() if len(lines) and not last else None
-        here = [e for e in events if last or e[0] < end]
+        here = events if last else [e for e in events if e[0] < lines[-1].as_py()]
         events = events[len(here) :]
         yield batch, lines, here
 
