@@ -142,11 +142,12 @@ class BatchSource(Source):
                 held.clear()
                 yield item
                 continue
-            for posting in postings_of(item):
-                row = posting.location.row
-                while held and row is not None and held[0].location.row <= row:  # type: ignore[union-attr,operator]
-                    yield held.pop(0)
-                yield posting
+            for start in range(0, item.num_rows, 1024):  # a few rows at a time: few objects alive at once
+                for posting in postings_of(item.slice(start, 1024)):
+                    row = posting.location.row
+                    while held and row is not None and held[0].location.row <= row:  # type: ignore[union-attr,operator]
+                        yield held.pop(0)
+                    yield posting
             yield from held
             held.clear()
         yield from held
