@@ -1,14 +1,15 @@
 """Reading a text table's rows column-wise (private; used by :class:`siu.tabular.TabularSource`).
 
-After the per-row reader found the encoding, delimiter and header row, the data rows stream
-through pyarrow's CSV reader in blocks of about 1 MB, every column as text, and each batch is
+After the per-row reader found the encoding, delimiter and header row, the data rows are read
+in blocks of about 1 MB of whole lines (decoded by Python's codec, parsed by pyarrow's CSV
+reader one block at a time, every column as text), and each batch is
 read whole columns at a time (:mod:`siu.read.column_cells`). A row that is not plainly a
 posting in the common forms (a blank, title or total line, a cell in another form, a row of
 another width) goes to the per-row reader (:class:`siu.read.scalar.RowReader`) as it stands, so
 its findings, money and counts are the per-row reader's, in the same order.
 
 This path is taken for files it reads exactly as the ``csv`` module does: text files without a
-quote character (so a line is a row and the row numbers are the editor's), a signed amount
+quote character, NUL or bare CR (so a line is a row and the row numbers are the editor's), a signed amount
 column without a debit/credit mark, and an adapter that reads rows the standard way. Should
 pyarrow stop on a file (a byte the encoding lacks, a cell too long), the per-row reader takes
 over from the first row not yet read, and says what it says about such files.
