@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,48 +48,12 @@ def open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]:
         # rows and columns silently, so read every row and cell the sheet really holds.
         ws.reset_dimensions()
     info = TableInfo(path=path, format="xlsx", encoding=None, delimiter=None, sheet=ws.title)
-    cells = _calamine_sheet(path, ws.title)
-    if cells is not None:
-        wb.close()
-        return info, _checked(path, _calamine_rows(cells))
-    return info, _checked(path, _rows(wb, ws))
+
+    return info, _rows(path, wb, ws)
 
 
-def _calamine_sheet(path: Path, title: str) -> Any:
-    """The sheet as python-calamine reads it (some ten times faster than openpyxl); None where
-    calamine cannot open the workbook, which openpyxl then reads."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
-    except (CalamineError, OSError, ValueError):
-        return None
-
-
-def _calamine_rows(sheet: Any) -> Iterator[Row]:
-    """The rows as openpyxl gives them: None for an empty cell, no empty cells after the last
-    value, whole numbers as int and dates as datetimes."""
-    lead = [None] * sheet.start[1] if sheet.start else []  # calamine starts at the first used column
-    for number, values in enumerate(sheet.iter_rows(), 1):
-        cells = [*lead, *map(_value, values)]
-        while cells and cells[-1] is None:
-            cells.pop()
-        yield number, cells
-
-
-def _value(value: Any) -> Any:
-    kind = type(value)
-    if kind is str:
-        return value or None
-    if kind is float and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if kind is dt.date:
-        return dt.datetime(value.year, value.month, value.day)
-    return value
-
-
-def _rows(wb: Any, ws: Any) -> Iterator[Row]:
-    """The sheet's rows as openpyxl reads them, with Excel's row numbers; closes the workbook."""
+def _rows(path: Path, wb: Any, ws: Any) -> Iterator[Row]:
+    """The sheet's rows with Excel's row numbers; closes the workbook when done."""
     # Read-only mode leaves out rows without cells; yield them as empty rows so that blank
     # rows between the data are counted like blank lines in a CSV file.
     previous = 0
@@ -99,30 +62,25 @@ def _rows(wb: Any, ws: Any) -> Iterator[Row]:
             number = next((c.row for c in row if getattr(c, "row", None)), None)
             if number is None:
                 continue
+            if number > MAX_ROWS:  # a cell reference past Excel's last row: never walk the gap
+                raise TableError(
+                    "SIU043",
+                    f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er "
+                    "ikke "
+                    "læst videre",
+                    f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was "
+                    "not "
+                    "read further",
+                )
             for gap in range(previous + 1, number):
                 yield gap, []
             previous = number
-            yield number, [c.value for c in row]
+            values = [c.value for c in row]
+            if len(values) > MAX_COLUMNS:
+                raise too_many_columns(path, number, len(values))
+            for value in values:
+                if type(value) is str and len(value) > MAX_CELL_CHARS:
+                    raise cell_too_long(path, number)
+            yield number, values
     finally:
         wb.close()
-
-
-def _checked(path: Path, rows: Iterator[Row]) -> Iterator[Row]:
-    """``rows``, stopped with a finding at a row, cell or width past what Excel holds."""
-    for number, values in rows:
-        if number > MAX_ROWS:  # a cell reference past Excel's last row: never walk the gap
-            raise TableError(
-                "SIU043",
-                f"{path.name}: en celle ligger i række {number} (Excel har højst {MAX_ROWS}); filen er "
-                "ikke "
-                "læst videre",
-                f"{path.name}: a cell lies in row {number} (Excel holds at most {MAX_ROWS}); the file was "
-                "not "
-                "read further",
-            )
-        if len(values) > MAX_COLUMNS:
-            raise too_many_columns(path, number, len(values))
-        for value in values:
-            if type(value) is str and len(value) > MAX_CELL_CHARS:
-                raise cell_too_long(path, number)
-        yield number, values
