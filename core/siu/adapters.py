@@ -129,9 +129,25 @@ class BatchSource(Source):
         """
 
     def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
-        """The postings of :meth:`read_batches`, one at a time."""
+        """The postings of :meth:`read_batches`, one at a time, each finding about a row placed
+        as :meth:`read_batches` says (just before the first row of the next batch whose ``row`` is
+        not smaller)."""
+        held: list[Finding] = []
         for item in self.read_batches(path, options, info):
             if isinstance(item, Finding):
+                if item.location is not None and item.location.row is not None:
+                    held.append(item)
+                    continue
+                yield from held
+                held.clear()
                 yield item
-            else:
-                yield from postings_of(item)
+                continue
+            for start in range(0, item.num_rows, 1024):  # a few rows at a time: few objects alive at once
+                for posting in postings_of(item.slice(start, 1024)):
+                    row = posting.location.row
+                    while held and row is not None and held[0].location.row <= row:  # type: ignore[union-attr,operator]
+                        yield held.pop(0)
+                    yield posting
+            yield from held
+            held.clear()
+        yield from held

@@ -20,12 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions, Sniff, Source
-from siu.base.caching import parsed
-from siu.catalogue.read import MISSING_COLUMNS, NO_PERIOD_RULE, SIGN_CONFLICT, TABLE_ERRORS
+import pyarrow as pa
+
+from siu.adapters import BatchSource, ReadInfo, ReadOptions, Sniff
+from siu.catalogue.read import MISSING_COLUMNS, SIGN_CONFLICT
 from siu.check.ledger import TotalsCheck
-from siu.findings import CATALOGUE
-from siu.models import Finding, Location, Posting, new_location, new_posting
+from siu.models import Finding, Location, Posting, new_posting
 from siu.parsing import ParseError, clean_text, is_blank, parse_amount
 from siu.read.aliases import ASSIGNMENT_HEADERS, COMMON_ALIASES
 from siu.read.cells import (
@@ -37,6 +37,7 @@ from siu.read.cells import (
     parse_flag,
     parse_sex,
 )
+from siu.read.columnar import columnar_plan, read_columnar
 from siu.read.options import (
     ART_SOURCES,
     BAD_OPTION,
@@ -55,19 +56,21 @@ from siu.read.rows import (
     read_dates,
     read_dims,
     read_flags,
-    row_plan,
     signed_amount,
     skip_reason,
     too_large,
     unreadable,
 )
+from siu.read.scalar import RowReader, gather, table_error
 from siu.read.sniffing import close_rows, other_sheet, sniff_table
 from siu.read.tally import ReadTally
 from siu.tables import (
     HeaderMatch,
     HeaderMatcher,
     MissingColumns,
+    Row,
     TableError,
+    TableInfo,
     normalise_header,
     open_table,
 )
@@ -88,17 +91,15 @@ __all__ = [
     "month_period",
     "parse_flag",
     "parse_sex",
+    "read_scalar",
     "table_error",
 ]
 
-
-def table_error(exc: TableError, location: Location) -> Finding:
-    """The finding for a file that cannot be read as a table."""
-    code = TABLE_ERRORS.get(exc.code) or CATALOGUE[exc.code]  # SIU040-SIU043: siu.catalogue.read
-    return code.make(location=location, detail_da=exc.message_da, detail_en=exc.message_en)
+Rows = Iterator[Row]
+_ASSIGNMENT = frozenset(normalise_header(h) for h in ASSIGNMENT_HEADERS)
 
 
-class TabularSource(Source):
+class TabularSource(BatchSource):
     """A source adapter for tables with a header row. See the module docstring."""
 
     aliases: dict[str, list[str]] = COMMON_ALIASES
@@ -116,7 +117,7 @@ class TabularSource(Source):
         """Whether the CPR column is an assignment field, where a CPR may stand among other
         words (``Tildeling``/ZUONR); a proper CPR column must hold the number alone."""
         label = match.labels.get("cpr")
-        return label is not None and normalise_header(label) in {normalise_header(h) for h in ASSIGNMENT_HEADERS}
+        return label is not None and normalise_header(label) in _ASSIGNMENT
 
     def matcher(self, options: ReadOptions) -> HeaderMatcher:
         aliases = {k: list(v) for k, v in self.aliases.items()}
@@ -153,37 +154,53 @@ class TabularSource(Source):
         return []
 
     # --- reading -------------------------------------------------------------------------
-    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+    def read_batches(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[pa.RecordBatch | Finding]:
+        """The file's postings in batches: plain rows of a text file read column-wise, every other
+        row (and xlsx) by the per-row reader, with the same findings in the same places."""
+        opened = self._open(path, options, info)
+        if isinstance(opened, Finding):
+            yield opened
+            return
+        table, rows, reader = opened
+        yield from reader.start()
+        standard = all(
+            getattr(type(self), m) is getattr(TabularSource, m) for m in ("posting", "amount", "skip_reason")
+        )
+        plan = columnar_plan(table, reader, standard)
+        if plan is None:
+            yield from gather(reader.rows(rows), reader.batch_info())
+        else:
+            close_rows(rows)
+            yield from read_columnar(plan, reader)
+        yield from reader.finish()
+
+    def _open(self, path: Path, options: ReadOptions, info: ReadInfo) -> Finding | tuple[TableInfo, Rows, RowReader]:
+        """The table opened and its header found, and the reader of its rows; or why not."""
         file = path.name
         try:
             table, rows = open_table(path, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet)
         except TableError as exc:
-            yield table_error(exc, Location(file=file))
-            return
+            return table_error(exc, Location(file=file))
         info.details.update(table.describe())
         settings = table_settings(self.name, self.art_from, options, info, file)
         if isinstance(settings, Finding):
-            yield settings
-            return
+            return settings
         matcher = self.matcher(options)
-        sheet = table.sheet
         try:
             match, pending = matcher.find(rows)
         except MissingColumns as exc:
             other = other_sheet(path, matcher) if table.format == "xlsx" and options.sheet is None else None
             if other is None:
-                yield self.missing_columns(exc, options, Location(file=file, sheet=sheet))
-                return
+                return self.missing_columns(exc, options, Location(file=file, sheet=table.sheet))
             close_rows(rows)
             table, rows, match, pending = other
-            sheet = table.sheet
-            info.note("sheet", sheet)
+            info.note("sheet", table.sheet)
             info.note("sheet_chosen", "det første ark med kolonnerne")
         except TableError as exc:
-            yield table_error(exc, Location(file=file, sheet=sheet))
-            return
+            return table_error(exc, Location(file=file, sheet=table.sheet))
         info.note("header_row", match.row)
-        yield from self._read_rows(_chain(pending, rows), match, options, settings, info, file, sheet)
+        reader = self.row_reader(match, options, settings, info, file, table.sheet)
+        return table, _chain(pending, rows), reader
 
     def missing_columns(self, exc: MissingColumns, options: ReadOptions, location: Location) -> Finding:
         """The finding for a file without the columns this adapter needs (SIU005): what is missing,
@@ -192,66 +209,22 @@ class TabularSource(Source):
         da, en = missing_columns_detail(exc, self.name, options.settings.get("aliases"))
         return MISSING_COLUMNS.make(location=location, detail_da=da, detail_en=en)
 
-    def _read_rows(
+    def row_reader(
         self,
-        rows: Iterator[tuple[int, list[Any]]],
         match: HeaderMatch,
         options: ReadOptions,
         settings: TableSettings,
         info: ReadInfo,
         file: str,
         sheet: str | None,
-    ) -> Iterator[Posting | Finding]:
-        """The postings of the rows after the header row, each skipped row counted, the export's
-        own totals checked, and what siu completed itself said once after the last row."""
+    ) -> RowReader:
+        """The per-row reader of the rows after the header row."""
         has_period = "start" in match.index or "end" in match.index
-        derive = settings.derive
-        if not has_period and not derive:
-            yield NO_PERIOD_RULE.make(location=Location(file=file, sheet=sheet), file=file, source=self.name)
-        decimal = settings.decimal
-        columns = dict(match.labels)
-        totals = TotalsCheck(file=file, sheet=sheet, column=columns.get("amount") or columns.get("amount_unsigned"))
-        tally = self._tally(match, options, settings, info, columns, None if has_period else derive, file, sheet)
-        try:
-            for number, cells in rows:
-                info.rows_read += 1
-                reason = self.skip_reason(cells, match)
-                if reason:
-                    if reason == TOTAL_LINES:  # an export's own total: checked, never counted as money
-                        read = self.total_amount(cells, match, decimal)
-                        if read is not None:
-                            problem = totals.total(number, *read)
-                            if problem is not None:
-                                yield problem
-                    info.skip(reason)
-                    continue
-                location = new_location(file=file, sheet=sheet, row=number, column=None)
-                item = self.posting(cells, match, location, columns, decimal, options)
-                if isinstance(item, Finding):
-                    # A row refused with a readable amount is money skipped (SIU032 names it); the
-                    # export's totals include it, so it counts as read for their check.
-                    money = self.readable_amount(cells, match, decimal)
-                    info.skip(UNREADABLE_ROWS, money)
-                    if money is not None:
-                        totals.posting(money)
-                    yield item
-                    continue
-                posting, problems = item
-                totals.posting(posting.amount)
-                yield from problems
-                if tally.active:
-                    tally.posting(posting, number, cells, self.derive_period)
-                yield posting
-        except TableError as exc:
-            yield table_error(exc, Location(file=file, sheet=sheet))
-        yield from totals.finish()
-        if totals.checked:
-            info.note("total_lines", f"{totals.agreed}/{totals.checked}")  # total lines that agree / checked
-        if info.skipped_rows:
-            info.note("skipped", ", ".join(f"{n} {r}" for r, n in info.skipped_rows.items()))
-        if tally.derive:
-            info.note("period", PERIOD_RULES[tally.derive][0])
-        yield from tally.finish()
+        derive = None if has_period else settings.derive
+        tally = self._tally(match, options, settings, info, dict(match.labels), derive, file, sheet)
+        column = tally.columns.get("amount") or tally.columns.get("amount_unsigned")
+        totals = TotalsCheck(file=file, sheet=sheet, column=column)
+        return RowReader(self, match, options, settings, info, tally, totals, file, sheet, has_period)
 
     def _tally(
         self,
@@ -273,9 +246,8 @@ class TabularSource(Source):
         if art_from_gl:
             columns["artskonto"] = columns["gl_account"]
             info.note("art_from", columns["gl_account"])
-        plan = row_plan(match)
-        plan.cpr_in_text = self.cpr_in_text(match, options)
-        return ReadTally(file, sheet, columns, derive, art_from_gl, match.index.get("cpr"), plan.cpr_in_text)
+        in_text = self.cpr_in_text(match, options)
+        return ReadTally(file, sheet, columns, derive, art_from_gl, match.index.get("cpr"), in_text)
 
     def skip_reason(self, cells: list[Any], match: HeaderMatch) -> str | None:
         """Why a row is not a posting, or None when it is one (see :func:`siu.read.rows.skip_reason`):
@@ -316,8 +288,7 @@ class TabularSource(Source):
         options: ReadOptions,
     ) -> tuple[Posting, list[Finding]] | Finding:
         """Build one posting from a row; a row whose amount cannot be read becomes a Finding."""
-        plan = row_plan(match)
-        raw_amount, dc, raw_cpr, document, text, raw_anon, raw_sex, *raw_dates = plan.pick(cells)
+        raw_amount, dc = match.get(cells, "amount"), match.get(cells, "dc")
         problems: list[Finding] = []
         invalid: list[str] = []
         try:
@@ -337,10 +308,11 @@ class TabularSource(Source):
                         location=location.at_column(columns.get("dc")), field="dc", value=dc, amount=raw_amount
                     )
                 )
-        start, end, posting_date, birth_date = read_dates(plan, raw_dates, location, columns, problems, invalid)
-        anonymous, sex = read_flags(plan, raw_anon, raw_sex, location, columns, problems)
-        dims = read_dims(plan, cells)
-        cpr = parsed(plan.cprs, raw_cpr, cpr_from_cell if plan.cpr_in_text else cpr_alone)
+        start, end, posting_date, birth_date = read_dates(match, cells, location, columns, problems, invalid)
+        anonymous, sex = read_flags(match.get(cells, "anonymous"), match.get(cells, "sex"), location, columns, problems)
+        dims = read_dims(match, cells)
+        raw_cpr = match.get(cells, "cpr")
+        cpr = cpr_from_cell(raw_cpr) if self.cpr_in_text(match, options) else cpr_alone(raw_cpr)
         posting = new_posting(
             source=self.name,
             location=location,
@@ -349,8 +321,8 @@ class TabularSource(Source):
             start=start,
             end=end,
             posting_date=posting_date,
-            document=clean_text(document),
-            text=clean_text(text),
+            document=clean_text(match.get(cells, "document")),
+            text=clean_text(match.get(cells, "text")),
             dims=dims,
             anonymous=anonymous,
             birth_date=birth_date,
@@ -383,8 +355,19 @@ class TabularSource(Source):
         return True
 
 
-def _chain(
-    first: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]
-) -> Iterator[tuple[int, list[Any]]]:
+def read_scalar(source: TabularSource, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+    """``source``'s postings and findings read one row at a time, as siu read every table before
+    the columnar reader: the oracle the columnar reader is tested against."""
+    opened = source._open(path, options, info)
+    if isinstance(opened, Finding):
+        yield opened
+        return
+    _, rows, reader = opened
+    yield from reader.start()
+    yield from reader.rows(rows)
+    yield from reader.finish()
+
+
+def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
     yield from first
     yield from rest

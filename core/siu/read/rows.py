@@ -3,13 +3,10 @@ cells (private; used by :class:`siu.tabular.TabularSource`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from siu.adapters import TOTAL_LINES
-from siu.base.caching import parsed
 from siu.base.cpr import CPR_IN_CELL
 from siu.base.i18n import parse_reason
 from siu.base.limits import AMOUNT_DIGITS, amount_limit
@@ -46,8 +43,6 @@ CONTENT_FIELDS = (
 UNREADABLE_ROWS = "ulæselige rækker"
 DATE_FIELDS = ("start", "end", "posting_date", "birth_date")
 AMOUNT_LIMIT = amount_limit(2)
-# What a posting is built from, in the order RowPlan.pick returns it.
-ROW_FIELDS = ("amount", "dc", "cpr", "document", "text", "anonymous", "sex", *DATE_FIELDS)
 
 FIELD_NAMES = {
     "amount": ("Beløbet", "The amount"),
@@ -153,9 +148,8 @@ def signed_amount(
 ) -> tuple[Decimal, bool]:
     """The signed amount of a row and whether the source stated the sign explicitly (debit/credit);
     ``explicit_sign`` is what a plain signed amount column states. Raises FieldError."""
-    plan = row_plan(match)
-    at = plan.amount_at
-    if at is not None and plan.dc_at is None and at < len(cells):  # a signed amount column: most exports
+    at = match.index.get("amount")
+    if at is not None and "dc" not in match.index and at < len(cells):  # a signed amount column: most exports
         value = cells[at]
         if type(value) is str and value and not value.isspace():
             try:
@@ -186,52 +180,6 @@ def signed_amount(
     raise FieldError("amount", ParseError("amount", None, "empty"))
 
 
-class RowPlan:
-    """What :meth:`TabularSource.posting` needs from a file's header match, worked out once per
-    file, and what it read from cells that repeat. A year's export repeats a few hundred dates,
-    some thousand CPR numbers and few account codes on every line, so each distinct cell text is
-    parsed once (the caches are bounded, and only successful reads are kept)."""
-
-    def __init__(self, match: HeaderMatch) -> None:
-        index = match.index
-        self.width = max(index.values(), default=-1) + 1
-        self.dim_fields = tuple(name for name in DIM_FIELDS if name in index)
-        self._fields = itemgetter(*(index[f] if f in index else -1 for f in ROW_FIELDS))
-        self._dim_index = tuple(index[f] for f in self.dim_fields)
-        self._dims = itemgetter(*self._dim_index) if len(self._dim_index) > 1 else None
-        self.amount_at = index.get("amount")
-        self.dc_at = index.get("dc")
-        self.dates: dict[str, dt.date] = {}
-        self.texts: dict[str, str] = {}
-        self.cprs: dict[str, str] = {}
-        self.flags: dict[str, bool] = {}
-        self.cpr_in_text = True  # set by TabularSource.read from the CPR column's header
-
-    def pick(self, cells: list[Any]) -> tuple[Any, ...]:
-        """The cells of :data:`ROW_FIELDS`, None for a field the file lacks or the row is short of."""
-        # One C-level itemgetter call: a field the file lacks reads the None appended at index -1.
-        return self._fields(self._padded(cells))
-
-    def pick_dims(self, cells: list[Any]) -> tuple[Any, ...]:
-        """The cells of :attr:`dim_fields`, in that order."""
-        if self._dims is not None and len(cells) >= self.width:
-            return self._dims(cells)
-        padded = self._padded(cells)
-        return tuple(padded[i] for i in self._dim_index)
-
-    def _padded(self, cells: list[Any]) -> list[Any]:
-        short = self.width - len(cells)
-        return [*cells, None] if short <= 0 else [*cells, *([None] * short), None]
-
-
-def row_plan(match: HeaderMatch) -> RowPlan:
-    """The plan for ``match``, made on the first row of a file and kept with the match."""
-    plan = match.__dict__.get("_plan")
-    if plan is None:
-        plan = match.__dict__["_plan"] = RowPlan(match)
-    return plan
-
-
 def too_large(amount: Decimal, match: HeaderMatch, location: Location, columns: dict[str, str]) -> Finding:
     """The finding for an amount of more than 15 digits, which the delivery would round (SIU024)."""
     name = "amount" if "amount" in match.index else "amount_unsigned" if "amount_unsigned" in match.index else "debit"
@@ -241,8 +189,8 @@ def too_large(amount: Decimal, match: HeaderMatch, location: Location, columns: 
 
 
 def read_dates(
-    plan: RowPlan,
-    raw_dates: list[Any],
+    match: HeaderMatch,
+    cells: list[Any],
     location: Location,
     columns: dict[str, str],
     problems: list[Finding],
@@ -250,14 +198,14 @@ def read_dates(
 ) -> list[Any]:
     """The row's start, end, posting and birth dates (None where blank or unreadable; an
     unreadable one is a finding and marks the field invalid)."""
-    dates = plan.dates
     found: list[Any] = []
-    for name, value in zip(DATE_FIELDS, raw_dates):
+    for name in DATE_FIELDS:
+        value = match.get(cells, name)
         if value is None or value == "":
             found.append(None)
             continue
         try:
-            found.append(parsed(dates, value, parse_date))
+            found.append(parse_date(value))
         except ParseError as exc:
             found.append(None)
             if not is_blank(value):
@@ -267,13 +215,13 @@ def read_dates(
 
 
 def read_flags(
-    plan: RowPlan, raw_anon: Any, raw_sex: Any, location: Location, columns: dict[str, str], problems: list[Finding]
+    raw_anon: Any, raw_sex: Any, location: Location, columns: dict[str, str], problems: list[Finding]
 ) -> tuple[bool | None, str | None]:
     """The row's anonymous flag and sex (None where blank or unreadable)."""
     anonymous = None
     if raw_anon is not None:
         try:
-            anonymous = parsed(plan.flags, raw_anon, parse_flag)
+            anonymous = parse_flag(raw_anon)
         except ParseError as exc:
             problems.append(unreadable("anonymous", exc, location, columns))
     sex = None
@@ -285,14 +233,12 @@ def read_flags(
     return anonymous, sex
 
 
-def read_dims(plan: RowPlan, cells: list[Any]) -> dict[str, str]:
+def read_dims(match: HeaderMatch, cells: list[Any]) -> dict[str, str]:
     """The row's account dimensions (PSP, cost centre, accounts, paragraph, municipalities) that
     are not blank, as clean text."""
     dims = {}
-    texts = plan.texts
-    for name, value in zip(plan.dim_fields, plan.pick_dims(cells)):
-        if value is not None:
-            clean = parsed(texts, value, clean_text)
-            if clean is not None:
-                dims[name] = clean
+    for name in DIM_FIELDS:
+        clean = clean_text(match.get(cells, name))
+        if clean is not None:
+            dims[name] = clean
     return dims

@@ -28,10 +28,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from siu import hookimpl
 from siu.adapters import ReadInfo, ReadOptions, Sniff, Source
 from siu.findings import define, get
-from siu.models import Finding, Location, Posting
+from siu.models import Finding, Location
 from siu.tables import HeaderMatcher, MissingColumns, normalise_header
 from siu.tabular import COMMON_ALIASES, TabularSource
 
@@ -135,7 +137,7 @@ class CsvSource(TabularSource):
             f"generic adapter, chosen with --source csv ({found.reason_en})",
         )
 
-    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+    def read_batches(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[pa.RecordBatch | Finding]:
         settings = options.settings
         problems = column_map_problems(settings.get("columns") or {})
         for key in READ_SETTINGS:
@@ -151,7 +153,7 @@ class CsvSource(TabularSource):
             return
         # How to read the file may live beside the map; the command line wins.
         given = {key: settings[key] for key in READ_SETTINGS if settings.get(key) and getattr(options, key) is None}
-        yield from super().read(path, replace(options, **given) if given else options, info)
+        yield from super().read_batches(path, replace(options, **given) if given else options, info)
 
 
 @hookimpl

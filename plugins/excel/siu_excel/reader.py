@@ -16,8 +16,10 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
+
 from siu.adapters import ReadInfo, ReadOptions
-from siu.models import Finding, Posting
+from siu.models import Finding
 from siu.specpack import ExcelSpec, SpecError, SpecPack, builtin_pack_dirs
 from siu.tables import XLSX_SUFFIXES, sheet_names
 from siu.tabular import COMMON_ALIASES, TabularSource
@@ -73,10 +75,10 @@ class ExcelTemplateSource(TabularSource):
     def aliases(self) -> dict[str, list[str]]:  # type: ignore[override]
         return template_aliases(builtin_templates())
 
-    def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
+    def read_batches(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[pa.RecordBatch | Finding]:
         if options.sheet is None and path.suffix.lower() in XLSX_SUFFIXES:
             names = sheet_names(path)
             wanted = [t.sheet for t in builtin_templates() if t.sheet in names]
             if wanted and names and names[0] != wanted[0]:
                 options = replace(options, sheet=wanted[0])
-        yield from super().read(path, options, info)
+        yield from super().read_batches(path, options, info)
