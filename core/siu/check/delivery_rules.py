@@ -21,7 +21,7 @@ from siu.accounts.paying import kommune_code
 from siu.batches import info_of
 from siu.catalogue.check_delivery import ABOVE_CEILING, ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD
 from siu.check.citizens import flag
-from siu.check.grouped import ZERO, BatchCheck, Grouped, count_first, rows_of, truthy
+from siu.check.grouped import ZERO, BatchCheck, Grouped, count_first, rows_of, truthy, valid_period
 from siu.context import Context
 from siu.models import Location, Record
 from siu.parsing import format_amount_danish, group_digits
@@ -33,11 +33,6 @@ from siu.rules import Hit, delivery_rule
 def _where(loc: Location, lang: str) -> str:
     """A location as a message names it: ``in.csv, række 2`` (``in.csv, row 2``)."""
     return loc.describe(lang, column=False)
-
-
-def valid_period(batch: pa.RecordBatch) -> pa.Array:
-    """Lines with a start and an end, the start not after the end."""
-    return pc.fill_null(pc.less_equal(batch.column("start"), batch.column("end")), False)
 
 
 class DuplicateLinesCheck:
@@ -158,7 +153,7 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
     def observe_batch(self, batch: pa.RecordBatch) -> None:
         psr, paragraph, amount = batch.column("psr_id"), batch.column("record_paragraph"), batch.column("amount")
         keep = pc.and_(pc.and_(truthy(psr), truthy(paragraph)), pc.not_equal(amount, ZERO))
-        lines = self.lines(batch, psr=psr, paragraph=paragraph, amount=amount).filter(keep)
+        lines = self.located(batch, psr=psr, paragraph=paragraph, amount=amount).filter(keep)
         positive = pc.greater(lines.column("amount"), ZERO)
         self.expenditure.add(lines.filter(positive).select(["psr", "paragraph", "pos"]))
         self.revenue.add(lines.filter(pc.invert(positive)))
@@ -196,7 +191,7 @@ class SeveralMunicipalitiesCheck(BatchCheck):
 
     def observe_batch(self, batch: pa.RecordBatch) -> None:
         code = batch.column("dim_kommune")
-        lines = self.lines(batch, code=code).filter(pc.and_(truthy(code), pc.not_equal(code, self.kommune)))
+        lines = self.located(batch, code=code).filter(pc.and_(truthy(code), pc.not_equal(code, self.kommune)))
         count_first(self.other, lines, "code", self._other)
 
     def _other(self, code: object) -> str | None:
@@ -226,7 +221,7 @@ class SeveralYearsCheck(BatchCheck):
     def observe_batch(self, batch: pa.RecordBatch) -> None:
         self.total += batch.num_rows
         start, end, stated = batch.column("start"), batch.column("end"), batch.column("dim_year")
-        lines = self.lines(batch, start=pc.year(start), end=pc.year(end), stated=stated)
+        lines = self.located(batch, start=pc.year(start), end=pc.year(end), stated=stated)
         same = pc.and_(
             pc.equal(lines.column("start"), lines.column("end")), pc.not_equal(lines.column("end"), self.year)
         )
@@ -275,7 +270,9 @@ class ExtremeValuesCheck(BatchCheck):
         keep = pc.and_(pc.greater(amount, ZERO), valid_period(batch))
         keep = pc.and_(pc.and_(keep, pc.invert(batch.column("anonymised"))), pc.and_(truthy(psr), truthy(paragraph)))
         start, end = batch.column("start"), batch.column("end")
-        self.per.add(self.lines(batch, psr=psr, paragraph=paragraph, amount=amount, start=start, end=end).filter(keep))
+        self.per.add(
+            self.located(batch, psr=psr, paragraph=paragraph, amount=amount, start=start, end=end).filter(keep)
+        )
 
     def finish(self) -> Iterator[Hit]:
         self.flush()

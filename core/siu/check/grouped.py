@@ -29,6 +29,11 @@ ZERO = pa.scalar(Decimal(0), AMOUNT)
 _MERGE = {"sum": "sum", "min": "min", "max": "max", "count": "sum", "any": "any", "first": "first"}
 
 
+def valid_period(batch: pa.RecordBatch) -> pa.Array:
+    """Lines with a start and an end, the start not after the end."""
+    return pc.fill_null(pc.less_equal(batch.column("start"), batch.column("end")), False)
+
+
 def truthy(column: pa.Array) -> pa.Array:
     """Rows whose text is neither null nor empty (``if record.psr_id`` of the per-row rules)."""
     return pc.fill_null(pc.not_equal(column, ""), False)
@@ -162,7 +167,7 @@ class BatchCheck:
     def flush(self) -> None:
         self._buffer.flush()
 
-    def lines(self, batch: pa.RecordBatch, **columns: pa.Array) -> pa.Table:
+    def located(self, batch: pa.RecordBatch, **columns: pa.Array) -> pa.Table:
         """``columns`` of the batch's lines with each line's place (``where``) and reading position (``pos``)."""
         pos = self.places.positions(batch)
         where = self.places.packed(batch)
