@@ -228,6 +228,8 @@ class RuleEngine:
         rules = list(rules)
         self.record_rules = [r for r in rules if isinstance(r, RecordRule)]
         self._checks = [(r.code, r.check, r) for r in self.record_rules]
+        # Until the engine runs on batches: a batch rule's check decides every record (its mask only narrows).
+        self._checks += [(r.code, r.check, r) for r in rules if isinstance(r, BatchRule) and r.check is not None]  # type: ignore[misc]
         self.delivery_rules: list[tuple[DeliveryRule, DeliveryCheck | None]] = []
         self._pending: list[Finding] = []
         for r in rules:

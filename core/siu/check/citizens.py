@@ -187,7 +187,7 @@ class CitizenView(BatchCheck):
 
     def _overlaps(self, periods: pa.Table, anonymised: pa.Table) -> set[tuple[str, str]]:
         """Citizen and paragraph pairs whose expenditure periods share days with another paragraph's."""
-        periods = periods.join(anonymised, keys=_KEYS, use_threads=False)
+        periods = periods.join(anonymised, keys=_KEYS, join_type="inner", use_threads=False)
         periods = periods.filter(pc.invert(periods.column("anonymised_any")))
         several = periods.group_by("psr", use_threads=False).aggregate([("paragraph", "count_distinct")])
         several = several.filter(pc.greater_equal(several.column("paragraph_count_distinct"), 2))

@@ -174,14 +174,15 @@ class BatchCheck:
         return pa.table({**columns, "where": where, "pos": pos})
 
 
-def count_first(counts: dict, table: pa.Table, key: str, name: Callable[[object], object | None]) -> None:
-    """Adds the lines of ``table`` per ``key`` to ``counts`` (name → [lines, first place, first
-    position]); ``name`` turns each distinct key into the name counted (None: not counted)."""
+def count_first(counts: dict, table: pa.Table, keys: str | list[str], name: Callable[..., object | None]) -> None:
+    """Adds the lines of ``table`` per distinct ``keys`` to ``counts`` (name → [lines, first place,
+    first position]); ``name`` turns each distinct key's values into the name counted (None: not counted)."""
     if not table.num_rows:
         return
-    grouped = table.group_by(key, use_threads=False).aggregate([("pos", "count"), ("where", "first"), ("pos", "min")])
-    for raw, lines, where, pos in rows_of(grouped, [key, "pos_count", "where_first", "pos_min"]):
-        named = name(raw)
+    keys = [keys] if isinstance(keys, str) else keys
+    grouped = table.group_by(keys, use_threads=False).aggregate([("pos", "count"), ("where", "first"), ("pos", "min")])
+    for *values, lines, where, pos in rows_of(grouped, [*keys, "pos_count", "where_first", "pos_min"]):
+        named = name(*values)
         if named is None:
             continue
         entry = counts.get(named)
