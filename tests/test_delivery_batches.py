@@ -181,7 +181,9 @@ def run_both(lines: list[Record], cuts: list[int], **validation: Any) -> tuple[C
 
 
 @settings(max_examples=150)
-@given(deliveries(), st.lists(st.integers(0, 60), max_size=6), st.sampled_from([{}, {"ceilings": {"SEL108": 50_000.0}}]))
+@given(
+    deliveries(), st.lists(st.integers(0, 60), max_size=6), st.sampled_from([{}, {"ceilings": {"SEL108": 50_000.0}}])
+)
 def test_batch_delivery_rules_give_the_per_row_hits(lines: list[Record], cuts: list[int], validation: dict) -> None:
     old_ctx, new_ctx, old_hits, new_hits = run_both(lines, cuts, **validation)
     assert new_hits == old_hits
