@@ -255,3 +255,48 @@ def test_open_ends_join_as_they_did() -> None:
     )
     merged = union(table, ["psr"])
     assert [[s, e] for s, e in zip(merged.column("start").to_pylist(), merged.column("end").to_pylist())] == expected
+
+
+MASKED_RULES = [
+    plausible.open_ended_date,
+    plausible.period_too_long,
+    plausible.period_reaches_far,
+    plausible.implausible_age,
+]
+AGE_CPRS = ["0101011234", "0101014234", "0101019998", "3112991239", "0101254000", "0101604000", "3102601235", "x"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(AGE_CPRS)),
+            st.one_of(st.none(), st.dates(D(1890, 1, 1), D(2110, 12, 31)), st.dates(D(2023, 10, 1), D(2025, 12, 31))),
+            st.integers(-40, 1500),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(2, 30),
+)
+def test_masks_select_every_line_the_checks_flag(lines: list[tuple], max_months: int) -> None:
+    pack = SpecPack.load(BUILTIN_DIR / "2025")
+    pack.manifest = pack.manifest.model_copy(update={"dates": {**pack.manifest.dates, "max_period_months": max_months}})
+    ctx = Context(settings=Settings(), spec=pack, kommune="101", year=2025, area="voksen")
+    recs = [
+        _line("0101801234", "SEL108", Decimal(100), D(2025, 1, 1), D(2025, 1, 2)).model_copy(
+            update={
+                "psr_id": psr,
+                "start": start,
+                "end": start + dt.timedelta(days=days) if start and start.year < 9000 else None,
+                "anonymised": anonymised,
+            }
+        )
+        for psr, start, days, anonymised in lines
+    ]
+    batch = batch_of_records(recs, BatchInfo(source="opus", file="a.csv"))
+    for rule in MASKED_RULES:
+        assert rule.check is not None
+        mask = rule.mask(batch, ctx).to_pylist()
+        flagged = [rule.check(r, ctx) is not None for r in recs]
+        assert all(m for m, f in zip(mask, flagged, strict=True) if f), rule.code.code
