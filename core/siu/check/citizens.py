@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from siu.base.cpr import mask_cpr
-from siu.check.grouped import ZERO, BatchCheck, Grouped, rows_of, truthy, valid_period
+from siu.check.grouped import MERGE_ROWS, ZERO, BatchCheck, Grouped, rows_of, truthy, valid_period
 from siu.check.periods import day_after, day_before
 from siu.context import Context
 
@@ -115,7 +115,7 @@ class Periods:
         if table.num_rows:
             self.parts.append(table)
             self.rows += table.num_rows
-            if self.rows > max(2 * self.merged_rows, 1 << 16):
+            if self.rows > max(2 * self.merged_rows, MERGE_ROWS):
                 self.table()
 
     def table(self) -> pa.Table | None:

@@ -24,6 +24,7 @@ from siu.batches import AMOUNT, BatchInfo, batch_of_records, info_of
 from siu.models import Location, Record
 
 ZERO = pa.scalar(Decimal(0), AMOUNT)
+MERGE_ROWS = 4096  # partial rows kept before the first merge; then twice the keys last counted
 
 # How partial aggregates merge: a count is summed, the rest merge as themselves.
 _MERGE = {"sum": "sum", "min": "min", "max": "max", "count": "sum", "any": "any", "first": "first"}
@@ -57,7 +58,7 @@ class Grouped:
         part = table.group_by(self.keys, use_threads=False).aggregate(self.aggs)
         self.parts.append(part.select([*self.keys, *self.names]))
         self.rows += part.num_rows
-        if self.rows > max(2 * self.merged_rows, 1 << 16):
+        if self.rows > max(2 * self.merged_rows, MERGE_ROWS):
             self._merge()
 
     def _merge(self) -> None:
