@@ -115,11 +115,16 @@ def feed(state: list[Any], batches: Any, before: bool) -> float:
     return spent
 
 
-def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
-    """One size, in this process: bytes of state per citizen and per line, CPU time, peak RSS."""
-    ctx = Context(
+def context() -> Context:
+    return Context(
         settings=Settings(), spec=SpecPack.load(BUILTIN_DIR / "2025"), kommune="101", year=2025, area="voksen"
     )
+
+
+def state_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int]:
+    """Bytes the checks hold once the lines have passed: Python objects (SIU401's arrays left out),
+    Arrow buffers, and SIU401's arrays (12 bytes per line, whatever the citizens)."""
+    ctx = context()
     feed(checks(ctx, before), lines(100, 2), before)  # imports and first calls allocate once, not per citizen
     state = checks(ctx, before)
     gc.collect()
@@ -130,18 +135,23 @@ def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
     py = tracemalloc.get_traced_memory()[0] - py0
     tracemalloc.stop()
     arrow = pa.total_allocated_bytes() - arrow0
-    n_lines = citizens * per_citizen
-    duplicates = state[0]  # its 12 bytes per line are per line, not per citizen
-    dup_bytes = sum(a.itemsize * len(a) for arrays in (duplicates.hashes, duplicates.positions) for a in arrays)
-    del state
+    duplicates = state[0]
+    dup = sum(a.itemsize * len(a) for arrays in (duplicates.hashes, duplicates.positions) for a in arrays)
+    return py - dup, arrow, dup
+
+
+def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
+    """One size, in this process: bytes of state per citizen and per line, CPU time, peak RSS."""
+    py, arrow, dup_bytes = state_bytes(citizens, per_citizen, before)
     # CPU time without tracemalloc (which slows every allocation), and CPU time as the machine is shared
-    seconds = feed(checks(ctx, before), lines(citizens, per_citizen), before)
+    seconds = feed(checks(context(), before), lines(citizens, per_citizen), before)
+    n_lines = citizens * per_citizen
     return {
         "engine": "before (per row)" if before else "after (batches)",
         "citizens": citizens,
         "lines": n_lines,
-        "bytes_per_citizen": round((py + arrow - dup_bytes) / citizens),
-        "python_per_citizen": round((py - dup_bytes) / citizens),
+        "bytes_per_citizen": round((py + arrow) / citizens),
+        "python_per_citizen": round(py / citizens),
         "arrow_per_citizen": round(arrow / citizens),
         "duplicates_bytes_per_line": round(dup_bytes / n_lines, 1),
         "us_per_line": round(seconds / n_lines * 1e6, 2),
