@@ -122,8 +122,8 @@ def context() -> Context:
 
 
 def state_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int]:
-    """Bytes the checks hold once the lines have passed: Python objects (SIU401's arrays left out),
-    Arrow buffers, and SIU401's arrays (12 bytes per line, whatever the citizens)."""
+    """Bytes the checks hold once the lines have passed: Python objects and Arrow buffers (SIU401's
+    arrays left out of both), and SIU401's arrays (12 bytes per line, whatever the citizens)."""
     ctx = context()
     feed(checks(ctx, before), lines(100, 2), before)  # imports and first calls allocate once, not per citizen
     state = checks(ctx, before)
@@ -136,8 +136,12 @@ def state_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[
     tracemalloc.stop()
     arrow = pa.total_allocated_bytes() - arrow0
     duplicates = state[0]
-    dup = sum(a.itemsize * len(a) for arrays in (duplicates.hashes, duplicates.positions) for a in arrays)
-    return py - dup, arrow, dup
+    kept = [*duplicates.hashes, *duplicates.positions]
+    if before:  # array.array buckets
+        dup = sum(a.itemsize * len(a) for a in kept)
+        return py - dup, arrow, dup
+    dup = sum(a.nbytes for a in kept)
+    return py, arrow - dup, dup
 
 
 def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:

@@ -10,20 +10,17 @@ Arrow tables of per-key aggregates (:mod:`siu.check.grouped`), not Python object
 from __future__ import annotations
 
 import statistics
-from array import array
-from bisect import bisect_right
 from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from siu.accounts.paying import kommune_code
-from siu.batches import info_of
 from siu.catalogue.check_delivery import ABOVE_CEILING, ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD
 from siu.check.citizens import flag
 from siu.check.grouped import ZERO, BatchCheck, Grouped, count_first, rows_of, truthy, valid_period
 from siu.context import Context
-from siu.models import Location, Record
+from siu.models import Location
 from siu.parsing import format_amount_danish, group_digits
 from siu.rules import Hit, delivery_rule
 
@@ -35,107 +32,78 @@ def _where(loc: Location, lang: str) -> str:
     return loc.describe(lang, column=False)
 
 
-class DuplicateLinesCheck:
+class DuplicateLinesCheck(BatchCheck):
     """Keeps 12 bytes per line (a 64-bit hash of the line and its reading position), not the lines.
 
-    Lines are kept in 256 buckets by hash, so that finish() sorts one bucket at a time: sorting
-    all lines at once builds two Python ints per line, some 230 MB at three million lines.
-    Locations are kept as runs of consecutive rows (a file's rows follow each other, so a run
-    is usually a whole file), found again from the reading position when a duplicate is reported.
-    Two different lines share a 64-bit hash with a probability of about n²/2⁶⁵ (3·10⁻⁸ for a
-    million lines), an accepted risk for a check whose finding the user verifies anyway."""
+    A line's hash combines a hash per column, worked out once per distinct value of a batch
+    (Python's hash, so 12,5 and 12,50 hash alike); at the end, equal hashes are grouped at once.
+    Locations are kept as runs of consecutive rows (:class:`~siu.check.grouped.Places`), found
+    again from the reading position when a duplicate is reported. Two different lines share a
+    64-bit hash with a probability of about n²/2⁶⁵ (3·10⁻⁸ for a million lines), an accepted risk
+    for a check whose finding the user verifies anyway."""
 
-    BUCKETS = 256
     _ANONYMISED = 1 << 31  # flag bit beside the reading position (positions stay below 2³¹)
 
     def __init__(self, ctx: Context) -> None:
-        self.hashes = [array("q") for _ in range(self.BUCKETS)]
-        self.positions = [array("L" if array("L").itemsize == 4 else "I") for _ in range(self.BUCKETS)]
-        self.count = 0
-        self.run_starts = array("q")  # reading position where a run of consecutive rows starts
-        self.run_where = array("q")  # packed location (file index, row) of that first line
-        self._expected = -1  # packed location the next line has if it continues the run
-        self.files: list[tuple[str, str | None]] = []
-        self.file_index: dict[tuple[str, str | None], int] = {}
-
-    def observe(self, record: Record) -> None:
-        loc = record.location
-        self._add((loc.file, loc.sheet), loc.row if record.locations else None, hash(record.key()), record.anonymised)
+        super().__init__()
+        self.hashes: list[pa.Array] = []  # int64 per line
+        self.positions: list[pa.Array] = []  # uint32 per line: reading position | anonymised flag
 
     def observe_batch(self, batch: pa.RecordBatch) -> None:
-        # A hash per line: Arrow has no row hash kernel, and equal lines must hash alike however
-        # their amounts were written (12,5 and 12,50), as Python's Decimal hash does.
-        info = info_of(batch)
-        fkey = (info.file, info.sheet)
-        cols = [
-            batch.column(c).to_pylist() for c in ("psr_id", "kontostreng", "record_paragraph", "amount", "start", "end")
-        ]
-        rows, anonymised = batch.column("row").to_pylist(), batch.column("anonymised").to_pylist()
-        for row, key, anon in zip(rows, zip(*cols, strict=True), anonymised, strict=True):
-            self._add(fkey, row, hash(key), anon)
-
-    def _add(self, fkey: tuple[str, str | None], row: int | None, h: int, anonymised: bool) -> None:
-        idx = self.file_index.get(fkey)
-        if idx is None:
-            idx = self.file_index[fkey] = len(self.files)
-            self.files.append(fkey)
-        packed = (idx << 32) | ((row or 0) & 0xFFFFFFFF)
-        position = self.count
-        self.count = position + 1
-        if packed != self._expected:
-            self.run_starts.append(position)
-            self.run_where.append(packed)
-        self._expected = packed + 1
-        bucket = h % self.BUCKETS
-        self.hashes[bucket].append(h)
-        self.positions[bucket].append(position | self._ANONYMISED if anonymised else position)
-
-    def _packed(self, position: int) -> int:
-        k = bisect_right(self.run_starts, position) - 1
-        return self.run_where[k] + (position - self.run_starts[k])
-
-    def _loc(self, packed: int) -> Location:
-        file, sheet = self.files[packed >> 32]
-        return Location(file=file, sheet=sheet, row=packed & 0xFFFFFFFF or None)
+        positions = self.places.positions(batch)
+        self.places.packed(batch)  # the runs of rows, to find a duplicate's location again
+        flags = pc.if_else(batch.column("anonymised"), self._ANONYMISED, 0)
+        self.positions.append(pc.cast(pc.bit_wise_or(positions, flags), pa.uint32()))
+        self.hashes.append(_line_hashes(batch))
 
     def finish(self) -> Iterator[Hit]:
-        # Buckets follow hash values, which differ between processes (str hashing is salted, and
-        # None hashes by address): the hits are put back in reading order so each run reports alike.
-        hits = [hit for bucket in range(self.BUCKETS) for hit in self._finish_bucket(bucket)]
-        hits.sort(key=lambda pair: pair[0])
-        for _, hit in hits:
-            yield hit
+        self.flush()
+        if not self.hashes:
+            return
+        p = pa.concat_arrays(self.positions)
+        lines = pa.table(
+            {
+                "h": pa.concat_arrays(self.hashes),
+                "pos": pc.cast(pc.bit_wise_and(p, self._ANONYMISED - 1), pa.int64()),
+                "anonymised": pc.not_equal(pc.bit_wise_and(p, self._ANONYMISED), 0),
+            }
+        )
+        groups = lines.group_by("h", use_threads=False).aggregate(
+            [("pos", "count"), ("pos", "min"), ("anonymised", "all")]
+        )
+        groups = groups.filter(pc.greater(groups.column("pos_count"), 1))
+        if not groups.num_rows:
+            return
+        dups = lines.filter(pc.is_in(lines.column("h"), groups.column("h"))).select(["h", "pos"])
+        dups = dups.join(groups, keys="h", join_type="inner", use_threads=False)
+        dups = dups.filter(pc.not_equal(dups.column("pos"), dups.column("pos_min"))).sort_by("pos")
+        for pos, count, first, anonymous in rows_of(dups, ["pos", "pos_count", "pos_min", "anonymised_all"]):
+            where = self.places.location_at(first)
+            first_da, first_en = _where(where, "da"), _where(where, "en")
+            loc = self.places.location_at(pos)
+            if anonymous:
+                yield Hit(
+                    location=loc, code=ANONYMOUS_DUPLICATE, count_other=count - 1, first_da=first_da, first_en=first_en
+                )
+            else:
+                yield Hit(location=loc, count=count, first_da=first_da, first_en=first_en)
 
-    def _finish_bucket(self, bucket: int) -> Iterator[tuple[int, Hit]]:
-        hashes, positions = self.hashes[bucket], self.positions[bucket]
-        # Equal lines share a hash, hence a bucket; within a bucket lines keep their reading order.
-        flag = self._ANONYMISED
-        order = sorted(range(len(hashes)), key=hashes.__getitem__)
-        i, n = 0, len(order)
-        while i < n:
-            j = i
-            h = hashes[order[i]]
-            while j + 1 < n and hashes[order[j + 1]] == h:
-                j += 1
-            if j > i:
-                group = sorted(order[i : j + 1])
-                first = self._loc(self._packed(positions[group[0]] & ~flag))
-                first_da, first_en = _where(first, "da"), _where(first, "en")
-                anonymous = all(positions[k] & flag for k in group)
-                for k in group[1:]:
-                    loc = self._loc(self._packed(positions[k] & ~flag))
-                    if anonymous:
-                        hit = Hit(
-                            location=loc,
-                            code=ANONYMOUS_DUPLICATE,
-                            count_other=len(group) - 1,
-                            first_da=first_da,
-                            first_en=first_en,
-                        )
-                    else:
-                        hit = Hit(location=loc, count=len(group), first_da=first_da, first_en=first_en)
-                    yield positions[k] & ~flag, hit
-            i = j + 1
+
+_KEY = ("psr_id", "kontostreng", "record_paragraph", "amount", "start", "end")  # siu.models.Record.key
+_MIX = pa.scalar(1_000_003, pa.int64())  # combines column hashes (arithmetic wraps around in int64)
+_NULL = pa.scalar(hash(None) & 0x7FFFFFFFFFFF, pa.int64())
+
+
+def _line_hashes(batch: pa.RecordBatch) -> pa.Array:
+    """A 64-bit hash of each line's key: a hash per distinct value of each column, combined."""
+    combined: pa.Array | None = None
+    for name in _KEY:
+        encoded = pc.dictionary_encode(batch.column(name))
+        per_value = pa.array([hash(v) for v in encoded.dictionary.to_pylist()], pa.int64())
+        hashes = pc.fill_null(per_value.take(encoded.indices), _NULL)
+        combined = hashes if combined is None else pc.add(pc.multiply(combined, _MIX), hashes)
+    assert combined is not None
+    return combined
 
 
 DuplicateLines = delivery_rule("SIU401")(DuplicateLinesCheck)
@@ -147,7 +115,7 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
     def __init__(self, ctx: Context) -> None:
         super().__init__()
         self.ctx = ctx
-        self.expenditure = Grouped(("psr", "paragraph"), (("pos", "min"),))
+        self.expenditure = Grouped(("psr", "paragraph"), ())  # the pairs only
         self.revenue = Grouped(("psr", "paragraph"), (("amount", "sum"), ("where", "first"), ("pos", "min")))
 
     def observe_batch(self, batch: pa.RecordBatch) -> None:
@@ -155,7 +123,7 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
         keep = pc.and_(pc.and_(truthy(psr), truthy(paragraph)), pc.not_equal(amount, ZERO))
         lines = self.located(batch, psr=psr, paragraph=paragraph, amount=amount).filter(keep)
         positive = pc.greater(lines.column("amount"), ZERO)
-        self.expenditure.add(lines.filter(positive).select(["psr", "paragraph", "pos"]))
+        self.expenditure.add(lines.filter(positive).select(["psr", "paragraph"]))
         self.revenue.add(lines.filter(pc.invert(positive)))
 
     def finish(self) -> Iterator[Hit]:

@@ -14,6 +14,8 @@ position of a line (:class:`Places.position`) orders results as the per-row rule
 from __future__ import annotations
 
 import json
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
@@ -90,6 +92,11 @@ class Places:
         self.inputs: list[BatchInfo] = []
         self.index: dict[bytes, int] = {}
         self.count = 0  # lines seen: the next line's reading position
+        # Runs of consecutive rows (a file's rows follow each other, so a run is usually a whole
+        # file): where each starts, by reading position and by place, to find any line's place again.
+        self.run_starts = array("q")
+        self.run_places = array("q")
+        self._expected = -1  # the place the next line has if it continues the run
 
     def packed(self, batch: pa.RecordBatch) -> pa.Array:
         """The batch's places; also advances the reading position past the batch."""
@@ -100,8 +107,20 @@ class Places:
             idx = self.index[key] = len(self.inputs)
             self.inputs.append(info)
         rows = pc.fill_null(pc.add(batch.column("row"), 1), 0)
+        places = pc.add(rows, pa.scalar(idx << 32, pa.int64()))
+        if len(places):
+            breaks = pc.fill_null(pc.not_equal(pc.pairwise_diff(places), 1), places[0].as_py() != self._expected)
+            starts = pc.indices_nonzero(breaks)
+            self.run_starts.extend(pc.add(starts, self.count).to_pylist())
+            self.run_places.extend(places.take(starts).to_pylist())
+            self._expected = places[-1].as_py() + 1
         self.count += batch.num_rows
-        return pc.add(rows, pa.scalar(idx << 32, pa.int64()))
+        return places
+
+    def location_at(self, position: int) -> Location:
+        """The location of the line at a reading position."""
+        k = bisect_right(self.run_starts, position) - 1
+        return self.location(self.run_places[k] + (position - self.run_starts[k]))
 
     def positions(self, batch: pa.RecordBatch) -> pa.Array:
         """Reading positions of the batch's lines (call before :meth:`packed`)."""
