@@ -215,6 +215,7 @@ def test_reconciliation_totals_match(lines: list[Record], cuts: list[int]) -> No
         old.observe(record)
     for batch in batches(lines, cuts):
         new.observe_batch(batch)
+    new.flush()
     assert new.totals == old.totals
 
 

@@ -145,7 +145,7 @@ class CitizenView(BatchCheck):
         )
         self.periods = Periods(_KEYS)
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         psr, paragraph, amount = batch.column("psr_id"), batch.column("record_paragraph"), batch.column("amount")
         keep = pc.and_(truthy(psr), truthy(paragraph))
         revenue = pc.less(amount, ZERO)

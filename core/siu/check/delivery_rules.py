@@ -49,7 +49,7 @@ class DuplicateLinesCheck(BatchCheck):
         self.hashes: list[pa.Array] = []  # int64 per line
         self.positions: list[pa.Array] = []  # uint32 per line: reading position | anonymised flag
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         positions = self.places.positions(batch)
         self.places.packed(batch)  # the runs of rows, to find a duplicate's location again
         flags = pc.if_else(batch.column("anonymised"), self._ANONYMISED, 0)
@@ -118,7 +118,7 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
         self.expenditure = Grouped(("psr", "paragraph"), ())  # the pairs only
         self.revenue = Grouped(("psr", "paragraph"), (("amount", "sum"), ("where", "first"), ("pos", "min")))
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         psr, paragraph, amount = batch.column("psr_id"), batch.column("record_paragraph"), batch.column("amount")
         keep = pc.and_(pc.and_(truthy(psr), truthy(paragraph)), pc.not_equal(amount, ZERO))
         lines = self.located(batch, psr=psr, paragraph=paragraph, amount=amount).filter(keep)
@@ -157,7 +157,7 @@ class SeveralMunicipalitiesCheck(BatchCheck):
         self.kommune = ctx.kommune
         self.other: dict[str, list] = {}
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         code = batch.column("dim_kommune")
         lines = self.located(batch, code=code).filter(pc.and_(truthy(code), pc.not_equal(code, self.kommune)))
         count_first(self.other, lines, "code", self._other)
@@ -186,7 +186,7 @@ class SeveralYearsCheck(BatchCheck):
         self.period_years: dict[int, list] = {}
         self.total = 0
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         self.total += batch.num_rows
         start, end, stated = batch.column("start"), batch.column("end"), batch.column("dim_year")
         lines = self.located(batch, start=pc.year(start), end=pc.year(end), stated=stated)
@@ -233,7 +233,7 @@ class ExtremeValuesCheck(BatchCheck):
             (("amount", "sum"), ("start", "min"), ("end", "max"), ("where", "first"), ("pos", "min")),
         )
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         psr, paragraph, amount = batch.column("psr_id"), batch.column("record_paragraph"), batch.column("amount")
         keep = pc.and_(pc.greater(amount, ZERO), valid_period(batch))
         keep = pc.and_(pc.and_(keep, pc.invert(batch.column("anonymised"))), pc.and_(truthy(psr), truthy(paragraph)))

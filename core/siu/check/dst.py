@@ -33,7 +33,7 @@ class ProvisionalChartRowsCheck(BatchCheck):
         self.spec = spec
         self.rows: dict[tuple[str, str, str, str], list] = {}
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         function, text = batch.column("function"), batch.column("account_text")
         lines = self.located(
             batch,

@@ -141,7 +141,7 @@ def _info_of(record: Record) -> BatchInfo:
 
 
 class RecordBuffer:
-    """Per-record calls gathered into batches for ``observe_batch`` (API 1's ``observe``); a
+    """Per-record calls gathered into batches (API 1's ``observe``); a
     batch ends when the input changes or at :data:`SIZE` records. Call :meth:`flush` before
     reading the state."""
 
@@ -171,21 +171,50 @@ def rows_of(table: pa.Table, columns: Sequence[str]) -> Iterator[tuple]:
 
 
 class BatchCheck:
-    """A delivery check on batches whose ``observe(record)`` (API 1) is a thin wrapper over
-    ``observe_batch``: records are gathered into batches; :meth:`flush` before reading state."""
+    """A delivery check on batches: subclasses implement ``observe_lines(batch)``. Batches of fewer
+    than :data:`SIZE` lines (a per-row engine's batches of one) and records (API 1's ``observe``)
+    are gathered into batches of about :data:`SIZE` lines first, so the work per batch is spread
+    over many lines; :meth:`flush` before reading the state."""
+
+    SIZE = 4096
 
     def __init__(self) -> None:
         self.places = Places()
-        self._buffer = RecordBuffer(self.observe_batch)
+        self._records = RecordBuffer(self._gather)
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_rows = 0
 
     def observe(self, record: Record) -> None:
-        self._buffer.add(record)
+        self._records.add(record)
 
     def observe_batch(self, batch: pa.RecordBatch) -> None:
+        self._records.flush()
+        self._gather(batch)
+
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         raise NotImplementedError
 
+    def _gather(self, batch: pa.RecordBatch) -> None:
+        if self._pending and batch.schema.metadata != self._pending[0].schema.metadata:
+            self._flush_batches()  # another input: its lines have another BatchInfo
+        if batch.num_rows >= self.SIZE and not self._pending:
+            self.observe_lines(batch)
+            return
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        if self._pending_rows >= self.SIZE:
+            self._flush_batches()
+
+    def _flush_batches(self) -> None:
+        if self._pending:
+            pending, self._pending, self._pending_rows = self._pending, [], 0
+            if len(pending) > 1:
+                pending = pa.Table.from_batches(pending).combine_chunks().to_batches()
+            self.observe_lines(pending[0])
+
     def flush(self) -> None:
-        self._buffer.flush()
+        self._records.flush()
+        self._flush_batches()
 
     def located(self, batch: pa.RecordBatch, **columns: pa.Array) -> pa.Table:
         """``columns`` of the batch's lines with each line's place (``where``) and reading position (``pos``)."""

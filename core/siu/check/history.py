@@ -97,7 +97,7 @@ class DeliveryProfileCheck(BatchCheck):
                 mask |= 1 << (m - 1)
         return mask, (end - start).days + 1 <= LONG_PERIOD_DAYS
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         self.lines += batch.num_rows
         amount = batch.column("amount")
         lines = pa.table(
@@ -118,7 +118,7 @@ class DeliveryProfileCheck(BatchCheck):
             per[0] += count
             per[1] += expenditure
             self.expenditure += expenditure
-        self.view.observe_batch(batch)
+        self.view.observe_lines(batch)
         # Months per distinct period and area: a year's lines repeat few periods.
         periods = lines.filter(valid_period(batch)).group_by(["area", "start", "end"], use_threads=False).aggregate([])
         for area, start, end in rows_of(periods, ["area", "start", "end"]):

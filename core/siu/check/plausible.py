@@ -236,7 +236,7 @@ class SharedPlaceholderCheck(BatchCheck):
         self.citizens = Grouped(("psr",), (("pos", "count"), ("where", "first"), ("pos", "min")))
         self.allowed: dict[str | None, bool] = {}
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         b = _bounds(self.ctx)
         psr = batch.column("psr_id")
         keep = pc.and_(pc.and_(valid_period(batch), pc.is_valid(psr)), pc.greater(batch.column("amount"), ZERO))

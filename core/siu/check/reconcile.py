@@ -237,7 +237,7 @@ class ReconciliationCheck(BatchCheck):
         self.totals: dict[tuple[str, Kind], Decimal] = {}
         self.in_scope = ctx.spec.in_scope
 
-    def observe_batch(self, batch: pa.RecordBatch) -> None:
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         function, kind = batch.column("function"), batch.column("kind")
         keep = pc.and_(pc.is_valid(function), pc.is_in(kind, _KINDS))
         lines = pa.table(
