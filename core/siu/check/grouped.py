@@ -145,7 +145,7 @@ class RecordBuffer:
     batch ends when the input changes or at :data:`SIZE` records. Call :meth:`flush` before
     reading the state."""
 
-    SIZE = 4096
+    SIZE = 1024
 
     def __init__(self, observe_batch: Callable[[pa.RecordBatch], None]) -> None:
         self.observe_batch = observe_batch
@@ -176,7 +176,7 @@ class BatchCheck:
     are gathered into batches of about :data:`SIZE` lines first, so the work per batch is spread
     over many lines; :meth:`flush` before reading the state."""
 
-    SIZE = 4096
+    SIZE = 1024
 
     def __init__(self) -> None:
         self.places = Places()
