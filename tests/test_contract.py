@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from openpyxl import Workbook
 
@@ -19,9 +21,18 @@ import siu_csv
 import siu_excel
 import siu_opus
 import siu_sap
-from siu.adapters import ReadOptions
+from siu.adapters import BatchSource, ReadInfo, ReadOptions
+from siu.batches import BatchInfo, batch_of_postings
 from siu.models import Finding
-from siu.testing import AdapterContract, ContractFailure, Sample, check_conserves, check_registers, check_unreadable
+from siu.testing import (
+    AdapterContract,
+    ContractFailure,
+    Sample,
+    check_batches,
+    check_conserves,
+    check_registers,
+    check_unreadable,
+)
 
 CPRS = ["010160-1235", "150372-2468", "241290-1112", "030303-0303"]
 TEXTS = ["Botilbud Ærøhuset", "Støtte i egen bolig", "Forsorgshjem Åbo", "Krisecenter Søndergård"]
@@ -218,3 +229,76 @@ def test_the_kit_catches_an_adapter_that_counts_its_postings_itself(tmp_path):
     check_conserves(OpusSource(), [sample])  # the real adapter passes the same check
     with pytest.raises(ContractFailure, match=r"sets ReadInfo.postings to 12; siu counts the postings"):
         check_conserves(DoubleCounting(), [sample])
+
+
+# --- batch sources (plugin API 2) -------------------------------------------------------------
+
+
+class Batched(BatchSource):
+    """opus's postings read per row and handed on as one batch, with a mistake to make if asked."""
+
+    name, description = "batched", "opus in batches"
+
+    def __init__(self, mistake: str | None = None) -> None:
+        self.mistake = mistake
+
+    def sniff(self, path):  # pragma: no cover - not called here
+        return siu_opus.OpusSource().sniff(path)
+
+    def read_batches(self, path, options, info):
+        if self.mistake == "raises" and path.stat().st_size == 0:
+            raise ValueError("empty")
+        postings = []
+        for item in siu_opus.OpusSource().read(path, options, info):
+            if isinstance(item, Finding):
+                yield item
+            else:
+                postings.append(item)
+        if postings:
+            yield self.spoil(batch_of_postings(postings, BatchInfo(source=self.name, file=path.name)), info)
+
+    def spoil(self, batch: pa.RecordBatch, info: ReadInfo) -> pa.RecordBatch:
+        if self.mistake == "counts":
+            info.postings += batch.num_rows
+        elif self.mistake == "float":
+            i = batch.schema.get_field_index("amount")
+            batch = batch.set_column(i, "amount", pc.cast(batch.column("amount"), pa.float64()))
+        elif self.mistake == "no-info":
+            batch = batch.replace_schema_metadata(None)
+        elif self.mistake == "no-row":
+            i = batch.schema.get_field_index("row")
+            batch = batch.set_column(i, batch.schema.field(i), pa.nulls(batch.num_rows, pa.int64()))
+        return batch
+
+
+def test_the_kit_passes_a_batch_source_that_keeps_the_contract(tmp_path):
+    sample = TestOpusContract().make_samples(tmp_path)[0]
+    check_batches(Batched(), [sample], tmp_path / "work")
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ("counts", r"sets ReadInfo.postings to 12; siu counts the rows of the batches itself"),
+        ("float", r"POSTING_SCHEMA: column 'amount' is double, expected decimal128\(38, 18\) not null"),
+        ("no-info", r"carries no BatchInfo"),
+        ("no-row", r"every row needs its number as users see it"),
+        ("raises", r"read_batches raised on empty input"),
+    ],
+)
+def test_the_kit_catches_a_batch_source_that_breaks_the_contract(mistake, message, tmp_path):
+    sample = TestOpusContract().make_samples(tmp_path)[0]
+    with pytest.raises(ContractFailure, match=message):
+        check_batches(Batched(mistake), [sample], tmp_path / "work")
+
+
+def test_the_kit_catches_a_batch_source_whose_read_disagrees_with_its_batches(tmp_path):
+    class Disagrees(Batched):
+        def read(self, path, options, info):
+            for item in super().read(path, options, info):
+                if isinstance(item, Finding) or item.location.row != 3:
+                    yield item
+
+    sample = TestOpusContract().make_samples(tmp_path)[0]
+    with pytest.raises(ContractFailure, match=r"read and read_batches give different postings"):
+        check_batches(Disagrees(), [sample], tmp_path / "work")

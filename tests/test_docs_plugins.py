@@ -54,7 +54,7 @@ def guide_runs() -> dict[str, list[str]]:
 
 def test_the_guide_has_two_packages_each_with_a_run_block():
     packages, runs = guide_packages(), guide_runs()
-    assert set(packages) == set(runs) == {"siu-prisme", "siu-botilbud"}
+    assert set(packages) == set(runs) == {"siu-prisme", "siu-botilbud", "siu-sagsflow"}
     for package, files in packages.items():
         assert {"pyproject.toml", "README.md"} <= set(files), package
         readme = re.search(r'readme = "([^"]+)"', files["pyproject.toml"])
@@ -69,6 +69,37 @@ def test_the_headerless_example_is_a_plain_source_with_what_the_issue_asks_for()
         assert name in module, name
     assert "info.postings" not in module, "the host counts postings, never the adapter"
     assert "(parsing.md)" in GUIDE.read_text(encoding="utf-8")
+
+
+def test_the_batch_example_is_written_against_api_2_with_a_source_a_rule_and_a_writer():
+    module = guide_packages()["siu-sagsflow"]["siu_sagsflow/__init__.py"]
+    for name in (
+        "SIU_API = 2",
+        "class SagsflowSource(BatchSource):",
+        "def read_batches(",
+        "with_info(",
+        "@batch_rule(",
+        "check=",
+        "def write_batches(",
+        "info.rows_read +=",
+        "info.skip(",
+    ):
+        assert name in module, name
+    assert "info.postings" not in module, "the host counts the rows of the batches, never the adapter"
+    text = GUIDE.read_text(encoding="utf-8")
+    assert text.index("## Tutorial: a batch plugin (API 2)") < text.index("## Tutorial: a per-row adapter (API 1)")
+
+
+SCHEMA_ROW = re.compile(r"^\| `(\w+)` \| `([^`]+)`( not null)? \|", re.M)
+
+
+def test_the_guides_batch_schema_is_siu_batches_schema():
+    from siu.batches import RECORD_SCHEMA
+
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("## The batch schema", 1)[1].split("\n## ", 1)[0]
+    shown = [(name, kind, bool(not_null)) for name, kind, not_null in SCHEMA_ROW.findall(section)]
+    assert shown == [(f.name, str(f.type), not f.nullable) for f in RECORD_SCHEMA]
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +153,9 @@ def test_the_tutorial_package_builds_installs_and_converts_from_the_page(package
         assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
         outputs[line.split()[0] + (" " + line.split()[1] if line.startswith("siu") else "")] = done.stdout
     name = package.removeprefix("siu-")
+    api = re.search(r"^SIU_API = (\d+)", guide_packages()[package][f"siu_{name}/__init__.py"], re.M)
     plugins = outputs["siu plugins"]
-    assert re.search(rf"\b{name}\W+{package}\W+0.1.0\W+1\W+indlæst", plugins), plugins
+    assert api and re.search(rf"\b{name}\W+{package}\W+0.1.0\W+{api.group(1)}\W+indlæst", plugins), plugins
     assert "KLAR" in outputs["siu convert"] and "Leverance skrevet" in outputs["siu convert"], outputs["siu convert"]
     assert (cwd / "SIU_461_2025_voksen.xml").is_file()
     passed = re.search(r"(\d+) passed", outputs["pytest"])

@@ -39,10 +39,9 @@ def sample_total() -> tuple[Decimal, int]:
     return sum((parse_amount(r["Beløb"]) for r in lines), Decimal(0)), len(lines)
 
 
-@pytest.fixture(scope="module")
-def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtual environment with the example package pip-installed; returns its python."""
-    root = tmp_path_factory.mktemp("venv")
+def install_in_fresh_env(example: Path, root: Path) -> Path:
+    """A new virtual environment under ``root`` with the package at ``example`` pip-installed (from
+    a copy, so the build leaves nothing in the repository); returns the environment's python."""
     env_dir = root / "env"
     venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -58,8 +57,8 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines = [f"import site; site.addsitedir({p!r})" for p in parents]
     (target_site / "_siu_parent_env.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    source = root / "siu-prisme"  # a copy, so the build leaves nothing in the repository
-    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist"))
+    source = root / example.name
+    shutil.copytree(example, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist"))
     try:
         import hatchling  # noqa: F401  (the example's build backend)
 
@@ -83,8 +82,15 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert list(target_site.glob("siu_prisme-0.1.0.dist-info")), "installed into the new environment"
+    dist = example.name.replace("-", "_")
+    assert list(target_site.glob(f"{dist}-0.1.0.dist-info")), "installed into the new environment"
     return python
+
+
+@pytest.fixture(scope="module")
+def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with the example package pip-installed; returns its python."""
+    return install_in_fresh_env(EXAMPLE, tmp_path_factory.mktemp("venv"))
 
 
 def run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -39,6 +39,7 @@ __all__ = [
     "amounts_of",
     "batch_of_postings",
     "batch_of_records",
+    "batches_of_records",
     "decimal_of",
     "info_of",
     "postings_of",
@@ -222,8 +223,9 @@ def postings_of(batch: pa.RecordBatch) -> Iterator[Posting]:
     """The batch's rows as per-row postings (for API 1 hooks and for findings)."""
     info = info_of(batch)
     amounts = amounts_of(batch)
+    # The values come typed from the batch: no validation needed (model_construct).
     for row, amount in zip(batch.to_pylist(), amounts, strict=True):
-        yield Posting(
+        yield Posting.model_construct(
             source=info.source,
             location=info.location(row["row"]),
             amount=amount,
@@ -276,12 +278,26 @@ def batch_of_records(records: Iterable[Record], info: BatchInfo) -> pa.RecordBat
     return with_info(pa.RecordBatch.from_arrays(arrays, schema=RECORD_SCHEMA), info)
 
 
+def batches_of_records(records: Iterable[Record], info: BatchInfo | None = None) -> Iterator[pa.RecordBatch]:
+    """Per-row records gathered into batches of :data:`BATCH_ROWS` (an API 1 writer's input, or
+    lines summed or rounded per record)."""
+    info = info or BatchInfo(source="", file="")
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= BATCH_ROWS:
+            yield batch_of_records(chunk, info)
+            chunk = []
+    if chunk:
+        yield batch_of_records(chunk, info)
+
+
 def records_of(batch: pa.RecordBatch) -> Iterator[Record]:
     """The batch's rows as per-row delivery lines (for API 1 rules and writers, and findings)."""
     info = info_of(batch)
     amounts = amounts_of(batch)
     for row, amount in zip(batch.to_pylist(), amounts, strict=True):
-        yield Record(
+        yield Record.model_construct(
             psr_id=row["psr_id"],
             kontostreng=row["kontostreng"],
             paragraph=row["record_paragraph"],

@@ -211,7 +211,6 @@ def mapping_for(context: Context) -> MappingFile | None:
     if "siu.mapping" not in context.state:
         path = context.settings.resolve(context.settings.mapping)
         context.state["siu.mapping"] = load_mapping(path) if path else None
-        context.state["siu.mapping.cache"] = {}
     return context.state["siu.mapping"]
 
 
@@ -220,25 +219,7 @@ _Result = AccountMapping | Finding | None
 
 @hookimpl(trylast=True)
 def map_account(posting: Posting, context: Context) -> _Result:
-    dims = posting.dims
-    state = context.state
-    cache: dict[tuple[str | None, ...], _Result] | None = state.get("siu.mapping.cache")
-    if cache is None:
-        mapping_for(context)
-        cache = state["siu.mapping.cache"]
-    # One answer per combination of dimensions: ledgers repeat few accounts many times.
-    key = (
-        dims.get("kontostreng"),
-        dims.get("paragraph"),
-        dims.get("psp"),
-        dims.get("cost_centre"),
-        dims.get("gl_account"),
-        dims.get("artskonto"),
-    )
-    try:
-        result = cache[key]
-    except KeyError:
-        result = cache[key] = _map(posting, state["siu.mapping"])
+    result = _map(posting, mapping_for(context))
     if isinstance(result, Finding):
         field_name = result.field or ""
         return result.model_copy(update={"location": posting.location.at_column(posting.column(field_name))})

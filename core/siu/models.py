@@ -162,17 +162,12 @@ class Totals(BaseModel):
         return self.expenditure + self.revenue
 
     def add(self, amount: Decimal) -> None:
-        # Once per line: set the fields directly (what pydantic's __setattr__ does here, as the
-        # model does not validate assignments), without its per-call dispatch.
-        values, fields_set = self.__dict__, self.__pydantic_fields_set__
-        values["records"] += 1
-        fields_set.add("records")
+        """Count one line of ``amount``."""
+        self.records += 1
         if amount >= 0:
-            values["expenditure"] += amount
-            fields_set.add("expenditure")
+            self.expenditure += amount
         else:
-            values["revenue"] += amount
-            fields_set.add("revenue")
+            self.revenue += amount
 
 
 class DeliveryHeader(BaseModel):
@@ -206,6 +201,13 @@ class Finding(BaseModel):
 
     def message(self, lang: str = "da") -> str:
         return self.message_en if lang == "en" else self.message_da
+
+
+def relocated(finding: Finding, location: Location) -> Finding:
+    """``finding``, made for one row, for another row alike in what decided it (its column kept)."""
+    if finding.location is None:
+        return finding
+    return finding.model_copy(update={"location": location.at_column(finding.location.column)})
 
 
 def safe_value(value: Any) -> str | None:

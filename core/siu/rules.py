@@ -11,8 +11,7 @@ English message templates and a paragraph of documentation::
             return Hit(field="cpr")
 
 A record check returns ``None`` (nothing wrong), one :class:`Hit`, or an iterable of hits (so a
-generator that ``yield``s hits works too). Returning is cheaper than yielding, which matters
-because every check runs once per line. A delivery rule is a class with ``observe(record)``
+generator that ``yield``s hits works too). A delivery rule is a class with ``observe(record)``
 (called for each record) and ``finish()`` returning hits; it keeps only the state it needs; its
 factory may return ``None`` to stay out of a run (a check that needs a setting not given).
 Type checkers do not see a class decorator change a name's type, so siu's own code writes
@@ -29,24 +28,27 @@ the rule's ``field``. siu's own record rules are batch rules: a mask that select
 record check could flag, and the record check itself. A delivery rule's check object may
 implement ``observe_batch(batch)`` instead of ``observe(record)``.
 
+:meth:`RuleEngine.check_batch` runs them on a batch: a record rule (API 1) on every row, as a
+record; a batch rule's mask on the columns, then its check on the masked rows only.
+
 A rule that raises is switched off for the rest of the run and reported (SIU190/SIU490), so a
 broken plugin rule never ends the run in a traceback, and never passes silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
+
+import pyarrow as pa
 
 from siu.base.cpr import mask_cpr
 from siu.catalogue.check_engine import DELIVERY_RULE_FAILED, LOCKED_OVERRIDE, RECORD_RULE_FAILED, UNKNOWN_OVERRIDE
 from siu.context import Context
 from siu.findings import CATALOGUE, Code, define
 from siu.models import Finding, Location, Record, Severity
-
-if TYPE_CHECKING:
-    import pyarrow as pa
+from siu.rule_rows import OneRow, Rows, masked_rows
 
 
 class Hit:
@@ -217,19 +219,14 @@ def _error_text(exc: BaseException) -> str:
     return mask_cpr(f"{exc.__class__.__name__}: {exc}")[:200]
 
 
-_NO_FINDINGS: list[Finding] = []
-
-
 class RuleEngine:
-    """Runs a set of rules over a stream of records."""
+    """Runs a set of rules over a stream of record batches (or of records, one at a time)."""
 
     def __init__(self, rules: Iterable[Rule], ctx: Context) -> None:
         self.ctx = ctx
         rules = list(rules)
-        self.record_rules = [r for r in rules if isinstance(r, RecordRule)]
-        self._checks = [(r.code, r.check, r) for r in self.record_rules]
-        # Until the engine runs on batches: a batch rule's check decides every record (its mask only narrows).
-        self._checks += [(r.code, r.check, r) for r in rules if isinstance(r, BatchRule) and r.check is not None]  # type: ignore[misc]
+        self.record_rules: list[RecordRule | BatchRule] = [r for r in rules if isinstance(r, RecordRule | BatchRule)]
+        self._off: set[int] = set()  # record rules switched off (by their place in record_rules)
         self.delivery_rules: list[tuple[DeliveryRule, DeliveryCheck | None]] = []
         self._pending: list[Finding] = []
         for r in rules:
@@ -238,52 +235,133 @@ class RuleEngine:
                     self.delivery_rules.append((r, r.factory(ctx)))
                 except Exception as exc:
                     self._pending.append(self._delivery_failed(r, exc))
-        self._observers = [(i, check.observe) for i, (_, check) in enumerate(self.delivery_rules) if check is not None]
         for code in sorted(ctx.settings.severity):
             if code not in CATALOGUE:
                 self._pending.append(UNKNOWN_OVERRIDE.make(value=code))
             elif not CATALOGUE[code].allows(ctx.settings.severity[code]):
                 self._pending.append(LOCKED_OVERRIDE.make(value=code, severity=ctx.settings.severity[code].value))
 
+    def check_batch(self, batch: pa.RecordBatch, records: Sequence[Record] | None = None) -> list[tuple[int, Finding]]:
+        """The findings of every record rule on a :data:`~siu.batches.RECORD_SCHEMA` batch, each
+        with its row in the batch; also feeds the delivery rules. Ordered by row and, within a
+        row, by rule, then the engine's own findings (with the run's first row), then delivery
+        rules that failed. ``records``: the batch's rows as records, where the caller has them."""
+        if batch.num_rows == 0:
+            return []
+        rows = Rows(batch, records)
+        found: list[tuple[int, int, Finding]] = []  # (row, slot, finding): sorted stably below
+        for slot, rule in enumerate(self.record_rules):
+            if slot not in self._off:
+                self._run_rule(slot, rule, batch, rows, found)
+        engine_slot = len(self.record_rules)
+        found.extend((0, engine_slot, f) for f in self._pending)
+        self._pending.clear()
+        self._observe(batch, rows, engine_slot + 1, found)
+        found.sort(key=lambda t: (t[0], t[1]))
+        return [(row, finding) for row, _, finding in found]
+
     def check_record(self, record: Record) -> list[Finding]:
-        """The findings of every record rule on ``record``; also feeds the delivery rules."""
-        ctx = self.ctx
-        out = _NO_FINDINGS
-        for code, check, rule in self._checks:
+        """The findings of every record rule on ``record``, as :meth:`check_batch` gives them for
+        a batch of this one row; also feeds the delivery rules. A rule's record check runs on the
+        record directly (a mask only preselects rows for its check, so the findings are the
+        same); a batch of one row is built only for a rule that needs one."""
+        ctx, one_row = self.ctx, OneRow(record)
+        out: list[Finding] = []
+        for slot, rule in enumerate(self.record_rules):
+            check = rule.check
+            if slot in self._off:
+                continue
+            if check is None:
+                if (batch := one_row.batch()) is not None:
+                    found: list[tuple[int, int, Finding]] = []
+                    self._run_rule(slot, rule, batch, Rows(batch, [record]), found)
+                    out.extend(finding for _, _, finding in found)
+                continue
+            try:  # the loop of _run_check, inline: this runs once per rule per line
+                res = check(record, ctx)
+                if res is not None:
+                    hits = (res,) if isinstance(res, Hit) else res
+                    out.extend(to_finding(rule.code, hit, record) for hit in hits)
+            except Exception as exc:
+                out.append(self._record_failed(slot, rule, record, exc))
+        out.extend(self._pending)
+        self._pending.clear()
+        for i, (delivery, observer) in enumerate(self.delivery_rules):
+            if observer is None:
+                continue
+            try:
+                if hasattr(observer, "observe"):
+                    observer.observe(record)
+                elif (batch := one_row.batch()) is not None:
+                    observer.observe_batch(batch)  # type: ignore[attr-defined]
+            except Exception as exc:
+                out.append(self._delivery_failed(delivery, exc))
+                self.delivery_rules[i] = (delivery, None)
+        return out
+
+    def _run_rule(
+        self, slot: int, rule: RecordRule | BatchRule, batch: pa.RecordBatch, rows: Rows, found: list[Any]
+    ) -> None:
+        if isinstance(rule, RecordRule):
+            self._run_check(slot, rule, rule.check, range(batch.num_rows), rows.all(), found)
+            return
+        try:
+            masked = masked_rows(rule.mask(batch, self.ctx), batch.num_rows)
+        except Exception as exc:
+            found.append((0, slot, self._record_failed(slot, rule, rows.at([0])[0], exc)))
+            return
+        if not masked:
+            return
+        records = rows.at(masked)
+        if rule.check is not None:
+            self._run_check(slot, rule, rule.check, masked, records, found)
+            return
+        hit = Hit(field=rule.field)
+        found.extend(
+            (row, slot, to_finding(rule.code, hit, record)) for row, record in zip(masked, records, strict=True)
+        )
+
+    def _run_check(
+        self,
+        slot: int,
+        rule: RecordRule | BatchRule,
+        check: RecordCheck,
+        row_numbers: Iterable[int],
+        records: list[Record],
+        found: list[Any],
+    ) -> None:
+        ctx, code = self.ctx, rule.code
+        for row, record in zip(row_numbers, records, strict=True):
             try:
                 res = check(record, ctx)
                 if res is None:
                     continue
-                if out is _NO_FINDINGS:
-                    out = []
-                if isinstance(res, Hit):
-                    out.append(to_finding(code, res, record))
-                else:
-                    for hit in res:
-                        out.append(to_finding(code, hit, record))
+                hits = (res,) if isinstance(res, Hit) else res
+                found.extend((row, slot, to_finding(code, hit, record)) for hit in hits)
             except Exception as exc:
-                if out is _NO_FINDINGS:
-                    out = []
-                out.append(self._record_failed(rule, record, exc))
-        if self._pending:
-            if out is _NO_FINDINGS:
-                out = []
-            out.extend(self._pending)
-            self._pending.clear()
-        for i, observe in self._observers:
-            try:
-                observe(record)
-            except Exception as exc:
-                if out is _NO_FINDINGS:
-                    out = []
-                failed = self.delivery_rules[i][0]
-                out.append(self._delivery_failed(failed, exc))
-                self.delivery_rules[i] = (failed, None)
-                self._observers = [(j, o) for j, o in self._observers if j != i]
-        return out
+                found.append((row, slot, self._record_failed(slot, rule, record, exc)))
+                return
 
-    def _record_failed(self, rule: RecordRule, record: Record, exc: Exception) -> Finding:
-        self._checks = [c for c in self._checks if c[2] is not rule]
+    def _observe(self, batch: pa.RecordBatch, rows: Rows, slot: int, found: list[Any]) -> None:
+        """Feeds the batch to the delivery rules: ``observe_batch`` where a rule has it, else
+        ``observe`` per record (API 1). A rule that raises is reported and switched off."""
+        for i, (rule, check) in enumerate(self.delivery_rules):
+            if check is None:
+                continue
+            observe_batch = getattr(check, "observe_batch", None)
+            row = 0
+            try:
+                if observe_batch is not None:
+                    observe_batch(batch)
+                else:
+                    for row, record in enumerate(rows.all()):
+                        check.observe(record)
+            except Exception as exc:
+                found.append((row, slot, self._delivery_failed(rule, exc)))
+                self.delivery_rules[i] = (rule, None)
+
+    def _record_failed(self, slot: int, rule: RecordRule | BatchRule, record: Record, exc: Exception) -> Finding:
+        self._off.add(slot)
         return RECORD_RULE_FAILED.make(
             location=record.locations[0] if record.locations else None,
             rule=rule.name,

@@ -29,31 +29,33 @@ The checks (each also a plain function raising :class:`ContractFailure`, for use
 - text samples give the same postings when saved as UTF-8, UTF-8 with BOM and cp1252;
 - unreadable input (empty, binary, truncated, a missing file, a garbage row) gives findings with
   a code, Danish and English messages and a location, never an exception, and findings never
-  show a CPR number in clear text.
+  show a CPR number in clear text;
+- a batch source (:class:`~siu.adapters.BatchSource`, plugin API 2) yields record batches with
+  exactly :data:`siu.batches.POSTING_SCHEMA` and a :class:`~siu.batches.BatchInfo` naming it and
+  the file, no nulls where the schema allows none; it leaves counting the rows of its batches to
+  siu; its ``read()`` gives the same postings, findings and counts as ``read_batches``; and
+  ``read_batches`` meets bad input with findings, never an exception (``check_batches``).
 
 Needs pytest only for :class:`AdapterContract`; the functions need nothing but siu.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from siu.adapters import ReadInfo, ReadOptions, Source
+from siu.adapters import BatchSource, ReadInfo, ReadOptions, Source
 from siu.models import Finding, Posting
 from siu.testing_kit import files as kit
+from siu.testing_kit.batches import check_batches
+from siu.testing_kit.common import ContractFailure, check_findings
+from siu.testing_kit.common import fail as _fail
 
 SNIFF_THRESHOLD = 0.5  # the confidence the CLI needs to pick an adapter by itself
 TEXT_SUFFIXES, ENCODINGS = kit.TEXT_SUFFIXES, kit.ENCODINGS  # which samples are re-encoded, and as what
-_CLEAR_CPR = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
-
-
-class ContractFailure(AssertionError):
-    """An adapter breaks siu's adapter contract; the message says which rule and where."""
 
 
 @dataclass
@@ -83,10 +85,6 @@ class ReadResult:
     @property
     def total(self) -> Decimal:
         return sum((p.amount for p in self.postings), Decimal(0))
-
-
-def _fail(message: str) -> None:
-    raise ContractFailure(message)
 
 
 def read_all(source: Source, path: Path, options: ReadOptions | None = None) -> ReadResult:
@@ -295,17 +293,7 @@ def check_findings_masked(source: Source, samples: Sequence[Sample]) -> None:
 
 
 def _check_findings(source: Source, findings: Iterable[Finding], what: str) -> None:
-    for f in findings:
-        if not f.code or not f.message_da or not f.message_en:
-            _fail(f"{source.name}: a finding about {what} lacks a code or a Danish/English message: {f!r}")
-        if f.location is None or not f.location.file:
-            _fail(f"{source.name}: finding {f.code} about {what} has no location (file, and row/column where known)")
-        for text in (f.message_da, f.message_en, f.value or ""):
-            if _CLEAR_CPR.search(text):
-                _fail(
-                    f"{source.name}: finding {f.code} about {what} shows a CPR number in clear text; pass CPRs as "
-                    "`value=` so they are masked"
-                )
+    check_findings(source.name, findings, what)
 
 
 def check_adapter(
@@ -319,6 +307,8 @@ def check_adapter(
     check_encodings(source, samples, workdir / "encodings")
     check_unreadable(source, samples, workdir / "unreadable")
     check_findings_masked(source, samples)
+    if isinstance(source, BatchSource):
+        check_batches(source, samples, workdir / "batches")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -396,3 +386,11 @@ class AdapterContract:
     def test_findings_never_show_a_cpr(self, tmp_path: Path) -> None:
         source, samples = self._setup(tmp_path)
         check_findings_masked(source, samples)
+
+    def test_batches_follow_the_schema(self, tmp_path: Path) -> None:
+        import pytest
+
+        source, samples = self._setup(tmp_path)
+        if not isinstance(source, BatchSource):
+            pytest.skip("a per-row source (plugin API 1): siu gathers its postings into batches itself")
+        check_batches(source, samples, tmp_path / "batches")

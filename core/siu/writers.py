@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from siu.base import safeio
-from siu.batches import BATCH_ROWS, BatchInfo, batch_of_records, records_of
-from siu.models import DeliveryHeader, Finding, Record
+from siu.batches import batches_of_records, decimal_of, records_of
+from siu.models import DeliveryHeader, Finding, Record, Totals
 from siu.specpack import SpecPack
 
 
@@ -46,7 +47,7 @@ class Writer(ABC):
         """Write the delivery from records (API 1). ``header.totals`` is final only after ``records``
         is exhausted, so totals belong at the end of the file (a trailer), or the writer must buffer.
         By default the records are gathered into batches for :meth:`write_batches`."""
-        self.write_batches(_batches(records), header, spec, out)
+        self.write_batches(batches_of_records(records), header, spec, out)
 
     def write_batches(
         self, batches: Iterable[pa.RecordBatch], header: DeliveryHeader, spec: SpecPack, out: BinaryIO
@@ -62,15 +63,36 @@ class Writer(ABC):
         return iter(())
 
 
-def _batches(records: Iterable[Record]) -> Iterator[pa.RecordBatch]:
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= BATCH_ROWS:
-            yield batch_of_records(chunk, BatchInfo(source="", file=""))
-            chunk = []
-    if chunk:
-        yield batch_of_records(chunk, BatchInfo(source="", file=""))
+def write_all(
+    writer: Writer, batches: Iterator[pa.RecordBatch], header: DeliveryHeader, spec: SpecPack, out: BinaryIO
+) -> bool:
+    """Let ``writer`` write the delivery; True when it took every line (a writer may stop early,
+    and then the delivery is incomplete). An API 1 writer is watched line by line."""
+    if type(writer).write_batches is Writer.write_batches:  # API 1: the writer takes records
+        records = chain.from_iterable(records_of(b) for b in batches)
+        writer.write(records, header, spec, out)
+        return next(records, None) is None
+    writer.write_batches(batches, header, spec, out)
+    return next(batches, None) is None
+
+
+def add_totals(totals: Totals, batch: pa.RecordBatch) -> None:
+    """Add the batch's lines to ``totals``: what :meth:`Totals.add` per line gives, to the digit.
+
+    A sum of Decimals keeps the most decimals of its terms, so each sum is stated with the
+    largest ``amount_scale`` of its lines (``12.5 + 0.25`` is ``12.75``, ``12.50 + 1`` is ``12.50``).
+    """
+    if batch.num_rows == 0:
+        return
+    amount, scale = batch.column("amount"), batch.column("amount_scale")
+    revenue = pc.less(amount, pa.scalar(0, amount.type))
+    totals.records += batch.num_rows
+    for mask, name in ((pc.invert(revenue), "expenditure"), (revenue, "revenue")):
+        if not pc.any(mask).as_py():
+            continue
+        total = pc.sum(pc.filter(amount, mask)).as_py()
+        decimals = pc.max(pc.filter(scale, mask)).as_py()
+        setattr(totals, name, getattr(totals, name) + decimal_of(total, decimals))
 
 
 @contextmanager

@@ -127,24 +127,28 @@ def round_records(
         if not lines:
             return
         rounded = _allocate_lines(lines, decimals, summary)
-        totals = _apply(lines, rounded, decimals, sink, summary)
-        summary.exact = sum((e for e, _ in summary.paragraphs.values()), Decimal(0))
-        summary.delivered = totals.net
-        if header is not None:
-            header.totals = totals
-        params: dict[str, Any] = {
-            "changed": summary.changed,
-            "lines": summary.lines,
-            "unit": Text(_unit_da(decimals), _unit_en(decimals)),
-            "channel": channel,
-            "exact": f"{summary.exact}",
-            "delivered": f"{summary.delivered}",
-            "difference": f"{summary.difference}",
-        }
-        sink.add(ROUNDING_DONE.make(**params))
+        _done(_apply(lines, rounded, decimals, sink, summary), summary, sink, header)
         yield from lines
 
     return run(), summary
+
+
+def _done(totals: Totals, summary: RoundingSummary, sink: FindingSink, header: DeliveryHeader | None) -> None:
+    """The summary's totals, the header's (the rounded lines'), and the note saying what was done."""
+    summary.exact = sum((e for e, _ in summary.paragraphs.values()), Decimal(0))
+    summary.delivered = totals.net
+    if header is not None:
+        header.totals = totals
+    params: dict[str, Any] = {
+        "changed": summary.changed,
+        "lines": summary.lines,
+        "unit": Text(_unit_da(summary.decimals), _unit_en(summary.decimals)),
+        "channel": summary.channel,
+        "exact": f"{summary.exact}",
+        "delivered": f"{summary.delivered}",
+        "difference": f"{summary.difference}",
+    }
+    sink.add(ROUNDING_DONE.make(**params))
 
 
 def _allocate_lines(lines: list[Record], decimals: int, summary: RoundingSummary) -> list[int]:

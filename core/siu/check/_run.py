@@ -1,4 +1,4 @@
-"""Per-run constants siu's rules share (private): the year's bounds and the birth-date cache.
+"""Per-run constants siu's rules share (private): the year's bounds, the CPR forms, the unit.
 
 Part of siu's built-in rules (:mod:`siu.check.builtin` registers them); private.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from siu.base import cpr
 from siu.context import Context
 
 # --- per-run constants ------------------------------------------------------------------------
@@ -16,7 +15,7 @@ from siu.context import Context
 
 @dataclass(frozen=True)
 class _Run:
-    """What the record rules look up on every line, computed once per run (kept in ``ctx.state``)."""
+    """What the record rules and their masks look up, computed once per run (kept in ``ctx.state``)."""
 
     first: dt.date  # the reporting year's first and last day
     last: dt.date
@@ -45,18 +44,3 @@ def _run(ctx: Context) -> _Run:
             m.amount.decimals,
         )
     return run
-
-
-# Whether a CPR's first six digits are a birth date, per CPR: ledgers repeat each citizen on many
-# lines, and building a date is the costliest part of the CPR check. Bounded; in process only.
-_BIRTH_DATE_OK: dict[str, bool] = {}
-_BIRTH_DATE_CACHE_MAX = 200_000
-
-
-def _has_birth_date(psr: str) -> bool:
-    ok = _BIRTH_DATE_OK.get(psr)
-    if ok is None:
-        if len(_BIRTH_DATE_OK) >= _BIRTH_DATE_CACHE_MAX:
-            _BIRTH_DATE_OK.clear()
-        ok = _BIRTH_DATE_OK[psr] = cpr.birth_date(psr) is not None
-    return ok

@@ -1,8 +1,9 @@
 """siu's own validation rules (codes ``SIU1xx`` for lines, ``SIU4xx`` for the whole delivery).
 
 Each rule documents itself; ``siu explain CODE`` and ``docs/rules.md`` are generated from here.
-Record checks return ``None`` or a :class:`~siu.rules.Hit` (not generators): they run once per
-line for every line, so each one does the least work that decides it.
+The record rules are batch rules (:func:`siu.rules.batch_rule`): a mask over the batch's columns
+(kernels in :mod:`siu.check.masks`) selects every row the rule could flag, and the rule's record
+check decides and words each of those rows, so clean lines never become Python objects.
 """
 
 from __future__ import annotations

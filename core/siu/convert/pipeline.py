@@ -1,39 +1,65 @@
-"""The streaming conversion: read → map → anonymise → validate → write.
+"""The conversion on columns: read → map → anonymise → validate → write, a batch at a time.
 
-Postings flow through generators one at a time; only delivery rules (and optional
-aggregation) keep state, and they keep per-citizen or compact per-line state, never the lines.
-The writer writes to a temporary file that is renamed into place only when the writer's own
-check passed and no rule found an error.
+Postings move as Arrow record batches (:mod:`siu.batches`) of up to 65,536 rows. Accounts are
+mapped once per distinct combination of dimensions and anonymisation decided on columns; the
+rules see whole batches; Python touches single rows only where something is wrong. Only delivery
+rules (and optional aggregation) keep state across batches, and they keep per-citizen or compact
+per-line state, never the lines. The writer writes to a temporary file that is renamed into
+place only when the writer's own check passed and no rule found an error.
+
+Findings go to the sink in the order a reader expects: per row, what reading found, then the
+account, the anonymisation and the record rules; the delivery rules' findings at the end.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from siu.accounts.columns import AccountStage, Answer, account_columns, account_findings
 from siu.adapters import ReadInfo
+from siu.anonymise import hook as own_anonymise
+from siu.anonymise.columns import OWN_HOOK_READS, anonymised, candidates, placeholder_mask
 from siu.base import cpr, safeio
-from siu.base.caching import MISSING, remember
 from siu.base.stamp import creation_time, file_digest
+from siu.batches import RECORD_SCHEMA
 from siu.catalogue.convert import ADAPTER_FAILED, WRITER_STOPPED
 from siu.context import Context
 from siu.convert.aggregate import Aggregator
 from siu.convert.bookkeeping import report_closing, report_input
+from siu.convert.counting import count_lines, count_years, money, spending
+from siu.convert.stream import Chunk, chunks
 from siu.convert.years import guess_year, line_year, period_year
 from siu.findings import FindingSink
 from siu.host.plugins import PluginHost
-from siu.kontostreng import Kontostreng
-from siu.mapping import DIMENSIONS, NO_ART, UNMAPPED, MappingRule, describe_dims, mapping_for
-from siu.models import AccountMapping, DeliveryHeader, Finding, Location, Posting, Record, Totals, new_record
-from siu.report.result import Exclusion, InputReport, InputSpec, ParagraphTotals, RunResult
+from siu.models import DeliveryHeader, Finding, Location, Totals
+from siu.report.result import Exclusion, InputReport, InputSpec, RunResult
 from siu.rules import RuleEngine
-from siu.write.split import commit_all, write_per_area
-from siu.writers import Writer, atomic_output, commit
+from siu.write.split import commit_all, write_per_area_batches
+from siu.writers import Writer, atomic_output, commit, write_all
 
 __all__ = ["Converter", "guess_year", "line_year", "period_year"]
+
+# Where a finding stands among the findings of its row (reading first, record rules last).
+READING, ACCOUNT, ANONYMISATION, RULES = range(4)
+
+
+def per_value(
+    column: pa.Array, fn: Callable[[str | None], str | None]
+) -> tuple[pa.Array, np.ndarray, list[str | None]]:
+    """``fn`` of every value of a text column, worked out once per distinct value of the batch
+    (a year's lines repeat some thousand citizens and a few paragraphs); also the rows' indices
+    into the distinct values (missing values: the last index) and those values."""
+    encoded = pc.dictionary_encode(column)
+    values: list[str | None] = encoded.dictionary.to_pylist()
+    indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
+    mapped = pa.array([fn(v) for v in values] + [fn(None)], pa.string())
+    return mapped.take(pa.array(indices)), indices, values
 
 
 class Converter:
@@ -47,128 +73,35 @@ class Converter:
         self.sink = sink
         self.engine = RuleEngine(host.rules, ctx)
         self.progress = progress
-        self._account_facts: dict[Kontostreng, tuple[Any, ...]] = {}
         self.result: RunResult | None = None
-        self._map_account = host.first_result("map_account")
-        self._anonymise = host.first_result("anonymise")
-        # Per distinct value, what every line would otherwise work out again: a year's lines
-        # repeat some thousand citizens, a few paragraphs and a few hundred periods.
-        self._psr_ids: dict[str | None, str | None] = {}
-        self._areas: dict[str | None, str | None] = {}
-        self._years: dict[tuple[dt.date | None, dt.date | None], int | None] = {}
-        self._exclusions: dict[tuple[str | None, ...], MappingRule | None] = {}
-        self._report: InputReport | None = None  # the input being read
-
-    # --- building records ----------------------------------------------------------------
-    def _facts(self, account: Kontostreng) -> tuple[Any, ...]:
-        """What a record needs from its account, computed once per account (ledgers repeat few)."""
-        spec = self.ctx.spec
-        entry = spec.chart_entry(account.function, account.dranst, account.gruppering)
-        return (
-            account.render(spec.kontostreng_pattern),
-            account.kind,
-            account.function,
-            account.dranst,
-            account.art_dotted,
-            str(account),
-            entry.paragraph if entry else None,
+        hooks = host.pm.hook
+        self._accounts = AccountStage(hooks.map_account, ctx)
+        self._anonymise = hooks.anonymise
+        self._own_anonymise_only = all(
+            impl.function is own_anonymise.anonymise for impl in hooks.anonymise.get_hookimpls()
         )
-
-    def _account(self, posting: Posting) -> tuple[Kontostreng | None, str | None]:
-        """The posting's account (the ``map_account`` hook) and paragraph; a posting that cannot be
-        mapped is a finding, and its record has no account."""
-        mapped = self._map_account(posting, self.ctx)
-        paragraph: str | None = posting.dims.get("paragraph") or None
-        if isinstance(mapped, AccountMapping):
-            if mapped.kontostreng.art is None:  # a plugin's answer without art
-                self.sink.add(NO_ART.make(location=posting.location, field="art"))
-                return None, paragraph
-            return mapped.kontostreng, mapped.paragraph or paragraph
-        if isinstance(mapped, Finding):
-            self.sink.add(mapped)
-        else:
-            self.sink.add(
-                UNMAPPED.make(
-                    location=posting.location,
-                    field="account",
-                    dims=describe_dims(posting.dims),
-                    dims_en=describe_dims(posting.dims, "en"),
-                )
-            )
-        return None, paragraph
-
-    def to_record(self, posting: Posting) -> Record:
-        ctx, sink, spec = self.ctx, self.sink, self.ctx.spec
-        account, paragraph = self._account(posting)
-        if account is not None:
-            facts = self._account_facts.get(account)
-            if facts is None:
-                facts = self._account_facts[account] = self._facts(account)
-            rendered, kind, function, dranst, art, account_text, chart_paragraph = facts
-            if paragraph is None:
-                paragraph = chart_paragraph
-        else:
-            rendered = kind = function = dranst = art = account_text = None
-        raw_cpr = posting.cpr
-        psr_id = self._psr_ids.get(raw_cpr, MISSING)
-        if psr_id is MISSING:
-            psr_id = remember(self._psr_ids, raw_cpr, cpr.normalise(raw_cpr))
-        area = self._areas.get(paragraph, MISSING)
-        if area is MISSING:
-            area = remember(self._areas, paragraph, spec.area_of(paragraph))
-        record = new_record(
-            psr_id=psr_id,
-            kontostreng=rendered,
-            paragraph=paragraph,
-            area=area,
-            amount=posting.amount,
-            start=posting.start,
-            end=posting.end,
-            locations=(posting.location,),
-            kind=kind,
-            function=function,
-            dranst=dranst,
-            art=art,
-            account_text=account_text,
-            anonymised=False,
-            cpr_raw=posting.cpr,
-            sign_explicit=posting.sign_explicit,
-            columns=posting.columns,
-            invalid=posting.invalid,
-            dims=posting.dims,
-            sources=(posting.source,),
-        )
-        anon = self._anonymise(record, posting, ctx)
-        if isinstance(anon, str):
-            record.psr_id = anon
-            record.anonymised = True
-        elif isinstance(anon, Finding):
-            sink.add(anon)
-        return record
 
     # --- reading ---------------------------------------------------------------------------
-    def postings(self, inputs: list[InputSpec], reports: list[InputReport]) -> Iterator[Posting]:
-        for spec in inputs:
+    def chunks(self, inputs: list[InputSpec], reports: list[InputReport]) -> Iterator[tuple[Chunk, InputReport]]:
+        """Every input's batches and reading findings, each input's money counted as read."""
+        for index, spec in enumerate(inputs):
             source = self.host.sources[spec.source]
             size, digest = file_digest(spec.path)
             report = InputReport(source=spec.source, path=spec.path, size=size, sha256=digest, info=ReadInfo())
             reports.append(report)
             info = report.info
-            self._report = report
             errors_before = self.sink.errors
             name = cpr.mask_cpr(spec.path.name)  # file names reach messages; never a CPR in them
             try:
-                for item in source.read(spec.path, spec.options, info):
-                    if isinstance(item, Finding):
-                        self.sink.add(item)
-                        continue
-                    info.postings += 1
-                    report.amount += item.amount
-                    if item.amount >= 0:
-                        report.expenditure += item.amount
-                    else:
-                        report.revenue += item.amount
-                    yield item
+                for chunk in chunks(source, spec.path, spec.options, info, index):
+                    batch = chunk.batch
+                    if batch is not None:
+                        info.postings += batch.num_rows
+                        spent = spending(batch)
+                        report.expenditure += money(batch, spent)
+                        report.revenue += money(batch, pc.invert(spent))
+                        report.amount = report.expenditure + report.revenue
+                    yield chunk, report
             except Exception as exc:  # an adapter bug must not become a traceback with personal data
                 self.sink.add(
                     ADAPTER_FAILED.make(
@@ -181,88 +114,119 @@ class Converter:
                 )
             report_input(self.sink, info, name, errors_before)
 
-    def _excluded_by(self, posting: Posting) -> MappingRule | None:
-        """The mapping rule with ``exclude = true`` that decides ``posting``, if any (first match wins,
-        as for every mapping rule)."""
-        mapping = mapping_for(self.ctx)
-        if mapping is None or not mapping.excludes:
-            return None
-        dims = posting.dims
-        key = tuple(dims.get(d) for d in DIMENSIONS)
-        rule = self._exclusions.get(key, MISSING)
-        if rule is MISSING:
-            found = mapping.find(dims)
-            rule = remember(self._exclusions, key, found if found is not None and found.exclude else None)
-        return rule
+    # --- postings → delivery lines -----------------------------------------------------------
+    def _exclude(
+        self,
+        batch: pa.RecordBatch,
+        excluded: np.ndarray,
+        indices: np.ndarray,
+        answers: list[Answer],
+        report: InputReport,
+        result: RunResult,
+    ) -> None:
+        """Count the rows mapping rules with ``exclude = true`` leave out, per rule and per input."""
+        for k in np.unique(indices[excluded]).tolist():
+            rule = answers[k].excluded
+            assert rule is not None
+            rows = indices == k
+            amount = money(batch, pa.array(rows))
+            report.excluded_rows += int(rows.sum())
+            report.excluded_amount += amount
+            entry = result.excluded.get(rule.label)
+            if entry is None:
+                entry = result.excluded[rule.label] = Exclusion(
+                    rule=rule.label, rule_en=rule.label_en, reason=rule.reason or ""
+                )
+            entry.rows += int(rows.sum())
+            entry.amount += amount
 
-    def _exclude(self, posting: Posting, rule: MappingRule, result: RunResult) -> None:
-        report = self._report
-        assert report is not None  # postings() sets it before yielding
-        report.excluded_rows += 1
-        report.excluded_amount += posting.amount
-        entry = result.excluded.get(rule.label)
-        if entry is None:
-            entry = result.excluded[rule.label] = Exclusion(
-                rule=rule.label, rule_en=rule.label_en, reason=rule.reason or ""
-            )
-        entry.rows += 1
-        entry.amount += posting.amount
+    def _per_value(
+        self, column: pa.Array, cache: dict[str | None, str | None], fn: Callable[[str | None], str | None]
+    ) -> tuple[pa.Array, np.ndarray, list[str | None]]:
+        """``fn`` of every value of a text column, worked out once per distinct value."""
+        encoded = pc.dictionary_encode(column)
+        values: list[str | None] = encoded.dictionary.to_pylist()
+        for v in values:
+            if v not in cache:
+                cache[v] = fn(v)
+        if None not in cache:
+            cache[None] = fn(None)
+        indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
+        mapped = pa.array([cache[v] for v in values] + [cache[None]], pa.string())
+        return mapped.take(pa.array(indices)), indices, values
 
-    def checked_records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
-        """One record per posting, checked by the record rules and seen by the delivery rules; with
-        ``aggregate`` on, the summed lines instead (after the last posting). Rules see postings, not
-        summed lines, so findings point at source rows and duplicates are found before summing."""
-        check = self.engine.check_record
+    def to_records(
+        self, batch: pa.RecordBatch, report: InputReport, result: RunResult, found: list[tuple[int, int, Finding]]
+    ) -> pa.RecordBatch | None:
+        """The delivery lines of a posting batch (None when mapping rules exclude every row); the
+        account and anonymisation findings go into ``found`` as (row, stage, finding)."""
+        indices, answers = self._accounts.answers(batch)
+        excluded = np.array([a.excluded is not None for a in answers], dtype=bool)[indices]
+        kept = np.arange(batch.num_rows)
+        if excluded.any():
+            self._exclude(batch, excluded, indices, answers, report, result)
+            kept = np.flatnonzero(~excluded)
+            batch, indices = batch.filter(pa.array(~excluded)), indices[~excluded]
+            if not batch.num_rows:
+                return None
+        found.extend((int(kept[i]), ACCOUNT, f) for i, f in account_findings(batch, indices, answers))
+        columns = account_columns(indices, answers)
+        psr_ids, cpr_indices, cpr_values = per_value(batch.column("cpr"), cpr.normalise)
+        areas = per_value(columns["record_paragraph"], self.ctx.spec.area_of)[0]
+        columns |= {"psr_id": psr_ids, "area": areas, "anonymised": pa.array(np.zeros(batch.num_rows, dtype=bool))}
+        arrays = [batch.column(f.name) if f.name in batch.schema.names else columns[f.name] for f in RECORD_SCHEMA]
+        records = pa.RecordBatch.from_arrays(arrays, schema=RECORD_SCHEMA.with_metadata(batch.schema.metadata))
+        placeholders = placeholder_mask(cpr_indices, cpr_values, self.ctx)
+        rows = np.flatnonzero(candidates(records, placeholders, self.ctx, self._own_anonymise_only))
+        reads = OWN_HOOK_READS if self._own_anonymise_only else None
+        new_ids, problems = anonymised(records, rows, self._anonymise, self.ctx, reads)
+        found.extend((int(kept[i]), ANONYMISATION, f) for i, f in problems)
+        if new_ids:
+            ids = records.column("psr_id").to_pylist()
+            flags = np.zeros(records.num_rows, dtype=bool)
+            for i, psr in new_ids.items():
+                ids[i] = psr
+                flags[i] = True
+            records = records.set_column(RECORD_SCHEMA.get_field_index("psr_id"), "psr_id", pa.array(ids, pa.string()))
+            records = records.set_column(RECORD_SCHEMA.get_field_index("anonymised"), "anonymised", pa.array(flags))
+        found.extend((int(kept[i]), RULES, f) for i, f in self.engine.check_batch(records))
+        return records
+
+    def checked_batches(self, inputs: list[InputSpec], result: RunResult) -> Iterator[pa.RecordBatch]:
+        """The delivery lines, checked by the record rules and seen by the delivery rules; with
+        ``aggregate`` on, the summed lines instead (after the last posting). Rules see postings,
+        not summed lines, so findings point at source rows and duplicates are found before summing."""
         add = self.sink.add
-        years, known_years = result.years, self._years
         summing = Aggregator() if self.ctx.settings.aggregate else None
-        for posting in self.postings(inputs, result.inputs):
-            rule = self._excluded_by(posting)
-            if rule is not None:
-                self._exclude(posting, rule, result)
-                continue
-            record = self.to_record(posting)
-            for finding in check(record):
+        for chunk, report in self.chunks(inputs, result.inputs):
+            found = [(i, READING, f) for i, f in chunk.findings]
+            records = None
+            if chunk.batch is not None:
+                records = self.to_records(chunk.batch, report, result, found)
+            found.sort(key=lambda t: (t[0], t[1]))  # stable: a row's findings keep their order
+            for _, _, finding in found:
                 add(finding)
-            period = (record.start, record.end)
-            year = known_years.get(period, MISSING)
-            if year is MISSING:
-                year = remember(known_years, period, line_year(*period))
-            if year is not None:
-                years[year] += 1
+            if records is None:
+                continue
+            count_years(records, result)
             if summing is None:
-                yield record
+                yield records
             else:
-                summing.add(record)
+                summing.add_batch(records)
         if summing is not None:
-            yield from summing.lines()
+            yield from summing.batches()
             add(summing.summary())
 
-    def records(self, inputs: list[InputSpec], result: RunResult) -> Iterator[Record]:
+    def batches(self, inputs: list[InputSpec], result: RunResult) -> Iterator[pa.RecordBatch]:
+        """:meth:`checked_batches` with the delivery's totals, per paragraph and in all, counted."""
         totals = result.header.totals
-        paragraphs = result.paragraphs
-        add = self.sink.add
-        progress = self.progress
-        for record in self.checked_records(inputs, result):
-            totals.add(record.amount)
-            if record.anonymised:
-                result.anonymised += 1
-            key = record.paragraph or "?"
-            pt = paragraphs.get(key)
-            if pt is None:
-                pt = paragraphs[key] = ParagraphTotals()
-            pt.lines += 1
-            if record.psr_id:
-                pt.citizens.add(record.psr_id)
-            if record.amount >= 0:
-                pt.expenditure += record.amount
-            else:
-                pt.revenue += record.amount
-            if progress is not None and totals.records % 4096 == 0:
-                progress(totals.records)
-            yield record
+        for records in self.checked_batches(inputs, result):
+            count_lines(records, totals, result)
+            if self.progress is not None:
+                self.progress(totals.records)
+            yield records
         for finding in self.engine.finish():
-            add(finding)
+            self.sink.add(finding)
         result.profile = self.ctx.state.get("siu.profile")
         result.postings = sum(r.info.postings for r in result.inputs)
         result.input_amount = sum((r.amount for r in result.inputs), Decimal(0))
@@ -293,22 +257,22 @@ class Converter:
         )
         result = RunResult(header=header, sink=self.sink, inputs=[], spec=ctx.spec)
         self.result = result
-        records = self.records(inputs, result)
+        batches = self.batches(inputs, result)
         out_header = header
         if writer is not None:
-            records, out_header = self._channel_amounts(records, writer, result)
+            batches, out_header = self._channel_amounts(batches, writer, result)
         if writer is not None and split:
-            return self._run_split(records, writer, split, result, before_commit)
+            return self._run_split(batches, writer, split, result, before_commit)
         if writer is None or target is None:
-            for _ in records:
+            for _ in batches:
                 pass
             return result
         # openpyxl (the xlsx writer) spills sheets to temporary files: beside the delivery, never in /tmp
         with safeio.private_tempdir(target.parent), atomic_output(target) as (fh, tmp):
-            writer.write(records, out_header, ctx.spec, fh)
-        if next(records, None) is not None:  # the writer stopped early: lines are missing from the file
+            complete = write_all(writer, batches, out_header, ctx.spec, fh)
+        if not complete:  # the writer stopped early: lines are missing from the file
             self.sink.add(WRITER_STOPPED.make(location=Location(file=target.name), writer=writer.name))
-            for _ in records:  # still run every rule, so the report is complete
+            for _ in batches:  # still run every rule, so the report is complete
                 pass
         try:
             if self.sink.ok:
@@ -339,26 +303,26 @@ class Converter:
             raise
 
     def _channel_amounts(
-        self, records: Iterator[Record], writer: Writer, result: RunResult
-    ) -> tuple[Iterator[Record], DeliveryHeader]:
+        self, batches: Iterator[pa.RecordBatch], writer: Writer, result: RunResult
+    ) -> tuple[Iterator[pa.RecordBatch], DeliveryHeader]:
         """Records as the writer's channel takes amounts (rounded where the pack says so), and the
         header for the writer: with the rounded totals, while ``result.header`` keeps the exact ones."""
         spec = self.ctx.spec
         decimals, mode = spec.amount_for(writer.name)
         if mode != "largest_remainder":
-            return records, result.header
-        from siu.accounts.rounding import round_records
+            return batches, result.header
+        from siu.accounts.rounding_columns import round_batches
 
         found = spec.channel_of(writer.name)
         out_header = result.header.model_copy(deep=True)
-        rounded, result.rounding = round_records(
-            records, decimals, found[0] if found else writer.name, self.sink, out_header
+        rounded, result.rounding = round_batches(
+            batches, decimals, found[0] if found else writer.name, self.sink, out_header
         )
         return rounded, out_header
 
     def _run_split(
         self,
-        records: Iterator[Record],
+        batches: Iterator[pa.RecordBatch],
         writer: Writer,
         targets: dict[str, Path],
         result: RunResult,
@@ -366,7 +330,7 @@ class Converter:
     ) -> RunResult:
         """One file per area, each checked; all renamed into place only when the delivery has no errors."""
         with safeio.private_tempdir(next(iter(targets.values())).parent):
-            files = write_per_area(records, writer, result.header, self.ctx.spec, targets, self.sink)
+            files = write_per_area_batches(batches, writer, result.header, self.ctx.spec, targets, self.sink)
         result.area_headers = {area: head for area, (_, head) in files.items()}
         try:
             for tmp, _ in files.values():

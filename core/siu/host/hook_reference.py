@@ -23,7 +23,7 @@ def hook_reference() -> str:
             "the first answer that is not None wins" if opts.get("firstresult") else "every plugin's answer is used"
         )
         stage = (
-            "Pipeline hook, called for every posting"
+            "Pipeline hook, called once per distinct value and broadcast"
             if name in PIPELINE_HOOKS
             else "Registration hook, called once at start"
         )

@@ -20,7 +20,7 @@ plugin can always be switched off; ``--no-plugins`` loads only what ships with s
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -106,40 +106,6 @@ class PluginHost:
 
     def get(self, name: str) -> PluginInfo | None:
         return next((p for p in self.plugins if p.name == name), None)
-
-    def first_result(self, hook_name: str) -> Callable[..., Any]:
-        """A caller for a ``firstresult`` pipeline hook that skips pluggy's per-call dispatch.
-
-        The caller takes the hook's arguments positionally, in the hookspec's order. It calls the
-        implementations in pluggy's order (registered last and ``tryfirst`` first, ``trylast``
-        last) and returns the first answer that is not None, exactly as the hook would; with hook
-        wrappers present it falls back to the hook itself. Per posting this saves several
-        microseconds, which is seconds at a million postings.
-        """
-        hook = getattr(self.pm.hook, hook_name)
-        spec_names = tuple(hook.spec.argnames)
-        impls = list(reversed(hook.get_hookimpls()))
-        if self.tracing or any(i.hookwrapper or i.wrapper for i in impls):
-            return lambda *args: hook(**dict(zip(spec_names, args)))
-        calls = []
-        for impl in impls:
-            names = tuple(impl.argnames)
-            if names == spec_names:
-                calls.append(impl.function)
-            else:  # an implementation may take a subset of the arguments, in any order
-                positions = [spec_names.index(n) for n in names]
-                calls.append(lambda *args, _fn=impl.function, _pos=positions: _fn(*[args[i] for i in _pos]))
-        if len(calls) == 1:
-            return calls[0]
-
-        def call(*args: Any) -> Any:
-            for fn in calls:
-                result = fn(*args)
-                if result is not None:
-                    return result
-            return None
-
-        return call
 
     def provider_of(self, kind: str, name: str) -> str:
         for p in self.plugins:

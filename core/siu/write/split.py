@@ -1,27 +1,34 @@
 """One delivery written as one file per area (``--split``), each a full load for its area.
 
-Records stream past once. Each area's writer runs in a thread of its own, fed through a bounded
-queue in batches, so no area's lines are held in memory and writers keep the simple pull
-interface of :class:`siu.writers.Writer`. Every file goes to a temporary name; the caller checks
-them all and renames them only when the whole delivery is free of errors (:func:`commit_all`).
+Lines stream past once, as record batches (:func:`write_per_area_batches`, each batch filtered per
+area on its ``area`` column) or one record at a time (:func:`write_per_area`). Each area's writer
+runs in a thread of its own, fed through a bounded queue, so no area's lines are held in memory
+and writers keep the simple pull interface of :class:`siu.writers.Writer`. Every file goes to a
+temporary name; the caller checks them all and renames them only when the whole delivery is free
+of errors (:func:`commit_all`).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from siu.batches import info_of
 from siu.catalogue.write import EMPTY_AREA, NO_AREA
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Record, Totals
 from siu.specpack import SpecPack
-from siu.writers import Writer, atomic_output, commit
+from siu.writers import Writer, add_totals, atomic_output, commit
 
 BATCH = 512
+BATCHES_WAITING = 2  # record batches queued per area: each may hold 65,536 lines
 
 
 _DONE = None
@@ -30,10 +37,10 @@ _DONE = None
 class _Lane(threading.Thread):
     """One area's writer, pulling records from a bounded queue in a thread of its own."""
 
-    def __init__(self, writer: Writer, header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
+    def __init__(self, writer: Writer, header: DeliveryHeader, spec: SpecPack, out: BinaryIO, waiting: int = 8) -> None:
         super().__init__(daemon=True, name=f"siu-split-{header.area}")
         self.writer, self.header, self.spec, self.out = writer, header, spec, out
-        self.queue: queue.Queue[list[Record] | None] = queue.Queue(maxsize=8)
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=waiting)  # lists of records, or batches
         self.batch: list[Record] = []
         self.error: BaseException | None = None
 
@@ -56,10 +63,13 @@ class _Lane(threading.Thread):
             yield from batch
         self.finished = True
 
+    def _write(self) -> None:
+        self.writer.write(self._records(), self.header, self.spec, self.out)
+
     def run(self) -> None:
         self.finished = False
         try:
-            self.writer.write(self._records(), self.header, self.spec, self.out)
+            self._write()
             self.out.flush()
             if not self.finished:  # lines would be missing from the file: never keep it
                 self.error = RuntimeError(
@@ -91,25 +101,92 @@ def write_per_area(
     with ExitStack() as stack:
         files = {area: stack.enter_context(atomic_output(path)) for area, path in targets.items()}
         lanes = {area: _Lane(writer, headers[area], spec, fh) for area, (fh, _) in files.items()}
-        for lane in lanes.values():
-            lane.start()
-        try:
+
+        def deal() -> None:
             for record in records:
                 target = lanes.get(record.area or "")
                 if target is None:
                     sink.add(NO_AREA.make(location=record.location, field="paragraph", value=record.paragraph))
                     continue
                 target.put(record)
-        finally:
-            for lane in lanes.values():
-                lane.close()
-        for lane in lanes.values():
-            if lane.error is not None:
-                raise lane.error
-        for area, lane in lanes.items():
-            if lane.header.totals.records == 0:
-                sink.add(EMPTY_AREA.make(area=area, file=targets[area].name))
+
+        _run_lanes(lanes, deal)
+        _finish(lanes, targets, sink)
         return {area: (tmp, headers[area]) for area, (_, tmp) in files.items()}
+
+
+class _BatchLane(_Lane):
+    """One area's writer, pulling record batches (its area's rows of each batch) from the queue."""
+
+    def __init__(self, writer: Writer, header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
+        super().__init__(writer, header, spec, out, waiting=BATCHES_WAITING)
+
+    def put_batch(self, batch: pa.RecordBatch) -> None:
+        add_totals(self.header.totals, batch)  # before the writer can see the batch
+        self.queue.put(batch)
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        while (batch := self.queue.get()) is not _DONE:
+            yield batch
+        self.finished = True
+
+    def _write(self) -> None:
+        self.writer.write_batches(self._batches(), self.header, self.spec, self.out)
+
+
+def write_per_area_batches(
+    batches: Iterable[pa.RecordBatch],
+    writer: Writer,
+    header: DeliveryHeader,
+    spec: SpecPack,
+    targets: dict[str, Path],
+    sink: FindingSink,
+) -> dict[str, tuple[Path, DeliveryHeader]]:
+    """:func:`write_per_area` for record batches (:data:`siu.batches.RECORD_SCHEMA`): each area's
+    rows of a batch go to that area's writer as one batch; a row whose area is not among
+    ``targets`` is reported (SIU620), in row order, and written nowhere."""
+    headers = {area: header.model_copy(update={"area": area, "totals": Totals()}) for area in targets}
+    with ExitStack() as stack:
+        files = {area: stack.enter_context(atomic_output(path)) for area, path in targets.items()}
+        lanes = {area: _BatchLane(writer, headers[area], spec, fh) for area, (fh, _) in files.items()}
+        _run_lanes(lanes, lambda: _deal(batches, lanes, sink))
+        _finish(lanes, targets, sink)
+        return {area: (tmp, headers[area]) for area, (_, tmp) in files.items()}
+
+
+def _deal(batches: Iterable[pa.RecordBatch], lanes: dict[str, _BatchLane], sink: FindingSink) -> None:
+    """Each batch's rows to their area's lane; SIU620 for a row of no area siu writes."""
+    known = pa.array(list(lanes), pa.string())
+    for batch in batches:
+        areas = batch.column("area")
+        for area, lane in lanes.items():
+            rows = batch.filter(pc.equal(areas, area))
+            if rows.num_rows:
+                lane.put_batch(rows)
+        lost = pc.invert(pc.fill_null(pc.is_in(areas, value_set=known), False))
+        if pc.any(lost).as_py():
+            info = info_of(batch)
+            for row, paragraph in zip(*batch.filter(lost).select(["row", "record_paragraph"]).to_pydict().values()):
+                sink.add(NO_AREA.make(location=info.location(row), field="paragraph", value=paragraph))
+
+
+def _run_lanes(lanes: Mapping[str, _Lane], deal: Callable[[], None]) -> None:
+    for lane in lanes.values():
+        lane.start()
+    try:
+        deal()
+    finally:
+        for lane in lanes.values():
+            lane.close()
+    for lane in lanes.values():
+        if lane.error is not None:
+            raise lane.error
+
+
+def _finish(lanes: Mapping[str, _Lane], targets: dict[str, Path], sink: FindingSink) -> None:
+    for area, lane in lanes.items():
+        if lane.header.totals.records == 0:
+            sink.add(EMPTY_AREA.make(area=area, file=targets[area].name))
 
 
 def commit_all(files: dict[str, tuple[Path, DeliveryHeader]], targets: dict[str, Path]) -> list[Path]:

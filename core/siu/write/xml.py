@@ -1,7 +1,7 @@
 """The XML delivery for DST's system-to-system channel, checked against the spec pack's XSD.
 
 Element names, namespace and envelope come from the spec pack (``[xml]`` in manifest.toml).
-Records are written as text from a per-pack template, every value XML-escaped, because building
+Records are written as text a whole batch at a time (:mod:`siu.write.xml_lines`), because building
 an element tree per line costs more than the rest of the pipeline. The file is validated against
 the XSD in one streaming pass before it is kept: for a large delivery, while it is being written,
 in a child process on the other core (:mod:`siu.write.xsd_stream`); so nothing unchecked is ever kept.
@@ -9,29 +9,23 @@ in a child process on the other core (:mod:`siu.write.xsd_stream`); so nothing u
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
-from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
-from siu.base.caching import remember
+import pyarrow as pa
+
 from siu.base.cpr import mask_cpr
 from siu.catalogue.write import XSD_INVALID
 from siu.hookspecs import hookimpl
-from siu.models import DeliveryHeader, Finding, Location, Record
+from siu.models import DeliveryHeader, Finding, Location
 from siu.specpack import SpecPack
+from siu.write.xml_lines import format_amount, line_chunks
 from siu.write.xsd_stream import StreamCheck, xsd_errors
 from siu.writers import Writer
-
-
-def format_amount(amount: Decimal, decimals: int) -> str:
-    """An amount with exactly ``decimals`` decimals and a point (XML decimal)."""
-    return f"{amount:.{decimals}f}"
 
 
 class XmlWriter(Writer):
@@ -45,7 +39,9 @@ class XmlWriter(Writer):
         self._checks: dict[tuple[int, ...], StreamCheck] = {}
         self._lock = threading.Lock()  # --split writes its areas' files from threads of their own
 
-    def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
+    def write_batches(
+        self, batches: Iterable[pa.RecordBatch], header: DeliveryHeader, spec: SpecPack, out: BinaryIO
+    ) -> None:
         decimals = spec.amount_for(self.name)[0]  # the system-to-system channel's amount form
         stream = _stream_check(out, spec)
         write: Callable[[bytes], object]
@@ -53,15 +49,16 @@ class XmlWriter(Writer):
             write = out.write
         else:
             out_write, feed = out.write, stream.feed
-            records = _abandon_on_error(records, stream)
+            batches = _abandon_on_error(batches, stream)
 
             def write(data: bytes) -> None:
                 out_write(data)
                 feed(data)
 
         write(_head(header, spec).encode("utf-8"))
-        for chunk in _body(records, spec, decimals):
-            write(chunk.encode("utf-8"))
+        for batch in batches:
+            for chunk in line_chunks(batch, spec, decimals):
+                write(chunk)
         write(_tail(header, spec, decimals).encode("utf-8"))
         if stream is not None:
             stream.close()
@@ -109,52 +106,6 @@ def _head(header: DeliveryHeader, spec: SpecPack) -> str:
         head.append(f"    <{spec.manifest.test.header_field}>true</{spec.manifest.test.header_field}>\n")
     head.append(f"  </{x.header}>\n  <{x.records}>\n")
     return "".join(head)
-
-
-def _body(records: Iterable[Record], spec: SpecPack, decimals: int) -> Iterator[str]:
-    """The records as text, in chunks of 2048 records."""
-    x = spec.manifest.xml
-    date_fmt = x.date_format
-    order = list(x.record_fields.items())
-
-    def render(value: object) -> str:
-        if value is None:
-            return ""
-        if type(value) is str:
-            return escape(value)
-        if isinstance(value, Decimal):
-            return format_amount(value, decimals)
-        if isinstance(value, dt.date):
-            return value.strftime(date_fmt)
-        return escape(str(value))
-
-    # What a value looks like in the file, per distinct value other than amounts: a year's
-    # lines repeat some thousand CPR numbers, a few accounts and a few hundred dates.
-    seen: dict[object, str] = {}
-    lookup = seen.get
-
-    def text_of(value: object) -> str:
-        text = lookup(value)
-        if text is None:
-            text = render(value)
-            if type(value) is str or type(value) is dt.date:  # not amounts, nor 1 == True
-                remember(seen, value, text)
-        return text
-
-    # One format call per record: "    <Udgiftslinje><PsrID>{}</PsrID>...</Udgiftslinje>\n".
-    template = f"    <{x.record}>" + "".join(f"<{tag}>{{}}</{tag}>" for _, tag in order) + f"</{x.record}>\n"
-    fill = template.format
-    getter = attrgetter(*[key for key, _ in order]) if order else None
-    single = len(order) == 1
-    buf: list[str] = []
-    for rec in records:
-        values = getter(rec) if getter else ()
-        buf.append(fill(*map(text_of, (values,) if single else values)))
-        if len(buf) >= 2048:
-            yield "".join(buf)
-            buf.clear()
-    if buf:
-        yield "".join(buf)
 
 
 def _tail(header: DeliveryHeader, spec: SpecPack, decimals: int) -> str:
@@ -210,11 +161,11 @@ def register_writers() -> list[Writer]:
     return [XmlWriter()]
 
 
-def _abandon_on_error(records: Iterable[Record], stream: StreamCheck) -> Iterator[Record]:
-    """``records``; when they stop with an exception (a run cancelled in ``siu web``, an error),
+def _abandon_on_error(batches: Iterable[pa.RecordBatch], stream: StreamCheck) -> Iterator[pa.RecordBatch]:
+    """``batches``; when they stop with an exception (a run cancelled in ``siu web``, an error),
     the XSD helper process is stopped too instead of waiting for bytes that never come."""
     try:
-        yield from records
+        yield from batches
     except BaseException:
         stream.abandon()
         raise

@@ -1,4 +1,5 @@
-"""Writing the delivery as DST's Excel template, streamed with openpyxl's write-only mode.
+"""Writing the delivery as DST's Excel template from batches: openpyxl's write-only workbook
+for the sheet, its header and styles, the data rows built column-wise (:mod:`siu_excel.rows`).
 
 The sheet name, header row, header texts, column order and cell types come from the spec pack's
 ``[excel]`` section. Cell types are fixed, never guessed:
@@ -17,21 +18,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pyarrow as pa
+
+from siu.batches import records_of
 from siu.findings import Text, define
 from siu.models import DeliveryHeader, Finding, Location, Record
 from siu.specpack import ExcelSpec, SpecPack
 from siu.tables import column_letter
 from siu.writers import Writer
 from siu.xlsx_cells import text_cell
+from siu_excel.rows import DATE_FORMAT, SheetRows
 
 CELL_TYPES = ("text", "date", "number")
-DATE_FORMAT = "yyyy-mm-dd"
 
 TEMPLATE_INVALID = define(
     "SIU610",
@@ -95,6 +101,53 @@ def template_problems(template: ExcelSpec) -> Iterator[tuple[str, Text]]:
             yield col.header, Text(f"ukendt celletype '{col.type}'", f"unknown cell type '{col.type}'")
 
 
+def _workbook(template: ExcelSpec) -> tuple[Any, Any]:
+    """A write-only workbook with the template's sheet, column widths and header row written."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(template.sheet)
+    for i, col in enumerate(template.columns):
+        if col.width:
+            ws.column_dimensions[column_letter(i)].width = col.width
+    ws.freeze_panes = f"A{template.header_row + 1}"
+    bold = Font(bold=True)
+    head = []
+    for col in template.columns:
+        title = text_cell(ws, col.header)
+        title.font = bold
+        head.append(title)
+    for _ in range(template.header_row - 1):
+        ws.append([])
+    ws.append(head)
+    return wb, ws
+
+
+def _append_records(ws: Any, records: Iterable[Record], template: ExcelSpec, number_format: str) -> None:
+    """The rows one cell object at a time, for a template with a field :class:`SheetRows` lacks."""
+    from openpyxl.cell import WriteOnlyCell
+
+    columns = [(col.field, col.type) for col in template.columns]
+
+    def cell(value: Any, kind: str) -> Any:
+        if value is None:
+            return None
+        if kind == "number" and isinstance(value, (Decimal, int, float)):
+            c = WriteOnlyCell(ws, value=value)
+            c.number_format = number_format
+            return c
+        if kind == "date" and isinstance(value, dt.date):
+            c = WriteOnlyCell(ws, value=value)
+            c.number_format = DATE_FORMAT
+            return c
+        # text columns, and any value that is not of its column's type, go in as text
+        return text_cell(ws, value if isinstance(value, str) else str(value))
+
+    for rec in records:
+        ws.append([cell(getattr(rec, name, None), kind) for name, kind in columns])
+
+
 MAX_ROW = 1_048_576  # Excel's rows per sheet (openpyxl.xml.constants.MAX_ROW)
 
 
@@ -103,52 +156,26 @@ class ExcelTemplateWriter(Writer):
     suffix = ".xlsx"
     description = "DST's Excel-skabelon til IDEP.web / DST's Excel template for IDEP.web upload"
 
-    def write(self, records: Iterable[Record], header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
-        # openpyxl is imported here, not when plugins load: XML-only runs do not pay for it.
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        from siu.xlsx_save import save_workbook
+    def write_batches(
+        self, batches: Iterable[pa.RecordBatch], header: DeliveryHeader, spec: SpecPack, out: BinaryIO
+    ) -> None:
+        from siu.xlsx_save import save_workbook  # openpyxl is loaded here, not when plugins load
 
         template = spec.manifest.excel
         decimals = spec.amount_for(self.name)[0]  # the IDEP channel's amount form (whole kroner)
         number_format = "0" if decimals <= 0 else "0." + "0" * decimals
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(template.sheet)
-        for i, col in enumerate(template.columns):
-            if col.width:
-                ws.column_dimensions[column_letter(i)].width = col.width
-        ws.freeze_panes = f"A{template.header_row + 1}"
-        bold = Font(bold=True)
-        head = []
-        for col in template.columns:
-            title = text_cell(ws, col.header)
-            title.font = bold
-            head.append(title)
-        for _ in range(template.header_row - 1):
-            ws.append([])
-        ws.append(head)
-        columns = [(col.field, col.type) for col in template.columns]
-
-        def cell(value: Any, kind: str) -> Any:
-            if value is None:
-                return None
-            if kind == "number" and isinstance(value, (Decimal, int, float)):
-                c = WriteOnlyCell(ws, value=value)
-                c.number_format = number_format
-                return c
-            if kind == "date" and isinstance(value, dt.date):
-                c = WriteOnlyCell(ws, value=value)
-                c.number_format = DATE_FORMAT
-                return c
-            # text columns, and any value that is not of its column's type, go in as text
-            return text_cell(ws, value if isinstance(value, str) else str(value))
-
-        append = ws.append
-        for rec in records:
-            append([cell(getattr(rec, name, None), kind) for name, kind in columns])
-        save_workbook(wb, out)  # reproducible with SOURCE_DATE_EPOCH, like the XML delivery
+        wb, ws = _workbook(template)
+        if not SheetRows.supported(template):  # a field without a column: one cell at a time
+            _append_records(ws, chain.from_iterable(records_of(b) for b in batches), template, number_format)
+            save_workbook(wb, out)  # reproducible with SOURCE_DATE_EPOCH, like the XML delivery
+            return
+        rows = SheetRows(ws, template, number_format)
+        # The rows wait in an owner-only temporary file (gone when closed) until the sheet is saved.
+        with tempfile.TemporaryFile() as spool:
+            for batch in batches:
+                spool.write(rows.of(batch))
+            spool.seek(0)
+            save_workbook(wb, out, rows=spool)
 
     def check(self, path: Path, spec: SpecPack, max_rows: int = MAX_ROW) -> Iterator[Finding]:
         for header, reason in template_problems(spec.manifest.excel):

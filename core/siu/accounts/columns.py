@@ -1,0 +1,147 @@
+"""Accounts on columns: exclusions and the ``map_account`` hook, once per distinct account.
+
+A year's ledger repeats a few hundred combinations of account dimensions over a million lines.
+The batch's dimension columns are joined into one key column and dictionary-encoded; the hook is
+called once per key the run has not seen (with the first posting that has it), and its answer is
+broadcast to the rows with ``take``. Findings are built only for rows whose account fails, each
+at its own row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from siu.batches import DIM_COLUMNS, info_of, postings_of
+from siu.catalogue.accounts import NO_ART, UNMAPPED
+from siu.context import Context
+from siu.mapping import MappingRule, describe_dims, mapping_for
+from siu.models import AccountMapping, Finding, Posting, relocated
+
+_KEY_COLUMNS = tuple(f"dim_{name}" for name in DIM_COLUMNS)
+_NULL = "\x00"  # stands for a missing dimension in the key (never in a cell siu keeps)
+_SEP = "\x1f"
+
+ACCOUNT_COLUMNS = ("kontostreng", "kind", "function", "dranst", "art", "account_text", "record_paragraph")
+"""The columns the account stage adds (see :data:`siu.batches.RECORD_FIELDS`)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one distinct account comes to: excluded by a rule, mapped (the column values), or a
+    finding for each of its rows (``finding`` is the first row's; the others get their own location)."""
+
+    excluded: MappingRule | None = None
+    values: tuple[str | None, ...] = (None,) * 7  # in ACCOUNT_COLUMNS order
+    finding: Finding | None = None
+
+
+def account_keys(batch: pa.RecordBatch) -> pa.DictionaryArray:
+    """One key per row naming its combination of account dimensions (dictionary-encoded)."""
+    parts = [pc.fill_null(batch.column(name), _NULL) for name in _KEY_COLUMNS]
+    other = batch.column("dims_other")
+    if other.null_count < len(other):  # a plugin's own dimensions: part of the key too (rare)
+        parts.append(pa.array([repr(sorted(v)) if v else _NULL for v in other.to_pylist()], pa.string()))
+    joined = pc.binary_join_element_wise(*parts, _SEP)
+    return pc.dictionary_encode(joined)
+
+
+def first_rows(indices: np.ndarray, count: int) -> np.ndarray:
+    """For each of ``count`` dictionary entries, the first row that has it."""
+    first = np.full(count, -1, dtype=np.int64)
+    seen, where = np.unique(indices, return_index=True)
+    first[seen] = where
+    return first
+
+
+class AccountStage:
+    """Exclusions and mapping for a run; one :class:`Answer` per distinct account, kept for the run."""
+
+    def __init__(self, map_account: Any, ctx: Context) -> None:
+        self._map_account = map_account  # the hook: called with posting= and context=
+        self._ctx = ctx
+        self._answers: dict[str, Answer] = {}
+
+    def answers(self, batch: pa.RecordBatch) -> tuple[np.ndarray, list[Answer]]:
+        """Per row, the index of its answer in the returned list of answers (one per distinct key)."""
+        keys = account_keys(batch)
+        indices = keys.indices.to_numpy(zero_copy_only=False)
+        names: list[str] = keys.dictionary.to_pylist()
+        missing = [i for i, name in enumerate(names) if name not in self._answers]
+        if missing:
+            first = first_rows(indices, len(names))
+            sample = batch.take(pa.array(first[missing]))
+            for i, posting in zip(missing, postings_of(sample), strict=True):
+                self._answers[names[i]] = self._answer(posting)
+        return indices, [self._answers[name] for name in names]
+
+    def _answer(self, posting: Posting) -> Answer:
+        rule = _excluded_by(posting, self._ctx)
+        if rule is not None:
+            return Answer(excluded=rule)
+        mapped = self._map_account(posting=posting, context=self._ctx)
+        paragraph: str | None = posting.dims.get("paragraph") or None
+        if isinstance(mapped, AccountMapping):
+            account = mapped.kontostreng
+            if account.art is None:  # a plugin's answer without art
+                return Answer(values=_unmapped(paragraph), finding=NO_ART.make(location=posting.location, field="art"))
+            spec = self._ctx.spec
+            entry = spec.chart_entry(account.function, account.dranst, account.gruppering)
+            paragraph = mapped.paragraph or paragraph
+            if paragraph is None and entry is not None:
+                paragraph = entry.paragraph
+            kind = account.kind.value if account.kind is not None else None
+            rendered = account.render(spec.kontostreng_pattern)
+            values = (rendered, kind, account.function, account.dranst, account.art_dotted, str(account), paragraph)
+            return Answer(values=values)
+        if isinstance(mapped, Finding):
+            return Answer(values=_unmapped(paragraph), finding=mapped)
+        unmapped = UNMAPPED.make(
+            location=posting.location,
+            field="account",
+            dims=describe_dims(posting.dims),
+            dims_en=describe_dims(posting.dims, "en"),
+        )
+        return Answer(values=_unmapped(paragraph), finding=unmapped)
+
+
+def _unmapped(paragraph: str | None) -> tuple[str | None, ...]:
+    return (None, None, None, None, None, None, paragraph)
+
+
+def _excluded_by(posting: Posting, ctx: Context) -> MappingRule | None:
+    """The mapping rule with ``exclude = true`` that decides ``posting``, if any (first match wins,
+    as for every mapping rule)."""
+    mapping = mapping_for(ctx)
+    if mapping is None or not mapping.excludes:
+        return None
+    found = mapping.find(posting.dims)
+    return found if found is not None and found.exclude else None
+
+
+def account_columns(indices: np.ndarray, answers: list[Answer]) -> dict[str, pa.Array]:
+    """The account columns of the rows, each answer's values broadcast to its rows."""
+    take = pa.array(indices)
+    return {
+        name: pa.array([a.values[k] for a in answers], pa.string()).take(take) for k, name in enumerate(ACCOUNT_COLUMNS)
+    }
+
+
+def account_findings(batch: pa.RecordBatch, indices: np.ndarray, answers: list[Answer]) -> list[tuple[int, Finding]]:
+    """The findings of rows whose account failed, in row order."""
+    failing = np.array([a.finding is not None for a in answers], dtype=bool)
+    if not failing.any():
+        return []
+    rows = np.flatnonzero(failing[indices])
+    info = info_of(batch)
+    numbers = batch.column("row").to_pylist()
+    out = []
+    for i in rows.tolist():
+        finding = answers[indices[i]].finding
+        assert finding is not None
+        out.append((i, relocated(finding, info.location(numbers[i]))))
+    return out
