@@ -301,3 +301,18 @@ def test_masks_select_every_line_the_checks_flag(lines: list[tuple], max_months:
         mask = rule.mask(batch, ctx).to_pylist()
         flagged = [rule.check(r, ctx) is not None for r in recs]
         assert all(m for m, f in zip(mask, flagged, strict=True) if f), rule.code.code
+
+
+def test_small_batches_typed_otherwise_are_not_joined() -> None:
+    # A per-row engine's one-line batches are gathered; one whose schema differs (here: nullability)
+    # starts a new gathering instead of failing the check.
+    a = batch_of_records(
+        [_line("0101801234", "SEL108", Decimal(100), D(2025, 1, 1), D(2025, 1, 31))], BatchInfo("opus", "a.csv")
+    )
+    loose = pa.schema([f.with_nullable(True) for f in a.schema], metadata=a.schema.metadata)
+    b = pa.RecordBatch.from_arrays(a.columns, schema=loose)
+    check = history.DeliveryProfileCheck(context())
+    for batch in (a, b, a):
+        check.observe_batch(batch)
+    check.flush()
+    assert check.lines == 3 and check.view.citizens == 1

@@ -195,8 +195,8 @@ class BatchCheck:
         raise NotImplementedError
 
     def _gather(self, batch: pa.RecordBatch) -> None:
-        if self._pending and batch.schema.metadata != self._pending[0].schema.metadata:
-            self._flush_batches()  # another input: its lines have another BatchInfo
+        if self._pending and not batch.schema.equals(self._pending[0].schema, check_metadata=True):
+            self._flush_batches()  # another input (another BatchInfo), or columns typed otherwise
         if batch.num_rows >= self.SIZE and not self._pending:
             self.observe_lines(batch)
             return
