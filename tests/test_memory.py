@@ -1,4 +1,5 @@
-"""Memory stays flat: converting a large generated Opus export keeps the peak RSS under the bound.
+"""Memory stays flat: converting a large generated Opus export keeps the peak RSS under the bound,
+and the delivery rules keep at most :data:`BYTES_PER_CITIZEN` per distinct citizen.
 
 Not a timing test: it runs ``siu convert`` in a subprocess on ~200k generated postings and reads
 the child's peak resident memory. The child is started by a small wrapper process, because Linux
@@ -33,8 +34,8 @@ print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("siu_bench_generate", ROOT / "benchmarks" / "generate.py")
+def _benchmark(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"siu_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
@@ -54,7 +55,7 @@ def peak_rss_mb(args: list[str], stdin: Path | None = None) -> tuple[int, float]
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss units and fork semantics checked on Linux")
 def test_convert_of_200k_postings_stays_under_the_memory_bound(tmp_path: Path) -> None:
-    csv_path = _generator().generate(ROWS, tmp_path)
+    csv_path = _benchmark("generate").generate(ROWS, tmp_path)
     out = tmp_path / "out.xml"
     code, peak = peak_rss_mb(
         [
@@ -92,3 +93,27 @@ def test_the_measurement_sees_a_large_child() -> None:
     )
     assert code == 0
     assert peak > 190
+
+
+BYTES_PER_CITIZEN = 500  # issue 14: a national run over all municipalities must fit a laptop
+
+
+@pytest.mark.parametrize("lines_per_citizen", [1, 3])
+def test_delivery_rules_keep_a_few_hundred_bytes_per_citizen(lines_per_citizen: int) -> None:
+    # Every built-in delivery check with state per citizen or per line, fed record batches of
+    # 20,000 citizens (benchmarks/citizens.py measures 15k, 100k and 1M): Python objects and Arrow
+    # buffers held once the lines have passed, per citizen; SIU401 keeps 12 bytes per line.
+    citizens = 20_000
+    py, arrow, duplicates = _benchmark("citizens").state_bytes(citizens, lines_per_citizen)
+    assert (py + arrow) / citizens <= BYTES_PER_CITIZEN, (
+        f"{py / citizens:.0f} B Python + {arrow / citizens:.0f} B Arrow"
+    )
+    assert py / citizens < 10  # no Python object per citizen
+    assert duplicates / (citizens * lines_per_citizen) <= 13
+
+
+def test_per_row_state_was_larger() -> None:
+    # Guards the measurement: today's per-row checks hold several hundred bytes per citizen in
+    # Python objects, which the test above would see.
+    py, _, _ = _benchmark("citizens").state_bytes(2_000, 1, before=True)
+    assert py / 2_000 > BYTES_PER_CITIZEN

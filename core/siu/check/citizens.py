@@ -12,8 +12,8 @@ included. Revenue (negative amounts) is shown beside it, not netted in. Anonymis
 share fictitious CPR numbers, so their sums are not one citizen's: they are shown, without an
 annualised figure.
 
-The view keeps one small entry per citizen and paragraph (totals, first start, last end and the
-union of the expenditure periods, which monthly invoices keep to one or two intervals), never the
+The view keeps, as Arrow tables, one small row per citizen and paragraph (totals, lines) and the
+union of their expenditure periods (monthly invoices keep it to one or two intervals), never the
 lines. Flags: ``SIU420``/``SIU421`` (extreme), ``SIU402`` (revenue without expenditure), as the
 rules raised them, and ``overlap`` (two expenditure periods of one citizen under different
 paragraphs share days: two stays at the same time).
@@ -22,13 +22,17 @@ paragraphs share days: two stays at the same time).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from siu.base.cpr import mask_cpr
+from siu.check.grouped import MERGE_ROWS, ZERO, BatchCheck, Grouped, rows_of, truthy, valid_period
 from siu.check.periods import day_after, day_before
 from siu.context import Context
-from siu.models import Record
 
 FLAGS_KEY = "siu.check.citizens.flags"
 OVERLAP = "overlap"
@@ -45,21 +49,9 @@ def flag(ctx: Context, psr_id: str, paragraph: str, code: str) -> None:
     ctx.state.setdefault(FLAGS_KEY, {}).setdefault((psr_id, paragraph), set()).add(code)
 
 
-class _Entry:
-    __slots__ = ("expenditure", "revenue", "lines", "start", "end", "periods", "anonymised")
-
-    def __init__(self) -> None:
-        self.expenditure = Decimal(0)
-        self.revenue = Decimal(0)
-        self.lines = 0
-        self.start: dt.date | None = None
-        self.end: dt.date | None = None
-        self.periods: list[list[dt.date]] = []  # union of expenditure periods, sorted, disjoint
-        self.anonymised = False
-
-
 def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
-    """Add ``start..end`` to a sorted union of periods; touching periods join (monthly invoices)."""
+    """Add ``start..end`` to a sorted union of periods; touching periods join (monthly invoices).
+    The per-line form of :func:`union`, kept as its reference."""
     for p in periods:
         if start <= day_after(p[1]) and end >= day_before(p[0]):
             p[0], p[1] = min(p[0], start), max(p[1], end)
@@ -77,104 +69,206 @@ def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
             i += 1
 
 
-class CitizenView:
-    """Accumulates the view while records stream past; :meth:`rows` builds it at the end."""
+_OFFSET = 1 << 22  # date32 days + this are positive for every date from year 1 to 9999
+_GROUP = 1 << 24  # the group's rank above the shifted day, so one running maximum serves all groups
+
+
+def union(periods: pa.Table, keys: list[str]) -> pa.Table:
+    """The union of the periods (``start``, ``end``) per key, touching periods joined: sorted by
+    key and start, a period opens a new interval when it starts after the day following the
+    latest end so far in its group (a running maximum of group rank and end day)."""
+    n = periods.num_rows
+    if n < 2:
+        return periods
+    periods = periods.sort_by([*((k, "ascending") for k in keys), ("start", "ascending")])
+    changed = pa.array([False] * (n - 1))
+    for key in keys:
+        column = periods.column(key).combine_chunks()
+        changed = pc.or_(changed, pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True))
+    first = pa.concat_arrays([pa.array([True]), changed])
+    group = pc.cumulative_sum(pc.cast(first, pa.int64()))
+    start = pc.cast(pc.cast(periods.column("start"), pa.int32()), pa.int64()).combine_chunks()
+    end = pc.cast(pc.cast(periods.column("end"), pa.int32()), pa.int64())
+    latest = pc.cumulative_max(pc.add(pc.multiply(group, _GROUP), pc.add(end, _OFFSET))).combine_chunks()
+    latest_end = pc.subtract(pc.bit_wise_and(latest.slice(0, n - 1), _GROUP - 1), _OFFSET)
+    opens = pc.or_(changed, pc.greater(start.slice(1), pc.add(latest_end, 1)))
+    interval = pc.cumulative_sum(pc.cast(pa.concat_arrays([pa.array([True]), opens]), pa.int64()))
+    merged = (
+        periods.append_column("interval", interval)
+        .group_by("interval", use_threads=False)
+        .aggregate([*((k, "first") for k in keys), ("start", "min"), ("end", "max")])
+    )
+    return merged.select([f"{k}_first" for k in keys] + ["start_min", "end_max"]).rename_columns(
+        [*keys, "start", "end"]
+    )
+
+
+class Periods:
+    """The union of periods per key over a stream of tables, merged when the parts outgrow it."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        self.parts: list[pa.Table] = []
+        self.rows = self.merged_rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self.parts.append(table)
+            self.rows += table.num_rows
+            if self.rows > max(2 * self.merged_rows, MERGE_ROWS):
+                self.table()
+
+    def table(self) -> pa.Table | None:
+        if len(self.parts) > 1 or self.rows > self.merged_rows:
+            self.parts = [union(pa.concat_tables(self.parts), self.keys)]
+            self.rows = self.merged_rows = self.parts[0].num_rows
+        return self.parts[0] if self.parts else None
+
+    @property
+    def nbytes(self) -> int:
+        return sum(p.nbytes for p in self.parts)
+
+
+_KEYS = ["psr", "paragraph"]
+
+
+class CitizenView(BatchCheck):
+    """Accumulates the view while record batches stream past (Arrow tables: totals per citizen
+    and paragraph, and the union of their expenditure periods); :meth:`rows` builds it at the end."""
 
     def __init__(self, ctx: Context) -> None:
+        super().__init__()
         self.ctx = ctx
-        self.per: dict[tuple[str, str], _Entry] = {}
+        self.totals = Grouped(
+            _KEYS,
+            (("pos", "count"), ("pos", "min"), ("anonymised", "any"), ("expenditure", "sum"), ("revenue", "sum")),
+        )
+        self.periods = Periods(_KEYS)
 
-    def observe(self, record: Record) -> None:
-        psr, paragraph = record.psr_id, record.paragraph
-        if not psr or not paragraph:
-            return
-        key = (psr, paragraph)
-        entry = self.per.get(key)
-        if entry is None:
-            entry = self.per[key] = _Entry()
-        entry.lines += 1
-        entry.anonymised = entry.anonymised or record.anonymised
-        amount, start, end = record.amount, record.start, record.end
-        if amount < 0:
-            entry.revenue += amount
-            return
-        entry.expenditure += amount
-        if start is None or end is None or start > end:
-            return
-        periods = entry.periods
-        if not periods:
-            entry.start, entry.end = start, end
-            periods.append([start, end])
-            return
-        if entry.start is None or start < entry.start:  # set together with the first period
-            entry.start = start
-        if entry.end is None or end > entry.end:
-            entry.end = end
-        last = periods[-1]
-        if last[0] <= start <= day_after(last[1]):  # the usual case: the next invoice in order
-            if end > last[1]:
-                last[1] = end
-        else:
-            _merge(periods, start, end)
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
+        psr, paragraph, amount = batch.column("psr_id"), batch.column("record_paragraph"), batch.column("amount")
+        keep = pc.and_(truthy(psr), truthy(paragraph))
+        revenue = pc.less(amount, ZERO)
+        lines = self.located(
+            batch,
+            psr=psr,
+            paragraph=paragraph,
+            anonymised=batch.column("anonymised"),
+            expenditure=pc.if_else(revenue, ZERO, amount),
+            revenue=pc.if_else(revenue, amount, ZERO),
+            start=batch.column("start"),
+            end=batch.column("end"),
+        )
+        self.totals.add(lines.filter(keep).drop_columns(["start", "end"]))
+        spans = pc.and_(pc.and_(keep, pc.invert(revenue)), valid_period(batch))
+        self.periods.add(lines.filter(spans).select([*_KEYS, "start", "end"]))
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the view's state holds."""
+        return self.totals.nbytes + self.periods.nbytes
 
     @property
     def citizens(self) -> int:
         """Distinct citizens (PsrIDs) in the delivery."""
-        return len({psr for psr, _ in self.per})
+        self.flush()
+        totals = self.totals.table()
+        return pc.count_distinct(totals.column("psr")).as_py() if totals is not None else 0
 
-    def _overlaps(self) -> set[tuple[str, str]]:
+    def citizens_in(self, paragraphs: Callable[[str], bool]) -> int:
+        """Distinct citizens with lines under a paragraph that ``paragraphs`` accepts."""
+        self.flush()
+        totals = self.totals.table()
+        if totals is None:
+            return 0
+        wanted = [p for p in pc.unique(totals.column("paragraph")).to_pylist() if paragraphs(p)]
+        chosen = totals.filter(pc.is_in(totals.column("paragraph"), pa.array(wanted, pa.string())))
+        return pc.count_distinct(chosen.column("psr")).as_py()
+
+    def _overlaps(self, periods: pa.Table, anonymised: pa.Table) -> set[tuple[str, str]]:
         """Citizen and paragraph pairs whose expenditure periods share days with another paragraph's."""
+        periods = periods.join(anonymised, keys=_KEYS, join_type="inner", use_threads=False)
+        periods = periods.filter(pc.invert(periods.column("anonymised_any")))
+        several = periods.group_by("psr", use_threads=False).aggregate([("paragraph", "count_distinct")])
+        several = several.filter(pc.greater_equal(several.column("paragraph_count_distinct"), 2))
+        periods = periods.filter(pc.is_in(periods.column("psr"), several.column("psr")))
         by_citizen: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
-        for (psr, paragraph), e in self.per.items():
-            if not e.anonymised:
-                for a, b in e.periods:
-                    by_citizen.setdefault(psr, []).append((a, b, paragraph))
+        for psr, paragraph, a, b in rows_of(periods, ["psr", "paragraph", "start", "end"]):
+            by_citizen.setdefault(psr, []).append((a, b, paragraph))
         out: set[tuple[str, str]] = set()
-        for psr, periods in by_citizen.items():
-            if len({p for _, _, p in periods}) < 2:
-                continue
-            periods.sort()
-            for i, (a, b, p) in enumerate(periods):
-                for c, d, q in periods[i + 1 :]:
+        for psr, spans in by_citizen.items():
+            spans.sort()
+            for i, (a, b, p) in enumerate(spans):
+                for c, _, q in spans[i + 1 :]:
                     if c > b:
                         break
                     if q != p:
                         out.update({(psr, p), (psr, q)})
         return out
 
+    def _table(self) -> pa.Table | None:
+        """Totals per citizen and paragraph with first start, last end and days covered, in reading order."""
+        self.flush()
+        totals, periods = self.totals.table(), self.periods.table()
+        if totals is None:
+            return None
+        if periods is None:
+            periods = pa.table({"psr": [], "paragraph": [], "start": [], "end": []}, schema=_PERIODS)
+        days = pc.add(
+            pc.subtract(pc.cast(periods.column("end"), pa.int32()), pc.cast(periods.column("start"), pa.int32())), 1
+        )
+        spans = (
+            periods.append_column("days", pc.cast(days, pa.int64()))
+            .group_by(_KEYS, use_threads=False)
+            .aggregate([("start", "min"), ("end", "max"), ("days", "sum")])
+        )
+        table = totals.join(spans, keys=_KEYS, join_type="left outer", use_threads=False).sort_by("pos_min")
+        overlaps = self._overlaps(periods, totals.select([*_KEYS, "anonymised_any"]))
+        return table.append_column(
+            "overlap", pa.array([(p, q) in overlaps for p, q in rows_of(table, _KEYS)], pa.bool_())
+        )
+
     def rows(self) -> list[dict[str, Any]]:
         """One row per citizen and paragraph, CPR masked, by paragraph then annualised (highest first)."""
         flags: dict[tuple[str, str], set[str]] = self.ctx.state.get(FLAGS_KEY, {})
-        overlaps = self._overlaps()
+        table = self._table()
+        if table is None:
+            return []
         out: list[dict[str, Any]] = []
-        for (psr, paragraph), e in self.per.items():
+        names = ["psr", "paragraph", "pos_count", "anonymised_any", "expenditure_sum", "revenue_sum"]
+        for psr, paragraph, lines, anonymised, expenditure, revenue, start, end, covered, overlap in rows_of(
+            table, [*names, "start_min", "end_max", "days_sum", "overlap"]
+        ):
             annual = None
             days = None
-            if e.start is not None and e.end is not None and not e.anonymised and e.expenditure > 0:
-                days = (e.end - e.start).days + 1
-                annual = annualised(e.expenditure, e.start, e.end)
+            if start is not None and end is not None and not anonymised and expenditure > 0:
+                days = (end - start).days + 1
+                annual = annualised(expenditure, start, end)
             marks = sorted(flags.get((psr, paragraph), set()))
-            if (psr, paragraph) in overlaps:
+            if overlap:
                 marks.append(OVERLAP)
             out.append(
                 {
                     "citizen": mask_cpr(psr),
                     "paragraph": paragraph,
-                    "lines": e.lines,
-                    "expenditure": f"{e.expenditure:.2f}",
-                    "revenue": f"{e.revenue:.2f}",
-                    "net": f"{e.expenditure + e.revenue:.2f}",
-                    "first_start": e.start.isoformat() if e.start else None,
-                    "last_end": e.end.isoformat() if e.end else None,
+                    "lines": lines,
+                    "expenditure": f"{expenditure:.2f}",
+                    "revenue": f"{revenue:.2f}",
+                    "net": f"{expenditure + revenue:.2f}",
+                    "first_start": start.isoformat() if start else None,
+                    "last_end": end.isoformat() if end else None,
                     "days": days,
-                    "days_covered": sum((b - a).days + 1 for a, b in e.periods) if e.periods else None,
+                    "days_covered": covered,
                     "annualised": f"{annual:.2f}" if annual is not None else None,
-                    "anonymised": e.anonymised,
+                    "anonymised": anonymised,
                     "flags": marks,
                 }
             )
         out.sort(key=lambda r: (r["paragraph"], -(float(r["annualised"]) if r["annualised"] else -1.0), r["citizen"]))
         return out
+
+
+_PERIODS = pa.schema([("psr", pa.string()), ("paragraph", pa.string()), ("start", pa.date32()), ("end", pa.date32())])
 
 
 FLAG_TEXT = {

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from siu.accounts.paying import OtherMunicipalities
+from siu.check.grouped import BatchCheck, count_first, truthy
 from siu.context import Context
-from siu.models import Record
 from siu.rules import Hit, Rule, delivery_rule
 
 
-class ProvisionalChartRowsCheck:
-    """Counts lines per provisional chart row that splits a function by grouping."""
+class ProvisionalChartRowsCheck(BatchCheck):
+    """Counts lines per provisional chart row that splits a function by grouping (per distinct
+    function, dranst, account text and paragraph of a batch)."""
 
     def __init__(self, ctx: Context) -> None:
+        super().__init__()
         spec = ctx.spec
         by_function: dict[tuple[str, str], set[str]] = {}
         for e in spec.chart:
@@ -28,27 +33,43 @@ class ProvisionalChartRowsCheck:
         self.spec = spec
         self.rows: dict[tuple[str, str, str, str], list] = {}
 
-    def observe(self, record: Record) -> None:
-        if not record.function or (record.function, record.dranst or "") not in self.split or not record.account_text:
-            return
-        parts = record.account_text.split(".")
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
+        function, text = batch.column("function"), batch.column("account_text")
+        lines = self.located(
+            batch,
+            function=function,
+            dranst=pc.fill_null(batch.column("dranst"), ""),
+            text=text,
+            paragraph=batch.column("record_paragraph"),
+        )
+        count_first(self.rows, lines.filter(pc.and_(truthy(function), truthy(text))), _COLUMNS, self._row)
+
+    def _row(self, function: str, dranst: str, text: str, paragraph: str | None) -> tuple[str, str, str, str] | None:
+        """The chart row the lines count under, when it is provisional and splits its function."""
+        if (function, dranst) not in self.split:
+            return None
+        parts = text.split(".")
         grouping = parts[4] if len(parts) > 4 else ""
-        entry = self.spec.chart_entry(record.function, record.dranst or "", grouping)
-        if entry is None or not entry.provisional or entry.grouping == "*" or entry.paragraph != record.paragraph:
-            return
-        key = (record.function, record.dranst or "", grouping, record.paragraph or "")
-        found = self.rows.get(key)
-        if found is None:
-            self.rows[key] = [1, record.location]
-        else:
-            found[0] += 1
+        entry = self.spec.chart_entry(function, dranst, grouping)
+        if entry is None or not entry.provisional or entry.grouping == "*" or entry.paragraph != paragraph:
+            return None
+        return (function, dranst, grouping, paragraph or "")
 
     def finish(self) -> Iterator[Hit]:
-        for (function, dranst, grouping, paragraph), (count, loc) in sorted(self.rows.items()):
+        self.flush()
+        for (function, dranst, grouping, paragraph), (count, where, _) in sorted(self.rows.items()):
             others = " / ".join(sorted(self.split[(function, dranst)]))
             yield Hit(
-                location=loc, count=count, paragraph=paragraph, function=function, grouping=grouping, paragraphs=others
+                location=self.places.location(where),
+                count=count,
+                paragraph=paragraph,
+                function=function,
+                grouping=grouping,
+                paragraphs=others,
             )
+
+
+_COLUMNS = ["function", "dranst", "text", "paragraph"]
 
 
 ProvisionalChartRows = delivery_rule("SIU444")(ProvisionalChartRowsCheck)

@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from siu.catalogue.check_delivery import DROP
 from siu.check.citizens import CitizenView
+from siu.check.grouped import ZERO, BatchCheck, rows_of, valid_period
 from siu.context import Context
 from siu.hookspecs import hookimpl
-from siu.models import Record
 from siu.parsing import format_amount_danish
 from siu.rules import Hit, Rule, delivery_rule
 
@@ -68,10 +71,11 @@ def _month_list(months: list[int], names: tuple[str, ...]) -> str:
     return ", ".join(out)
 
 
-class DeliveryProfileCheck:
-    """Months covered (two 12-bit masks), totals and the per-citizen view (one entry per citizen and paragraph)."""
+class DeliveryProfileCheck(BatchCheck):
+    """Months covered (two 12-bit masks), totals and the per-citizen view (Arrow tables per citizen and paragraph)."""
 
     def __init__(self, ctx: Context) -> None:
+        super().__init__()
         self.ctx = ctx
         self.year = ctx.year
         self.short = 0  # months covered by periods up to LONG_PERIOD_DAYS
@@ -93,47 +97,65 @@ class DeliveryProfileCheck:
                 mask |= 1 << (m - 1)
         return mask, (end - start).days + 1 <= LONG_PERIOD_DAYS
 
-    def observe(self, record: Record) -> None:
-        self.lines += 1
-        per = self.areas.get(record.area)
-        if per is None:
-            per = self.areas[record.area] = [0, Decimal(0), 0, 0]
-        per[0] += 1
-        amount = record.amount
-        if amount > 0:
-            self.expenditure += amount
-            per[1] += amount
-        self.view.observe(record)
-        start, end = record.start, record.end
-        if start is None or end is None or start > end:
-            return
-        key = (start, end)
-        known = self.masks.get(key)
-        if known is None:
-            known = self._mask(start, end)
-            if len(self.masks) < 100_000:  # a year's lines repeat few periods; bounded all the same
-                self.masks[key] = known
-        mask, short = known
-        self.long |= mask
-        per[3] |= mask
-        if short:
-            self.short |= mask
-            per[2] |= mask
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
+        self.lines += batch.num_rows
+        amount = batch.column("amount")
+        lines = pa.table(
+            {
+                "area": batch.column("area"),
+                "expenditure": pc.if_else(pc.greater(amount, ZERO), amount, ZERO),
+                "start": batch.column("start"),
+                "end": batch.column("end"),
+            }
+        )
+        per_area = lines.group_by("area", use_threads=False).aggregate(
+            [("expenditure", "sum"), ("expenditure", "count")]
+        )
+        for area, expenditure, count in rows_of(per_area, ["area", "expenditure_sum", "expenditure_count"]):
+            per = self.areas.get(area)
+            if per is None:
+                per = self.areas[area] = [0, Decimal(0), 0, 0]
+            per[0] += count
+            per[1] += expenditure
+            self.expenditure += expenditure
+        self.view.observe_lines(batch)
+        # Months per distinct period and area: a year's lines repeat few periods.
+        periods = lines.filter(valid_period(batch)).group_by(["area", "start", "end"], use_threads=False).aggregate([])
+        for area, start, end in rows_of(periods, ["area", "start", "end"]):
+            key = (start, end)
+            known = self.masks.get(key)
+            if known is None:
+                known = self._mask(start, end)
+                if len(self.masks) < 100_000:  # bounded all the same
+                    self.masks[key] = known
+            mask, short = known
+            self.long |= mask
+            per = self.areas[area]
+            per[3] |= mask
+            if short:
+                self.short |= mask
+                per[2] |= mask
+
+    def flush(self) -> None:
+        super().flush()
+        self.view.flush()
 
     @property
     def months(self) -> list[int]:
         """Months (1–12) of the reporting year the delivery covers."""
+        self.flush()
         return _months(self.short, self.long)
 
     def area_figures(self, area: str | None) -> tuple[int, Decimal, int, list[int]]:
         """Lines, expenditure, citizens and months of one area (None or "begge": the whole delivery)."""
+        self.flush()
         if area in (None, "begge") or area == self.ctx.area:
             return self.lines, self.expenditure, self.view.citizens, self.months
         if area not in self.areas:  # an area this delivery has no lines for
             return 0, Decimal(0), 0, []
         lines, expenditure, short, long = self.areas[area]
         spec = self.ctx.spec
-        citizens = len({psr for psr, paragraph in self.view.per if spec.area_of(paragraph) == area})
+        citizens = self.view.citizens_in(lambda paragraph: spec.area_of(paragraph) == area)
         return lines, expenditure, citizens, _months(short, long)
 
     def summary(self, area: str | None = None) -> dict[str, Any]:
@@ -141,6 +163,7 @@ class DeliveryProfileCheck:
         return {"months": months, "citizens": citizens, "lines": lines, "expenditure": f"{expenditure:.2f}"}
 
     def finish(self) -> Iterator[Hit]:
+        self.flush()
         months = self.months
         if self.lines and len(months) < 12:
             missing = [m for m in range(1, 13) if m not in months]

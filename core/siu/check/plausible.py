@@ -13,11 +13,15 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from siu.base import cpr
 from siu.check import periods
+from siu.check.grouped import ZERO, BatchCheck, Grouped, rows_of, valid_period
 from siu.context import Context
 from siu.models import Location, Record
-from siu.rules import Hit, Rule, delivery_rule, record_rule
+from siu.rules import Hit, Rule, batch_rule, delivery_rule
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,13 @@ def _danish(day: dt.date) -> str:
 # --- dates -----------------------------------------------------------------------------------
 
 
-@record_rule("SIU115")
-def open_ended_date(record: Record, ctx: Context) -> Hit | None:
+def _open_column(day: pa.Array, b: _Bounds) -> pa.Array:
+    """:func:`_open` on a date column (null: false)."""
+    year = pc.year(day)
+    return pc.fill_null(pc.or_(pc.greater_equal(year, b.open_end_year), pc.less_equal(year, b.open_start_year)), False)
+
+
+def _open_ended_date(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
     if start is None and end is None:
         return None
@@ -84,8 +93,27 @@ def open_ended_date(record: Record, ctx: Context) -> Hit | None:
     return None
 
 
-@record_rule("SIU116")
-def period_too_long(record: Record, ctx: Context) -> Hit | None:
+@batch_rule("SIU115", check=_open_ended_date)
+def open_ended_date(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
+    """Lines with a marker start or end date (what SIU115 reports)."""
+    b = _bounds(ctx)
+    return pc.or_(_open_column(batch.column("start"), b), _open_column(batch.column("end"), b))
+
+
+def _days(batch: pa.RecordBatch) -> pa.Array:
+    """Days from start to end (null where either is missing)."""
+    return pc.subtract(pc.cast(batch.column("end"), pa.int32()), pc.cast(batch.column("start"), pa.int32()))
+
+
+def _across_years(batch: pa.RecordBatch, b: _Bounds) -> pa.Array:
+    """Lines with a real period (start not after end, no marker date) over more than one calendar year."""
+    start, end = batch.column("start"), batch.column("end")
+    real = pc.and_(pc.invert(_open_column(start, b)), pc.invert(_open_column(end, b)))
+    years = pc.fill_null(pc.greater(pc.year(end), pc.year(start)), False)
+    return pc.and_(pc.and_(valid_period(batch), years), real)
+
+
+def _period_too_long(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
     if start is None or end is None or start > end or end.year - start.year < 1:
         return None
@@ -101,8 +129,14 @@ def period_too_long(record: Record, ctx: Context) -> Hit | None:
     )
 
 
-@record_rule("SIU117")
-def period_reaches_far(record: Record, ctx: Context) -> Hit | None:
+@batch_rule("SIU116", check=_period_too_long)
+def period_too_long(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
+    """Lines that may be longer than the longest period: m months are at least 28·m - 3 days."""
+    b = _bounds(ctx)
+    return pc.and_(_across_years(batch, b), pc.fill_null(pc.greater_equal(_days(batch), 28 * b.max_months - 3), False))
+
+
+def _period_reaches_far(record: Record, ctx: Context) -> Hit | None:
     start, end = record.start, record.end
     if start is None or end is None or start > end or start.year == end.year:
         return None  # a period within one calendar year cannot touch the year and reach beyond it
@@ -120,29 +154,31 @@ def period_reaches_far(record: Record, ctx: Context) -> Hit | None:
     )
 
 
+@batch_rule("SIU117", check=_period_reaches_far)
+def period_reaches_far(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
+    """Lines whose period touches the year and reaches beyond the years around it."""
+    b = _bounds(ctx)
+    start, end = batch.column("start"), batch.column("end")
+    beyond = pc.or_(pc.less(start, b.outer_first), pc.greater(end, b.outer_last))
+    touches = pc.and_(pc.greater_equal(end, b.first), pc.less_equal(start, b.last))
+    return pc.and_(_across_years(batch, b), pc.fill_null(pc.and_(beyond, touches), False))
+
+
 # --- CPR numbers that are probably placeholders ----------------------------------------------
 
-# Birth date per CPR (None: not a date): ledgers repeat each citizen on many lines. Bounded.
-_BIRTH: dict[str, dt.date | None] = {}
-_BIRTH_MAX = 200_000
+
+def _births(psr: pa.Array) -> pa.Array:
+    """The birth date of each line's CPR (null: not a date), worked out once per distinct CPR."""
+    encoded = pc.dictionary_encode(psr)
+    births = pa.array([cpr.birth_date(p) for p in encoded.dictionary.to_pylist()], pa.date32())
+    return births.take(encoded.indices)
 
 
-def _birth(psr: str) -> dt.date | None:
-    try:
-        return _BIRTH[psr]
-    except KeyError:
-        if len(_BIRTH) >= _BIRTH_MAX:
-            _BIRTH.clear()
-        born = _BIRTH[psr] = cpr.birth_date(psr)
-        return born
-
-
-@record_rule("SIU106")
-def implausible_age(record: Record, ctx: Context) -> Hit | None:
+def _implausible_age(record: Record, ctx: Context) -> Hit | None:
     psr = record.psr_id
     if psr is None or record.anonymised:
         return None
-    born = _birth(psr)
+    born = cpr.birth_date(psr)
     if born is None:
         return None  # no date at all: SIU103 or DST's no-birth-date form
     start, end = record.start, record.end
@@ -169,72 +205,91 @@ def implausible_age(record: Record, ctx: Context) -> Hit | None:
     return None
 
 
+@batch_rule("SIU106", check=_implausible_age)
+def implausible_age(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
+    """Lines whose citizen is born after the period's end or more than 100 years before its start."""
+    born = _births(batch.column("psr_id"))
+    start = batch.column("start")
+    after = pc.greater(born, batch.column("end"))
+    old = pc.greater(pc.subtract(pc.year(start), pc.year(born)), 100)
+    odd = pc.or_(pc.fill_null(after, False), pc.fill_null(old, False))
+    return pc.and_(odd, pc.invert(batch.column("anonymised")))
+
+
 def _where(loc: Location, lang: str) -> str:
     return loc.describe(lang, sheet=False, column=False)
 
 
-class SharedPlaceholderCheck:
-    """Per citizen with § 109 expenditure: the distinct periods as day numbers (at most
-    :attr:`KEEP`), the line count and the first line; a citizen found is kept as found.
+class SharedPlaceholderCheck(BatchCheck):
+    """Per citizen with § 109 expenditure: the distinct periods, the line count and the first line,
+    as Arrow tables; at the end, the most distinct periods covering one day, for every citizen at once.
 
     Distinct periods, not lines: one stay invoiced as several lines for the same period (rent,
     food, a child's share) is one stay. A shared placeholder holds many residents' stays, whose
     periods differ and overlap."""
 
-    KEEP = 256
-
     def __init__(self, ctx: Context) -> None:
+        super().__init__()
         self.ctx = ctx
         self.threshold = ctx.settings.validation.placeholder_overlaps
-        # psr -> [distinct periods {(start, end)}, lines, (first location, cpr column), found (depth, day) or None]
-        self.per: dict[str, list] = {}
+        self.spans = Grouped(("psr", "start", "end"), ())
+        self.citizens = Grouped(("psr",), (("pos", "count"), ("where", "first"), ("pos", "min")))
         self.allowed: dict[str | None, bool] = {}
 
-    def observe(self, record: Record) -> None:
-        psr, start, end = record.psr_id, record.start, record.end
-        if psr is None or start is None or end is None or start > end or record.anonymised or record.amount <= 0:
-            return
-        allowed = self.allowed.get(record.paragraph)
-        if allowed is None:
-            allowed = self.allowed[record.paragraph] = self.ctx.spec.anonymous_allowed(record.paragraph)
-        if not allowed:
-            return
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
         b = _bounds(self.ctx)
-        if _open(start, b) or _open(end, b) or psr[6:] in b.suffixes:
-            return
-        entry = self.per.get(psr)
-        if entry is None:
-            entry = self.per[psr] = [set(), 0, (record.location, record.columns.get("cpr")), None]
-        entry[1] += 1
-        if entry[3] is not None:
-            return  # already found: nothing more to keep
-        spans: set[tuple[int, int]] = entry[0]
-        spans.add((start.toordinal(), end.toordinal()))
-        if len(spans) >= self.KEEP:
-            entry[3] = self._depth(spans)
-            # found: keep nothing more; else keep the half that ends last (later lines overlap those, if any)
-            entry[0] = set() if entry[3] is not None else set(sorted(spans, key=lambda p: p[1])[self.KEEP // 2 :])
+        psr = batch.column("psr_id")
+        keep = pc.and_(pc.and_(valid_period(batch), pc.is_valid(psr)), pc.greater(batch.column("amount"), ZERO))
+        keep = pc.and_(pc.and_(keep, pc.invert(batch.column("anonymised"))), self._allowed(batch))
+        real = pc.invert(pc.or_(_open_column(batch.column("start"), b), _open_column(batch.column("end"), b)))
+        fictitious = pc.is_in(pc.utf8_slice_codeunits(psr, 6), pa.array(b.suffixes))
+        keep = pc.and_(pc.and_(keep, real), pc.invert(pc.fill_null(fictitious, False)))
+        lines = self.located(batch, psr=psr, start=batch.column("start"), end=batch.column("end")).filter(keep)
+        self.spans.add(lines.select(["psr", "start", "end"]))
+        self.citizens.add(lines.select(["psr", "where", "pos"]))
 
-    def _depth(self, spans: set[tuple[int, int]]) -> tuple[int, int] | None:
-        """The most distinct periods covering one day and that day, when at least the threshold."""
-        events = sorted([(s, 0) for s, _ in spans] + [(e, 1) for _, e in spans])
-        depth = best = day = 0
-        for ordinal, kind in events:  # starts (0) sort before ends (1) on the same day: both days count
-            if kind == 0:
-                depth += 1
-                if depth > best:
-                    best, day = depth, ordinal
-            else:
-                depth -= 1
-        return (best, day) if best >= self.threshold else None
+    def _allowed(self, batch: pa.RecordBatch) -> pa.Array:
+        """Lines under a paragraph where § 109 anonymisation applies (decided per distinct paragraph)."""
+        encoded = pc.dictionary_encode(batch.column("record_paragraph"))
+        for paragraph in encoded.dictionary.to_pylist():
+            if paragraph not in self.allowed:
+                self.allowed[paragraph] = self.ctx.spec.anonymous_allowed(paragraph)
+        allowed = pa.array([self.allowed[p] for p in encoded.dictionary.to_pylist()], pa.bool_())
+        return pc.fill_null(allowed.take(encoded.indices), self.ctx.spec.anonymous_allowed(None))
+
+    def _depths(self, spans: pa.Table) -> pa.Table:
+        """Per citizen: the most distinct periods covering one day (``depth``) and the first such day
+        (``day``, an ordinal), when at least the threshold. Starts sort before ends on the same day
+        (both days count); each citizen's starts and ends cancel, so one running sum serves all."""
+        start = pc.add(pc.cast(pc.cast(spans.column("start"), pa.int32()), pa.int64()), _ORDINAL_1970)
+        end = pc.add(pc.cast(pc.cast(spans.column("end"), pa.int32()), pa.int64()), _ORDINAL_1970)
+        n = spans.num_rows
+        events = pa.table(
+            {
+                "psr": pa.concat_arrays([spans.column("psr").combine_chunks()] * 2),
+                "day": pa.concat_arrays([start.combine_chunks(), end.combine_chunks()]),
+                "kind": pa.concat_arrays(
+                    [pa.repeat(pa.scalar(0, pa.int8()), n), pa.repeat(pa.scalar(1, pa.int8()), n)]
+                ),
+            }
+        ).sort_by([("psr", "ascending"), ("day", "ascending"), ("kind", "ascending")])
+        delta = pc.subtract(1, pc.multiply(pc.cast(events.column("kind"), pa.int64()), 2))
+        events = events.append_column("depth", pc.cumulative_sum(delta))
+        best = events.group_by("psr", use_threads=False).aggregate([("depth", "max")])
+        best = best.filter(pc.greater_equal(best.column("depth_max"), self.threshold))
+        at = events.join(best, keys="psr", join_type="inner", use_threads=False)
+        at = at.filter(pc.equal(at.column("depth"), at.column("depth_max")))
+        return at.group_by("psr", use_threads=False).aggregate([("depth_max", "max"), ("day", "min")])
 
     def finish(self) -> Iterator[Hit]:
-        for psr, (spans, lines, loc, found) in self.per.items():
-            found = found or (self._depth(spans) if len(spans) >= self.threshold else None)
-            if found is None:
-                continue
-            depth, day = found
-            where = loc[0].at_column(loc[1])
+        self.flush()
+        spans, citizens = self.spans.table(), self.citizens.table()
+        if spans is None or citizens is None:
+            return
+        found = citizens.join(self._depths(spans), keys="psr", join_type="inner", use_threads=False).sort_by("pos_min")
+        columns = ["psr", "depth_max_max", "day_min", "pos_count", "where_first"]
+        for psr, depth, day, lines, place in rows_of(found, columns):
+            where = self.places.location(place, "cpr")
             yield Hit(
                 location=where,
                 field="cpr",
@@ -245,6 +300,9 @@ class SharedPlaceholderCheck:
                 first_da=_where(where, "da"),
                 first_en=_where(where, "en"),
             )
+
+
+_ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()  # date32 counts days from 1970-01-01
 
 
 SharedPlaceholder = delivery_rule("SIU407")(SharedPlaceholderCheck)

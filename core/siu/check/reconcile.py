@@ -31,11 +31,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from siu import kontostreng
 from siu.base.i18n import parse_problem
 from siu.catalogue.check_reconcile import ACCOUNTS_ROW_UNREADABLE, ACCOUNTS_UNREADABLE, RECONCILED
+from siu.check.grouped import BatchCheck, rows_of
 from siu.context import Context
-from siu.models import Kind, Location, Record
+from siu.models import Kind, Location
 from siu.parsing import ParseError, clean_text, debit_minus_credit, is_blank, parse_amount
 from siu.parsing import format_amount_danish as _kr
 from siu.rules import Hit, delivery_rule
@@ -223,28 +227,34 @@ def reconciliation(ctx: Context) -> ReconciliationCheck | None:
     return ReconciliationCheck(ctx) if ctx.settings.validation.accounts is not None else None
 
 
-class ReconciliationCheck:
+class ReconciliationCheck(BatchCheck):
     """Sums the delivery per function and kind; compares with the accounts file at the end."""
 
     def __init__(self, ctx: Context) -> None:
+        super().__init__()
         self.ctx = ctx
         self.path = ctx.settings.resolve(ctx.settings.validation.accounts)
         self.totals: dict[tuple[str, Kind], Decimal] = {}
         self.in_scope = ctx.spec.in_scope
 
-    def observe(self, record: Record) -> None:
-        function, kind = record.function, record.kind
-        if function is None or (kind is not Kind.EXPENDITURE and kind is not Kind.REVENUE):
-            return
-        if not self.in_scope(function, record.dranst or ""):
-            return  # SIU120 reports the line; the accounts side leaves such rows out too
-        key = (function, kind)
-        self.totals[key] = self.totals.get(key, Decimal(0)) + record.amount
+    def observe_lines(self, batch: pa.RecordBatch) -> None:
+        function, kind = batch.column("function"), batch.column("kind")
+        keep = pc.and_(pc.is_valid(function), pc.is_in(kind, _KINDS))
+        lines = pa.table(
+            {"function": function, "dranst": batch.column("dranst"), "kind": kind, "amount": batch.column("amount")}
+        ).filter(keep)
+        sums = lines.group_by(["function", "dranst", "kind"], use_threads=False).aggregate([("amount", "sum")])
+        for function, dranst, kind, amount in rows_of(sums, ["function", "dranst", "kind", "amount_sum"]):
+            if not self.in_scope(function, dranst or ""):
+                continue  # SIU120 reports the line; the accounts side leaves such rows out too
+            key = (function, Kind(kind))
+            self.totals[key] = self.totals.get(key, Decimal(0)) + amount
 
     def finish(self) -> Iterator[Hit]:
         """The differences and the summary (SIU500); or, when the accounts cannot be read (a column
         missing, no readable row), SIU502 and nothing that claims a reconciliation."""
         assert self.path is not None
+        self.flush()
         file = self.path.name
         try:
             booked = self._read_booked()
@@ -317,6 +327,9 @@ class ReconciliationCheck:
             tolerance=_kr(tolerance),
             ignored=booked.ignored,
         )
+
+
+_KINDS = pa.array([Kind.EXPENDITURE.value, Kind.REVENUE.value])
 
 
 @dataclass
