@@ -266,6 +266,9 @@ class _MappingNotes:
         if record.kontostreng is None:
             self.without_account += 1
 
+    def observe_batch(self, batch: Any) -> None:
+        self.without_account += batch.column("kontostreng").null_count
+
     def finish(self) -> Iterator[Hit]:
         try:
             mapping = mapping_for(self.ctx)

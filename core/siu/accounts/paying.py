@@ -16,6 +16,10 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from siu.batches import records_of
 from siu.context import Context
 from siu.models import Record
 from siu.parsing import format_amount_danish
@@ -73,6 +77,9 @@ def kommune_name(code: str) -> str:
     return kommuner().get(code, "?")
 
 
+_ART_VALUES = pa.array(list(ARTS), pa.string())
+
+
 class OtherMunicipalitiesCheck:
     """Lines, citizens and money per (art 4.7/7.7, counterpart municipality)."""
 
@@ -93,6 +100,13 @@ class OtherMunicipalitiesCheck:
         if record.psr_id:
             entry[1].add(record.psr_id)
         entry[2] += record.amount
+
+    def observe_batch(self, batch: pa.RecordBatch) -> None:
+        """Only lines of the paying-municipality arts are looked at, one by one (they are few)."""
+        rows = pc.is_in(batch.column("art"), value_set=_ART_VALUES)
+        if pc.any(rows).as_py():
+            for record in records_of(batch.filter(rows)):
+                self.observe(record)
 
     def finish(self) -> Iterator[Hit]:
         for (art, code), (lines, citizens, amount, loc) in sorted(
