@@ -141,11 +141,11 @@ def postings(n: int, seed: int, n_citizens: int) -> Iterator[Posting]:
     days = [calendar.monthrange(2025, m)[1] for m in range(1, 13)]
     dates = [[f"{d:02d}.{m:02d}.2025" for d in range(1, days[m - 1] + 1)] for m in range(1, 13)]
     posted = [f"{d:02d}.{m:02d}.{y}" for y, m in [(2025, m) for m in range(2, 13)] + [(2026, 1)] for d in (5, 10, 15)]
-    # Past 200 postings per citizen (10M lines over 15,000 citizens), a § 109 citizen's short
-    # stays would overlap: several distinct § 109 periods on one day, which SIU407 rightly
-    # reports as a shared placeholder, and convert would write nothing. Their stays are then
-    # whole months, so the file stays valid; the draws stay the same for every other line.
-    crowded = n > 200 * n_citizens
+    # Past 20 postings per citizen (files above 300k lines), a § 109 citizen's short stays
+    # overlap: several distinct § 109 periods on one day, which SIU407 rightly reports as a
+    # shared placeholder, and convert writes nothing. Their stays are then whole months, so the
+    # file stays valid; the draws stay the same for every other line.
+    crowded = n > 20 * n_citizens
     for i in range(n):
         cpr, inst = people[rng.randrange(n_citizens)]
         month = rng.randrange(12)
@@ -193,7 +193,7 @@ def generate(n: int, folder: Path, seed: int = 2025, citizens: int | None = None
     csv_path = folder / "opus.csv"
     stamp = folder / ".generated"
     n_citizens = citizens or citizens_for(n)
-    key = f"{n} {seed} {n_citizens} v3"
+    key = f"{n} {seed} {n_citizens} v4"
     if csv_path.exists() and stamp.exists() and stamp.read_text() == key:
         return csv_path
     with csv_path.open("w", encoding="cp1252", newline="") as fh:
