@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -56,26 +57,40 @@ class DuplicateLinesCheck(BatchCheck):
         self.positions.append(pc.cast(pc.bit_wise_or(positions, flags), pa.uint32()))
         self.hashes.append(_line_hashes(batch))
 
+    def _repeated(self) -> pa.Table | None:
+        """The lines whose hash another line shares (h, pos, anonymised), found by sorting the
+        hashes: a few bytes per line at the end, where grouping every line would hold a hash table."""
+        hashes = np.concatenate([h.to_numpy() for h in self.hashes])
+        positions = np.concatenate([p.to_numpy() for p in self.positions])
+        self.hashes, self.positions = [], []
+        order = np.argsort(hashes, kind="stable")
+        same = hashes[order[1:]] == hashes[order[:-1]]
+        if not same.any():
+            return None
+        repeated = np.zeros(len(order), dtype=bool)
+        repeated[1:] |= same
+        repeated[:-1] |= same
+        rows = np.sort(order[repeated])
+        p = positions[rows]
+        return pa.table(
+            {
+                "h": pa.array(hashes[rows]),
+                "pos": pa.array((p & (self._ANONYMISED - 1)).astype(np.int64)),
+                "anonymised": pa.array((p & self._ANONYMISED) != 0),
+            }
+        )
+
     def finish(self) -> Iterator[Hit]:
         self.flush()
         if not self.hashes:
             return
-        p = pa.concat_arrays(self.positions)
-        lines = pa.table(
-            {
-                "h": pa.concat_arrays(self.hashes),
-                "pos": pc.cast(pc.bit_wise_and(p, self._ANONYMISED - 1), pa.int64()),
-                "anonymised": pc.not_equal(pc.bit_wise_and(p, self._ANONYMISED), 0),
-            }
-        )
+        lines = self._repeated()
+        if lines is None:
+            return
         groups = lines.group_by("h", use_threads=False).aggregate(
             [("pos", "count"), ("pos", "min"), ("anonymised", "all")]
         )
-        groups = groups.filter(pc.greater(groups.column("pos_count"), 1))
-        if not groups.num_rows:
-            return
-        dups = lines.filter(pc.is_in(lines.column("h"), groups.column("h"))).select(["h", "pos"])
-        dups = dups.join(groups, keys="h", join_type="inner", use_threads=False)
+        dups = lines.select(["h", "pos"]).join(groups, keys="h", join_type="inner", use_threads=False)
         dups = dups.filter(pc.not_equal(dups.column("pos"), dups.column("pos_min"))).sort_by("pos")
         for pos, count, first, anonymous in rows_of(dups, ["pos", "pos_count", "pos_min", "anonymised_all"]):
             where = self.places.location_at(first)
