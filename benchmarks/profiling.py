@@ -21,11 +21,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Runs `siu ARGS...` under cProfile in this process, numpy hidden (see run.SIU_WITHOUT_NUMPY),
-# and saves the profile to argv[1]. SystemExit is the CLI's normal way to end.
+# Runs `siu ARGS...` under cProfile in this process and saves the profile to argv[1].
+# SystemExit is the CLI's normal way to end.
 PROFILED_SIU = """
 import cProfile, runpy, sys
-sys.modules['numpy'] = None
 out, sys.argv = sys.argv[1], ['siu', *sys.argv[2:]]
 profiler = cProfile.Profile()
 profiler.enable()

@@ -85,13 +85,6 @@ def label(n: int) -> str:
     return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
-# numpy is in the environment only for the pandas variant; openpyxl imports it when present
-# (~13 MB RSS more for every siu run), so siu runs as a plain installation would have it.
-SIU_WITHOUT_NUMPY = (
-    "import runpy, sys; sys.modules['numpy'] = None; runpy.run_module('siu', run_name='__main__', alter_sys=True)"
-)
-
-
 def siu_args(variant: str, folder: Path) -> list[str]:
     """The arguments after ``siu`` for a siu variant (b, c, d, x)."""
     src = folder / ("opus.xlsx" if variant == "x" else "opus.csv")
@@ -105,9 +98,9 @@ def siu_args(variant: str, folder: Path) -> list[str]:
     raise ValueError(f"({variant}) does not run siu")
 
 
-def command(variant: str, csv_path: Path, folder: Path, with_numpy: bool = False) -> list[str]:
+def command(variant: str, csv_path: Path, folder: Path) -> list[str]:
     py = sys.executable
-    siu = [py, "-m", "siu"] if with_numpy else [py, "-c", SIU_WITHOUT_NUMPY]
+    siu = [py, "-m", "siu"]
     if variant in "bcdx":
         return [*siu, *siu_args(variant, folder)]
     if variant == "a":
@@ -230,9 +223,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is stopped")
     parser.add_argument("--table", action="store_true", help="only print the table of results.jsonl")
     parser.add_argument("--profile", metavar="V", help="run siu variant V (b, c, d or x) once under cProfile")
-    parser.add_argument(
-        "--with-numpy", action="store_true", help="let siu import numpy if installed (see SIU_WITHOUT_NUMPY)"
-    )
     return parser.parse_args()
 
 
@@ -264,7 +254,7 @@ def main() -> None:
         variants = "".join(sorted(runnable(args.variants, n), key=lambda v: v not in "af"))
         csv_path = inputs(n, folder, variants)
         for variant in variants:
-            res = measure(command(variant, csv_path, folder, args.with_numpy), env, args.timeout)
+            res = measure(command(variant, csv_path, folder), env, args.timeout)
             row = {"n": n, "variant": variant, "tag": args.tag, **res, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
             done.append(row)
             with results.open("a") as fh:
