@@ -31,6 +31,7 @@ __all__ = [
     "AMOUNT",
     "BATCH_ROWS",
     "DIM_COLUMNS",
+    "GATHERED_ROWS",
     "POSTING_FIELDS",
     "POSTING_SCHEMA",
     "RECORD_FIELDS",
@@ -50,6 +51,10 @@ __all__ = [
 BATCH_ROWS = 65_536
 """Rows per batch the built-in adapters read: large enough that per-batch work is negligible,
 small enough that a batch of text columns stays a few MB."""
+
+GATHERED_ROWS = 4096
+"""Rows per batch where postings arrive one at a time (an API 1 source, or a file siu reads per
+row): they are objects of a few KB each until gathered, so fewer per batch."""
 
 AMOUNT = pa.decimal128(38, 18)
 """Amounts: 20 integer digits (a batch of 65,536 amounts at siu's 15-digit limit still sums

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from siu.adapters import BatchSource, ReadInfo, ReadOptions, Source
-from siu.batches import BatchInfo, batch_of_postings, info_of, with_info
+from siu.batches import GATHERED_ROWS, BatchInfo, batch_of_postings, info_of, with_info
 from siu.models import Finding, Posting
 
 
@@ -79,10 +79,6 @@ def _info(posting: Posting, input_index: int) -> BatchInfo:
     loc = posting.location
     headers = tuple(posting.headers) if posting.headers is not None else None
     return BatchInfo(posting.source, loc.file, loc.sheet, input_index, dict(posting.columns), headers)
-
-
-GATHERED_ROWS = 4096
-"""Rows per batch gathered from an API 1 source: its postings are objects, so fewer per batch."""
 
 
 def _gathered(items: Iterator[Posting | Finding], input_index: int) -> Iterator[Chunk]:

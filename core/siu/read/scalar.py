@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
-from siu.batches import BATCH_ROWS, BatchInfo, batch_of_postings
+from siu.batches import GATHERED_ROWS, BatchInfo, batch_of_postings
 from siu.catalogue.read import NO_PERIOD_RULE, TABLE_ERRORS
 from siu.findings import CATALOGUE
 from siu.models import Finding, Location, Posting, new_location
@@ -168,13 +168,13 @@ class RowReader:
 
 
 def gather(items: Iterable[Posting | Finding], info: BatchInfo) -> Iterator[pa.RecordBatch | Finding]:
-    """Per-row postings gathered into batches of :data:`BATCH_ROWS`; a finding about a row goes
+    """Per-row postings gathered into batches of :data:`~siu.batches.GATHERED_ROWS`; a finding about a row goes
     out at once (it is placed before the rows after it), any other after the rows before it."""
     postings: list[Posting] = []
     for item in items:
         if isinstance(item, Posting):
             postings.append(item)
-            if len(postings) >= BATCH_ROWS:
+            if len(postings) >= GATHERED_ROWS:
                 yield batch_of_postings(postings, info)
                 postings = []
             continue
