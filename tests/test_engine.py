@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from siu import hookimpl
 from siu.adapters import BatchSource, ReadInfo, ReadOptions, Sniff, Source
 from siu.base.config import Settings
-from siu.batches import BatchInfo, batch_of_postings
+from siu.batches import BatchInfo, batch_of_postings, money
 from siu.context import Context
-from siu.convert.counting import money
 from siu.convert.pipeline import Converter
 from siu.convert.stream import Chunk, _place, chunks
 from siu.findings import FindingSink
@@ -182,3 +181,33 @@ def test_money_of_a_batch_is_the_sum_of_its_decimals(amounts):
     assert money(batch) == total and str(money(batch)) == str(total)
     spent = pa.array([a >= 0 for a in amounts])
     assert money(batch, spent) == sum((a for a in amounts if a >= 0), Decimal(0))
+
+
+CPR_CELLS = st.one_of(
+    st.none(),
+    st.from_regex(r"[0-9]{6}-?[0-9]{4}", fullmatch=True),
+    st.from_regex(r"\s*[0-9]{6}[- ]?[0-9]{4}\s*", fullmatch=True),
+    st.text(alphabet="0123456789- xX\u00a0", max_size=14),
+    st.sampled_from(["ukendt", "UKENDT ", "0101010000", "010101-0000"]),
+)
+
+
+@given(st.lists(CPR_CELLS, max_size=40))
+def test_cpr_numbers_on_columns_are_what_normalise_gives_per_cell(cells):
+    from siu.base import cpr
+    from siu.convert.pipeline import cpr_numbers
+
+    assert cpr_numbers(pa.array(cells, pa.string())).to_pylist() == [cpr.normalise(c) for c in cells]
+
+
+@given(st.lists(CPR_CELLS, max_size=40))
+def test_placeholders_on_columns_are_what_is_placeholder_says_per_cell(cells):
+    from siu.anonymise.columns import placeholder_mask
+    from siu.anonymise.hook import is_placeholder
+    from siu.convert.pipeline import cpr_numbers
+
+    settings = Settings.model_validate({"anonymisation": {"placeholders": ["010101-0000", "Ukendt"]}})
+    ctx = Context(settings=settings, spec=None, kommune="101", year=2025, area="voksen")  # type: ignore[arg-type]
+    column = pa.array(cells, pa.string())
+    mask = placeholder_mask(column, cpr_numbers(column), ctx)
+    assert mask.tolist() == [is_placeholder(c, ctx) for c in cells]

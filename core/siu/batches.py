@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from siu.models import Kind, Location, Posting, Record
 
@@ -43,6 +44,7 @@ __all__ = [
     "batches_of_records",
     "decimal_of",
     "info_of",
+    "money",
     "postings_of",
     "records_of",
     "with_info",
@@ -171,6 +173,17 @@ def _scale(amount: Decimal) -> int:
 def decimal_of(value: Decimal, scale: int) -> Decimal:
     """An amount read back from a batch, with the decimals the source wrote (``Decimal('12.50')``)."""
     return value.quantize(Decimal(1).scaleb(-scale)) if scale else value.quantize(Decimal(1))
+
+
+def money(batch: pa.RecordBatch, mask: pa.Array | None = None) -> Decimal:
+    """The sum of the batch's amounts (of the rows in ``mask``), with as many decimals as the most
+    precise of them, as summing their Decimals one by one gives."""
+    amounts, scales = batch.column("amount"), batch.column("amount_scale")
+    if mask is not None:
+        amounts, scales = pc.filter(amounts, mask), pc.filter(scales, mask)
+    if not len(amounts):
+        return Decimal(0)
+    return decimal_of(pc.sum(amounts).as_py(), pc.max(scales).as_py())
 
 
 def amounts_of(batch: pa.RecordBatch) -> list[Decimal]:

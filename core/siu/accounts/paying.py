@@ -16,10 +16,11 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.batches import records_of
+from siu.batches import info_of, money
 from siu.context import Context
 from siu.models import Record
 from siu.parsing import format_amount_danish
@@ -78,6 +79,7 @@ def kommune_name(code: str) -> str:
 
 
 _ART_VALUES = pa.array(list(ARTS), pa.string())
+_COUNTERPART = pa.scalar("counterpart", pa.string())
 
 
 class OtherMunicipalitiesCheck:
@@ -102,11 +104,26 @@ class OtherMunicipalitiesCheck:
         entry[2] += record.amount
 
     def observe_batch(self, batch: pa.RecordBatch) -> None:
-        """Only lines of the paying-municipality arts are looked at, one by one (they are few)."""
-        rows = pc.is_in(batch.column("art"), value_set=_ART_VALUES)
-        if pc.any(rows).as_py():
-            for record in records_of(batch.filter(rows)):
-                self.observe(record)
+        """The lines of the paying-municipality arts, counted per (art, counterpart) on columns."""
+        lines = batch.filter(pc.is_in(batch.column("art"), value_set=_ART_VALUES))
+        if not lines.num_rows:
+            return
+        named = pc.map_lookup(lines.column("dims_other"), _COUNTERPART, "first")
+        codes = {v: kommune_code(v) for v in pc.unique(named).to_pylist()}
+        keys = pc.dictionary_encode(pc.binary_join_element_wise(lines.column("art"), pc.fill_null(named, ""), "\x1f"))
+        indices = keys.indices.to_numpy()
+        info, numbers = info_of(lines), lines.column("row")
+        for k, text in enumerate(keys.dictionary.to_pylist()):
+            art, named_as = text.split("\x1f")
+            mask = pa.array(indices == k)
+            group = lines.filter(mask)
+            entry = self.groups.get((art, codes[named_as or None]))
+            if entry is None:
+                first = numbers[int(np.argmax(indices == k))].as_py()
+                entry = self.groups[(art, codes[named_as or None])] = [0, set(), Decimal(0), info.location(first)]
+            entry[0] += group.num_rows
+            entry[1].update(v for v in pc.unique(group.column("psr_id")).to_pylist() if v)
+            entry[2] += money(group)
 
     def finish(self) -> Iterator[Hit]:
         for (art, code), (lines, citizens, amount, loc) in sorted(

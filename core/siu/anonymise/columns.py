@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.anonymise.hook import is_placeholder
+from siu.anonymise.hook import is_placeholder, placeholders
 from siu.batches import info_of, postings_of, records_of
 from siu.context import Context
 from siu.models import Finding, relocated
@@ -33,13 +33,21 @@ def candidates(batch: pa.RecordBatch, cpr_placeholder: np.ndarray, ctx: Context,
     return np.asarray(flagged, dtype=bool) | cpr_placeholder
 
 
-def placeholder_mask(cpr_indices: np.ndarray, cpr_values: list[str | None], ctx: Context) -> np.ndarray:
-    """Per row, whether its CPR cell is a configured placeholder (decided once per distinct cell;
-    ``cpr_indices`` index ``cpr_values``, a missing cell the index after the last)."""
-    if not ctx.settings.anonymisation.placeholders:
-        return np.zeros(len(cpr_indices), dtype=bool)
-    per_value = np.array([is_placeholder(v, ctx) for v in cpr_values] + [False], dtype=bool)
-    return per_value[cpr_indices]
+def placeholder_mask(cells: pa.Array, numbers: pa.Array, ctx: Context) -> np.ndarray:
+    """Per row, whether its CPR cell is a configured placeholder (:func:`~siu.anonymise.hook.is_placeholder`):
+    on the columns where the cell or its ten digits (``numbers``) are one; a cell that is no CPR
+    is asked once per distinct text."""
+    configured = placeholders(ctx)
+    if not configured:
+        return np.zeros(len(cells), dtype=bool)
+    known = pa.array(sorted(configured), pa.string())
+    found = pc.or_(pc.is_in(cells, value_set=known), pc.is_in(numbers, value_set=known))
+    other = pc.and_(pc.is_null(numbers), pc.is_valid(cells))
+    texts = pc.unique(pc.filter(cells, other))
+    if len(texts):
+        named = pa.array([is_placeholder(v, ctx) for v in texts.to_pylist()], pa.bool_())
+        found = pc.or_(found, pc.fill_null(named.take(pc.index_in(cells, value_set=texts)), False))
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 OWN_HOOK_READS = ("cpr", "record_paragraph", "anonymous", "birth_date", "sex")

@@ -17,7 +17,7 @@ from siu.hookspecs import hookimpl
 from siu.models import Finding, Posting, Record
 
 
-def _placeholders(context: Context) -> frozenset[str]:
+def placeholders(context: Context) -> frozenset[str]:
     """The configured placeholders, as ten digits where they are CPR-shaped, else as written."""
     cached = context.state.get("siu.anonymise.hook.placeholders")
     if cached is None:
@@ -30,14 +30,14 @@ def is_placeholder(raw: str | None, context: Context) -> bool:
     """True when the source's CPR cell holds one of the municipality's placeholder numbers."""
     if not raw:
         return False
-    placeholders = _placeholders(context)
-    if not placeholders:
+    configured = placeholders(context)
+    if not configured:
         return False
-    if raw in placeholders:
+    if raw in configured:
         return True
     if len(raw) == 10 and raw.isascii() and raw.isdigit():
         return False  # already normalised and not a placeholder: skip the regex (once per line)
-    return (cpr.normalise(raw) or raw.strip().casefold()) in placeholders
+    return (cpr.normalise(raw) or raw.strip().casefold()) in configured
 
 
 @hookimpl(trylast=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.batches import AMOUNT, decimal_of
+from siu.batches import AMOUNT, money
 from siu.convert.years import line_year
 from siu.models import Totals
 from siu.report.result import ParagraphTotals, RunResult
@@ -19,17 +19,6 @@ _ZERO = pa.scalar(Decimal(0), AMOUNT)
 def spending(batch: pa.RecordBatch) -> pa.Array:
     """Which rows are expenditure (an amount of 0 included); the others are revenue."""
     return pc.greater_equal(batch.column("amount"), _ZERO)
-
-
-def money(batch: pa.RecordBatch, mask: pa.Array | None = None) -> Decimal:
-    """The sum of the batch's amounts (of the rows in ``mask``), with as many decimals as the most
-    precise of them, as summing their Decimals one by one gives."""
-    amounts, scales = batch.column("amount"), batch.column("amount_scale")
-    if mask is not None:
-        amounts, scales = pc.filter(amounts, mask), pc.filter(scales, mask)
-    if not len(amounts):
-        return Decimal(0)
-    return decimal_of(pc.sum(amounts).as_py(), pc.max(scales).as_py())
 
 
 def count_lines(records: pa.RecordBatch, totals: Totals, result: RunResult) -> None:

@@ -27,12 +27,12 @@ from siu.anonymise import hook as own_anonymise
 from siu.anonymise.columns import OWN_HOOK_READS, anonymised, candidates, placeholder_mask
 from siu.base import cpr, safeio
 from siu.base.stamp import creation_time, file_digest
-from siu.batches import RECORD_SCHEMA
+from siu.batches import RECORD_SCHEMA, money
 from siu.catalogue.convert import ADAPTER_FAILED, WRITER_STOPPED
 from siu.context import Context
 from siu.convert.aggregate import Aggregator
 from siu.convert.bookkeeping import report_closing, report_input
-from siu.convert.counting import count_lines, count_years, money, spending
+from siu.convert.counting import count_lines, count_years, spending
 from siu.convert.stream import Chunk, chunks
 from siu.convert.years import guess_year, line_year, period_year
 from siu.findings import FindingSink
@@ -49,17 +49,28 @@ __all__ = ["Converter", "guess_year", "line_year", "period_year"]
 READING, ACCOUNT, ANONYMISATION, RULES = range(4)
 
 
-def per_value(
-    column: pa.Array, fn: Callable[[str | None], str | None]
-) -> tuple[pa.Array, np.ndarray, list[str | None]]:
+def per_value(column: pa.Array, fn: Callable[[str | None], str | None]) -> pa.Array:
     """``fn`` of every value of a text column, worked out once per distinct value of the batch
-    (a year's lines repeat some thousand citizens and a few paragraphs); also the rows' indices
-    into the distinct values (missing values: the last index) and those values."""
+    (a year's lines repeat a few paragraphs)."""
     encoded = pc.dictionary_encode(column)
     values: list[str | None] = encoded.dictionary.to_pylist()
-    indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
-    mapped = pa.array([fn(v) for v in values] + [fn(None)], pa.string())
-    return mapped.take(pa.array(indices)), indices, values
+    indices = pc.fill_null(encoded.indices, len(values))
+    return pa.array([fn(v) for v in values] + [fn(None)], pa.string()).take(indices)
+
+
+_PLAIN_CPR = r"^[0-9]{6}-?[0-9]{4}$"  # DDMMYYNNNN or DDMMYY-NNNN: nearly every cell
+
+
+def cpr_numbers(cells: pa.Array) -> pa.Array:
+    """The CPR cells as ten digits (:func:`siu.base.cpr.normalise`): the plain forms on the whole
+    column, any other cell once per distinct text."""
+    plain = pc.fill_null(pc.match_substring_regex(cells, _PLAIN_CPR), False)
+    digits = pc.replace_substring(cells, "-", "")
+    others = pc.unique(pc.filter(cells, pc.and_(pc.invert(plain), pc.is_valid(cells))))
+    if not len(others):
+        return pc.if_else(plain, digits, pa.nulls(len(cells), pa.string()))
+    normalised = pa.array([cpr.normalise(v) for v in others.to_pylist()], pa.string())
+    return pc.if_else(plain, digits, normalised.take(pc.index_in(cells, value_set=others)))
 
 
 class Converter:
@@ -140,21 +151,6 @@ class Converter:
             entry.rows += int(rows.sum())
             entry.amount += amount
 
-    def _per_value(
-        self, column: pa.Array, cache: dict[str | None, str | None], fn: Callable[[str | None], str | None]
-    ) -> tuple[pa.Array, np.ndarray, list[str | None]]:
-        """``fn`` of every value of a text column, worked out once per distinct value."""
-        encoded = pc.dictionary_encode(column)
-        values: list[str | None] = encoded.dictionary.to_pylist()
-        for v in values:
-            if v not in cache:
-                cache[v] = fn(v)
-        if None not in cache:
-            cache[None] = fn(None)
-        indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
-        mapped = pa.array([cache[v] for v in values] + [cache[None]], pa.string())
-        return mapped.take(pa.array(indices)), indices, values
-
     def to_records(
         self, batch: pa.RecordBatch, report: InputReport, result: RunResult, found: list[tuple[int, int, Finding]]
     ) -> pa.RecordBatch | None:
@@ -171,12 +167,12 @@ class Converter:
                 return None
         found.extend((int(kept[i]), ACCOUNT, f) for i, f in account_findings(batch, indices, answers))
         columns = account_columns(indices, answers)
-        psr_ids, cpr_indices, cpr_values = per_value(batch.column("cpr"), cpr.normalise)
-        areas = per_value(columns["record_paragraph"], self.ctx.spec.area_of)[0]
+        psr_ids = cpr_numbers(batch.column("cpr"))
+        areas = per_value(columns["record_paragraph"], self.ctx.spec.area_of)
         columns |= {"psr_id": psr_ids, "area": areas, "anonymised": pa.array(np.zeros(batch.num_rows, dtype=bool))}
         arrays = [batch.column(f.name) if f.name in batch.schema.names else columns[f.name] for f in RECORD_SCHEMA]
         records = pa.RecordBatch.from_arrays(arrays, schema=RECORD_SCHEMA.with_metadata(batch.schema.metadata))
-        placeholders = placeholder_mask(cpr_indices, cpr_values, self.ctx)
+        placeholders = placeholder_mask(batch.column("cpr"), psr_ids, self.ctx)
         rows = np.flatnonzero(candidates(records, placeholders, self.ctx, self._own_anonymise_only))
         reads = OWN_HOOK_READS if self._own_anonymise_only else None
         new_ids, problems = anonymised(records, rows, self._anonymise, self.ctx, reads)
