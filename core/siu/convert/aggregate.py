@@ -19,8 +19,9 @@ the real expenditure period):
   to the stay's monthly invoices it would stretch the period DST annualises over, so it keeps
   exactly its own dates. Postings inside one year may still sum into a line crossing New Year.
 
-Memory: one entry per *output* line (the first posting's record, the merged period and
-amount) plus 8 bytes per posting for its packed location (file, row); never the postings.
+Memory: :meth:`Aggregator.add_batch` holds the delivery lines as Arrow batches until the last
+posting (a few hundred bytes per line); the per-record :meth:`Aggregator.add` keeps one entry per
+*output* line plus 8 bytes per posting for its packed location (file, row).
 Output order is deterministic: lines in the order of their earliest posting.
 """
 
