@@ -37,6 +37,7 @@ __all__ = [
     "POSTING_SCHEMA",
     "RECORD_FIELDS",
     "RECORD_SCHEMA",
+    "TEXT_COLUMNS",
     "BatchInfo",
     "amounts_of",
     "batch_of_postings",
@@ -99,6 +100,19 @@ RECORD_FIELDS: tuple[pa.Field, ...] = (
     pa.field("anonymised", pa.bool_(), nullable=False),
 )
 """What mapping and anonymisation add: with these, a row is a delivery line."""
+
+TEXT_COLUMNS = {
+    "psr_id": "psr_id",
+    "kontostreng": "kontostreng",
+    "paragraph": "record_paragraph",
+    "area": "area",
+    "function": "function",
+    "dranst": "dranst",
+    "art": "art",
+    "account_text": "account_text",
+}
+"""A delivery line's text field (:class:`siu.models.Record`'s attribute, as spec packs name the
+fields to write) → its batch column. ``amount``, ``start`` and ``end`` have columns of those names."""
 
 POSTING_SCHEMA = pa.schema(POSTING_FIELDS)
 RECORD_SCHEMA = pa.schema((*POSTING_FIELDS, *RECORD_FIELDS))

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.batches import records_of
+from siu.batches import TEXT_COLUMNS, records_of
 from siu.specpack import SpecPack
 
 __all__ = ["CHUNK_BYTES", "format_amount", "line_chunks", "render_value"]
@@ -27,17 +27,6 @@ CHUNK_BYTES = 1 << 18
 """The size of the pieces the lines are written in: small enough that the XSD check's queue of
 pieces stays a few MB, large enough that writing them costs nothing."""
 
-# A record field (siu.models.Record's attribute, as the pack names it) → its batch column.
-_TEXT_COLUMNS = {
-    "psr_id": "psr_id",
-    "kontostreng": "kontostreng",
-    "paragraph": "record_paragraph",
-    "area": "area",
-    "function": "function",
-    "dranst": "dranst",
-    "art": "art",
-    "account_text": "account_text",
-}
 _DATE_COLUMNS = ("start", "end")
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))  # in this order, as saxutils.escape
 
@@ -89,8 +78,8 @@ def _dates(column: pa.Array, date_format: str) -> pa.Array:
 
 
 def _column_text(batch: pa.RecordBatch, key: str, decimals: int, date_format: str) -> pa.Array:
-    if key in _TEXT_COLUMNS:
-        return _text(batch.column(_TEXT_COLUMNS[key]))
+    if key in TEXT_COLUMNS:
+        return _text(batch.column(TEXT_COLUMNS[key]))
     if key == "amount":
         return _amounts(batch, decimals)
     if key in _DATE_COLUMNS:

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.batches import amounts_of
+from siu.batches import TEXT_COLUMNS, amounts_of
 from siu.specpack import ExcelSpec
 from siu.tables import column_letter
 from siu.xlsx_cells import escape_illegal, needs_neutralising, text_cell
@@ -28,17 +28,7 @@ __all__ = ["DATE_FORMAT", "SheetRows"]
 
 DATE_FORMAT = "yyyy-mm-dd"
 
-# A delivery line's field → its batch column, by what the column holds.
-TEXT_FIELDS = {
-    "psr_id": "psr_id",
-    "kontostreng": "kontostreng",
-    "paragraph": "record_paragraph",
-    "area": "area",
-    "function": "function",
-    "dranst": "dranst",
-    "art": "art",
-    "account_text": "account_text",
-}
+TEXT_FIELDS = TEXT_COLUMNS  # a delivery line's text field → its batch column
 DATE_FIELDS = ("start", "end")
 FIELDS = (*TEXT_FIELDS, "amount", *DATE_FIELDS)
 
