@@ -363,3 +363,22 @@ def test_check_record_runs_plugin_rules_of_both_versions():
     found = [(i, f.code) for i, r in enumerate(records) for f in engine.check_record(r)]
     assert found == [(0, "TEST911"), (1, "TEST912"), (2, "TEST912"), (2, "TEST913")]
     assert [f.message_en for f in engine.finish()] == ["3 lines", "3 rows"]
+
+
+@given(
+    st.lists(
+        st.text(alphabet="0123456789", min_size=10, max_size=10)
+        | st.from_regex(r"\A(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{6}\Z")
+        | st.from_regex(r"\A290200[0-9]{4}\Z")
+        | st.from_regex(r"\A[0-3][0-9][01][0-9][0-9]{2}[0-9][0-9]{3}\Z")
+        | st.text(max_size=12)
+        | st.none(),
+        max_size=50,
+    )
+)
+def test_the_birth_dates_on_a_column_are_what_cpr_birth_date_gives(cprs):
+    from siu.base import cpr
+    from siu.check.masks import birth_dates
+
+    got = birth_dates(pa.array(cprs, pa.string())).to_pylist()
+    assert got == [cpr.birth_date(c) if c is not None else None for c in cprs]

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from siu.base import cpr
 
 # Constants go to the kernels as typed scalars: for an untyped Python value pyarrow tries to
 # import dateutil on every call, some 70 µs each where it is not installed. They are made when
@@ -98,3 +101,35 @@ def birth_date_real(cprs: pa.Array) -> pa.Array:
     if pc.any(leap_day).as_py():  # 29 February: only in a leap year
         real = pc.and_(real, pc.or_(pc.invert(leap_day), _leap_year(number)))
     return real
+
+
+def birth_dates(cprs: pa.Array) -> pa.Array:
+    """The birth date each CPR encodes (:func:`siu.base.cpr.birth_date`; null where none): ten
+    ASCII digits by integer arithmetic on the column, any other text once per distinct text."""
+    shaped = pc.fill_null(pc.and_(pc.equal(pc.binary_length(cprs), int64(10)), pc.ascii_is_decimal(cprs)), false())
+    real = np.asarray(birth_date_real(cprs).to_numpy(zero_copy_only=False), dtype=bool)
+    number = pc.cast(pc.if_else(shaped, cprs, text("0101000000")), pa.int64()).to_numpy(zero_copy_only=False)
+    day, month = number // 10**8, number // 10**6 % 100
+    yy, seventh = number // 10**4 % 100, number // 1000 % 10
+    century = np.select(  # as siu.base.cpr.century
+        [seventh <= 3, (seventh == 4) | (seventh == 9)],
+        [1900, np.where(yy <= 36, 2000, 1900)],
+        np.where(yy <= 57, 2000, 1800),
+    )
+    dates = pa.array(_days_since_epoch(century + yy, month, day).astype(np.int32), pa.date32(), mask=~real)
+    others = pc.and_(pc.invert(shaped), pc.is_valid(cprs))
+    if not pc.any(others).as_py():
+        return dates
+    texts = pc.unique(pc.filter(cprs, others))
+    found = pa.array([cpr.birth_date(t) for t in texts.to_pylist()], pa.date32())
+    return pc.if_else(shaped, dates, found.take(pc.index_in(cprs, value_set=texts)))
+
+
+def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days from 1970-01-01 to each proleptic Gregorian date (H. Hinnant's days_from_civil)."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from siu.base import cpr
 from siu.check import periods
 from siu.check.grouped import ZERO, BatchCheck, Grouped, rows_of, valid_period
+from siu.check.masks import birth_dates
 from siu.context import Context
 from siu.models import Location, Record
 from siu.rules import Hit, Rule, batch_rule, delivery_rule
@@ -167,13 +168,6 @@ def period_reaches_far(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
 # --- CPR numbers that are probably placeholders ----------------------------------------------
 
 
-def _births(psr: pa.Array) -> pa.Array:
-    """The birth date of each line's CPR (null: not a date), worked out once per distinct CPR."""
-    encoded = pc.dictionary_encode(psr)
-    births = pa.array([cpr.birth_date(p) for p in encoded.dictionary.to_pylist()], pa.date32())
-    return births.take(encoded.indices)
-
-
 def _implausible_age(record: Record, ctx: Context) -> Hit | None:
     psr = record.psr_id
     if psr is None or record.anonymised:
@@ -208,7 +202,7 @@ def _implausible_age(record: Record, ctx: Context) -> Hit | None:
 @batch_rule("SIU106", check=_implausible_age)
 def implausible_age(batch: pa.RecordBatch, ctx: Context) -> pa.Array:
     """Lines whose citizen is born after the period's end or more than 100 years before its start."""
-    born = _births(batch.column("psr_id"))
+    born = birth_dates(batch.column("psr_id"))
     start = batch.column("start")
     after = pc.greater(born, batch.column("end"))
     old = pc.greater(pc.subtract(pc.year(start), pc.year(born)), 100)
