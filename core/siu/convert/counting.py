@@ -37,7 +37,7 @@ def count_lines(records: pa.RecordBatch, totals: Totals, result: RunResult) -> N
         pt.lines += pc.sum(rows).as_py()
         pt.expenditure += money(records, pc.and_(rows, spent))
         pt.revenue += money(records, pc.and_(rows, pc.invert(spent)))
-        pt.citizens.update(v for v in pc.unique(pc.filter(records.column("psr_id"), rows)).to_pylist() if v)
+        pt.citizens.update(pc.filter(records.column("psr_id"), rows))
 
 
 def count_years(records: pa.RecordBatch, result: RunResult) -> None:

@@ -8,10 +8,14 @@ run imports the module that runs one.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
 from siu.findings import FindingSink
@@ -74,9 +78,43 @@ class Exclusion:
     amount: Decimal = Decimal(0)
 
 
+class Citizens:
+    """The distinct CPR numbers of a paragraph's lines, kept as Arrow text (some 15 bytes each,
+    where a Python set of strings takes about a hundred): added a batch at a time, merged when
+    the parts outgrow what was merged last."""
+
+    def __init__(self) -> None:
+        self._parts: list[pa.Array] = []
+        self._rows = self._merged = 0
+
+    def update(self, values: pa.Array) -> None:
+        """Add the non-empty values of a text column."""
+        found = pc.unique(pc.filter(values, pc.fill_null(pc.not_equal(values, _EMPTY), False)))
+        if len(found):
+            self._parts.append(found)
+            self._rows += len(found)
+            if self._rows > max(2 * self._merged, 65_536):
+                self._merge()
+
+    def _merge(self) -> pa.Array:
+        if len(self._parts) != 1:
+            self._parts = [pc.unique(pa.concat_arrays(self._parts)) if self._parts else pa.array([], pa.string())]
+            self._rows = self._merged = len(self._parts[0])
+        return self._parts[0]
+
+    def __len__(self) -> int:
+        return len(self._merge())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._merge().to_pylist())
+
+
+_EMPTY = pa.scalar("", pa.string())
+
+
 @dataclass
 class ParagraphTotals:
-    citizens: set[str] = field(default_factory=set)
+    citizens: Citizens = field(default_factory=Citizens)
     lines: int = 0
     expenditure: Decimal = Decimal(0)
     revenue: Decimal = Decimal(0)
