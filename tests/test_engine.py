@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from siu import hookimpl
-from siu.adapters import BatchSource, ReadInfo, ReadOptions, Sniff, Source
+from siu.adapters import BatchSource, ReadInfo, ReadOptions, Sniff, Source, place_findings
 from siu.base.config import Settings
 from siu.batches import BatchInfo, batch_of_postings, money
 from siu.context import Context
 from siu.convert.pipeline import Converter
-from siu.convert.stream import Chunk, _place, chunks
+from siu.convert.stream import Chunk, chunks
 from siu.findings import FindingSink
 from siu.host.plugins import load_plugins
 from siu.host.specs_registry import SpecRegistry
@@ -136,7 +136,7 @@ def _finding(row: int | None) -> Finding:
 )
 def test_a_batch_sources_findings_go_before_the_first_row_not_smaller_than_their_own(rows, at):
     batch = batch_of_postings([posting(r) for r in rows], BatchInfo(source="fake", file="in.txt"))
-    placed = _place([_finding(r) for r in at], batch)
+    placed = place_findings([_finding(r) for r in at], batch)
     assert [f.location.row for _, f in placed if f.location] == [
         r for r in sorted(at, key=lambda r: 0 if r is None else sum(1 for x in rows if x < r))
     ]

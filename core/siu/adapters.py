@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from siu.batches import postings_of
@@ -129,25 +130,38 @@ class BatchSource(Source):
         """
 
     def read(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[Posting | Finding]:
-        """The postings of :meth:`read_batches`, one at a time, each finding about a row placed
-        as :meth:`read_batches` says (just before the first row of the next batch whose ``row`` is
-        not smaller)."""
-        held: list[Finding] = []
+        """The postings of :meth:`read_batches`, one at a time, each finding placed as
+        :meth:`read_batches` says (:func:`place_findings`, as the engine places them)."""
+        pending: list[Finding] = []
         for item in self.read_batches(path, options, info):
             if isinstance(item, Finding):
-                if item.location is not None and item.location.row is not None:
-                    held.append(item)
-                    continue
-                yield from held
-                held.clear()
-                yield item
+                pending.append(item)
                 continue
+            placed, pending, k = place_findings(pending, item), [], 0
             for start in range(0, item.num_rows, 1024):  # a few rows at a time: few objects alive at once
-                for posting in postings_of(item.slice(start, 1024)):
-                    row = posting.location.row
-                    while held and row is not None and held[0].location.row <= row:  # type: ignore[union-attr,operator]
-                        yield held.pop(0)
+                for i, posting in enumerate(postings_of(item.slice(start, 1024)), start):
+                    while k < len(placed) and placed[k][0] <= i:
+                        yield placed[k][1]
+                        k += 1
                     yield posting
-            yield from held
-            held.clear()
-        yield from held
+            yield from (finding for _, finding in placed[k:])
+        yield from pending
+
+
+def place_findings(findings: list[Finding], batch: pa.RecordBatch) -> list[tuple[int, Finding]]:
+    """Each finding a batch source yielded before ``batch``, with the index of the row it goes
+    before: the first row whose number is not smaller than its own (a finding without a row, or a
+    batch without row numbers: before the first row). In that order; findings at one place keep
+    theirs."""
+    if not findings:
+        return []
+    rows = batch.column("row")
+    if rows.null_count:
+        return [(0, f) for f in findings]
+    numbers = rows.to_numpy()
+    placed = []
+    for f in findings:
+        row = f.location.row if f.location is not None else None
+        placed.append((int(np.searchsorted(numbers, row, side="left")) if row is not None else 0, f))
+    placed.sort(key=lambda p: p[0])
+    return placed

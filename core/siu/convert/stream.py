@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 
-from siu.adapters import BatchSource, ReadInfo, ReadOptions, Source
+from siu.adapters import BatchSource, ReadInfo, ReadOptions, Source, place_findings
 from siu.batches import GATHERED_ROWS, BatchInfo, batch_of_postings, info_of, with_info
 from siu.models import Finding, Posting
 
@@ -46,7 +45,7 @@ def _placed(items: Iterator[pa.RecordBatch | Finding], input_index: int) -> Iter
         if item.num_rows == 0:
             continue
         batch = _numbered(item, input_index)
-        yield Chunk(batch, _place(pending, batch))
+        yield Chunk(batch, place_findings(pending, batch))
         pending = []
     if pending:
         yield Chunk(None, [(0, f) for f in pending])
@@ -57,22 +56,6 @@ def _numbered(batch: pa.RecordBatch, input_index: int) -> pa.RecordBatch:
     if info.input == input_index:
         return batch
     return with_info(batch, BatchInfo(info.source, info.file, info.sheet, input_index, info.columns, info.headers))
-
-
-def _place(findings: list[Finding], batch: pa.RecordBatch) -> list[tuple[int, Finding]]:
-    """Each finding with the index of the first row whose number is not smaller than its own."""
-    if not findings:
-        return []
-    rows = batch.column("row")
-    if rows.null_count:
-        return [(0, f) for f in findings]
-    numbers = rows.to_numpy()
-    placed = []
-    for f in findings:
-        row = f.location.row if f.location is not None else None
-        placed.append((int(np.searchsorted(numbers, row, side="left")) if row is not None else 0, f))
-    placed.sort(key=lambda p: p[0])  # stable: findings at the same place keep their order
-    return placed
 
 
 def _info(posting: Posting, input_index: int) -> BatchInfo:
