@@ -211,6 +211,14 @@ def amounts_of(batch: pa.RecordBatch) -> list[Decimal]:
 # --- from and to per-row models (API 1) ------------------------------------------------------
 
 
+def _append_dims(cols: dict[str, list[Any]], dims: dict[str, str]) -> None:
+    """A row's dims into the ``dim_*`` columns and, for the others, ``dims_other`` (see :func:`_dims`)."""
+    for name in DIM_COLUMNS:
+        cols[f"dim_{name}"].append(dims.get(name))
+    other = [(k, v) for k, v in dims.items() if k not in DIM_COLUMNS]
+    cols["dims_other"].append(other or None)
+
+
 def _posting_columns(postings: Sequence[Posting]) -> dict[str, list[Any]]:
     cols: dict[str, list[Any]] = {f.name: [] for f in POSTING_FIELDS}
     for p in postings:
@@ -223,11 +231,7 @@ def _posting_columns(postings: Sequence[Posting]) -> dict[str, list[Any]]:
         cols["posting_date"].append(p.posting_date)
         cols["document"].append(p.document)
         cols["text"].append(p.text)
-        dims = p.dims
-        for name in DIM_COLUMNS:
-            cols[f"dim_{name}"].append(dims.get(name))
-        other = [(k, v) for k, v in dims.items() if k not in DIM_COLUMNS]
-        cols["dims_other"].append(other or None)
+        _append_dims(cols, p.dims)
         cols["anonymous"].append(p.anonymous)
         cols["birth_date"].append(p.birth_date)
         cols["sex"].append(p.sex)
@@ -291,11 +295,7 @@ def batch_of_records(records: Iterable[Record], info: BatchInfo) -> pa.RecordBat
         cols["end"].append(r.end)
         for name in ("posting_date", "document", "text", "anonymous", "birth_date", "sex"):
             cols[name].append(None)
-        dims = r.dims
-        for name in DIM_COLUMNS:
-            cols[f"dim_{name}"].append(dims.get(name))
-        other = [(k, v) for k, v in dims.items() if k not in DIM_COLUMNS]
-        cols["dims_other"].append(other or None)
+        _append_dims(cols, r.dims)
         cols["sign_explicit"].append(r.sign_explicit)
         cols["invalid"].append(list(r.invalid) if r.invalid else None)
         cols["psr_id"].append(r.psr_id)
