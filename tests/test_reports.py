@@ -203,6 +203,21 @@ def test_xlsx_report_in_english(siu, tmp_path):
     assert wb["Summary"]["A1"].value == "NOT READY"
 
 
+@pytest.mark.parametrize(("lang", "total"), [("da", "3.003,00"), ("en", "3,003.00")])
+def test_the_console_report_writes_amounts_in_its_language(siu, tmp_path, lang, total):
+    src = write_csv(tmp_path / "in.csv", good_rows(3))  # 1.000,00 + 1.001,00 + 1.002,00
+    run = siu("validate", src, *BASE, "--lang", lang)
+    assert run.exit_code == 0, run.stdout
+    lines = run.stdout.splitlines()
+    ledger = next(line for line in lines if line.strip().startswith(("regnskab:", "ledger:")))
+    money = next(line for line in lines if line.startswith(("Pengene stemmer", "Money conserved")))
+    totals = next(line for line in lines if re.match(r"│ (I alt|Total) ", line))
+    zero = "0,00" if lang == "da" else "0.00"
+    assert f"· {total} = {total} " in ledger and f"+ {zero} " in ledger
+    assert f"input {total} = " in money
+    assert [cell.strip() for cell in totals.split("│")[4:7]] == [total, zero, total]
+
+
 # --- no full CPR number anywhere ----------------------------------------------------------------------
 
 

@@ -3,9 +3,9 @@
 Danish by default, English with ``--lang en``: every text here has both forms, and a text is
 rendered in one language at a time. Counts are written with the one number formatter
 (:func:`siu.parsing.group_digits`) and the noun that agrees with them (``1 række``, ``2 rækker``;
-``1 row``, ``2 rows``). The finding catalogue (:mod:`siu.catalogue`) keeps its own templates and
-uses :func:`apply_plurals` for the counts they print, and :class:`Text` for parameters (such as
-a parse reason) that differ by language.
+``1 row``, ``2 rows``); amounts with :func:`money` (``1.234,56``; ``1,234.56``). The finding
+catalogue (:mod:`siu.catalogue`) keeps its own templates and uses :func:`apply_plurals` for the
+counts they print, and :class:`Text` for parameters (such as a parse reason) that differ by language.
 
 Reasons that :mod:`siu.parsing` gives (``ParseError.reason``, e.g. ``"not a number"``) and the
 reasons adapters skip rows for (``"tomme rækker"``) are stable keys: plugins may read and raise
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from siu.parsing import group_digits
@@ -32,6 +33,18 @@ class Text(NamedTuple):
 
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.da
+
+
+# --- amounts ---------------------------------------------------------------------------------
+
+
+def money(amount: Decimal | int, lang: str = "da") -> str:
+    """An amount of kroner as a person reads it in ``lang``: ``-1.234,56`` in Danish, ``-1,234.56``
+    in English (the unit, ``kr.``/``DKK``, is the text's). The one formatter for every amount a
+    report shows; the delivery and the JSON report keep their machine forms (``-1234.56``). The
+    Danish form is :func:`siu.parsing.format_amount_danish`'s."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{group_digits(abs(amount), 2, lang)}"
 
 
 # --- plurals ---------------------------------------------------------------------------------
