@@ -43,8 +43,9 @@ def money(amount: Decimal | int, lang: str = "da") -> str:
     in English (the unit, ``kr.``/``DKK``, is the text's). The one formatter for every amount a
     report shows; the delivery and the JSON report keep their machine forms (``-1234.56``). The
     Danish form is :func:`siu.parsing.format_amount_danish`'s."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{group_digits(abs(amount), 2, lang)}"
+    if amount < 0:
+        return f"-{group_digits(-amount, 2, lang)}"
+    return group_digits(amount, 2, lang)
 
 
 # --- plurals ---------------------------------------------------------------------------------
