@@ -79,12 +79,18 @@ def plural(n: Any, one: str, many: str) -> str:
     return one if is_one(n) else many
 
 
-def count(n: int, noun: str, lang: str = "da") -> str:
-    """``n`` and the noun that agrees with it, the number grouped the run's way:
-    ``count(1, "row")`` → ``1 række``; ``count(1234, "row", "en")`` → ``1,234 rows``."""
+def noun(n: int, noun: str, lang: str = "da") -> str:
+    """The noun of :data:`NOUNS` that agrees with ``n`` (without the number): ``noun(1, "line")``
+    → ``linje``; for a page that writes the number itself."""
     da, en = NOUNS[noun]
     one, many = en if lang == "en" else da
-    return f"{group_digits(n, 0, lang)} {plural(n, one, many)}"
+    return plural(n, one, many)
+
+
+def count(n: int, noun_key: str, lang: str = "da") -> str:
+    """``n`` and the noun that agrees with it, the number grouped the run's way:
+    ``count(1, "row")`` → ``1 række``; ``count(1234, "row", "en")`` → ``1,234 rows``."""
+    return f"{group_digits(n, 0, lang)} {noun(n, noun_key, lang)}"
 
 
 # ``{name|one|many}`` in a template: the word that agrees with the parameter ``name``.
