@@ -218,6 +218,34 @@ def test_the_console_report_writes_amounts_in_its_language(siu, tmp_path, lang, 
     assert [cell.strip() for cell in totals.split("│")[4:7]] == [total, zero, total]
 
 
+def test_the_rounding_table_escapes_a_pack_s_channel_name_and_writes_english_amounts():
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from siu.report.console import print_rounding
+
+    rounding = SimpleNamespace(
+        lines=3,
+        decimals=0,
+        channel="[red]idep[/]",  # a --spec-dir pack's own channel: text, not markup
+        paragraphs={"SEL108": (Decimal("1234.4"), Decimal("1234"))},
+        exact=Decimal("1234.4"),
+        delivered=Decimal("1234"),
+        difference=Decimal("-0.4"),
+        max_citizen_difference=Decimal("0.4"),
+        changed=1,
+        zeroed=0,
+        citizen_groups=1,
+    )
+    console = Console(record=True, width=200, highlight=False)
+    print_rounding(console, SimpleNamespace(rounding=rounding), "en")
+    out = console.export_text()
+    assert "Amounts rounded to whole kroner ([red]idep[/])" in out
+    assert "1,234.40" in out and "-0.40" in out and "within 0.40 of the exact one" in out
+
+
 # --- no full CPR number anywhere ----------------------------------------------------------------------
 
 

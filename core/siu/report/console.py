@@ -88,15 +88,17 @@ def _print_header(console: Console, result: RunResult, host: PluginHost, lang: s
     title = f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}"
     console.print(Rule(title), width=min(console.width, RULE_WIDTH) if not console.is_terminal else None)
     meta = Table.grid(padding=(0, 2))
-    meta.add_row(t("Kommune", "Municipality"), f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
+    meta.add_row(
+        t("Kommune", "Municipality"), console_text(f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
+    )
     meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
-    meta.add_row(t("Område", "Area"), h.area)
+    meta.add_row(t("Område", "Area"), console_text(h.area))
     provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
     meta.add_row(t("Specifikation", "Specification"), console_text(f"{spec.version}{provisional} [{spec.origin}]"))
     if getattr(h, "test", False):
         meta.add_row(t("Testleverance", "Test delivery"), t("ja — ikke til indberetning", "yes — not for submission"))
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
-    meta.add_row("Plugins", ", ".join(loaded) or "-")
+    meta.add_row("Plugins", console_text(", ".join(loaded) or "-"))  # a plugin's name is not markup
     for p in host.problems:
         shown = status("plugin", p.status, "en" if en else "da")
         meta.add_row("", Text(mask_cpr(f"{p.name} {p.version}: {shown}: {p.error}"), style="yellow"))
@@ -113,7 +115,7 @@ def _print_inputs(console: Console, result: RunResult, lang: str) -> None:
     for n, r in enumerate(result.inputs, start=1):
         details = mask_cpr(details_text(r.info.details, lang))
         console.print(
-            f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({r.source}) · "
+            f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({console_text(r.source)}) · "
             f"{group_digits(r.size, 0, lang)} bytes · SHA-256 {r.sha256}"
         )
         counts = text(
@@ -289,7 +291,7 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
     for n, r in enumerate(result.inputs, start=1):
         table.add_row(
             f"{n}: {console_text(r.path.name)}",
-            r.source,
+            console_text(r.source),
             str(r.info.postings),
             kr(r.expenditure, lang),
             kr(r.revenue, lang),
@@ -303,7 +305,7 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
         label = f"{source} i alt" if not en else f"{source} total"
         table.add_row(
             Text(label, style="bold"),
-            source,
+            console_text(source),
             str(postings),
             kr(Decimal(expenditure), lang),
             kr(Decimal(revenue), lang),
@@ -355,7 +357,9 @@ def print_rounding(console: Console, result: RunResult, lang: str) -> None:
         else f"{r.decimals} {plural(r.decimals, 'decimal', 'decimals' if en else 'decimaler')}"
     )
     table = Table(
-        title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"),
+        title=console_text(
+            f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"
+        ),
         title_justify="left",
     )
     for col in (("Paragraf", "Paragraph"), ("Eksakt", "Exact"), ("Leveret", "Delivered"), ("Difference", "Difference")):
