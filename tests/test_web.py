@@ -485,3 +485,11 @@ def test_a_section_added_to_the_report_later_is_shown_and_masked(logged_in, siu,
     section = page.split('id="section-citizens"')[1].split("</section>")[0]
     assert "Pr. borger" in section and "SEL108" in section and "127500.00" in section
     assert "010160-xxxx" in section and "0101601235" not in page
+
+
+def test_the_page_writes_amounts_and_counts_in_its_language():
+    from siu.web.report_view import amount, number
+
+    assert (amount("-1234.5", "da"), amount("-1234.5", "en")) == ("-1.234,50", "-1,234.50")
+    assert (amount("abc", "en"), amount("NaN", "en"), amount(None, "da")) == ("abc", "NaN", "None")
+    assert (number(1234, "da"), number("1234", "en"), number(None, "en")) == ("1.234", "1,234", "None")
