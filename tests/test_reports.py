@@ -218,6 +218,14 @@ def test_the_console_report_writes_amounts_in_its_language(siu, tmp_path, lang, 
     assert [cell.strip() for cell in totals.split("│")[4:7]] == [total, zero, total]
 
 
+@pytest.mark.parametrize(("lang", "lines"), [("da", "1.200"), ("en", "1,200")])
+def test_the_console_report_groups_counts_in_its_language(siu, tmp_path, lang, lines):
+    rows = [["010160-1235", f"{1000 + i},00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(1200)]
+    run = siu("validate", write_csv(tmp_path / "in.csv", rows), *BASE, "--lang", lang)
+    totals = next(line for line in run.stdout.splitlines() if re.match(r"│ (I alt|Total) ", line))
+    assert [cell.strip() for cell in totals.split("│")[2:4]] == ["", lines]
+
+
 def test_the_rounding_table_escapes_a_pack_s_channel_name_and_writes_english_amounts():
     from decimal import Decimal
     from types import SimpleNamespace

@@ -146,7 +146,7 @@ def _print_findings(console: Console, result: RunResult, lang: str, per_code: in
             summary.add_row(
                 code,
                 Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]),
-                str(sink.by_code[code]),
+                group_digits(sink.by_code[code], 0, lang),
                 console_text(title),
             )
         console.print(summary)
@@ -193,8 +193,8 @@ def _print_totals(console: Console, result: RunResult, lang: str) -> None:
         pt = result.paragraphs[code]
         totals.add_row(
             console_text(code),
-            str(len(pt.citizens)),
-            str(pt.lines),
+            group_digits(len(pt.citizens), 0, lang),
+            group_digits(pt.lines, 0, lang),
             kr(pt.expenditure, lang),
             kr(pt.revenue, lang),
             kr(pt.net, lang),
@@ -203,7 +203,7 @@ def _print_totals(console: Console, result: RunResult, lang: str) -> None:
     totals.add_row(
         Text(t("I alt", "Total"), style="bold"),
         "",
-        str(ht.records),
+        group_digits(ht.records, 0, lang),
         kr(ht.expenditure, lang),
         kr(ht.revenue, lang),
         kr(ht.net, lang),
@@ -292,7 +292,7 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
         table.add_row(
             f"{n}: {console_text(r.path.name)}",
             console_text(r.source),
-            str(r.info.postings),
+            group_digits(r.info.postings, 0, lang),
             kr(r.expenditure, lang),
             kr(r.revenue, lang),
             kr(r.amount, lang),
@@ -306,7 +306,7 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
         table.add_row(
             Text(label, style="bold"),
             console_text(source),
-            str(postings),
+            group_digits(postings, 0, lang),
             kr(Decimal(expenditure), lang),
             kr(Decimal(revenue), lang),
             kr(Decimal(net), lang),
@@ -336,7 +336,7 @@ def print_areas(console: Console, result: RunResult, lang: str) -> None:
         tot = head.totals
         table.add_row(
             console_text(area),
-            str(tot.records),
+            group_digits(tot.records, 0, lang),
             kr(tot.expenditure, lang),
             kr(tot.revenue, lang),
             kr(tot.net, lang),
