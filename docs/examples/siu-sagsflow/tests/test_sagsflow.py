@@ -112,7 +112,10 @@ DATES = st.one_of(
 def one_amount(text: str) -> Decimal | None:
     """The amount a row holds, read by itself: None when it cannot be read (the row is skipped)."""
     text = text.strip()
-    return Decimal(text) if re.fullmatch(r"-?\d{1,15}(\.\d{1,18})?", text) else None
+    if not re.fullmatch(r"-?\d{1,15}(\.\d{1,18})?", text):
+        return None
+    amount = Decimal(text)
+    return amount.copy_abs() if amount.is_zero() else amount  # Arrow decimals know no -0: "-0.00" reads as 0.00
 
 
 def one_date(text: str) -> dt.date | str | None:
