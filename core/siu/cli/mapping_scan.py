@@ -23,6 +23,8 @@ from siu.models import Finding, Posting
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from siu.base.config import Settings
     from siu.host.plugins import PluginHost
     from siu.report.result import InputSpec
@@ -57,11 +59,15 @@ class Combination:
     rules: tuple[str, ...] = ()  # for ambiguous combinations: the rules that match, winner first
 
     def add(self, posting: Posting) -> None:
-        self.postings += 1
-        self.total += posting.amount
-        self.gross += abs(posting.amount)
-        if posting.dims.get("artskonto"):
-            self.artskonti[posting.dims["artskonto"]] += 1
+        self.add_rows(1, posting.amount, abs(posting.amount), posting.dims.get("artskonto"))
+
+    def add_rows(self, postings: int, total: Decimal, gross: Decimal, artskonto: str | None) -> None:
+        """Add ``postings`` postings of one artskonto, summing to ``total`` (``gross`` unsigned)."""
+        self.postings += postings
+        self.total += total
+        self.gross += gross
+        if artskonto:
+            self.artskonti[artskonto] += postings
 
     @property
     def dims(self) -> dict[str, str]:
@@ -107,6 +113,22 @@ def read_postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Itera
                     continue
                 scan.postings += 1
                 yield item
+        except Exception as exc:  # an adapter bug must not become a traceback with personal data
+            scan.failures.append(mask_cpr(f"{spec.path.name}: {exc.__class__.__name__}: {exc}"))
+
+
+def read_batches(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[pa.RecordBatch]:
+    """The inputs' postings as batches, as ``convert`` reads them; the findings only counted."""
+    from siu.convert.stream import chunks
+
+    for index, spec in enumerate(specs):
+        scan.files.append(f"{spec.path.name} ({spec.source})")
+        try:
+            for chunk in chunks(host.sources[spec.source], spec.path, spec.options, ReadInfo(), index):
+                scan.unreadable += len(chunk.findings)
+                if chunk.batch is not None:
+                    scan.postings += chunk.batch.num_rows
+                    yield chunk.batch
         except Exception as exc:  # an adapter bug must not become a traceback with personal data
             scan.failures.append(mask_cpr(f"{spec.path.name}: {exc.__class__.__name__}: {exc}"))
 
