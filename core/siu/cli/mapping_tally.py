@@ -11,25 +11,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from rich.console import Console
 from rich.table import Table
 
 from siu.base.masking import console_text
-from siu.batches import decimal_of
 from siu.mapping import DIMENSIONS, MappingFile, describe_dims
 from siu.models import AccountMapping, Finding, Posting
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from siu.base.config import Settings
     from siu.host.plugins import PluginHost
     from siu.report.result import InputSpec
 
-from siu.cli.mapping_scan import Combination, Scan, account_key, by_size, read_batches
+from siu.cli.mapping_scan import Combination, Scan, account_key, by_size, key_sums, read_batches
 
 
 def run_context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang: str) -> Any:
@@ -111,7 +106,7 @@ def tally_postings(
 
     for batch in read_batches(specs, host, scan):
         indices, answers = answers_per_key(batch, outcomes, outcome)
-        for answer, (postings, total, gross) in zip(answers, _sums(batch, indices, len(answers)), strict=True):
+        for answer, (postings, total, gross) in zip(answers, key_sums(batch, indices, len(answers)), strict=True):
             tally.count(answer, postings, total, gross)
     return tally
 
@@ -130,20 +125,6 @@ def _outcome(posting: Posting, host: PluginHost, mapping_file: MappingFile, ctx:
     # only where the file's first rule made the answer (not a given kontostreng or a plugin)
     decided = bool(rules) and result.rule == rules[0].label and not dims.get("kontostreng")
     return Outcome(dims, rules=tuple(r.label_en if en else r.label for r in rules) if decided else ())
-
-
-def _sums(batch: pa.RecordBatch, indices: np.ndarray, count: int) -> list[tuple[int, Decimal, Decimal]]:
-    """Per account of the batch (``indices`` per row): its postings, their sum and their unsigned sum."""
-    amount = batch.column("amount")
-    table = pa.table({"k": indices, "amount": amount, "gross": pc.abs(amount), "scale": batch.column("amount_scale")})
-    sums = [("k", "count"), ("amount", "sum"), ("gross", "sum"), ("scale", "max")]
-    got = table.group_by("k", use_threads=False).aggregate(sums)
-    out = [(0, Decimal(0), Decimal(0))] * count
-    for k, n, total, gross, scale in zip(
-        *got.select(["k", "k_count", "amount_sum", "gross_sum", "scale_max"]).to_pydict().values()
-    ):
-        out[k] = (n, decimal_of(total, scale), decimal_of(gross, scale))
-    return out
 
 
 def print_tables(console: Console, tally: Tally, lang: str) -> None:
