@@ -10,8 +10,8 @@ The contract: placed so, every finding comes back exactly where it stood among t
 batch ends wherever the rows could not say that place:
 
 - a finding about a row after the batch's last row (its rows never having gone down) goes out at
-  once, and the batch ends before any later posting of a smaller row or of none: the finding stays
-  after the rows before it;
+  once, and the batch ends before any later posting of a smaller row than the finding's, or of no
+  row: the finding stays right after the rows before it;
 - any other finding (no row, or a row not after the last) ends the batch; it goes before the next
   batch's first row, and while a finding with a row waits there, the batch takes only rows that
   keep it first (or the batch starts with a posting of no row: then every finding goes first).
