@@ -307,7 +307,7 @@ class Converter:
         decimals, mode = spec.amount_for(writer.name)
         if mode != "largest_remainder":
             return batches, result.header
-        from siu.accounts.rounding_columns import round_batches
+        from siu.accounts.rounding import round_batches
 
         found = spec.channel_of(writer.name)
         out_header = result.header.model_copy(deep=True)
