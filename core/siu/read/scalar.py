@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
+from siu.base.i18n import skipped_summary
 from siu.batches import BatchInfo
 from siu.catalogue.read import NO_PERIOD_RULE, TABLE_ERRORS
 from siu.findings import CATALOGUE
@@ -158,7 +159,7 @@ class RowReader:
         if totals.checked:
             info.note("total_lines", f"{totals.agreed}/{totals.checked}")  # total lines that agree / checked
         if info.skipped_rows:
-            info.note("skipped", ", ".join(f"{n} {r}" for r, n in info.skipped_rows.items()))
+            info.note("skipped", skipped_summary(info.skipped_rows).da)  # "1 tom række, 2 sumlinjer"
         if self.tally.derive:
             info.note("period", PERIOD_RULES[self.tally.derive][0])
         yield from self.tally.finish()
