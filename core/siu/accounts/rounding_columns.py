@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from siu.accounts.rounding import RoundingSummary, _done, _nearest, _unit_da, _unit_en, allocate
+from siu.base.batch_spool import BatchSpool
 from siu.base.i18n import Text
 from siu.batches import AMOUNT, decimal_of, info_of
 from siu.catalogue.accounts import ROUNDED_TO_ZERO
@@ -34,31 +35,38 @@ def round_batches(
     header: DeliveryHeader | None = None,
 ) -> tuple[Iterator[pa.RecordBatch], RoundingSummary]:
     """:func:`~siu.accounts.rounding.round_records` for record batches: the same amounts,
-    findings and summary. Every line is held while rounding, as there."""
+    findings and summary. Every line is held while rounding, as there: on disk (a
+    :class:`~siu.base.batch_spool.BatchSpool`), with only the columns the rounding reads in memory."""
     summary = RoundingSummary(channel=channel, decimals=decimals)
 
     def run() -> Iterator[pa.RecordBatch]:
-        held = [b for b in batches if b.num_rows]
-        if not held:
-            return
-        rounded = _round(held, decimals, summary)
-        out, at, totals = [], 0, Totals()
-        for batch in held:
-            done = _rounded_batch(batch, rounded.slice(at, batch.num_rows), decimals, sink, summary)
-            at += batch.num_rows
-            add_totals(totals, _with_scale(done, pa.repeat(pa.scalar(decimals, pa.int8()), done.num_rows)))
-            out.append(done)
-        _done(totals, summary, sink, header)
-        yield from out
+        with BatchSpool(keep=_KEPT) as held, BatchSpool() as out:
+            for b in batches:
+                if b.num_rows:
+                    held.add(b)
+            if not held.num_rows:
+                return
+            rounded = _round(held, decimals, summary)
+            at, totals = 0, Totals()
+            for batch in held.batches():
+                done = _rounded_batch(batch, rounded.slice(at, batch.num_rows), decimals, sink, summary)
+                at += batch.num_rows
+                add_totals(totals, _with_scale(done, pa.repeat(pa.scalar(decimals, pa.int8()), done.num_rows)))
+                out.add(done)
+            _done(totals, summary, sink, header)
+            yield from out.batches()
 
     return run(), summary
 
 
-def _column(held: list[pa.RecordBatch], name: str) -> pa.Array:
-    return pa.concat_arrays([b.column(name) for b in held])
+_KEPT = ("amount", "amount_scale", "record_paragraph", "psr_id")  # what _round reads of every line
 
 
-def _groups(held: list[pa.RecordBatch]) -> tuple[pa.Array, list[int], list[str]]:
+def _column(held: BatchSpool, name: str) -> pa.Array:
+    return held.column(name)
+
+
+def _groups(held: BatchSpool) -> tuple[pa.Array, list[int], list[str]]:
     """Each line's citizen group (paragraph and PsrID), numbered in the order groups first occur;
     each group's paragraph, numbered likewise (the per-record rounding's dict order); the
     paragraphs' names."""
@@ -83,7 +91,7 @@ def _sums(groups: pa.Array, values: pa.Array, scales: pa.Array, count: int) -> l
     return sums
 
 
-def _round(held: list[pa.RecordBatch], decimals: int, summary: RoundingSummary) -> pa.Array:
+def _round(held: BatchSpool, decimals: int, summary: RoundingSummary) -> pa.Array:
     """Every line's rounded amount; fills in the summary as the per-record rounding does."""
     amount = _column(held, "amount").cast(_WORK)
     scale = _column(held, "amount_scale")

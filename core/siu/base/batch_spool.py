@@ -1,0 +1,84 @@
+"""Record batches held on disk instead of in memory, for a step that must see every line before it
+can hand on the first (the largest-remainder rounding of an amount channel).
+
+The batches go, as they come, into an owner-only temporary file (gone when closed; during a run
+``tempfile`` puts it in siu's private folder beside the output, see :func:`siu.base.safeio.private_tempdir`)
+as an Arrow IPC stream. Only the columns the step computes on stay in memory. Reading them back
+gives the same batches, schema metadata (a batch's ``BatchInfo``) included, one at a time, so
+memory stays bounded by a batch and the kept columns, not by the delivery.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+from typing import IO
+
+import pyarrow as pa
+
+__all__ = ["BatchSpool"]
+
+
+class BatchSpool:
+    """Batches written to a temporary file with :meth:`add`, read back in order with :meth:`batches`;
+    the columns named in ``keep`` stay in memory for :meth:`column`. Use it as a context manager."""
+
+    def __init__(self, keep: Iterable[str] = ()) -> None:
+        self.keep = tuple(keep)
+        self.num_rows = 0
+        self._kept: dict[str, list[pa.Array]] = {name: [] for name in self.keep}
+        self._metadata: list[dict[bytes, bytes] | None] = []  # each batch's own, the stream keeps one schema
+        self._file: IO[bytes] | None = None
+        self._writer: pa.ipc.RecordBatchStreamWriter | None = None
+
+    def __enter__(self) -> BatchSpool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        """Write ``batch`` to the file and keep its ``keep`` columns."""
+        if self._file is not None and self._writer is None:
+            raise ValueError("the spool was read: no batch can be added after it")
+        if self._writer is None:
+            self._file = tempfile.TemporaryFile()
+            self._writer = pa.ipc.new_stream(self._file, batch.schema.remove_metadata())
+        self._writer.write_batch(batch)  # a schema differing from the first's (beyond metadata) raises
+        self._metadata.append(batch.schema.metadata)
+        self.num_rows += batch.num_rows
+        for name in self.keep:
+            self._kept[name].append(batch.column(name))
+
+    def column(self, name: str) -> pa.Array:
+        """The kept column ``name`` over every batch added, as one array."""
+        parts = self._kept[name]
+        if not parts:
+            raise ValueError("no batch was added to the spool")
+        return pa.concat_arrays(parts)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The batches added, in order, each with its own schema metadata, read from the file; no
+        more can be added once they are read (the stream is finished)."""
+        if self._file is None:
+            return
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._file.seek(0)
+        reader = pa.ipc.open_stream(self._file)
+        for batch, metadata in zip(reader, self._metadata):
+            yield batch.replace_schema_metadata(metadata) if metadata else batch
+
+    def close(self) -> None:
+        """Remove the file and drop the kept columns."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._kept = {name: [] for name in self.keep}
