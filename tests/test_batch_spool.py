@@ -55,6 +55,8 @@ def test_batches_come_back_as_they_went_in(cuts: list[list[tuple[str | None, Dec
         if batches:
             for name in ("psr_id", "amount"):
                 assert spool.column(name).equals(pa.concat_arrays([b.column(name) for b in batches]))
+                with pytest.raises(ValueError, match="handed over"):
+                    spool.column(name)  # the spool let go of it
         back = list(spool.batches())
     assert len(back) == len(batches)
     for got, want in zip(back, batches):
@@ -92,5 +94,5 @@ def test_close_removes_the_file_and_the_kept_columns() -> None:
     assert held is not None and not held.closed
     spool.close()
     assert held.closed  # an unnamed temporary file: closing it frees its space
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="handed over"):
         spool.column("amount")

@@ -22,7 +22,8 @@ __all__ = ["BatchSpool"]
 
 class BatchSpool:
     """Batches written to a temporary file with :meth:`add`, read back in order with :meth:`batches`;
-    the columns named in ``keep`` stay in memory for :meth:`column`. Use it as a context manager."""
+    the columns named in ``keep`` stay in memory until :meth:`column` hands them over. Use it as a
+    context manager."""
 
     def __init__(self, keep: Iterable[str] = ()) -> None:
         self.keep = tuple(keep)
@@ -50,12 +51,15 @@ class BatchSpool:
         self._writer.write_batch(batch)  # a schema differing from the first's (beyond metadata) raises
         self._metadata.append(batch.schema.metadata)
         self.num_rows += batch.num_rows
-        for name in self.keep:
-            self._kept[name].append(batch.column(name))
+        for name, parts in self._kept.items():
+            parts.append(batch.column(name))
 
     def column(self, name: str) -> pa.Array:
-        """The kept column ``name`` over every batch added, as one array."""
-        parts = self._kept[name]
+        """The kept column ``name`` over every batch added, as one array. It is handed over, not
+        copied: the spool lets go of its parts, so the column is in memory once, and only once asked."""
+        parts = self._kept.pop(name, None)
+        if parts is None:
+            raise ValueError(f"the spool keeps no column '{name}', or it was handed over")
         if not parts:
             raise ValueError("no batch was added to the spool")
         return pa.concat_arrays(parts)
@@ -81,4 +85,4 @@ class BatchSpool:
         if self._file is not None:
             self._file.close()
             self._file = None
-        self._kept = {name: [] for name in self.keep}
+        self._kept = {}
