@@ -71,11 +71,12 @@ def test_an_empty_spool_reads_nothing_and_keeps_nothing() -> None:
             spool.column("amount")
 
 
-def test_nothing_is_added_once_the_spool_was_read() -> None:
+def test_a_read_spool_reads_again_and_takes_nothing_more() -> None:
     batch = _batch([("0101901234", Decimal(1))], "a.csv")
     with BatchSpool() as spool:
         spool.add(batch)
         assert [b.num_rows for b in spool.batches()] == [1]
+        assert [b.equals(batch, check_metadata=True) for b in spool.batches()] == [True]  # read again
         with pytest.raises(ValueError, match="was read"):
             spool.add(batch)
 

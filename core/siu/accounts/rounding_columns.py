@@ -36,25 +36,27 @@ def round_batches(
 ) -> tuple[Iterator[pa.RecordBatch], RoundingSummary]:
     """:func:`~siu.accounts.rounding.round_records` for record batches: the same amounts,
     findings and summary. Every line is held while rounding, as there: on disk (a
-    :class:`~siu.base.batch_spool.BatchSpool`), with only the columns the rounding reads in memory."""
+    :class:`~siu.base.batch_spool.BatchSpool`), with only the columns the rounding reads in memory,
+    and read twice: for the findings and totals, then to hand the lines on with their new amounts."""
     summary = RoundingSummary(channel=channel, decimals=decimals)
 
     def run() -> Iterator[pa.RecordBatch]:
-        with BatchSpool(keep=_KEPT) as held, BatchSpool() as out:
+        with BatchSpool(keep=_KEPT) as held:
             for b in batches:
                 if b.num_rows:
                     held.add(b)
             if not held.num_rows:
                 return
             rounded = _round(held, decimals, summary)
-            at, totals = 0, Totals()
+            at, totals, amounts = 0, Totals(), []
             for batch in held.batches():
                 done = _rounded_batch(batch, rounded.slice(at, batch.num_rows), decimals, sink, summary)
                 at += batch.num_rows
                 add_totals(totals, _with_scale(done, pa.repeat(pa.scalar(decimals, pa.int8()), done.num_rows)))
-                out.add(done)
+                amounts.append((done.column("amount"), done.column("amount_scale")))
             _done(totals, summary, sink, header)
-            yield from out.batches()
+            for batch, (amount, scale) in zip(held.batches(), amounts):
+                yield _with_scale(_with_amount(batch, amount), scale)  # the batch _rounded_batch made
 
     return run(), summary
 
@@ -190,6 +192,10 @@ def _rounded_batch(
     scale = pc.if_else(changed, pa.scalar(decimals, pa.int8()), batch.column("amount_scale"))
     out = batch.set_column(batch.schema.get_field_index("amount"), batch.schema.field("amount"), rounded)
     return _with_scale(out, scale)
+
+
+def _with_amount(batch: pa.RecordBatch, amount: pa.Array) -> pa.RecordBatch:
+    return batch.set_column(batch.schema.get_field_index("amount"), batch.schema.field("amount"), amount)
 
 
 def _with_scale(batch: pa.RecordBatch, scale: pa.Array) -> pa.RecordBatch:

@@ -21,7 +21,8 @@ __all__ = ["BatchSpool"]
 
 
 class BatchSpool:
-    """Batches written to a temporary file with :meth:`add`, read back in order with :meth:`batches`;
+    """Batches written to a temporary file with :meth:`add`, read back in order with :meth:`batches`
+    (as often as needed);
     the columns named in ``keep`` stay in memory until :meth:`column` hands them over. Use it as a
     context manager."""
 
@@ -65,8 +66,8 @@ class BatchSpool:
         return pa.concat_arrays(parts)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        """The batches added, in order, each with its own schema metadata, read from the file; no
-        more can be added once they are read (the stream is finished)."""
+        """The batches added, in order, each with its own schema metadata, read from the file (from
+        its start at every call); no more can be added once they are read (the stream is finished)."""
         if self._file is None:
             return
         if self._writer is not None:
