@@ -4,15 +4,22 @@ metadata, order), the kept columns stay in memory, and the file goes when the sp
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import gc
+import os
+import sys
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from siu.base import batch_spool
 from siu.base.batch_spool import BatchSpool
 from siu.batches import BatchInfo, batch_of_records, info_of
+from siu.demo import DEMO_DIR
 from siu.models import Location, Record
 
 
@@ -81,11 +88,23 @@ def test_a_read_spool_reads_again_and_takes_nothing_more() -> None:
             spool.add(batch)
 
 
-def test_a_batch_of_another_schema_is_refused() -> None:
+def test_batches_of_other_schemas_come_back_with_their_own() -> None:
+    # inputs differ, e.g. in whether a column may hold nulls (an xlsx input's ``anonymised``)
+    first = _batch([("0101901234", Decimal(1))], "a.csv")
+    strict = first.schema.set(
+        first.schema.get_field_index("anonymised"), first.schema.field("anonymised").with_nullable(False)
+    )
+    second = pa.RecordBatch.from_arrays(first.columns, schema=strict)
+    other = pa.record_batch({"amount": [1, 2]}).replace_schema_metadata({"k": "v"})
+    batches = [first, second, second, first, other]
     with BatchSpool() as spool:
-        spool.add(_batch([("0101901234", Decimal(1))], "a.csv"))
-        with pytest.raises(pa.ArrowInvalid):
-            spool.add(pa.record_batch({"amount": [1]}))
+        for batch in batches:
+            spool.add(batch)
+        back = list(spool.batches())
+    assert len(back) == len(batches)
+    for got, want in zip(back, batches):
+        assert got.schema.equals(want.schema, check_metadata=True)
+        assert got.equals(want, check_metadata=True)
 
 
 def test_close_removes_the_file_and_the_kept_columns() -> None:
@@ -97,3 +116,20 @@ def test_close_removes_the_file_and_the_kept_columns() -> None:
     assert held.closed  # an unnamed temporary file: closing it frees its space
     with pytest.raises(ValueError, match="handed over"):
         spool.column("amount")
+
+
+def test_a_full_disk_under_the_spool_is_a_clear_error_and_no_delivery(siu, tmp_path, monkeypatch) -> None:
+    # --format xlsx rounds to whole kroner, so the lines go through the spool; every write fails
+    monkeypatch.setattr(batch_spool, "tempfile", SimpleNamespace(TemporaryFile=lambda: open("/dev/full", "w+b")))
+    ignored: list[object] = []  # what Python would print as "Exception ignored in: ..."
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    out = tmp_path / "out"
+    args = ["convert", "--source", "opus", DEMO_DIR / "opus-udtraek-2025.csv", "--config", DEMO_DIR / "siu.toml"]
+    run = siu(*args, "--format", "xlsx", "--quiet", "--out", out)
+    assert run.exit_code == 2, run.output
+    assert run.exception is None, run.exception
+    assert os.strerror(errno.ENOSPC) in run.stderr
+    assert run.stderr.strip().splitlines()[-1] == "Ingen leverance skrevet."
+    assert not out.exists() or list(out.iterdir()) == []
+    gc.collect()
+    assert ignored == []  # openpyxl's writer of the abandoned sheet was ended, not left to complain

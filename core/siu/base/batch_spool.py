@@ -30,9 +30,12 @@ class BatchSpool:
         self.keep = tuple(keep)
         self.num_rows = 0
         self._kept: dict[str, list[pa.Array]] = {name: [] for name in self.keep}
-        self._metadata: list[dict[bytes, bytes] | None] = []  # each batch's own, the stream keeps one schema
+        self._metadata: list[dict[bytes, bytes] | None] = []  # each batch's own, a stream keeps one schema
         self._file: IO[bytes] | None = None
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
+        self._schema: pa.Schema | None = None  # the schema of the stream being written
+        self._streams: list[int] = []  # where each stream starts: a new one wherever the schema changes
+        self._read = False
 
     def __enter__(self) -> BatchSpool:
         return self
@@ -44,12 +47,17 @@ class BatchSpool:
 
     def add(self, batch: pa.RecordBatch) -> None:
         """Write ``batch`` to the file and keep its ``keep`` columns."""
-        if self._file is not None and self._writer is None:
+        if self._read:
             raise ValueError("the spool was read: no batch can be added after it")
-        if self._writer is None:
-            self._file = tempfile.TemporaryFile()
-            self._writer = pa.ipc.new_stream(self._file, batch.schema.remove_metadata())
-        self._writer.write_batch(batch)  # a schema differing from the first's (beyond metadata) raises
+        schema = batch.schema.remove_metadata()
+        if self._writer is None or self._schema is None or not schema.equals(self._schema, check_metadata=True):
+            # the inputs' batches may differ in a field's nullability or metadata: each keeps its own
+            self._finish_stream()
+            if self._file is None:
+                self._file = tempfile.TemporaryFile()
+            self._streams.append(self._file.tell())
+            self._writer, self._schema = pa.ipc.new_stream(self._file, schema), schema
+        self._writer.write_batch(batch)
         self._metadata.append(batch.schema.metadata)
         self.num_rows += batch.num_rows
         for name, parts in self._kept.items():
@@ -70,19 +78,22 @@ class BatchSpool:
         its start at every call); no more can be added once they are read (the stream is finished)."""
         if self._file is None:
             return
+        self._finish_stream()
+        self._read = True
+        metadata = iter(self._metadata)
+        for start in self._streams:
+            self._file.seek(start)
+            for batch, meta in zip(pa.ipc.open_stream(self._file), metadata):
+                yield batch.replace_schema_metadata(meta) if meta else batch
+
+    def _finish_stream(self) -> None:
         if self._writer is not None:
-            self._writer.close()
+            self._writer.close()  # its end marker; the file stays open
             self._writer = None
-        self._file.seek(0)
-        reader = pa.ipc.open_stream(self._file)
-        for batch, metadata in zip(reader, self._metadata):
-            yield batch.replace_schema_metadata(metadata) if metadata else batch
 
     def close(self) -> None:
         """Remove the file and drop the kept columns."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._finish_stream()
         if self._file is not None:
             self._file.close()
             self._file = None
