@@ -10,6 +10,7 @@ batches) hands them over as a file of ``<row>`` elements; they are copied into t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -75,9 +76,6 @@ def save_workbook(wb: Workbook, fh: IO[bytes], rows: IO[bytes] | None = None) ->
     """Save ``wb`` to the binary file ``fh``; reproducibly when ``SOURCE_DATE_EPOCH`` is set.
     ``rows``: the first sheet's further data rows as XML, read from the start to the end."""
     if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        if rows is None:
-            wb.save(fh)
-            return
         when = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None, microsecond=0)
         wb.properties.modified = when  # as Workbook.save does
         stamp = max(time.localtime()[:6], _ZIP_EPOCH)
@@ -87,4 +85,12 @@ def save_workbook(wb: Workbook, fh: IO[bytes], rows: IO[bytes] | None = None) ->
         stamp = max(when.timetuple()[:6], _ZIP_EPOCH)
     if wb.write_only and not wb.worksheets:
         wb.create_sheet()
-    ExcelWriter(wb, _StampedZip(fh, stamp, rows)).save()  # what Workbook.save does, without the clock
+    archive = _StampedZip(fh, stamp, rows)
+    try:
+        ExcelWriter(wb, archive).save()  # what Workbook.save does, without the clock
+    except BaseException:
+        # Close the half-written archive now, while ``fh`` is open: left to the garbage collector,
+        # it would try to finish itself on a closed file and print "Exception ignored" on stderr.
+        with contextlib.suppress(Exception):  # the failure that got us here is what the user sees
+            archive.close()
+        raise

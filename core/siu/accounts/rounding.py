@@ -24,9 +24,10 @@ floor and remainder, the lines of every citizen ordered by (priority, largest re
 one sort, and the first ``extra`` lines of each citizen given one unit more. Findings are made only
 for the lines rounded to zero.
 
-All lines of a delivery are held while they are rounded (steps 1 and 2 need every line). The
-IDEP channel that rounds takes an Excel sheet, which holds at most 1,048,576 lines, which bounds
-that memory.
+All lines of a delivery are held while they are rounded (steps 1 and 2 need every line): on disk,
+in a :class:`~siu.base.batch_spool.BatchSpool`, with only the four columns the rounding reads in
+memory; the lines are read twice, for the findings and totals, then to hand them on with their new
+amounts. The IDEP channel that rounds takes an Excel sheet, which holds at most 1,048,576 lines.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from siu.base.batch_spool import BatchSpool
 from siu.base.i18n import Text, plural
 from siu.batches import AMOUNT, decimal_of, info_of
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
@@ -136,27 +138,34 @@ def round_batches(
     summary = RoundingSummary(channel=channel, decimals=decimals)
 
     def run() -> Iterator[pa.RecordBatch]:
-        held = [b for b in batches if b.num_rows]
-        if not held:
-            return
-        rounded = _round(held, decimals, summary)
-        out, at, totals = [], 0, Totals()
-        for batch in held:
-            done = _rounded_batch(batch, rounded.slice(at, batch.num_rows), decimals, sink, summary)
-            at += batch.num_rows
-            add_totals(totals, _with_scale(done, pa.repeat(pa.scalar(decimals, pa.int8()), done.num_rows)))
-            out.append(done)
-        _done(totals, summary, sink, header)
-        yield from out
+        with BatchSpool(keep=_KEPT) as held:
+            for b in batches:
+                if b.num_rows:
+                    held.add(b)
+            if not held.num_rows:
+                return
+            rounded = _round(held, decimals, summary)
+            at, totals, amounts = 0, Totals(), []
+            for batch in held.batches():
+                done = _rounded_batch(batch, rounded.slice(at, batch.num_rows), decimals, sink, summary)
+                at += batch.num_rows
+                add_totals(totals, _with_scale(done, pa.repeat(pa.scalar(decimals, pa.int8()), done.num_rows)))
+                amounts.append((done.column("amount"), done.column("amount_scale")))
+            _done(totals, summary, sink, header)
+            for batch, (amount, scale) in zip(held.batches(), amounts):
+                yield _with_scale(_with_amount(batch, amount), scale)  # the batch _rounded_batch made
 
     return run(), summary
 
 
-def _column(held: list[pa.RecordBatch], name: str) -> pa.Array:
-    return pa.concat_arrays([b.column(name) for b in held])
+_KEPT = ("amount", "amount_scale", "record_paragraph", "psr_id")  # what _round reads of every line
 
 
-def _groups(held: list[pa.RecordBatch]) -> tuple[pa.Array, list[int], list[str]]:
+def _column(held: BatchSpool, name: str) -> pa.Array:
+    return held.column(name)
+
+
+def _groups(held: BatchSpool) -> tuple[pa.Array, list[int], list[str]]:
     """Each line's citizen group (paragraph and PsrID), numbered in the order groups first occur;
     each group's paragraph, numbered likewise (the order the allocation goes in); the
     paragraphs' names."""
@@ -181,7 +190,7 @@ def _sums(groups: pa.Array, values: pa.Array, scales: pa.Array, count: int) -> l
     return sums
 
 
-def _round(held: list[pa.RecordBatch], decimals: int, summary: RoundingSummary) -> pa.Array:
+def _round(held: BatchSpool, decimals: int, summary: RoundingSummary) -> pa.Array:
     """Every line's rounded amount; fills in the summary's paragraphs, citizen groups and largest citizen difference."""
     amount = _column(held, "amount").cast(_WORK)
     scale = _column(held, "amount_scale")
@@ -280,6 +289,10 @@ def _rounded_batch(
     scale = pc.if_else(changed, pa.scalar(decimals, pa.int8()), batch.column("amount_scale"))
     out = batch.set_column(batch.schema.get_field_index("amount"), batch.schema.field("amount"), rounded)
     return _with_scale(out, scale)
+
+
+def _with_amount(batch: pa.RecordBatch, amount: pa.Array) -> pa.RecordBatch:
+    return batch.set_column(batch.schema.get_field_index("amount"), batch.schema.field("amount"), amount)
 
 
 def _with_scale(batch: pa.RecordBatch, scale: pa.Array) -> pa.RecordBatch:

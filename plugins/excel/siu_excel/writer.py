@@ -16,6 +16,7 @@ The sheet name, header row, header texts, column order and cell types come from 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tempfile
@@ -148,6 +149,14 @@ def _append_records(ws: Any, records: Iterable[Record], template: ExcelSpec, num
         ws.append([cell(getattr(rec, name, None), kind) for name, kind in columns])
 
 
+def _abandon(ws: Any) -> None:
+    """End the row writer of a sheet that will not be saved (the run failed while it was written):
+    left to the garbage collector, openpyxl's writer reports errors of its own on stderr."""
+    with contextlib.suppress(Exception):  # the failure that got us here is what the user sees
+        if not ws.closed:
+            ws.close()
+
+
 MAX_ROW = 1_048_576  # Excel's rows per sheet (openpyxl.xml.constants.MAX_ROW)
 
 
@@ -165,17 +174,21 @@ class ExcelTemplateWriter(Writer):
         decimals = spec.amount_for(self.name)[0]  # the IDEP channel's amount form (whole kroner)
         number_format = "0" if decimals <= 0 else "0." + "0" * decimals
         wb, ws = _workbook(template)
-        if not SheetRows.supported(template):  # a field without a column: one cell at a time
-            _append_records(ws, chain.from_iterable(records_of(b) for b in batches), template, number_format)
-            save_workbook(wb, out)  # reproducible with SOURCE_DATE_EPOCH, like the XML delivery
-            return
-        rows = SheetRows(ws, template, number_format)
-        # The rows wait in an owner-only temporary file (gone when closed) until the sheet is saved.
-        with tempfile.TemporaryFile() as spool:
-            for batch in batches:
-                spool.write(rows.of(batch))
-            spool.seek(0)
-            save_workbook(wb, out, rows=spool)
+        try:
+            if not SheetRows.supported(template):  # a field without a column: one cell at a time
+                _append_records(ws, chain.from_iterable(records_of(b) for b in batches), template, number_format)
+                save_workbook(wb, out)  # reproducible with SOURCE_DATE_EPOCH, like the XML delivery
+                return
+            rows = SheetRows(ws, template, number_format)
+            # The rows wait in an owner-only temporary file (gone when closed) until the sheet is saved.
+            with tempfile.TemporaryFile() as spool:
+                for batch in batches:
+                    spool.write(rows.of(batch))
+                spool.seek(0)
+                save_workbook(wb, out, rows=spool)
+        except BaseException:
+            _abandon(ws)
+            raise
 
     def check(self, path: Path, spec: SpecPack, max_rows: int = MAX_ROW) -> Iterator[Finding]:
         for header, reason in template_problems(spec.manifest.excel):
