@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,12 @@ _ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
 _FAR_ROW = re.compile(rb'row r="(\d{7,15})"')
 _CELL_REF = re.compile(rb'r="([A-Za-z]{3,16}|[A-Za-z]{1,3}\d{8,15})')
 _LETTERS = re.compile(rb"[A-Za-z]+")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,15})"')
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+_BIG_NUMBER = re.compile(rb"<v>-?[0-9]{7}")
+_STYLE = re.compile(rb' s="([0-9]{1,9})"')
+_ESCAPE = re.compile(rb"x[0-9A-Fa-f]{4}_")  # _x000D_ and openpyxl's x005F_
+_ODD = (b't="e"', b't="d"')
 
 
 def _error(code: str, da: str, en: str) -> Exception:
@@ -112,7 +119,33 @@ def check_sheet(path: Path, wb: Any, ws: Any) -> None:
 def scan_sheet(stream: Any, name: str, declared_size: int | None = None) -> tuple[int, int]:
     """Count the rows of a sheet's XML ``stream`` and find its highest row number, refusing a
     sheet past Excel's limits. Returns ``(rows, highest row number)``."""
-    rows = highest = 0
+    survey = survey_sheet(stream, name, declared_size)
+    return survey.rows, survey.highest
+
+
+@dataclass
+class SheetSurvey:
+    """What one pass over a sheet's XML found, besides the limits it checks: enough to tell whether
+    python-calamine reads the sheet as openpyxl does (see :mod:`siu.read.xlsx_calamine`)."""
+
+    rows: int = 0  # row elements
+    highest: int = 0  # the highest far row number (7 digits or more) a reference names
+    numbered_rows: int = 0  # row elements that say their number
+    cells: int = 0  # cell elements
+    numbered_cells: int = 0  # cell elements that say their reference
+    last_row: int = 0  # the highest row number a row element says
+    last_cell_row: int = 0  # the row of the last cell element
+    widest: int = 1  # the widest column a cell reference names (A = 1)
+    ascending: bool = True  # row numbers rise from row element to row element
+    odd_cells: int = 0  # error cells (t="e") and ISO date cells (t="d")
+    escapes: bool = False  # _xHHHH_ escapes, which python-calamine decodes and openpyxl keeps
+    big_number_styles: set[int] = field(default_factory=set)  # styles of cells holding 7+ digit numbers
+
+
+def survey_sheet(stream: Any, name: str, declared_size: int | None = None) -> SheetSurvey:
+    """One pass over a sheet's XML ``stream``, in chunks: refuses a sheet past Excel's limits (as
+    :func:`scan_sheet`) and says what :class:`SheetSurvey` lists."""
+    survey = SheetSurvey()
     tail = b""
     inflated = 0
     limit = min(declared_size if declared_size is not None else MAX_XLSX_UNCOMPRESSED, MAX_XLSX_UNCOMPRESSED)
@@ -129,34 +162,77 @@ def scan_sheet(stream: Any, name: str, declared_size: int | None = None) -> tupl
                     f"{name}: the sheet unpacks to more than the workbook declares; the workbook was not read",
                 )
             data = tail + chunk
-            rows += sum(data.count(tag) - tail.count(tag) for tag in _ROW_TAGS)
-            start = len(tail)  # a match ending in the overlap was seen with the previous chunk
-            for m in _FAR_ROW.finditer(data):
-                if m.end() > start:
-                    highest = max(highest, int(m.group(1)))
-            for m in _CELL_REF.finditer(data):
-                if m.end() <= start:
-                    continue
-                ref = m.group(1)
-                letters = _LETTERS.match(ref).group()  # type: ignore[union-attr]
-                if len(letters) >= 3 and column_number(letters.decode("ascii")) > MAX_COLUMNS:
-                    raise _error(
-                        "SIU041",
-                        f"{name}: en celle i kolonne {letters.decode('ascii')[:16]} ligger efter Excels sidste "
-                        "kolonne (XFD); regnearket er ikke læst",
-                        f"{name}: a cell in column {letters.decode('ascii')[:16]} lies past Excel's last column "
-                        "(XFD); the workbook was not read",
-                    )
-                if len(ref) > len(letters):
-                    highest = max(highest, int(ref[len(letters) :]))
-            if rows > MAX_ROWS or highest > MAX_ROWS:
-                what_da = f"{rows} rækker" if rows > MAX_ROWS else f"rækkenummer {highest}"
-                what_en = f"{rows} rows" if rows > MAX_ROWS else f"row number {highest}"
-                raise _error(
-                    "SIU043",
-                    f"{name}: arket har {what_da} eller flere (Excel har højst {MAX_ROWS}); regnearket er ikke læst",
-                    f"{name}: the sheet has {what_en} or more (Excel holds at most {MAX_ROWS}); the workbook was not "
-                    "read",
-                )
+            survey.rows += sum(data.count(tag) - tail.count(tag) for tag in _ROW_TAGS)
+            _limits(survey, data, len(tail), name)
+            _observe(survey, data, len(tail))
             tail = data[-_OVERLAP:]
-    return rows, highest
+    return survey
+
+
+def _limits(survey: SheetSurvey, data: bytes, start: int, name: str) -> None:
+    """Refuse a sheet whose references pass Excel's last column or row (``start``: where the
+    chunk's new bytes begin; a match ending before it was seen with the previous chunk)."""
+    for m in _FAR_ROW.finditer(data):
+        if m.end() > start:
+            survey.highest = max(survey.highest, int(m.group(1)))
+    for m in _CELL_REF.finditer(data):
+        if m.end() <= start:
+            continue
+        ref = m.group(1)
+        letters = _LETTERS.match(ref).group()  # type: ignore[union-attr]
+        if len(letters) >= 3 and column_number(letters.decode("ascii")) > MAX_COLUMNS:
+            raise _error(
+                "SIU041",
+                f"{name}: en celle i kolonne {letters.decode('ascii')[:16]} ligger efter Excels sidste "
+                "kolonne (XFD); regnearket er ikke læst",
+                f"{name}: a cell in column {letters.decode('ascii')[:16]} lies past Excel's last column "
+                "(XFD); the workbook was not read",
+            )
+        if len(ref) > len(letters):
+            survey.highest = max(survey.highest, int(ref[len(letters) :]))
+    rows, highest = survey.rows, survey.highest
+    if rows > MAX_ROWS or highest > MAX_ROWS:
+        what_da = f"{rows} rækker" if rows > MAX_ROWS else f"rækkenummer {highest}"
+        what_en = f"{rows} rows" if rows > MAX_ROWS else f"row number {highest}"
+        raise _error(
+            "SIU043",
+            f"{name}: arket har {what_da} eller flere (Excel har højst {MAX_ROWS}); regnearket er ikke læst",
+            f"{name}: the sheet has {what_en} or more (Excel holds at most {MAX_ROWS}); the workbook was not read",
+        )
+
+
+def _observe(survey: SheetSurvey, data: bytes, start: int) -> None:
+    """Count and find what tells python-calamine's reading from openpyxl's (every pattern starts
+    with a literal, so each is a fast scan; ``start`` as in :func:`_limits`)."""
+    seen = data[:start]
+    for tag, name in ((b"<c ", "cells"), (b"<c>", "cells"), (b'<c r="', "numbered_cells")):
+        setattr(survey, name, getattr(survey, name) + data.count(tag) - seen.count(tag))
+    survey.odd_cells += sum(data.count(t) - seen.count(t) for t in _ODD)
+    survey.escapes = survey.escapes or _ESCAPE.search(data, start) is not None
+    numbers = [int(m.group(1)) for m in _ROW_NUMBER.finditer(data) if m.end() > start]
+    survey.numbered_rows += len(numbers)
+    previous = survey.last_row
+    if numbers:
+        survey.ascending = survey.ascending and previous < numbers[0] and numbers == sorted(set(numbers))
+        survey.last_row = max(previous, numbers[-1])
+    for m in _WIDE_CELL.finditer(data):
+        if m.end() > start:
+            survey.widest = max(survey.widest, column_number(m.group(1).decode("ascii")))
+    for m in _BIG_NUMBER.finditer(data):
+        if m.end() > start:
+            survey.big_number_styles.add(_style_before(data, m.start()))
+    last_cell = max(data.rfind(b"<c "), data.rfind(b"<c>"))
+    if last_cell >= start:  # the row element around the chunk's last cell, or one before the chunk
+        row = data.rfind(b"<row ", 0, last_cell)
+        found = _ROW_NUMBER.match(data, row) if row >= 0 else None
+        survey.last_cell_row = int(found.group(1)) if found else previous
+
+
+def _style_before(data: bytes, at: int) -> int:
+    """The style index of the cell element that holds position ``at`` (-1: unknown; 0: none)."""
+    begin = data.rfind(b"<c ", 0, at)
+    if begin < 0:
+        return -1
+    tag = data[begin : data.find(b">", begin, at) if data.find(b">", begin, at) >= 0 else at]
+    style = _STYLE.search(tag)
+    return int(style.group(1)) if style else 0
