@@ -40,7 +40,7 @@ _CELL_REF = re.compile(rb'r="([A-Za-z]{3,16}|[A-Za-z]{1,3}\d{8,15})')
 _LETTERS = re.compile(rb"[A-Za-z]+")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,15})"')
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
-_BIG_NUMBER = re.compile(rb"<v>-?[0-9]{7}")
+_BIG_NUMBER = re.compile(rb"<v>-?(?:[0-9]{7}|[0-9.]+[eE])")  # 7+ digits, or an exponent
 _STYLE = re.compile(rb' s="([0-9]{1,9})"')
 _ESCAPE = re.compile(rb"x[0-9A-Fa-f]{4}_")  # _x000D_ and openpyxl's x005F_
 _ODD = (b't="e"', b't="d"')
@@ -139,7 +139,7 @@ class SheetSurvey:
     ascending: bool = True  # row numbers rise from row element to row element
     odd_cells: int = 0  # error cells (t="e") and ISO date cells (t="d")
     escapes: bool = False  # _xHHHH_ escapes, which python-calamine decodes and openpyxl keeps
-    big_number_styles: set[int] = field(default_factory=set)  # styles of cells holding 7+ digit numbers
+    big_number_styles: set[int] = field(default_factory=set)  # styles of cells holding numbers of 7+ digits
 
 
 def survey_sheet(stream: Any, name: str, declared_size: int | None = None) -> SheetSurvey:
