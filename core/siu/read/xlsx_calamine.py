@@ -20,6 +20,7 @@ as openpyxl yields them: the survey says where the last cell element is.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,7 @@ from siu.read.table_info import TableInfo, cell_too_long
 from siu.read.xlsx_book import Book, read_book
 from siu.read.xlsx_guard import SheetSurvey, survey_sheet
 
-_EXACT_INT = 1e15  # below this Excel writes a whole number without a point, which openpyxl reads as int
+EXACT_INT = 1e15  # below this Excel writes a whole number without a point, which openpyxl reads as int
 _DENSE = 1 << 22  # a grid this large (some 130 MB in calamine) is read by calamine whatever the sheet holds
 
 
@@ -70,9 +71,7 @@ def _trusted(survey: SheetSurvey, book: Book) -> bool:
     width = 26 if survey.widest == 1 else survey.widest  # single letters: at most Z
     dense = survey.last_row * width <= max(4 * survey.cells, _DENSE)
     date_numbers = survey.big_number_styles & (book.date_styles | {-1})
-    return (
-        referenced and survey.ascending and dense and not survey.odd_cells and not survey.escapes and not date_numbers
-    )
+    return referenced and dense and not survey.odd_cells and not survey.escapes and not date_numbers
 
 
 def _has_escapes(zf: zipfile.ZipFile, book: Book) -> bool:
@@ -102,7 +101,7 @@ def openpyxl_cells(values: list[Any], lead: list[None], number: int, path: Path)
                 raise cell_too_long(path, number)
             cells.append(value or None)
         elif kind is float:
-            cells.append(int(value) if value.is_integer() and abs(value) < _EXACT_INT else value)
+            cells.append(int(value) if value.is_integer() and abs(value) < EXACT_INT else value)
         elif kind is dt.date:
             cells.append(dt.datetime(value.year, value.month, value.day))
         elif kind is dt.datetime or kind is bool:
@@ -155,13 +154,11 @@ class SheetRows(Iterator[Row]):
         """The rows not yet given, as calamine gives them (an empty cell is ''), in blocks of at
         most ``size``: each block's first row number and its rows. Rows a block holds count as given."""
         while self._openpyxl is None:
-            block: list[list[Any]] = []
             first = self.next_row
-            while len(block) < size:
-                try:
-                    block.append(self._take(first + len(block)))
-                except StopIteration:
-                    break
+            block = [self._back.pop() for _ in range(min(size, len(self._back)))]
+            block += itertools.islice(self._raw, size - len(block))
+            blanks = min(size - len(block), self._last - (first + len(block)) + 1)
+            block += [self._blank] * max(blanks, 0)  # styled empty rows after the last value
             if not block:
                 return
             self.next_row += len(block)
@@ -188,4 +185,4 @@ def _openpyxl_rows(path: Path, title: str, start: int) -> Iterator[Row]:
             yield number, cells
 
 
-__all__ = ["SheetRows", "TableError", "open_calamine", "openpyxl_cells"]
+__all__ = ["EXACT_INT", "SheetRows", "TableError", "open_calamine", "openpyxl_cells"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -29,12 +28,12 @@ from siu.read.columnar import read_rows
 from siu.read.rows import DATE_FIELDS
 from siu.read.scalar import RowReader, gather
 from siu.read.xlsx_calamine import SheetRows, openpyxl_cells
+from siu.read.xlsx_texts import amount_text, cell_text, date_text, typed
 from siu.tables import TableInfo
 
 BLOCK_ROWS = 8192  # rows a block: per-block work stays small, and memory too
 _READ = frozenset({str, float, dt.date, dt.datetime, bool})  # what the column readers know
 _EMPTY = pa.scalar("", pa.string())
-_NO_TEXT = pa.scalar(None, pa.string())
 
 
 def sheet_plan(table: TableInfo, rows: Any, reader: RowReader, standard_rows: bool) -> SheetRows | None:
@@ -60,6 +59,9 @@ def read_sheet(rows: SheetRows, reader: RowReader) -> Iterator[pa.RecordBatch | 
             rows.give_back(first, block)
             break
         texts, unread = _texts(columns, len(rows.lead), width, len(block), reader)
+        if _too_long(texts):
+            rows.give_back(first, block)
+            break
         numbers = pc.add(pa.array(range(len(block)), pa.int64()), pa.scalar(first, pa.int64()))
         read = read_columns(texts, reader)
         read.plain = pc.and_(read.plain, pc.invert(unread))
@@ -77,14 +79,16 @@ def read_sheet(rows: SheetRows, reader: RowReader) -> Iterator[pa.RecordBatch | 
 
 
 def _readable(columns: list[tuple[Any, ...]]) -> bool:
-    """Whether every cell of a block is a kind the column readers know and within siu's limits."""
-    for column in columns:
-        kinds = set(map(type, column))
-        if not kinds <= _READ:
-            return False
-        if str in kinds and max(len(v) for v in column if type(v) is str) > MAX_CELL_CHARS:
-            return False
-    return True
+    """Whether every cell of a block is a kind the column readers know."""
+    return all(set(map(type, column)) <= _READ for column in columns)
+
+
+def _too_long(texts: list[pa.Array]) -> bool:
+    """A cell past siu's limit: the per-row reader says so, at its row."""
+    longest = max((pc.max(pc.binary_length(col)).as_py() or 0) for col in texts)  # bytes ≥ characters
+    return longest > MAX_CELL_CHARS and any(
+        (pc.max(pc.utf8_length(col)).as_py() or 0) > MAX_CELL_CHARS for col in texts
+    )
 
 
 def _texts(
@@ -92,13 +96,11 @@ def _texts(
 ) -> tuple[list[pa.Array], pa.Array]:
     """The block's columns as text (from column A, at least ``width`` of them), and the rows with a
     cell the column readers do not read."""
-    index = reader.match.index
-    by_column = {at: name for name, at in index.items()}
+    by_column = {at: name for name, at in reader.match.index.items()}
     out = [pa.repeat(_EMPTY, count)] * max(width, lead + len(columns))
     unread = pa.repeat(pa.scalar(False), count)
     for at, column in enumerate(columns, start=lead):
-        name = by_column.get(at)
-        text, odd = _column_text(column, name)
+        text, odd = _column_text(column, by_column.get(at))
         out[at] = text
         if odd is not None:
             unread = pc.or_(unread, odd)
@@ -106,59 +108,22 @@ def _texts(
 
 
 def _column_text(column: tuple[Any, ...], name: str | None) -> tuple[pa.Array, pa.Array | None]:
-    """One column as text, and (for a field that reads a typed cell its own way) which rows hold a
-    cell the column readers do not read."""
+    """One column as text (see :mod:`siu.read.xlsx_texts`), and (for a field that reads typed cells
+    its own way) which rows hold a cell the column readers do not read."""
     kinds = set(map(type, column))
     if kinds <= {str}:
         return pa.array(column, pa.string()), None
-    strings = pa.array([v if type(v) is str else None for v in column], pa.string())
-    typed = pc.is_null(strings)
-    if name == "amount":
-        values = _distinct(column, typed, _amount_text, lambda v: type(v) is float)
-        return pc.fill_null(pc.coalesce(strings, values), ""), pc.and_(typed, pc.is_null(values))
-    if name in DATE_FIELDS:
-        values = _distinct(column, typed, _date_text, lambda v: type(v) in (dt.date, dt.datetime))
-        return pc.fill_null(pc.coalesce(strings, values), ""), pc.and_(typed, pc.is_null(values))
-    if name == "cpr":  # a number lost its leading zero: the per-row reader puts it back
-        return pc.fill_null(strings, ""), typed
-    values = _distinct(column, typed, _cell_text, lambda v: True)
-    return pc.coalesce(strings, values), None
-
-
-def _distinct(column: tuple[Any, ...], typed: pa.Array, text: Any, accept: Any) -> pa.Array:
-    """``text`` of each typed cell that ``accept`` takes (None for the others), made once per
-    distinct value of each kind (a date as openpyxl's datetime)."""
-    out = pa.nulls(len(column), pa.string())
-    for kind in {type(v) for v in column} - {str}:
-        values = [v if type(v) is kind and accept(v) else None for v in column]
-        if kind is dt.date:
-            values = [None if v is None else dt.datetime(v.year, v.month, v.day) for v in values]
-        encoded = pc.dictionary_encode(pa.array(values, _TYPES[kind]))
-        made = pa.array([text(v) for v in encoded.dictionary.to_pylist()], pa.string()).take(encoded.indices)
-        out = pc.coalesce(out, made)
-    return out
-
-
-_TYPES = {float: pa.float64(), dt.datetime: pa.timestamp("us"), dt.date: pa.timestamp("us"), bool: pa.bool_()}
-
-
-def _amount_text(value: float) -> str:
-    """A number in the amount column as the per-row reader reads it (Excel's 15 digits), written the
-    Danish way so the amount reader takes it with its decimals."""
-    cell = int(value) if value.is_integer() and abs(value) < 1e15 else value
-    number = Decimal(cell) if isinstance(cell, int) else Decimal(format(cell, ".15g"))
-    return f"{number:f}".replace(".", ",")
-
-
-def _date_text(value: dt.datetime) -> str | None:
-    return value.strftime("%Y-%m-%d") if value.year >= 1000 else None  # the date reader wants four digits
-
-
-def _cell_text(value: Any) -> str:
-    """A typed cell as the per-row reader's ``str`` of openpyxl's value."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
+    n = len(column)
+    strings = pa.array([v if type(v) is str else None for v in column], pa.string()) if str in kinds else None
+    make = amount_text if name == "amount" else date_text if name in DATE_FIELDS else cell_text
+    made = pa.nulls(n, pa.string())
+    if name != "cpr":  # a number that lost its CPR's leading zero: the per-row reader puts it back
+        for kind in kinds - {str}:
+            made = pc.coalesce(made, make(kind, typed(column, kind, kinds)))
+    text = made if strings is None else pc.coalesce(strings, made)
+    if make is cell_text and name != "cpr":
+        return text, None
+    return pc.fill_null(text, ""), pc.is_null(text)
 
 
 __all__ = ["BLOCK_ROWS", "read_sheet", "sheet_plan"]

@@ -1,4 +1,4 @@
-"""Checks on an .xlsx workbook before openpyxl reads it: bounded memory and time on hostile files.
+"""Checks on an .xlsx workbook before python-calamine or openpyxl reads it: bounded memory and time on hostile files.
 
 openpyxl trusts what a workbook says. A 6 KB file declaring ``<row r="99999999">`` makes a
 reader walk 100 million empty rows; a sheet that inflates to gigabytes (a "zip bomb") drives
@@ -10,7 +10,9 @@ row with millions of empty cells. So, before reading:
 * :func:`check_sheet` streams the one sheet to be read, in chunks, and counts its rows, the
   highest row number it declares and the widest column reference, stopping at the first limit
   passed. It never holds more than one chunk; it inflates at most the size the directory
-  declared (a part that inflates to more is refused too).
+  declared (a part that inflates to more is refused too). :func:`survey_sheet` is the same pass,
+  and also says what :mod:`siu.read.xlsx_calamine` needs to know before python-calamine reads
+  the sheet (see :class:`SheetSurvey`).
 
 Both raise :class:`siu.tables.TableError` with a finding code from :mod:`siu.catalogue.read`.
 """
@@ -24,22 +26,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from siu.base.errors import TableError
 from siu.base.limits import MAX_COLUMNS, MAX_ROWS, MAX_XLSX_RATIO, MAX_XLSX_UNCOMPRESSED, MIN_RATIO_SIZE
 
 _CHUNK = 1 << 20
 _OVERLAP = 64  # bytes kept from the previous chunk so that a reference split between chunks is seen
 # Every pattern starts with a literal, so the scan runs at memchr speed (a 75 MB sheet in about
-# a second); row elements are counted with bytes.count. A row number of seven digits or more
-# (1,000,000+) and a cell reference with three letters or more (columns past ZZ) are looked at
-# closer. Excel, LibreOffice and openpyxl write r first in <row>; another order is caught while
-# reading (siu.tables refuses a row past the limit before it walks the gap).
-_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
+# a second); row and cell elements are counted with numpy at every "<". A row number of seven
+# digits or more (1,000,000+) and a cell reference with two letters or more (columns past Z:
+# the widest column; past XFD: refused) are looked at closer. Excel, LibreOffice and openpyxl
+# write r first in <row>; another order is caught while reading (siu.tables refuses a row past
+# the limit before it walks the gap).
+_LT, _GT, _SPACE, _C = (ord(c) for c in "<> c")
 _FAR_ROW = re.compile(rb'row r="(\d{7,15})"')
-_CELL_REF = re.compile(rb'r="([A-Za-z]{3,16}|[A-Za-z]{1,3}\d{8,15})')
+_CELL_REF = re.compile(rb'r="([A-Za-z]{1,3}\d{8,15}|[A-Za-z]{2,16})')  # a far row, or a column past Z
 _LETTERS = re.compile(rb"[A-Za-z]+")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,15})"')
-_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
 _BIG_NUMBER = re.compile(rb"<v>-?(?:[0-9]{7}|[0-9.]+[eE])")  # 7+ digits, or an exponent
 _STYLE = re.compile(rb' s="([0-9]{1,9})"')
 _ESCAPE = re.compile(rb"x[0-9A-Fa-f]{4}_")  # _x000D_ and openpyxl's x005F_
@@ -136,7 +140,6 @@ class SheetSurvey:
     last_row: int = 0  # the highest row number a row element says
     last_cell_row: int = 0  # the row of the last cell element
     widest: int = 1  # the widest column a cell reference names (A = 1)
-    ascending: bool = True  # row numbers rise from row element to row element
     odd_cells: int = 0  # error cells (t="e") and ISO date cells (t="d")
     escapes: bool = False  # _xHHHH_ escapes, which python-calamine decodes and openpyxl keeps
     big_number_styles: set[int] = field(default_factory=set)  # styles of cells holding numbers of 7+ digits
@@ -162,11 +165,40 @@ def survey_sheet(stream: Any, name: str, declared_size: int | None = None) -> Sh
                     f"{name}: the sheet unpacks to more than the workbook declares; the workbook was not read",
                 )
             data = tail + chunk
-            survey.rows += sum(data.count(tag) - tail.count(tag) for tag in _ROW_TAGS)
+            _count_tags(survey, data, len(tail))
             _limits(survey, data, len(tail), name)
             _observe(survey, data, len(tail))
             tail = data[-_OVERLAP:]
     return survey
+
+
+def _count_tags(survey: SheetSurvey, data: bytes, start: int) -> None:
+    """Count the row and cell elements that end after ``start`` (before it: counted with the previous
+    chunk): ``<row ``/``<row>`` (also with a namespace prefix), ``<c ``/``<c>``, and those that say
+    their number first (``<row r="``, ``<c r="``). Done on the bytes with numpy: one look at every
+    ``<`` instead of a scan of the chunk for each tag."""
+    buf = np.frombuffer(data + b"\0" * 8, np.uint8)
+    at = np.flatnonzero(buf[: len(data)] == _LT)
+    after = [buf[at + i] for i in range(1, 8)]
+    cell = after[0] == _C
+    cells = cell & ((after[1] == _SPACE) | (after[1] == _GT)) & (at + 3 > start)
+    numbered_cells = cell & (after[1] == _SPACE) & _says(after[2:5], b'r="') & (at + 6 > start)
+    row = _says(after[0:3], b"row") & ((after[3] == _SPACE) | (after[3] == _GT))
+    numbered_rows = row & _says(after[4:7], b'r="') & (at + 8 > start)
+    survey.rows += int(np.count_nonzero(row & (at + 5 > start)))
+    survey.cells += int(np.count_nonzero(cells))
+    survey.numbered_cells += int(np.count_nonzero(numbered_cells))
+    survey.numbered_rows += int(np.count_nonzero(numbered_rows))
+    if b":row" in data:  # a namespace prefix (x:row): rare, counted as the tags say
+        survey.rows += sum(data.count(tag) - data[:start].count(tag) for tag in (b":row ", b":row>"))
+
+
+def _says(bytes_after: list[np.ndarray], text: bytes) -> np.ndarray:
+    """Where the bytes after a ``<`` spell ``text``."""
+    found = bytes_after[0] == text[0]
+    for got, want in zip(bytes_after[1:], text[1:], strict=True):
+        found &= got == want
+    return found
 
 
 def _limits(survey: SheetSurvey, data: bytes, start: int, name: str) -> None:
@@ -180,7 +212,9 @@ def _limits(survey: SheetSurvey, data: bytes, start: int, name: str) -> None:
             continue
         ref = m.group(1)
         letters = _LETTERS.match(ref).group()  # type: ignore[union-attr]
-        if len(letters) >= 3 and column_number(letters.decode("ascii")) > MAX_COLUMNS:
+        column = column_number(letters.decode("ascii")) if len(letters) >= 2 else 1
+        survey.widest = max(survey.widest, column)
+        if column > MAX_COLUMNS:
             raise _error(
                 "SIU041",
                 f"{name}: en celle i kolonne {letters.decode('ascii')[:16]} ligger efter Excels sidste "
@@ -205,19 +239,12 @@ def _observe(survey: SheetSurvey, data: bytes, start: int) -> None:
     """Count and find what tells python-calamine's reading from openpyxl's (every pattern starts
     with a literal, so each is a fast scan; ``start`` as in :func:`_limits`)."""
     seen = data[:start]
-    for tag, name in ((b"<c ", "cells"), (b"<c>", "cells"), (b'<c r="', "numbered_cells")):
-        setattr(survey, name, getattr(survey, name) + data.count(tag) - seen.count(tag))
     survey.odd_cells += sum(data.count(t) - seen.count(t) for t in _ODD)
     survey.escapes = survey.escapes or _ESCAPE.search(data, start) is not None
-    numbers = [int(m.group(1)) for m in _ROW_NUMBER.finditer(data) if m.end() > start]
-    survey.numbered_rows += len(numbers)
     previous = survey.last_row
-    if numbers:
-        survey.ascending = survey.ascending and previous < numbers[0] and numbers == sorted(set(numbers))
-        survey.last_row = max(previous, numbers[-1])
-    for m in _WIDE_CELL.finditer(data):
-        if m.end() > start:
-            survey.widest = max(survey.widest, column_number(m.group(1).decode("ascii")))
+    last = _ROW_NUMBER.match(data, max(data.rfind(b'<row r="'), 0))
+    if last is not None:  # rows come in order (openpyxl reads them in the file's order)
+        survey.last_row = max(previous, int(last.group(1)))
     for m in _BIG_NUMBER.finditer(data):
         if m.end() > start:
             survey.big_number_styles.add(_style_before(data, m.start()))
