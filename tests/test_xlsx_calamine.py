@@ -337,3 +337,8 @@ def test_the_sheets_of_a_workbook_are_read_from_its_parts_in_order(tmp_path):
         book = read_book(zf)
     assert book is not None
     assert book.names == ["Forside", "Data", "Diagram"] and list(book.sheets) == ["Forside", "Data"]
+    from openpyxl import load_workbook
+
+    from siu.tables import sheet_names
+
+    assert sheet_names(path) == load_workbook(path, read_only=True).sheetnames
