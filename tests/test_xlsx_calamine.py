@@ -337,8 +337,29 @@ def test_the_sheets_of_a_workbook_are_read_from_its_parts_in_order(tmp_path):
         book = read_book(zf)
     assert book is not None
     assert book.names == ["Forside", "Data", "Diagram"] and list(book.sheets) == ["Forside", "Data"]
-    from openpyxl import load_workbook
+    from siu.tables import sheet_names
+
+    assert sheet_names(path) == ["Forside", "Data", "Diagram"]
+
+
+def test_sheet_names_are_openpyxls_sheetnames(tmp_path):
+    from openpyxl import Workbook, load_workbook
 
     from siu.tables import sheet_names
 
-    assert sheet_names(path) == load_workbook(path, read_only=True).sheetnames
+    wb = Workbook()
+    wb.active.title = "Æblegrød & co"
+    for name in ("Data", "Parametre 2025", "Ark'4"):
+        wb.create_sheet(name, 0 if name == "Data" else None)
+    path = tmp_path / "n.xlsx"
+    wb.save(path)
+    assert (
+        sheet_names(path)
+        == load_workbook(path, read_only=True).sheetnames
+        == [
+            "Data",
+            "Æblegrød & co",
+            "Parametre 2025",
+            "Ark'4",
+        ]
+    )
