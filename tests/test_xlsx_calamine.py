@@ -268,8 +268,9 @@ def _one_sheet(path: Path, fill: Any) -> Path:
         lambda ws: setattr(ws.cell(2, 1, 101601235), "number_format", "dd-mm-yyyy"),  # openpyxl: #VALUE!
         lambda ws: ws.append(["a_x000D_b"]),  # calamine decodes the escape; openpyxl keeps it
         lambda ws: setattr(ws.cell(1, 1, "#N/A"), "data_type", "e"),  # calamine: an empty cell
+        lambda ws: ws.append(["Ja", '=""']),  # a formula without its value: openpyxl may give ''
     ],
-    ids=["date-styled-big-number", "escape", "error-cell"],
+    ids=["date-styled-big-number", "escape", "error-cell", "formula-without-value"],
 )
 def test_cells_calamine_reads_otherwise_are_read_by_openpyxl(tmp_path, fill):
     path = _one_sheet(tmp_path / "x.xlsx", fill)

@@ -6,10 +6,11 @@ otherwise. Where it cannot be trusted, openpyxl reads, as siu always did:
 
 * the whole sheet, when one pass over its XML (:func:`siu.read.xlsx_guard.survey_sheet`, the
   pass that checks Excel's limits) or the workbook's styles show what calamine reads otherwise:
-  an error cell (``#N/A``: calamine gives an empty cell), an ISO date cell, an ``_x000D_``
-  escape (calamine decodes it), a 7-digit number in a date style (openpyxl: ``#VALUE!`` and a
-  warning; calamine: the number), a style the two read differently, the 1904 date system,
-  rows or cells without their reference, or a sheet so sparse that calamine's grid would be large;
+  an error cell (``#N/A``: calamine gives an empty cell), an ISO date cell, an empty text or
+  value (openpyxl may give ''), an ``_x000D_`` escape (calamine decodes it), a 7-digit number
+  in a date style (openpyxl: ``#VALUE!`` and a warning; calamine: the number), a style the two
+  read differently, the 1904 date system, rows or cells without their reference, or a sheet so
+  sparse that calamine's grid would be large;
 * the rest of the sheet from the first row holding a time or duration (calamine reads a
   negative date serial as a time of day; openpyxl as a date).
 
@@ -31,7 +32,7 @@ from siu.base.limits import MAX_CELL_CHARS
 from siu.read.headers import Row
 from siu.read.table_info import TableInfo, cell_too_long
 from siu.read.xlsx_book import Book, read_book
-from siu.read.xlsx_guard import SheetSurvey, survey_sheet
+from siu.read.xlsx_guard import EMPTY_TEXT, ESCAPE, SheetSurvey, survey_sheet
 
 EXACT_INT = 1e15  # below this Excel writes a whole number without a point, which openpyxl reads as int
 _DENSE = 1 << 22  # a grid this large (some 130 MB in calamine) is read by calamine whatever the sheet holds
@@ -75,17 +76,17 @@ def _trusted(survey: SheetSurvey, book: Book) -> bool:
 
 
 def _has_escapes(zf: zipfile.ZipFile, book: Book) -> bool:
-    """Whether the shared strings hold an ``_xHHHH_`` escape (read in chunks, as the sheet is)."""
-    from siu.read.xlsx_guard import _ESCAPE
-
+    """Whether the shared strings hold an ``_xHHHH_`` escape or an empty text (read in chunks, as
+    the sheet is)."""
     if not book.shared_strings:
         return False
     tail = b""
     with zf.open(book.shared_strings) as fh:
         while chunk := fh.read(1 << 20):
-            if _ESCAPE.search(tail + chunk):
+            data = tail + chunk
+            if ESCAPE.search(data) or EMPTY_TEXT.search(data):
                 return True
-            tail = chunk[-8:]
+            tail = chunk[-64:]
     return False
 
 

@@ -39,14 +39,15 @@ _OVERLAP = 64  # bytes kept from the previous chunk so that a reference split be
 # the widest column; past XFD: refused) are looked at closer. Excel, LibreOffice and openpyxl
 # write r first in <row>; another order is caught while reading (siu.tables refuses a row past
 # the limit before it walks the gap).
-_LT, _GT, _SPACE, _C = (ord(c) for c in "<> c")
+_LT, _GT, _SPACE, _C, _T, _V, _SLASH = (ord(c) for c in "<> ctv/")
 _FAR_ROW = re.compile(rb'row r="(\d{7,15})"')
 _CELL_REF = re.compile(rb'r="([A-Za-z]{1,3}\d{8,15}|[A-Za-z]{2,16})')  # a far row, or a column past Z
 _LETTERS = re.compile(rb"[A-Za-z]+")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,15})"')
 _BIG_NUMBER = re.compile(rb"<v>-?(?:[0-9]{7}|[0-9.]+[eE])")  # 7+ digits, or an exponent
 _STYLE = re.compile(rb' s="([0-9]{1,9})"')
-_ESCAPE = re.compile(rb"x[0-9A-Fa-f]{4}_")  # _x000D_ and openpyxl's x005F_
+ESCAPE = re.compile(rb"x[0-9A-Fa-f]{4}_")  # _x000D_ and openpyxl's x005F_
+EMPTY_TEXT = re.compile(rb"<t(?: [^>]*)?(?:/>|></t>)")
 _ODD = (b't="e"', b't="d"')
 
 
@@ -140,7 +141,7 @@ class SheetSurvey:
     last_row: int = 0  # the highest row number a row element says
     last_cell_row: int = 0  # the row of the last cell element
     widest: int = 1  # the widest column a cell reference names (A = 1)
-    odd_cells: int = 0  # error cells (t="e") and ISO date cells (t="d")
+    odd_cells: int = 0  # error cells (t="e"), ISO date cells (t="d"), empty texts and values
     escapes: bool = False  # _xHHHH_ escapes, which python-calamine decodes and openpyxl keeps
     big_number_styles: set[int] = field(default_factory=set)  # styles of cells holding numbers of 7+ digits
 
@@ -189,6 +190,12 @@ def _count_tags(survey: SheetSurvey, data: bytes, start: int) -> None:
     survey.cells += int(np.count_nonzero(cells))
     survey.numbered_cells += int(np.count_nonzero(numbered_cells))
     survey.numbered_rows += int(np.count_nonzero(numbered_rows))
+    # An empty text or value (<t/>, <t ...></t>, <v></v>): openpyxl may give '' where calamine gives an empty cell
+    before = buf[np.maximum(at - 1, 0)]
+    text_or_value = (after[0] == _T) | (after[0] == _V)
+    closed = (before == _GT) & (after[0] == _SLASH) & ((after[1] == _T) | (after[1] == _V)) & (after[2] == _GT)
+    selfclosed = text_or_value & (after[1] == _SLASH) & (after[2] == _GT)
+    survey.odd_cells += int(np.count_nonzero((closed | selfclosed) & (at + 4 > start)))
     if b":row" in data:  # a namespace prefix (x:row): rare, counted as the tags say
         survey.rows += sum(data.count(tag) - data[:start].count(tag) for tag in (b":row ", b":row>"))
 
@@ -240,7 +247,7 @@ def _observe(survey: SheetSurvey, data: bytes, start: int) -> None:
     with a literal, so each is a fast scan; ``start`` as in :func:`_limits`)."""
     seen = data[:start]
     survey.odd_cells += sum(data.count(t) - seen.count(t) for t in _ODD)
-    survey.escapes = survey.escapes or _ESCAPE.search(data, start) is not None
+    survey.escapes = survey.escapes or ESCAPE.search(data, start) is not None
     previous = survey.last_row
     last = _ROW_NUMBER.match(data, max(data.rfind(b'<row r="'), 0))
     if last is not None:  # rows come in order (openpyxl reads them in the file's order)
