@@ -47,11 +47,15 @@ def read_book(zf: zipfile.ZipFile) -> Book | None:
         book = Book()
         pr = root.find(f"{_MAIN}workbookPr")
         book.date1904 = pr is not None and pr.get("date1904", "").lower() in ("1", "true")
+        listed = set()
         for sheet in root.iter(f"{_MAIN}sheet"):
+            listed.add(sheet.get(f"{_DOC_REL}id", ""))
             target, kind = rels.get(sheet.get(f"{_DOC_REL}id", ""), ("", ""))
             book.names.append(sheet.get("name", ""))
             if kind.endswith("/worksheet"):
                 book.sheets[sheet.get("name", "")] = target
+        if any(kind.endswith(("/worksheet", "/chartsheet")) and rid not in listed for rid, (_, kind) in rels.items()):
+            return None  # a sheet the list leaves out (a damaged workbook.xml): openpyxl finds it its own way
         styles = next((t for t, kind in rels.values() if kind.endswith("/styles")), None)
         book.shared_strings = next((t for t, kind in rels.values() if kind.endswith("/sharedStrings")), None)
         if styles is not None and styles in zf.namelist():

@@ -23,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,13 @@ EXACT_INT = 1e15  # below this Excel writes a whole number without a point, whic
 _DENSE = 1 << 22  # a grid this large (some 130 MB in calamine) is read by calamine whatever the sheet holds
 
 
-def open_calamine(path: Path, sheet: str | None) -> tuple[TableInfo, SheetRows] | None:
+Fallback = Callable[[Path, str], Iterator[Row]]
+
+
+def open_calamine(path: Path, sheet: str | None, fallback: Fallback) -> tuple[TableInfo, SheetRows] | None:
     """The sheet (the first worksheet when ``sheet`` is None) read by python-calamine, or None
-    where calamine cannot serve (see the module docstring) and openpyxl reads it."""
+    where calamine cannot serve (see the module docstring) and openpyxl reads it; ``fallback``
+    gives a sheet's rows as openpyxl reads them."""
     try:
         with zipfile.ZipFile(path) as zf:
             book = read_book(zf)
@@ -54,16 +59,28 @@ def open_calamine(path: Path, sheet: str | None) -> tuple[TableInfo, SheetRows] 
             survey = survey_sheet(zf.open(info), path.name, info.file_size)  # raises SIU041-SIU043
             if not _trusted(survey, book) or _has_escapes(zf, book):
                 return None
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
         return None  # openpyxl says what is wrong with the file
-    from python_calamine import CalamineError, CalamineWorkbook
+    return _calamine_sheet(path, title, survey, fallback)
+
+
+def _calamine_sheet(
+    path: Path, title: str, survey: SheetSurvey, fallback: Fallback
+) -> tuple[TableInfo, SheetRows] | None:
+    from python_calamine import CalamineWorkbook
 
     try:
         grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(title)
-    except (CalamineError, OSError, ValueError):
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - CalamineError, or a Rust panic (pyo3's PanicException is no Exception)
+        return None  # openpyxl says what is wrong with the file
+    # Every value the XML holds is a value calamine gives (it reads some damaged XML that openpyxl
+    # refuses; a cell it passes over would be money lost without a word): else openpyxl reads.
+    if sum(len(values) - values.count("") for values in grid.iter_rows()) != survey.values:
         return None
     table = TableInfo(path=path, format="xlsx", encoding=None, delimiter=None, sheet=title)
-    return table, SheetRows(path, title, grid, survey.last_cell_row)
+    return table, SheetRows(path, title, grid, survey.last_cell_row, fallback)
 
 
 def _trusted(survey: SheetSurvey, book: Book) -> bool:
@@ -118,8 +135,9 @@ class SheetRows(Iterator[Row]):
     """The sheet's rows with Excel's row numbers, as openpyxl gives them; a reader may also take
     the rows not yet given as calamine gives them, in blocks (:meth:`blocks`)."""
 
-    def __init__(self, path: Path, title: str, grid: Any, last_cell_row: int) -> None:
+    def __init__(self, path: Path, title: str, grid: Any, last_cell_row: int, fallback: Fallback) -> None:
         self.path, self.title = path, title
+        self._fallback = fallback  # the sheet's rows read by openpyxl
         self.lead: list[None] = [None] * grid.start[1] if grid.start else []
         self._raw = grid.iter_rows()  # python-calamine makes each row's values when asked
         self._blank = [""] * grid.width
@@ -135,7 +153,7 @@ class SheetRows(Iterator[Row]):
         values = self._take(number)
         cells = openpyxl_cells(values, self.lead, number, self.path)
         if cells is None:  # calamine cannot be trusted here: openpyxl reads from this row on
-            self._openpyxl = _openpyxl_rows(self.path, self.title, number)
+            self._openpyxl = (row for row in self._fallback(self.path, self.title) if row[0] >= number)
             return next(self._openpyxl)
         self.next_row += 1
         return number, cells
@@ -174,16 +192,6 @@ class SheetRows(Iterator[Row]):
         self._raw = iter(())
         if self._openpyxl is not None and hasattr(self._openpyxl, "close"):
             self._openpyxl.close()  # type: ignore[attr-defined]
-
-
-def _openpyxl_rows(path: Path, title: str, start: int) -> Iterator[Row]:
-    """The sheet's rows from row ``start`` on, read by openpyxl."""
-    from siu.read.xlsx_table import open_openpyxl
-
-    _, rows = open_openpyxl(path, title)
-    for number, cells in rows:
-        if number >= start:
-            yield number, cells
 
 
 __all__ = ["EXACT_INT", "SheetRows", "TableError", "open_calamine", "openpyxl_cells"]

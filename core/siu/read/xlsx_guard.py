@@ -138,6 +138,7 @@ class SheetSurvey:
     numbered_rows: int = 0  # row elements that say their number
     cells: int = 0  # cell elements
     numbered_cells: int = 0  # cell elements that say their reference
+    values: int = 0  # cell values (<v>, and <is> for a text in the cell)
     last_row: int = 0  # the highest row number a row element says
     last_cell_row: int = 0  # the row of the last cell element
     widest: int = 1  # the widest column a cell reference names (A = 1)
@@ -175,9 +176,9 @@ def survey_sheet(stream: Any, name: str, declared_size: int | None = None) -> Sh
 
 def _count_tags(survey: SheetSurvey, data: bytes, start: int) -> None:
     """Count the row and cell elements that end after ``start`` (before it: counted with the previous
-    chunk): ``<row ``/``<row>`` (also with a namespace prefix), ``<c ``/``<c>``, and those that say
-    their number first (``<row r="``, ``<c r="``). Done on the bytes with numpy: one look at every
-    ``<`` instead of a scan of the chunk for each tag."""
+    chunk): ``<row ``/``<row>`` (also with a namespace prefix), ``<c ``/``<c>``, those that say
+    their number first (``<row r="``, ``<c r="``), and the values (``<v>``, ``<is>``). Done on the
+    bytes with numpy: one look at every ``<`` instead of a scan of the chunk for each tag."""
     buf = np.frombuffer(data + b"\0" * 8, np.uint8)
     at = np.flatnonzero(buf[: len(data)] == _LT)
     after = [buf[at + i] for i in range(1, 8)]
@@ -190,6 +191,8 @@ def _count_tags(survey: SheetSurvey, data: bytes, start: int) -> None:
     survey.cells += int(np.count_nonzero(cells))
     survey.numbered_cells += int(np.count_nonzero(numbered_cells))
     survey.numbered_rows += int(np.count_nonzero(numbered_rows))
+    value = ((after[0] == _V) & (after[1] == _GT)) | (_says(after[0:2], b"is") & (after[2] == _GT))
+    survey.values += int(np.count_nonzero(value & (at + 4 > start)))
     # An empty text or value (<t/>, <t ...></t>, <v></v>): openpyxl may give '' where calamine gives an empty cell
     before = buf[np.maximum(at - 1, 0)]
     text_or_value = (after[0] == _T) | (after[0] == _V)

@@ -19,7 +19,7 @@ def open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]:
     from siu.read.xlsx_guard import check_workbook
 
     check_workbook(path)
-    opened = open_calamine(path, sheet)
+    opened = open_calamine(path, sheet, lambda path, title: open_openpyxl(path, title)[1])
     if opened is not None:
         return opened
     return open_openpyxl(path, sheet)
