@@ -305,6 +305,18 @@ def test_styled_empty_rows_after_the_last_value_count_as_openpyxl_yields_them(tm
     assert rows_of(open_xlsx(path, None)) == rows_of(open_openpyxl(path, None))
 
 
+@pytest.mark.parametrize("chunk", [128, 301, 4096])
+def test_the_survey_counts_the_same_whatever_the_chunks(tmp_path, monkeypatch, chunk):
+    import siu.read.xlsx_guard as guard
+
+    export = opus_xlsx(tmp_path / "opus.xlsx", make_lines(120, 3))
+    with zipfile.ZipFile(export.path) as zf:
+        whole = survey_sheet(zf.open("xl/worksheets/sheet1.xml"), "opus.xlsx")
+        monkeypatch.setattr(guard, "_CHUNK", chunk)  # every element split between two chunks somewhere
+        assert survey_sheet(zf.open("xl/worksheets/sheet1.xml"), "opus.xlsx") == whole
+    assert whole.values == whole.cells and whole.rows == whole.numbered_rows > 120
+
+
 @pytest.mark.parametrize(
     ("code", "date"),
     [

@@ -191,8 +191,10 @@ def _count_tags(survey: SheetSurvey, data: bytes, start: int) -> None:
     survey.cells += int(np.count_nonzero(cells))
     survey.numbered_cells += int(np.count_nonzero(numbered_cells))
     survey.numbered_rows += int(np.count_nonzero(numbered_rows))
-    value = ((after[0] == _V) & (after[1] == _GT)) | (_says(after[0:2], b"is") & (after[2] == _GT))
-    survey.values += int(np.count_nonzero(value & (at + 4 > start)))
+    value = ((after[0] == _V) & (after[1] == _GT) & (at + 3 > start)) | (
+        _says(after[0:2], b"is") & (after[2] == _GT) & (at + 4 > start)
+    )
+    survey.values += int(np.count_nonzero(value))
     # An empty text or value (<t/>, <t ...></t>, <v></v>): openpyxl may give '' where calamine gives an empty cell
     before = buf[np.maximum(at - 1, 0)]
     text_or_value = (after[0] == _T) | (after[0] == _V)
