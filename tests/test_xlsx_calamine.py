@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +304,34 @@ def test_styled_empty_rows_after_the_last_value_count_as_openpyxl_yields_them(tm
         assert survey_sheet(zf.open("xl/worksheets/sheet1.xml"), "s.xlsx").last_cell_row == 4
     assert rows_of(open_xlsx(path, None)) == [(1, ["a", 1]), (2, []), (3, []), (4, [])]
     assert rows_of(open_xlsx(path, None)) == rows_of(open_openpyxl(path, None))
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(10**15), 10**15).map(lambda c: c / 100),  # cents, as Excel stores them
+            st.floats(-1e16, 1e16, allow_nan=False),
+            st.sampled_from([0.1 + 0.2, 579.1900000000001, -0.5, 1e-5, 5e-324, 1e15, 2958466.0]),
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_numbers_are_made_into_the_text_of_the_per_row_readers_value(values):
+    """The amount column's numbers (made by kernels where they are whole cents) and a text field's
+    numbers read as the per-row reader reads openpyxl's value: parse_amount, and str."""
+    from siu.parsing import parse_amount
+    from siu.read.xlsx_texts import amount_text, cell_text, typed
+
+    cells = [int(v) if v.is_integer() and abs(v) < 1e15 else v for v in values]  # as openpyxl gives them
+    column = typed(tuple(values), float, {float})
+    for value, cell, text, amount in zip(
+        values, cells, cell_text(float, column).to_pylist(), amount_text(float, column).to_pylist(), strict=True
+    ):
+        assert text == str(cell), value
+        expected = parse_amount(cell)
+        assert amount is not None and Decimal(amount.replace(",", ".")) == expected, value
+        assert amount.partition(",")[2] == (f"{expected:f}".partition(".")[2]), value  # the decimals written
 
 
 @pytest.mark.parametrize("chunk", [128, 301, 4096])

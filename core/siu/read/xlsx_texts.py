@@ -24,6 +24,10 @@ from siu.read.xlsx_calamine import EXACT_INT
 ARROW_TYPES = {float: pa.float64(), dt.date: pa.date32(), dt.datetime: pa.timestamp("us"), bool: pa.bool_()}
 _LIMIT = pa.scalar(EXACT_INT, pa.float64())
 _ZERO = pa.scalar(0.0, pa.float64())
+_HUNDRED = pa.scalar(100.0, pa.float64())
+_HUNDRED_INT = pa.scalar(100, pa.int64())
+_CENTS_LIMIT = pa.scalar(1e13, pa.float64())
+_MINUS, _NO_SIGN = pa.scalar("-", pa.string()), pa.scalar("", pa.string())
 _MIDNIGHT = pa.scalar(" 00:00:00", pa.string())
 _FIRST_YEAR = pa.scalar(1000, pa.int64())  # the date reader wants a four-digit year
 
@@ -47,7 +51,7 @@ def cell_text(kind: type, values: pa.Array) -> pa.Array:
 def amount_text(kind: type, values: pa.Array) -> pa.Array:
     """A number in the amount column as the decimal the per-row reader makes of it."""
     if kind is float:
-        return _numbers(values, _danish)
+        return _numbers(values, _danish, _cents)
     return pa.nulls(len(values), pa.string())
 
 
@@ -59,14 +63,34 @@ def date_text(kind: type, values: pa.Array) -> pa.Array:
     return pc.if_else(pc.greater_equal(pc.year(days), _FIRST_YEAR), pc.cast(days, pa.string()), None)
 
 
-def _numbers(values: pa.Array, other: Callable[[float], str]) -> pa.Array:
-    """Whole numbers below 10^15 as their digits (openpyxl reads them as int), the others by ``other``."""
+def _numbers(
+    values: pa.Array, other: Callable[[float], str], kernel: Callable[[pa.Array], pa.Array] | None = None
+) -> pa.Array:
+    """Whole numbers below 10^15 as their digits (openpyxl reads them as int); the others by
+    ``kernel`` where it can, else by ``other`` once per distinct value."""
     whole = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), _LIMIT))
     digits = pc.cast(pc.cast(pc.if_else(whole, values, _ZERO), pa.int64()), pa.string())
     if pc.all(pc.fill_null(whole, True)).as_py():
         return digits
-    rest = _per_distinct(pc.if_else(whole, None, values), other)
-    return pc.if_else(whole, digits, rest)
+    made = pc.if_else(whole, digits, kernel(values) if kernel is not None else None)
+    left = pc.and_(pc.is_null(made), pc.is_valid(values))
+    if not pc.any(left).as_py():
+        return made
+    return pc.coalesce(made, _per_distinct(pc.if_else(left, values, None), other))
+
+
+def _cents(values: pa.Array) -> pa.Array:
+    """Amounts of whole cents below 10^13 (nearly every amount) written the Danish way, by kernels;
+    null for the others. Such an amount has at most 15 digits, so Excel's 15 digits
+    (``format(v, ".15g")``) give back exactly the cents the nearest double stands for."""
+    cents = pc.round(pc.multiply(values, _HUNDRED))
+    exact = pc.and_(pc.equal(pc.divide(cents, _HUNDRED), values), pc.less(pc.abs(values), _CENTS_LIMIT))
+    whole_cents = pc.abs(pc.cast(pc.if_else(exact, cents, _ZERO), pa.int64()))
+    units = pc.divide(whole_cents, _HUNDRED_INT)  # integer division
+    fraction = pc.utf8_lpad(pc.cast(pc.subtract(whole_cents, pc.multiply(units, _HUNDRED_INT)), pa.string()), 2, "0")
+    sign = pc.if_else(pc.less(values, _ZERO), _MINUS, _NO_SIGN)
+    text = pc.binary_join_element_wise(sign, pc.cast(units, pa.string()), ",", pc.utf8_rtrim(fraction, "0"), "")
+    return pc.if_else(exact, text, None)
 
 
 def _danish(value: float) -> str:
