@@ -1,4 +1,8 @@
-"""Summing invoices (siu.convert.aggregate): contiguous, overlapping, gaps, signs, year boundary, order."""
+"""Summing invoices (siu.convert.aggregate): contiguous, overlapping, gaps, signs, year boundary, order.
+
+Each case sums with the product's Aggregator (on batches) and with the per-record reference
+(tests/reference_aggregate.py), which must agree; the reference also keeps every summed posting's
+location, which the cases check too."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reference_aggregate import ReferenceAggregator
+from siu.batches import BatchInfo, batch_of_records, records_of
 from siu.convert.aggregate import Aggregator
 from siu.models import Location, Record
 
@@ -43,11 +49,32 @@ def rec(
     )
 
 
-def summed(records: list[Record]) -> list[Record]:
+def _seen(records: list[Record]) -> list[tuple]:
+    return [(r.psr_id, r.paragraph, r.kontostreng, str(r.amount), r.start, r.end, r.location) for r in records]
+
+
+def by_batches(records: list[Record]) -> tuple[list[Record], Aggregator]:
+    """The product's summing: the records as batches of one file each."""
     agg = Aggregator()
+    at = 0
+    while at < len(records):
+        file = records[at].location.file
+        end = next((i for i in range(at, len(records)) if records[i].location.file != file), len(records))
+        agg.add_batch(batch_of_records(records[at:end], BatchInfo(source="opus", file=file)))
+        at = end
+    return [r for b in agg.batches() for r in records_of(b)], agg
+
+
+def summed(records: list[Record]) -> list[Record]:
+    """The reference's lines, after checking that the product sums the same lines."""
+    reference = ReferenceAggregator()
     for r in records:
-        agg.add(r)
-    return list(agg.lines())
+        reference.add(r)
+    out = list(reference.lines())
+    product, agg = by_batches(records)
+    assert _seen(product) == _seen(out)
+    assert agg.summary() == reference.summary()
+    return out
 
 
 def rows(record: Record) -> list[int | None]:
@@ -154,13 +181,11 @@ def test_lines_that_cannot_be_summed_pass_through_unchanged() -> None:
     ]
     backwards = [rec(D(2025, 2, 1), D(2025, 1, 1), "5", 24), rec(D(2025, 1, 1), D(2025, 1, 31), "5", 25)]
     records = anon + no_end + no_cpr + backwards
-    agg = Aggregator()
-    for r in records:
-        agg.add(r)
-    out = list(agg.lines())
-    assert out == records  # same objects, same order: nothing summed, nothing lost
+    out, agg = by_batches(records)
+    assert _seen(out) == _seen(records)  # same lines, same order: nothing summed, nothing lost
     assert (agg.postings, agg.output_lines, agg.single) == (8, 8, 7)  # row 25 was summable, but alone
     assert "8 posteringer blev til 8 linjer" in agg.summary().message_da
+    assert summed(records) == records
 
 
 def test_output_order_follows_the_earliest_posting_and_is_deterministic() -> None:
@@ -185,14 +210,13 @@ def test_locations_of_several_files_are_kept_in_file_then_row_order() -> None:
     assert [(loc.file, loc.row) for loc in out[0].locations] == [("a.csv", 2), ("a.csv", 7), ("b.xlsx", 3)]
 
 
-def test_state_is_one_entry_per_output_line_not_per_posting() -> None:
-    agg = Aggregator()
+def test_a_year_of_daily_invoices_sums_to_one_line_per_citizen() -> None:
     day = D(2025, 1, 1)
+    records = []
     for i in range(3650):  # ten citizens, a daily invoice each for a year
         d = day + dt.timedelta(days=i // 10)
-        agg.add(rec(d, d, "1", i + 2, psr=f"01016012{i % 10:02d}"))
-    assert sum(len(lines) for lines in agg._groups.values()) == 10
-    out = list(agg.lines())
+        records.append(rec(d, d, "1", i + 2, psr=f"01016012{i % 10:02d}"))
+    out = summed(records)
     assert len(out) == 10 and all(r.amount == 365 and len(r.locations) == 365 for r in out)
 
 

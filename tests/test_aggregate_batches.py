@@ -1,5 +1,6 @@
 """``--aggregate`` on batches (Aggregator.add_batch / batches) sums the lines the per-record
-aggregator sums: same lines, amounts, periods, first locations, order and counts."""
+aggregator (tests/reference_aggregate.py) sums: same lines, amounts, periods, first locations,
+order and counts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reference_aggregate import ReferenceAggregator
 from siu.batches import BatchInfo, batch_of_records, records_of
 from siu.convert.aggregate import Aggregator
 from siu.models import Location, Record
@@ -57,7 +59,7 @@ def _seen(records) -> list[tuple]:
 @settings(max_examples=200, deadline=None)
 @given(records(), st.lists(st.integers(0, 40), max_size=3))
 def test_summing_batches_equals_summing_records(recs, cuts):
-    per_record = Aggregator()
+    per_record = ReferenceAggregator()
     for r in recs:
         per_record.add(r)
     expected = _seen(per_record.lines())

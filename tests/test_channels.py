@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from exports import generate, write_sap_mapping
 from siu.accounts.channels import allowed_channels, resolve_format
-from siu.accounts.rounding import allocate, round_records
+from siu.accounts.rounding import allocate, round_batches
+from siu.batches import BatchInfo, batch_of_records, records_of
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Location, Record
 from siu.specpack import SpecPack, builtin_pack_dirs
@@ -119,8 +120,9 @@ def test_rounding_keeps_totals_per_citizen_and_paragraph(rows: list[tuple[str, s
     signs = [r.amount for r in records]
     header = DeliveryHeader(kommune="101", year=2025, area="voksen", spec_version="x", created=dt.datetime(2026, 1, 1))
     sink = FindingSink()
-    out, summary = round_records(iter(records), 0, "idep", sink, header)
-    lines = list(out)
+    batches = [batch_of_records(records, BatchInfo(source="test", file="x.csv"))]
+    out, summary = round_batches(iter(batches), 0, "idep", sink, header)
+    lines = [r for batch in out for r in records_of(batch)]
     assert len(lines) == len(rows)
     got: dict[tuple[str, str], Decimal] = {}
     for r, before in zip(lines, signs):

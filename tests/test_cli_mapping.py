@@ -8,7 +8,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from siu.adapters import ReadInfo, ReadOptions
+from siu.host.plugins import load_plugins
 from siu.mapping import load_mapping
+from siu.models import Finding
 from siu.specpack import BUILTIN_DIR, SpecPack
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "mapping.md"
@@ -116,6 +119,38 @@ def test_check_lists_unmapped_postings_and_exits_1(siu, demo_dir, tmp_path):
     assert run.exit_code == 1
     assert "PSP XG-5385010001-0001" in run.output and "cost centre 5384200200" in run.output
     assert "19 postings: 0 mapped, 19 unmapped" in run.output
+
+
+def test_check_asks_the_mapping_hook_once_per_distinct_account(siu, demo_dir, monkeypatch):
+    """As convert does: one call per distinct combination of account dimensions, not per posting."""
+    import siu.cli.common as common
+
+    calls: list[dict[str, str]] = []
+    load_host = common._load_host
+
+    def counting_host(*args, **kwargs):
+        host = load_host(*args, **kwargs)
+        hook = host.hook.map_account
+
+        def map_account(**kw):
+            calls.append(kw["posting"].dims)
+            return hook(**kw)
+
+        monkeypatch.setattr(host.hook, "map_account", map_account)
+        return host
+
+    monkeypatch.setattr(common, "_load_host", counting_host)
+    run = siu("mapping", "check", "-s", "opus", demo_input(demo_dir), "--config", str(demo_dir / "siu.toml"))
+    assert run.exit_code == 0, run.output
+    assert "19 posteringer: 19 med konto, 0 uden tilknytning" in run.output
+    postings = [
+        p
+        for p in load_plugins().sources["opus"].read(Path(demo_input(demo_dir)), ReadOptions(), ReadInfo())
+        if not isinstance(p, Finding)
+    ]
+    distinct = {tuple(sorted(p.dims.items())) for p in postings}
+    assert len(postings) == 19 and len(distinct) < 19
+    assert sorted(tuple(sorted(d.items())) for d in calls) == sorted(distinct)
 
 
 def test_check_reports_ambiguous_postings_and_overlaps(siu, demo_dir, tmp_path):
@@ -248,3 +283,28 @@ def test_csv_starter_loads_empty_and_converts_once_filled(siu, demo_dir, tmp_pat
     )
     assert run.exit_code == 0, run.output
     assert "SIU201" not in run.output
+
+
+def test_check_counts_every_posting_of_an_invalid_account_and_shows_the_first(siu, tmp_path):
+    """One hook call per account, yet each posting counted, and the sample is the first posting's."""
+    (tmp_path / "siu.toml").write_text(
+        'kommune = "101"\nyear = 2025\n\n[source.csv.columns]\ncpr = "Personnummer"\nkontostreng = "Konto"\n'
+        'start = "Fra"\nend = "Til"\namount = "Beløb"\n',
+        encoding="utf-8",
+    )
+    rows = [
+        ("010160-1235", "5.38.42.1.002.4.0", "100,00"),
+        ("150372-2468", "hej", "7,00"),
+        ("010160-1235", "5.38.42.1.002", "50,00"),
+        ("010160-1235", "hej", "8,00"),
+        ("150372-2468", "5.38.42.1.002.4.0", "1,00"),
+    ]
+    lines = ["Personnummer;Konto;Fra;Til;Beløb"] + [f"{c};{k};01.01.2025;31.01.2025;{a}" for c, k, a in rows]
+    (tmp_path / "liste.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "m.toml").write_text('[[rule]]\npsp = "X*"\nfunction = "5.38.50"\ngrouping = "001"\n', encoding="utf-8")
+    run = siu("mapping", "check", "-s", "csv", "liste.csv", "--config", "siu.toml", "-m", "m.toml", "--lang", "en")
+    assert run.exit_code == 1, run.output
+    assert "SIU202 × 2: The account string 'hej' cannot be read" in run.output
+    assert "(liste.csv, række 3, kolonne Konto)" in run.output  # the first of the two
+    assert "SIU203 × 1" in run.output
+    assert "5 postings: 2 mapped, 0 unmapped, 0 ambiguous, 3 with an invalid account" in run.output

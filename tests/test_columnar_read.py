@@ -141,3 +141,9 @@ def test_a_byte_the_encoding_lacks_is_said_as_the_per_row_reader_says_it(tmp_pat
     export.path.write_bytes(data + b"1;01.02.2025;XG;4011;010190-1234;1,00;01.02.2025;28.02.2025;\x81\r\n")
     items = assert_same(SOURCES["opus"], export.path, ReadOptions(encoding="cp1252"))
     assert any(getattr(i, "code", None) == "SIU003" for i in items)
+
+
+def test_the_written_out_whitespace_is_what_python_strips() -> None:
+    from siu.read.column_cells import WHITESPACE
+
+    assert WHITESPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())

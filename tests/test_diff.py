@@ -89,8 +89,10 @@ def test_diff_cli_console_json_and_workbook(siu, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(tmp_path / "d.xlsx")
     assert wb.sheetnames == ["Oversigt", "Paragraffer", "Funktioner", "Borgere", "Linjer", "Årsudgift"]
     assert [c.value for c in wb["Borgere"]["B"]][1:] == ["050580-xxxx", "020295-xxxx"]
+    assert "30.000,00" in run.stdout and "30,000.00" not in run.stdout  # SEL108's change, the Danish way
     run = siu("diff", old, new, "--lang", "en")
     assert "Citizens: 1 added, 1 removed" in run.stdout.replace("\n", " ")
+    assert "30,000.00" in run.stdout and "30.000,00" not in run.stdout
 
 
 def test_xml_and_xlsx_of_one_delivery_have_no_differences(siu, tmp_path: Path) -> None:

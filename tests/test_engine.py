@@ -211,3 +211,57 @@ def test_placeholders_on_columns_are_what_is_placeholder_says_per_cell(cells):
     column = pa.array(cells, pa.string())
     mask = placeholder_mask(column, cpr_numbers(column), ctx)
     assert mask.tolist() == [is_placeholder(c, ctx) for c in cells]
+
+
+def _records_batch(rows: list[int], cpr: str) -> pa.RecordBatch:
+    from siu.batches import batch_of_records
+    from siu.models import Kind, Record
+
+    records = [
+        Record(
+            locations=(Location(file="in.txt", row=row),),
+            sources=("fake",),
+            psr_id=cpr,
+            cpr_raw=cpr,
+            kontostreng="53850100140",
+            paragraph="SEL109",
+            area="voksen",
+            amount=Decimal("100.00"),
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 1, 31),
+            kind=Kind.EXPENDITURE,
+        )
+        for row in rows
+    ]
+    return batch_of_records(records, BatchInfo(source="fake", file="in.txt"))
+
+
+@given(answer=st.sampled_from(["new", "finding", None]))
+def test_siu_s_own_hook_is_asked_once_per_citizen_for_the_run_a_plugin_s_once_per_batch(answer):
+    import numpy as np
+
+    from siu.anonymise.columns import OWN_HOOK_READS, AnonymiseStage
+
+    asked: list[int | None] = []
+    problem = _finding(None)
+
+    def hook(record, posting, context):
+        asked.append(record.location.row)
+        if answer == "finding":
+            return problem.model_copy(update={"location": record.location})
+        return "0101010001" if answer == "new" else None
+
+    first, second = _records_batch([2, 3], "0101601235"), _records_batch([9], "0101601235")
+    for reads, calls in ((OWN_HOOK_READS, [2]), (None, [2, 9])):
+        asked.clear()
+        stage = AnonymiseStage(hook, None, reads)  # type: ignore[arg-type]
+        results = [stage(batch, np.arange(batch.num_rows)) for batch in (first, second)]
+        assert asked == calls
+        ids = [sorted(new.values()) for new, _ in results]
+        rows = [[f.location.row for _, f in found] for _, found in results]
+        if answer == "new":
+            assert ids == [["0101010001"] * 2, ["0101010001"]] and rows == [[], []]
+        elif answer == "finding":
+            assert ids == [[], []] and rows == [[2, 3], [9]]  # each finding at its own row
+        else:
+            assert ids == [[], []] and rows == [[], []]

@@ -17,6 +17,7 @@ import json
 import re
 import string
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,22 @@ def test_counts_agree_and_are_grouped() -> None:
     assert i18n.count(0, "warning") == "0 advarsler"
     assert i18n.text("verdict.counts", "da", errors=1, warnings=1) == "1 fejl, 1 advarsel"
     assert i18n.text("verdict.counts", "en", errors=1, warnings=2) == "1 error, 2 warnings"
+
+
+def test_amounts_are_written_the_way_each_language_reads_them() -> None:
+    assert i18n.money(Decimal("-1234567.8")) == "-1.234.567,80"
+    assert i18n.money(Decimal("-1234567.8"), "en") == "-1,234,567.80"
+    assert (i18n.money(Decimal("0.5"), "en"), i18n.money(0, "en")) == ("0.50", "0.00")
+    assert i18n.money(Decimal("999.995"), "en") == "1,000.00"  # rounded to øre, then grouped
+
+
+@given(st.decimals(min_value=-(10**13), max_value=10**13, places=2, allow_nan=False, allow_infinity=False))
+def test_one_amount_reads_back_the_same_in_both_languages(amount: Decimal) -> None:
+    da, en = i18n.money(amount, "da"), i18n.money(amount, "en")
+    assert da == siu.parsing.format_amount_danish(amount)  # the Danish form is the exports' form
+    assert siu.parsing.parse_amount(da, decimal=",") == amount
+    assert siu.parsing.parse_amount(en, decimal=".") == amount
+    assert en == da.translate(str.maketrans(",.", ".,"))
 
 
 def test_plural_templates_pick_the_form_that_agrees() -> None:

@@ -405,7 +405,7 @@ def test_an_exclude_rule_in_a_csv_mapping_file(siu, demo_dir, tmp_path):
         "validate", "-s", "opus", export, "--config", config, "--report-json", tmp_path / "r.json", "--lang", "en"
     )
     assert codes(tmp_path / "r.json").get("SIU208") == 1, run.output
-    assert "excluded by line 2 (Administration): 2 postings, 3.500,25" in run.stdout
+    assert "excluded by line 2 (Administration): 2 postings, 3,500.25" in run.stdout  # --lang en: English amounts
 
 
 def test_mapping_check_lists_what_an_exclude_rule_leaves_out(siu, demo_dir, tmp_path):

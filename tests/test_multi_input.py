@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
+import pyarrow as pa
 import pytest
 from lxml import etree
 
+from siu.batches import BatchInfo, batch_of_records
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Location, Record, Totals
 from siu.specpack import BUILTIN_DIR, SpecPack
-from siu.write.split import BATCH, write_per_area
+from siu.write.split import BATCHES_WAITING, write_per_area_batches
 from siu.writers import Writer
 
 GOLDEN = Path(__file__).parent / "golden" / "split"
@@ -325,6 +327,25 @@ class _Lines(Writer):
         out.write(f"total;{header.totals.records};{header.totals.net}\n".encode())
 
 
+BATCH = 100  # lines per batch in these tests: many batches, so the bounded queues fill up
+
+
+def _batches(records: Iterable[Record]) -> Iterator[pa.RecordBatch]:
+    """Records as batches of BATCH lines, a new batch where the file changes."""
+    chunk: list[Record] = []
+    for record in records:
+        if chunk and (len(chunk) == BATCH or record.location.file != chunk[0].location.file):
+            yield batch_of_records(chunk, BatchInfo(source="test", file=chunk[0].location.file))
+            chunk = []
+        chunk.append(record)
+    if chunk:
+        yield batch_of_records(chunk, BatchInfo(source="test", file=chunk[0].location.file))
+
+
+def write_per_area(records: Iterable[Record], *args) -> dict[str, tuple[Path, DeliveryHeader]]:
+    return write_per_area_batches(_batches(records), *args)
+
+
 def _records(count: int) -> Iterator[Record]:
     for i in range(count):
         area = "voksen" if i % 3 else "boern"
@@ -352,7 +373,7 @@ def _header() -> DeliveryHeader:
 
 
 def test_per_area_writer_streams_many_records_with_own_totals(tmp_path, spec2026):
-    count = BATCH * 40 + 7  # far more than the queues hold, so the lanes must run concurrently
+    count = BATCH * BATCHES_WAITING * 40 + 7  # far more than the queues hold, so the lanes must run concurrently
     targets = {"voksen": tmp_path / "v.txt", "boern": tmp_path / "b.txt"}
     sink = FindingSink()
     files = write_per_area(_records(count), _Lines(), _header(), spec2026, targets, sink)

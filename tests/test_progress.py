@@ -78,3 +78,14 @@ def test_cli_conversion_prints_no_progress_when_not_on_a_terminal(siu, demo_dir)
     )
     assert result.exit_code == 0, result.output
     assert "Læser" not in result.stderr and "rækker/s" not in result.output
+
+
+def test_one_row_is_one_row() -> None:
+    for lang, shown in (("da", "1 række "), ("en", "1 row ")):
+        console, buf = terminal()
+        clock = FakeClock()
+        progress = ConversionProgress(console, lang=lang, clock=clock)
+        clock.now += 2.0
+        progress(1)
+        progress.close()
+        assert shown in buf.getvalue()

@@ -203,6 +203,57 @@ def test_xlsx_report_in_english(siu, tmp_path):
     assert wb["Summary"]["A1"].value == "NOT READY"
 
 
+@pytest.mark.parametrize(("lang", "total"), [("da", "3.003,00"), ("en", "3,003.00")])
+def test_the_console_report_writes_amounts_in_its_language(siu, tmp_path, lang, total):
+    src = write_csv(tmp_path / "in.csv", good_rows(3))  # 1.000,00 + 1.001,00 + 1.002,00
+    run = siu("validate", src, *BASE, "--lang", lang)
+    assert run.exit_code == 0, run.stdout
+    lines = run.stdout.splitlines()
+    ledger = next(line for line in lines if line.strip().startswith(("regnskab:", "ledger:")))
+    money = next(line for line in lines if line.startswith(("Pengene stemmer", "Money conserved")))
+    totals = next(line for line in lines if re.match(r"│ (I alt|Total) ", line))
+    zero = "0,00" if lang == "da" else "0.00"
+    assert f"· {total} = {total} " in ledger and f"+ {zero} " in ledger
+    assert f"input {total} = " in money
+    assert [cell.strip() for cell in totals.split("│")[4:7]] == [total, zero, total]
+
+
+@pytest.mark.parametrize(("lang", "lines"), [("da", "1.200"), ("en", "1,200")])
+def test_the_console_report_groups_counts_in_its_language(siu, tmp_path, lang, lines):
+    rows = [["010160-1235", f"{1000 + i},00", "01.01.2025", "31.01.2025", OK_ACCOUNT, ""] for i in range(1200)]
+    run = siu("validate", write_csv(tmp_path / "in.csv", rows), *BASE, "--lang", lang)
+    totals = next(line for line in run.stdout.splitlines() if re.match(r"│ (I alt|Total) ", line))
+    assert [cell.strip() for cell in totals.split("│")[2:4]] == ["", lines]
+
+
+def test_the_rounding_table_escapes_a_pack_s_channel_name_and_writes_english_amounts():
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from siu.report.console import print_rounding
+
+    rounding = SimpleNamespace(
+        lines=3,
+        decimals=0,
+        channel="[red]idep[/]",  # a --spec-dir pack's own channel: text, not markup
+        paragraphs={"SEL108": (Decimal("1234.4"), Decimal("1234"))},
+        exact=Decimal("1234.4"),
+        delivered=Decimal("1234"),
+        difference=Decimal("-0.4"),
+        max_citizen_difference=Decimal("0.4"),
+        changed=1,
+        zeroed=0,
+        citizen_groups=1,
+    )
+    console = Console(record=True, width=200, highlight=False)
+    print_rounding(console, SimpleNamespace(rounding=rounding), "en")
+    out = console.export_text()
+    assert "Amounts rounded to whole kroner ([red]idep[/])" in out
+    assert "1,234.40" in out and "-0.40" in out and "within 0.40 of the exact one" in out
+
+
 # --- no full CPR number anywhere ----------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """Largest-remainder rounding on batches (round_batches) gives the amounts, findings, summary and
-totals the per-record rounding (round_records) gives, wherever the batches are cut."""
+totals the per-record rounding (tests/reference_rounding.py) gives, wherever the batches are cut."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siu.accounts.rounding import round_records
-from siu.accounts.rounding_columns import round_batches
+from reference_rounding import round_records
+from siu.accounts.rounding import round_batches
 from siu.batches import BatchInfo, amounts_of, batch_of_records
 from siu.findings import FindingSink
 from siu.models import DeliveryHeader, Finding, Location, Record

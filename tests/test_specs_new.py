@@ -182,3 +182,13 @@ def test_siu_s_own_xsd_derives_a_pack_that_writes_full_and_test_deliveries_apart
     assert made.exit_code == 0, made.output
     assert siu("specs", "check", tmp_path / "pack").exit_code == 0
     assert 'header_field = "Testleverance"' in (tmp_path / "pack" / "manifest.toml").read_text(encoding="utf-8")
+
+
+def test_a_folder_name_is_shown_as_written_and_decimals_agree(siu, tmp_path) -> None:
+    xsd, template = _files(tmp_path)
+    pack = tmp_path / "pakke[bold]2025[/]"  # a path is text, not rich markup
+    made = siu("specs", "new", "2025", "--from-xsd", xsd, "--template", template, "--out", pack)
+    assert made.exit_code == 0, made.output
+    output = " ".join(made.output.split())
+    assert f"Pakke skrevet: {pack}" in output and f"Brug den med --spec-dir {pack}" in output
+    assert "Beløb i XML: 0 decimaler;" in output  # DST's invented format takes whole kroner

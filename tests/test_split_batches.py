@@ -1,5 +1,6 @@
 """``--split`` from record batches (write_per_area_batches) writes the files, totals and findings
-the per-record write_per_area does; totals counted from batches equal Totals.add per line."""
+the per-record reference (tests/reference_split.py) does; totals counted from batches equal
+Totals.add per line."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reference_split import write_per_area
 from siu.batches import BatchInfo, batch_of_records
 from siu.findings import FindingSink
 from siu.host.plugins import load_plugins
 from siu.host.specs_registry import SpecRegistry
 from siu.models import DeliveryHeader, Finding, Location, Record, Totals
 from siu.specpack import SpecPack
-from siu.write.split import write_per_area, write_per_area_batches
+from siu.write.split import write_per_area_batches
 from siu.write.xml import XmlWriter
 from siu.writers import add_totals
 

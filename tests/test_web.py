@@ -322,6 +322,28 @@ def test_cancel_stops_a_run_and_leaves_nothing(tmp_path):
     assert [p for p in job.folder.rglob("*") if p.is_file()] == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "rows", "shown"),
+    [
+        ("da", 0, "0 linjer"),
+        ("da", 1, "1 linje"),
+        ("da", 1234, "1.234 linjer"),
+        ("en", 1, "1 line"),
+        ("en", 2, "2 lines"),
+    ],
+)
+def test_the_live_count_agrees_with_its_noun(logged_in, tmp_path, lang, rows, shown):
+    """The running page and its status (which the page's script polls) say "1 linje", "2 linjer"."""
+    state = logged_in.app.state.web  # type: ignore[attr-defined]
+    session = state.sessions.get(logged_in.cookies.get("siu_session"))
+    session.jobs["live"] = Job(id="live", folder=tmp_path, lang=lang, rows=rows)
+    page = logged_in.get("/runs/live", params={"lang": lang}).text
+    number, noun = shown.split(" ")
+    assert f'<span id="rows">{number}</span> <span id="rows-noun">{noun}</span>' in page
+    status = logged_in.get("/runs/live/status", params={"lang": lang}).json()
+    assert (status["state"], status["rows"], status["noun"]) == ("running", rows, noun)
+
+
 def test_cancel_button_via_http(logged_in, tmp_path):
     from exports import make_lines, opus_danish
 
@@ -463,3 +485,11 @@ def test_a_section_added_to_the_report_later_is_shown_and_masked(logged_in, siu,
     section = page.split('id="section-citizens"')[1].split("</section>")[0]
     assert "Pr. borger" in section and "SEL108" in section and "127500.00" in section
     assert "010160-xxxx" in section and "0101601235" not in page
+
+
+def test_the_page_writes_amounts_and_counts_in_its_language():
+    from siu.web.report_view import amount, number
+
+    assert (amount("-1234.5", "da"), amount("-1234.5", "en")) == ("-1.234,50", "-1,234.50")
+    assert (amount("abc", "en"), amount("NaN", "en"), amount(None, "da")) == ("abc", "NaN", "None")
+    assert (number(1234, "da"), number("1234", "en"), number(None, "en")) == ("1.234", "1,234", "None")

@@ -195,6 +195,8 @@ def test_progress_and_cancel(page, tmp_path):
         page.wait_for_timeout(50)
     if page.locator("#progress").count():
         shot(page, "progress")
+        noun = page.locator("#progress #rows-noun")  # set by the script from the polled status
+        assert not noun.count() or noun.inner_text() in ("linje", "linjer")
         page.click("#cancel")
     page.wait_for_selector("#outcome.state-cancelled, #verdict")
     if page.locator("#outcome.state-cancelled").count():

@@ -311,8 +311,8 @@ def batch_of_records(records: Iterable[Record], info: BatchInfo) -> pa.RecordBat
 
 
 def batches_of_records(records: Iterable[Record], info: BatchInfo | None = None) -> Iterator[pa.RecordBatch]:
-    """Per-row records gathered into batches of :data:`BATCH_ROWS` (an API 1 writer's input, or
-    lines summed or rounded per record)."""
+    """Per-row records gathered into batches of :data:`BATCH_ROWS` (what ``Writer.write`` gives
+    ``write_batches`` when a caller has records, not batches)."""
     info = info or BatchInfo(source="", file="")
     chunk: list[Record] = []
     for record in records:

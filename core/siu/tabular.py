@@ -39,6 +39,7 @@ from siu.read.cells import (
     parse_sex,
 )
 from siu.read.columnar import columnar_plan, read_columnar
+from siu.read.gather import gather
 from siu.read.options import (
     ART_SOURCES,
     BAD_OPTION,
@@ -62,7 +63,7 @@ from siu.read.rows import (
     too_large,
     unreadable,
 )
-from siu.read.scalar import RowReader, gather, table_error
+from siu.read.scalar import RowReader, table_error
 from siu.read.sniffing import close_rows, other_sheet, sniff_table
 from siu.read.tally import ReadTally
 from siu.read.xlsx_columns import read_sheet, sheet_plan

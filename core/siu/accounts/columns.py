@@ -9,8 +9,9 @@ at its own row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +22,8 @@ from siu.catalogue.accounts import NO_ART, UNMAPPED
 from siu.context import Context
 from siu.mapping import MappingRule, describe_dims, mapping_for
 from siu.models import AccountMapping, Finding, Posting, relocated
+
+T = TypeVar("T")
 
 _KEY_COLUMNS = tuple(f"dim_{name}" for name in DIM_COLUMNS)
 _NULL = "\x00"  # stands for a missing dimension in the key (never in a cell siu keeps)
@@ -58,6 +61,24 @@ def first_rows(indices: np.ndarray, count: int) -> np.ndarray:
     return first
 
 
+def answers_per_key(
+    batch: pa.RecordBatch, known: dict[str, T], answer: Callable[[Posting], T]
+) -> tuple[np.ndarray, list[T]]:
+    """Per row, the index of its answer in the returned list (one per distinct account key of the
+    batch). ``answer`` is called with the first posting of each key not in ``known`` yet, and its
+    answer kept there for the batches after."""
+    keys = account_keys(batch)
+    indices = keys.indices.to_numpy(zero_copy_only=False)
+    names: list[str] = keys.dictionary.to_pylist()
+    missing = [i for i, name in enumerate(names) if name not in known]
+    if missing:
+        first = first_rows(indices, len(names))
+        sample = batch.take(pa.array(first[missing]))
+        for i, posting in zip(missing, postings_of(sample), strict=True):
+            known[names[i]] = answer(posting)
+    return indices, [known[name] for name in names]
+
+
 class AccountStage:
     """Exclusions and mapping for a run; one :class:`Answer` per distinct account, kept for the run."""
 
@@ -68,16 +89,7 @@ class AccountStage:
 
     def answers(self, batch: pa.RecordBatch) -> tuple[np.ndarray, list[Answer]]:
         """Per row, the index of its answer in the returned list of answers (one per distinct key)."""
-        keys = account_keys(batch)
-        indices = keys.indices.to_numpy(zero_copy_only=False)
-        names: list[str] = keys.dictionary.to_pylist()
-        missing = [i for i, name in enumerate(names) if name not in self._answers]
-        if missing:
-            first = first_rows(indices, len(names))
-            sample = batch.take(pa.array(first[missing]))
-            for i, posting in zip(missing, postings_of(sample), strict=True):
-                self._answers[names[i]] = self._answer(posting)
-        return indices, [self._answers[name] for name in names]
+        return answers_per_key(batch, self._answers, self._answer)
 
     def _answer(self, posting: Posting) -> Answer:
         rule = _excluded_by(posting, self._ctx)

@@ -13,28 +13,38 @@ allocates in four steps, each by the largest-remainder method:
    lines add up to the citizen's rounded total.
 
 So every total per citizen and paragraph is its exact total to within one unit, so is every
-paragraph total, the delivery's total is its exact total rounded, and no line moves by a whole unit or more. Floor and
-ceiling
-never turn a line's sign. Where the remainders tie or a choice would leave a line at zero, the
-line that would otherwise become zero gets the unit first; a line that still ends at zero is a
-finding (SIU442), never silent.
+paragraph total, the delivery's total is its exact total rounded, and no line moves by a whole
+unit or more. Floor and ceiling never turn a line's sign. Where the remainders tie or a choice
+would leave a line at zero, the line that would otherwise become zero gets the unit first; a line
+that still ends at zero is a finding (SIU442), never silent.
 
-All lines of a delivery are held while they are rounded (steps 1 and 2 need every line). The IDEP channel that rounds
-takes an Excel sheet, which holds at most 1,048,576
-lines, which bounds that memory.
+The lines come as record batches. The delivery's, the paragraphs' and the citizens' totals are
+allocated once per paragraph and citizen with :func:`allocate`; the lines on columns: each line's
+floor and remainder, the lines of every citizen ordered by (priority, largest remainder, place) in
+one sort, and the first ``extra`` lines of each citizen given one unit more. Findings are made only
+for the lines rounded to zero.
+
+All lines of a delivery are held while they are rounded (steps 1 and 2 need every line). The
+IDEP channel that rounds takes an Excel sheet, which holds at most 1,048,576 lines, which bounds
+that memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from siu.base.i18n import Text, plural
+from siu.batches import AMOUNT, decimal_of, info_of
 from siu.catalogue.accounts import ROUNDED_TO_ZERO, ROUNDING_DONE
 from siu.findings import FindingSink
-from siu.models import DeliveryHeader, Record, Totals
+from siu.models import DeliveryHeader, Totals
+from siu.writers import add_totals
 
 
 @dataclass
@@ -110,27 +120,175 @@ def _nearest(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def round_records(
-    records: Iterator[Record],
+_WORK = pa.decimal128(36, 18)  # amounts with room for a difference (18 integer digits; siu allows 15)
+
+
+def round_batches(
+    batches: Iterable[pa.RecordBatch],
     decimals: int,
     channel: str,
     sink: FindingSink,
     header: DeliveryHeader | None = None,
-) -> tuple[Iterator[Record], RoundingSummary]:
-    """``records`` with amounts rounded to ``decimals`` (see the module's doc), and the summary,
+) -> tuple[Iterator[pa.RecordBatch], RoundingSummary]:
+    """``batches`` with amounts rounded to ``decimals`` (see the module's doc), and the summary,
     which is complete once the iterator has started. ``header``'s totals are set to the rounded
     lines' totals (for a writer's trailer); the caller keeps the exact totals elsewhere."""
     summary = RoundingSummary(channel=channel, decimals=decimals)
 
-    def run() -> Iterator[Record]:
-        lines = list(records)
-        if not lines:
+    def run() -> Iterator[pa.RecordBatch]:
+        held = [b for b in batches if b.num_rows]
+        if not held:
             return
-        rounded = _allocate_lines(lines, decimals, summary)
-        _done(_apply(lines, rounded, decimals, sink, summary), summary, sink, header)
-        yield from lines
+        rounded = _round(held, decimals, summary)
+        out, at, totals = [], 0, Totals()
+        for batch in held:
+            done = _rounded_batch(batch, rounded.slice(at, batch.num_rows), decimals, sink, summary)
+            at += batch.num_rows
+            add_totals(totals, _with_scale(done, pa.repeat(pa.scalar(decimals, pa.int8()), done.num_rows)))
+            out.append(done)
+        _done(totals, summary, sink, header)
+        yield from out
 
     return run(), summary
+
+
+def _column(held: list[pa.RecordBatch], name: str) -> pa.Array:
+    return pa.concat_arrays([b.column(name) for b in held])
+
+
+def _groups(held: list[pa.RecordBatch]) -> tuple[pa.Array, list[int], list[str]]:
+    """Each line's citizen group (paragraph and PsrID), numbered in the order groups first occur;
+    each group's paragraph, numbered likewise (the order the allocation goes in); the
+    paragraphs' names."""
+    paragraph = _column(held, "record_paragraph")
+    paragraph = pc.if_else(pc.fill_null(pc.equal(paragraph, ""), True), "?", paragraph)  # `paragraph or "?"`
+    paragraphs = pc.dictionary_encode(paragraph)
+    citizens = pc.dictionary_encode(pc.fill_null(_column(held, "psr_id"), ""))
+    width = len(citizens.dictionary)
+    pair = pc.add(pc.multiply(paragraphs.indices.cast(pa.int64()), width), citizens.indices.cast(pa.int64()))
+    groups = pc.dictionary_encode(pair)
+    paragraph_of = [p // width for p in groups.dictionary.to_pylist()]
+    return groups.indices, paragraph_of, paragraphs.dictionary.to_pylist()
+
+
+def _sums(groups: pa.Array, values: pa.Array, scales: pa.Array, count: int) -> list[Decimal]:
+    """Per group, the exact sum of its values with the most decimals its lines have."""
+    table = pa.table({"g": groups, "v": values, "s": scales})
+    got = table.group_by("g", use_threads=False).aggregate([("v", "sum"), ("s", "max")]).sort_by("g")
+    sums = [Decimal(0)] * count
+    for g, v, s in zip(*got.select(["g", "v_sum", "s_max"]).to_pydict().values()):
+        sums[g] = decimal_of(v, s)
+    return sums
+
+
+def _round(held: list[pa.RecordBatch], decimals: int, summary: RoundingSummary) -> pa.Array:
+    """Every line's rounded amount; fills in the summary's paragraphs, citizen groups and largest citizen difference."""
+    amount = _column(held, "amount").cast(_WORK)
+    scale = _column(held, "amount_scale")
+    groups, paragraph_of, paragraph_names = _groups(held)
+    exact = [e.scaleb(decimals) for e in _sums(groups, amount, scale, len(paragraph_of))]
+    members: dict[int, list[int]] = {}
+    for g, p in enumerate(paragraph_of):
+        members.setdefault(p, []).append(g)
+    paragraph_exacts = [sum((exact[g] for g in gs), Decimal(0)) for gs in members.values()]
+    per_paragraph = allocate(paragraph_exacts, _nearest(sum(paragraph_exacts, Decimal(0))))
+    targets = [0] * len(exact)
+    for (p, gs), paragraph_exact, paragraph_total in zip(members.items(), paragraph_exacts, per_paragraph):
+        per_citizen = allocate([exact[g] for g in gs], paragraph_total)
+        for g, total in zip(gs, per_citizen):
+            targets[g] = total
+            summary.max_citizen_difference = max(summary.max_citizen_difference, abs(total - exact[g]))
+        summary.citizen_groups += len(gs)
+        summary.paragraphs[paragraph_names[p]] = (
+            paragraph_exact.scaleb(-decimals),
+            Decimal(sum(per_citizen)).scaleb(-decimals),
+        )
+    summary.max_citizen_difference = summary.max_citizen_difference.scaleb(-decimals)
+    return _lines(amount, groups, targets, decimals)
+
+
+def _lines(amount: pa.Array, groups: pa.Array, targets: list[int], decimals: int) -> pa.Array:
+    """Each line the floor or the ceiling of its amount (in units of ``decimals``), the lines of
+    every citizen group adding up to its target: the group's first ``extra`` candidates by
+    (priority, largest remainder, place) get the ceiling (see :func:`allocate`)."""
+    unit = Decimal(1).scaleb(-decimals)
+    floors = pc.round(amount, ndigits=decimals, round_mode="down")
+    remainder = pc.subtract(amount, floors)
+    # 0: keeps a positive amount from zero; 2: would turn a negative amount into zero; 1: others
+    keeps = pc.and_(pc.equal(floors, 0), pc.greater(amount, 0))
+    zeroes = pc.and_(pc.equal(floors, pa.scalar(-unit, _WORK)), pc.greater(amount, pa.scalar(-unit, _WORK)))
+    priority = pc.if_else(keeps, 0, pc.if_else(zeroes, 2, 1)).cast(pa.int8())
+    count = len(targets)
+    floor_sums = _sums(groups, floors, pa.repeat(pa.scalar(decimals, pa.int8()), len(amount)), count)
+    extra = [t - int(f.scaleb(decimals)) for t, f in zip(targets, floor_sums)]
+    places = pc.indices_nonzero(pc.not_equal(remainder, 0))
+    candidates = pa.table(
+        {
+            "g": pc.take(groups, places),
+            "p": pc.take(priority, places),
+            "r": pc.negate(pc.take(remainder, places)),
+            "i": places,
+        }
+    )
+    order = pc.sort_indices(
+        candidates, sort_keys=[("g", "ascending"), ("p", "ascending"), ("r", "ascending"), ("i", "ascending")]
+    )
+    group = pc.take(candidates.column("g"), order)
+    per_group = [0] * count
+    for g, n in zip(*candidates.group_by("g", use_threads=False).aggregate([("g", "count")]).to_pydict().values()):
+        per_group[g] = n
+    if any(e < 0 or e > n for e, n in zip(extra, per_group)):
+        raise ValueError("a citizen's target lies outside the floors and ceilings of its lines")
+    starts, at = [], 0
+    for n in per_group:
+        starts.append(at)
+        at += n
+    rank = pc.subtract(pa.array(range(len(order)), pa.int64()), pc.take(pa.array(starts, pa.int64()), group))
+    raised = pc.filter(
+        pc.take(candidates.column("i"), order), pc.less(rank, pc.take(pa.array(extra, pa.int64()), group))
+    )
+    up = pc.is_in(pa.array(range(len(amount)), pa.uint64()), value_set=raised.cast(pa.uint64()))
+    return pc.if_else(up, pc.add(floors, pa.scalar(unit, _WORK)).cast(AMOUNT), floors.cast(AMOUNT))
+
+
+def _rounded_batch(
+    batch: pa.RecordBatch, rounded: pa.Array, decimals: int, sink: FindingSink, summary: RoundingSummary
+) -> pa.RecordBatch:
+    """The batch with its rounded amounts; SIU442 for each line rounded to zero, in line order."""
+    amount = batch.column("amount")
+    changed = pc.not_equal(rounded, amount)
+    zeroed = pc.and_(changed, pc.equal(rounded, 0))
+    summary.lines += batch.num_rows
+    summary.changed += pc.sum(changed).as_py() or 0
+    zero_count = pc.sum(zeroed).as_py() or 0
+    summary.zeroed += zero_count
+    if zero_count:
+        info = info_of(batch)
+        lost = batch.filter(zeroed).select(["row", "amount", "amount_scale", "record_paragraph"]).to_pydict()
+        for row, exact, scale, paragraph in zip(*lost.values()):
+            sink.add(
+                ROUNDED_TO_ZERO.make(
+                    location=info.location(row),
+                    field="amount",
+                    exact=f"{decimal_of(exact, scale)}",
+                    delivered=f"{decimal_of(Decimal(0), decimals)}",
+                    unit=_unit_words(decimals),
+                    paragraph=paragraph or "?",
+                )
+            )
+    # a line the rounding leaves alone keeps its amount as written (12.50 stays 12.50 at 1 decimal)
+    scale = pc.if_else(changed, pa.scalar(decimals, pa.int8()), batch.column("amount_scale"))
+    out = batch.set_column(batch.schema.get_field_index("amount"), batch.schema.field("amount"), rounded)
+    return _with_scale(out, scale)
+
+
+def _with_scale(batch: pa.RecordBatch, scale: pa.Array) -> pa.RecordBatch:
+    """The batch with ``scale`` as its amounts' decimals (its totals are counted with those)."""
+    return batch.set_column(batch.schema.get_field_index("amount_scale"), batch.schema.field("amount_scale"), scale)
+
+
+def _unit_words(decimals: int) -> Text:
+    return Text(_unit_da(decimals), _unit_en(decimals))
 
 
 def _done(totals: Totals, summary: RoundingSummary, sink: FindingSink, header: DeliveryHeader | None) -> None:
@@ -149,75 +307,6 @@ def _done(totals: Totals, summary: RoundingSummary, sink: FindingSink, header: D
         "difference": f"{summary.difference}",
     }
     sink.add(ROUNDING_DONE.make(**params))
-
-
-def _allocate_lines(lines: list[Record], decimals: int, summary: RoundingSummary) -> list[int]:
-    """Each line's amount in units of ``decimals``: paragraph totals first, then each citizen's
-    total within the paragraph, then the lines of a citizen (the module's doc). Fills in the
-    summary's paragraphs, citizen groups and largest citizen difference."""
-    scaled = [r.amount.scaleb(decimals) for r in lines]
-    groups: dict[str, dict[str, list[int]]] = {}
-    for i, r in enumerate(lines):
-        groups.setdefault(r.paragraph or "?", {}).setdefault(r.psr_id or "", []).append(i)
-    rounded = [0] * len(lines)
-    citizen_exact = {
-        paragraph: [sum((scaled[i] for i in idx), Decimal(0)) for idx in citizens.values()]
-        for paragraph, citizens in groups.items()
-    }
-    paragraph_exacts = [sum(exact, Decimal(0)) for exact in citizen_exact.values()]
-    per_paragraph = allocate(paragraph_exacts, _nearest(sum(paragraph_exacts, Decimal(0))))
-    for (paragraph, citizens), paragraph_exact, paragraph_total in zip(groups.items(), paragraph_exacts, per_paragraph):
-        keys = list(citizens)
-        exact = citizen_exact[paragraph]
-        per_citizen = allocate(exact, paragraph_total)
-        for k, total, ex in zip(keys, per_citizen, exact):
-            idx = citizens[k]
-            if len(idx) == 1:
-                rounded[idx[0]] = total
-            else:
-                for i, value in zip(idx, allocate([scaled[i] for i in idx], total)):
-                    rounded[i] = value
-            diff = abs(total - ex)
-            if diff > summary.max_citizen_difference:
-                summary.max_citizen_difference = diff
-        summary.citizen_groups += len(keys)
-        summary.paragraphs[paragraph] = (
-            paragraph_exact.scaleb(-decimals),
-            Decimal(sum(per_citizen)).scaleb(-decimals),
-        )
-    summary.max_citizen_difference = summary.max_citizen_difference.scaleb(-decimals)
-    return rounded
-
-
-def _apply(
-    lines: list[Record], rounded: list[int], decimals: int, sink: FindingSink, summary: RoundingSummary
-) -> Totals:
-    """Set each line's rounded amount, say each line rounded to zero (SIU442), count the changes,
-    and return the rounded lines' totals."""
-    unit = Decimal(1).scaleb(-decimals)
-    totals = Totals()
-    add = totals.add
-    unit_words = Text(_unit_da(decimals), _unit_en(decimals))
-    summary.lines = len(lines)
-    for r, whole in zip(lines, rounded):
-        exact_amount = r.amount
-        new = Decimal(whole).scaleb(-decimals).quantize(unit)
-        if new != exact_amount:
-            summary.changed += 1
-            if new == 0:
-                summary.zeroed += 1
-                finding = ROUNDED_TO_ZERO.make(
-                    location=r.location,
-                    field="amount",
-                    exact=f"{exact_amount}",
-                    delivered=f"{new}",
-                    unit=unit_words,
-                    paragraph=r.paragraph or "?",
-                )
-                sink.add(finding)
-            r.__dict__["amount"] = new  # as pydantic's setattr would (no validation on assignment), without its cost
-        add(new)
-    return totals
 
 
 def _unit_da(decimals: int) -> str:

@@ -54,33 +54,42 @@ OWN_HOOK_READS = ("cpr", "record_paragraph", "anonymous", "birth_date", "sex")
 """The columns siu's own hook decides by: rows alike in these get one call."""
 
 
-def anonymised(
-    batch: pa.RecordBatch, rows: np.ndarray, hook: Anonymise, ctx: Context, reads: tuple[str, ...] | None
-) -> tuple[dict[int, str], list[tuple[int, Finding]]]:
-    """For the candidate ``rows`` of a record batch: the new PsrID per row the hook anonymised,
-    and the findings it gave (each at its row). The hook is called once per distinct combination
-    of the columns it ``reads`` (every column but ``row`` when None)."""
-    if not len(rows):
-        return {}, []
-    picked = batch.take(pa.array(rows))
-    names = reads or tuple(n for n in picked.schema.names if n != "row")
-    keys = list(zip(*(picked.column(n).to_pylist() for n in names), strict=True))
-    first: dict[tuple[Any, ...], int] = {}
-    for j, key in enumerate(keys):
-        first.setdefault(key, j)
-    asked = picked.take(pa.array(list(first.values())))
-    answers = {
-        key: hook(record=record, posting=posting, context=ctx)
-        for key, record, posting in zip(first, records_of(asked), postings_of(asked), strict=True)
-    }
-    info = info_of(batch)
-    numbers = picked.column("row").to_pylist()
-    new_ids: dict[int, str] = {}
-    findings: list[tuple[int, Finding]] = []
-    for j, (i, key) in enumerate(zip(rows.tolist(), keys, strict=True)):
-        answer = answers[key]
-        if isinstance(answer, str):
-            new_ids[i] = answer
-        elif isinstance(answer, Finding):
-            findings.append((i, answer if first[key] == j else relocated(answer, info.location(numbers[j]))))
-    return new_ids, findings
+class AnonymiseStage:
+    """The ``anonymise`` hook over a run's batches: for the candidate rows of a record batch, the
+    new PsrID per row the hook anonymised and the findings it gave (each at its row). The hook is
+    called once per distinct combination of the columns it ``reads`` (every column but ``row``
+    when None). With ``reads`` given (siu's own hook) an answer holds for the whole run, so a
+    citizen is asked once, not once per batch; a plugin's hook, which sees every column, is asked
+    per batch (its keys are nearly as many as the lines, and a run must not keep them)."""
+
+    def __init__(self, hook: Anonymise, ctx: Context, reads: tuple[str, ...] | None) -> None:
+        self._hook = hook
+        self._ctx = ctx
+        self._reads = reads
+        self._answers: dict[tuple[Any, ...], str | Finding | None] = {}
+
+    def __call__(self, batch: pa.RecordBatch, rows: np.ndarray) -> tuple[dict[int, str], list[tuple[int, Finding]]]:
+        if not len(rows):
+            return {}, []
+        picked = batch.take(pa.array(rows))
+        names = self._reads or tuple(n for n in picked.schema.names if n != "row")
+        keys = list(zip(*(picked.column(n).to_pylist() for n in names), strict=True))
+        answers = self._answers if self._reads is not None else {}
+        first: dict[tuple[Any, ...], int] = {}
+        for j, key in enumerate(keys):
+            if key not in answers:
+                first.setdefault(key, j)
+        asked = picked.take(pa.array(list(first.values()), pa.int64()))
+        for key, record, posting in zip(first, records_of(asked), postings_of(asked), strict=True):
+            answers[key] = self._hook(record=record, posting=posting, context=self._ctx)
+        info = info_of(batch)
+        numbers = picked.column("row").to_pylist()
+        new_ids: dict[int, str] = {}
+        findings: list[tuple[int, Finding]] = []
+        for j, (i, key) in enumerate(zip(rows.tolist(), keys, strict=True)):
+            answer = answers[key]
+            if isinstance(answer, str):
+                new_ids[i] = answer
+            elif isinstance(answer, Finding):
+                findings.append((i, answer if first.get(key) == j else relocated(answer, info.location(numbers[j]))))
+        return new_ids, findings

@@ -3,9 +3,9 @@
 Danish by default, English with ``--lang en``: every text here has both forms, and a text is
 rendered in one language at a time. Counts are written with the one number formatter
 (:func:`siu.parsing.group_digits`) and the noun that agrees with them (``1 række``, ``2 rækker``;
-``1 row``, ``2 rows``). The finding catalogue (:mod:`siu.catalogue`) keeps its own templates and
-uses :func:`apply_plurals` for the counts they print, and :class:`Text` for parameters (such as
-a parse reason) that differ by language.
+``1 row``, ``2 rows``); amounts with :func:`money` (``1.234,56``; ``1,234.56``). The finding
+catalogue (:mod:`siu.catalogue`) keeps its own templates and uses :func:`apply_plurals` for the
+counts they print, and :class:`Text` for parameters (such as a parse reason) that differ by language.
 
 Reasons that :mod:`siu.parsing` gives (``ParseError.reason``, e.g. ``"not a number"``) and the
 reasons adapters skip rows for (``"tomme rækker"``) are stable keys: plugins may read and raise
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from siu.parsing import group_digits
@@ -32,6 +33,19 @@ class Text(NamedTuple):
 
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.da
+
+
+# --- amounts ---------------------------------------------------------------------------------
+
+
+def money(amount: Decimal | int, lang: str = "da") -> str:
+    """An amount of kroner as a person reads it in ``lang``: ``-1.234,56`` in Danish, ``-1,234.56``
+    in English (the unit, ``kr.``/``DKK``, is the text's). The one formatter for every amount a
+    report shows; the delivery and the JSON report keep their machine forms (``-1234.56``). The
+    Danish form is :func:`siu.parsing.format_amount_danish`'s."""
+    if amount < 0:
+        return f"-{group_digits(-amount, 2, lang)}"
+    return group_digits(amount, 2, lang)
 
 
 # --- plurals ---------------------------------------------------------------------------------
@@ -65,12 +79,18 @@ def plural(n: Any, one: str, many: str) -> str:
     return one if is_one(n) else many
 
 
-def count(n: int, noun: str, lang: str = "da") -> str:
-    """``n`` and the noun that agrees with it, the number grouped the run's way:
-    ``count(1, "row")`` → ``1 række``; ``count(1234, "row", "en")`` → ``1,234 rows``."""
+def noun(n: int, noun: str, lang: str = "da") -> str:
+    """The noun of :data:`NOUNS` that agrees with ``n`` (without the number): ``noun(1, "line")``
+    → ``linje``; for a page that writes the number itself."""
     da, en = NOUNS[noun]
     one, many = en if lang == "en" else da
-    return f"{group_digits(n, 0, lang)} {plural(n, one, many)}"
+    return plural(n, one, many)
+
+
+def count(n: int, noun_key: str, lang: str = "da") -> str:
+    """``n`` and the noun that agrees with it, the number grouped the run's way:
+    ``count(1, "row")`` → ``1 række``; ``count(1234, "row", "en")`` → ``1,234 rows``."""
+    return f"{group_digits(n, 0, lang)} {noun(n, noun_key, lang)}"
 
 
 # ``{name|one|many}`` in a template: the word that agrees with the parameter ``name``.

@@ -19,8 +19,8 @@ from rich.table import Table
 import siu.deliver.diff  # noqa: F401  (defines SIU970–SIU971)
 import siu.deliver.send  # noqa: F401  (defines SIU950–SIU966, so `siu explain` knows them)
 from siu.base.cpr import mask_cpr
+from siu.base.i18n import money
 from siu.base.masking import console_text
-from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
     from siu.report.result import RunResult
@@ -183,7 +183,7 @@ def history(
     for _, r in items:
         net = str((r.get("totals") or {}).get("net", ""))
         try:
-            net = format_amount_danish(Decimal(net))
+            net = money(Decimal(net), lang)
         except ArithmeticError:
             pass
         cells = (

@@ -21,12 +21,12 @@ def _d(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
 
 
-def _kr(text: str | None) -> str:
+def _kr(text: str | None, en: bool) -> str:
     if text is None:
         return "-"
-    from siu.parsing import format_amount_danish
+    from siu.base.i18n import money
 
-    return format_amount_danish(Decimal(text))
+    return money(Decimal(text), "en" if en else "da")
 
 
 def print_diff(console: Console, data: dict[str, Any], lang: str) -> None:
@@ -34,11 +34,11 @@ def print_diff(console: Console, data: dict[str, Any], lang: str) -> None:
     o, n = data["old"], data["new"]
     console.print(
         f"{'Old' if en else 'Gammel'}: {o['file']} ({o['year']}, {o['lines']} {'lines' if en else 'linjer'}, "
-        f"{'net' if en else 'netto'} {_kr(o['net'])})"
+        f"{'net' if en else 'netto'} {_kr(o['net'], en)})"
     )
     console.print(
         f"{'New' if en else 'Ny'}:     {n['file']} ({n['year']}, {n['lines']} {'lines' if en else 'linjer'}, "
-        f"{'net' if en else 'netto'} {_kr(n['net'])})"
+        f"{'net' if en else 'netto'} {_kr(n['net'], en)})"
     )
     _print_totals(console, data, en)
     c, li = data["citizens"], data["lines"]
@@ -84,9 +84,9 @@ def _print_totals(console: Console, data: dict[str, Any], en: bool) -> None:
             old, new = row["old"] or {}, row["new"] or {}
             table.add_row(
                 console_text(str(row[first])),
-                _kr(old.get("net")),
-                _kr(new.get("net")),
-                _kr(row["change_net"]),
+                _kr(old.get("net"), en),
+                _kr(new.get("net"), en),
+                _kr(row["change_net"], en),
                 str(old.get("citizens", 0)),
                 str(new.get("citizens", 0)),
             )
@@ -114,9 +114,9 @@ def _print_annualised(console: Console, data: dict[str, Any], en: bool) -> None:
         table.add_row(
             console_text(str(row["citizen"])),
             console_text(str(row["paragraph"])),
-            _kr(row["old"]),
-            _kr(row["new"]),
-            _kr(row["change"]),
+            _kr(row["old"], en),
+            _kr(row["new"], en),
+            _kr(row["change"], en),
         )
     console.print(table)
 

@@ -46,7 +46,7 @@ from siu.cli.mapping_scan import (
     load_file,
     mapping_path,
     no_postings_error,
-    read_postings,
+    read_batches,
     starter_csv,
     starter_toml,
     uncovered,
@@ -105,7 +105,7 @@ def init(
     except UsageError as exc:
         fail(lang, exc)
     scan = Scan()
-    combos, covered = uncovered(read_postings(specs, host, scan), existing)
+    combos, covered = uncovered(read_batches(specs, host, scan), existing)
     if scan.failures:
         for failure in scan.failures:
             console.print(("Error: " if en else "Fejl: ") + console_text(failure))

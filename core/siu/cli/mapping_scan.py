@@ -10,19 +10,25 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from siu.adapters import ReadInfo, ReadOptions
 from siu.base.cpr import mask_cpr
+from siu.batches import decimal_of
 from siu.mapping import DIMENSIONS, MappingError, MappingFile, load_mapping
-from siu.models import Finding, Posting
+from siu.models import Posting
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from siu.base.config import Settings
     from siu.host.plugins import PluginHost
     from siu.report.result import InputSpec
@@ -57,11 +63,15 @@ class Combination:
     rules: tuple[str, ...] = ()  # for ambiguous combinations: the rules that match, winner first
 
     def add(self, posting: Posting) -> None:
-        self.postings += 1
-        self.total += posting.amount
-        self.gross += abs(posting.amount)
-        if posting.dims.get("artskonto"):
-            self.artskonti[posting.dims["artskonto"]] += 1
+        self.add_rows(1, posting.amount, abs(posting.amount), posting.dims.get("artskonto"))
+
+    def add_rows(self, postings: int, total: Decimal, gross: Decimal, artskonto: str | None) -> None:
+        """Add ``postings`` postings of one artskonto, summing to ``total`` (``gross`` unsigned)."""
+        self.postings += postings
+        self.total += total
+        self.gross += gross
+        if artskonto:
+            self.artskonti[artskonto] += postings
 
     @property
     def dims(self) -> dict[str, str]:
@@ -96,17 +106,18 @@ def input_specs_of(
     return input_specs(pairs, settings, host, read, lang, quiet=True)
 
 
-def read_postings(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[Posting]:
-    for spec in specs:
+def read_batches(specs: list[InputSpec], host: PluginHost, scan: Scan) -> Iterator[pa.RecordBatch]:
+    """The inputs' postings as batches, as ``convert`` reads them; the findings only counted."""
+    from siu.convert.stream import chunks
+
+    for index, spec in enumerate(specs):
         scan.files.append(f"{spec.path.name} ({spec.source})")
-        info = ReadInfo()
         try:
-            for item in host.sources[spec.source].read(spec.path, spec.options, info):
-                if isinstance(item, Finding):
-                    scan.unreadable += 1
-                    continue
-                scan.postings += 1
-                yield item
+            for chunk in chunks(host.sources[spec.source], spec.path, spec.options, ReadInfo(), index):
+                scan.unreadable += len(chunk.findings)
+                if chunk.batch is not None:
+                    scan.postings += chunk.batch.num_rows
+                    yield chunk.batch
         except Exception as exc:  # an adapter bug must not become a traceback with personal data
             scan.failures.append(mask_cpr(f"{spec.path.name}: {exc.__class__.__name__}: {exc}"))
 
@@ -226,20 +237,41 @@ def starter_csv(combos: list[Combination]) -> str:
 
 
 def uncovered(
-    postings: Iterator[Posting], existing: MappingFile | None
+    batches: Iterable[pa.RecordBatch], existing: MappingFile | None
 ) -> tuple[dict[tuple[tuple[str, str], ...], Combination], int]:
     """The local account combinations no kontostreng and no rule of ``existing`` covers, and how
-    many postings were covered."""
-    combos: dict[tuple[tuple[str, str], ...], Combination] = {}
-    covered = 0
-    for posting in postings:
+    many postings were covered; each distinct account looked at once."""
+    from siu.accounts.columns import answers_per_key
+
+    def draft(posting: Posting) -> tuple[tuple[tuple[str, str], ...], str | None] | None:
+        """The combination and artskonto a starter rule counts the account under; None: covered."""
         dims = posting.dims
         if dims.get("kontostreng") or (existing is not None and existing.find(dims) is not None):
-            covered += 1
-            continue
-        key = account_key(dims)
-        combo = combos.get(key)
-        if combo is None:
-            combo = combos[key] = Combination(key)
-        combo.add(posting)
+            return None
+        return account_key(dims), dims.get("artskonto")
+
+    combos: dict[tuple[tuple[str, str], ...], Combination] = {}
+    covered = 0
+    drafts: dict[str, tuple[tuple[tuple[str, str], ...], str | None] | None] = {}
+    for batch in batches:
+        indices, answers = answers_per_key(batch, drafts, draft)
+        for answer, (postings, total, gross) in zip(answers, key_sums(batch, indices, len(answers)), strict=True):
+            if answer is None:
+                covered += postings
+                continue
+            key, artskonto = answer
+            combos.setdefault(key, Combination(key)).add_rows(postings, total, gross, artskonto)
     return combos, covered
+
+
+def key_sums(batch: pa.RecordBatch, indices: np.ndarray, count: int) -> list[tuple[int, Decimal, Decimal]]:
+    """Per account of the batch (``indices`` per row): its postings, their sum and their unsigned sum."""
+    amount = batch.column("amount")
+    table = pa.table({"k": indices, "amount": amount, "gross": pc.abs(amount), "scale": batch.column("amount_scale")})
+    sums = [("k", "count"), ("amount", "sum"), ("gross", "sum"), ("scale", "max")]
+    got = table.group_by("k", use_threads=False).aggregate(sums)
+    out = [(0, Decimal(0), Decimal(0))] * count
+    columns = got.select(["k", "k_count", "amount_sum", "gross_sum", "scale_max"]).to_pydict().values()
+    for k, n, total, gross, scale in zip(*columns):
+        out[k] = (n, decimal_of(total, scale), decimal_of(gross, scale))
+    return out

@@ -1,5 +1,6 @@
 """What ``siu mapping check`` finds (private): every posting through the mapping hooks as ``convert``
-would, counted by outcome (mapped, unmapped, ambiguous, invalid, excluded), and the tables of it.
+sends them (once per distinct account), counted by outcome (mapped, unmapped, ambiguous, invalid,
+excluded), and the tables of it.
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -14,7 +16,7 @@ from rich.table import Table
 
 from siu.base.masking import console_text
 from siu.mapping import DIMENSIONS, MappingFile, describe_dims
-from siu.models import AccountMapping, Finding
+from siu.models import AccountMapping, Finding, Posting
 from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
@@ -22,13 +24,7 @@ if TYPE_CHECKING:
     from siu.host.plugins import PluginHost
     from siu.report.result import InputSpec
 
-from siu.cli.mapping_scan import (
-    Combination,
-    Scan,
-    account_key,
-    by_size,
-    read_postings,
-)
+from siu.cli.mapping_scan import Combination, Scan, account_key, by_size, key_sums, read_batches
 
 
 def run_context(settings: Settings, host: PluginHost, specs: list[InputSpec], lang: str) -> Any:
@@ -52,6 +48,19 @@ def run_context(settings: Settings, host: PluginHost, specs: list[InputSpec], la
     )
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one distinct account (every posting with its dimensions) comes to: left out by an
+    exclude rule, a finding of the hook, unmapped, or mapped (with the rules that match it when
+    the mapping file's first rule decided and several match)."""
+
+    dims: dict[str, str]
+    excluded: str | None = None  # the exclude rule and its reason
+    problem: Finding | None = None
+    unmapped: bool = False
+    rules: tuple[str, ...] = ()
+
+
 @dataclass
 class Tally:
     """What ``siu mapping check`` found: postings by outcome."""
@@ -63,49 +72,59 @@ class Tally:
     excluded: dict[str, Combination] = field(default_factory=dict)  # rule label → what exclude = true leaves out
     mapped: int = 0
 
+    def count(self, outcome: Outcome, postings: int, total: Decimal, gross: Decimal) -> None:
+        """Count ``postings`` postings of one account, summing to ``total`` (``gross`` unsigned)."""
+        dims = outcome.dims
+        rows = (postings, total, gross, dims.get("artskonto"))
+        if outcome.excluded is not None:
+            self.excluded.setdefault(outcome.excluded, Combination(())).add_rows(*rows)
+        elif outcome.problem is not None:
+            self.problems[outcome.problem.code] += postings
+            self.samples.setdefault(outcome.problem.code, outcome.problem)  # the first posting's
+        elif outcome.unmapped:
+            key = account_key(dims)
+            self.unmapped.setdefault(key, Combination(key)).add_rows(*rows)
+        else:
+            self.mapped += postings
+            if len(outcome.rules) > 1:
+                key = tuple((d, dims[d]) for d in DIMENSIONS if dims.get(d))
+                self.ambiguous.setdefault(key, Combination(key, rules=outcome.rules)).add_rows(*rows)
+
 
 def tally_postings(
     specs: list[InputSpec], host: PluginHost, scan: Scan, mapping_file: MappingFile, ctx: Any, en: bool
 ) -> Tally:
-    """Every posting through the mapping hooks, counted by outcome."""
+    """Every posting through the mapping hooks as ``convert`` sends them: once per distinct
+    account (:func:`siu.accounts.columns.answers_per_key`), counted by outcome."""
+    from siu.accounts.columns import answers_per_key
+
     tally = Tally()
-    unmapped, ambiguous, problems, samples, excluded = (
-        tally.unmapped,
-        tally.ambiguous,
-        tally.problems,
-        tally.samples,
-        tally.excluded,
-    )
-    matches_cache: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-    for posting in read_postings(specs, host, scan):
-        rule = mapping_file.find(posting.dims) if mapping_file.excludes else None
-        if rule is not None and rule.exclude:
-            label = f"{rule.label_en if en else rule.label}: {rule.reason}"
-            excluded.setdefault(label, Combination(())).add(posting)
-            continue
-        result = host.hook.map_account(posting=posting, context=ctx)  # a MappingError goes to check()
-        dims = posting.dims
-        if isinstance(result, Finding):
-            problems[result.code] += 1
-            samples.setdefault(result.code, result)
-            continue
-        if not isinstance(result, AccountMapping):
-            key = account_key(dims)
-            unmapped.setdefault(key, Combination(key)).add(posting)
-            continue
-        tally.mapped += 1
-        dim_key = tuple(dims.get(d) for d in DIMENSIONS)
-        labels = matches_cache.get(dim_key)
-        if labels is None:
-            rules = mapping_file.find_all(dims)
-            # only where the file's first rule made the answer (not a given kontostreng or a plugin)
-            decided = bool(rules) and result.rule == rules[0].label and not dims.get("kontostreng")
-            labels = matches_cache[dim_key] = tuple(r.label_en if en else r.label for r in rules) if decided else ()
-        if len(labels) > 1:
-            key = tuple((d, dims[d]) for d in DIMENSIONS if dims.get(d))
-            combo = ambiguous.setdefault(key, Combination(key, rules=labels))
-            combo.add(posting)
+    outcomes: dict[str, Outcome] = {}
+
+    def outcome(posting: Posting) -> Outcome:
+        return _outcome(posting, host, mapping_file, ctx, en)
+
+    for batch in read_batches(specs, host, scan):
+        indices, answers = answers_per_key(batch, outcomes, outcome)
+        for answer, (postings, total, gross) in zip(answers, key_sums(batch, indices, len(answers)), strict=True):
+            tally.count(answer, postings, total, gross)
     return tally
+
+
+def _outcome(posting: Posting, host: PluginHost, mapping_file: MappingFile, ctx: Any, en: bool) -> Outcome:
+    dims = posting.dims
+    rule = mapping_file.find(dims) if mapping_file.excludes else None
+    if rule is not None and rule.exclude:
+        return Outcome(dims, excluded=f"{rule.label_en if en else rule.label}: {rule.reason}")
+    result = host.hook.map_account(posting=posting, context=ctx)  # a MappingError goes to check()
+    if isinstance(result, Finding):
+        return Outcome(dims, problem=result)
+    if not isinstance(result, AccountMapping):
+        return Outcome(dims, unmapped=True)
+    rules = mapping_file.find_all(dims)
+    # only where the file's first rule made the answer (not a given kontostreng or a plugin)
+    decided = bool(rules) and result.rule == rules[0].label and not dims.get("kontostreng")
+    return Outcome(dims, rules=tuple(r.label_en if en else r.label for r in rules) if decided else ())
 
 
 def print_tables(console: Console, tally: Tally, lang: str) -> None:

@@ -10,12 +10,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.rule import Rule
 from rich.table import Table
 
 from siu.base import i18n, i18n_specs
 from siu.cli.common import AsJson, ConfigOpt, Lang, NoPlugins, SpecDir
+from siu.cli.specs_diff import diff_lines
 from siu.cli.specs_make import check, new, spec_pack, spec_registry, text_in
 from siu.host.specs_registry import SpecRegistry
+from siu.report.console import RULE_WIDTH, report_console
 from siu.specpack import SpecPack, diff_packs
 
 specs_app = typer.Typer(
@@ -311,41 +314,11 @@ def diff(
     if as_json:
         typer.echo(json.dumps(d, indent=2, ensure_ascii=False, default=str))
         return
-    c = Console(highlight=False)
-    c.rule(f"{d['from']['version']} → {d['to']['version']}")
-    words = {
-        "added": ("Tilføjet", "Added", "+"),
-        "removed": ("Fjernet", "Removed", "-"),
-        "changed": ("Ændret", "Changed", "~"),
-    }
-    sections = (
-        ("areas", ("Områder", "Areas")),
-        ("paragraphs", ("Paragraffer", "Paragraphs")),
-        ("chart", ("Kontoplan", "Chart of accounts")),
-    )
-    for key, title in sections:
-        part = d[key]
-        if not any(part.values()):
-            continue
-        c.print(f"[bold]{text_in(lang, *title)}[/]")
-        for kind in ("added", "removed", "changed"):
-            for name, value in part[kind].items():
-                c.print(f"  {words[kind][2]} {escape(name)}: {escape(_describe(value, kind))}")
-    if d["settings"]:
-        c.print(f"[bold]{text_in(lang, 'Indstillinger', 'Settings')}[/]")
-        for path, change in d["settings"].items():
-            c.print(f"  ~ {escape(path)}: {escape(str(change['from']))} → {escape(str(change['to']))}")
-    c.print(f"XSD: {text_in(lang, 'ændret', 'changed') if d['xsd_changed'] else text_in(lang, 'uændret', 'unchanged')}")
-    for kind in ("added", "removed"):
-        for fact in d["provisional"][kind]:
-            label = text_in(lang, "foreløbigt", "provisional")
-            c.print(f"  {words[kind][2]} {label}: {escape(i18n_specs.fact(fact, lang))}")
-
-
-def _describe(value: dict[str, Any], kind: str) -> str:
-    if kind == "changed":
-        return "; ".join(f"{f}: {v['from']} → {v['to']}" for f, v in value.items())
-    return ", ".join(f"{k}={v}" for k, v in value.items() if k not in ("source",) and v not in ("", None))
+    c = report_console()  # never wrapped: a changed value can be copied whole
+    title = f"{d['from']['version']} → {d['to']['version']}"
+    c.print(Rule(escape(title)), width=None if c.is_terminal else min(c.width, RULE_WIDTH))
+    for line in diff_lines(d, lang):
+        c.print(line)
 
 
 specs_app.command("new")(new)

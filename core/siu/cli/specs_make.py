@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from siu.base.i18n import plural
 from siu.cli.common import ConfigOpt, Lang, NoPlugins
 from siu.host.specs_registry import SpecRegistry
 from siu.specpack import SpecError, SpecPack
@@ -98,10 +99,12 @@ def new(
             c.print(f"  ? {escape(en if lang == 'en' else da)}")
         raise typer.Exit(1)
     c.print(
-        text_in(
-            lang,
-            f"Pakken er gyldig. Brug den med --spec-dir {folder}",
-            f"The pack is valid. Use it with --spec-dir {folder}",
+        escape(
+            text_in(
+                lang,
+                f"Pakken er gyldig. Brug den med --spec-dir {folder}",
+                f"The pack is valid. Use it with --spec-dir {folder}",
+            )
         )
     )
 
@@ -133,7 +136,7 @@ def check(folder: Annotated[Path, typer.Argument()], lang: Lang = "da") -> None:
 def _print_derived(c: Console, derived: Derived, folder: Path, with_template: bool, lang: str) -> None:
     """What ``siu specs new`` derived: the envelope, the line fields, amounts and dates, the notes."""
     x = derived.manifest["xml"]
-    c.print(text_in(lang, f"Pakke skrevet: {folder}", f"Pack written: {folder}"))
+    c.print(escape(text_in(lang, f"Pakke skrevet: {folder}", f"Pack written: {folder}")))  # a path is not markup
     c.print(
         escape(
             f"XML: {x['root']} ({x['namespace'] or '-'}) / {x['header']} / {x['records']}/{x['record']}"
@@ -154,7 +157,9 @@ def _print_derived(c: Console, derived: Derived, folder: Path, with_template: bo
     c.print(
         escape(
             text_in(lang, "Beløb i XML", "Amounts in XML")
-            + f": {xml_channel['decimals']} {text_in(lang, 'decimaler', 'decimals')}; "
+            + f": {xml_channel['decimals']} "
+            + plural(xml_channel["decimals"], "decimal", text_in(lang, "decimaler", "decimals"))
+            + "; "
             + text_in(lang, "datoformat", "date format")
             + f" {x['date_format']}"
         )

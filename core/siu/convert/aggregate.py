@@ -9,8 +9,8 @@ the real expenditure period):
 - two periods are summed when they overlap or touch (one ends the day before the other
   starts); a gap of one day or more keeps them apart. Postings may arrive in any order: a
   posting that fills a gap joins the lines on both sides;
-- the summed line runs from the earliest start to the latest end, and keeps the locations of
-  all its postings (file order, then row order);
+- the summed line runs from the earliest start to the latest end, and is where the first of
+  its postings is (in file order, then row order);
 - lines that cannot be summed safely pass through unchanged: no PsrID or kontostreng, a start
   or end date missing, start after end, an anonymised § 109 line (a fictitious CPR such as
   ``1234569998`` is shared by different people, so summing would glue strangers' stays), and a
@@ -20,126 +20,31 @@ the real expenditure period):
   exactly its own dates. Postings inside one year may still sum into a line crossing New Year.
 
 Memory: :meth:`Aggregator.add_batch` holds the delivery lines as Arrow batches until the last
-posting (a few hundred bytes per line); the per-record :meth:`Aggregator.add` keeps one entry per
-*output* line plus 8 bytes per posting for its packed location (file, row).
+posting (a few hundred bytes per line).
 Output order is deterministic: lines in the order of their earliest posting.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from array import array
-from bisect import bisect_left
 from collections.abc import Iterator
-from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from siu.batches import AMOUNT, BATCH_ROWS, info_of, with_info
 from siu.catalogue.convert import SUMMED
-from siu.models import Finding, Location, Record
-
-GroupKey = tuple[str, str | None, str, bool]
-
-
-class _Line:
-    """One output line being built: merged period, sum, and where its postings are."""
-
-    __slots__ = ("start", "end", "amount", "seq", "template", "locs", "sources", "count")
-
-    def __init__(self, record: Record, seq: int, loc: int) -> None:
-        self.start: dt.date = record.start  # type: ignore[assignment]
-        self.end: dt.date = record.end  # type: ignore[assignment]
-        self.amount: Decimal = record.amount
-        self.seq = seq
-        self.template = record
-        self.locs = array("q", (loc,))
-        self.sources = set(record.sources)
-        self.count = 1
-
-    def absorb(self, other: _Line) -> None:
-        self.start = min(self.start, other.start)
-        self.end = max(self.end, other.end)
-        self.amount += other.amount
-        if other.seq < self.seq:
-            self.seq, self.template = other.seq, other.template
-        self.locs.extend(other.locs)
-        self.sources |= other.sources
-        self.count += other.count
-
-
-def _start(line: _Line) -> dt.date:
-    return line.start
+from siu.models import Finding
 
 
 class Aggregator:
-    """Collects records with :meth:`add`, then yields the summed lines with :meth:`lines`; or
-    record batches with :meth:`add_batch`, then the summed lines as batches with :meth:`batches`
-    One aggregator takes one kind or the other."""
+    """Takes record batches with :meth:`add_batch`, then yields the summed lines as batches with
+    :meth:`batches`."""
 
     def __init__(self) -> None:
         self._held: list[pa.RecordBatch] = []  # the batches of add_batch, summed by batches()
-        self._groups: dict[GroupKey, list[_Line]] = {}
-        self._single: list[tuple[int, Record]] = []  # lines that pass through unsummed
-        self._files: list[tuple[str, str | None]] = []
-        self._file_index: dict[tuple[str, str | None], int] = {}
         self.postings = 0
         self.single = 0  # postings that could not be summed
         self.output_lines = 0
-
-    def _pack(self, record: Record) -> int:
-        loc = record.locations[0] if record.locations else Location(file="?")
-        key = (loc.file, loc.sheet)
-        idx = self._file_index.get(key)
-        if idx is None:
-            idx = self._file_index[key] = len(self._files)
-            self._files.append(key)
-        return (idx << 32) | (loc.row or 0)
-
-    def _unpack(self, packed: int) -> Location:
-        file, sheet = self._files[packed >> 32]
-        # a validated init is faster than model_construct in pydantic 2.x for this small model
-        return Location(file=file, sheet=sheet, row=(packed & 0xFFFFFFFF) or None)
-
-    @staticmethod
-    def summable(record: Record) -> bool:
-        """Whether a record may be summed with others (see the module's rules)."""
-        return bool(
-            record.psr_id
-            and record.kontostreng
-            and record.start is not None
-            and record.end is not None
-            and record.start <= record.end
-            and record.start.year == record.end.year
-            and not record.anonymised
-        )
-
-    def add(self, record: Record) -> None:
-        seq = self.postings
-        self.postings += 1
-        if not self.summable(record):
-            self.single += 1
-            self._single.append((seq, record))
-            return
-        key: GroupKey = (record.psr_id, record.paragraph, record.kontostreng, record.amount < 0)  # type: ignore[assignment]
-        lines = self._groups.get(key)
-        new = _Line(record, seq, self._pack(record))
-        if lines is None:
-            self._groups[key] = [new]
-            return
-        # lines is sorted by start and its periods are pairwise apart by a gap of at least a day
-        i = bisect_left(lines, new.start, key=_start)
-        lo = i
-        # date differences, not date + 1 day: an open end such as 9999-12-31 (SAP) must not overflow
-        while lo > 0 and (new.start - lines[lo - 1].end).days <= 1:
-            lo -= 1
-        hi = i
-        while hi < len(lines) and (lines[hi].start - new.end).days <= 1:
-            hi += 1
-        for line in lines[lo:hi]:
-            new.absorb(line)
-        lines[lo:hi] = [new]
 
     def add_batch(self, batch: pa.RecordBatch) -> None:
         """Take a batch of delivery lines (:data:`siu.batches.RECORD_SCHEMA`). The batches are held
@@ -164,32 +69,6 @@ class Aggregator:
     def summary(self) -> Finding:
         """The SIU701 note saying how many postings became how many lines."""
         return SUMMED.make(postings=self.postings, lines=self.output_lines, single=self.single)
-
-    def lines(self) -> Iterator[Record]:
-        """The output lines, in the order of their earliest posting. Call once, after the last :meth:`add`."""
-        order: list[tuple[int, _Line | Record]] = list(self._single)
-        for lines in self._groups.values():
-            order.extend((line.seq, line) for line in lines)
-        self._groups.clear()
-        self._single = []
-        order.sort(key=lambda item: item[0])
-        self.output_lines = len(order)
-        for _, item in order:
-            if isinstance(item, Record):
-                yield item
-                continue
-            if item.count == 1:
-                yield item.template
-                continue
-            yield item.template.model_copy(
-                update={
-                    "amount": item.amount,
-                    "start": item.start,
-                    "end": item.end,
-                    "locations": tuple(self._unpack(p) for p in sorted(item.locs)),
-                    "sources": tuple(sorted(item.sources)),
-                }
-            )
 
 
 # --- summing on columns (add_batch / batches) ------------------------------------------------
@@ -216,7 +95,8 @@ def _plain(held: list[pa.RecordBatch], table: pa.Table) -> tuple[pa.Table, list[
     batch_of_file = pa.concat_arrays(
         [pa.repeat(pa.scalar(first[key], pa.int64()), b.num_rows) for key, b in zip(places, held)]
     )
-    # files numbered as the per-record aggregator numbers them: as summable lines first name them
+    # files numbered in the order summable lines first name them (a summed line's place is its
+    # first file's smallest row)
     files = pc.unique(pc.filter(batch_of_file, summable)).to_pylist()
     number = [0] * len(held)
     for n, batch in enumerate(files):
@@ -228,14 +108,14 @@ def _plain(held: list[pa.RecordBatch], table: pa.Table) -> tuple[pa.Table, list[
             "seq": pa.array(range(table.num_rows), pa.int64()),
             "summable": summable,
             "psr": psr,
-            "paragraph": paragraph.indices,  # None is a paragraph of its own, as in the per-record key
+            "paragraph": paragraph.indices,  # None is a paragraph of its own
             "konto": konto,
             "revenue": pc.less(table.column("amount"), pa.scalar(0, table.schema.field("amount").type)),
             "start": pc.add(start.cast(pa.int32()).cast(pa.int64()), _DAY_OFFSET),
             "end": pc.add(end.cast(pa.int32()).cast(pa.int64()), _DAY_OFFSET),
             "amount": table.column("amount"),
             "scale": table.column("amount_scale"),
-            # where the line is, packed as the per-record aggregator packs it: (file, row)
+            # where the line is, packed as (file << 32) | row: the smallest is the first in file, then row order
             "place": pc.add(pc.shift_left(file_of, 32), pc.fill_null(table.column("row"), 0)),
         }
     )
@@ -245,8 +125,8 @@ def _plain(held: list[pa.RecordBatch], table: pa.Table) -> tuple[pa.Table, list[
 def _periods(lines: pa.Table) -> pa.Table:
     """The summable lines sorted by group and start, each with the number of its output line.
     Within a group a line starts a new output line when it begins more than a day after every
-    earlier line's end: the per-record aggregator's touching or overlapping periods, whatever the
-    order the postings came in."""
+    earlier line's end: periods that touch or overlap are summed, whatever the order the postings
+    came in."""
     table = lines.filter(lines.column("summable")).sort_by([(k, "ascending") for k in (*_KEYS, "start")])
     n = table.num_rows
     if n == 0:
@@ -295,8 +175,8 @@ def _out(held: list[pa.RecordBatch], files: list[int], table: pa.Table, order: p
     kinds = {code: i for i, code in reversed(list(enumerate(codes)))}  # batches of one input share one
     kind_of_batch = pa.array([kinds[code] for code in codes], pa.int64())
     batch_of_line = pa.concat_arrays([pa.repeat(pa.scalar(i, pa.int64()), b.num_rows) for i, b in enumerate(held)])
-    # a summed line is where its first posting in file order is (the per-record aggregator's
-    # first location): in the first batch of that file; any other line stays with its batch
+    # a summed line is where its first posting in file order is (its smallest place): in the
+    # first batch of that file; any other line stays with its batch
     first_place = pc.take(pa.array(files or [0], pa.int64()), pc.shift_right(order.column("place"), 32))
     owner = pc.take(kind_of_batch, pc.if_else(several, first_place, pc.take(batch_of_line, order.column("seq"))))
     n = len(owner)

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from siu.accounts.columns import AccountStage, Answer, account_columns, account_findings
 from siu.adapters import ReadInfo
 from siu.anonymise import hook as own_anonymise
-from siu.anonymise.columns import OWN_HOOK_READS, anonymised, candidates, placeholder_mask
+from siu.anonymise.columns import OWN_HOOK_READS, AnonymiseStage, candidates, placeholder_mask
 from siu.base import cpr, safeio
 from siu.base.stamp import creation_time, file_digest
 from siu.batches import RECORD_SCHEMA, money
@@ -87,10 +87,11 @@ class Converter:
         self.result: RunResult | None = None
         hooks = host.pm.hook
         self._accounts = AccountStage(hooks.map_account, ctx)
-        self._anonymise = hooks.anonymise
         self._own_anonymise_only = all(
             impl.function is own_anonymise.anonymise for impl in hooks.anonymise.get_hookimpls()
         )
+        reads = OWN_HOOK_READS if self._own_anonymise_only else None
+        self._anonymised = AnonymiseStage(hooks.anonymise, ctx, reads)
 
     # --- reading ---------------------------------------------------------------------------
     def chunks(self, inputs: list[InputSpec], reports: list[InputReport]) -> Iterator[tuple[Chunk, InputReport]]:
@@ -174,8 +175,7 @@ class Converter:
         records = pa.RecordBatch.from_arrays(arrays, schema=RECORD_SCHEMA.with_metadata(batch.schema.metadata))
         placeholders = placeholder_mask(batch.column("cpr"), psr_ids, self.ctx)
         rows = np.flatnonzero(candidates(records, placeholders, self.ctx, self._own_anonymise_only))
-        reads = OWN_HOOK_READS if self._own_anonymise_only else None
-        new_ids, problems = anonymised(records, rows, self._anonymise, self.ctx, reads)
+        new_ids, problems = self._anonymised(records, rows)
         found.extend((int(kept[i]), ANONYMISATION, f) for i, f in problems)
         if new_ids:
             ids = records.column("psr_id").to_pylist()
@@ -307,7 +307,7 @@ class Converter:
         decimals, mode = spec.amount_for(writer.name)
         if mode != "largest_remainder":
             return batches, result.header
-        from siu.accounts.rounding_columns import round_batches
+        from siu.accounts.rounding import round_batches
 
         found = spec.channel_of(writer.name)
         out_header = result.header.model_copy(deep=True)

@@ -2,21 +2,23 @@
 
 A batch source (API 2) yields batches and findings; a finding about a row goes just before the
 first row of the next batch whose ``row`` is not smaller (:meth:`siu.adapters.BatchSource.read_batches`).
-A per-row source (API 1) is gathered into batches here; a batch ends where the source yields a
-finding or its file, sheet or column labels change, so its findings stay exactly where it put them.
+A per-row source (API 1) is gathered into such batches and findings (:func:`siu.read.gather.gather`:
+a new batch where its file, sheet or column labels change, and its findings where it put them),
+and from there read as a batch source is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from siu.adapters import BatchSource, ReadInfo, ReadOptions, Source, place_findings
-from siu.batches import GATHERED_ROWS, BatchInfo, batch_of_postings, info_of, with_info
+from siu.batches import BatchInfo, info_of, with_info
 from siu.models import Finding, Posting
+from siu.read.gather import gather
 
 
 @dataclass
@@ -31,12 +33,13 @@ class Chunk:
 def chunks(source: Source, path: Path, options: ReadOptions, info: ReadInfo, input_index: int) -> Iterator[Chunk]:
     """The input read by ``source`` as chunks; batches carry ``input_index`` in their BatchInfo."""
     if isinstance(source, BatchSource):
-        yield from _placed(source.read_batches(path, options, info), input_index)
+        items = source.read_batches(path, options, info)
     else:
-        yield from _gathered(source.read(path, options, info), input_index)
+        items = gather(source.read(path, options, info), lambda posting: _info(posting, input_index))
+    yield from _placed(items, input_index)
 
 
-def _placed(items: Iterator[pa.RecordBatch | Finding], input_index: int) -> Iterator[Chunk]:
+def _placed(items: Iterable[pa.RecordBatch | Finding], input_index: int) -> Iterator[Chunk]:
     pending: list[Finding] = []
     for item in items:
         if isinstance(item, Finding):
@@ -62,30 +65,3 @@ def _info(posting: Posting, input_index: int) -> BatchInfo:
     loc = posting.location
     headers = tuple(posting.headers) if posting.headers is not None else None
     return BatchInfo(posting.source, loc.file, loc.sheet, input_index, dict(posting.columns), headers)
-
-
-def _gathered(items: Iterator[Posting | Finding], input_index: int) -> Iterator[Chunk]:
-    """API 1: postings gathered into batches; a finding ends the batch before it."""
-    postings: list[Posting] = []
-    info: BatchInfo | None = None
-    pending: list[tuple[int, Finding]] = []
-    for item in items:
-        if isinstance(item, Finding):
-            if postings:
-                assert info is not None
-                yield Chunk(batch_of_postings(postings, info), pending)
-                postings, pending = [], []
-            pending.append((0, item))
-            continue
-        item_info = _info(item, input_index)
-        if postings and (item_info != info or len(postings) >= GATHERED_ROWS):
-            assert info is not None
-            yield Chunk(batch_of_postings(postings, info), pending)
-            postings, pending = [], []
-        info = item_info
-        postings.append(item)
-    if postings:
-        assert info is not None
-        yield Chunk(batch_of_postings(postings, info), pending)
-    elif pending:
-        yield Chunk(None, pending)

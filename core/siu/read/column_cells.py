@@ -29,8 +29,13 @@ _DATE_FORMS = (
 )
 
 
-# What Python's str.strip takes away (Arrow's own trim knows a different set of spaces).
-_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+# What Python's str.strip takes away (Arrow's own trim knows a different set of spaces): every
+# character whose str.isspace() is true, written out (working it out took 0.4 s at each start;
+# tests/test_columnar_read.py checks the list against the running Python).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 # Scalars made once: pyarrow makes one from a Python value slowly (it looks for numpy each time).
@@ -44,7 +49,7 @@ _FALSE = pa.scalar(False)
 
 def clean_texts(cells: pa.Array) -> pa.Array:
     """:func:`siu.parsing.clean_text` of every cell: stripped, None where blank."""
-    stripped = pc.utf8_trim(cells, characters=_WHITESPACE)
+    stripped = pc.utf8_trim(cells, characters=WHITESPACE)
     return pc.if_else(pc.equal(stripped, _EMPTY), _NO_TEXT, stripped)
 
 
@@ -129,7 +134,7 @@ def posting_rows(columns: Sequence[pa.Array], index: dict[str, int], headers: Se
         header = headers[doc] if doc < len(headers) else None
         sure = pc.match_substring_regex(cells, r"^[0-9A-Za-z]")
         if header:
-            sure = pc.and_(sure, pc.not_equal(pc.utf8_trim(cells, characters=_WHITESPACE), header))
+            sure = pc.and_(sure, pc.not_equal(pc.utf8_trim(cells, characters=WHITESPACE), header))
         if pc.all(sure).as_py():
             return sure  # every row has a document number: the common case
     cpr = index.get("cpr")

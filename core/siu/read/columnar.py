@@ -33,7 +33,8 @@ from siu.base.limits import MAX_CELL_CHARS, MAX_COLUMNS
 from siu.batches import BATCH_ROWS
 from siu.models import Finding, Posting
 from siu.read.column_batch import Columns, posting_batch, read_columns
-from siu.read.scalar import RowReader, gather
+from siu.read.gather import gather
+from siu.read.scalar import RowReader
 from siu.tables import TableInfo, open_table
 
 _UTF8 = ("utf-8", "utf8", "utf-8-sig")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from siu.adapters import TOTAL_LINES, ReadInfo, ReadOptions
-from siu.batches import GATHERED_ROWS, BatchInfo, batch_of_postings
+from siu.batches import BatchInfo
 from siu.catalogue.read import NO_PERIOD_RULE, TABLE_ERRORS
 from siu.findings import CATALOGUE
 from siu.models import Finding, Location, Posting, new_location
@@ -22,9 +22,6 @@ from siu.read.options import PERIOD_RULES, TableSettings
 from siu.read.rows import UNREADABLE_ROWS
 from siu.read.tally import ReadTally
 from siu.tables import HeaderMatch, TableError
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 
 class RowSource(Protocol):
@@ -165,22 +162,3 @@ class RowReader:
         if self.tally.derive:
             info.note("period", PERIOD_RULES[self.tally.derive][0])
         yield from self.tally.finish()
-
-
-def gather(items: Iterable[Posting | Finding], info: BatchInfo) -> Iterator[pa.RecordBatch | Finding]:
-    """Per-row postings gathered into batches of :data:`~siu.batches.GATHERED_ROWS`; a finding about a row goes
-    out at once (it is placed before the rows after it), any other after the rows before it."""
-    postings: list[Posting] = []
-    for item in items:
-        if isinstance(item, Posting):
-            postings.append(item)
-            if len(postings) >= GATHERED_ROWS:
-                yield batch_of_postings(postings, info)
-                postings = []
-            continue
-        if postings and (item.location is None or item.location.row is None):
-            yield batch_of_postings(postings, info)
-            postings = []
-        yield item
-    if postings:
-        yield batch_of_postings(postings, info)

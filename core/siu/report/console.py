@@ -17,12 +17,12 @@ from rich.text import Text
 
 from siu import __version__
 from siu.base.cpr import mask_cpr
-from siu.base.i18n import details_text, plural, status, text
+from siu.base.i18n import details_text, money, plural, status, text
 from siu.base.masking import console_text
 from siu.check.verdict import verdict as verdict_text
 from siu.findings import CATALOGUE
 from siu.models import Finding, Severity
-from siu.parsing import format_amount_danish, group_digits
+from siu.parsing import group_digits
 
 if TYPE_CHECKING:
     from siu.host.plugins import PluginHost
@@ -49,9 +49,9 @@ def report_console(stderr: bool = False) -> Console:
     return Console(highlight=False, stderr=stderr, width=FULL_WIDTH)
 
 
-def kr(amount: Decimal) -> str:
-    """Danish money format: 1.234.567,89."""
-    return format_amount_danish(amount)
+def kr(amount: Decimal, lang: str) -> str:
+    """An amount as the report shows it: 1.234.567,89 in Danish, 1,234,567.89 in English."""
+    return money(amount, lang)
 
 
 def location_text(finding: Finding, lang: str) -> str:
@@ -88,15 +88,17 @@ def _print_header(console: Console, result: RunResult, host: PluginHost, lang: s
     title = f"[bold]siu {__version__}[/] · {t('Individhenførbare udgifter', 'Individually attributable expenditure')}"
     console.print(Rule(title), width=min(console.width, RULE_WIDTH) if not console.is_terminal else None)
     meta = Table.grid(padding=(0, 2))
-    meta.add_row(t("Kommune", "Municipality"), f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
+    meta.add_row(
+        t("Kommune", "Municipality"), console_text(f"{h.kommune}" + (f" {kommune_name}" if kommune_name else ""))
+    )
     meta.add_row(t("Regnskabsår", "Reporting year"), str(h.year))
-    meta.add_row(t("Område", "Area"), h.area)
+    meta.add_row(t("Område", "Area"), console_text(h.area))
     provisional = t(" (foreløbig)", " (provisional)") if spec.provisional() else ""
     meta.add_row(t("Specifikation", "Specification"), console_text(f"{spec.version}{provisional} [{spec.origin}]"))
     if getattr(h, "test", False):
         meta.add_row(t("Testleverance", "Test delivery"), t("ja — ikke til indberetning", "yes — not for submission"))
     loaded = [p.name for p in host.plugins if p.status == "loaded" and not p.name.startswith("siu.")]
-    meta.add_row("Plugins", ", ".join(loaded) or "-")
+    meta.add_row("Plugins", console_text(", ".join(loaded) or "-"))  # a plugin's name is not markup
     for p in host.problems:
         shown = status("plugin", p.status, "en" if en else "da")
         meta.add_row("", Text(mask_cpr(f"{p.name} {p.version}: {shown}: {p.error}"), style="yellow"))
@@ -113,10 +115,12 @@ def _print_inputs(console: Console, result: RunResult, lang: str) -> None:
     for n, r in enumerate(result.inputs, start=1):
         details = mask_cpr(details_text(r.info.details, lang))
         console.print(
-            f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({r.source}) · "
-            f"{group_digits(r.size)} bytes · SHA-256 {r.sha256}"
+            f"[bold]{t('Input', 'Input')} {n}:[/] {console_text(r.path.name)} ({console_text(r.source)}) · "
+            f"{group_digits(r.size, 0, lang)} bytes · SHA-256 {r.sha256}"
         )
-        counts = text("report.read_counts", lang, rows=r.info.rows_read, postings=r.info.postings, amount=kr(r.amount))
+        counts = text(
+            "report.read_counts", lang, rows=r.info.rows_read, postings=r.info.postings, amount=kr(r.amount, lang)
+        )
         console.print(f"  {text('report.read_as', lang)}: {console_text(details)} · {counts}")
         console.print(f"  {console_text(ledger_line(r, lang))}")
     print_sources(console, result, lang)
@@ -142,7 +146,7 @@ def _print_findings(console: Console, result: RunResult, lang: str, per_code: in
             summary.add_row(
                 code,
                 Text(SEVERITY_LABEL[sev][int(en)], style=SEVERITY_STYLE[sev]),
-                str(sink.by_code[code]),
+                group_digits(sink.by_code[code], 0, lang),
                 console_text(title),
             )
         console.print(summary)
@@ -188,11 +192,21 @@ def _print_totals(console: Console, result: RunResult, lang: str) -> None:
     for code in sorted(result.paragraphs):
         pt = result.paragraphs[code]
         totals.add_row(
-            console_text(code), str(len(pt.citizens)), str(pt.lines), kr(pt.expenditure), kr(pt.revenue), kr(pt.net)
+            console_text(code),
+            group_digits(len(pt.citizens), 0, lang),
+            group_digits(pt.lines, 0, lang),
+            kr(pt.expenditure, lang),
+            kr(pt.revenue, lang),
+            kr(pt.net, lang),
         )
     ht = h.totals
     totals.add_row(
-        Text(t("I alt", "Total"), style="bold"), "", str(ht.records), kr(ht.expenditure), kr(ht.revenue), kr(ht.net)
+        Text(t("I alt", "Total"), style="bold"),
+        "",
+        group_digits(ht.records, 0, lang),
+        kr(ht.expenditure, lang),
+        kr(ht.revenue, lang),
+        kr(ht.net, lang),
     )
     console.print(totals)
     if result.anonymised:
@@ -200,7 +214,9 @@ def _print_totals(console: Console, result: RunResult, lang: str) -> None:
     console.print(money_line(result, lang))
     for excl in result.excluded.values():
         rule = t(excl.rule, excl.rule_en)
-        line = text("report.excluded", lang, rule=rule, rows=excl.rows, amount=kr(excl.amount), reason=excl.reason)
+        line = text(
+            "report.excluded", lang, rule=rule, rows=excl.rows, amount=kr(excl.amount, lang), reason=excl.reason
+        )
         console.print("  " + console_text(mask_cpr(line)))
 
 
@@ -213,36 +229,34 @@ def ledger_line(r: InputReport, lang: str) -> str:
         delivered=r.delivered_postings,
         excluded=r.excluded_rows,
         skipped=r.info.rows_skipped,
-        amount=kr(r.read_amount),
-        amount_delivered=kr(r.delivered_amount),
-        amount_excluded=kr(r.excluded_amount),
-        amount_skipped=kr(r.skipped_amount),
+        amount=kr(r.read_amount, lang),
+        amount_delivered=kr(r.delivered_amount, lang),
+        amount_excluded=kr(r.excluded_amount, lang),
+        amount_skipped=kr(r.skipped_amount, lang),
     )
 
 
 def money_line(result: RunResult, lang: str) -> str:
     """The ledger's balance for the whole run: money read = delivery + excluded + skipped."""
     en = lang == "en"
-    net = result.header.totals.net
+    read, net = kr(result.read_amount, lang), kr(result.header.totals.net, lang)
     skipped = sum(r.info.rows_skipped for r in result.inputs)
     parts = ""
     if result.excluded_amount or any(r.excluded_rows for r in result.inputs):
-        parts += f" + {'excluded' if en else 'udeladt'} {kr(result.excluded_amount)}"
+        parts += f" + {'excluded' if en else 'udeladt'} {kr(result.excluded_amount, lang)}"
     if result.skipped_amount:
-        parts += f" + {'skipped' if en else 'sprunget over'} {kr(result.skipped_amount)}"
+        parts += f" + {'skipped' if en else 'sprunget over'} {kr(result.skipped_amount, lang)}"
     if not result.balanced:
-        delivered = result.read_amount - result.excluded_amount - result.skipped_amount
+        delivered = kr(result.read_amount - result.excluded_amount - result.skipped_amount, lang)
         return (
-            f"Money does NOT balance: input {kr(result.read_amount)}{parts}, delivery {kr(net)} (expected "
-            f"{kr(delivered)})"
+            f"Money does NOT balance: input {read}{parts}, delivery {net} (expected {delivered})"
             if en
-            else f"Pengene stemmer IKKE: input {kr(result.read_amount)}{parts}, leverance {kr(net)} (forventet "
-            f"{kr(delivered)})"
+            else f"Pengene stemmer IKKE: input {read}{parts}, leverance {net} (forventet {delivered})"
         )
     rows = text("report.skipped_rows", lang, skipped=skipped)
     if en:
-        return f"Money conserved: input {kr(result.read_amount)} = delivery {kr(net)}{parts}; {rows} (see SIU010)."
-    return f"Pengene stemmer: input {kr(result.read_amount)} = leverance {kr(net)}{parts}; {rows} (se SIU010)."
+        return f"Money conserved: input {read} = delivery {net}{parts}; {rows} (see SIU010)."
+    return f"Pengene stemmer: input {read} = leverance {net}{parts}; {rows} (se SIU010)."
 
 
 def print_verdict(console: Console, result: RunResult, lang: str) -> None:
@@ -277,11 +291,11 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
     for n, r in enumerate(result.inputs, start=1):
         table.add_row(
             f"{n}: {console_text(r.path.name)}",
-            r.source,
-            str(r.info.postings),
-            kr(r.expenditure),
-            kr(r.revenue),
-            kr(r.amount),
+            console_text(r.source),
+            group_digits(r.info.postings, 0, lang),
+            kr(r.expenditure, lang),
+            kr(r.revenue, lang),
+            kr(r.amount, lang),
         )
         acc = per_source.setdefault(r.source, [0, Decimal(0), Decimal(0), Decimal(0)])
         for i, value in enumerate((r.info.postings, r.expenditure, r.revenue, r.amount)):
@@ -291,11 +305,11 @@ def print_sources(console: Console, result: RunResult, lang: str) -> None:
         label = f"{source} i alt" if not en else f"{source} total"
         table.add_row(
             Text(label, style="bold"),
-            source,
-            str(postings),
-            kr(Decimal(expenditure)),
-            kr(Decimal(revenue)),
-            kr(Decimal(net)),
+            console_text(source),
+            group_digits(postings, 0, lang),
+            kr(Decimal(expenditure), lang),
+            kr(Decimal(revenue), lang),
+            kr(Decimal(net), lang),
         )
     console.print(table)
 
@@ -322,10 +336,10 @@ def print_areas(console: Console, result: RunResult, lang: str) -> None:
         tot = head.totals
         table.add_row(
             console_text(area),
-            str(tot.records),
-            kr(tot.expenditure),
-            kr(tot.revenue),
-            kr(tot.net),
+            group_digits(tot.records, 0, lang),
+            kr(tot.expenditure, lang),
+            kr(tot.revenue, lang),
+            kr(tot.net, lang),
             console_text(names.get(area, "-")),
         )
     console.print(table)
@@ -343,16 +357,23 @@ def print_rounding(console: Console, result: RunResult, lang: str) -> None:
         else f"{r.decimals} {plural(r.decimals, 'decimal', 'decimals' if en else 'decimaler')}"
     )
     table = Table(
-        title=(f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"),
+        title=console_text(
+            f"Amounts rounded to {unit} ({r.channel})" if en else f"Beløb afrundet til {unit} ({r.channel})"
+        ),
         title_justify="left",
     )
     for col in (("Paragraf", "Paragraph"), ("Eksakt", "Exact"), ("Leveret", "Delivered"), ("Difference", "Difference")):
         table.add_column(col[int(en)], justify="left" if col[0] == "Paragraf" else "right")
     for code, (exact, delivered) in sorted(r.paragraphs.items()):
-        table.add_row(console_text(code), kr(exact), kr(delivered), kr(delivered - exact))
-    table.add_row(Text("I alt" if not en else "Total", style="bold"), kr(r.exact), kr(r.delivered), kr(r.difference))
+        table.add_row(console_text(code), kr(exact, lang), kr(delivered, lang), kr(delivered - exact, lang))
+    table.add_row(
+        Text("I alt" if not en else "Total", style="bold"),
+        kr(r.exact, lang),
+        kr(r.delivered, lang),
+        kr(r.difference, lang),
+    )
     console.print(table)
-    most = kr(r.max_citizen_difference)
+    most = kr(r.max_citizen_difference, lang)
     console.print(
         text(
             "report.rounding",

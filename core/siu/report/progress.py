@@ -17,9 +17,10 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
+from siu.base.i18n import count
 from siu.parsing import group_digits
 
-_LABELS = {"da": ("Læser", "rækker", "rækker/s"), "en": ("Reading", "rows", "rows/s")}
+_LABELS = {"da": ("Læser", "rækker/s"), "en": ("Reading", "rows/s")}
 
 
 def _number(n: float, lang: str) -> str:
@@ -37,7 +38,7 @@ class _Column(ProgressColumn):
 class _RowsColumn(_Column):
     def render(self, task: Task) -> Text:
         o = self.owner
-        return Text(f"{_number(o.rows, o.lang)} {_LABELS[o.lang][1]}")
+        return Text(count(o.rows, "row", o.lang))
 
 
 class _RateColumn(_Column):
@@ -45,7 +46,7 @@ class _RateColumn(_Column):
         o = self.owner
         elapsed = o.clock() - o.started
         rate = o.rows / elapsed if elapsed > 0 else 0.0
-        return Text(f"{_number(rate, o.lang)} {_LABELS[o.lang][2]}", style="progress.data.speed")
+        return Text(f"{_number(rate, o.lang)} {_LABELS[o.lang][1]}", style="progress.data.speed")
 
 
 class _ElapsedColumn(_Column):

@@ -102,8 +102,19 @@ class Pages:
         def tx(key: str, **params: Any) -> str:  # a text of siu's bilingual table, counts agreeing
             return i18n.text(key, lang, **params)
 
+        def noun(n: int, key: str) -> str:  # the noun agreeing with a count the page writes itself
+            return i18n.noun(n, key, lang)
+
         html = self.env.get_template(name).render(
-            t=t, tx=tx, lang=lang, url=_url, version=__version__, request=request, catalogue=CATALOGUE, **context
+            t=t,
+            tx=tx,
+            noun=noun,
+            lang=lang,
+            url=_url,
+            version=__version__,
+            request=request,
+            catalogue=CATALOGUE,
+            **context,
         )
         return HTMLResponse(html, status_code=status)
 
@@ -229,7 +240,9 @@ class Pages:
         job = session.jobs.get(request.path_params["job"])
         if job is None:
             return JSONResponse({"state": "unknown"}, status_code=404)
-        return JSONResponse({"state": job.state, "rows": job.rows, "seconds": round(job.seconds, 1)})
+        # the noun agreeing with the count comes from siu's table, so the page's script need not know plurals
+        noun = i18n.noun(job.rows, "line", lang_of(request))
+        return JSONResponse({"state": job.state, "rows": job.rows, "noun": noun, "seconds": round(job.seconds, 1)})
 
     async def cancel(self, request: Request, session: Session) -> Response:
         job = session.jobs.get(request.path_params["job"])

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from siu.base.i18n import money
 from siu.parsing import group_digits
 
 FINDINGS_MARK = '  "findings": ['
@@ -172,12 +173,13 @@ def select(path: Path, query: Query, lang: str = "da", limit_choices: int = 200)
 
 
 def amount(text: Any, lang: str) -> str:
-    """An amount from the report ("-1234.50") as the page shows it: 1.234,50 in Danish."""
+    """An amount from the report ("-1234.50") as the page shows it: -1.234,50 in Danish,
+    -1,234.50 in English; anything else as given."""
     try:
         value = Decimal(str(text))
     except (InvalidOperation, ValueError):
         return str(text)
-    return group_digits(value, 2, lang)
+    return money(value, lang) if value.is_finite() else str(text)
 
 
 def number(n: Any, lang: str) -> str:

@@ -1,11 +1,10 @@
 """One delivery written as one file per area (``--split``), each a full load for its area.
 
 Lines stream past once, as record batches (:func:`write_per_area_batches`, each batch filtered per
-area on its ``area`` column) or one record at a time (:func:`write_per_area`). Each area's writer
-runs in a thread of its own, fed through a bounded queue, so no area's lines are held in memory
-and writers keep the simple pull interface of :class:`siu.writers.Writer`. Every file goes to a
-temporary name; the caller checks them all and renames them only when the whole delivery is free
-of errors (:func:`commit_all`).
+area on its ``area`` column). Each area's writer runs in a thread of its own, fed through a bounded
+queue, so no area's lines are held in memory and writers keep the simple pull interface of
+:class:`siu.writers.Writer`. Every file goes to a temporary name; the caller checks them all and
+renames them only when the whole delivery is free of errors (:func:`commit_all`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,11 +22,10 @@ import pyarrow.compute as pc
 from siu.batches import info_of
 from siu.catalogue.write import EMPTY_AREA, NO_AREA
 from siu.findings import FindingSink
-from siu.models import DeliveryHeader, Record, Totals
+from siu.models import DeliveryHeader, Totals
 from siu.specpack import SpecPack
 from siu.writers import Writer, add_totals, atomic_output, commit
 
-BATCH = 512
 BATCHES_WAITING = 2  # record batches queued per area: each may hold 65,536 lines
 
 
@@ -35,41 +33,32 @@ _DONE = None
 
 
 class _Lane(threading.Thread):
-    """One area's writer, pulling records from a bounded queue in a thread of its own."""
+    """One area's writer, pulling record batches (its area's rows of each batch) from a bounded
+    queue in a thread of its own."""
 
-    def __init__(self, writer: Writer, header: DeliveryHeader, spec: SpecPack, out: BinaryIO, waiting: int = 8) -> None:
+    def __init__(self, writer: Writer, header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
         super().__init__(daemon=True, name=f"siu-split-{header.area}")
         self.writer, self.header, self.spec, self.out = writer, header, spec, out
-        self.queue: queue.Queue[Any] = queue.Queue(maxsize=waiting)  # lists of records, or batches
-        self.batch: list[Record] = []
+        self.queue: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=BATCHES_WAITING)
         self.error: BaseException | None = None
 
-    def put(self, record: Record) -> None:
-        self.header.totals.add(record.amount)  # before the writer can see the record's batch
-        self.batch.append(record)
-        if len(self.batch) >= BATCH:
-            self.queue.put(self.batch)
-            self.batch = []
+    def put(self, batch: pa.RecordBatch) -> None:
+        add_totals(self.header.totals, batch)  # before the writer can see the batch
+        self.queue.put(batch)
 
     def close(self) -> None:
-        if self.batch:
-            self.queue.put(self.batch)
-            self.batch = []
         self.queue.put(_DONE)
         self.join()
 
-    def _records(self) -> Iterator[Record]:
+    def _batches(self) -> Iterator[pa.RecordBatch]:
         while (batch := self.queue.get()) is not _DONE:
-            yield from batch
+            yield batch
         self.finished = True
-
-    def _write(self) -> None:
-        self.writer.write(self._records(), self.header, self.spec, self.out)
 
     def run(self) -> None:
         self.finished = False
         try:
-            self._write()
+            self.writer.write_batches(self._batches(), self.header, self.spec, self.out)
             self.out.flush()
             if not self.finished:  # lines would be missing from the file: never keep it
                 self.error = RuntimeError(
@@ -83,57 +72,6 @@ class _Lane(threading.Thread):
                 self.finished = self.queue.get() is _DONE
 
 
-def write_per_area(
-    records: Iterable[Record],
-    writer: Writer,
-    header: DeliveryHeader,
-    spec: SpecPack,
-    targets: dict[str, Path],
-    sink: FindingSink,
-) -> dict[str, tuple[Path, DeliveryHeader]]:
-    """Write ``records`` into one temporary file per area of ``targets``.
-
-    Returns area → (temporary file, that file's header with its own totals). A line whose area
-    is not among ``targets`` is reported (SIU620) and written nowhere. On any exception the
-    temporary files are removed and the exception propagates.
-    """
-    headers = {area: header.model_copy(update={"area": area, "totals": Totals()}) for area in targets}
-    with ExitStack() as stack:
-        files = {area: stack.enter_context(atomic_output(path)) for area, path in targets.items()}
-        lanes = {area: _Lane(writer, headers[area], spec, fh) for area, (fh, _) in files.items()}
-
-        def deal() -> None:
-            for record in records:
-                target = lanes.get(record.area or "")
-                if target is None:
-                    sink.add(NO_AREA.make(location=record.location, field="paragraph", value=record.paragraph))
-                    continue
-                target.put(record)
-
-        _run_lanes(lanes, deal)
-        _finish(lanes, targets, sink)
-        return {area: (tmp, headers[area]) for area, (_, tmp) in files.items()}
-
-
-class _BatchLane(_Lane):
-    """One area's writer, pulling record batches (its area's rows of each batch) from the queue."""
-
-    def __init__(self, writer: Writer, header: DeliveryHeader, spec: SpecPack, out: BinaryIO) -> None:
-        super().__init__(writer, header, spec, out, waiting=BATCHES_WAITING)
-
-    def put_batch(self, batch: pa.RecordBatch) -> None:
-        add_totals(self.header.totals, batch)  # before the writer can see the batch
-        self.queue.put(batch)
-
-    def _batches(self) -> Iterator[pa.RecordBatch]:
-        while (batch := self.queue.get()) is not _DONE:
-            yield batch
-        self.finished = True
-
-    def _write(self) -> None:
-        self.writer.write_batches(self._batches(), self.header, self.spec, self.out)
-
-
 def write_per_area_batches(
     batches: Iterable[pa.RecordBatch],
     writer: Writer,
@@ -142,19 +80,23 @@ def write_per_area_batches(
     targets: dict[str, Path],
     sink: FindingSink,
 ) -> dict[str, tuple[Path, DeliveryHeader]]:
-    """:func:`write_per_area` for record batches (:data:`siu.batches.RECORD_SCHEMA`): each area's
-    rows of a batch go to that area's writer as one batch; a row whose area is not among
-    ``targets`` is reported (SIU620), in row order, and written nowhere."""
+    """Write ``batches`` (:data:`siu.batches.RECORD_SCHEMA`) into one temporary file per area of
+    ``targets``: each area's rows of a batch go to that area's writer as one batch.
+
+    Returns area → (temporary file, that file's header with its own totals). A row whose area is
+    not among ``targets`` is reported (SIU620), in row order, and written nowhere. On any exception
+    the temporary files are removed and the exception propagates.
+    """
     headers = {area: header.model_copy(update={"area": area, "totals": Totals()}) for area in targets}
     with ExitStack() as stack:
         files = {area: stack.enter_context(atomic_output(path)) for area, path in targets.items()}
-        lanes = {area: _BatchLane(writer, headers[area], spec, fh) for area, (fh, _) in files.items()}
+        lanes = {area: _Lane(writer, headers[area], spec, fh) for area, (fh, _) in files.items()}
         _run_lanes(lanes, lambda: _deal(batches, lanes, sink))
         _finish(lanes, targets, sink)
         return {area: (tmp, headers[area]) for area, (_, tmp) in files.items()}
 
 
-def _deal(batches: Iterable[pa.RecordBatch], lanes: dict[str, _BatchLane], sink: FindingSink) -> None:
+def _deal(batches: Iterable[pa.RecordBatch], lanes: dict[str, _Lane], sink: FindingSink) -> None:
     """Each batch's rows to their area's lane; SIU620 for a row of no area siu writes."""
     known = pa.array(list(lanes), pa.string())
     for batch in batches:
@@ -162,7 +104,7 @@ def _deal(batches: Iterable[pa.RecordBatch], lanes: dict[str, _BatchLane], sink:
         for area, lane in lanes.items():
             rows = batch.filter(pc.equal(areas, area))
             if rows.num_rows:
-                lane.put_batch(rows)
+                lane.put(rows)
         lost = pc.invert(pc.fill_null(pc.is_in(areas, value_set=known), False))
         if pc.any(lost).as_py():
             info = info_of(batch)

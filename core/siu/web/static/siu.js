@@ -26,6 +26,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const progress = document.getElementById("progress");
   if (progress) {
     const rows = document.getElementById("rows");
+    const noun = document.getElementById("rows-noun");
     const seconds = document.getElementById("seconds");
     const lang = document.documentElement.lang;
     const poll = async () => {
@@ -33,6 +34,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const response = await fetch(progress.dataset.status, { credentials: "same-origin", cache: "no-store" });
         const status = await response.json();
         rows.textContent = status.rows.toLocaleString(lang === "en" ? "en-GB" : "da-DK");
+        noun.textContent = status.noun;  // "1 linje", "2 linjer": the server knows the plural forms
         seconds.textContent = status.seconds.toFixed(1);
         if (status.state !== "running") { window.location.reload(); return; }
       } catch (error) { /* the server may be busy; try again */ }

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import siu_sagsflow
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from siu.adapters import ReadInfo, ReadOptions
 from siu.batches import BatchInfo, batch_of_records, postings_of
@@ -112,7 +112,10 @@ DATES = st.one_of(
 def one_amount(text: str) -> Decimal | None:
     """The amount a row holds, read by itself: None when it cannot be read (the row is skipped)."""
     text = text.strip()
-    return Decimal(text) if re.fullmatch(r"-?\d{1,15}(\.\d{1,18})?", text) else None
+    if not re.fullmatch(r"-?\d{1,15}(\.\d{1,18})?", text):
+        return None
+    amount = Decimal(text)
+    return amount.copy_abs() if amount.is_zero() else amount  # Arrow decimals know no -0: "-0.00" reads as 0.00
 
 
 def one_date(text: str) -> dt.date | str | None:
@@ -128,6 +131,7 @@ def one_date(text: str) -> dt.date | str | None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(AMOUNTS, DATES), min_size=1, max_size=12))
+@example([("-0", "2025-01-01"), ("-0.00", "")])
 def test_reading_whole_columns_gives_what_reading_each_value_by_itself_gives(rows):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "udbetalinger.jsonl"
