@@ -25,8 +25,9 @@ from siu.base.limits import MAX_CELL_CHARS
 from siu.models import Finding
 from siu.read.column_batch import read_columns
 from siu.read.columnar import read_rows
+from siu.read.gather import gather
 from siu.read.rows import DATE_FIELDS
-from siu.read.scalar import RowReader, gather
+from siu.read.scalar import RowReader
 from siu.read.xlsx_calamine import SheetRows, openpyxl_cells
 from siu.read.xlsx_texts import amount_text, cell_text, date_text, typed
 from siu.tables import TableInfo
