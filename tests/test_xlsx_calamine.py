@@ -250,6 +250,54 @@ def test_a_plain_workbook_is_read_column_wise_in_blocks(tmp_path, monkeypatch, s
     assert spy == [1] and sum(isinstance(i, Posting) for i in items) == 59
 
 
+def _as_excel_saves_it(path: Path) -> Path:
+    """The workbook rewritten as Excel saves one: texts in a shared-strings part (openpyxl writes
+    them inline), rows with ``spans``, numbers without ``t="n"``."""
+    import re
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    strings: list[str] = []
+    inline = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*?) t="inlineStr"><is><t(?: [^>]*)?>([^<]*)</t></is></c>')
+
+    def shared(m: re.Match[bytes]) -> bytes:
+        from html import unescape
+
+        strings.append(unescape(m.group(3).decode()))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (m.group(1), m.group(2), len(strings) - 1)
+
+    for name in [n for n in parts if n.startswith("xl/worksheets/")]:
+        xml = inline.sub(shared, parts[name]).replace(b' t="n">', b">")
+        parts[name] = re.sub(rb'<row r="([0-9]+)"', rb'<row r="\1" spans="1:12"', xml)
+    items = "".join(f"<si><t>{escape(t)}</t></si>" for t in strings)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}" count="{len(strings)}">{items}</sst>'.encode()
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    rel = f'<Relationship Id="rIdSst" Type="{kind}" Target="sharedStrings.xml"/></Relationships>'
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", rel.encode())
+    content = '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    content += 'spreadsheetml.sharedStrings+xml"/></Types>'
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", content.encode())
+    out = path.with_name("excel-" + path.name)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out
+
+
+def test_a_workbook_with_shared_strings_as_excel_saves_it_reads_as_openpyxl_did(tmp_path, monkeypatch, spy):
+    export = opus_xlsx(tmp_path / "opus.xlsx", make_lines(400, 23))
+    path = _as_excel_saves_it(export.path)
+    with zipfile.ZipFile(path) as zf:
+        assert b't="s"' in zf.read("xl/worksheets/sheet1.xml")
+    items = assert_same(SOURCES["opus"], path, monkeypatch)
+    assert spy == [1] and sum(isinstance(i, Posting) for i in items) == 400
+    opened = open_xlsx(path, None)
+    assert isinstance(opened[1], SheetRows)
+    assert rows_of(opened) == rows_of(open_openpyxl(path, None))
+
+
 # --- what makes openpyxl read instead -----------------------------------------------------------
 
 
