@@ -286,11 +286,18 @@ def sheet_names(path: Path) -> list[str]:
     if Path(path).suffix.lower() not in XLSX_SUFFIXES:
         return []
     try:
+        import zipfile
+
         from openpyxl import load_workbook
 
+        from siu.read.xlsx_book import read_book
         from siu.read.xlsx_guard import check_workbook
 
         check_workbook(path)  # openpyxl reads the shared strings when it opens a workbook
+        with zipfile.ZipFile(path) as zf:
+            book = read_book(zf)  # the workbook's own list: no shared strings, no styles parsed
+        if book is not None:
+            return book.names
         wb = load_workbook(path, read_only=True)
         try:
             return list(wb.sheetnames)

@@ -15,6 +15,7 @@ columns · ``cpr`` · ``start``/``end`` (expenditure period) · ``posting_date``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -65,6 +66,7 @@ from siu.read.rows import (
 from siu.read.scalar import RowReader, table_error
 from siu.read.sniffing import close_rows, other_sheet, sniff_table
 from siu.read.tally import ReadTally
+from siu.read.xlsx_columns import read_sheet, sheet_plan
 from siu.tables import (
     HeaderMatch,
     HeaderMatcher,
@@ -168,14 +170,18 @@ class TabularSource(BatchSource):
             getattr(type(self), m) is getattr(TabularSource, m) for m in ("posting", "amount", "skip_reason")
         )
         plan = columnar_plan(table, reader, standard)
-        if plan is None:
-            yield from gather(reader.rows(rows), reader.batch_info())
-        else:
+        sheet = sheet_plan(table, rows.rest, reader, standard)
+        if plan is not None:
             close_rows(rows)
             yield from read_columnar(plan, reader)
+        elif sheet is not None:  # an xlsx sheet python-calamine read: the rows after the header's scan column-wise
+            yield from gather(reader.rows(rows.pending), reader.batch_info())
+            yield from read_sheet(sheet, reader)
+        else:
+            yield from gather(reader.rows(rows), reader.batch_info())
         yield from reader.finish()
 
-    def _open(self, path: Path, options: ReadOptions, info: ReadInfo) -> Finding | tuple[TableInfo, Rows, RowReader]:
+    def _open(self, path: Path, options: ReadOptions, info: ReadInfo) -> Finding | tuple[TableInfo, _Chain, RowReader]:
         """The table opened and its header found, and the reader of its rows; or why not."""
         file = path.name
         try:
@@ -201,7 +207,7 @@ class TabularSource(BatchSource):
             return table_error(exc, Location(file=file, sheet=table.sheet))
         info.note("header_row", match.row)
         reader = self.row_reader(match, options, settings, info, file, table.sheet)
-        return table, _chain(pending, rows), reader
+        return table, _Chain(pending, rows), reader
 
     def missing_columns(self, exc: MissingColumns, options: ReadOptions, location: Location) -> Finding:
         """The finding for a file without the columns this adapter needs (SIU005): what is missing,
@@ -369,6 +375,15 @@ def read_scalar(source: TabularSource, path: Path, options: ReadOptions, info: R
     yield from reader.finish()
 
 
-def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
-    yield from first
-    yield from rest
+class _Chain(Iterator[Row]):
+    """The rows read past the header row (``pending``), then the ``rest`` of the table."""
+
+    def __init__(self, pending: list[Row], rest: Iterator[Row]) -> None:
+        self.pending, self.rest = pending, rest
+        self._rows = itertools.chain(pending, rest)
+
+    def __next__(self) -> Row:
+        return next(self._rows)
+
+    def close(self) -> None:
+        close_rows(self.rest)

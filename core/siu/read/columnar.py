@@ -201,6 +201,19 @@ def _batch(
         columns = [col.take(slow).to_pylist() for col in batch.columns]
         rows = [list(cells) for cells in zip(*columns, strict=True)]
         events = sorted([*events, *zip(numbers.take(slow).to_pylist(), rows, strict=True)], key=lambda e: e[0])
+    yield from read_rows(read, slow, numbers, events, reader, info)
+
+
+def read_rows(
+    read: Columns,
+    slow: pa.Array,
+    numbers: pa.Array,
+    events: list[tuple[int, list[Any]]],
+    reader: RowReader,
+    info: Any,
+) -> Iterator[pa.RecordBatch | Finding]:
+    """A batch's rows: the plain ones (all but ``slow``) as read, the others (``events``: row
+    number and cells, in order) by the per-row reader (also used by :mod:`siu.read.xlsx_columns`)."""
     if len(slow):
         fast = pc.indices_nonzero(read.plain)
         fast_numbers, plain_read = numbers.take(fast), read.take(fast)
@@ -231,4 +244,4 @@ def _count(reader: RowReader, read: Columns, start: int, stop: int) -> None:
         reader.postings_read(read.total(start, stop), stop - start)
 
 
-__all__ = ["ColumnarPlan", "columnar_plan", "read_columnar"]
+__all__ = ["ColumnarPlan", "columnar_plan", "read_columnar", "read_rows"]

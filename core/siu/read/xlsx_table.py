@@ -13,7 +13,20 @@ from siu.read.table_info import TableInfo, cell_too_long, too_many_columns
 
 
 def open_xlsx(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]:
-    """Open a workbook's sheet (the first when ``sheet`` is None), checked before openpyxl reads it."""
+    """Open a workbook's sheet (the first when ``sheet`` is None), checked before it is read: by
+    python-calamine where it reads the sheet as openpyxl does, else by openpyxl."""
+    from siu.read.xlsx_calamine import open_calamine
+    from siu.read.xlsx_guard import check_workbook
+
+    check_workbook(path)
+    opened = open_calamine(path, sheet, lambda path, title: open_openpyxl(path, title)[1])
+    if opened is not None:
+        return opened
+    return open_openpyxl(path, sheet)
+
+
+def open_openpyxl(path: Path, sheet: str | None) -> tuple[TableInfo, Iterator[Row]]:
+    """Open a workbook's sheet with openpyxl, its sheet checked first (the oracle of the calamine reading)."""
     import zipfile
 
     from openpyxl import load_workbook
