@@ -20,6 +20,7 @@ from siu.accounts.paying import kommune_code
 from siu.catalogue.check_delivery import ABOVE_CEILING, ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD
 from siu.check.citizens import flag
 from siu.check.grouped import ZERO, BatchCheck, Grouped, count_first, rows_of, truthy, valid_period
+from siu.check.hashing import line_keys
 from siu.context import Context
 from siu.models import Location
 from siu.parsing import format_amount_danish, group_digits
@@ -36,12 +37,12 @@ def _where(loc: Location, lang: str) -> str:
 class DuplicateLinesCheck(BatchCheck):
     """Keeps 12 bytes per line (a 64-bit hash of the line and its reading position), not the lines.
 
-    A line's hash combines a hash per column, worked out once per distinct value of a batch
-    (Python's hash, so 12,5 and 12,50 hash alike); at the end, equal hashes are grouped at once.
-    Locations are kept as runs of consecutive rows (:class:`~siu.check.grouped.Places`), found
-    again from the reading position when a duplicate is reported. Two different lines share a
-    64-bit hash with a probability of about n²/2⁶⁵ (3·10⁻⁸ for a million lines), an accepted risk
-    for a check whose finding the user verifies anyway."""
+    A line's hash is :func:`siu.check.hashing.line_keys` of its key columns (on whole columns;
+    12,5 and 12,50 hash alike); at the end, equal hashes are grouped at once. Locations are kept
+    as runs of consecutive rows (:class:`~siu.check.grouped.Places`), found again from the
+    reading position when a duplicate is reported. Lines are not kept, so a repeat cannot be
+    checked again: two different lines share a 64-bit hash with a probability of about n²/2⁶⁵
+    (3·10⁻⁸ for a million lines), an accepted risk for a check whose finding the user verifies anyway."""
 
     _ANONYMISED = 1 << 31  # flag bit beside the reading position (positions stay below 2³¹)
 
@@ -111,21 +112,13 @@ class DuplicateLinesCheck(BatchCheck):
 
 
 _PARTS = 16  # the hashes are searched for repeats in this many parts (a power of two)
-_KEY = ("psr_id", "kontostreng", "record_paragraph", "amount", "start", "end")  # siu.models.Record.key
-_MIX = pa.scalar(1_000_003, pa.int64())  # combines column hashes (arithmetic wraps around in int64)
-_NULL = pa.scalar(hash(None) & 0x7FFFFFFFFFFF, pa.int64())
+# siu.models.Record.key: (psr_id, kontostreng, paragraph, amount, start, end)
+_TEXTS, _DAYS, _AMOUNTS = ("psr_id", "kontostreng", "record_paragraph"), ("start", "end"), ("amount",)
 
 
 def _line_hashes(batch: pa.RecordBatch) -> pa.Array:
-    """A 64-bit hash of each line's key: a hash per distinct value of each column, combined."""
-    combined: pa.Array | None = None
-    for name in _KEY:
-        encoded = pc.dictionary_encode(batch.column(name))
-        per_value = pa.array([hash(v) for v in encoded.dictionary.to_pylist()], pa.int64())
-        hashes = pc.fill_null(per_value.take(encoded.indices), _NULL)
-        combined = hashes if combined is None else pc.add(pc.multiply(combined, _MIX), hashes)
-    assert combined is not None
-    return combined
+    """A 64-bit hash of each line's key (int64)."""
+    return pa.array(line_keys(batch, _TEXTS, _DAYS, _AMOUNTS).view(np.int64))
 
 
 DuplicateLines = delivery_rule("SIU401")(DuplicateLinesCheck)

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -124,7 +125,7 @@ class Places:
 
     def positions(self, batch: pa.RecordBatch) -> pa.Array:
         """Reading positions of the batch's lines (call before :meth:`packed`)."""
-        return pa.array(range(self.count, self.count + batch.num_rows), pa.int64())
+        return pa.array(np.arange(self.count, self.count + batch.num_rows, dtype=np.int64))
 
     def location(self, packed: int, field: str | None = None) -> Location:
         """The line's location, narrowed to the column of ``field`` when the input names one."""
