@@ -26,6 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -73,34 +74,38 @@ _OFFSET = 1 << 22  # date32 days + this are positive for every date from year 1 
 _GROUP = 1 << 24  # the group's rank above the shifted day, so one running maximum serves all groups
 
 
+def _group_ids(table: pa.Table, keys: list[str]) -> np.ndarray:
+    """An int64 per row, equal exactly where the rows' ``keys`` are equal (dictionary indices combined)."""
+    ids = np.zeros(table.num_rows, np.int64)
+    for key in keys:
+        encoded = pc.dictionary_encode(table.column(key).combine_chunks())
+        width = len(encoded.dictionary) + 1  # a null is its own value, 0
+        if len(ids) and int(ids.max()) >= (1 << 62) // width:
+            ids = np.unique(ids, return_inverse=True)[1].astype(np.int64)  # dense again, to leave room
+        ids = ids * width + encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    return ids
+
+
+def _days(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return column.cast(pa.int32()).to_numpy().astype(np.int64)
+
+
 def union(periods: pa.Table, keys: list[str]) -> pa.Table:
-    """The union of the periods (``start``, ``end``) per key, touching periods joined: sorted by
-    key and start, a period opens a new interval when it starts after the day following the
-    latest end so far in its group (a running maximum of group rank and end day)."""
+    """The union of the periods (``start``, ``end``, no nulls) per key, touching periods joined:
+    sorted by key and start, a period opens a new interval when it starts after the day following
+    the latest end so far in its group (a running maximum of group rank and end day)."""
     n = periods.num_rows
     if n < 2:
         return periods
-    periods = periods.sort_by([*((k, "ascending") for k in keys), ("start", "ascending")])
-    changed = pa.array([False] * (n - 1))
-    for key in keys:
-        column = periods.column(key).combine_chunks()
-        changed = pc.or_(changed, pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True))
-    first = pa.concat_arrays([pa.array([True]), changed])
-    group = pc.cumulative_sum(pc.cast(first, pa.int64()))
-    start = pc.cast(pc.cast(periods.column("start"), pa.int32()), pa.int64()).combine_chunks()
-    end = pc.cast(pc.cast(periods.column("end"), pa.int32()), pa.int64())
-    latest = pc.cumulative_max(pc.add(pc.multiply(group, _GROUP), pc.add(end, _OFFSET))).combine_chunks()
-    latest_end = pc.subtract(pc.bit_wise_and(latest.slice(0, n - 1), _GROUP - 1), _OFFSET)
-    opens = pc.or_(changed, pc.greater(start.slice(1), pc.add(latest_end, 1)))
-    interval = pc.cumulative_sum(pc.cast(pa.concat_arrays([pa.array([True]), opens]), pa.int64()))
-    merged = (
-        periods.append_column("interval", interval)
-        .group_by("interval", use_threads=False)
-        .aggregate([*((k, "first") for k in keys), ("start", "min"), ("end", "max")])
-    )
-    return merged.select([f"{k}_first" for k in keys] + ["start_min", "end_max"]).rename_columns(
-        [*keys, "start", "end"]
-    )
+    group, start, end = _group_ids(periods, keys), _days(periods.column("start")), _days(periods.column("end"))
+    order = np.lexsort((start, group))
+    group, start, end = group[order], start[order], end[order]
+    first = np.concatenate([[True], group[1:] != group[:-1]])
+    latest = np.maximum.accumulate(np.cumsum(first) * _GROUP + end + _OFFSET)
+    latest_end = (latest & (_GROUP - 1)) - _OFFSET
+    opens = np.flatnonzero(first | np.concatenate([[True], start[1:] > latest_end[:-1] + 1]))
+    ends = pa.array(np.maximum.reduceat(end, opens).astype(np.int32)).cast(pa.date32())
+    return periods.select([*keys, "start"]).take(order[opens]).append_column("end", ends)
 
 
 class Periods:
