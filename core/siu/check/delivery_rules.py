@@ -52,8 +52,7 @@ class DuplicateLinesCheck(BatchCheck):
         self.positions: list[pa.Array] = []  # uint32 per line: reading position | anonymised flag
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
-        positions = self.places.positions(batch)
-        self.places.packed(batch)  # the runs of rows, to find a duplicate's location again
+        positions = pa.array(self.places.add(batch))  # and the runs of rows, to find a duplicate's location again
         flags = pc.if_else(batch.column("anonymised"), self._ANONYMISED, 0)
         self.positions.append(pc.cast(pc.bit_wise_or(positions, flags), pa.uint32()))
         self.hashes.append(_line_hashes(batch))
@@ -131,7 +130,7 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
         super().__init__()
         self.ctx = ctx
         self.expenditure = Grouped(("psr", "paragraph"), ())  # the pairs only
-        self.revenue = Grouped(("psr", "paragraph"), (("amount", "sum"), ("where", "first"), ("pos", "min")))
+        self.revenue = Grouped(("psr", "paragraph"), (("amount", "sum"), ("pos", "min")))
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
         psr, paragraph, amount = batch.column("psr_id"), batch.column("record_paragraph"), batch.column("amount")
@@ -150,10 +149,10 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
             pairs = expenditure.select(["psr", "paragraph"])
             revenue = revenue.join(pairs, keys=["psr", "paragraph"], join_type="left anti", use_threads=False)
         revenue = revenue.sort_by("pos_min")
-        for psr, paragraph, total, where in rows_of(revenue, ["psr", "paragraph", "amount_sum", "where_first"]):
+        for psr, paragraph, total, pos in rows_of(revenue, ["psr", "paragraph", "amount_sum", "pos_min"]):
             flag(self.ctx, psr, paragraph, "SIU402")  # shown in the per-citizen view
             yield Hit(
-                location=self.places.location(where, "cpr"),
+                location=self.places.location_at(pos, "cpr"),
                 field="cpr",
                 value=psr,
                 revenue=format_amount_danish(total),
@@ -183,8 +182,8 @@ class SeveralMunicipalitiesCheck(BatchCheck):
 
     def finish(self) -> Iterator[Hit]:
         self.flush()
-        for code, (count, where, _) in sorted(self.other.items()):
-            yield Hit(location=self.places.location(where), other=code, count=count, kommune=self.kommune)
+        for code, (count, pos) in sorted(self.other.items()):
+            yield Hit(location=self.places.location_at(pos), other=code, count=count, kommune=self.kommune)
 
 
 SeveralMunicipalities = delivery_rule("SIU403")(SeveralMunicipalitiesCheck)
@@ -217,12 +216,12 @@ class SeveralYearsCheck(BatchCheck):
 
     def finish(self) -> Iterator[Hit]:
         self.flush()
-        for other, (count, where, _) in sorted(self.stated.items()):
-            yield Hit(location=self.places.location(where), other=other, count=count, year=self.year)
-        for period_year, (count, where, _) in sorted(self.period_years.items()):
+        for other, (count, pos) in sorted(self.stated.items()):
+            yield Hit(location=self.places.location_at(pos), other=other, count=count, year=self.year)
+        for period_year, (count, pos) in sorted(self.period_years.items()):
             if count >= SPREAD_MIN_LINES and count >= SPREAD_MIN_SHARE * self.total:
                 yield Hit(
-                    location=self.places.location(where),
+                    location=self.places.location_at(pos),
                     code=SEVERAL_YEARS_SPREAD,
                     other=period_year,
                     count=count,
@@ -245,7 +244,7 @@ class ExtremeValuesCheck(BatchCheck):
         self.ctx = ctx
         self.per = Grouped(
             ("psr", "paragraph"),
-            (("amount", "sum"), ("start", "min"), ("end", "max"), ("where", "first"), ("pos", "min")),
+            (("amount", "sum"), ("start", "min"), ("end", "max"), ("pos", "min")),
         )
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
@@ -286,8 +285,8 @@ class ExtremeValuesCheck(BatchCheck):
             pc.invert(pc.and_(pc.greater_equal(annual, low), pc.less_equal(annual, high))) if low is not None else above
         )
         flagged = values.append_column("annual", annual).filter(pc.or_(above, outside))
-        for psr, value, where in rows_of(flagged, ["psr", "annual", "where_first"]):
-            location = self.places.location(where, "amount")
+        for psr, value, pos in rows_of(flagged, ["psr", "annual", "pos_min"]):
+            location = self.places.location_at(pos, "amount")
             if ceiling is not None and value > ceiling:
                 flag(self.ctx, psr, paragraph, "SIU421")
                 yield Hit(

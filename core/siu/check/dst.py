@@ -57,10 +57,10 @@ class ProvisionalChartRowsCheck(BatchCheck):
 
     def finish(self) -> Iterator[Hit]:
         self.flush()
-        for (function, dranst, grouping, paragraph), (count, where, _) in sorted(self.rows.items()):
+        for (function, dranst, grouping, paragraph), (count, pos) in sorted(self.rows.items()):
             others = " / ".join(sorted(self.split[(function, dranst)]))
             yield Hit(
-                location=self.places.location(where),
+                location=self.places.location_at(pos),
                 count=count,
                 paragraph=paragraph,
                 function=function,
