@@ -6,11 +6,13 @@ and years, extreme amounts, overlapping § 109 periods) fed to today's per-row r
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -316,3 +318,12 @@ def test_small_batches_typed_otherwise_are_not_joined() -> None:
         check.observe_batch(batch)
     check.flush()
     assert check.lines == 3 and check.view.citizens == 1
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12), min_size=1))
+def test_median_on_arrays_is_statistics_median(values: list[float]) -> None:
+    # SIU420's bounds on numpy arrays: the very float statistics.median gave (even counts: the mean of the middle two)
+    got = delivery_rules._median(np.array(values, np.float64))
+    assert got == statistics.median(values) and type(got) is float
+    deviations = [abs(v - got) for v in values]
+    assert delivery_rules._median(np.abs(np.array(values) - got)) == statistics.median(deviations)

@@ -9,7 +9,6 @@ Arrow tables of per-key aggregates (:mod:`siu.check.grouped`), not Python object
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterator
 
 import numpy as np
@@ -146,7 +145,8 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
         if revenue is None:
             return
         if expenditure is not None:
-            pairs = expenditure.select(["psr", "paragraph"])
+            # The citizens with revenue are few: their pairs first, so the join's hash table is small too.
+            pairs = expenditure.filter(pc.is_in(expenditure.column("psr"), revenue.column("psr")))
             revenue = revenue.join(pairs, keys=["psr", "paragraph"], join_type="left anti", use_threads=False)
         revenue = revenue.sort_by("pos_min")
         for psr, paragraph, total, pos in rows_of(revenue, ["psr", "paragraph", "amount_sum", "pos_min"]):
@@ -274,10 +274,11 @@ class ExtremeValuesCheck(BatchCheck):
         # Floats: the bounds are a screening statistic, not money. Amounts in messages are rounded.
         low = high = None
         if values.num_rows >= MIN_CITIZENS_FOR_BOUNDS:
-            figures = annual.to_pylist()
-            med = statistics.median(figures)
-            deviations = [abs(a - med) for a in figures]
-            spread = statistics.median(deviations) or sum(deviations) / len(deviations)
+            figures = annual.to_numpy(zero_copy_only=False)
+            med = _median(figures)
+            deviations = np.abs(figures - med)
+            # Python's sum, not numpy's pairwise one, so the mean is the float it always was (rare: a zero MAD)
+            spread = _median(deviations) or sum(deviations.tolist()) / len(deviations)
             if spread:
                 low, high = med - k * spread, med + k * spread
         above = pc.greater(annual, ceiling) if ceiling is not None else pa.repeat(False, len(annual))
@@ -320,6 +321,16 @@ def annualised_column(expenditure: pa.Array, start: pa.Array, end: pa.Array) -> 
     days = pc.add(pc.subtract(pc.cast(end, pa.int32()), pc.cast(start, pa.int32())), 1)
     amount = pc.cast(pc.cast(expenditure, pa.string()), pa.float64())
     return pc.divide(pc.multiply(amount, 365.0), pc.cast(days, pa.float64()))
+
+
+def _median(values: np.ndarray) -> float:
+    """:func:`statistics.median` on a float64 array, to the last bit: the middle value, or the
+    mean of the middle two (``(a + b) / 2``)."""
+    ordered = np.sort(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (float(ordered[middle - 1]) + float(ordered[middle])) / 2
 
 
 def _kr(amount: float) -> str:
