@@ -261,31 +261,29 @@ class ExtremeValuesCheck(BatchCheck):
         per = self.per.table()
         if per is None:
             return
-        per = per.sort_by("pos_min")
         settings = self.ctx.settings.validation
         k = float(settings.mad_k)
         ceilings = {p: float(c) for p, c in settings.ceilings.items()}
-        for paragraph in sorted(pc.unique(per.column("paragraph")).to_pylist()):
-            values = per.filter(pc.equal(per.column("paragraph"), paragraph))
-            yield from self._paragraph(paragraph, values, k, ceilings.get(paragraph))
+        paragraphs = per.column("paragraph")
+        for paragraph in sorted(pc.unique(paragraphs).to_pylist()):
+            rows = pc.indices_nonzero(pc.equal(paragraphs, paragraph))
+            yield from self._paragraph(paragraph, per, rows, k, ceilings.get(paragraph))
 
-    def _paragraph(self, paragraph: str, values: pa.Table, k: float, ceiling: float | None) -> Iterator[Hit]:
+    def _paragraph(
+        self, paragraph: str, per: pa.Table, rows: pa.Array, k: float, ceiling: float | None
+    ) -> Iterator[Hit]:
+        """The hits of one paragraph's ``rows`` of ``per``, in reading order (only the columns the
+        figures need are copied for all of them; citizens and positions for the flagged ones)."""
+        values = per.select(["amount_sum", "start_min", "end_max"]).take(rows)
         annual = annualised_column(values.column("amount_sum"), values.column("start_min"), values.column("end_max"))
-        # Floats: the bounds are a screening statistic, not money. Amounts in messages are rounded.
-        low = high = None
-        if values.num_rows >= MIN_CITIZENS_FOR_BOUNDS:
-            figures = annual.to_numpy(zero_copy_only=False)
-            med = _median(figures)
-            deviations = np.abs(figures - med)
-            # Python's sum, not numpy's pairwise one, so the mean is the float it always was (rare: a zero MAD)
-            spread = _median(deviations) or sum(deviations.tolist()) / len(deviations)
-            if spread:
-                low, high = med - k * spread, med + k * spread
+        low, high = _bounds(annual, k)
         above = pc.greater(annual, ceiling) if ceiling is not None else pa.repeat(False, len(annual))
         outside = (
             pc.invert(pc.and_(pc.greater_equal(annual, low), pc.less_equal(annual, high))) if low is not None else above
         )
-        flagged = values.append_column("annual", annual).filter(pc.or_(above, outside))
+        picked = pc.indices_nonzero(pc.or_(above, outside))
+        flagged = per.select(["psr", "pos_min"]).take(rows.take(picked))
+        flagged = flagged.append_column("annual", annual.take(picked)).sort_by("pos_min")
         for psr, value, pos in rows_of(flagged, ["psr", "annual", "pos_min"]):
             location = self.places.location_at(pos, "amount")
             if ceiling is not None and value > ceiling:
@@ -315,12 +313,37 @@ class ExtremeValuesCheck(BatchCheck):
 ExtremeValues = delivery_rule("SIU420")(ExtremeValuesCheck)
 
 
-def annualised_column(expenditure: pa.Array, start: pa.Array, end: pa.Array) -> pa.Array:
+def _bounds(annual: pa.ChunkedArray, k: float) -> tuple[float | None, float | None]:
+    """The median ± k MADs of a paragraph's annualised figures (None, None: too few citizens, or
+    no spread). Floats: the bounds are a screening statistic, not money; messages round them."""
+    if len(annual) < MIN_CITIZENS_FOR_BOUNDS:
+        return None, None
+    figures = annual.to_numpy()
+    med = _median(figures)
+    deviations = np.abs(figures - med)
+    # Python's sum, not numpy's pairwise one, so the mean is the float it always was (rare: a zero MAD)
+    spread = _median(deviations) or sum(deviations.tolist()) / len(deviations)
+    if not spread:
+        return None, None
+    return med - k * spread, med + k * spread
+
+
+def annualised_column(expenditure: pa.ChunkedArray, start: pa.ChunkedArray, end: pa.ChunkedArray) -> pa.ChunkedArray:
     """:func:`siu.check.citizens.annualised` on columns, to the last bit: the decimal goes
-    through its text (as ``float(Decimal)`` does), then ``× 365 / days``."""
+    through its text (as ``float(Decimal)`` does; a slice at a time, the texts are long), then
+    ``× 365 / days``."""
     days = pc.add(pc.subtract(pc.cast(end, pa.int32()), pc.cast(start, pa.int32())), 1)
-    amount = pc.cast(pc.cast(expenditure, pa.string()), pa.float64())
+    amount = pa.chunked_array(
+        [
+            pc.cast(pc.cast(expenditure.slice(i, _TEXT_ROWS), pa.string()), pa.float64())
+            for i in range(0, len(expenditure), _TEXT_ROWS)
+        ],
+        pa.float64(),
+    )
     return pc.divide(pc.multiply(amount, 365.0), pc.cast(days, pa.float64()))
+
+
+_TEXT_ROWS = 1 << 16
 
 
 def _median(values: np.ndarray) -> float:
