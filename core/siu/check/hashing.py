@@ -42,21 +42,30 @@ def text_words(column: pa.Array) -> np.ndarray:
 
 
 def _bytes_hash(texts: pa.Array) -> np.ndarray:
-    """A hash per text: each byte mixed with its position, summed per text, mixed with the length.
-    ``texts`` has no nulls (a dictionary's values)."""
+    """A hash per text (``texts`` has no nulls: a dictionary's values). The texts of one length
+    at a time, as a matrix of 8-byte words, zero-padded: the length, then each word, folded in."""
     texts = texts.cast(pa.large_binary())  # one layout (64-bit offsets) for string and large_string
     _, offsets_buf, data_buf = texts.buffers()
     offsets = np.frombuffer(offsets_buf, np.int64, len(texts) + 1, texts.offset * 8)
-    data = (
-        np.frombuffer(data_buf, np.uint8, offsets[-1] - offsets[0], offsets[0]) if data_buf else np.zeros(0, np.uint8)
-    )
-    offsets = offsets - offsets[0]
+    size = int(offsets[-1])
+    data = np.frombuffer(data_buf, np.uint8, size) if size else np.zeros(0, np.uint8)
     lengths = np.diff(offsets)
-    position = np.arange(len(data), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
-    words = mix(data.astype(_U64) | (position.astype(_U64) << _U64(8)))
-    sums = np.concatenate([np.zeros(1, _U64), np.cumsum(words, dtype=_U64)])
-    with np.errstate(over="ignore"):
-        return mix((sums[offsets[1:]] - sums[offsets[:-1]]) ^ lengths.astype(_U64))
+    counts = np.bincount(lengths)
+    out = np.empty(len(texts), _U64)
+    for length in np.flatnonzero(counts).tolist():
+        if counts[length] == len(texts):  # all of one length (CPR numbers): the bytes are the matrix
+            which: slice | np.ndarray = slice(None)
+            rows = data[offsets[0] : offsets[-1]].reshape(len(texts), length)
+        else:
+            which = np.flatnonzero(lengths == length)
+            rows = data[offsets[which][:, None] + np.arange(length)]
+        block = np.zeros((len(rows), -(-length // 8) * 8), np.uint8)
+        block[:, :length] = rows
+        key = np.full(len(rows), _U64(length), _U64)
+        for word in block.view(_U64).T:
+            key = mix(key ^ word)
+        out[which] = mix(key)
+    return out
 
 
 def day_words(column: pa.Array) -> np.ndarray:
