@@ -4,7 +4,8 @@ Feeds generated delivery lines (:data:`siu.batches.RECORD_SCHEMA` batches of 65,
 ledger sorted by month, so every batch holds many citizens) to every built-in delivery check that
 keeps state per citizen or per line (SIU401-SIU404, SIU407, SIU420, SIU430 with the per-citizen
 view, SIU444), and reports what their state holds once the last batch has passed, per distinct
-citizen: Python objects (tracemalloc) plus Arrow buffers (``pyarrow.total_allocated_bytes``);
+citizen: Python objects (tracemalloc) plus Arrow and numpy buffers (``pyarrow.total_allocated_bytes``,
+and numpy's tracemalloc domain);
 and what the checks' ``finish`` allocates at its peak beyond that state (the end-of-run searches,
 joins and statistics), per citizen. Each size runs in its own process, which also reports its
 peak RSS. ``--before`` runs today's
@@ -140,28 +141,44 @@ def finish_peak(state: list[Any]) -> int:
     return tracemalloc.get_traced_memory()[1] - base + pool.max_memory()
 
 
-def state_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int, int]:
-    """Bytes the checks hold once the lines have passed: Python objects and Arrow buffers (SIU401's
-    arrays left out of both), and SIU401's arrays (12 bytes per line, whatever the citizens); and
-    the peak of their ``finish`` beyond that."""
+_NUMPY = 389047  # the tracemalloc domain of numpy's buffers (NPY_TRACE_DOMAIN)
+
+
+def _numpy_bytes() -> int:
+    numpy = tracemalloc.take_snapshot().filter_traces([tracemalloc.DomainFilter(True, _NUMPY)])
+    return sum(trace.size for trace in numpy.traces)
+
+
+def state_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int]:
+    """Bytes the checks hold once the lines have passed: Python objects, and Arrow and numpy
+    buffers (SIU401's arrays left out of both), and SIU401's arrays (12 bytes per line)."""
+    return state_and_finish_bytes(citizens, per_citizen, before)[:3]
+
+
+def state_and_finish_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int, int]:
+    """:func:`state_bytes`, and the peak of the checks' ``finish`` beyond that state."""
     ctx = context()
-    feed(checks(ctx, before), lines(100, 2), before)  # imports and first calls allocate once, not per citizen
+    # imports and first calls allocate once, not per citizen: enough lines that the state merges (and imports acero)
+    feed(checks(ctx, before), lines(3000, 2), before)
     state = checks(ctx, before)
     gc.collect()
     tracemalloc.start()
-    py0, arrow0 = tracemalloc.get_traced_memory()[0], pa.total_allocated_bytes()
+    traced0, numpy0, arrow0 = tracemalloc.get_traced_memory()[0], _numpy_bytes(), pa.total_allocated_bytes()
     feed(state, lines(citizens, per_citizen), before)
     gc.collect()
-    py = tracemalloc.get_traced_memory()[0] - py0
-    arrow = pa.total_allocated_bytes() - arrow0
+    numpy = _numpy_bytes() - numpy0  # Arrow wraps numpy's arrays without a copy: buffers, not objects
+    py = tracemalloc.get_traced_memory()[0] - traced0 - numpy
+    buffers = pa.total_allocated_bytes() - arrow0 + numpy
     duplicates = state[0]
     if before:  # array.array buckets, Python objects
-        py_dup, arrow_dup = sum(a.itemsize * len(a) for a in [*duplicates.hashes, *duplicates.positions]), 0
-    else:  # the hashes are numpy's memory (tracemalloc sees it), the positions Arrow's
-        py_dup, arrow_dup = sum(a.nbytes for a in duplicates.hashes), sum(a.nbytes for a in duplicates.positions)
+        dup = sum(a.itemsize * len(a) for a in [*duplicates.hashes, *duplicates.positions])
+        py -= dup
+    else:
+        dup = sum(a.nbytes for a in [*duplicates.hashes, *duplicates.positions])
+        buffers -= dup
     finish = finish_peak(state)
     tracemalloc.stop()
-    return py - py_dup, arrow - arrow_dup, py_dup + arrow_dup, finish
+    return py, buffers, dup, finish
 
 
 def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
@@ -170,7 +187,7 @@ def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
     # bookkeeping would count; the peak includes generating the batches (Python lists).
     seconds = feed(checks(context(), before), lines(citizens, per_citizen), before)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    py, arrow, dup_bytes, finish = state_bytes(citizens, per_citizen, before)
+    py, arrow, dup_bytes, finish = state_and_finish_bytes(citizens, per_citizen, before)
     n_lines = citizens * per_citizen
     return {
         "engine": "before (per row)" if before else "after (batches)",
