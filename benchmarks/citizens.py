@@ -151,7 +151,7 @@ def _numpy_bytes() -> int:
 
 def state_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int]:
     """Bytes the checks hold once the lines have passed: Python objects, and Arrow and numpy
-    buffers (SIU401's arrays left out of both), and SIU401's arrays (12 bytes per line)."""
+    buffers (SIU401's arrays left out of both), and SIU401's arrays (8 bytes and a bit per line)."""
     return state_and_finish_bytes(citizens, per_citizen, before)[:3]
 
 
@@ -174,7 +174,7 @@ def state_and_finish_bytes(citizens: int, per_citizen: int, before: bool = False
         dup = sum(a.itemsize * len(a) for a in [*duplicates.hashes, *duplicates.positions])
         py -= dup
     else:
-        dup = sum(a.nbytes for a in [*duplicates.hashes, *duplicates.positions])
+        dup = sum(a.nbytes for a in [*duplicates.hashes, *duplicates.anonymised])
         buffers -= dup
     finish = finish_peak(state)
     tracemalloc.stop()

@@ -34,7 +34,8 @@ def _where(loc: Location, lang: str) -> str:
 
 
 class DuplicateLinesCheck(BatchCheck):
-    """Keeps 12 bytes per line (a 64-bit hash of the line and its reading position), not the lines.
+    """Keeps 8 bytes and a bit per line (a 64-bit hash of the line, and whether it is anonymised),
+    not the lines; a hash's place in the list is its line's reading position.
 
     A line's hash is :func:`siu.check.hashing.line_keys` of its key columns (on whole columns;
     12,5 and 12,50 hash alike); at the end, equal hashes are grouped at once. Locations are kept
@@ -43,23 +44,20 @@ class DuplicateLinesCheck(BatchCheck):
     checked again: two different lines share a 64-bit hash with a probability of about n²/2⁶⁵
     (3·10⁻⁸ for a million lines), an accepted risk for a check whose finding the user verifies anyway."""
 
-    _ANONYMISED = 1 << 31  # flag bit beside the reading position (positions stay below 2³¹)
-
     def __init__(self, ctx: Context) -> None:
         super().__init__()
-        self.hashes: list[pa.Array] = []  # int64 per line
-        self.positions: list[pa.Array] = []  # uint32 per line: reading position | anonymised flag
+        self.hashes: list[pa.Array] = []  # int64 per line, in reading order
+        self.anonymised: list[pa.Array] = []  # a bit per line
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
-        positions = pa.array(self.places.add(batch))  # and the runs of rows, to find a duplicate's location again
-        flags = pc.if_else(batch.column("anonymised"), self._ANONYMISED, 0)
-        self.positions.append(pc.cast(pc.bit_wise_or(positions, flags), pa.uint32()))
+        self.places.add(batch)  # the runs of rows, to find a duplicate's location again
         self.hashes.append(_line_hashes(batch))
+        self.anonymised.append(batch.column("anonymised"))
 
     def _repeated(self) -> pa.Table | None:
         """The lines whose hash another line shares (h, pos, anonymised). The repeated hashes are
         found one sixteenth of the hashes at a time (by their low bits), each part sorted, so the
-        work at the end needs about a byte per line beside the 12 the check keeps."""
+        work at the end needs about a byte per line beside the 8 the check keeps."""
         chunks = [h.to_numpy() for h in self.hashes]
         repeated = []
         for part in range(_PARTS):
@@ -69,19 +67,21 @@ class DuplicateLinesCheck(BatchCheck):
         values = np.concatenate(repeated)
         if not len(values):
             return None
-        hashes, positions = [], []
-        for c, p in zip(chunks, self.positions, strict=True):
-            hit = np.isin(c, values)
-            if hit.any():
+        hashes, positions, anonymised = [], [], []
+        first = 0  # the chunk's first reading position
+        for c, flags in zip(chunks, self.anonymised, strict=True):
+            hit = np.flatnonzero(np.isin(c, values))
+            if len(hit):
                 hashes.append(c[hit])
-                positions.append(p.to_numpy()[hit])
-        self.hashes, self.positions = [], []
-        pos = np.concatenate(positions)
+                positions.append(hit + first)
+                anonymised.append(flags.take(pa.array(hit)))
+            first += len(c)
+        self.hashes, self.anonymised = [], []
         return pa.table(
             {
                 "h": pa.array(np.concatenate(hashes)),
-                "pos": pa.array((pos & (self._ANONYMISED - 1)).astype(np.int64)),
-                "anonymised": pa.array((pos & self._ANONYMISED) != 0),
+                "pos": pa.array(np.concatenate(positions).astype(np.int64)),
+                "anonymised": pa.concat_arrays(anonymised),
             }
         )
 
