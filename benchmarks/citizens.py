@@ -214,7 +214,7 @@ def main() -> None:
         print(json.dumps(measure(args.citizens[0], args.lines, args.before)))
         return
     print(
-        "| engine | citizens | lines | bytes/citizen (Python + Arrow) | SIU401 bytes/line "
+        "| engine | citizens | lines | bytes/citizen (Python + Arrow/numpy) | SIU401 bytes/line "
         "| finish's peak bytes/citizen | µs/line | peak RSS MB |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
