@@ -4,8 +4,11 @@ Feeds generated delivery lines (:data:`siu.batches.RECORD_SCHEMA` batches of 65,
 ledger sorted by month, so every batch holds many citizens) to every built-in delivery check that
 keeps state per citizen or per line (SIU401-SIU404, SIU407, SIU420, SIU430 with the per-citizen
 view, SIU444), and reports what their state holds once the last batch has passed, per distinct
-citizen: Python objects (tracemalloc) plus Arrow buffers (``pyarrow.total_allocated_bytes``).
-Each size runs in its own process, which also reports its peak RSS. ``--before`` runs today's
+citizen: Python objects (tracemalloc) plus Arrow and numpy buffers (``pyarrow.total_allocated_bytes``,
+and numpy's tracemalloc domain);
+and what the checks' ``finish`` allocates at its peak beyond that state (the end-of-run searches,
+joins and statistics), per citizen. Each size runs in its own process, which also reports its
+peak RSS. ``--before`` runs today's
 per-row checks instead (tests/reference_rules: siu's code before the columnar engine), fed one
 record at a time as the per-row engine fed them.
 
@@ -122,27 +125,60 @@ def context() -> Context:
     )
 
 
+def finish_peak(state: list[Any]) -> int:
+    """The most bytes the checks' ``finish`` holds at once beyond their state: Python objects and
+    numpy (tracemalloc's peak, tracing on), plus Arrow's (a pool of its own, counting from zero)."""
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    pool, pa_default = pa.proxy_memory_pool(pa.default_memory_pool()), pa.default_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        for check in state:
+            for _ in check.finish():
+                pass
+    finally:
+        pa.set_memory_pool(pa_default)
+    return tracemalloc.get_traced_memory()[1] - base + pool.max_memory()
+
+
+_NUMPY = 389047  # the tracemalloc domain of numpy's buffers (NPY_TRACE_DOMAIN)
+
+
+def _numpy_bytes() -> int:
+    numpy = tracemalloc.take_snapshot().filter_traces([tracemalloc.DomainFilter(True, _NUMPY)])
+    return sum(trace.size for trace in numpy.traces)
+
+
 def state_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int]:
-    """Bytes the checks hold once the lines have passed: Python objects and Arrow buffers (SIU401's
-    arrays left out of both), and SIU401's arrays (12 bytes per line, whatever the citizens)."""
+    """Bytes the checks hold once the lines have passed: Python objects, and Arrow and numpy
+    buffers (SIU401's arrays left out of both), and SIU401's arrays (8 bytes and a bit per line)."""
+    return state_and_finish_bytes(citizens, per_citizen, before)[:3]
+
+
+def state_and_finish_bytes(citizens: int, per_citizen: int, before: bool = False) -> tuple[int, int, int, int]:
+    """:func:`state_bytes`, and the peak of the checks' ``finish`` beyond that state."""
     ctx = context()
-    feed(checks(ctx, before), lines(100, 2), before)  # imports and first calls allocate once, not per citizen
+    # imports and first calls allocate once, not per citizen: enough lines that the state merges (and imports acero)
+    feed(checks(ctx, before), lines(3000, 2), before)
     state = checks(ctx, before)
     gc.collect()
     tracemalloc.start()
-    py0, arrow0 = tracemalloc.get_traced_memory()[0], pa.total_allocated_bytes()
+    traced0, numpy0, arrow0 = tracemalloc.get_traced_memory()[0], _numpy_bytes(), pa.total_allocated_bytes()
     feed(state, lines(citizens, per_citizen), before)
     gc.collect()
-    py = tracemalloc.get_traced_memory()[0] - py0
-    tracemalloc.stop()
-    arrow = pa.total_allocated_bytes() - arrow0
+    numpy = _numpy_bytes() - numpy0  # Arrow wraps numpy's arrays without a copy: buffers, not objects
+    py = tracemalloc.get_traced_memory()[0] - traced0 - numpy
+    buffers = pa.total_allocated_bytes() - arrow0 + numpy
     duplicates = state[0]
-    kept = [*duplicates.hashes, *duplicates.positions]
-    if before:  # array.array buckets
-        dup = sum(a.itemsize * len(a) for a in kept)
-        return py - dup, arrow, dup
-    dup = sum(a.nbytes for a in kept)
-    return py, arrow - dup, dup
+    if before:  # array.array buckets, Python objects
+        dup = sum(a.itemsize * len(a) for a in [*duplicates.hashes, *duplicates.positions])
+        py -= dup
+    else:
+        dup = sum(a.nbytes for a in [*duplicates.hashes, *duplicates.anonymised])
+        buffers -= dup
+    finish = finish_peak(state)
+    tracemalloc.stop()
+    return py, buffers, dup, finish
 
 
 def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
@@ -151,7 +187,7 @@ def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
     # bookkeeping would count; the peak includes generating the batches (Python lists).
     seconds = feed(checks(context(), before), lines(citizens, per_citizen), before)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    py, arrow, dup_bytes = state_bytes(citizens, per_citizen, before)
+    py, arrow, dup_bytes, finish = state_and_finish_bytes(citizens, per_citizen, before)
     n_lines = citizens * per_citizen
     return {
         "engine": "before (per row)" if before else "after (batches)",
@@ -161,6 +197,7 @@ def measure(citizens: int, per_citizen: int, before: bool) -> dict[str, Any]:
         "python_per_citizen": round(py / citizens),
         "arrow_per_citizen": round(arrow / citizens),
         "duplicates_bytes_per_line": round(dup_bytes / n_lines, 1),
+        "finish_peak_per_citizen": round(finish / citizens),
         "us_per_line": round(seconds / n_lines * 1e6, 2),
         "peak_rss_mb": round(peak),
     }
@@ -176,8 +213,11 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure(args.citizens[0], args.lines, args.before)))
         return
-    print("| engine | citizens | lines | bytes/citizen (Python + Arrow) | SIU401 bytes/line | µs/line | peak RSS MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| engine | citizens | lines | bytes/citizen (Python + Arrow/numpy) | SIU401 bytes/line "
+        "| finish's peak bytes/citizen | µs/line | peak RSS MB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.citizens:
         cmd = [sys.executable, __file__, "--one", "--citizens", str(n), "--lines", str(args.lines)]
         out = subprocess.run(cmd + (["--before"] if args.before else []), capture_output=True, text=True, check=True)
@@ -185,7 +225,7 @@ def main() -> None:
         print(
             f"| {r['engine']} | {r['citizens']:,} | {r['lines']:,} | {r['bytes_per_citizen']} "
             f"({r['python_per_citizen']} + {r['arrow_per_citizen']}) | {r['duplicates_bytes_per_line']} | "
-            f"{r['us_per_line']} | {r['peak_rss_mb']} |",
+            f"{r['finish_peak_per_citizen']} | {r['us_per_line']} | {r['peak_rss_mb']} |",
             flush=True,
         )
 

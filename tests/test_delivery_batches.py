@@ -6,11 +6,14 @@ and years, extreme amounts, overlapping § 109 periods) fed to today's per-row r
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +25,7 @@ from reference_rules import plausible as ref_plausible
 from reference_rules import reconcile as ref_reconcile
 from siu.base.config import Settings
 from siu.batches import BatchInfo, batch_of_records
-from siu.check import delivery_rules, dst, history, plausible, reconcile
+from siu.check import citizens, delivery_rules, dst, history, plausible, reconcile
 from siu.check.citizens import _merge, union
 from siu.context import Context
 from siu.models import Kind, Location, Record
@@ -316,3 +319,45 @@ def test_small_batches_typed_otherwise_are_not_joined() -> None:
         check.observe_batch(batch)
     check.flush()
     assert check.lines == 3 and check.view.citizens == 1
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12), min_size=1))
+def test_median_on_arrays_is_statistics_median(values: list[float]) -> None:
+    # SIU420's bounds on numpy arrays: the very float statistics.median gave (even counts: the mean of the middle two)
+    got = delivery_rules._median(np.array(values, np.float64))
+    assert got == statistics.median(values) and type(got) is float
+    deviations = [abs(v - got) for v in values]
+    assert delivery_rules._median(np.abs(np.array(values) - got)) == statistics.median(deviations)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.sampled_from(["SEL107", "SEL108"]),
+            st.dates(D(2025, 1, 1), D(2025, 3, 31)),
+            st.integers(0, 40),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([1 << 40, 2, 5]),
+)
+def test_union_per_two_keys_with_ids_made_dense(spans: list[tuple[str, str, dt.date, int]], limit: int) -> None:
+    # a small id limit makes union's group ids dense between and after the keys: the same union
+    expected: dict[tuple[str, str], list[list[dt.date]]] = {}
+    for psr, paragraph, start, days in spans:
+        _merge(expected.setdefault((psr, paragraph), []), start, start + dt.timedelta(days=days))
+    table = pa.table(
+        {
+            "psr": pa.array([s[0] for s in spans], pa.string()),
+            "paragraph": pa.array([s[1] for s in spans], pa.string()),
+            "start": pa.array([s[2] for s in spans], pa.date32()),
+            "end": pa.array([s[2] + dt.timedelta(days=s[3]) for s in spans], pa.date32()),
+        }
+    )
+    with mock.patch.object(citizens, "_IDS", limit):
+        merged = union(table, ["psr", "paragraph"])
+    got: dict[tuple[str, str], list[list[dt.date]]] = {}
+    for psr, paragraph, start, end in zip(*(merged.column(c).to_pylist() for c in merged.column_names), strict=True):
+        got.setdefault((psr, paragraph), []).append([start, end])
+    assert {k: sorted(v) for k, v in got.items()} == expected

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -69,38 +70,50 @@ def _merge(periods: list[list[dt.date]], start: dt.date, end: dt.date) -> None:
             i += 1
 
 
-_OFFSET = 1 << 22  # date32 days + this are positive for every date from year 1 to 9999
+_OFFSET = 1 << 22  # date32 days + this are in [0, 2²³) for every date from year 1 to 9999
 _GROUP = 1 << 24  # the group's rank above the shifted day, so one running maximum serves all groups
 
 
+_IDS = 1 << 40  # group ids stay below this, so that id << 23 | day fits an int64
+
+
+def _group_ids(table: pa.Table, keys: list[str]) -> np.ndarray:
+    """An int64 below :data:`_IDS` per row, equal exactly where the rows' ``keys`` are equal
+    (dictionary indices combined; made dense again when the product of widths grows too large)."""
+    ids = np.zeros(table.num_rows, np.int64)
+    for key in keys:
+        encoded = pc.dictionary_encode(table.column(key).combine_chunks())
+        width = len(encoded.dictionary) + 1  # a null is its own value, 0
+        if (int(ids.max()) + 1) * width > _IDS:
+            ids = _dense(ids)  # below the rows' count: times a width below it, an int64 still
+        ids = ids * width + encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    return _dense(ids) if int(ids.max()) >= _IDS else ids
+
+
+def _dense(ids: np.ndarray) -> np.ndarray:
+    return np.unique(ids, return_inverse=True)[1].astype(np.int64).reshape(-1)
+
+
+def _days(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return column.cast(pa.int32()).to_numpy().astype(np.int64)
+
+
 def union(periods: pa.Table, keys: list[str]) -> pa.Table:
-    """The union of the periods (``start``, ``end``) per key, touching periods joined: sorted by
-    key and start, a period opens a new interval when it starts after the day following the
-    latest end so far in its group (a running maximum of group rank and end day)."""
+    """The union of the periods (``start``, ``end``, no nulls) per key, touching periods joined:
+    sorted by key and start, a period opens a new interval when it starts after the day following
+    the latest end so far in its group (a running maximum of group rank and end day)."""
     n = periods.num_rows
     if n < 2:
         return periods
-    periods = periods.sort_by([*((k, "ascending") for k in keys), ("start", "ascending")])
-    changed = pa.array([False] * (n - 1))
-    for key in keys:
-        column = periods.column(key).combine_chunks()
-        changed = pc.or_(changed, pc.fill_null(pc.not_equal(column.slice(1), column.slice(0, n - 1)), True))
-    first = pa.concat_arrays([pa.array([True]), changed])
-    group = pc.cumulative_sum(pc.cast(first, pa.int64()))
-    start = pc.cast(pc.cast(periods.column("start"), pa.int32()), pa.int64()).combine_chunks()
-    end = pc.cast(pc.cast(periods.column("end"), pa.int32()), pa.int64())
-    latest = pc.cumulative_max(pc.add(pc.multiply(group, _GROUP), pc.add(end, _OFFSET))).combine_chunks()
-    latest_end = pc.subtract(pc.bit_wise_and(latest.slice(0, n - 1), _GROUP - 1), _OFFSET)
-    opens = pc.or_(changed, pc.greater(start.slice(1), pc.add(latest_end, 1)))
-    interval = pc.cumulative_sum(pc.cast(pa.concat_arrays([pa.array([True]), opens]), pa.int64()))
-    merged = (
-        periods.append_column("interval", interval)
-        .group_by("interval", use_threads=False)
-        .aggregate([*((k, "first") for k in keys), ("start", "min"), ("end", "max")])
-    )
-    return merged.select([f"{k}_first" for k in keys] + ["start_min", "end_max"]).rename_columns(
-        [*keys, "start", "end"]
-    )
+    group, start, end = _group_ids(periods, keys), _days(periods.column("start")), _days(periods.column("end"))
+    order = np.argsort((group << 23) | (start + _OFFSET))  # one int64 sorts far faster than lexsort's two keys
+    group, start, end = group[order], start[order], end[order]
+    first = np.concatenate([[True], group[1:] != group[:-1]])
+    latest = np.maximum.accumulate(np.cumsum(first) * _GROUP + end + _OFFSET)
+    latest_end = (latest & (_GROUP - 1)) - _OFFSET
+    opens = np.flatnonzero(first | np.concatenate([[True], start[1:] > latest_end[:-1] + 1]))
+    ends = pa.array(np.maximum.reduceat(end, opens).astype(np.int32)).cast(pa.date32())
+    return periods.select([*keys, "start"]).take(order[opens]).append_column("end", ends)
 
 
 class Periods:

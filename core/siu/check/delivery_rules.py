@@ -9,7 +9,6 @@ Arrow tables of per-key aggregates (:mod:`siu.check.grouped`), not Python object
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterator
 
 import numpy as np
@@ -20,6 +19,7 @@ from siu.accounts.paying import kommune_code
 from siu.catalogue.check_delivery import ABOVE_CEILING, ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD
 from siu.check.citizens import flag
 from siu.check.grouped import ZERO, BatchCheck, Grouped, count_first, rows_of, truthy, valid_period
+from siu.check.hashing import line_keys
 from siu.context import Context
 from siu.models import Location
 from siu.parsing import format_amount_danish, group_digits
@@ -34,33 +34,30 @@ def _where(loc: Location, lang: str) -> str:
 
 
 class DuplicateLinesCheck(BatchCheck):
-    """Keeps 12 bytes per line (a 64-bit hash of the line and its reading position), not the lines.
+    """Keeps 8 bytes and a bit per line (a 64-bit hash of the line, and whether it is anonymised),
+    not the lines; a hash's place in the list is its line's reading position.
 
-    A line's hash combines a hash per column, worked out once per distinct value of a batch
-    (Python's hash, so 12,5 and 12,50 hash alike); at the end, equal hashes are grouped at once.
-    Locations are kept as runs of consecutive rows (:class:`~siu.check.grouped.Places`), found
-    again from the reading position when a duplicate is reported. Two different lines share a
-    64-bit hash with a probability of about n²/2⁶⁵ (3·10⁻⁸ for a million lines), an accepted risk
-    for a check whose finding the user verifies anyway."""
-
-    _ANONYMISED = 1 << 31  # flag bit beside the reading position (positions stay below 2³¹)
+    A line's hash is :func:`siu.check.hashing.line_keys` of its key columns (on whole columns;
+    12,5 and 12,50 hash alike); at the end, equal hashes are grouped at once. Locations are kept
+    as runs of consecutive rows (:class:`~siu.check.grouped.Places`), found again from the
+    reading position when a duplicate is reported. Lines are not kept, so a repeat cannot be
+    checked again: two different lines share a 64-bit hash with a probability of about n²/2⁶⁵
+    (3·10⁻⁸ for a million lines), an accepted risk for a check whose finding the user verifies anyway."""
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
-        self.hashes: list[pa.Array] = []  # int64 per line
-        self.positions: list[pa.Array] = []  # uint32 per line: reading position | anonymised flag
+        self.hashes: list[pa.Array] = []  # int64 per line, in reading order
+        self.anonymised: list[pa.Array] = []  # a bit per line
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
-        positions = self.places.positions(batch)
-        self.places.packed(batch)  # the runs of rows, to find a duplicate's location again
-        flags = pc.if_else(batch.column("anonymised"), self._ANONYMISED, 0)
-        self.positions.append(pc.cast(pc.bit_wise_or(positions, flags), pa.uint32()))
+        self.places.add(batch)  # the runs of rows, to find a duplicate's location again
         self.hashes.append(_line_hashes(batch))
+        self.anonymised.append(batch.column("anonymised"))
 
     def _repeated(self) -> pa.Table | None:
         """The lines whose hash another line shares (h, pos, anonymised). The repeated hashes are
         found one sixteenth of the hashes at a time (by their low bits), each part sorted, so the
-        work at the end needs about a byte per line beside the 12 the check keeps."""
+        work at the end needs about a byte per line beside the 8 the check keeps."""
         chunks = [h.to_numpy() for h in self.hashes]
         repeated = []
         for part in range(_PARTS):
@@ -70,19 +67,21 @@ class DuplicateLinesCheck(BatchCheck):
         values = np.concatenate(repeated)
         if not len(values):
             return None
-        hashes, positions = [], []
-        for c, p in zip(chunks, self.positions, strict=True):
-            hit = np.isin(c, values)
-            if hit.any():
+        hashes, positions, anonymised = [], [], []
+        first = 0  # the chunk's first reading position
+        for c, flags in zip(chunks, self.anonymised, strict=True):
+            hit = np.flatnonzero(np.isin(c, values))
+            if len(hit):
                 hashes.append(c[hit])
-                positions.append(p.to_numpy()[hit])
-        self.hashes, self.positions = [], []
-        pos = np.concatenate(positions)
+                positions.append(hit + first)
+                anonymised.append(flags.take(pa.array(hit)))
+            first += len(c)
+        self.hashes, self.anonymised = [], []
         return pa.table(
             {
                 "h": pa.array(np.concatenate(hashes)),
-                "pos": pa.array((pos & (self._ANONYMISED - 1)).astype(np.int64)),
-                "anonymised": pa.array((pos & self._ANONYMISED) != 0),
+                "pos": pa.array(np.concatenate(positions).astype(np.int64)),
+                "anonymised": pa.concat_arrays(anonymised),
             }
         )
 
@@ -111,21 +110,13 @@ class DuplicateLinesCheck(BatchCheck):
 
 
 _PARTS = 16  # the hashes are searched for repeats in this many parts (a power of two)
-_KEY = ("psr_id", "kontostreng", "record_paragraph", "amount", "start", "end")  # siu.models.Record.key
-_MIX = pa.scalar(1_000_003, pa.int64())  # combines column hashes (arithmetic wraps around in int64)
-_NULL = pa.scalar(hash(None) & 0x7FFFFFFFFFFF, pa.int64())
+# siu.models.Record.key: (psr_id, kontostreng, paragraph, amount, start, end)
+_TEXTS, _DAYS, _AMOUNTS = ("psr_id", "kontostreng", "record_paragraph"), ("start", "end"), ("amount",)
 
 
 def _line_hashes(batch: pa.RecordBatch) -> pa.Array:
-    """A 64-bit hash of each line's key: a hash per distinct value of each column, combined."""
-    combined: pa.Array | None = None
-    for name in _KEY:
-        encoded = pc.dictionary_encode(batch.column(name))
-        per_value = pa.array([hash(v) for v in encoded.dictionary.to_pylist()], pa.int64())
-        hashes = pc.fill_null(per_value.take(encoded.indices), _NULL)
-        combined = hashes if combined is None else pc.add(pc.multiply(combined, _MIX), hashes)
-    assert combined is not None
-    return combined
+    """A 64-bit hash of each line's key (int64)."""
+    return pa.array(line_keys(batch, _TEXTS, _DAYS, _AMOUNTS).view(np.int64))
 
 
 DuplicateLines = delivery_rule("SIU401")(DuplicateLinesCheck)
@@ -138,7 +129,7 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
         super().__init__()
         self.ctx = ctx
         self.expenditure = Grouped(("psr", "paragraph"), ())  # the pairs only
-        self.revenue = Grouped(("psr", "paragraph"), (("amount", "sum"), ("where", "first"), ("pos", "min")))
+        self.revenue = Grouped(("psr", "paragraph"), (("amount", "sum"), ("pos", "min")))
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
         psr, paragraph, amount = batch.column("psr_id"), batch.column("record_paragraph"), batch.column("amount")
@@ -154,13 +145,14 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
         if revenue is None:
             return
         if expenditure is not None:
-            pairs = expenditure.select(["psr", "paragraph"])
+            # The citizens with revenue are few: their pairs first, so the join's hash table is small too.
+            pairs = expenditure.filter(pc.is_in(expenditure.column("psr"), revenue.column("psr")))
             revenue = revenue.join(pairs, keys=["psr", "paragraph"], join_type="left anti", use_threads=False)
         revenue = revenue.sort_by("pos_min")
-        for psr, paragraph, total, where in rows_of(revenue, ["psr", "paragraph", "amount_sum", "where_first"]):
+        for psr, paragraph, total, pos in rows_of(revenue, ["psr", "paragraph", "amount_sum", "pos_min"]):
             flag(self.ctx, psr, paragraph, "SIU402")  # shown in the per-citizen view
             yield Hit(
-                location=self.places.location(where, "cpr"),
+                location=self.places.location_at(pos, "cpr"),
                 field="cpr",
                 value=psr,
                 revenue=format_amount_danish(total),
@@ -190,8 +182,8 @@ class SeveralMunicipalitiesCheck(BatchCheck):
 
     def finish(self) -> Iterator[Hit]:
         self.flush()
-        for code, (count, where, _) in sorted(self.other.items()):
-            yield Hit(location=self.places.location(where), other=code, count=count, kommune=self.kommune)
+        for code, (count, pos) in sorted(self.other.items()):
+            yield Hit(location=self.places.location_at(pos), other=code, count=count, kommune=self.kommune)
 
 
 SeveralMunicipalities = delivery_rule("SIU403")(SeveralMunicipalitiesCheck)
@@ -224,12 +216,12 @@ class SeveralYearsCheck(BatchCheck):
 
     def finish(self) -> Iterator[Hit]:
         self.flush()
-        for other, (count, where, _) in sorted(self.stated.items()):
-            yield Hit(location=self.places.location(where), other=other, count=count, year=self.year)
-        for period_year, (count, where, _) in sorted(self.period_years.items()):
+        for other, (count, pos) in sorted(self.stated.items()):
+            yield Hit(location=self.places.location_at(pos), other=other, count=count, year=self.year)
+        for period_year, (count, pos) in sorted(self.period_years.items()):
             if count >= SPREAD_MIN_LINES and count >= SPREAD_MIN_SHARE * self.total:
                 yield Hit(
-                    location=self.places.location(where),
+                    location=self.places.location_at(pos),
                     code=SEVERAL_YEARS_SPREAD,
                     other=period_year,
                     count=count,
@@ -252,7 +244,7 @@ class ExtremeValuesCheck(BatchCheck):
         self.ctx = ctx
         self.per = Grouped(
             ("psr", "paragraph"),
-            (("amount", "sum"), ("start", "min"), ("end", "max"), ("where", "first"), ("pos", "min")),
+            (("amount", "sum"), ("start", "min"), ("end", "max"), ("pos", "min")),
         )
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
@@ -269,32 +261,31 @@ class ExtremeValuesCheck(BatchCheck):
         per = self.per.table()
         if per is None:
             return
-        per = per.sort_by("pos_min")
         settings = self.ctx.settings.validation
         k = float(settings.mad_k)
         ceilings = {p: float(c) for p, c in settings.ceilings.items()}
-        for paragraph in sorted(pc.unique(per.column("paragraph")).to_pylist()):
-            values = per.filter(pc.equal(per.column("paragraph"), paragraph))
-            yield from self._paragraph(paragraph, values, k, ceilings.get(paragraph))
+        paragraphs = per.column("paragraph")
+        for paragraph in sorted(pc.unique(paragraphs).to_pylist()):
+            rows = pc.indices_nonzero(pc.equal(paragraphs, paragraph))
+            yield from self._paragraph(paragraph, per, rows, k, ceilings.get(paragraph))
 
-    def _paragraph(self, paragraph: str, values: pa.Table, k: float, ceiling: float | None) -> Iterator[Hit]:
+    def _paragraph(
+        self, paragraph: str, per: pa.Table, rows: pa.Array, k: float, ceiling: float | None
+    ) -> Iterator[Hit]:
+        """The hits of one paragraph's ``rows`` of ``per``, in reading order (only the columns the
+        figures need are copied for all of them; citizens and positions for the flagged ones)."""
+        values = per.select(["amount_sum", "start_min", "end_max"]).take(rows)
         annual = annualised_column(values.column("amount_sum"), values.column("start_min"), values.column("end_max"))
-        # Floats: the bounds are a screening statistic, not money. Amounts in messages are rounded.
-        low = high = None
-        if values.num_rows >= MIN_CITIZENS_FOR_BOUNDS:
-            figures = annual.to_pylist()
-            med = statistics.median(figures)
-            deviations = [abs(a - med) for a in figures]
-            spread = statistics.median(deviations) or sum(deviations) / len(deviations)
-            if spread:
-                low, high = med - k * spread, med + k * spread
+        low, high = _bounds(annual, k)
         above = pc.greater(annual, ceiling) if ceiling is not None else pa.repeat(False, len(annual))
         outside = (
             pc.invert(pc.and_(pc.greater_equal(annual, low), pc.less_equal(annual, high))) if low is not None else above
         )
-        flagged = values.append_column("annual", annual).filter(pc.or_(above, outside))
-        for psr, value, where in rows_of(flagged, ["psr", "annual", "where_first"]):
-            location = self.places.location(where, "amount")
+        picked = pc.indices_nonzero(pc.or_(above, outside))
+        flagged = per.select(["psr", "pos_min"]).take(rows.take(picked))
+        flagged = flagged.append_column("annual", annual.take(picked)).sort_by("pos_min")
+        for psr, value, pos in rows_of(flagged, ["psr", "annual", "pos_min"]):
+            location = self.places.location_at(pos, "amount")
             if ceiling is not None and value > ceiling:
                 flag(self.ctx, psr, paragraph, "SIU421")
                 yield Hit(
@@ -322,12 +313,47 @@ class ExtremeValuesCheck(BatchCheck):
 ExtremeValues = delivery_rule("SIU420")(ExtremeValuesCheck)
 
 
-def annualised_column(expenditure: pa.Array, start: pa.Array, end: pa.Array) -> pa.Array:
+def _bounds(annual: pa.ChunkedArray, k: float) -> tuple[float | None, float | None]:
+    """The median ± k MADs of a paragraph's annualised figures (None, None: too few citizens, or
+    no spread). Floats: the bounds are a screening statistic, not money; messages round them."""
+    if len(annual) < MIN_CITIZENS_FOR_BOUNDS:
+        return None, None
+    figures = annual.to_numpy()
+    med = _median(figures)
+    deviations = np.abs(figures - med)
+    # Python's sum, not numpy's pairwise one, so the mean is the float it always was (rare: a zero MAD)
+    spread = _median(deviations) or sum(deviations.tolist()) / len(deviations)
+    if not spread:
+        return None, None
+    return med - k * spread, med + k * spread
+
+
+def annualised_column(expenditure: pa.ChunkedArray, start: pa.ChunkedArray, end: pa.ChunkedArray) -> pa.ChunkedArray:
     """:func:`siu.check.citizens.annualised` on columns, to the last bit: the decimal goes
-    through its text (as ``float(Decimal)`` does), then ``× 365 / days``."""
+    through its text (as ``float(Decimal)`` does; a slice at a time, the texts are long), then
+    ``× 365 / days``."""
     days = pc.add(pc.subtract(pc.cast(end, pa.int32()), pc.cast(start, pa.int32())), 1)
-    amount = pc.cast(pc.cast(expenditure, pa.string()), pa.float64())
+    amount = pa.chunked_array(
+        [
+            pc.cast(pc.cast(expenditure.slice(i, _TEXT_ROWS), pa.string()), pa.float64())
+            for i in range(0, len(expenditure), _TEXT_ROWS)
+        ],
+        pa.float64(),
+    )
     return pc.divide(pc.multiply(amount, 365.0), pc.cast(days, pa.float64()))
+
+
+_TEXT_ROWS = 1 << 16
+
+
+def _median(values: np.ndarray) -> float:
+    """:func:`statistics.median` on a float64 array, to the last bit: the middle value, or the
+    mean of the middle two (``(a + b) / 2``)."""
+    ordered = np.sort(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (float(ordered[middle - 1]) + float(ordered[middle])) / 2
 
 
 def _kr(amount: float) -> str:

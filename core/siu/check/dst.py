@@ -30,6 +30,7 @@ class ProvisionalChartRowsCheck(BatchCheck):
             if e.paragraph:
                 by_function.setdefault((e.function, e.dranst), set()).add(e.paragraph)
         self.split = {k: v for k, v in by_function.items() if len(v) > 1}
+        self.split_functions = pa.array(sorted({function for function, _ in self.split}), pa.string())
         self.spec = spec
         self.rows: dict[tuple[str, str, str, str], list] = {}
 
@@ -42,7 +43,9 @@ class ProvisionalChartRowsCheck(BatchCheck):
             text=text,
             paragraph=batch.column("record_paragraph"),
         )
-        count_first(self.rows, lines.filter(pc.and_(truthy(function), truthy(text))), _COLUMNS, self._row)
+        # Only lines of a split function can count: the rest need not be grouped at all.
+        keep = pc.and_(pc.and_(truthy(function), truthy(text)), pc.is_in(function, self.split_functions))
+        count_first(self.rows, lines.filter(keep), _COLUMNS, self._row)
 
     def _row(self, function: str, dranst: str, text: str, paragraph: str | None) -> tuple[str, str, str, str] | None:
         """The chart row the lines count under, when it is provisional and splits its function."""
@@ -57,10 +60,10 @@ class ProvisionalChartRowsCheck(BatchCheck):
 
     def finish(self) -> Iterator[Hit]:
         self.flush()
-        for (function, dranst, grouping, paragraph), (count, where, _) in sorted(self.rows.items()):
+        for (function, dranst, grouping, paragraph), (count, pos) in sorted(self.rows.items()):
             others = " / ".join(sorted(self.split[(function, dranst)]))
             yield Hit(
-                location=self.places.location(where),
+                location=self.places.location_at(pos),
                 count=count,
                 paragraph=paragraph,
                 function=function,

@@ -1,13 +1,15 @@
 """Per-key state of the delivery rules as Arrow tables, not one Python object per key (private).
 
-A delivery rule that sums per citizen and paragraph keeps partial aggregates: each batch's
-``group_by`` result is appended, and when the partials outgrow the keys last counted they are
-merged by one more ``group_by`` (sums of sums, minima of minima, the first of the firsts). A key
+A delivery rule that sums per citizen and paragraph keeps partial aggregates: each batch's lines
+are appended as they are (a line is a partial aggregate of itself: its own sum, minimum, first,
+and a count of one), and when the parts outgrow the keys last counted they are merged by one
+``group_by`` (sums of sums, minima of minima, the first of the firsts). A batch's lines are mostly
+distinct keys, so grouping each batch on its own would hash nearly every line once more. A key
 costs its Arrow bytes (a CPR's 10 bytes and offset, a 16-byte decimal, 4-byte dates), at most
 twice over between merges. Parts stay in reading order, so ``first`` is the key's first line.
 
-Where a line is (its input and row) is packed in one int64 (:class:`Places`); the reading
-position of a line (:class:`Places.position`) orders results as the per-row rules produced them.
+A line is known by its reading position (its place in the stream of lines), which orders results
+as the per-row rules produced them; :class:`Places` finds its input and row again.
 :class:`RecordBuffer` turns per-record calls (API 1's ``observe``) into batches.
 """
 
@@ -19,6 +21,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -57,14 +60,17 @@ class Grouped:
     def add(self, table: pa.Table) -> None:
         if not table.num_rows:
             return
-        part = table.group_by(self.keys, use_threads=False).aggregate(self.aggs)
-        self.parts.append(part.select([*self.keys, *self.names]))
-        self.rows += part.num_rows
+        columns = [
+            pc.cast(pc.is_valid(table.column(c)), pa.int64()) if op == "count" else table.column(c)
+            for c, op in self.aggs
+        ]
+        self.parts.append(pa.table([*(table.column(k) for k in self.keys), *columns], names=[*self.keys, *self.names]))
+        self.rows += table.num_rows
         if self.rows > max(2 * self.merged_rows, MERGE_ROWS):
             self._merge()
 
     def _merge(self) -> None:
-        if len(self.parts) <= 1:
+        if self.rows == self.merged_rows:  # one part, merged already (or none)
             return
         table = pa.concat_tables(self.parts)
         merged = table.group_by(self.keys, use_threads=False).aggregate(
@@ -86,48 +92,42 @@ class Grouped:
 
 
 class Places:
-    """Inputs seen, and each line's place packed as ``input index << 32 | row + 1`` (0: no row)."""
+    """Inputs seen, and where each line is, found again from its reading position (its place in
+    the stream of lines): a line's place is packed as ``input index << 32 | row + 1`` (0: no row),
+    and only where runs of consecutive places begin is kept (a file's rows follow each other, so
+    a run is usually a whole file)."""
 
     def __init__(self) -> None:
         self.inputs: list[BatchInfo] = []
         self.index: dict[bytes, int] = {}
         self.count = 0  # lines seen: the next line's reading position
-        # Runs of consecutive rows (a file's rows follow each other, so a run is usually a whole
-        # file): where each starts, by reading position and by place, to find any line's place again.
-        self.run_starts = array("q")
-        self.run_places = array("q")
+        self.run_starts = array("q")  # reading position where a run starts
+        self.run_places = array("q")  # and the place of its first line
         self._expected = -1  # the place the next line has if it continues the run
 
-    def packed(self, batch: pa.RecordBatch) -> pa.Array:
-        """The batch's places; also advances the reading position past the batch."""
+    def add(self, batch: pa.RecordBatch) -> np.ndarray:
+        """The reading positions of the batch's lines (int64); notes where their runs begin."""
         info = info_of(batch)
         key = json.dumps([info.file, info.sheet, info.columns], sort_keys=True).encode()
         idx = self.index.get(key)
         if idx is None:
             idx = self.index[key] = len(self.inputs)
             self.inputs.append(info)
-        rows = pc.fill_null(pc.add(batch.column("row"), 1), 0)
-        places = pc.add(rows, pa.scalar(idx << 32, pa.int64()))
+        places = batch.column("row").fill_null(-1).to_numpy(zero_copy_only=False) + (1 + (idx << 32))
         if len(places):
-            breaks = pc.fill_null(pc.not_equal(pc.pairwise_diff(places), 1), places[0].as_py() != self._expected)
-            starts = pc.indices_nonzero(breaks)
-            self.run_starts.extend(pc.add(starts, self.count).to_pylist())
-            self.run_places.extend(places.take(starts).to_pylist())
-            self._expected = places[-1].as_py() + 1
+            starts = np.flatnonzero(np.diff(places, prepend=self._expected - 1) != 1)
+            self.run_starts.extend((starts + self.count).tolist())
+            self.run_places.extend(places[starts].tolist())
+            self._expected = int(places[-1]) + 1
+        positions = np.arange(self.count, self.count + batch.num_rows, dtype=np.int64)
         self.count += batch.num_rows
-        return places
+        return positions
 
-    def location_at(self, position: int) -> Location:
-        """The location of the line at a reading position."""
+    def location_at(self, position: int, field: str | None = None) -> Location:
+        """The location of the line at a reading position, narrowed to the column of ``field``
+        when the input names one."""
         k = bisect_right(self.run_starts, position) - 1
-        return self.location(self.run_places[k] + (position - self.run_starts[k]))
-
-    def positions(self, batch: pa.RecordBatch) -> pa.Array:
-        """Reading positions of the batch's lines (call before :meth:`packed`)."""
-        return pa.array(range(self.count, self.count + batch.num_rows), pa.int64())
-
-    def location(self, packed: int, field: str | None = None) -> Location:
-        """The line's location, narrowed to the column of ``field`` when the input names one."""
+        packed = self.run_places[k] + (position - self.run_starts[k])
         info = self.inputs[packed >> 32]
         row = packed & 0xFFFFFFFF
         loc = Location(file=info.file, sheet=info.sheet, row=row - 1 if row else None)
@@ -217,27 +217,25 @@ class BatchCheck:
         self._flush_batches()
 
     def located(self, batch: pa.RecordBatch, **columns: pa.Array) -> pa.Table:
-        """``columns`` of the batch's lines with each line's place (``where``) and reading position (``pos``)."""
-        pos = self.places.positions(batch)
-        where = self.places.packed(batch)
-        return pa.table({**columns, "where": where, "pos": pos})
+        """``columns`` of the batch's lines with each line's reading position (``pos``; its
+        location: ``self.places.location_at``)."""
+        return pa.table({**columns, "pos": self.places.add(batch)})
 
 
 def count_first(counts: dict, table: pa.Table, keys: str | list[str], name: Callable[..., object | None]) -> None:
-    """Adds the lines of ``table`` per distinct ``keys`` to ``counts`` (name → [lines, first place,
-    first position]); ``name`` turns each distinct key's values into the name counted (None: not counted)."""
+    """Adds the lines of ``table`` per distinct ``keys`` to ``counts`` (name → [lines, first
+    position]); ``name`` turns each distinct key's values into the name counted (None: not counted)."""
     if not table.num_rows:
         return
     keys = [keys] if isinstance(keys, str) else keys
-    grouped = table.group_by(keys, use_threads=False).aggregate([("pos", "count"), ("where", "first"), ("pos", "min")])
-    for *values, lines, where, pos in rows_of(grouped, [*keys, "pos_count", "where_first", "pos_min"]):
+    grouped = table.group_by(keys, use_threads=False).aggregate([("pos", "count"), ("pos", "min")])
+    for *values, lines, pos in rows_of(grouped, [*keys, "pos_count", "pos_min"]):
         named = name(*values)
         if named is None:
             continue
         entry = counts.get(named)
         if entry is None:
-            counts[named] = [lines, where, pos]
+            counts[named] = [lines, pos]
         else:
             entry[0] += lines
-            if pos < entry[2]:
-                entry[1], entry[2] = where, pos
+            entry[1] = min(entry[1], pos)

@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from siu.catalogue.check_delivery import DROP
 from siu.check.citizens import CitizenView
-from siu.check.grouped import ZERO, BatchCheck, rows_of, valid_period
+from siu.check.grouped import ZERO, BatchCheck, valid_period
 from siu.context import Context
 from siu.hookspecs import hookimpl
 from siu.parsing import format_amount_danish
@@ -80,7 +81,6 @@ class DeliveryProfileCheck(BatchCheck):
         self.year = ctx.year
         self.short = 0  # months covered by periods up to LONG_PERIOD_DAYS
         self.long = 0  # months covered by any period
-        self.masks: dict[tuple[dt.date, dt.date], tuple[int, bool]] = {}
         self.lines = 0
         self.expenditure = Decimal(0)
         # per area (for --split and "begge"): [lines, expenditure, short mask, long mask]
@@ -88,53 +88,27 @@ class DeliveryProfileCheck(BatchCheck):
         self.view = CitizenView(ctx)
         ctx.state[PROFILE_KEY] = self
 
-    def _mask(self, start: dt.date, end: dt.date) -> tuple[int, bool]:
-        mask = 0
-        first, last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
-        a, b = max(start, first), min(end, last)
-        if a <= b:
-            for m in range(a.month, b.month + 1):
-                mask |= 1 << (m - 1)
-        return mask, (end - start).days + 1 <= LONG_PERIOD_DAYS
-
     def observe_lines(self, batch: pa.RecordBatch) -> None:
         self.lines += batch.num_rows
         amount = batch.column("amount")
-        lines = pa.table(
-            {
-                "area": batch.column("area"),
-                "expenditure": pc.if_else(pc.greater(amount, ZERO), amount, ZERO),
-                "start": batch.column("start"),
-                "end": batch.column("end"),
-            }
-        )
-        per_area = lines.group_by("area", use_threads=False).aggregate(
-            [("expenditure", "sum"), ("expenditure", "count")]
-        )
-        for area, expenditure, count in rows_of(per_area, ["area", "expenditure_sum", "expenditure_count"]):
+        expenditure = pc.if_else(pc.greater(amount, ZERO), amount, ZERO)
+        short, long = _month_masks(batch, self.year)
+        areas = pc.dictionary_encode(batch.column("area"), null_encoding="encode")
+        indices = areas.indices.to_numpy(zero_copy_only=False)
+        for k, area in enumerate(areas.dictionary.to_pylist()):
+            rows = indices == k
+            money = pc.sum(expenditure.filter(pa.array(rows))).as_py()
             per = self.areas.get(area)
             if per is None:
                 per = self.areas[area] = [0, Decimal(0), 0, 0]
-            per[0] += count
-            per[1] += expenditure
-            self.expenditure += expenditure
+            per[0] += int(rows.sum())
+            per[1] += money
+            per[2] |= int(np.bitwise_or.reduce(short[rows]))
+            per[3] |= int(np.bitwise_or.reduce(long[rows]))
+            self.expenditure += money
+        self.short |= int(np.bitwise_or.reduce(short))
+        self.long |= int(np.bitwise_or.reduce(long))
         self.view.observe_lines(batch)
-        # Months per distinct period and area: a year's lines repeat few periods.
-        periods = lines.filter(valid_period(batch)).group_by(["area", "start", "end"], use_threads=False).aggregate([])
-        for area, start, end in rows_of(periods, ["area", "start", "end"]):
-            key = (start, end)
-            known = self.masks.get(key)
-            if known is None:
-                known = self._mask(start, end)
-                if len(self.masks) < 100_000:  # bounded all the same
-                    self.masks[key] = known
-            mask, short = known
-            self.long |= mask
-            per = self.areas[area]
-            per[3] |= mask
-            if short:
-                self.short |= mask
-                per[2] |= mask
 
     def flush(self) -> None:
         super().flush()
@@ -231,6 +205,21 @@ class DeliveryProfileCheck(BatchCheck):
 
 
 DeliveryProfile = delivery_rule("SIU430")(DeliveryProfileCheck)
+
+
+def _month_masks(batch: pa.RecordBatch, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per line, the months of ``year`` its period covers as a 12-bit mask (0 without a valid
+    period): for periods up to LONG_PERIOD_DAYS (``short``), and for every period (``long``)."""
+    start, end = batch.column("start"), batch.column("end")
+    first = pc.max_element_wise(start, pa.scalar(dt.date(year, 1, 1)))
+    last = pc.min_element_wise(end, pa.scalar(dt.date(year, 12, 31)))
+    covers = pc.and_(valid_period(batch), pc.fill_null(pc.less_equal(first, last), False))
+    a = pc.month(first).fill_null(1).to_numpy(zero_copy_only=False)
+    b = pc.month(last).fill_null(1).to_numpy(zero_copy_only=False)
+    long = np.where(covers.to_numpy(zero_copy_only=False), (1 << b) - (1 << (a - 1)), 0)
+    days = pc.add(pc.subtract(pc.cast(end, pa.int32()), pc.cast(start, pa.int32())), 1)
+    short = np.where(pc.fill_null(pc.less_equal(days, LONG_PERIOD_DAYS), False).to_numpy(zero_copy_only=False), long, 0)
+    return short, long
 
 
 def _months(short: int, long: int) -> list[int]:

@@ -227,7 +227,7 @@ class SharedPlaceholderCheck(BatchCheck):
         self.ctx = ctx
         self.threshold = ctx.settings.validation.placeholder_overlaps
         self.spans = Grouped(("psr", "start", "end"), ())
-        self.citizens = Grouped(("psr",), (("pos", "count"), ("where", "first"), ("pos", "min")))
+        self.citizens = Grouped(("psr",), (("pos", "count"), ("pos", "min")))
         self.allowed: dict[str | None, bool] = {}
 
     def observe_lines(self, batch: pa.RecordBatch) -> None:
@@ -240,7 +240,7 @@ class SharedPlaceholderCheck(BatchCheck):
         keep = pc.and_(pc.and_(keep, real), pc.invert(pc.fill_null(fictitious, False)))
         lines = self.located(batch, psr=psr, start=batch.column("start"), end=batch.column("end")).filter(keep)
         self.spans.add(lines.select(["psr", "start", "end"]))
-        self.citizens.add(lines.select(["psr", "where", "pos"]))
+        self.citizens.add(lines.select(["psr", "pos"]))
 
     def _allowed(self, batch: pa.RecordBatch) -> pa.Array:
         """Lines under a paragraph where § 109 anonymisation applies (decided per distinct paragraph)."""
@@ -281,9 +281,9 @@ class SharedPlaceholderCheck(BatchCheck):
         if spans is None or citizens is None:
             return
         found = citizens.join(self._depths(spans), keys="psr", join_type="inner", use_threads=False).sort_by("pos_min")
-        columns = ["psr", "depth_max_max", "day_min", "pos_count", "where_first"]
+        columns = ["psr", "depth_max_max", "day_min", "pos_count", "pos_min"]
         for psr, depth, day, lines, place in rows_of(found, columns):
-            where = self.places.location(place, "cpr")
+            where = self.places.location_at(place, "cpr")
             yield Hit(
                 location=where,
                 field="cpr",
