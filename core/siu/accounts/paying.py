@@ -20,10 +20,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from siu.base.i18n import kroner
 from siu.batches import info_of, money
 from siu.context import Context
 from siu.models import Record
-from siu.parsing import format_amount_danish
 from siu.rules import Hit, delivery_rule
 
 
@@ -161,7 +161,7 @@ class OtherMunicipalitiesCheck:
                 counterpart_en=who_en,
                 lines=lines,
                 citizens=len(citizens),
-                amount=format_amount_danish(amount),
+                amount=kroner(amount),
                 meaning=meaning_da,
                 meaning_en=meaning_en,
             )

@@ -38,14 +38,20 @@ class Text(NamedTuple):
 # --- amounts ---------------------------------------------------------------------------------
 
 
-def money(amount: Decimal | int, lang: str = "da") -> str:
+def money(amount: Decimal | float | int, lang: str = "da", decimals: int = 2) -> str:
     """An amount of kroner as a person reads it in ``lang``: ``-1.234,56`` in Danish, ``-1,234.56``
     in English (the unit, ``kr.``/``DKK``, is the text's). The one formatter for every amount a
-    report shows; the delivery and the JSON report keep their machine forms (``-1234.56``). The
-    Danish form is :func:`siu.parsing.format_amount_danish`'s."""
+    report or a finding shows; the delivery and the JSON report keep their machine forms
+    (``-1234.56``). The Danish form is :func:`siu.parsing.format_amount_danish`'s."""
     if amount < 0:
-        return f"-{group_digits(-amount, 2, lang)}"
-    return group_digits(amount, 2, lang)
+        return f"-{group_digits(-amount, decimals, lang)}"
+    return group_digits(amount, decimals, lang)
+
+
+def kroner(amount: Decimal | float | int, decimals: int = 2) -> Text:
+    """An amount for a finding's message, in both languages (``Code.make`` fills each template
+    with its own): ``1.234,56`` in the Danish message, ``1,234.56`` in the English."""
+    return Text(money(amount, "da", decimals), money(amount, "en", decimals))
 
 
 # --- plurals ---------------------------------------------------------------------------------

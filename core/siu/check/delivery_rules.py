@@ -16,13 +16,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from siu.accounts.paying import kommune_code
+from siu.base.i18n import Text, kroner
 from siu.catalogue.check_delivery import ABOVE_CEILING, ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD
 from siu.check.citizens import flag
 from siu.check.grouped import ZERO, BatchCheck, Grouped, count_first, rows_of, truthy, valid_period
 from siu.check.hashing import line_keys
 from siu.context import Context
 from siu.models import Location
-from siu.parsing import format_amount_danish, group_digits
 from siu.rules import Hit, delivery_rule
 
 # --- delivery rules ------------------------------------------------------------------------
@@ -155,7 +155,7 @@ class RevenueWithoutExpenditureCheck(BatchCheck):
                 location=self.places.location_at(pos, "cpr"),
                 field="cpr",
                 value=psr,
-                revenue=format_amount_danish(total),
+                revenue=kroner(total),
                 paragraph=paragraph,
             )
 
@@ -356,6 +356,6 @@ def _median(values: np.ndarray) -> float:
     return (float(ordered[middle - 1]) + float(ordered[middle])) / 2
 
 
-def _kr(amount: float) -> str:
+def _kr(amount: float) -> Text:
     """Whole kroner with Danish thousands separators: 1.234.567."""
-    return group_digits(amount)
+    return kroner(amount, 0)

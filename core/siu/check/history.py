@@ -18,12 +18,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from siu.base.i18n import Text, kroner, money
 from siu.catalogue.check_delivery import DROP
 from siu.check.citizens import CitizenView
 from siu.check.grouped import ZERO, BatchCheck, valid_period
 from siu.context import Context
 from siu.hookspecs import hookimpl
-from siu.parsing import format_amount_danish
 from siu.rules import Hit, Rule, delivery_rule
 
 MONTHS_DA = (
@@ -147,7 +147,7 @@ class DeliveryProfileCheck(BatchCheck):
                 missing_da=_month_list(missing, MONTHS_DA),
                 missing_en=_month_list(missing, MONTHS_EN),
                 lines=self.lines,
-                expenditure=format_amount_danish(self.expenditure),
+                expenditure=kroner(self.expenditure),
             )
         yield from self._against_last()
 
@@ -187,11 +187,7 @@ class DeliveryProfileCheck(BatchCheck):
             except (TypeError, ValueError):
                 continue
             if old_f > 0 and new_f < old_f * (1 - share):
-                shown = (
-                    (f"{format_amount_danish(Decimal(str(old)))} kr.", f"{format_amount_danish(Decimal(str(new)))} kr.")
-                    if is_money
-                    else (str(old), str(new))
-                )
+                shown = tuple(_kroner(Decimal(str(v))) if is_money else str(v) for v in (old, new))
                 yield Hit(
                     code=DROP,
                     what_da=da,
@@ -231,3 +227,8 @@ def _months(short: int, long: int) -> list[int]:
 @hookimpl
 def register_rules() -> list[Rule]:
     return [DeliveryProfile]
+
+
+def _kroner(amount: Decimal) -> Text:
+    """An amount with its unit, as each language writes it: ``1.234,56 kr.`` / ``1,234.56 DKK``."""
+    return Text(f"{money(amount)} kr.", f"{money(amount, 'en')} DKK")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from siu.base.cpr import mask_cpr
+from siu.base.i18n import Text, kroner
 from siu.catalogue.check_ledger import TOTAL_MISMATCH, TOTALS_AGREE  # noqa: F401  (re-exported)
 from siu.models import Finding, Location
-from siu.parsing import format_amount_danish
 
 # Disagreement up to this many kroner is rounding (exports print totals rounded to whole kroner).
 ROUNDING = Decimal(1)
@@ -26,8 +26,9 @@ def _krone(amount: Decimal) -> int:
     return int(amount.to_integral_value(rounding=ROUND_FLOOR))
 
 
-def kr(amount: Decimal) -> str:
-    return format_amount_danish(amount)
+def kr(amount: Decimal) -> Text:
+    """An amount for a finding's message, each language its own way (:func:`siu.base.i18n.kroner`)."""
+    return kroner(amount)
 
 
 @dataclass

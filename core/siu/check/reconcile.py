@@ -35,13 +35,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from siu import kontostreng
-from siu.base.i18n import parse_problem
+from siu.base.i18n import kroner, parse_problem
 from siu.catalogue.check_reconcile import ACCOUNTS_ROW_UNREADABLE, ACCOUNTS_UNREADABLE, RECONCILED
 from siu.check.grouped import BatchCheck, rows_of
 from siu.context import Context
 from siu.models import Kind, Location
 from siu.parsing import ParseError, clean_text, debit_minus_credit, is_blank, parse_amount
-from siu.parsing import format_amount_danish as _kr
 from siu.rules import Hit, delivery_rule
 from siu.tables import HeaderMatch, HeaderMatcher, MissingColumns, TableError, open_table
 
@@ -314,9 +313,9 @@ class ReconciliationCheck(BatchCheck):
                         function=function,
                         kind_da=kind_da,
                         kind_en=kind_en,
-                        delivered=_kr(delivered),
-                        booked=_kr(expected),
-                        difference=_kr(diff),
+                        delivered=kroner(delivered),
+                        booked=kroner(expected),
+                        difference=kroner(diff),
                     )
         yield Hit(
             location=Location(file=file),
@@ -324,7 +323,7 @@ class ReconciliationCheck(BatchCheck):
             file=file,
             functions=len(functions),
             differences=differences,
-            tolerance=_kr(tolerance),
+            tolerance=kroner(tolerance),
             ignored=booked.ignored,
         )
 

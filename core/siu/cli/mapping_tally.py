@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from siu.base.i18n import money
 from siu.base.masking import console_text
 from siu.mapping import DIMENSIONS, MappingFile, describe_dims
 from siu.models import AccountMapping, Finding, Posting
-from siu.parsing import format_amount_danish
 
 if TYPE_CHECKING:
     from siu.base.config import Settings
@@ -136,7 +136,7 @@ def print_tables(console: Console, tally: Tally, lang: str) -> None:
         for col in (("Lokal konto", "Local account"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)], justify="left" if col[0] == "Lokal konto" else "right")
         for c in by_size(unmapped):
-            table.add_row(console_text(describe_dims(c.dims, lang)), str(c.postings), format_amount_danish(c.total))
+            table.add_row(console_text(describe_dims(c.dims, lang)), str(c.postings), money(c.total, lang))
         console.print(table)
     if ambiguous:
         table = Table(
@@ -158,7 +158,7 @@ def print_tables(console: Console, tally: Tally, lang: str) -> None:
                 console_text(describe_dims(c.dims, lang)),
                 console_text(", ".join(c.rules)),
                 str(c.postings),
-                format_amount_danish(c.total),
+                money(c.total, lang),
             )
         console.print(table)
 
@@ -173,5 +173,5 @@ def print_tables(console: Console, tally: Tally, lang: str) -> None:
         for col in (("Regel", "Rule"), ("Posteringer", "Postings"), ("I alt", "Total")):
             table.add_column(col[int(en)], justify="left" if col[0] == "Regel" else "right")
         for label, c in excluded.items():
-            table.add_row(console_text(label), str(c.postings), format_amount_danish(c.total))
+            table.add_row(console_text(label), str(c.postings), money(c.total, lang))
         console.print(table)

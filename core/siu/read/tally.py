@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from siu.base.i18n import kroner
 from siu.catalogue.read import (
     ART_FROM_GL,
     CPR_FROM_TEXT,
@@ -16,7 +17,6 @@ from siu.catalogue.read import (
     PERIOD_NOT_DERIVED,
 )
 from siu.models import Finding, Location, Posting
-from siu.parsing import format_amount_danish
 from siu.read.options import PERIOD_RULES
 
 
@@ -92,8 +92,8 @@ class ReadTally:
                 location=Location(file=file, sheet=sheet),
                 file=file,
                 count=self.derived,
-                expenditure=format_amount_danish(self.derived_money[0]),
-                revenue=format_amount_danish(self.derived_money[1]),
+                expenditure=kroner(self.derived_money[0]),
+                revenue=kroner(self.derived_money[1]),
             )
         elif self.derived:
             yield PERIOD_DERIVED.make(
