@@ -122,7 +122,7 @@ def test_posting_month_periods_are_a_warning_with_lines_and_money(tmp_path: Path
     (warning,) = [f for f in result.findings if f.code == "SIU028"]
     assert warning.severity.value == "warning" and warning.location.row is None
     assert "3 linjer" in warning.message_da and "3.500,50" in warning.message_da and "-400,00" in warning.message_da
-    assert "3 lines" in warning.message_en and "3.500,50" in warning.message_en
+    assert "3 lines" in warning.message_en and "3,500.50" in warning.message_en
     assert "SIU022" not in result.codes()  # one summary finding, not an info beside it
     # How a period was derived is said by SIU028 for the file (the batch schema has no column for it).
     assert [(p.start.month, p.start.day) for p in result.postings] == [(2, 1), (3, 1), (3, 1)]

@@ -98,7 +98,7 @@ def test_an_i_alt_higher_than_the_postings_is_an_error_giving_both_figures(siu, 
     assert run.exit_code == 1, run.output
     assert "SIU030" in run.stdout
     assert (
-        "The total line shows 59.000,00 DKK, but the postings read sum to 35.000,00 DKK (difference 24.000,00 DKK"
+        "The total line shows 59,000.00 DKK, but the postings read sum to 35,000.00 DKK (difference 24,000.00 DKK"
         in run.stdout
     )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

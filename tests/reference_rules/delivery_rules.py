@@ -14,10 +14,10 @@ from collections.abc import Iterator
 
 from reference_rules.citizens import annualised, flag
 from siu.accounts.paying import kommune_code
+from siu.base.i18n import Text, kroner
 from siu.catalogue.check_delivery import ABOVE_CEILING, ANONYMOUS_DUPLICATE, SEVERAL_YEARS_SPREAD
 from siu.context import Context
 from siu.models import Location, Record
-from siu.parsing import format_amount_danish, group_digits
 from siu.rules import Hit, delivery_rule
 
 # --- delivery rules ------------------------------------------------------------------------
@@ -172,7 +172,7 @@ class RevenueWithoutExpenditureCheck:
                     location=_narrow(loc),
                     field="cpr",
                     value=psr,
-                    revenue=format_amount_danish(total),
+                    revenue=kroner(total),
                     paragraph=paragraph,
                 )
 
@@ -337,6 +337,6 @@ class ExtremeValuesCheck:
 ExtremeValues = delivery_rule("SIU420")(ExtremeValuesCheck)
 
 
-def _kr(amount: float) -> str:
+def _kr(amount: float) -> Text:
     """Whole kroner with Danish thousands separators: 1.234.567."""
-    return group_digits(amount)
+    return kroner(amount, 0)

@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from reference_rules.citizens import CitizenView
+from siu.base.i18n import kroner, kroner_with_unit
 from siu.catalogue.check_delivery import DROP
 from siu.context import Context
 from siu.hookspecs import hookimpl
 from siu.models import Record
-from siu.parsing import format_amount_danish
 from siu.rules import Hit, Rule, delivery_rule
 
 MONTHS_DA = (
@@ -150,7 +150,7 @@ class DeliveryProfileCheck:
                 missing_da=_month_list(missing, MONTHS_DA),
                 missing_en=_month_list(missing, MONTHS_EN),
                 lines=self.lines,
-                expenditure=format_amount_danish(self.expenditure),
+                expenditure=kroner(self.expenditure),
             )
         yield from self._against_last()
 
@@ -191,7 +191,7 @@ class DeliveryProfileCheck:
                 continue
             if old_f > 0 and new_f < old_f * (1 - share):
                 shown = (
-                    (f"{format_amount_danish(Decimal(str(old)))} kr.", f"{format_amount_danish(Decimal(str(new)))} kr.")
+                    (kroner_with_unit(Decimal(str(old))), kroner_with_unit(Decimal(str(new))))
                     if is_money
                     else (str(old), str(new))
                 )

@@ -54,6 +54,11 @@ def kroner(amount: Decimal | float | int, decimals: int = 2) -> Text:
     return Text(money(amount, "da", decimals), money(amount, "en", decimals))
 
 
+def kroner_with_unit(amount: Decimal | float | int) -> Text:
+    """An amount with its unit, as each language writes it: ``1.234,56 kr.`` / ``1,234.56 DKK``."""
+    return Text(f"{money(amount)} kr.", f"{money(amount, 'en')} DKK")
+
+
 # --- plurals ---------------------------------------------------------------------------------
 
 # Nouns that report lines count, per language as (singular, plural).

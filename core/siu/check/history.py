@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.base.i18n import Text, kroner, money
+from siu.base.i18n import kroner, kroner_with_unit
 from siu.catalogue.check_delivery import DROP
 from siu.check.citizens import CitizenView
 from siu.check.grouped import ZERO, BatchCheck, valid_period
@@ -187,7 +187,7 @@ class DeliveryProfileCheck(BatchCheck):
             except (TypeError, ValueError):
                 continue
             if old_f > 0 and new_f < old_f * (1 - share):
-                shown = tuple(_kroner(Decimal(str(v))) if is_money else str(v) for v in (old, new))
+                shown = tuple(kroner_with_unit(Decimal(str(v))) if is_money else str(v) for v in (old, new))
                 yield Hit(
                     code=DROP,
                     what_da=da,
@@ -227,8 +227,3 @@ def _months(short: int, long: int) -> list[int]:
 @hookimpl
 def register_rules() -> list[Rule]:
     return [DeliveryProfile]
-
-
-def _kroner(amount: Decimal) -> Text:
-    """An amount with its unit, as each language writes it: ``1.234,56 kr.`` / ``1,234.56 DKK``."""
-    return Text(f"{money(amount)} kr.", f"{money(amount, 'en')} DKK")
