@@ -178,13 +178,13 @@ class Converter:
         new_ids, problems = self._anonymised(records, rows)
         found.extend((int(kept[i]), ANONYMISATION, f) for i, f in problems)
         if new_ids:
-            ids = records.column("psr_id").to_pylist()
             flags = np.zeros(records.num_rows, dtype=bool)
-            for i, psr in new_ids.items():
-                ids[i] = psr
-                flags[i] = True
-            records = records.set_column(RECORD_SCHEMA.get_field_index("psr_id"), "psr_id", pa.array(ids, pa.string()))
-            records = records.set_column(RECORD_SCHEMA.get_field_index("anonymised"), "anonymised", pa.array(flags))
+            flags[list(new_ids)] = True
+            mask = pa.array(flags)
+            new = pa.array([new_ids[i] for i in sorted(new_ids)], pa.string())  # in row order, as the mask takes them
+            ids = pc.replace_with_mask(records.column("psr_id"), mask, new)
+            records = records.set_column(RECORD_SCHEMA.get_field_index("psr_id"), "psr_id", ids)
+            records = records.set_column(RECORD_SCHEMA.get_field_index("anonymised"), "anonymised", mask)
         found.extend((int(kept[i]), RULES, f) for i, f in self.engine.check_batch(records))
         return records
 
