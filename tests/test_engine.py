@@ -265,3 +265,21 @@ def test_siu_s_own_hook_is_asked_once_per_citizen_for_the_run_a_plugin_s_once_pe
             assert ids == [[], []] and rows == [[2, 3], [9]]  # each finding at its own row
         else:
             assert ids == [[], []] and rows == [[], []]
+
+
+_DAYS = st.one_of(
+    st.none(),
+    st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)),
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    st.sampled_from([dt.date(9999, 12, 31), dt.date(1900, 1, 1), dt.date(2099, 1, 1)]),
+)
+
+
+@given(st.lists(st.tuples(_DAYS, _DAYS), min_size=1, max_size=40))
+def test_the_year_of_every_line_on_columns_is_what_line_year_says_of_each(periods):
+    from siu.convert.counting import line_years
+    from siu.convert.years import line_year
+
+    start = pa.array([a for a, _ in periods], pa.date32())
+    end = pa.array([b for _, b in periods], pa.date32())
+    assert line_years(start, end).to_pylist() == [line_year(a, b) for a, b in periods]
