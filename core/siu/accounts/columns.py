@@ -80,16 +80,49 @@ def answers_per_key(
 
 
 class AccountStage:
-    """Exclusions and mapping for a run; one :class:`Answer` per distinct account, kept for the run."""
+    """Exclusions and mapping for a run: one :class:`Answer` per distinct account, kept for the
+    run in the order the accounts were first seen, with the columns they come to (one value per
+    account) built again only when a batch brings accounts the run has not seen."""
 
     def __init__(self, map_account: Any, ctx: Context) -> None:
         self._map_account = map_account  # the hook: called with posting= and context=
         self._ctx = ctx
-        self._answers: dict[str, Answer] = {}
+        self._ids: dict[str, int] = {}  # account key → its place in self.answers
+        self.answers: list[Answer] = []
+        self._columns: dict[str, pa.Array] = {}
+        self._excluded = self._failing = np.zeros(0, dtype=bool)
 
-    def answers(self, batch: pa.RecordBatch) -> tuple[np.ndarray, list[Answer]]:
-        """Per row, the index of its answer in the returned list of answers (one per distinct key)."""
-        return answers_per_key(batch, self._answers, self._answer)
+    def rows(self, batch: pa.RecordBatch) -> np.ndarray:
+        """Per row of the batch, the place of its account's answer in :attr:`answers`."""
+        indices, ids = answers_per_key(batch, self._ids, self._new_account)
+        if len(self._excluded) != len(self.answers):
+            self._tabulate()
+        return np.asarray(ids, dtype=np.int64)[indices]
+
+    def excluded(self, rows: np.ndarray) -> np.ndarray:
+        """Which of the rows (as :meth:`rows` gives them) a mapping rule excludes."""
+        return self._excluded[rows]
+
+    def failing(self, rows: np.ndarray) -> np.ndarray:
+        """Which of the rows have an account that gives a finding."""
+        return self._failing[rows]
+
+    def columns(self, rows: np.ndarray) -> dict[str, pa.Array]:
+        """The account columns (:data:`ACCOUNT_COLUMNS`) of the rows, each account's values broadcast to its rows."""
+        take = pa.array(rows)
+        return {name: values.take(take) for name, values in self._columns.items()}
+
+    def _new_account(self, posting: Posting) -> int:
+        self.answers.append(self._answer(posting))
+        return len(self.answers) - 1
+
+    def _tabulate(self) -> None:
+        answers = self.answers
+        self._excluded = np.array([a.excluded is not None for a in answers], dtype=bool)
+        self._failing = np.array([a.finding is not None for a in answers], dtype=bool)
+        self._columns = {
+            name: pa.array([a.values[k] for a in answers], pa.string()) for k, name in enumerate(ACCOUNT_COLUMNS)
+        }
 
     def _answer(self, posting: Posting) -> Answer:
         rule = _excluded_by(posting, self._ctx)
@@ -135,25 +168,18 @@ def _excluded_by(posting: Posting, ctx: Context) -> MappingRule | None:
     return found if found is not None and found.exclude else None
 
 
-def account_columns(indices: np.ndarray, answers: list[Answer]) -> dict[str, pa.Array]:
-    """The account columns of the rows, each answer's values broadcast to its rows."""
-    take = pa.array(indices)
-    return {
-        name: pa.array([a.values[k] for a in answers], pa.string()).take(take) for k, name in enumerate(ACCOUNT_COLUMNS)
-    }
-
-
-def account_findings(batch: pa.RecordBatch, indices: np.ndarray, answers: list[Answer]) -> list[tuple[int, Finding]]:
-    """The findings of rows whose account failed, in row order."""
-    failing = np.array([a.finding is not None for a in answers], dtype=bool)
+def account_findings(
+    batch: pa.RecordBatch, rows: np.ndarray, failing: np.ndarray, answers: list[Answer]
+) -> list[tuple[int, Finding]]:
+    """The findings of the batch's rows whose account failed (``failing``), in row order;
+    ``rows`` gives each row's place in ``answers``."""
     if not failing.any():
         return []
-    rows = np.flatnonzero(failing[indices])
     info = info_of(batch)
     numbers = batch.column("row").to_pylist()
     out = []
-    for i in rows.tolist():
-        finding = answers[indices[i]].finding
+    for i in np.flatnonzero(failing).tolist():
+        finding = answers[rows[i]].finding
         assert finding is not None
         out.append((i, relocated(finding, info.location(numbers[i]))))
     return out

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from siu.accounts.columns import AccountStage, Answer, account_columns, account_findings
+from siu.accounts.columns import AccountStage, Answer, account_findings
 from siu.adapters import ReadInfo
 from siu.anonymise import hook as own_anonymise
 from siu.anonymise.columns import OWN_HOOK_READS, AnonymiseStage, candidates, placeholder_mask
@@ -157,17 +157,19 @@ class Converter:
     ) -> pa.RecordBatch | None:
         """The delivery lines of a posting batch (None when mapping rules exclude every row); the
         account and anonymisation findings go into ``found`` as (row, stage, finding)."""
-        indices, answers = self._accounts.answers(batch)
-        excluded = np.array([a.excluded is not None for a in answers], dtype=bool)[indices]
+        accounts = self._accounts
+        indices = accounts.rows(batch)
+        excluded = accounts.excluded(indices)
         kept = np.arange(batch.num_rows)
         if excluded.any():
-            self._exclude(batch, excluded, indices, answers, report, result)
+            self._exclude(batch, excluded, indices, accounts.answers, report, result)
             kept = np.flatnonzero(~excluded)
             batch, indices = batch.filter(pa.array(~excluded)), indices[~excluded]
             if not batch.num_rows:
                 return None
-        found.extend((int(kept[i]), ACCOUNT, f) for i, f in account_findings(batch, indices, answers))
-        columns = account_columns(indices, answers)
+        failing = accounts.failing(indices)
+        found.extend((int(kept[i]), ACCOUNT, f) for i, f in account_findings(batch, indices, failing, accounts.answers))
+        columns = accounts.columns(indices)
         psr_ids = cpr_numbers(batch.column("cpr"))
         areas = per_value(columns["record_paragraph"], self.ctx.spec.area_of)
         columns |= {"psr_id": psr_ids, "area": areas, "anonymised": pa.array(np.zeros(batch.num_rows, dtype=bool))}
