@@ -117,12 +117,13 @@ class AccountStage:
         return len(self.answers) - 1
 
     def _tabulate(self) -> None:
-        answers = self.answers
-        self._excluded = np.array([a.excluded is not None for a in answers], dtype=bool)
-        self._failing = np.array([a.finding is not None for a in answers], dtype=bool)
-        self._columns = {
-            name: pa.array([a.values[k] for a in answers], pa.string()) for k, name in enumerate(ACCOUNT_COLUMNS)
-        }
+        """Add the accounts seen since the last call to the per-account arrays."""
+        new = self.answers[len(self._excluded) :]
+        self._excluded = np.concatenate([self._excluded, [a.excluded is not None for a in new]]).astype(bool)
+        self._failing = np.concatenate([self._failing, [a.finding is not None for a in new]]).astype(bool)
+        for k, name in enumerate(ACCOUNT_COLUMNS):
+            part = pa.array([a.values[k] for a in new], pa.string())
+            self._columns[name] = pa.concat_arrays([self._columns[name], part]) if name in self._columns else part
 
     def _answer(self, posting: Posting) -> Answer:
         rule = _excluded_by(posting, self._ctx)
