@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -248,16 +249,13 @@ def _lines(amount: pa.Array, groups: pa.Array, targets: list[int], decimals: int
         per_group[g] = n
     if any(e < 0 or e > n for e, n in zip(extra, per_group)):
         raise ValueError("a citizen's target lies outside the floors and ceilings of its lines")
-    starts, at = [], 0
-    for n in per_group:
-        starts.append(at)
-        at += n
-    rank = pc.subtract(pa.array(range(len(order)), pa.int64()), pc.take(pa.array(starts, pa.int64()), group))
-    raised = pc.filter(
-        pc.take(candidates.column("i"), order), pc.less(rank, pc.take(pa.array(extra, pa.int64()), group))
-    )
-    up = pc.is_in(pa.array(range(len(amount)), pa.uint64()), value_set=raised.cast(pa.uint64()))
-    return pc.if_else(up, pc.add(floors, pa.scalar(unit, _WORK)).cast(AMOUNT), floors.cast(AMOUNT))
+    starts = np.concatenate([[0], np.cumsum(per_group[:-1])]).astype(np.int64)  # each group's first candidate
+    group_of = group.to_numpy(zero_copy_only=False)
+    rank = np.arange(len(order), dtype=np.int64) - starts[group_of]
+    chosen = rank < np.asarray(extra, dtype=np.int64)[group_of]
+    up = np.zeros(len(amount), dtype=bool)
+    up[pc.take(candidates.column("i"), order).to_numpy(zero_copy_only=False)[chosen]] = True
+    return pc.if_else(pa.array(up), pc.add(floors, pa.scalar(unit, _WORK)).cast(AMOUNT), floors.cast(AMOUNT))
 
 
 def _rounded_batch(
