@@ -158,8 +158,8 @@ class TabularSource(BatchSource):
 
     # --- reading -------------------------------------------------------------------------
     def read_batches(self, path: Path, options: ReadOptions, info: ReadInfo) -> Iterator[pa.RecordBatch | Finding]:
-        """The file's postings in batches: plain rows of a text file read column-wise, every other
-        row (and xlsx) by the per-row reader, with the same findings in the same places."""
+        """The file's postings in batches: plain rows of a text file or of an xlsx sheet python-calamine
+        read column-wise, every other row by the per-row reader, with the same findings in the same places."""
         opened = self._open(path, options, info)
         if isinstance(opened, Finding):
             yield opened

@@ -58,18 +58,23 @@ class ColumnarPlan:
     block_bytes: int = BLOCK_BYTES
 
 
+def columns_readable(reader: RowReader, standard_rows: bool) -> bool:
+    """Whether the column readers can read this table's rows at all (a text table's or an xlsx
+    sheet's): a signed amount column, a CPR column, decimals written with a comma, nothing the
+    tally completes per posting, and ``standard_rows`` (the adapter reads a row, its posting,
+    amount and skip reason, the standard way; what a subclass reads its own way it keeps reading so)."""
+    match = reader.match
+    if not standard_rows or reader.tally.active or reader.decimal not in (None, ","):
+        return False  # what the tally completes per posting stays per row
+    return "amount" in match.index and "dc" not in match.index and "cpr" in match.index
+
+
 def columnar_plan(table: TableInfo, reader: RowReader, standard_rows: bool) -> ColumnarPlan | None:
     """The plan for reading ``table`` column-wise, or None when only the per-row reader reads it
-    as siu always has (see the module docstring). ``standard_rows``: the adapter reads a row
-    (its posting, amount and skip reason) the standard way; what a subclass reads its own way
-    it keeps reading so."""
+    as siu always has (see the module docstring and :func:`columns_readable`)."""
+    if table.format != "csv" or not columns_readable(reader, standard_rows):
+        return None
     match = reader.match
-    if table.format != "csv" or reader.tally.active or reader.decimal not in (None, ","):
-        return None  # what the tally completes per posting stays per row
-    if "amount" not in match.index or "dc" in match.index or "cpr" not in match.index:
-        return None
-    if not standard_rows:
-        return None
     width = len(match.headers)
     if not width or max(match.index.values()) >= width or not _plain_lines(table.path):
         return None

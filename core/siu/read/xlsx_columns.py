@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from siu.base.limits import MAX_CELL_CHARS
 from siu.models import Finding
 from siu.read.column_batch import read_columns
-from siu.read.columnar import read_rows
+from siu.read.columnar import columns_readable, read_rows
 from siu.read.gather import gather
 from siu.read.rows import DATE_FIELDS
 from siu.read.scalar import RowReader
@@ -40,12 +40,7 @@ _EMPTY = pa.scalar("", pa.string())
 def sheet_plan(table: TableInfo, rows: Any, reader: RowReader, standard_rows: bool) -> SheetRows | None:
     """The sheet's rows to read column-wise, or None when only the per-row reader reads them
     (as for a text table: see :func:`siu.read.columnar.columnar_plan`)."""
-    match = reader.match
-    if table.format != "xlsx" or not isinstance(rows, SheetRows) or not standard_rows:
-        return None
-    if reader.tally.active or reader.decimal not in (None, ","):
-        return None
-    if "amount" not in match.index or "dc" in match.index or "cpr" not in match.index:
+    if table.format != "xlsx" or not isinstance(rows, SheetRows) or not columns_readable(reader, standard_rows):
         return None
     return rows
 
