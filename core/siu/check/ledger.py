@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from siu.base.cpr import mask_cpr
-from siu.base.i18n import Text, kroner
+from siu.base.i18n import kroner
 from siu.catalogue.check_ledger import TOTAL_MISMATCH, TOTALS_AGREE  # noqa: F401  (re-exported)
 from siu.models import Finding, Location
 
@@ -24,11 +24,6 @@ ROUNDING = Decimal(1)
 
 def _krone(amount: Decimal) -> int:
     return int(amount.to_integral_value(rounding=ROUND_FLOOR))
-
-
-def kr(amount: Decimal) -> Text:
-    """An amount for a finding's message, each language its own way (:func:`siu.base.i18n.kroner`)."""
-    return kroner(amount)
 
 
 @dataclass
@@ -112,9 +107,9 @@ class TotalsCheck:
         return TOTAL_MISMATCH.make(
             location=Location(file=self.file, sheet=self.sheet, row=row, column=self.column),
             field="amount",
-            total=kr(shown),
-            read=kr(block),
-            diff=kr(shown - block),
+            total=kroner(shown),
+            read=kroner(block),
+            diff=kroner(shown - block),
             row=row,
-            cumulative=kr(self.cumulative),
+            cumulative=kroner(self.cumulative),
         )

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from siu.adapters import TOTAL_LINES, ReadInfo
 from siu.base import cpr
-from siu.base.i18n import SKIPPED_UNKNOWN, skip_reasons, skipped_summary
+from siu.base.i18n import SKIPPED_UNKNOWN, kroner, skip_reasons, skipped_summary
 from siu.catalogue.check_ledger import EMPTY_DELIVERY, EXCLUDED_BY_RULE, NO_POSTINGS, ROWS_UNACCOUNTED, SKIPPED_MONEY
 from siu.catalogue.convert import SKIPPED_ROWS, YEAR_MISMATCH
-from siu.check.ledger import kr
 from siu.context import Context
 from siu.findings import FindingSink
 from siu.mapping import mapping_for
@@ -30,7 +29,7 @@ def report_input(sink: FindingSink, info: ReadInfo, name: str, errors_before: in
                     location=Location(file=name),
                     count=info.skipped_rows.get(reason, 0),
                     file=name,
-                    amount=kr(money),
+                    amount=kroner(money),
                     reason=skip_reasons(reason, info.skipped_rows.get(reason, 0)),
                 )
             )
@@ -70,7 +69,7 @@ def report_closing(sink: FindingSink, result: RunResult, ctx: Context) -> None:
             EXCLUDED_BY_RULE.make(
                 location=mapping.location if mapping else None,
                 count=entry.rows,
-                amount=kr(entry.amount),
+                amount=kroner(entry.amount),
                 rule=entry.rule,
                 rule_en=entry.rule_en,
                 reason=cpr.mask_cpr(entry.reason),
