@@ -357,5 +357,5 @@ def _median(values: np.ndarray) -> float:
 
 
 def _kr(amount: float) -> Text:
-    """Whole kroner with Danish thousands separators: 1.234.567."""
+    """Whole kroner, each language its own way: 1.234.567 / 1,234,567."""
     return kroner(amount, 0)
